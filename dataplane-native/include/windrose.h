@@ -1,0 +1,159 @@
+/*
+ * windrose.h - the whole public interface of libwindrose, the Windrose dataplane.
+ *
+ * Conventions (see ../../README.md and STYLE.md):
+ *  - every exported symbol starts with wr_; everything else in the library is static or hidden;
+ *  - fixed-width types only, opaque handles, results are 0 / a count or a negative errno;
+ *  - the structures below are read by Java through Panama FFM; Java checks its layouts against
+ *    wr_struct_size()/wr_struct_offset() at start-up, so a change here fails fast, not silently.
+ */
+#ifndef WINDROSE_H
+#define WINDROSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WR_API __attribute__((visibility("default")))
+
+/* Bumped whenever a structure below or a function signature changes. */
+#define WR_ABI_VERSION 1u
+
+/* NVMe Qualified Names are at most 223 bytes (NVMe base spec 4.5); +1 for the NUL. */
+#define WR_NQN_SIZE 224u
+/* Enough for "[ffff:...:ffff%ifname]:65535". */
+#define WR_ADDR_SIZE 64u
+
+/* Library version string, e.g. "0.1.0"; static storage, never freed. */
+WR_API const char *wr_version(void);
+/* WR_ABI_VERSION the library was built with. */
+WR_API uint32_t wr_abi_version(void);
+
+/* ---------------------------------------------------------------------------------------------
+ * Layout introspection for the FFM binding.
+ * ------------------------------------------------------------------------------------------- */
+enum wr_struct_id {
+	WR_STRUCT_STATS_HEADER = 1,
+	WR_STRUCT_REACTOR_STATS = 2,
+	WR_STRUCT_DIR_STATS = 3,
+	WR_STRUCT_NS_STATS = 4,
+	WR_STRUCT_QPAIR_STATS = 5,
+};
+
+/* sizeof the structure, or -EINVAL for an unknown id. */
+WR_API int64_t wr_struct_size(uint32_t struct_id);
+/* offsetof the named field ("read.ops" style paths are not supported: name the top-level field),
+ * -EINVAL for an unknown struct id, -ENOENT for an unknown field. */
+WR_API int64_t wr_struct_offset(uint32_t struct_id, const char *field);
+
+/* ---------------------------------------------------------------------------------------------
+ * Latency histograms: log-linear buckets over nanoseconds.
+ *
+ * Values below 2^WR_HIST_SUB_BITS ns have a bucket each; above, every power of two is split into
+ * 2^WR_HIST_SUB_BITS equal buckets, so a bucket is at most 1/16 (6.25 %) wide relative to its
+ * value. Values at or above 2^WR_HIST_MAX_BITS ns (~68.7 s) land in the last bucket.
+ * ------------------------------------------------------------------------------------------- */
+#define WR_HIST_SUB_BITS 4u
+#define WR_HIST_MAX_BITS 36u
+#define WR_HIST_BUCKETS ((WR_HIST_MAX_BITS - WR_HIST_SUB_BITS + 1u) << WR_HIST_SUB_BITS) /* 528 */
+
+static inline uint32_t wr_hist_bucket(uint64_t ns)
+{
+	const uint64_t sub = 1ull << WR_HIST_SUB_BITS;
+	if (ns < sub)
+		return (uint32_t)ns;
+	if (ns >= (1ull << WR_HIST_MAX_BITS))
+		return WR_HIST_BUCKETS - 1u;
+	uint32_t msb = 63u - (uint32_t)__builtin_clzll(ns);
+	uint32_t shift = msb - WR_HIST_SUB_BITS;
+	return ((msb - WR_HIST_SUB_BITS + 1u) << WR_HIST_SUB_BITS) + (uint32_t)((ns >> shift) & (sub - 1u));
+}
+
+/* Smallest value (ns) that falls into bucket i; the inverse of wr_hist_bucket for bucket starts. */
+static inline uint64_t wr_hist_bucket_lower_ns(uint32_t i)
+{
+	const uint32_t sub = 1u << WR_HIST_SUB_BITS;
+	if (i < sub)
+		return i;
+	uint32_t group = i >> WR_HIST_SUB_BITS; /* >= 1 */
+	uint32_t msb = group + WR_HIST_SUB_BITS - 1u;
+	return (1ull << msb) + ((uint64_t)(i & (sub - 1u)) << (msb - WR_HIST_SUB_BITS));
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Statistics snapshot: one contiguous buffer that Java maps as a MemorySegment and reads in place.
+ *
+ *   [wr_stats_header][wr_reactor_stats x reactor_count][wr_ns_stats x ns_count]
+ *   [wr_qpair_stats x qpair_count]
+ *
+ * Offsets are from the start of the header; every array is 8-byte aligned. Counters are monotonic
+ * for the life of a target; target_epoch changes when a new target is created, so a reader can
+ * tell a restart (counters back to zero) from a wrap.
+ * ------------------------------------------------------------------------------------------- */
+#define WR_STATS_MAGIC 0x57525354u /* "WRST" */
+
+struct wr_stats_header {
+	uint32_t magic;          /* WR_STATS_MAGIC */
+	uint32_t abi_version;    /* WR_ABI_VERSION */
+	uint64_t target_epoch;   /* random per target instance */
+	uint64_t timestamp_ns;   /* CLOCK_MONOTONIC when the snapshot was taken */
+	uint32_t reactor_count;
+	uint32_t ns_count;
+	uint32_t qpair_count;
+	uint32_t reserved;
+	uint64_t reactor_offset;
+	uint64_t ns_offset;
+	uint64_t qpair_offset;
+	uint64_t total_size;     /* bytes used in the buffer */
+};
+
+struct wr_reactor_stats {
+	uint32_t reactor_id;
+	uint32_t qpair_count;
+	uint64_t busy_ns;        /* time spent in polls that made progress */
+	uint64_t idle_ns;        /* time spent in polls that found nothing, or asleep */
+	uint64_t polls;
+	uint64_t sleeps;         /* adaptive mode: times the reactor went to sleep */
+};
+
+struct wr_dir_stats {
+	uint64_t ops;
+	uint64_t bytes;
+	uint64_t errors;
+	uint64_t lat_hist[WR_HIST_BUCKETS]; /* completion latency, see wr_hist_bucket() */
+};
+
+struct wr_ns_stats {
+	char subnqn[WR_NQN_SIZE];
+	uint32_t nsid;
+	uint32_t reserved;
+	struct wr_dir_stats read;
+	struct wr_dir_stats write;
+	uint64_t other_ops;      /* flush, write zeroes, dsm, compare */
+	uint64_t other_errors;
+};
+
+struct wr_qpair_stats {
+	char subnqn[WR_NQN_SIZE];
+	char hostnqn[WR_NQN_SIZE];
+	char peer_addr[WR_ADDR_SIZE];
+	uint16_t cntlid;
+	uint16_t qid;
+	uint32_t reactor_id;
+	uint64_t connected_at_unix_ms;
+	uint64_t read_ops;
+	uint64_t read_bytes;
+	uint64_t write_ops;
+	uint64_t write_bytes;
+	uint64_t other_ops;
+	uint64_t errors;
+};
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WINDROSE_H */
