@@ -1,0 +1,94 @@
+/*
+ * bdev.h - block devices behind namespaces (internal to libwindrose, not part of windrose.h).
+ *
+ * A wr_bdev is opened on a control thread and is immutable afterwards, so any reactor may submit
+ * to it. I/O goes through a per-reactor wr_io_ctx (one io_uring per reactor, shared by all the
+ * bdevs that reactor touches), so one poll reaps every completion of that reactor.
+ *
+ * Completions are never delivered from inside wr_bdev_submit(): even a RAM bdev that finishes at
+ * once queues the completion in the context, and wr_io_ctx_poll() runs the callbacks. Callers may
+ * therefore submit from within a callback and never recurse.
+ *
+ * Nothing here allocates after wr_io_ctx_create(): struct wr_bdev_io is embedded in the caller's
+ * request, and data buffers are the caller's (aligned to WR_BDEV_BUF_ALIGN for O_DIRECT).
+ */
+#ifndef WR_BDEV_H
+#define WR_BDEV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#define WR_BDEV_BUF_ALIGN 4096u
+
+enum wr_bdev_type {
+	WR_BDEV_NULL,  /* reads return zeroes, writes are dropped: for benchmarks */
+	WR_BDEV_RAM,   /* anonymous memory, lost on exit */
+	WR_BDEV_FILE,  /* regular file or raw block device (O_DIRECT where the filesystem allows) */
+};
+
+struct wr_bdev_open_opts {
+	enum wr_bdev_type type;
+	const char *path;       /* WR_BDEV_FILE */
+	uint64_t size_bytes;    /* NULL/RAM: required; FILE: 0 = use the file's size, else create/extend */
+	uint32_t block_size;    /* 0 = 512 (or the device's logical block size) */
+	bool create;            /* FILE: create the file if missing */
+};
+
+struct wr_bdev_info {
+	uint64_t num_blocks;
+	uint32_t block_size;
+	bool volatile_cache;    /* true when data may sit in a cache until flushed (VWC) */
+	bool direct;            /* opened with O_DIRECT */
+	bool dealloc_reads_zero;/* deallocated blocks read back as zeroes (DLFEAT) */
+};
+
+struct wr_bdev;
+struct wr_io_ctx;
+
+enum wr_bdev_op {
+	WR_BDEV_OP_READ,
+	WR_BDEV_OP_WRITE,
+	WR_BDEV_OP_FLUSH,        /* everything written before reaches stable storage */
+	WR_BDEV_OP_WRITE_ZEROES,
+	WR_BDEV_OP_DISCARD,      /* deallocate; reads return zeroes afterwards */
+};
+
+struct wr_bdev_io;
+/* status: 0 or a negative errno. */
+typedef void (*wr_bdev_cb)(struct wr_bdev_io *io, int status);
+
+struct wr_bdev_io {
+	/* filled by the caller */
+	enum wr_bdev_op op;
+	bool fua;                /* WRITE: durable before completion */
+	uint64_t offset_blocks;
+	uint64_t num_blocks;
+	struct iovec *iov;       /* READ/WRITE: buffers covering num_blocks * block_size bytes */
+	int iovcnt;
+	wr_bdev_cb cb;
+	void *cb_arg;
+	/* owned by the bdev layer while in flight */
+	struct wr_bdev *bdev;
+	struct wr_bdev_io *next;
+	int result;
+};
+
+int wr_bdev_open(const struct wr_bdev_open_opts *opts, struct wr_bdev **out);
+void wr_bdev_close(struct wr_bdev *bdev);
+void wr_bdev_get_info(const struct wr_bdev *bdev, struct wr_bdev_info *info);
+const char *wr_bdev_type_name(const struct wr_bdev *bdev);
+
+/* One per reactor; queue_depth bounds the I/Os in flight through this context. */
+int wr_io_ctx_create(uint32_t queue_depth, struct wr_io_ctx **out);
+void wr_io_ctx_destroy(struct wr_io_ctx *ctx);
+/* Readable when completions are pending (for epoll in adaptive mode), or -1 if not applicable. */
+int wr_io_ctx_fd(const struct wr_io_ctx *ctx);
+/* 0 when queued, -EAGAIN when the context is full (retry after a poll), other -errno on error. */
+int wr_bdev_submit(struct wr_io_ctx *ctx, struct wr_bdev *bdev, struct wr_bdev_io *io);
+/* Runs up to budget completion callbacks; returns how many ran (0 = idle). */
+int wr_io_ctx_poll(struct wr_io_ctx *ctx, uint32_t budget);
+/* I/Os submitted and not yet completed. */
+uint32_t wr_io_ctx_inflight(const struct wr_io_ctx *ctx);
+
+#endif /* WR_BDEV_H */
