@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Builds the interop guest: Debian's stock kernel plus an initramfs holding busybox, nvme-cli, fio,
+# the NVMe/TCP and virtio-net modules and guest-init.sh as /init.
+#
+#   build-guest.sh CACHE_DIR
+#
+# Everything comes from Debian packages: the kernel is fetched with `apt-get download`; busybox,
+# nvme-cli and fio are copied from the host's installed packages together with the shared libraries
+# `ldd` names (so the guest runs exactly the binaries Debian ships). The result is cached in
+# CACHE_DIR and rebuilt only when an input changes (package versions, this script, guest-init.sh).
+# Prints the paths of the kernel and initramfs as the last two lines on success.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CACHE_DIR=${1:?usage: build-guest.sh CACHE_DIR}
+mkdir -p "$CACHE_DIR"
+CACHE_DIR=$(cd "$CACHE_DIR" && pwd)
+
+# Modules the guest loads, in this order; their dependencies are resolved with the host's modprobe
+# against the extracted tree. virtio_pci + virtio_net give the NIC; crc32c backs the NVMe/TCP digests
+# (crc32c-intel needs SSE4.2 in the guest CPU, so it is optional; crc32c_generic always works).
+GUEST_MODULES=(virtio_pci virtio_net crc32c_generic crc32c-intel nvme-tcp)
+OPTIONAL_MODULES=(crc32c-intel)
+GUEST_BINARIES=(/usr/sbin/nvme /usr/bin/fio)
+
+log() { echo "build-guest: $*" >&2; }
+die() { echo "build-guest: ERROR: $*" >&2; exit 1; }
+
+# --- prerequisites: say exactly what is missing and how to get it -----------------------------------
+check_prerequisites() {
+    local missing=() cmd pkg
+    declare -A command_package=(
+        [apt-get]=apt [apt-cache]=apt [dpkg-deb]=dpkg [dpkg-query]=dpkg [depmod]=kmod [modprobe]=kmod
+        [cpio]=cpio [gzip]=gzip [ldd]=libc-bin [sha256sum]=coreutils
+    )
+    for cmd in "${!command_package[@]}"; do
+        command -v "$cmd" >/dev/null 2>&1 || missing+=("${command_package[$cmd]}")
+    done
+    # The guest's user space is copied from these installed packages.
+    for pkg in busybox-static nvme-cli fio; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+    done
+    if ((${#missing[@]})); then
+        mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+        die "missing packages: ${missing[*]}
+  install them with: apt-get install -y ${missing[*]}"
+    fi
+    [[ -x /bin/busybox ]] && file_is_static /bin/busybox ||
+        die "/bin/busybox is not the static busybox (apt-get install -y busybox-static)"
+}
+
+file_is_static() { ! ldd "$1" >/dev/null 2>&1; }
+
+# --- inputs and cache key ---------------------------------------------------------------------------
+kernel_package() {
+    # The versioned image package that the meta package linux-image-amd64 currently depends on.
+    apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}'
+}
+
+package_version() { dpkg-query -W -f='${Version}' "$1"; }
+
+cache_key() {
+    local kpkg=$1
+    {
+        echo "kernel $kpkg $(apt-cache policy "$kpkg" | awk '/Candidate:/{print $2}')"
+        for p in busybox-static nvme-cli fio; do echo "$p $(package_version "$p")"; done
+        echo "modules ${GUEST_MODULES[*]}"
+        sha256sum "$HERE/build-guest.sh" "$HERE/guest-init.sh" | awk '{print $1}'
+    } | sha256sum | awk '{print $1}'
+}
+
+# --- kernel -----------------------------------------------------------------------------------------
+fetch_kernel() {
+    local kpkg=$1 debdir=$CACHE_DIR/debs
+    mkdir -p "$debdir"
+    if ! ls "$debdir/${kpkg}"_*.deb >/dev/null 2>&1; then
+        log "downloading $kpkg"
+        # apt drops privileges to _apt for downloads; a world-writable directory avoids its warning.
+        chmod 0777 "$debdir"
+        (cd "$debdir" && apt-get download -q "$kpkg") >&2 ||
+            die "apt-get download $kpkg failed (no Debian mirror reachable? try: apt-get update)"
+    fi
+    rm -rf "$CACHE_DIR/kernel-tree"
+    mkdir -p "$CACHE_DIR/kernel-tree"
+    dpkg-deb -x "$(ls "$debdir/${kpkg}"_*.deb | tail -1)" "$CACHE_DIR/kernel-tree"
+}
+
+kernel_release() { ls "$CACHE_DIR/kernel-tree/lib/modules" | head -1; }
+
+# --- initramfs --------------------------------------------------------------------------------------
+copy_modules() {
+    local root=$1 kver=$2 tree=$CACHE_DIR/kernel-tree mod line path order=()
+    # Debian ships no modules.dep; build it for the extracted tree so modprobe can resolve.
+    depmod -b "$tree" "$kver"
+    for mod in "${GUEST_MODULES[@]}"; do
+        if ! out=$(modprobe -d "$tree" -S "$kver" --show-depends "$mod" 2>&1); then
+            if [[ " ${OPTIONAL_MODULES[*]} " == *" $mod "* ]]; then continue; fi
+            die "module $mod not found in the kernel package: $out"
+        fi
+        while read -r line; do
+            [[ $line == insmod* ]] || continue
+            path=$(awk '{print $2}' <<<"$line")
+            order+=("${path#"$tree"}")
+        done <<<"$out"
+    done
+    : >"$root/etc/modules.order"
+    for path in "${order[@]}"; do
+        grep -qxF "$path" "$root/etc/modules.order" && continue
+        mkdir -p "$root$(dirname "$path")"
+        cp "$tree$path" "$root$path"
+        echo "$path" >>"$root/etc/modules.order"
+    done
+    cp "$tree/lib/modules/$kver/modules.order" "$tree/lib/modules/$kver/modules.builtin"* "$root/lib/modules/$kver/"
+    # A modules.dep inside the guest lets the kernel's request_module (busybox modprobe) work too.
+    depmod -b "$root" "$kver"
+    log "modules: $(wc -l <"$root/etc/modules.order") files"
+}
+
+copy_with_libraries() {
+    local root=$1 bin lib
+    shift
+    for bin in "$@"; do
+        install -D -m 0755 "$bin" "$root$bin"
+        # ldd prints "name => /path (addr)" for libraries and "/lib64/ld-linux… (addr)" for the loader.
+        while read -r lib; do
+            [[ -n $lib && -e $lib ]] || continue
+            [[ -e $root$lib ]] && continue
+            mkdir -p "$root$(dirname "$lib")"
+            cp -L "$lib" "$root$lib"
+        done < <(ldd "$bin" | awk '/=> \//{print $3} /^\s*\/.*ld-linux/{print $1}')
+    done
+}
+
+build_initramfs() {
+    local kver=$1 root=$CACHE_DIR/initramfs-root
+    rm -rf "$root"
+    mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,run,root,mnt,lib/modules/"$kver",etc/nvme}
+    ln -s lib "$root/lib64"
+    cp /bin/busybox "$root/bin/busybox"
+    # Applets as links, the way busybox --install would do it in the guest.
+    for applet in $(/bin/busybox --list); do
+        [[ -e $root/bin/$applet ]] || ln -s busybox "$root/bin/$applet"
+    done
+    ln -sf ../bin/busybox "$root/sbin/modprobe"
+    ln -sf ../bin/busybox "$root/sbin/insmod"
+    copy_with_libraries "$root" "${GUEST_BINARIES[@]}"
+    mkdir -p "$root/usr/sbin" "$root/usr/bin"
+    copy_modules "$root" "$kver"
+    install -m 0755 "$HERE/guest-init.sh" "$root/init"
+    echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
+    echo "root:x:0:" >"$root/etc/group"
+    (cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet) |
+        gzip -1 >"$CACHE_DIR/initramfs.cpio.gz.tmp"
+    mv "$CACHE_DIR/initramfs.cpio.gz.tmp" "$CACHE_DIR/initramfs.cpio.gz"
+    rm -rf "$root"
+}
+
+main() {
+    check_prerequisites
+    local kpkg key
+    kpkg=$(kernel_package)
+    [[ -n $kpkg ]] || die "apt-cache knows no linux-image-amd64 (run: apt-get update)"
+    key=$(cache_key "$kpkg")
+    if [[ -f $CACHE_DIR/guest.key && $(cat "$CACHE_DIR/guest.key") == "$key" &&
+          -f $CACHE_DIR/vmlinuz && -f $CACHE_DIR/initramfs.cpio.gz ]]; then
+        log "cached guest is up to date ($kpkg)"
+    else
+        log "building guest from $kpkg"
+        rm -f "$CACHE_DIR/guest.key"
+        fetch_kernel "$kpkg"
+        local kver
+        kver=$(kernel_release)
+        cp "$CACHE_DIR/kernel-tree/boot/vmlinuz-$kver" "$CACHE_DIR/vmlinuz"
+        build_initramfs "$kver"
+        rm -rf "$CACHE_DIR/kernel-tree"
+        echo "$key" >"$CACHE_DIR/guest.key"
+        log "initramfs $(du -h "$CACHE_DIR/initramfs.cpio.gz" | cut -f1), kernel $kver"
+    fi
+    echo "$CACHE_DIR/vmlinuz"
+    echo "$CACHE_DIR/initramfs.cpio.gz"
+}
+
+main "$@"
