@@ -1,0 +1,36 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import { waitForVaadin } from '../support/vaadin.js';
+
+/** The frame around every signed-in view: app name, side navigation and the user menu. */
+export class MainLayout {
+  readonly appName: Locator;
+  readonly navigation: Locator;
+  readonly userMenu: Locator;
+
+  constructor(private readonly page: Page) {
+    this.appName = page.getByRole('banner').or(page.locator('vaadin-app-layout')).getByText('Windrose').first();
+    this.navigation = page.getByRole('navigation', { name: 'Main navigation' });
+    this.userMenu = page.getByRole('button', { name: /^User menu/ });
+  }
+
+  navLink(name: string): Locator {
+    return this.navigation.getByRole('link', { name, exact: true });
+  }
+
+  async navigateTo(name: string): Promise<void> {
+    await this.navLink(name).click();
+    await waitForVaadin(this.page);
+  }
+
+  async expectSignedInAs(username: string): Promise<void> {
+    await expect(this.userMenu).toBeVisible();
+    await expect(this.userMenu).toContainText(username);
+  }
+
+  async signOut(): Promise<void> {
+    await this.userMenu.click();
+    await this.page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await this.page.waitForURL(/\/login/);
+    await waitForVaadin(this.page);
+  }
+}

@@ -1,0 +1,30 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import { openView } from '../support/vaadin.js';
+
+/** The landing page at / after sign-in. */
+export class OverviewPage {
+  readonly heading: Locator;
+  readonly dataplaneVersion: Locator;
+  readonly signedInUser: Locator;
+  readonly roles: Locator;
+
+  constructor(private readonly page: Page) {
+    this.heading = page.getByRole('heading', { name: 'Overview', level: 1 });
+    this.dataplaneVersion = page.getByLabel('Dataplane library version');
+    this.signedInUser = page.getByLabel('Signed in as');
+    this.roles = page.getByLabel('Roles');
+  }
+
+  async open(): Promise<void> {
+    await openView(this.page, '/');
+    await this.expectShown();
+  }
+
+  async expectShown(): Promise<void> {
+    await expect(this.heading).toBeVisible();
+  }
+
+  shortcut(name: string): Locator {
+    return this.page.getByRole('main').getByRole('link', { name });
+  }
+}

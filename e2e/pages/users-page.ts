@@ -1,0 +1,53 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import { openView, waitForVaadin } from '../support/vaadin.js';
+
+export type RoleName = 'Admin' | 'Operator' | 'Viewer';
+
+/** The administrators' user management at /users. */
+export class UsersPage {
+  readonly newUser: Locator;
+  readonly grid: Locator;
+  readonly dialog: Locator;
+
+  constructor(private readonly page: Page) {
+    this.newUser = page.getByRole('button', { name: 'New user' });
+    this.grid = page.getByRole('treegrid').or(page.getByRole('grid')).first();
+    this.dialog = page.getByRole('dialog', { name: 'New user' });
+  }
+
+  async open(): Promise<void> {
+    await openView(this.page, '/users');
+  }
+
+  async expectShown(): Promise<void> {
+    await expect(this.page).toHaveURL(/\/users$/);
+    await expect(this.newUser).toBeVisible();
+  }
+
+  async createUser(username: string, password: string, roles: RoleName[]): Promise<void> {
+    await this.newUser.click();
+    await expect(this.dialog).toBeVisible();
+    await this.dialog.getByLabel('Username').fill(username);
+    await this.dialog.getByLabel('Password', { exact: true }).fill(password);
+    for (const role of roles) await this.dialog.getByRole('checkbox', { name: role }).check();
+    await this.dialog.getByRole('button', { name: 'Create user' }).click();
+    await waitForVaadin(this.page);
+  }
+
+  /** The grid cell holding a user's name (Vaadin renders cell content in the light DOM). */
+  userCell(username: string): Locator {
+    return this.page.locator('vaadin-grid-cell-content').getByText(username, { exact: true });
+  }
+
+  rolesOf(username: string): Locator {
+    return this.page.getByLabel(`Roles of ${username}`);
+  }
+
+  async expectListed(username: string): Promise<void> {
+    await expect(this.userCell(username)).toBeVisible();
+  }
+
+  fieldError(label: string): Locator {
+    return this.dialog.getByLabel(label, { exact: true }).locator('xpath=ancestor::*[@invalid][1]').locator('[slot="error-message"]');
+  }
+}

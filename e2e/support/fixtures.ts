@@ -1,0 +1,62 @@
+/**
+ * The test fixtures: the server's address (from the global setup), the administrator's
+ * credentials, a REST client, an admin API token issued over REST for the test and revoked after
+ * it, and a register of users a test creates so that exactly those are removed afterwards.
+ */
+import { test as base, expect } from '@playwright/test';
+import { WindroseApi, type Credentials } from './api.js';
+
+export const ADMIN_USERNAME = 'admin';
+
+interface WindroseFixtures {
+  admin: Credentials;
+  api: WindroseApi;
+  adminToken: string;
+  /** Call with a username a test creates (in the UI or over REST); it is deleted after the test. */
+  removeAfterTest: (username: string) => void;
+}
+
+export const test = base.extend<WindroseFixtures>({
+  baseURL: async ({}, use) => {
+    await use(requireEnv('WINDROSE_BASE_URL'));
+  },
+
+  admin: async ({}, use) => {
+    await use({ username: ADMIN_USERNAME, password: requireEnv('WINDROSE_E2E_ADMIN_PASSWORD') });
+  },
+
+  api: async ({ request }, use) => {
+    await use(new WindroseApi(request));
+  },
+
+  adminToken: async ({ api, admin }, use, testInfo) => {
+    const issued = await api.issueToken(admin, `e2e fixture ${testInfo.testId}`);
+    await use(issued.token);
+    await api.revokeOwnTokenNamed(issued.token, issued.name);
+  },
+
+  removeAfterTest: async ({ api, admin }, use, testInfo) => {
+    const created: string[] = [];
+    await use((username) => created.push(username));
+    if (created.length === 0) return;
+    const cleanup = await api.issueToken(admin, `e2e cleanup ${testInfo.testId}`);
+    try {
+      for (const username of created) await api.deleteUser(cleanup.token, username);
+    } finally {
+      await api.revokeOwnTokenNamed(cleanup.token, cleanup.name);
+    }
+  },
+});
+
+export { expect };
+
+/** A user name no other test (or earlier run) uses. */
+export function uniqueUsername(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+}
+
+function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests with \`npm test\` so the global setup starts Windrose`);
+  return value;
+}

@@ -1,0 +1,81 @@
+import { LoginPage } from '../pages/login-page.js';
+import { MainLayout } from '../pages/main-layout.js';
+import { OverviewPage } from '../pages/overview-page.js';
+import { UsersPage } from '../pages/users-page.js';
+import { expect, test, uniqueUsername } from '../support/fixtures.js';
+import { openView } from '../support/vaadin.js';
+
+const VIEWER_PASSWORD = 'Viewer-passphrase-2026';
+
+test('an admin creates a viewer, who is refused the users view and the admin REST endpoints', async ({
+  browser,
+  page,
+  admin,
+  api,
+  removeAfterTest,
+}) => {
+  const viewer = { username: uniqueUsername('viewer'), password: VIEWER_PASSWORD };
+
+  await test.step('the admin creates a viewer in the users view', async () => {
+    const login = new LoginPage(page);
+    await login.open();
+    await login.signIn(admin);
+    const users = new UsersPage(page);
+    await users.open();
+    await users.expectShown();
+    await users.createUser(viewer.username, viewer.password, ['Viewer']);
+    removeAfterTest(viewer.username);
+    await users.expectListed(viewer.username);
+    await expect(users.rolesOf(viewer.username)).toHaveText('Viewer');
+  });
+
+  // A separate browser context: the viewer's own session, no cookie shared with the admin.
+  const viewerContext = await browser.newContext();
+  const viewerPage = await viewerContext.newPage();
+  try {
+    await test.step('the viewer signs in and sees no admin view in the navigation', async () => {
+      const login = new LoginPage(viewerPage);
+      await login.open();
+      await login.signIn(viewer);
+      await new OverviewPage(viewerPage).expectShown();
+      const layout = new MainLayout(viewerPage);
+      await expect(layout.navLink('API tokens')).toBeVisible();
+      await expect(layout.navLink('Users')).toHaveCount(0);
+      await expect(layout.navLink('Audit log')).toHaveCount(0);
+    });
+
+    await test.step('the viewer is refused the users view', async () => {
+      await openView(viewerPage, '/users');
+      await expect(viewerPage.getByRole('button', { name: 'New user' })).toHaveCount(0);
+      await expect(viewerPage.getByText(/access denied|not allowed|could not navigate|forbidden/i).first()).toBeVisible();
+    });
+  } finally {
+    await viewerContext.close();
+  }
+
+  await test.step('the viewer gets 403 problem details from an admin endpoint', async () => {
+    const issued = await api.issueToken(viewer, 'e2e viewer token');
+    const response = await api.listUsers(issued.token);
+    expect(response.status()).toBe(403);
+    expect(response.headers()['content-type']).toContain('application/problem+json');
+    const whoami = await api.whoami(issued.token);
+    expect(whoami.status()).toBe(200);
+  });
+});
+
+test('a user name that is already taken is refused with a message', async ({ page, admin, removeAfterTest }) => {
+  const username = uniqueUsername('operator');
+  const login = new LoginPage(page);
+  await login.open();
+  await login.signIn(admin);
+  const users = new UsersPage(page);
+  await users.open();
+
+  await users.createUser(username, VIEWER_PASSWORD, ['Operator']);
+  removeAfterTest(username);
+  await users.expectListed(username);
+
+  await users.createUser(username, VIEWER_PASSWORD, ['Operator']);
+  await expect(users.dialog).toBeVisible();
+  await expect(users.dialog.getByText(/already taken|already exists/i)).toBeVisible();
+});
