@@ -91,4 +91,11 @@ int wr_io_ctx_poll(struct wr_io_ctx *ctx, uint32_t budget);
 /* I/Os submitted and not yet completed. */
 uint32_t wr_io_ctx_inflight(const struct wr_io_ctx *ctx);
 
+/* Added by the bdev work (nothing above changed):
+ * Keep wr_io_ctx_fd() truthful (default on). Busy-polling reactors switch it off: no eventfd
+ * writes/reads and no kernel signalling per completion; wr_io_ctx_fd() then returns -1. */
+void wr_io_ctx_set_notify(struct wr_io_ctx *ctx, bool on);
+/* false when the context runs the synchronous fallback (no io_uring). */
+bool wr_io_ctx_uses_uring(const struct wr_io_ctx *ctx);
+
 #endif /* WR_BDEV_H */

@@ -1,0 +1,448 @@
+/*
+ * test_bdev.c - block devices through the bdev.h contract: round trips for every type, range
+ * checks, queue-full, FUA, completion delivery and the eventfd wake-up.
+ *
+ * Run twice by CTest: once as is (io_uring where the kernel has it) and once with
+ * WR_BDEV_NO_URING=1 (synchronous fallback); the "sync fallback" tests also force it themselves.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "bdev.h"
+
+#define BS 512u
+#define NBLOCKS 4096u /* 2 MiB: more than one zero chunk, so the chunked fallback loops */
+
+struct done_flag {
+	struct wr_bdev_io io;
+	int status;
+	int calls;
+};
+
+static void on_done(struct wr_bdev_io *io, int status)
+{
+	struct done_flag *d = (struct done_flag *)io; /* io is the first member */
+	d->status = status;
+	d->calls++;
+}
+
+static void *xalign(size_t len)
+{
+	void *p = NULL;
+	assert_int_equal(posix_memalign(&p, WR_BDEV_BUF_ALIGN, len), 0);
+	return p;
+}
+
+/* Polls until the request completes; bounded so a lost completion fails instead of hanging. */
+static int wait_done(struct wr_io_ctx *ctx, struct done_flag *d)
+{
+	for (int i = 0; i < 2000000 && d->calls == 0; i++)
+		wr_io_ctx_poll(ctx, 16);
+	assert_int_equal(d->calls, 1);
+	return d->status;
+}
+
+static int run_io(struct wr_io_ctx *ctx, struct wr_bdev *bdev, enum wr_bdev_op op, uint64_t lba,
+		  uint64_t nblocks, void *buf, bool fua)
+{
+	struct iovec iov = {.iov_base = buf, .iov_len = nblocks * BS};
+	struct done_flag d = {.io = {.op = op, .fua = fua, .offset_blocks = lba, .num_blocks = nblocks,
+				     .iov = buf ? &iov : NULL, .iovcnt = buf ? 1 : 0, .cb = on_done}};
+	int rc = wr_bdev_submit(ctx, bdev, &d.io);
+	if (rc)
+		return rc;
+	return wait_done(ctx, &d);
+}
+
+static void fill_pattern(uint8_t *buf, size_t len, uint8_t seed)
+{
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)(seed + i * 7 + (i >> 9));
+}
+
+static bool all_zero(const uint8_t *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (buf[i])
+			return false;
+	return true;
+}
+
+/* write, read back, flush, write zeroes, discard, FUA write: the same script for every type */
+static void round_trip(struct wr_bdev *bdev, bool stores_data)
+{
+	struct wr_io_ctx *ctx;
+	assert_int_equal(wr_io_ctx_create(8, &ctx), 0);
+	const size_t len = 2048u * BS; /* 1 MiB */
+	uint8_t *wbuf = xalign(len), *rbuf = xalign(len);
+
+	fill_pattern(wbuf, len, 3);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_WRITE, 100, 2048, wbuf, false), 0);
+	memset(rbuf, 0xee, len);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_READ, 100, 2048, rbuf, false), 0);
+	if (stores_data)
+		assert_memory_equal(rbuf, wbuf, len);
+	else
+		assert_true(all_zero(rbuf, len));
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_FLUSH, 0, 0, NULL, false), 0);
+
+	/* zero blocks 100..199 only: 200.. keep the pattern */
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_WRITE_ZEROES, 100, 100, NULL, false), 0);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_READ, 100, 2048, rbuf, false), 0);
+	assert_true(all_zero(rbuf, 100 * BS));
+	if (stores_data)
+		assert_memory_equal(rbuf + 100 * BS, wbuf + 100 * BS, len - 100 * BS);
+
+	/* discard a range bigger than a zero chunk, starting mid-page */
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_DISCARD, 201, 2100, NULL, false), 0);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_READ, 100, 2048, rbuf, false), 0);
+	assert_true(all_zero(rbuf + 101 * BS, len - 101 * BS));
+	if (stores_data)
+		assert_memory_equal(rbuf + 100 * BS, wbuf + 100 * BS, BS); /* block 200 survives */
+
+	/* FUA write of the last block */
+	fill_pattern(wbuf, BS, 9);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_WRITE, NBLOCKS - 1, 1, wbuf, true), 0);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_READ, NBLOCKS - 1, 1, rbuf, false), 0);
+	if (stores_data)
+		assert_memory_equal(rbuf, wbuf, BS);
+
+	assert_int_equal(wr_io_ctx_inflight(ctx), 0);
+	free(wbuf);
+	free(rbuf);
+	wr_io_ctx_destroy(ctx);
+}
+
+static struct wr_bdev *open_mem(enum wr_bdev_type type)
+{
+	struct wr_bdev_open_opts o = {.type = type, .size_bytes = (uint64_t)NBLOCKS * BS};
+	struct wr_bdev *bdev;
+	assert_int_equal(wr_bdev_open(&o, &bdev), 0);
+	return bdev;
+}
+
+static char *temp_path(const char *dir)
+{
+	static char path[256];
+	snprintf(path, sizeof(path), "%s/wr-bdev-test-XXXXXX", dir);
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	return path;
+}
+
+static struct wr_bdev *open_file(const char *path)
+{
+	struct wr_bdev_open_opts o = {.type = WR_BDEV_FILE, .path = path,
+				      .size_bytes = (uint64_t)NBLOCKS * BS, .create = true};
+	struct wr_bdev *bdev;
+	assert_int_equal(wr_bdev_open(&o, &bdev), 0);
+	return bdev;
+}
+
+static void test_ram_round_trip(void **state)
+{
+	struct wr_bdev *bdev = open_mem(WR_BDEV_RAM);
+	assert_string_equal(wr_bdev_type_name(bdev), "ram");
+	round_trip(bdev, true);
+	wr_bdev_close(bdev);
+}
+
+static void test_null_round_trip(void **state)
+{
+	struct wr_bdev *bdev = open_mem(WR_BDEV_NULL);
+	assert_string_equal(wr_bdev_type_name(bdev), "null");
+	round_trip(bdev, false);
+	wr_bdev_close(bdev);
+}
+
+static void file_round_trip_in(const char *dir, bool expect_direct)
+{
+	char *path = strdup(temp_path(dir));
+	struct wr_bdev *bdev = open_file(path);
+	struct wr_bdev_info info;
+	wr_bdev_get_info(bdev, &info);
+	assert_int_equal(info.block_size, BS);
+	assert_int_equal(info.num_blocks, NBLOCKS);
+	assert_true(info.volatile_cache);
+	if (expect_direct)
+		assert_true(info.direct);
+	round_trip(bdev, true);
+	wr_bdev_close(bdev);
+
+	/* the data is in the file itself, not only in our process */
+	int fd = open(path, O_RDONLY);
+	uint8_t block[BS], want[BS];
+	fill_pattern(want, BS, 9);
+	assert_int_equal(pread(fd, block, BS, (off_t)(NBLOCKS - 1) * BS), BS);
+	assert_memory_equal(block, want, BS);
+	close(fd);
+	unlink(path);
+	free(path);
+}
+
+static void test_file_round_trip(void **state)
+{
+	/* /tmp is ext4 here: O_DIRECT works, ZERO_RANGE and PUNCH_HOLE are native */
+	file_round_trip_in("/tmp", false);
+}
+
+static void test_file_on_tmpfs_round_trip(void **state)
+{
+	/* tmpfs: no ZERO_RANGE, so Write Zeroes takes the zero-writing fallback */
+	struct stat st;
+	if (stat("/dev/shm", &st) != 0)
+		skip();
+	file_round_trip_in("/dev/shm", false);
+}
+
+static void test_file_sync_fallback_round_trip(void **state)
+{
+	setenv("WR_BDEV_NO_URING", "1", 1);
+	struct wr_io_ctx *ctx;
+	assert_int_equal(wr_io_ctx_create(4, &ctx), 0);
+	assert_false(wr_io_ctx_uses_uring(ctx));
+	wr_io_ctx_destroy(ctx);
+	file_round_trip_in("/tmp", false);
+	file_round_trip_in("/dev/shm", false);
+	unsetenv("WR_BDEV_NO_URING");
+}
+
+static void test_out_of_range_is_rejected(void **state)
+{
+	struct wr_bdev *bdev = open_mem(WR_BDEV_RAM);
+	struct wr_io_ctx *ctx;
+	assert_int_equal(wr_io_ctx_create(4, &ctx), 0);
+	uint8_t *buf = xalign(2 * BS);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_READ, NBLOCKS, 1, buf, false), -EINVAL);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_WRITE, NBLOCKS - 1, 2, buf, false), -EINVAL);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_WRITE_ZEROES, UINT64_MAX, 2, NULL, false), -EINVAL);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_DISCARD, 0, NBLOCKS + 1, NULL, false), -EINVAL);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_READ, 0, 0, buf, false), -EINVAL);
+	/* buffers that do not cover the blocks */
+	struct iovec iov = {.iov_base = buf, .iov_len = BS};
+	struct done_flag d = {.io = {.op = WR_BDEV_OP_READ, .num_blocks = 2, .iov = &iov, .iovcnt = 1,
+				     .cb = on_done}};
+	assert_int_equal(wr_bdev_submit(ctx, bdev, &d.io), -EINVAL);
+	assert_int_equal(wr_io_ctx_inflight(ctx), 0);
+	assert_int_equal(wr_io_ctx_poll(ctx, 16), 0);
+	assert_int_equal(d.calls, 0);
+	free(buf);
+	wr_io_ctx_destroy(ctx);
+	wr_bdev_close(bdev);
+}
+
+static void test_file_out_of_range_is_rejected(void **state)
+{
+	char *path = strdup(temp_path("/tmp"));
+	struct wr_bdev *bdev = open_file(path);
+	struct wr_io_ctx *ctx;
+	assert_int_equal(wr_io_ctx_create(4, &ctx), 0);
+	uint8_t *buf = xalign(BS);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_READ, NBLOCKS, 1, buf, false), -EINVAL);
+	free(buf);
+	wr_io_ctx_destroy(ctx);
+	wr_bdev_close(bdev);
+	unlink(path);
+	free(path);
+}
+
+static void test_queue_full_gives_eagain(void **state)
+{
+	char *path = strdup(temp_path("/tmp"));
+	struct wr_bdev *bdevs[2] = {open_mem(WR_BDEV_RAM), open_file(path)};
+	for (int b = 0; b < 2; b++) {
+		struct wr_io_ctx *ctx;
+		assert_int_equal(wr_io_ctx_create(2, &ctx), 0);
+		struct done_flag d[3];
+		for (int i = 0; i < 3; i++)
+			d[i] = (struct done_flag){.io = {.op = WR_BDEV_OP_FLUSH, .cb = on_done}};
+		assert_int_equal(wr_bdev_submit(ctx, bdevs[b], &d[0].io), 0);
+		assert_int_equal(wr_bdev_submit(ctx, bdevs[b], &d[1].io), 0);
+		assert_int_equal(wr_bdev_submit(ctx, bdevs[b], &d[2].io), -EAGAIN);
+		assert_int_equal(wr_io_ctx_inflight(ctx), 2);
+		assert_int_equal(wait_done(ctx, &d[0]), 0);
+		assert_int_equal(wait_done(ctx, &d[1]), 0);
+		assert_int_equal(wr_bdev_submit(ctx, bdevs[b], &d[2].io), 0);
+		assert_int_equal(wait_done(ctx, &d[2]), 0);
+		wr_io_ctx_destroy(ctx);
+	}
+	wr_bdev_close(bdevs[0]);
+	wr_bdev_close(bdevs[1]);
+	unlink(path);
+	free(path);
+}
+
+/* A callback that submits again: the second completion must come from a later poll. */
+struct chain {
+	struct done_flag d;
+	struct wr_io_ctx *ctx;
+	struct wr_bdev *bdev;
+	int completions;
+	int depth_in_cb;
+	int max_depth;
+};
+
+static void on_chain(struct wr_bdev_io *io, int status)
+{
+	struct chain *c = (struct chain *)io;
+	assert_int_equal(status, 0);
+	c->completions++;
+	c->depth_in_cb++;
+	if (c->depth_in_cb > c->max_depth)
+		c->max_depth = c->depth_in_cb;
+	if (c->completions < 5)
+		assert_int_equal(wr_bdev_submit(c->ctx, c->bdev, io), 0);
+	c->depth_in_cb--;
+}
+
+static void test_callback_may_resubmit_without_recursion(void **state)
+{
+	struct chain c = {.d = {.io = {.op = WR_BDEV_OP_FLUSH, .cb = on_chain}}};
+	c.bdev = open_mem(WR_BDEV_RAM);
+	assert_int_equal(wr_io_ctx_create(1, &c.ctx), 0);
+	assert_int_equal(wr_bdev_submit(c.ctx, c.bdev, &c.d.io), 0);
+	assert_int_equal(c.completions, 0); /* never completed inside submit */
+	int polls = 0;
+	while (c.completions < 5 && polls++ < 100)
+		wr_io_ctx_poll(c.ctx, 1); /* budget 1: one callback per poll */
+	assert_int_equal(c.completions, 5);
+	assert_int_equal(c.max_depth, 1);
+	assert_int_equal(polls, 5);
+	wr_io_ctx_destroy(c.ctx);
+	wr_bdev_close(c.bdev);
+}
+
+static bool fd_readable(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	return poll(&p, 1, 0) == 1;
+}
+
+static bool fd_readable_within(int fd, int ms)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	return poll(&p, 1, ms) == 1;
+}
+
+/* The kernel may signal the eventfd late (deferred io-wq signals); the context promises that a
+ * bounded run of idle polls (64 in io_ctx.c) leaves it clear. Each poll here must be idle. */
+static bool idle_polls_clear(struct wr_io_ctx *ctx, int fd)
+{
+	for (int i = 0; i < 200; i++) {
+		assert_int_equal(wr_io_ctx_poll(ctx, 16), 0);
+		if (i >= 65 && !fd_readable(fd))
+			return true;
+	}
+	return false;
+}
+
+static void check_eventfd_wakes(struct wr_bdev *bdev)
+{
+	struct wr_io_ctx *ctx;
+	assert_int_equal(wr_io_ctx_create(4, &ctx), 0);
+	int fd = wr_io_ctx_fd(ctx);
+	assert_true(fd >= 0);
+	assert_false(fd_readable(fd));
+	struct done_flag d = {.io = {.op = WR_BDEV_OP_FLUSH, .cb = on_done}};
+	assert_int_equal(wr_bdev_submit(ctx, bdev, &d.io), 0);
+	if (wr_io_ctx_uses_uring(ctx) && strcmp(wr_bdev_type_name(bdev), "file") == 0)
+		assert_int_equal(wr_io_ctx_poll(ctx, 16) >= 0, 1); /* hands the SQE to the kernel */
+	/* a sleeping reactor is woken: the fd is readable while the completion waits */
+	assert_true(fd_readable_within(fd, 5000));
+	assert_int_equal(wait_done(ctx, &d), 0);
+	/* once everything is delivered, idle polls clear it so the reactor can sleep */
+	assert_true(idle_polls_clear(ctx, fd));
+
+	/* busy mode: no fd, completions still delivered */
+	wr_io_ctx_set_notify(ctx, false);
+	assert_int_equal(wr_io_ctx_fd(ctx), -1);
+	d.calls = 0;
+	assert_int_equal(wr_bdev_submit(ctx, bdev, &d.io), 0);
+	assert_int_equal(wait_done(ctx, &d), 0);
+	wr_io_ctx_set_notify(ctx, true);
+	assert_true(idle_polls_clear(ctx, fd));
+	wr_io_ctx_destroy(ctx);
+}
+
+static void test_eventfd_is_readable_while_completions_wait(void **state)
+{
+	struct wr_bdev *ram = open_mem(WR_BDEV_RAM);
+	check_eventfd_wakes(ram);
+	wr_bdev_close(ram);
+	char *path = strdup(temp_path("/tmp"));
+	struct wr_bdev *file = open_file(path);
+	check_eventfd_wakes(file);
+	wr_bdev_close(file);
+	unlink(path);
+	free(path);
+}
+
+static void test_bad_open_options_are_rejected(void **state)
+{
+	struct wr_bdev *bdev;
+	struct wr_bdev_open_opts o = {.type = WR_BDEV_RAM, .size_bytes = 0};
+	assert_int_equal(wr_bdev_open(&o, &bdev), -EINVAL);
+	o = (struct wr_bdev_open_opts){.type = WR_BDEV_RAM, .size_bytes = 1000};
+	assert_int_equal(wr_bdev_open(&o, &bdev), -EINVAL); /* not a multiple of 512 */
+	o = (struct wr_bdev_open_opts){.type = WR_BDEV_RAM, .size_bytes = 8192, .block_size = 1000};
+	assert_int_equal(wr_bdev_open(&o, &bdev), -EINVAL);
+	o = (struct wr_bdev_open_opts){.type = WR_BDEV_FILE, .path = "/nonexistent-dir/x"};
+	assert_int_equal(wr_bdev_open(&o, &bdev), -ENOENT);
+	o = (struct wr_bdev_open_opts){.type = WR_BDEV_FILE, .path = "/dev/null"};
+	assert_int_equal(wr_bdev_open(&o, &bdev), -ENOTBLK); /* a character device is no disk */
+	char *path = strdup(temp_path("/tmp"));
+	o = (struct wr_bdev_open_opts){.type = WR_BDEV_FILE, .path = path};
+	assert_int_equal(wr_bdev_open(&o, &bdev), -EINVAL); /* empty file, no size given */
+	unlink(path);
+	free(path);
+	struct wr_io_ctx *ctx;
+	assert_int_equal(wr_io_ctx_create(0, &ctx), -EINVAL);
+}
+
+static void test_file_size_from_existing_file(void **state)
+{
+	char *path = strdup(temp_path("/tmp"));
+	assert_int_equal(truncate(path, 1 << 20), 0);
+	struct wr_bdev_open_opts o = {.type = WR_BDEV_FILE, .path = path, .block_size = 4096};
+	struct wr_bdev *bdev;
+	assert_int_equal(wr_bdev_open(&o, &bdev), 0);
+	struct wr_bdev_info info;
+	wr_bdev_get_info(bdev, &info);
+	assert_int_equal(info.block_size, 4096);
+	assert_int_equal(info.num_blocks, 256);
+	wr_bdev_close(bdev);
+	unlink(path);
+	free(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ram_round_trip),
+		cmocka_unit_test(test_null_round_trip),
+		cmocka_unit_test(test_file_round_trip),
+		cmocka_unit_test(test_file_on_tmpfs_round_trip),
+		cmocka_unit_test(test_file_sync_fallback_round_trip),
+		cmocka_unit_test(test_out_of_range_is_rejected),
+		cmocka_unit_test(test_file_out_of_range_is_rejected),
+		cmocka_unit_test(test_queue_full_gives_eagain),
+		cmocka_unit_test(test_callback_may_resubmit_without_recursion),
+		cmocka_unit_test(test_eventfd_is_readable_while_completions_wait),
+		cmocka_unit_test(test_bad_open_options_are_rejected),
+		cmocka_unit_test(test_file_size_from_existing_file),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
