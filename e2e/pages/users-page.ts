@@ -40,14 +40,10 @@ export class UsersPage {
   }
 
   rolesOf(username: string): Locator {
-    return this.page.getByLabel(`Roles of ${username}`);
+    return this.page.getByRole('list', { name: `Roles of ${username}` });
   }
 
   async expectListed(username: string): Promise<void> {
     await expect(this.userCell(username)).toBeVisible();
-  }
-
-  fieldError(label: string): Locator {
-    return this.dialog.getByLabel(label, { exact: true }).locator('xpath=ancestor::*[@invalid][1]').locator('[slot="error-message"]');
   }
 }
