@@ -1,0 +1,119 @@
+package dev.windrose;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.applayout.AppLayout;
+import com.vaadin.flow.component.applayout.DrawerToggle;
+import com.vaadin.flow.component.avatar.Avatar;
+import com.vaadin.flow.component.dependency.StyleSheet;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.Icon;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.menubar.MenuBar;
+import com.vaadin.flow.component.menubar.MenuBarVariant;
+import com.vaadin.flow.component.contextmenu.MenuItem;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.Scroller;
+import com.vaadin.flow.component.sidenav.SideNav;
+import com.vaadin.flow.component.sidenav.SideNavItem;
+import com.vaadin.flow.router.AfterNavigationEvent;
+import com.vaadin.flow.router.AfterNavigationObserver;
+import com.vaadin.flow.server.menu.MenuConfiguration;
+import com.vaadin.flow.server.menu.MenuEntry;
+import com.vaadin.flow.spring.security.AuthenticationContext;
+import com.vaadin.flow.theme.lumo.Lumo;
+import com.vaadin.flow.theme.lumo.LumoUtility;
+import jakarta.annotation.security.PermitAll;
+
+/**
+ * The frame around every signed-in view: the app's name, the side navigation and the user menu.
+ *
+ * <p>The navigation is built from the views' {@code @Menu} annotations through
+ * {@link MenuConfiguration}, which lists only the views the signed-in user may open; so a viewer
+ * never sees a link to an administrators' page, and this class needs to know no view.
+ */
+@PermitAll
+@StyleSheet(Lumo.UTILITY_STYLESHEET)
+public class MainLayout extends AppLayout implements AfterNavigationObserver {
+
+    static final String APP_NAME = "Windrose";
+
+    private final AuthenticationContext authentication;
+    private final H1 viewTitle = new H1();
+
+    MainLayout(AuthenticationContext authentication) {
+        this.authentication = authentication;
+        setPrimarySection(Section.DRAWER);
+        addToDrawer(appName(), new Scroller(navigation()));
+        addToNavbar(navbar());
+    }
+
+    private Component appName() {
+        Icon logo = VaadinIcon.STORAGE.create();
+        logo.addClassNames(LumoUtility.TextColor.PRIMARY, LumoUtility.IconSize.MEDIUM);
+        Span name = new Span(APP_NAME);
+        name.addClassNames(LumoUtility.FontWeight.SEMIBOLD, LumoUtility.FontSize.LARGE);
+        HorizontalLayout header = new HorizontalLayout(logo, name);
+        header.setAlignItems(FlexComponent.Alignment.CENTER);
+        header.addClassNames(LumoUtility.Padding.MEDIUM, LumoUtility.Gap.SMALL);
+        return header;
+    }
+
+    private SideNav navigation() {
+        SideNav nav = new SideNav();
+        // The landmark's accessible name; SideNav's own label would add a visible heading.
+        nav.getElement().setAttribute("aria-label", "Main navigation");
+        nav.addClassNames(LumoUtility.Padding.Horizontal.SMALL);
+        for (MenuEntry entry : MenuConfiguration.getMenuEntries()) {
+            nav.addItem(navigationItem(entry));
+        }
+        return nav;
+    }
+
+    private static SideNavItem navigationItem(MenuEntry entry) {
+        String icon = entry.icon();
+        if (icon == null || icon.isBlank()) {
+            return new SideNavItem(entry.title(), entry.path());
+        }
+        return new SideNavItem(entry.title(), entry.path(), new Icon(icon));
+    }
+
+    private Component navbar() {
+        DrawerToggle toggle = new DrawerToggle();
+        toggle.setAriaLabel("Show or hide the navigation");
+        viewTitle.addClassNames(LumoUtility.FontSize.LARGE, LumoUtility.Margin.NONE);
+        Div spacer = new Div();
+        HorizontalLayout bar = new HorizontalLayout(toggle, viewTitle, spacer, userMenu());
+        bar.setFlexGrow(1, spacer);
+        bar.setWidthFull();
+        bar.setAlignItems(FlexComponent.Alignment.CENTER);
+        bar.addClassNames(LumoUtility.Padding.End.MEDIUM);
+        return bar;
+    }
+
+    /** The signed-in user's name with a menu to sign out. */
+    private Component userMenu() {
+        String username = authentication.getPrincipalName().orElse("");
+        Avatar avatar = new Avatar(username);
+        avatar.addThemeVariants(com.vaadin.flow.component.avatar.AvatarVariant.LUMO_XSMALL);
+        avatar.getElement().setAttribute("aria-hidden", "true");
+        HorizontalLayout who = new HorizontalLayout(avatar, new Span(username));
+        who.setAlignItems(FlexComponent.Alignment.CENTER);
+        who.setSpacing(false);
+        who.addClassNames(LumoUtility.Gap.SMALL);
+
+        MenuBar menu = new MenuBar();
+        menu.addThemeVariants(MenuBarVariant.LUMO_TERTIARY_INLINE);
+        MenuItem user = menu.addItem(who);
+        user.setAriaLabel("User menu for " + username);
+        user.getSubMenu().addItem("Sign out", click -> authentication.logout());
+        return menu;
+    }
+
+    @Override
+    public void afterNavigation(AfterNavigationEvent event) {
+        viewTitle.setText(MenuConfiguration.getPageHeader(getContent()).orElse(""));
+    }
+}

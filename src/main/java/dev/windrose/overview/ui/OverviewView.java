@@ -1,0 +1,145 @@
+package dev.windrose.overview.ui;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.card.Card;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.DescriptionList;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.icon.Icon;
+import com.vaadin.flow.component.orderedlayout.FlexLayout;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.Menu;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.menu.MenuConfiguration;
+import com.vaadin.flow.server.menu.MenuEntry;
+import com.vaadin.flow.theme.lumo.LumoUtility;
+import dev.windrose.MainLayout;
+import dev.windrose.dataplane.Dataplane;
+import dev.windrose.security.Role;
+import dev.windrose.security.UserService;
+import dev.windrose.security.UserSummary;
+import jakarta.annotation.security.PermitAll;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The landing page after sign-in. It shows only facts read at the time of the visit: who is
+ * signed in with which roles, the dataplane library this console loaded, and where to go next.
+ */
+@Route(value = "", layout = MainLayout.class)
+@PageTitle("Overview")
+@Menu(order = 0, icon = "vaadin:home", title = "Overview")
+@PermitAll
+class OverviewView extends VerticalLayout {
+
+    OverviewView(UserService users, Dataplane dataplane) {
+        setPadding(true);
+        setMaxWidth("72rem");
+        FlexLayout cards = new FlexLayout(accountCard(users.currentUser()), dataplaneCard(dataplane), shortcutsCard());
+        cards.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        cards.addClassNames(LumoUtility.Gap.MEDIUM);
+        cards.setWidthFull();
+        add(cards);
+    }
+
+    private static Card accountCard(UserSummary user) {
+        Card card = card("Your account");
+        card.add(facts(
+                fact("signed-in-as", "Signed in as", user.username()),
+                fact("roles", "Roles", roleNames(user))));
+        return card;
+    }
+
+    private static Card dataplaneCard(Dataplane dataplane) {
+        Card card = card("Dataplane");
+        card.add(facts(
+                fact("dataplane-version", "Dataplane library version", dataplane.version()),
+                fact("dataplane-abi", "Interface (ABI) version", Integer.toString(dataplane.abiVersion()))));
+        card.add(hint("The NVMe/TCP target library this console loaded at start-up."));
+        return card;
+    }
+
+    /** Links to every other view this user may open (the same list as the side navigation). */
+    private static Card shortcutsCard() {
+        Card card = card("Where to go");
+        List<MenuEntry> others = MenuConfiguration.getMenuEntries().stream()
+                .filter(entry -> !entry.path().isEmpty() && !"/".equals(entry.path()))
+                .toList();
+        if (others.isEmpty()) {
+            card.add(hint("There is nothing else you may open yet; ask an administrator for more roles."));
+            return card;
+        }
+        VerticalLayout links = new VerticalLayout();
+        links.setPadding(false);
+        links.setSpacing(false);
+        links.addClassNames(LumoUtility.Gap.SMALL);
+        others.forEach(entry -> links.add(shortcut(entry)));
+        card.add(links);
+        return card;
+    }
+
+    private static Component shortcut(MenuEntry entry) {
+        Anchor link = new Anchor(entry.path(), entry.title());
+        if (entry.icon() == null || entry.icon().isBlank()) {
+            return link;
+        }
+        Icon icon = new Icon(entry.icon());
+        icon.addClassNames(LumoUtility.IconSize.SMALL, LumoUtility.TextColor.SECONDARY);
+        icon.getElement().setAttribute("aria-hidden", "true");
+        HorizontalLayout row = new HorizontalLayout(icon, link);
+        row.setAlignItems(Alignment.CENTER);
+        row.addClassNames(LumoUtility.Gap.SMALL);
+        row.setSpacing(false);
+        return row;
+    }
+
+    private static Card card(String title) {
+        Card card = new Card();
+        card.setTitle(title, 2);
+        card.setMinWidth("18rem");
+        card.getStyle().set("flex", "1 1 18rem");
+        return card;
+    }
+
+    private static DescriptionList facts(Fact... facts) {
+        DescriptionList list = new DescriptionList();
+        list.addClassNames(LumoUtility.Margin.NONE);
+        for (Fact fact : facts) {
+            DescriptionList.Term term = new DescriptionList.Term(fact.label());
+            term.setId("overview-" + fact.id() + "-term");
+            term.addClassNames(LumoUtility.FontSize.SMALL, LumoUtility.TextColor.SECONDARY);
+            DescriptionList.Description value = new DescriptionList.Description(fact.value());
+            // Ties the value to its term, so assistive technology (and tests) find it by its label.
+            value.getElement().setAttribute("aria-labelledby", term.getId().orElseThrow());
+            value.addClassNames(LumoUtility.Margin.Left.NONE, LumoUtility.Margin.Bottom.SMALL,
+                    LumoUtility.FontWeight.SEMIBOLD);
+            list.add(term, value);
+        }
+        return list;
+    }
+
+    private static Paragraph hint(String text) {
+        Paragraph hint = new Paragraph(text);
+        hint.addClassNames(LumoUtility.FontSize.SMALL, LumoUtility.TextColor.SECONDARY, LumoUtility.Margin.NONE);
+        return hint;
+    }
+
+    private static Fact fact(String id, String label, String value) {
+        return new Fact(id, label, value);
+    }
+
+    private record Fact(String id, String label, String value) {
+    }
+
+    private static String roleNames(UserSummary user) {
+        return user.roles().stream().sorted().map(OverviewView::roleName).collect(Collectors.joining(", "));
+    }
+
+    private static String roleName(Role role) {
+        String name = role.name().toLowerCase(Locale.ROOT);
+        return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+}

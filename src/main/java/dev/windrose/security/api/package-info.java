@@ -1,0 +1,4 @@
+@NullMarked
+package dev.windrose.security.api;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,28 @@
+package dev.windrose.security.internal;
+
+import java.time.Duration;
+import org.springframework.security.authentication.LockedException;
+
+/** Sign-in refused without checking the password, because of too many recent failures. */
+public class LoginThrottledException extends LockedException {
+
+    private final Duration retryAfter;
+
+    public LoginThrottledException(Duration retryAfter) {
+        super("Too many failed sign-ins for this user or from this address. Try again in "
+                + describe(retryAfter) + ".");
+        this.retryAfter = retryAfter;
+    }
+
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+
+    private static String describe(Duration duration) {
+        long seconds = Math.max(1, (duration.toMillis() + 999) / 1000);
+        if (seconds < 120) {
+            return seconds + " seconds";
+        }
+        return ((seconds + 59) / 60) + " minutes";
+    }
+}

@@ -1,0 +1,111 @@
+package dev.windrose.security.internal;
+
+import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
+import dev.windrose.security.AuditLog;
+import dev.windrose.security.Role;
+import dev.windrose.security.UserService;
+import dev.windrose.security.ui.LoginView;
+import java.util.Map;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.ExceptionTranslationFilter;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+
+/**
+ * Three filter chains, tried in order:
+ * <ol>
+ * <li>{@code /api/**}: stateless, bearer API tokens, 401/403 as problem details, never a session;</li>
+ * <li>operations ({@code /actuator/**}, OpenAPI, Swagger UI): open, stateless;</li>
+ * <li>everything else: the Vaadin console with form login at {@code /login}.</li>
+ * </ol>
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableMethodSecurity(jsr250Enabled = true)
+class SecurityConfiguration {
+
+    static final String API_PATHS = "/api/**";
+
+    /** Argon2id for new hashes; bcrypt still verifies, should hashes ever be imported. */
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        Map<String, PasswordEncoder> encoders = Map.of(
+                "argon2", Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(),
+                "bcrypt", new BCryptPasswordEncoder());
+        return new DelegatingPasswordEncoder("argon2", encoders);
+    }
+
+    /** The one way to check a password: login form and token exchange alike, throttled and audited. */
+    @Bean
+    AuthenticationManager authenticationManager(UserDetailsService userDetails, PasswordEncoder passwordEncoder,
+            LoginThrottle throttle, AuditLog auditLog) {
+        DaoAuthenticationProvider passwordCheck = new DaoAuthenticationProvider(userDetails);
+        passwordCheck.setPasswordEncoder(passwordEncoder);
+        return new ProviderManager(new ThrottledAuthenticationProvider(passwordCheck, throttle, auditLog));
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain apiFilterChain(HttpSecurity http, UserService users, ApiTokenAuthenticator tokens,
+            ProblemResponses problems) throws Exception {
+        var entryPoint = new ProblemAuthenticationEntryPoint(problems);
+        http.securityMatcher(API_PATHS)
+                .csrf(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .securityContext(context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
+                .addFilterBefore(new FirstRunApiGuard(users, problems), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new ApiTokenAuthenticationFilter(tokens, entryPoint), AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(HttpMethod.POST, "/api/v1/auth/tokens").permitAll()
+                        .requestMatchers("/api/v1/users/**", "/api/v1/audit/**").hasRole(Role.Names.ADMIN)
+                        .anyRequest().authenticated())
+                .exceptionHandling(errors -> errors
+                        .authenticationEntryPoint(entryPoint)
+                        .accessDeniedHandler(new ProblemAccessDeniedHandler(problems)));
+        return http.build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain operationsFilterChain(HttpSecurity http) throws Exception {
+        http.securityMatcher("/actuator/**", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
+                .csrf(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
+        return http.build();
+    }
+
+    @Bean
+    @Order(3)
+    SecurityFilterChain consoleFilterChain(HttpSecurity http, AuthenticationManager authenticationManager,
+            UserService users, AuditLog auditLog) throws Exception {
+        http.authenticationManager(authenticationManager)
+                // Vaadin denies every path it does not know; without /error, errors become login redirects.
+                .authorizeHttpRequests(requests -> requests.requestMatchers("/error").permitAll())
+                .addFilterBefore(new FirstRunRedirectFilter(users), ExceptionTranslationFilter.class)
+                .with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin
+                        .loginView(LoginView.class)
+                        .addLogoutHandler(new AuditingLogoutHandler(auditLog)));
+        return http.build();
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.windrose.security.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,23 @@
+package dev.windrose.security.ui;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Times as the console shows them: in the server's time zone with the zone's name, so an
+ * administrator comparing the audit log with other logs knows which clock they read.
+ */
+final class Formats {
+
+    private static final DateTimeFormatter DATE_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z").withZone(ZoneId.systemDefault());
+
+    private Formats() {
+    }
+
+    static String dateTime(@Nullable Instant instant, String whenMissing) {
+        return instant == null ? whenMissing : DATE_TIME.format(instant);
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.windrose.security.ui;
+
+import org.jspecify.annotations.NullMarked;
