@@ -19,8 +19,11 @@ CACHE_DIR=$(cd "$CACHE_DIR" && pwd)
 # Modules the guest loads, in this order; their dependencies are resolved with the host's modprobe
 # against the extracted tree. virtio_pci + virtio_net give the NIC; crc32c backs the NVMe/TCP digests
 # (crc32c-intel needs SSE4.2 in the guest CPU, so it is optional; crc32c_generic always works).
-GUEST_MODULES=(virtio_pci virtio_net crc32c_generic crc32c-intel nvme-tcp)
+# nvmet-tcp lets the same guest serve as the Linux reference target (INTEROP_TARGET=linux-nvmet);
+# null_blk is copied but not loaded (REFERENCE_MODULES): the reference loads it with its parameters.
+GUEST_MODULES=(virtio_pci virtio_net crc32c_generic crc32c-intel nvme-tcp nvmet-tcp)
 OPTIONAL_MODULES=(crc32c-intel)
+REFERENCE_MODULES=(null_blk)
 GUEST_BINARIES=(/usr/sbin/nvme /usr/bin/fio)
 
 log() { echo "build-guest: $*" >&2; }
@@ -109,6 +112,13 @@ copy_modules() {
         mkdir -p "$root$(dirname "$path")"
         cp "$tree$path" "$root$path"
         echo "$path" >>"$root/etc/modules.order"
+    done
+    for mod in "${REFERENCE_MODULES[@]}"; do
+        path=$(modprobe -d "$tree" -S "$kver" --show-depends "$mod" | awk '/^insmod/{print $2}' | tail -1)
+        [[ -n $path ]] || die "module $mod not found in the kernel package"
+        path=${path#"$tree"}
+        mkdir -p "$root$(dirname "$path")"
+        cp "$tree$path" "$root$path"
     done
     cp "$tree/lib/modules/$kver/modules.order" "$tree/lib/modules/$kver/modules.builtin"* "$root/lib/modules/$kver/"
     # A modules.dep inside the guest lets the kernel's request_module (busybox modprobe) work too.

@@ -1,0 +1,250 @@
+#!/bin/sh
+# Runs inside the interop guest (busybox sh) as /interop/test.sh, against wr-target on the host.
+# The harness (run.sh) appends this script and /interop/env (addresses, NQNs) as a second cpio archive.
+# Every step prints exactly one "INTEROP PASS <step>" or "INTEROP FAIL <step>: <why>" line; the
+# harness compares them with the "INTEROP PLAN" line printed first, so a step that never ran counts
+# as failed too. Output blocks the harness shows are framed by "INTEROP OUTPUT <name>" / "INTEROP END".
+. /interop/env
+
+PLAN="discover discover-hides-forbidden connect-plain namespaces-appear nvme-list id-ctrl id-ns
+fio-4k-randwrite-verify fio-128k-seqwrite-verify smart-log smart-log-counts-writes flush dsm-deallocate
+disconnect connect-digests fio-digests-verify disconnect-digests refuse-unknown-host
+refuse-forbidden-subsystem connect-for-restart persist-write restart-reconnect restart-verify
+disconnect-final"
+echo "INTEROP PLAN" $PLAN
+
+pass() { echo "INTEROP PASS $1"; }
+fail() { echo "INTEROP FAIL $1: $2"; }
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
+# Runs a command, keeps its output in /tmp/out and shows it framed so the harness can quote it.
+run_shown() {
+    local name=$1
+    shift
+    echo "INTEROP OUTPUT $name: $*"
+    "$@" >/tmp/out 2>&1
+    local rc=$?
+    cat /tmp/out
+    echo "INTEROP END $name rc=$rc"
+    return $rc
+}
+
+CONNECT_ARGS="-t tcp -a $TARGET_ADDR -s $IO_PORT --hostnqn=$HOSTNQN --hostid=$HOSTID"
+
+# The controller (nvmeN) of the subsystem $1 that is live, or nothing.
+controller_of() {
+    local c
+    for c in /sys/class/nvme/nvme*; do
+        [ -e "$c/subsysnqn" ] || continue
+        [ "$(cat "$c/subsysnqn")" = "$1" ] && basename "$c" && return 0
+    done
+    return 1
+}
+
+# The block device of namespace $2 of subsystem $1 (multipath head or plain), or nothing.
+block_device_of() {
+    local b
+    for b in /sys/block/nvme*n*; do
+        # nvmeXcYnZ are the hidden per-path devices of native multipath; they have no /dev node.
+        case "$(basename "$b")" in nvme*c*n*) continue ;; esac
+        [ -e "$b/nsid" ] || continue
+        [ "$(cat "$b/device/subsysnqn" 2>/dev/null)" = "$1" ] || continue
+        [ "$(cat "$b/nsid")" = "$2" ] && echo "/dev/$(basename "$b")" && return 0
+    done
+    return 1
+}
+
+# Polls (bounded) until "$@" succeeds; TCG makes namespace scanning take a moment.
+wait_for() {
+    local tries=$1
+    shift
+    while [ "$tries" -gt 0 ]; do
+        "$@" >/dev/null 2>&1 && return 0
+        tries=$((tries - 1))
+        sleep 0.5
+    done
+    return 1
+}
+
+# fio write-then-verify. $1 step, $2 device, $3 rw, $4 bs, $5 size, then extra fio options.
+fio_verify() {
+    local step=$1 dev=$2 rw=$3 bs=$4 size=$5
+    shift 5
+    if [ -z "$dev" ]; then fail "$step" "no block device"; return 1; fi
+    if run_shown "$step" fio --name="$step" --filename="$dev" --rw="$rw" --bs="$bs" --size="$size" \
+        --ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c --do_verify=1 --verify_fatal=1 \
+        --randrepeat=1 --runtime=180 "$@" &&
+        grep -q 'err= 0' /tmp/out && ! grep -qi 'verify: bad\|bad magic\|crc32c: verify failed' /tmp/out; then
+        pass "$step"
+    else
+        fail "$step" "fio failed or reported errors (see output above)"
+        return 1
+    fi
+}
+
+smart_value() { awk -F: -v k="$1" '$1 ~ "^"k"[ \t]*$" {gsub(/[ ,\t]/, "", $2); print $2; exit}' /tmp/out; }
+
+# --- discovery ------------------------------------------------------------------------------------
+if run_shown discover nvme discover -t tcp -a "$TARGET_ADDR" -s "$DISCOVERY_PORT" \
+        --hostnqn="$HOSTNQN" --hostid="$HOSTID" && grep -q "subnqn: *$SUBNQN\$" /tmp/out; then
+    pass discover
+else
+    fail discover "discovery log does not name $SUBNQN"
+fi
+if grep -q "$FORBIDDEN_NQN" /tmp/out; then
+    fail discover-hides-forbidden "discovery log names $FORBIDDEN_NQN, which this host may not use"
+elif grep -q "subnqn:" /tmp/out; then
+    pass discover-hides-forbidden
+else
+    fail discover-hides-forbidden "no discovery log to judge"
+fi
+
+# --- plain connection -----------------------------------------------------------------------------
+if run_shown connect-plain nvme connect $CONNECT_ARGS -n "$SUBNQN" && wait_for 20 controller_of "$SUBNQN"; then
+    CTRL=$(controller_of "$SUBNQN")
+    pass connect-plain
+else
+    fail connect-plain "nvme connect failed or no controller appeared"
+fi
+if wait_for 60 block_device_of "$SUBNQN" 1 && wait_for 20 block_device_of "$SUBNQN" 2; then
+    pass namespaces-appear
+else
+    fail namespaces-appear "namespace 1 and 2 did not both appear: $(ls /sys/block | tr '\n' ' ')"
+fi
+RAM_DEV=$(block_device_of "$SUBNQN" 1)
+FILE_DEV=$(block_device_of "$SUBNQN" 2)
+echo "INTEROP INFO controller=$CTRL ram-namespace=$RAM_DEV file-namespace=$FILE_DEV"
+
+if run_shown nvme-list nvme list && grep -q "Windrose" /tmp/out && [ -n "$RAM_DEV" ] && grep -q "$RAM_DEV" /tmp/out; then
+    pass nvme-list
+else
+    fail nvme-list "nvme list does not show the Windrose namespaces"
+fi
+if run_shown id-ctrl nvme id-ctrl "/dev/$CTRL" && grep -q "^subnqn *: $SUBNQN" /tmp/out &&
+        grep -q "^mn *: Windrose" /tmp/out; then
+    pass id-ctrl
+else
+    fail id-ctrl "id-ctrl failed or lacks subnqn/mn"
+fi
+if run_shown id-ns nvme id-ns "$RAM_DEV" && [ "$(awk -F: '/^nsze/{gsub(/ /,"",$2); print $2}' /tmp/out)" != "0" ] &&
+        grep -q "^nsze" /tmp/out; then
+    pass id-ns
+else
+    fail id-ns "id-ns failed or reports a zero size"
+fi
+
+fio_verify fio-4k-randwrite-verify "$RAM_DEV" randwrite 4k 16M
+fio_verify fio-128k-seqwrite-verify "$FILE_DEV" write 128k 32M
+
+if run_shown smart-log nvme smart-log "/dev/$CTRL"; then
+    pass smart-log
+    writes=$(smart_value host_write_commands)
+    if [ -n "$writes" ] && [ "$writes" -gt 0 ] 2>/dev/null; then
+        pass smart-log-counts-writes
+    else
+        fail smart-log-counts-writes "host_write_commands is '$writes' after 48 MiB of fio writes"
+    fi
+else
+    fail smart-log "nvme smart-log failed"
+    fail smart-log-counts-writes "no smart log"
+fi
+
+if [ -n "$RAM_DEV" ] && run_shown flush nvme flush "$RAM_DEV"; then pass flush; else fail flush "nvme flush failed"; fi
+if [ -n "$RAM_DEV" ] && run_shown dsm-deallocate nvme dsm "$RAM_DEV" --ad --slbs=0 --blocks=256; then
+    pass dsm-deallocate
+else
+    fail dsm-deallocate "nvme dsm --ad failed"
+fi
+
+if run_shown disconnect nvme disconnect -n "$SUBNQN" && grep -q "disconnected 1 controller" /tmp/out &&
+        wait_for 20 sh -c "! ls /sys/class/nvme/ | grep -q nvme"; then
+    pass disconnect
+else
+    fail disconnect "nvme disconnect did not remove exactly one controller"
+fi
+
+# --- header and data digests ----------------------------------------------------------------------
+if run_shown connect-digests nvme connect $CONNECT_ARGS -n "$SUBNQN" --hdr-digest --data-digest &&
+        wait_for 20 controller_of "$SUBNQN"; then
+    pass connect-digests
+else
+    fail connect-digests "nvme connect --hdr-digest --data-digest failed"
+fi
+wait_for 60 block_device_of "$SUBNQN" 1
+fio_verify fio-digests-verify "$(block_device_of "$SUBNQN" 1)" randrw 16k 8M --rwmixwrite=50
+if run_shown disconnect-digests nvme disconnect -n "$SUBNQN" && grep -q "disconnected 1 controller" /tmp/out; then
+    pass disconnect-digests
+else
+    fail disconnect-digests "nvme disconnect failed"
+fi
+
+# --- access control: both must be refused, and leave no controller behind -------------------------
+if run_shown refuse-unknown-host nvme connect -t tcp -a "$TARGET_ADDR" -s "$IO_PORT" -n "$SUBNQN" \
+        --hostnqn="$OTHER_HOSTNQN" --hostid="$OTHER_HOSTID"; then
+    fail refuse-unknown-host "a host NQN that is not allowed was accepted"
+    nvme disconnect -n "$SUBNQN" >/dev/null 2>&1
+elif controller_of "$SUBNQN" >/dev/null; then
+    fail refuse-unknown-host "connect failed but a controller exists"
+else
+    pass refuse-unknown-host
+fi
+if run_shown refuse-forbidden-subsystem nvme connect $CONNECT_ARGS -n "$FORBIDDEN_NQN"; then
+    fail refuse-forbidden-subsystem "this host was accepted on $FORBIDDEN_NQN"
+    nvme disconnect -n "$FORBIDDEN_NQN" >/dev/null 2>&1
+else
+    pass refuse-forbidden-subsystem
+fi
+
+# --- data survives a target restart, and the kernel reconnects by itself --------------------------
+PERSIST="--name=persist --rw=write --bs=64k --size=16M --ioengine=libaio --iodepth=8 --direct=1
+ --verify=crc32c --verify_fatal=1 --randrepeat=1"
+if run_shown connect-for-restart nvme connect $CONNECT_ARGS -n "$SUBNQN" --reconnect-delay=1 --ctrl-loss-tmo=300 &&
+        wait_for 20 controller_of "$SUBNQN" && wait_for 60 block_device_of "$SUBNQN" 2; then
+    pass connect-for-restart
+else
+    fail connect-for-restart "nvme connect failed"
+fi
+CTRL=$(controller_of "$SUBNQN")
+FILE_DEV=$(block_device_of "$SUBNQN" 2)
+if [ -n "$FILE_DEV" ] && run_shown persist-write fio $PERSIST --filename="$FILE_DEV" --do_verify=1 &&
+        grep -q 'err= 0' /tmp/out && nvme flush "$FILE_DEV" >/dev/null; then
+    pass persist-write
+else
+    fail persist-write "writing the pattern to the file-backed namespace failed"
+fi
+
+reconnects_before=$(dmesg | grep -c "$CTRL: Successfully reconnected")
+echo "INTEROP WAIT target-restart"
+# The harness restarts wr-target, then types this line on the console (our stdin).
+answer=""
+read -t 180 -r answer
+echo "INTEROP INFO harness said '$answer' at $(uptime_s)s"
+reconnected() {
+    [ "$(dmesg | grep -c "$CTRL: Successfully reconnected")" -gt "$reconnects_before" ] &&
+        [ "$(cat "/sys/class/nvme/$CTRL/state")" = live ]
+}
+if [ "$answer" != "target-restarted" ]; then
+    fail restart-reconnect "the harness did not confirm the restart"
+elif wait_for 240 reconnected; then
+    pass restart-reconnect
+else
+    fail restart-reconnect "no reconnect within 120 s: state $(cat "/sys/class/nvme/$CTRL/state" 2>&1)"
+    echo "INTEROP OUTPUT dmesg-nvme"; dmesg | grep -i nvme | tail -20; echo "INTEROP END dmesg-nvme rc=0"
+    # Reconnect by hand so the data check below still tells whether the data survived.
+    nvme disconnect -n "$SUBNQN" >/dev/null 2>&1
+    nvme connect $CONNECT_ARGS -n "$SUBNQN" >/dev/null 2>&1 && wait_for 60 block_device_of "$SUBNQN" 2
+fi
+FILE_DEV=$(block_device_of "$SUBNQN" 2)
+if [ -n "$FILE_DEV" ] && run_shown restart-verify fio $PERSIST --filename="$FILE_DEV" --verify_only &&
+        grep -q 'err= 0' /tmp/out; then
+    pass restart-verify
+else
+    fail restart-verify "the file-backed namespace's data did not verify after the restart"
+fi
+if run_shown disconnect-final nvme disconnect -n "$SUBNQN" && grep -q "disconnected 1 controller" /tmp/out; then
+    pass disconnect-final
+else
+    fail disconnect-final "nvme disconnect failed"
+fi
+
+echo "INTEROP OUTPUT dmesg"; dmesg | grep -i -E 'nvme|tcp' | tail -60; echo "INTEROP END dmesg rc=0"

@@ -1,0 +1,418 @@
+#!/usr/bin/env bash
+# Interop test: the real Linux kernel NVMe/TCP initiator (Debian's kernel in QEMU/TCG) against
+# wr-target on the host, with a tshark capture of the whole session.
+#
+#   dataplane-native/tests/interop/run.sh
+#
+# Environment:
+#   WR_BUILD_DIR       CMake build directory of dataplane-native (default dataplane-native/build)
+#   INTEROP_CACHE_DIR  where the guest kernel and initramfs are cached (default ~/.cache/windrose/interop-guest)
+#   INTEROP_TIMEOUT    hard limit for the whole test in seconds (default 900)
+#   INTEROP_KEEP=1     keep the work directory (console log, target log, pcap) even on success
+#   INTEROP_TARGET     wr-target (default) or linux-nvmet: the Linux kernel target in a second guest,
+#                      a reference that checks the harness itself and gives a known-good capture
+#
+# The guest prints "INTEROP PASS|FAIL <step>" lines; the harness adds its own steps (target start and
+# restart, tshark checks), prints what `nvme list` and fio printed, and ends with "N passed, N failed".
+# Exit status 0 only if every step passed.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+NATIVE_DIR=$(cd "$HERE/../.." && pwd)
+WR_BUILD_DIR=${WR_BUILD_DIR:-$NATIVE_DIR/build}
+INTEROP_CACHE_DIR=${INTEROP_CACHE_DIR:-$HOME/.cache/windrose/interop-guest}
+INTEROP_TIMEOUT=${INTEROP_TIMEOUT:-900}
+INTEROP_TARGET=${INTEROP_TARGET:-wr-target}
+
+IO_PORT=4420
+DISCOVERY_PORT=8009
+SUBNQN=nqn.2026-11.dev.windrose:interop
+FORBIDDEN_NQN=nqn.2026-11.dev.windrose:forbidden
+
+STARTED_AT=$(date +%s)
+DEADLINE=$((STARTED_AT + INTEROP_TIMEOUT))
+PIDS_TO_STOP=()
+HARNESS_PASSED=()
+HARNESS_FAILED=()
+
+log() { echo "interop: $*" >&2; }
+die() { echo "interop: ERROR: $*" >&2; exit 2; }
+seconds_left() { echo $((DEADLINE - $(date +%s))); }
+elapsed() { echo $(($(date +%s) - STARTED_AT)); }
+
+harness_pass() { HARNESS_PASSED+=("$1"); echo "INTEROP PASS $1 (harness)"; }
+harness_fail() { HARNESS_FAILED+=("$1"); echo "INTEROP FAIL $1 (harness): $2"; }
+
+# --- prerequisites --------------------------------------------------------------------------------
+check_prerequisites() {
+    local missing=() cmd
+    declare -A command_package=(
+        [qemu-system-x86_64]=qemu-system-x86 [tshark]=tshark [cmake]=cmake [cc]=gcc [make]=make
+        [timeout]=coreutils [ss]=iproute2 [cpio]=cpio [gzip]=gzip
+    )
+    for cmd in "${!command_package[@]}"; do
+        command -v "$cmd" >/dev/null 2>&1 || missing+=("${command_package[$cmd]}")
+    done
+    if ((${#missing[@]})); then
+        mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+        die "missing packages: ${missing[*]}
+  install them with: apt-get install -y ${missing[*]}"
+    fi
+    local port
+    for port in $IO_PORT $DISCOVERY_PORT; do
+        ! ss -Hltn "sport = :$port" | grep -q . || die "TCP port $port is already in use on this host"
+    done
+}
+
+# --- clean-up: stop exactly what this script started ---------------------------------------------
+# Signals pid $1 with $2, escalates to SIGKILL after 5 s; leaves its exit status in STOPPED_STATUS.
+stop_pid() {
+    local pid=$1 signal=${2:-TERM} tries=50
+    STOPPED_STATUS=
+    if kill "-$signal" "$pid" 2>/dev/null; then
+        while ((tries-- > 0)) && kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null
+    fi
+    wait "$pid" 2>/dev/null
+    STOPPED_STATUS=$?
+    return 0
+}
+
+cleanup() {
+    local pid
+    for pid in "${PIDS_TO_STOP[@]}"; do stop_pid "$pid"; done
+    if [[ ${INTEROP_KEEP:-0} == 1 || ${KEEP_WORK_DIR:-0} == 1 ]]; then
+        log "work directory kept: $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+}
+
+on_timeout() {
+    echo "INTEROP FAIL timeout (harness): the test ran longer than ${INTEROP_TIMEOUT}s"
+    KEEP_WORK_DIR=1
+    echo "${#HARNESS_PASSED[@]} passed, $((${#HARNESS_FAILED[@]} + 1)) failed"
+    exit 3
+}
+
+# Backstop for anything that hangs outside the guest (whose QEMU has its own, shorter limit). It
+# polls instead of sleeping the whole time so that stopping it leaves no long-lived sleep behind.
+watchdog() {
+    while (($(date +%s) < DEADLINE)); do sleep 1; done
+    kill -ALRM $$
+}
+
+# --- the target -----------------------------------------------------------------------------------
+build_wr_target() {
+    log "building wr-target in $WR_BUILD_DIR"
+    if [[ ! -f $WR_BUILD_DIR/CMakeCache.txt ]]; then
+        cmake -S "$NATIVE_DIR" -B "$WR_BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$WORK/cmake.log" 2>&1 ||
+            { cat "$WORK/cmake.log" >&2; die "cmake configure failed"; }
+    fi
+    cmake --build "$WR_BUILD_DIR" --target wr-target -j "$(nproc)" >"$WORK/build.log" 2>&1 ||
+        { tail -30 "$WORK/build.log" >&2; die "building wr-target failed (log above)"; }
+    WR_TARGET=$(find "$WR_BUILD_DIR" -type f -name wr-target -perm -u+x | head -1)
+    [[ -n $WR_TARGET ]] || die "the build produced no wr-target under $WR_BUILD_DIR"
+}
+
+write_target_config() {
+    cat >"$WORK/target.conf" <<EOF
+reactors 1
+mode adaptive
+discovery-listener 127.0.0.1 $DISCOVERY_PORT
+subsystem $SUBNQN
+  serial WR0001
+  model Windrose
+  allow-host $HOSTNQN
+  namespace 1 ram 256M
+  namespace 2 file $WORK/ns2.img 256M
+  listener 127.0.0.1 $IO_PORT
+subsystem $FORBIDDEN_NQN
+  allow-host $OTHER_HOSTNQN
+  namespace 1 ram 16M
+  listener 127.0.0.1 $IO_PORT
+EOF
+}
+
+# Waits (bounded) until file $1 contains a line matching $2 while pid $3 lives.
+wait_for_line() {
+    local file=$1 pattern=$2 pid=$3 limit=$4
+    local until=$(($(date +%s) + limit))
+    while (($(date +%s) < until)); do
+        grep -q -- "$pattern" "$file" 2>/dev/null && return 0
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.2
+    done
+    return 1
+}
+
+start_wr_target() {
+    local logfile=$WORK/target.$1.log
+    "$WR_TARGET" "$WORK/target.conf" >"$logfile" 2>&1 &
+    TARGET_PID=$!
+    PIDS_TO_STOP+=("$TARGET_PID")
+    if wait_for_line "$logfile" "wr-target: ready" "$TARGET_PID" 30; then
+        harness_pass "target-$1"
+    else
+        harness_fail "target-$1" "wr-target did not print 'wr-target: ready' within 30 s"
+        sed 's/^/    target| /' "$logfile" | tail -20
+        return 1
+    fi
+}
+
+restart_wr_target() {
+    stop_pid "$TARGET_PID" TERM
+    local status=$STOPPED_STATUS
+    # 143 = terminated by SIGTERM without a handler; 0 = clean shutdown. Anything else is a crash.
+    if ((status == 0 || status == 143)); then
+        harness_pass target-stops-on-sigterm
+    else
+        harness_fail target-stops-on-sigterm "wr-target exited with status $status on SIGTERM"
+    fi
+    start_wr_target restart
+}
+
+# The Linux kernel target (nvmet) in a second guest, reached through QEMU host forwarding on the same
+# host ports, so the initiator guest and the capture see it exactly where wr-target would be.
+start_linux_nvmet() {
+    local logfile=$WORK/target.$1.log
+    make_guest_initrd "$WORK/nvmet-initrd.gz" "$HERE/reference-target.sh"
+    mkfifo "$WORK/nvmet.in"
+    exec {NVMET_IN}<>"$WORK/nvmet.in"
+    qemu-system-x86_64 -nographic -m 768 -smp 1 -accel tcg -no-reboot \
+        -nic "user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:$IO_PORT-:4420,hostfwd=tcp:127.0.0.1:$DISCOVERY_PORT-:8009" \
+        -kernel "$KERNEL" -initrd "$WORK/nvmet-initrd.gz" -append "console=ttyS0 loglevel=5 panic=-1" \
+        <&"$NVMET_IN" >"$logfile" 2>&1 &
+    TARGET_PID=$!
+    PIDS_TO_STOP+=("$TARGET_PID")
+    if wait_for_line "$logfile" "NVMET READY" "$TARGET_PID" 120; then
+        harness_pass "target-$1"
+    else
+        harness_fail "target-$1" "the nvmet guest did not get ready"
+        tail -20 "$logfile" | sed 's/^/    target| /'
+        return 1
+    fi
+}
+
+restart_linux_nvmet() {
+    echo "restart" >&"$NVMET_IN"
+    if wait_for_line "$WORK/target.start.log" "NVMET RESTARTED" "$TARGET_PID" 60; then
+        harness_pass target-restart
+    else
+        harness_fail target-restart "the nvmet guest did not re-enable its ports"
+        return 1
+    fi
+}
+
+# --- the guest ------------------------------------------------------------------------------------
+# Appends a second cpio archive (the kernel unpacks concatenated archives in order) that carries the
+# script to run as /interop/test.sh and its environment.
+make_guest_initrd() {
+    local out=$1 script=$2 extra=$WORK/extra
+    rm -rf "$extra"
+    mkdir -p "$extra/interop"
+    install -m 0755 "$script" "$extra/interop/test.sh"
+    cat >"$extra/interop/env" <<EOF
+TARGET_ADDR=10.0.2.2
+IO_PORT=$IO_PORT
+DISCOVERY_PORT=$DISCOVERY_PORT
+SUBNQN=$SUBNQN
+FORBIDDEN_NQN=$FORBIDDEN_NQN
+HOSTNQN=$HOSTNQN
+HOSTID=$HOSTID
+OTHER_HOSTNQN=$OTHER_HOSTNQN
+OTHER_HOSTID=$OTHER_HOSTID
+EOF
+    (cd "$extra" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) >"$WORK/extra.cpio.gz"
+    cat "$INITRAMFS" "$WORK/extra.cpio.gz" >"$out"
+}
+
+new_uuid() { cat /proc/sys/kernel/random/uuid; }
+
+start_capture() {
+    tshark -i lo -f "tcp port $IO_PORT or tcp port $DISCOVERY_PORT" -w "$WORK/session.pcap" -q \
+        >"$WORK/tshark.log" 2>&1 &
+    TSHARK_PID=$!
+    PIDS_TO_STOP+=("$TSHARK_PID")
+    wait_for_line "$WORK/tshark.log" "Capturing on" "$TSHARK_PID" 30 ||
+        { cat "$WORK/tshark.log" >&2; die "tshark could not capture on lo"; }
+}
+
+stop_capture() {
+    stop_pid "$TSHARK_PID" INT
+}
+
+# Boots the initiator guest and serves its one request: "INTEROP WAIT target-restart".
+run_guest() {
+    make_guest_initrd "$WORK/initrd.gz" "$HERE/guest-test.sh"
+    mkfifo "$WORK/guest.in"
+    # Held open read-write so QEMU's stdin never sees end-of-file and writing never blocks.
+    exec {GUEST_IN}<>"$WORK/guest.in"
+    local limit
+    # Leave the harness time to stop the target and judge the capture after a guest timeout.
+    limit=$(($(seconds_left) - 60))
+    log "booting the initiator guest (TCG), at most ${limit}s"
+    timeout --kill-after=5 "$limit" qemu-system-x86_64 -nographic -m 1024 -smp 2 -accel tcg -no-reboot \
+        -nic user,model=virtio-net-pci -kernel "$KERNEL" -initrd "$WORK/initrd.gz" \
+        -append "console=ttyS0 loglevel=5 panic=-1" <&"$GUEST_IN" >"$WORK/console.log" 2>&1 &
+    GUEST_PID=$!
+    PIDS_TO_STOP+=("$GUEST_PID")
+    local restarted=0 shown=0
+    while kill -0 "$GUEST_PID" 2>/dev/null; do
+        shown=$(show_new_console_lines "$shown")
+        if ((restarted == 0)) && grep -q "INTEROP WAIT target-restart" "$WORK/console.log"; then
+            restarted=1
+            log "guest asks for a target restart"
+            if [[ $INTEROP_TARGET == linux-nvmet ]]; then restart_linux_nvmet; else restart_wr_target; fi
+            echo "target-restarted" >&"$GUEST_IN"
+        fi
+        sleep 0.5
+    done
+    wait "$GUEST_PID"
+    GUEST_STATUS=$?
+    show_new_console_lines "$shown" >/dev/null
+    ((restarted)) || harness_fail target-restart "the guest never asked for the restart"
+}
+
+# Echoes the guest's INTEROP lines as they arrive (progress under a slow TCG guest).
+show_new_console_lines() {
+    local shown=$1 total
+    total=$(wc -l <"$WORK/console.log")
+    if ((total > shown)); then
+        sed -n "$((shown + 1)),${total}p" "$WORK/console.log" | tr -d '\r' |
+            grep -E '^INTEROP (PASS|FAIL|WAIT|INFO)' | sed 's/^/  guest| /' >&2
+    fi
+    echo "$total"
+}
+
+# --- verdicts -------------------------------------------------------------------------------------
+# The console without carriage returns, as a file: grep -q on a pipe would, with pipefail, turn an
+# early match into a failure (SIGPIPE in the writer).
+console_text() {
+    tr -d '\r' <"$WORK/console.log" >"$WORK/console.txt"
+    cat "$WORK/console.txt"
+}
+
+print_block() {
+    local name=$1 filter=${2:-.}
+    console_text | awk -v n="$name" '
+        index($0, "INTEROP OUTPUT " n ":") == 1 {on = 1}
+        on {print}
+        on && index($0, "INTEROP END " n " ") == 1 {on = 0}' | grep -E -- "$filter" | sed 's/^/    /'
+}
+
+report_outputs() {
+    echo "--- nvme list (as the kernel initiator printed it) ---"
+    print_block nvme-list
+    local step
+    for step in fio-4k-randwrite-verify fio-128k-seqwrite-verify fio-digests-verify persist-write restart-verify; do
+        echo "--- fio $step ---"
+        print_block "$step" 'INTEROP OUTPUT|(read|write): IOPS|err=|verify|bad|READ:|WRITE:'
+    done
+}
+
+judge_guest_steps() {
+    local plan step
+    plan=$(console_text | sed -n 's/^INTEROP PLAN //p' | head -1)
+    GUEST_PASSED=0
+    GUEST_FAILED=0
+    if [[ -z $plan ]]; then
+        harness_fail guest-boot "the guest never printed its plan (did it boot? see console tail)"
+        console_text | tail -30 | sed 's/^/    console| /'
+        return
+    fi
+    harness_pass guest-boot
+    for step in $plan; do
+        if grep -q "^INTEROP FAIL $step:" "$WORK/console.txt"; then
+            GUEST_FAILED=$((GUEST_FAILED + 1))
+            print_block "$step"
+        elif grep -q "^INTEROP PASS $step\$" "$WORK/console.txt"; then
+            GUEST_PASSED=$((GUEST_PASSED + 1))
+        else
+            GUEST_FAILED=$((GUEST_FAILED + 1))
+            echo "INTEROP FAIL $step: never ran (guest stopped or timed out before it)"
+        fi
+    done
+    if grep -q "^INTEROP GUEST-EXIT" "$WORK/console.txt"; then
+        harness_pass guest-finished
+    else
+        harness_fail guest-finished "the guest did not finish (QEMU status $GUEST_STATUS)"
+        console_text | tail -30 | sed 's/^/    console| /'
+    fi
+}
+
+# tshark decodes the session with Wireshark's NVMe/TCP dissector on both ports.
+judge_capture() {
+    local pcap=$WORK/session.pcap decode=(-d "tcp.port==$IO_PORT,nvme-tcp" -d "tcp.port==$DISCOVERY_PORT,nvme-tcp")
+    local pdus bad digests
+    pdus=$(tshark -r "$pcap" "${decode[@]}" -Y nvme-tcp 2>/dev/null | wc -l)
+    if ((pdus > 0)); then
+        harness_pass tshark-decodes-nvme-tcp
+    else
+        harness_fail tshark-decodes-nvme-tcp "no NVMe/TCP PDU in the capture"
+    fi
+    tshark -r "$pcap" "${decode[@]}" -Y 'nvme-tcp && (_ws.malformed || _ws.expert.severity == error)' \
+        -T fields -e frame.number -e tcp.srcport -e tcp.dstport -e nvme-tcp.type -e _ws.expert.message \
+        >"$WORK/tshark-bad.txt" 2>/dev/null
+    bad=$(wc -l <"$WORK/tshark-bad.txt")
+    if ((bad == 0)); then
+        harness_pass tshark-no-malformed-pdu
+    else
+        harness_fail tshark-no-malformed-pdu "$bad frames malformed or with expert errors (frame, sport, dport, type, message):"
+        head -20 "$WORK/tshark-bad.txt" | sed 's/^/    /'
+        KEEP_WORK_DIR=1
+    fi
+    # The --hdr-digest --data-digest connection must really have negotiated both digests (ICResp).
+    digests=$(tshark -r "$pcap" "${decode[@]}" -Y 'nvme-tcp.icresp.digest == 3' 2>/dev/null | wc -l)
+    if ((digests > 0)); then
+        harness_pass tshark-digests-negotiated
+    else
+        harness_fail tshark-digests-negotiated "no ICResp enabling both header and data digests"
+    fi
+    echo "--- capture: $pdus NVMe/TCP PDUs; PDU types seen: $(tshark -r "$pcap" "${decode[@]}" -Y nvme-tcp \
+        -T fields -e nvme-tcp.type 2>/dev/null | tr ',' '\n' | sort | uniq -c | awk '{printf "%s×%s ", $2, $1}')"
+}
+
+main() {
+    check_prerequisites
+    WORK=$(mktemp -d /tmp/wr-interop.XXXXXX)
+    trap cleanup EXIT
+    trap on_timeout ALRM
+    # Watchdog: the whole test is bounded, whatever hangs.
+    watchdog &
+    PIDS_TO_STOP+=($!)
+
+    local guest_files
+    guest_files=$("$HERE/build-guest.sh" "$INTEROP_CACHE_DIR") || die "building the guest failed"
+    KERNEL=$(sed -n 1p <<<"$guest_files")
+    INITRAMFS=$(sed -n 2p <<<"$guest_files")
+
+    HOSTID=$(new_uuid)
+    HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:$HOSTID
+    OTHER_HOSTID=$(new_uuid)
+    OTHER_HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:$OTHER_HOSTID
+
+    start_capture
+    if [[ $INTEROP_TARGET == linux-nvmet ]]; then
+        start_linux_nvmet start || KEEP_WORK_DIR=1
+    else
+        build_wr_target
+        write_target_config
+        truncate -s 256M "$WORK/ns2.img"
+        start_wr_target start || KEEP_WORK_DIR=1
+    fi
+    run_guest
+    stop_pid "$TARGET_PID" TERM
+    stop_capture
+
+    report_outputs
+    judge_guest_steps
+    judge_capture
+    local passed=$((GUEST_PASSED + ${#HARNESS_PASSED[@]})) failed=$((GUEST_FAILED + ${#HARNESS_FAILED[@]}))
+    ((failed == 0)) || KEEP_WORK_DIR=1
+    echo "interop: target $INTEROP_TARGET, $(elapsed)s; console, target log and capture in $WORK" >&2
+    echo "$passed passed, $failed failed"
+    ((failed == 0))
+}
+
+main "$@"
