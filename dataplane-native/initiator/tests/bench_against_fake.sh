@@ -1,0 +1,37 @@
+#!/bin/sh
+# wr-bench end to end against the fake target (a test double): a verify pass must succeed, a short
+# timed run must report completions, and corrupted data digests must make wr-bench fail.
+set -eu
+bench=$1
+fake=$2
+dir=$(mktemp -d)
+trap 'kill $fpid 2>/dev/null || true; rm -rf "$dir"' EXIT
+
+start_fake() {
+	"$fake" 30 "$@" > "$dir/port" &
+	fpid=$!
+	for i in $(seq 1 50); do
+		[ -s "$dir/port" ] && break
+		sleep 0.1
+	done
+	port=$(awk '{print $2}' "$dir/port")
+	[ -n "$port" ] || { echo "fake target did not start"; exit 1; }
+}
+
+start_fake
+"$bench" --addr 127.0.0.1 --port "$port" --nqn nqn.test:fake --verify --verify-mib 8 --io-size 64k \
+	--qd 8 --queues 2 --hdgst --ddgst --json "$dir/verify.json"
+grep -q '"mismatches": 0' "$dir/verify.json"
+grep -q '"verify_blocks": 16384' "$dir/verify.json"
+"$bench" --addr 127.0.0.1 --port "$port" --nqn nqn.test:fake --workload mixed --read-pct 50 \
+	--io-size 4k --qd 4 --duration 0.5 --json "$dir/run.json"
+ops=$(sed -n 's/.*"ops": \([0-9]*\),.*/\1/p' "$dir/run.json")
+[ "$ops" -gt 0 ] || { echo "no completions in the timed run"; exit 1; }
+kill $fpid; wait $fpid 2>/dev/null || true
+
+start_fake digest-corrupt
+if "$bench" --addr 127.0.0.1 --port "$port" --nqn nqn.test:fake --verify --verify-mib 1 --ddgst; then
+	echo "wr-bench accepted corrupted data digests"
+	exit 1
+fi
+echo "bench_against_fake: ok"
