@@ -82,6 +82,8 @@ cleanup() {
     local pid
     for pid in "${PIDS_TO_STOP[@]}"; do stop_pid "$pid"; done
     if [[ ${INTEROP_KEEP:-0} == 1 || ${KEEP_WORK_DIR:-0} == 1 ]]; then
+        # Keep the evidence, not the 40 MB initrd copies or the namespace image.
+        rm -rf "$WORK"/*initrd.gz "$WORK/extra" "$WORK/extra.cpio.gz" "$WORK/ns2.img"
         log "work directory kept: $WORK"
     else
         rm -rf "$WORK"
@@ -341,36 +343,45 @@ judge_guest_steps() {
     fi
 }
 
-# tshark decodes the session with Wireshark's NVMe/TCP dissector on both ports.
+# Runs tshark over the capture with Wireshark's NVMe/TCP dissector on both ports; the output goes to
+# file $1. A failing tshark (bad filter, unreadable capture) must not read as "nothing found".
+tshark_decode() {
+    local out=$1
+    shift
+    tshark -r "$WORK/session.pcap" -d "tcp.port==$IO_PORT,nvme-tcp" -d "tcp.port==$DISCOVERY_PORT,nvme-tcp" \
+        "$@" >"$out" 2>"$WORK/tshark-read.err"
+}
+
 judge_capture() {
-    local pcap=$WORK/session.pcap decode=(-d "tcp.port==$IO_PORT,nvme-tcp" -d "tcp.port==$DISCOVERY_PORT,nvme-tcp")
     local pdus bad digests
-    pdus=$(tshark -r "$pcap" "${decode[@]}" -Y nvme-tcp 2>/dev/null | wc -l)
+    if ! tshark_decode "$WORK/tshark-pdus.txt" -Y nvme-tcp -T fields -e frame.number -e nvme-tcp.type; then
+        harness_fail tshark-decodes-nvme-tcp "tshark could not read the capture: $(head -3 "$WORK/tshark-read.err")"
+        return
+    fi
+    pdus=$(wc -l <"$WORK/tshark-pdus.txt")
     if ((pdus > 0)); then
         harness_pass tshark-decodes-nvme-tcp
     else
         harness_fail tshark-decodes-nvme-tcp "no NVMe/TCP PDU in the capture"
     fi
-    tshark -r "$pcap" "${decode[@]}" -Y 'nvme-tcp && (_ws.malformed || _ws.expert.severity == error)' \
-        -T fields -e frame.number -e tcp.srcport -e tcp.dstport -e nvme-tcp.type -e _ws.expert.message \
-        >"$WORK/tshark-bad.txt" 2>/dev/null
-    bad=$(wc -l <"$WORK/tshark-bad.txt")
-    if ((bad == 0)); then
+    if ! tshark_decode "$WORK/tshark-bad.txt" -Y 'nvme-tcp && (_ws.malformed || _ws.expert.severity == error)' \
+            -T fields -e frame.number -e tcp.srcport -e tcp.dstport -e nvme-tcp.type -e _ws.expert.message; then
+        harness_fail tshark-no-malformed-pdu "tshark failed: $(head -3 "$WORK/tshark-read.err")"
+    elif bad=$(wc -l <"$WORK/tshark-bad.txt") && ((bad == 0)); then
         harness_pass tshark-no-malformed-pdu
     else
-        harness_fail tshark-no-malformed-pdu "$bad frames malformed or with expert errors (frame, sport, dport, type, message):"
+        harness_fail tshark-no-malformed-pdu "$bad frames malformed or with expert errors; source port $IO_PORT/$DISCOVERY_PORT means the target sent it (frame, sport, dport, PDU type, message):"
         head -20 "$WORK/tshark-bad.txt" | sed 's/^/    /'
-        KEEP_WORK_DIR=1
     fi
     # The --hdr-digest --data-digest connection must really have negotiated both digests (ICResp).
-    digests=$(tshark -r "$pcap" "${decode[@]}" -Y 'nvme-tcp.icresp.digest == 3' 2>/dev/null | wc -l)
-    if ((digests > 0)); then
+    if tshark_decode "$WORK/tshark-digests.txt" -Y 'nvme-tcp.icresp.digest == 3' &&
+            digests=$(wc -l <"$WORK/tshark-digests.txt") && ((digests > 0)); then
         harness_pass tshark-digests-negotiated
     else
         harness_fail tshark-digests-negotiated "no ICResp enabling both header and data digests"
     fi
-    echo "--- capture: $pdus NVMe/TCP PDUs; PDU types seen: $(tshark -r "$pcap" "${decode[@]}" -Y nvme-tcp \
-        -T fields -e nvme-tcp.type 2>/dev/null | tr ',' '\n' | sort | uniq -c | awk '{printf "%s×%s ", $2, $1}')"
+    echo "--- capture: $pdus NVMe/TCP PDUs; PDU types seen (type×count): $(cut -f2 "$WORK/tshark-pdus.txt" |
+        tr ',' '\n' | sort -n | uniq -c | awk '{printf "%s×%s ", $2, $1}')"
 }
 
 main() {
