@@ -428,7 +428,10 @@ int fake_target_start(const struct fake_target_cfg *cfg, struct fake_target **ou
 	t->ram = calloc(cfg->ns_blocks, 512);
 	pthread_mutex_init(&t->lock, NULL);
 	t->lfd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+				 .sin_port = htons(cfg->port)};
+	int one = 1;
+	setsockopt(t->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	socklen_t len = sizeof(sa);
 	if (bind(t->lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(t->lfd, 64) ||
 	    getsockname(t->lfd, (struct sockaddr *)&sa, &len))

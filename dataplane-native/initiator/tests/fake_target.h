@@ -20,6 +20,7 @@ struct fake_target_cfg {
 	uint64_t media_error_lba;  /* reads/writes touching this LBA fail with 0x281 (0 = never) */
 	bool corrupt_ddgst;        /* send a wrong data digest on reads */
 	bool bad_pdu_type;         /* answer the first I/O read with a PDU of type 0x0f */
+	uint16_t port;             /* 0 = any free port */
 };
 
 struct fake_target;

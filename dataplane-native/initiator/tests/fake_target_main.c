@@ -1,6 +1,7 @@
 /* wr-fake-target: the unit tests' fake target as a program, so wr-bench can be tested end to end
  * without the real target. Test double only. Prints "port N", serves until killed or
- * the time limit (argv[1] seconds, default 60) passes. argv[2] = "digest-corrupt" to misbehave. */
+ * the time limit (argv[1] seconds, default 60) passes. argv[2] = "digest-corrupt" to misbehave
+ * (anything else: behave), argv[3] = TCP port (default: any free one). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,8 @@ int main(int argc, char **argv)
 		cfg.corrupt_ddgst = true;
 	struct fake_target *t;
 	uint16_t port;
+	if (argc > 3)
+		cfg.port = (uint16_t)atoi(argv[3]);
 	if (fake_target_start(&cfg, &t, &port))
 		return 1;
 	printf("port %u\n", port);

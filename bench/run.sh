@@ -1,0 +1,296 @@
+#!/usr/bin/env bash
+# bench/run.sh - Windrose data-path benchmark: wr-target (busy mode, pinned to one core) against
+# wr-bench (pinned to the other) on loopback with a RAM namespace; loopback TCP bandwidth from
+# iperf3 in the same run for comparison; the adaptive-mode idle CPU check.
+#
+#   bench/run.sh                 full matrix, 10 s x 3 repetitions (about 3 minutes)
+#   bench/run.sh --smoke         1 s x 1, small matrix: proves it still works (CI, < 1 minute)
+#   bench/run.sh --duration 5 --reps 5 --only randread-4k-qd32
+#
+# Options: --duration S, --reps N, --only NAME[,NAME], --build-dir DIR (default
+# dataplane-native/build, or $WR_BUILD_DIR), --target-cpu N (0), --bench-cpu N (1), --port P,
+# --idle-seconds S (adaptive idle check, 5; 0 skips), --no-iperf, --out FILE, --hdgst, --ddgst,
+# --note TEXT (recorded in the history line). WR_BENCH_KEEP=1 keeps the work directory (logs).
+# Results: bench/results/<UTC time>.json (everything) and one line appended to
+# bench/results/history.jsonl (medians), plus a table on stdout. Exit status 0 unless something
+# failed to run; the numbers themselves never fail it (a benchmark, not a test).
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+BUILD_DIR=${WR_BUILD_DIR:-$ROOT/dataplane-native/build}
+DURATION=10
+REPS=3
+ONLY=""
+SMOKE=0
+TARGET_CPU=0
+BENCH_CPU=1
+PORT=${WR_BENCH_PORT:-14420}
+IDLE_SECONDS=5
+IPERF=1
+OUT=""
+DIGESTS=()
+NOTE=""
+NQN=nqn.2026-11.dev.windrose:bench
+
+# name workload io-size qd
+MATRIX=(
+  "randread-4k-qd1 randread 4k 1"
+  "randread-4k-qd32 randread 4k 32"
+  "randread-4k-qd128 randread 4k 128"
+  "randwrite-4k-qd32 randwrite 4k 32"
+  "read-128k-qd16 read 128k 16"
+)
+SMOKE_MATRIX=("randread-4k-qd32 randread 4k 32" "randwrite-4k-qd32 randwrite 4k 32" "read-128k-qd16 read 128k 16")
+
+die() { echo "bench: ERROR: $*" >&2; exit 2; }
+log() { echo "bench: $*" >&2; }
+
+ARGS="$*"
+while (($#)); do
+  case $1 in
+    --smoke) SMOKE=1 ;;
+    --duration) DURATION=$2; shift ;;
+    --reps) REPS=$2; shift ;;
+    --only) ONLY=$2; shift ;;
+    --build-dir) BUILD_DIR=$2; shift ;;
+    --target-cpu) TARGET_CPU=$2; shift ;;
+    --bench-cpu) BENCH_CPU=$2; shift ;;
+    --port) PORT=$2; shift ;;
+    --idle-seconds) IDLE_SECONDS=$2; shift ;;
+    --no-iperf) IPERF=0 ;;
+    --out) OUT=$2; shift ;;
+    --hdgst) DIGESTS+=(--hdgst) ;;
+    --ddgst) DIGESTS+=(--ddgst) ;;
+    --note) NOTE=$2; shift ;;
+    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) die "unknown option $1 (see --help)" ;;
+  esac
+  shift
+done
+if ((SMOKE)); then  # smoke defaults; options given explicitly still win
+  [[ " $ARGS " == *" --duration "* ]] || DURATION=1
+  [[ " $ARGS " == *" --reps "* ]] || REPS=1
+  [[ " $ARGS " == *" --idle-seconds "* ]] || IDLE_SECONDS=2
+  MATRIX=("${SMOKE_MATRIX[@]}")
+fi
+[[ $DURATION =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--duration wants seconds"
+[[ $REPS =~ ^[1-9][0-9]*$ ]] || die "--reps wants a positive count"
+
+WR_TARGET=${WR_TARGET:-$BUILD_DIR/wr-target}
+[[ -x $WR_TARGET ]] || WR_TARGET=$(find "$BUILD_DIR" -name wr-target -type f -perm -u+x 2>/dev/null | head -1)
+WR_BENCH=${WR_BENCH:-$BUILD_DIR/initiator/wr-bench}
+[[ -x ${WR_TARGET:-} ]] || die "wr-target not found under $BUILD_DIR (build dataplane-native first: cmake -S dataplane-native -B $BUILD_DIR && cmake --build $BUILD_DIR)"
+[[ -x $WR_BENCH ]] || die "wr-bench not found at $WR_BENCH (build dataplane-native first)"
+command -v python3 >/dev/null || die "python3 is needed for the statistics"
+if ((IPERF)) && ! command -v iperf3 >/dev/null; then
+  log "iperf3 not installed (apt-get install iperf3): loopback bandwidth skipped"
+  IPERF=0
+fi
+NCPU=$(nproc)
+((TARGET_CPU < NCPU && BENCH_CPU < NCPU)) || die "need CPUs $TARGET_CPU and $BENCH_CPU, have $NCPU"
+
+WORK=$(mktemp -d /tmp/wr-bench.XXXXXX)
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=${OUT:-$HERE/results/$STAMP.json}
+mkdir -p "$(dirname "$OUT")"
+TARGET_PID=""
+IPERF_PID=""
+
+stop_pid() {  # pid: TERM, then KILL after 5 s; only processes this script started
+  local pid=$1
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  return 0
+}
+cleanup() {
+  stop_pid "$TARGET_PID"; stop_pid "$IPERF_PID"
+  if [[ -n ${WR_BENCH_KEEP:-} ]]; then log "work directory kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+cpu_ticks() {  # utime + stime of pid, in clock ticks (fields 14 and 15 of /proc/PID/stat)
+  awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
+
+start_target() {  # mode
+  cat >"$WORK/target.conf" <<CONF
+reactors 1
+mode $1
+subsystem $NQN
+  allow-any-host
+  namespace 1 ram 1G
+  listener 127.0.0.1 $PORT
+CONF
+  taskset -c "$TARGET_CPU" "$WR_TARGET" -c "$WORK/target.conf" -m "$1" --cpu "$TARGET_CPU" \
+    >"$WORK/target.$1.log" 2>&1 &
+  TARGET_PID=$!
+  for _ in $(seq 1 100); do
+    grep -q "wr-target: ready" "$WORK/target.$1.log" 2>/dev/null && return 0
+    kill -0 "$TARGET_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  tail -20 "$WORK/target.$1.log" >&2
+  die "wr-target ($1 mode) did not print 'wr-target: ready' within 10 s"
+}
+
+run_bench() {  # json-out workload io qd duration
+  taskset -c "$BENCH_CPU" "$WR_BENCH" --addr 127.0.0.1 --port "$PORT" --nqn "$NQN" --workload "$2" \
+    --io-size "$3" --qd "$4" --queues 1 --duration "$5" --cpu "$BENCH_CPU" "${DIGESTS[@]}" \
+    --json "$1" >"$1.log" 2>&1
+}
+
+# --- 1. loopback TCP bandwidth (before the target busy-polls a core) ---
+if ((IPERF)); then
+  IPORT=$((PORT + 1))
+  taskset -c "$TARGET_CPU" iperf3 -s -1 -p "$IPORT" >"$WORK/iperf-server.log" 2>&1 &
+  IPERF_PID=$!
+  sleep 0.5
+  if taskset -c "$BENCH_CPU" iperf3 -c 127.0.0.1 -p "$IPORT" -t "$( ((SMOKE)) && echo 2 || echo 5)" -J \
+      >"$WORK/iperf.json" 2>"$WORK/iperf.err"; then
+    log "iperf3 done"
+  else
+    log "iperf3 failed: $(tail -2 "$WORK/iperf.err")"
+    rm -f "$WORK/iperf.json"
+  fi
+  stop_pid "$IPERF_PID"; IPERF_PID=""
+fi
+
+# --- 2. the matrix, busy mode ---
+start_target busy
+log "wr-target busy on CPU $TARGET_CPU (pid $TARGET_PID), wr-bench on CPU $BENCH_CPU, ${DURATION}s x $REPS"
+if ((!SMOKE)); then
+  # populate the RAM namespace so reads touch real pages, not the shared zero page
+  run_bench "$WORK/prefill.json" write 128k 16 3 || log "prefill failed: $(tail -3 "$WORK/prefill.json.log")"
+fi
+CLK_TCK=$(getconf CLK_TCK)
+: >"$WORK/runs.txt"
+for entry in "${MATRIX[@]}"; do
+  read -r name wl io qd <<<"$entry"
+  if [[ -n $ONLY && ",$ONLY," != *",$name,"* ]]; then continue; fi
+  for rep in $(seq 1 "$REPS"); do
+    json=$WORK/$name.$rep.json
+    t0=$(cpu_ticks "$TARGET_PID")
+    if run_bench "$json" "$wl" "$io" "$qd" "$DURATION"; then status=ok; else status=failed; fi
+    t1=$(cpu_ticks "$TARGET_PID")
+    echo "$name $rep $status $((t1 - t0)) $json" >>"$WORK/runs.txt"
+    [[ $status == ok ]] || { log "$name rep $rep failed:"; tail -5 "$json.log" >&2; }
+    kill -0 "$TARGET_PID" 2>/dev/null || die "wr-target died during $name (log: $(tail -5 "$WORK/target.busy.log"))"
+  done
+done
+stop_pid "$TARGET_PID"; TARGET_PID=""
+
+# --- 3. adaptive mode: CPU used by an idle target ---
+IDLE_PCT=""
+if ((IDLE_SECONDS > 0)); then
+  start_target adaptive
+  sleep 1 # let it reach its sleeping state
+  t0=$(cpu_ticks "$TARGET_PID")
+  sleep "$IDLE_SECONDS"
+  t1=$(cpu_ticks "$TARGET_PID")
+  IDLE_PCT=$(python3 -c "print(round(100.0 * ($t1 - $t0) / $CLK_TCK / $IDLE_SECONDS, 2))")
+  stop_pid "$TARGET_PID"; TARGET_PID=""
+fi
+
+# --- 4. statistics, result file, history line, table ---
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+DIRTY=$(git -C "$ROOT" status --porcelain -- dataplane-native 2>/dev/null | head -1)
+python3 - "$WORK/runs.txt" "$WORK/iperf.json" "$OUT" "$HERE/results/history.jsonl" "$CLK_TCK" \
+  "$STAMP" "$COMMIT${DIRTY:+-dirty}" "$DURATION" "$REPS" "${IDLE_PCT:-null}" "$SMOKE" "$NOTE" \
+  "${DIGESTS[*]:-}" <<'PY'
+import json, os, statistics, sys
+runs_file, iperf_file, out, history, clk, stamp, commit, duration, reps, idle, smoke, note, dig = sys.argv[1:]
+clk = int(clk)
+runs = {}
+order = []
+for line in open(runs_file):
+    name, rep, status, ticks, path = line.split()
+    if name not in runs:
+        runs[name] = []
+        order.append(name)
+    r = {"rep": int(rep), "status": status, "target_cpu_s": int(ticks) / clk}
+    if status == "ok" and os.path.exists(path):
+        r.update(json.load(open(path)))
+        ops = r.get("ops", 0)
+        r["target_cpu_us_per_io"] = r["target_cpu_s"] / ops * 1e6 if ops else None
+    runs[name].append(r)
+
+def stat(vals):
+    vals = [v for v in vals if v is not None]
+    if not vals:
+        return None
+    med = statistics.median(vals)
+    return {"median": med, "min": min(vals), "max": max(vals),
+            "spread_pct": (max(vals) - min(vals)) / med * 100 if med else 0.0}
+
+summary = {}
+for name in order:
+    ok = [r for r in runs[name] if r["status"] == "ok"]
+    summary[name] = {
+        "reps_ok": len(ok), "reps": len(runs[name]),
+        "iops": stat([r["iops"] for r in ok]), "mib_s": stat([r["mib_s"] for r in ok]),
+        "lat_avg_us": stat([r["lat_us"]["avg"] for r in ok]),
+        "lat_p50_us": stat([r["lat_us"]["p50"] for r in ok]),
+        "lat_p99_us": stat([r["lat_us"]["p99"] for r in ok]),
+        "lat_p99_9_us": stat([r["lat_us"]["p99_9"] for r in ok]),
+        "lat_max_us": stat([r["lat_us"]["max"] for r in ok]),
+        "target_cpu_us_per_io": stat([r["target_cpu_us_per_io"] for r in ok]),
+        "initiator_cpu_us_per_io": stat([r["initiator_cpu_us_per_io"] for r in ok]),
+    }
+iperf = None
+if os.path.exists(iperf_file):
+    try:
+        j = json.load(open(iperf_file))
+        bps = j["end"]["sum_received"]["bits_per_second"]
+        iperf = {"gbit_s": bps / 1e9, "mib_s": bps / 8 / 1048576}
+    except (KeyError, ValueError):
+        pass
+if iperf and "read-128k-qd16" in summary and summary["read-128k-qd16"]["mib_s"]:
+    iperf["read_128k_pct_of_tcp"] = summary["read-128k-qd16"]["mib_s"]["median"] / iperf["mib_s"] * 100
+result = {"time": stamp, "commit": commit, "duration_s": float(duration), "reps": int(reps),
+          "smoke": smoke == "1", "digests": dig, "note": note, "loopback_tcp": iperf,
+          "adaptive_idle_cpu_pct": None if idle == "null" else float(idle),
+          "summary": summary, "runs": runs}
+json.dump(result, open(out, "w"), indent=1)
+hist = {k: result[k] for k in ("time", "commit", "duration_s", "reps", "smoke", "digests", "note",
+                                "adaptive_idle_cpu_pct")}
+hist["loopback_tcp_mib_s"] = iperf["mib_s"] if iperf else None
+hist["median"] = {n: {"iops": s["iops"]["median"] if s["iops"] else None,
+                      "p50_us": s["lat_p50_us"]["median"] if s["lat_p50_us"] else None,
+                      "avg_us": s["lat_avg_us"]["median"] if s["lat_avg_us"] else None,
+                      "mib_s": s["mib_s"]["median"] if s["mib_s"] else None,
+                      "target_cpu_us_per_io": s["target_cpu_us_per_io"]["median"] if s["target_cpu_us_per_io"] else None}
+                  for n, s in summary.items()}
+with open(history, "a") as h:
+    h.write(json.dumps(hist) + "\n")
+
+def m(s, key, fmt):
+    v = s.get(key)
+    return fmt.format(v["median"]) if v else "-"
+def spread(s, key):
+    v = s.get(key)
+    return "±{:.1f}%".format(v["spread_pct"] / 2) if v else "-"
+print()
+print("{:<20} {:>4} {:>10} {:>8} {:>9} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9}".format(
+    "test", "reps", "IOPS", "spread", "MiB/s", "avg us", "p50 us", "p99 us", "p99.9", "tgt us/IO", "ini us/IO"))
+for n, s in summary.items():
+    print("{:<20} {:>4} {:>10} {:>8} {:>9} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9}".format(
+        n, "%d/%d" % (s["reps_ok"], s["reps"]), m(s, "iops", "{:.0f}"), spread(s, "iops"),
+        m(s, "mib_s", "{:.1f}"), m(s, "lat_avg_us", "{:.1f}"), m(s, "lat_p50_us", "{:.1f}"),
+        m(s, "lat_p99_us", "{:.1f}"), m(s, "lat_p99_9_us", "{:.1f}"),
+        m(s, "target_cpu_us_per_io", "{:.2f}"), m(s, "initiator_cpu_us_per_io", "{:.2f}")))
+if iperf:
+    line = "loopback TCP (iperf3, 1 stream): {:.1f} Gbit/s = {:.0f} MiB/s".format(iperf["gbit_s"], iperf["mib_s"])
+    if "read_128k_pct_of_tcp" in iperf:
+        line += "; 128 KiB reads reach {:.0f}% of it".format(iperf["read_128k_pct_of_tcp"])
+    print(line)
+if idle != "null":
+    print("adaptive mode, idle target: {}% of a core".format(idle))
+print("spread = half the min-max range relative to the median; results: " + out)
+failed = sum(s["reps"] - s["reps_ok"] for s in summary.values())
+sys.exit(1 if failed else 0)
+PY
