@@ -6,11 +6,11 @@
 # as failed too. Output blocks the harness shows are framed by "INTEROP OUTPUT <name>" / "INTEROP END".
 . /interop/env
 
-PLAN="discover discover-hides-forbidden connect-plain namespaces-appear nvme-list id-ctrl id-ns
+PLAN="discover discover-hides-forbidden discover-on-io-port connect-plain namespaces-appear nvme-list id-ctrl id-ns
 fio-4k-randwrite-verify fio-128k-seqwrite-verify smart-log smart-log-counts-writes flush dsm-deallocate
 disconnect connect-digests fio-digests-verify disconnect-digests refuse-unknown-host
-refuse-forbidden-subsystem connect-for-restart persist-write restart-reconnect restart-verify
-disconnect-final"
+refuse-forbidden-subsystem connect-for-restart persist-write dmesg-clean-before-restart restart-reconnect
+restart-verify disconnect-final"
 echo "INTEROP PLAN" $PLAN
 
 pass() { echo "INTEROP PASS $1"; }
@@ -97,6 +97,14 @@ elif grep -q "subnqn:" /tmp/out; then
     pass discover-hides-forbidden
 else
     fail discover-hides-forbidden "no discovery log to judge"
+fi
+
+# The discovery controller also answers on the I/O listener.
+if run_shown discover-on-io-port nvme discover -t tcp -a "$TARGET_ADDR" -s "$IO_PORT" \
+        --hostnqn="$HOSTNQN" --hostid="$HOSTID" && grep -q "subnqn: *$SUBNQN\$" /tmp/out; then
+    pass discover-on-io-port
+else
+    fail discover-on-io-port "no discovery log naming $SUBNQN on port $IO_PORT"
 fi
 
 # --- plain connection -----------------------------------------------------------------------------
@@ -211,6 +219,17 @@ if [ -n "$FILE_DEV" ] && run_shown persist-write fio $PERSIST --filename="$FILE_
     pass persist-write
 else
     fail persist-write "writing the pattern to the file-backed namespace failed"
+fi
+
+# Until now nothing should have gone wrong on the wire: no timeouts, resets or I/O errors (the two
+# refused connects log "is not allowed" and "failed to connect queue", which are expected).
+dmesg | grep -i nvme | grep -i -E 'error recovery|timeout|reconnect|resetting|I/O error|abort|invalid|failed' |
+    grep -v -E 'is not allowed|failed to connect queue: 0 ret=' >/tmp/dmesg-problems
+if [ -s /tmp/dmesg-problems ]; then
+    fail dmesg-clean-before-restart "the kernel logged problems:"
+    sed 's/^/    dmesg| /' /tmp/dmesg-problems | tail -20
+else
+    pass dmesg-clean-before-restart
 fi
 
 reconnects_before=$(dmesg | grep -c "$CTRL: Successfully reconnected")

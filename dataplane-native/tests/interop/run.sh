@@ -9,6 +9,7 @@
 #   INTEROP_CACHE_DIR  where the guest kernel and initramfs are cached (default ~/.cache/windrose/interop-guest)
 #   INTEROP_TIMEOUT    hard limit for the whole test in seconds (default 900)
 #   INTEROP_KEEP=1     keep the work directory (console log, target log, pcap) even on success
+#   WR_TARGET_BIN      use this wr-target binary instead of building one
 #   INTEROP_TARGET     wr-target (default) or linux-nvmet: the Linux kernel target in a second guest,
 #                      a reference that checks the harness itself and gives a known-good capture
 #
@@ -36,7 +37,12 @@ HARNESS_PASSED=()
 HARNESS_FAILED=()
 
 log() { echo "interop: $*" >&2; }
-die() { echo "interop: ERROR: $*" >&2; exit 2; }
+# Fatal set-up errors still end with the summary line the callers parse.
+die() {
+    echo "interop: ERROR: $*" >&2
+    echo "0 passed, 1 failed"
+    exit 2
+}
 seconds_left() { echo $((DEADLINE - $(date +%s))); }
 elapsed() { echo $(($(date +%s) - STARTED_AT)); }
 
@@ -106,6 +112,11 @@ watchdog() {
 
 # --- the target -----------------------------------------------------------------------------------
 build_wr_target() {
+    if [[ -n ${WR_TARGET_BIN:-} ]]; then
+        [[ -x $WR_TARGET_BIN ]] || die "WR_TARGET_BIN=$WR_TARGET_BIN is not an executable"
+        WR_TARGET=$WR_TARGET_BIN
+        return
+    fi
     log "building wr-target in $WR_BUILD_DIR"
     if [[ ! -f $WR_BUILD_DIR/CMakeCache.txt ]]; then
         cmake -S "$NATIVE_DIR" -B "$WR_BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$WORK/cmake.log" 2>&1 ||
