@@ -25,7 +25,6 @@ class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
 
     private final ApiTokenAuthenticator authenticator;
     private final AuthenticationEntryPoint entryPoint;
-    private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
 
     ApiTokenAuthenticationFilter(ApiTokenAuthenticator authenticator, AuthenticationEntryPoint entryPoint) {
         this.authenticator = authenticator;
@@ -40,6 +39,8 @@ class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
+        // Looked up per request: Vaadin installs its own strategy after this filter is built.
+        SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
         try {
             Authentication authentication = authenticator.authenticate(header.substring(BEARER.length()).strip());
             SecurityContext context = contexts.createEmptyContext();

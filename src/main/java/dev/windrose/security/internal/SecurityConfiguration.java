@@ -4,6 +4,7 @@ import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
 import dev.windrose.security.AuditLog;
 import dev.windrose.security.Role;
 import dev.windrose.security.UserService;
+import dev.windrose.security.ui.FirstRunView;
 import dev.windrose.security.ui.LoginView;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
@@ -101,7 +102,11 @@ class SecurityConfiguration {
             UserService users, AuditLog auditLog) throws Exception {
         http.authenticationManager(authenticationManager)
                 // Vaadin denies every path it does not know; without /error, errors become login redirects.
-                .authorizeHttpRequests(requests -> requests.requestMatchers("/error").permitAll())
+                // The set-up and login pages must load without a session; Vaadin would find them from the
+                // route registry, but only once its servlet runs, so say it explicitly. The views
+                // themselves are @AnonymousAllowed and check their own preconditions.
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/error", "/" + FirstRunView.ROUTE, "/" + LoginView.ROUTE).permitAll())
                 .addFilterBefore(new FirstRunRedirectFilter(users), ExceptionTranslationFilter.class)
                 .with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin
                         .loginView(LoginView.class)

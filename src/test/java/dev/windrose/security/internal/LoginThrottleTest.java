@@ -1,0 +1,94 @@
+package dev.windrose.security.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class LoginThrottleTest {
+
+    /** A clock the test moves by hand. */
+    private static final class ManualClock extends Clock {
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private final ManualClock clock = new ManualClock();
+    private final LoginThrottle throttle = new LoginThrottle(
+            new LoginThrottleProperties(5, Duration.ofSeconds(30), Duration.ofMinutes(15)), clock);
+
+    @Test
+    void five_failures_are_free_and_the_sixth_locks_the_username_for_the_first_delay() {
+        for (int i = 0; i < 4; i++) {
+            throttle.recordFailure("alice", "10.0.0.1");
+        }
+        assertThat(throttle.remainingLock("alice", "10.0.0.1")).isEmpty();
+        throttle.recordFailure("alice", "10.0.0.1");
+        assertThat(throttle.remainingLock("alice", "10.0.0.1")).contains(Duration.ofSeconds(30));
+        assertThat(throttle.remainingLock("ALICE", "10.9.9.9")).as("per username, whatever the address")
+                .contains(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void failures_from_one_address_lock_that_address_for_every_username() {
+        for (int i = 0; i < 5; i++) {
+            throttle.recordFailure("user" + i, "10.0.0.2");
+        }
+        assertThat(throttle.remainingLock("someone-else", "10.0.0.2")).contains(Duration.ofSeconds(30));
+        assertThat(throttle.remainingLock("someone-else", "10.0.0.3")).isEmpty();
+    }
+
+    @Test
+    void the_lock_doubles_with_each_further_failure_up_to_the_maximum_and_then_expires() {
+        assertThat(throttle.lockFor(4)).isZero();
+        assertThat(throttle.lockFor(5)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(throttle.lockFor(6)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(throttle.lockFor(7)).isEqualTo(Duration.ofSeconds(120));
+        assertThat(throttle.lockFor(50)).isEqualTo(Duration.ofMinutes(15));
+
+        for (int i = 0; i < 5; i++) {
+            throttle.recordFailure("bob", null);
+        }
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(throttle.remainingLock("bob", null)).contains(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(throttle.remainingLock("bob", null)).isEmpty();
+    }
+
+    @Test
+    void a_success_clears_the_username_and_the_address() {
+        for (int i = 0; i < 5; i++) {
+            throttle.recordFailure("carol", "10.0.0.4");
+        }
+        throttle.recordSuccess("carol", "10.0.0.4");
+        assertThat(throttle.remainingLock("carol", "10.0.0.4")).isEmpty();
+    }
+
+    @Test
+    void the_message_of_a_throttled_sign_in_says_how_long_to_wait() {
+        assertThat(new LoginThrottledException(Duration.ofSeconds(30)).getMessage())
+                .isEqualTo("Too many failed sign-ins for this user or from this address. Try again in 30 seconds.");
+        assertThat(new LoginThrottledException(Duration.ofMinutes(15)).getMessage()).endsWith("Try again in 15 minutes.");
+    }
+}
