@@ -41,6 +41,7 @@ enum wr_struct_id {
 	WR_STRUCT_DIR_STATS = 3,
 	WR_STRUCT_NS_STATS = 4,
 	WR_STRUCT_QPAIR_STATS = 5,
+	WR_STRUCT_CTRLR_INFO = 6,
 };
 
 /* sizeof the structure, or -EINVAL for an unknown id. */
@@ -151,6 +152,96 @@ struct wr_qpair_stats {
 	uint64_t other_ops;
 	uint64_t errors;
 };
+
+/* ---------------------------------------------------------------------------------------------
+ * Control API: a target serves NVMe/TCP for its subsystems.
+ *
+ * Every call is thread-safe (a mutex on the configuration, messages to the reactors) and may be
+ * made while I/O runs: removing a namespace or listener waits until no reactor uses it any more.
+ * Strings are NUL-terminated UTF-8/ASCII; results are 0 (or a count) or a negative errno.
+ * ------------------------------------------------------------------------------------------- */
+struct wr_target;
+
+enum wr_poll_mode {
+	WR_MODE_ADAPTIVE = 0,   /* poll while there is work, sleep in epoll_wait after an idle spell */
+	WR_MODE_BUSY = 1,       /* poll 100 %: lowest latency, one core per reactor */
+};
+
+/* reactors: 1..64 threads. cpu_list: NULL or "" for no pinning, else e.g. "2,3" or "0-3"
+ * (reactor i is pinned to the i-th CPU of the list, wrapping around). */
+WR_API int32_t wr_target_create(uint32_t reactors, uint32_t mode, const char *cpu_list,
+				struct wr_target **out);
+/* Closes every connection and listener, frees everything; NULL is a no-op. */
+WR_API void wr_target_destroy(struct wr_target *target);
+
+#define WR_SUBSYS_ALLOW_ANY_HOST 0x1u
+/* serial (<= 20 chars) and model (<= 40 chars) may be NULL for defaults. -EEXIST if taken. */
+WR_API int32_t wr_subsystem_create(struct wr_target *target, const char *nqn, const char *serial,
+				   const char *model, uint32_t flags);
+/* Disconnects its controllers and removes its namespaces and listeners. */
+WR_API int32_t wr_subsystem_delete(struct wr_target *target, const char *nqn);
+WR_API int32_t wr_subsystem_set_allow_any_host(struct wr_target *target, const char *nqn,
+					       uint32_t allow);
+WR_API int32_t wr_host_allow(struct wr_target *target, const char *nqn, const char *hostnqn);
+/* Controllers of that host on the subsystem are disconnected. */
+WR_API int32_t wr_host_disallow(struct wr_target *target, const char *nqn, const char *hostnqn);
+
+enum wr_bdev_kind {
+	WR_BDEV_KIND_NULL = 0,  /* size_bytes: reads zeroes, drops writes */
+	WR_BDEV_KIND_RAM = 1,   /* size_bytes of memory */
+	WR_BDEV_KIND_FILE = 2,  /* path; size_bytes 0 = the file's size, else create/extend */
+};
+
+/* nsid 1..1024. nguid/uuid: 16 bytes each or NULL to derive stable ones from (nqn, nsid).
+ * block_size 0 = 512. anagrpid 0 = group 1. */
+WR_API int32_t wr_ns_add(struct wr_target *target, const char *nqn, uint32_t nsid, uint32_t kind,
+			 const char *path, uint64_t size_bytes, uint32_t block_size,
+			 const uint8_t *nguid, const uint8_t *uuid, uint32_t anagrpid);
+WR_API int32_t wr_ns_remove(struct wr_target *target, const char *nqn, uint32_t nsid);
+WR_API int32_t wr_ns_set_ana_group(struct wr_target *target, const char *nqn, uint32_t nsid,
+				   uint32_t anagrpid);
+
+/* TCP listener on addr (IPv4 or IPv6 literal) and port; port 0 picks a free port. Returns the
+ * bound port (> 0). nqn may be the discovery NQN (nqn.2014-08.org.nvmexpress.discovery): a
+ * discovery-only listener. */
+WR_API int32_t wr_listener_add(struct wr_target *target, const char *nqn, const char *addr,
+			       uint16_t port);
+WR_API int32_t wr_listener_remove(struct wr_target *target, const char *nqn, const char *addr,
+				  uint16_t port);
+/* ANA state of group anagrpid as seen through that listener: 1 optimized, 2 non-optimized,
+ * 3 inaccessible, 4 persistent loss, 15 change. */
+WR_API int32_t wr_listener_set_ana_state(struct wr_target *target, const char *nqn,
+					 const char *addr, uint16_t port, uint32_t anagrpid,
+					 uint32_t state);
+
+struct wr_ctrlr_info {
+	char subnqn[WR_NQN_SIZE];
+	char hostnqn[WR_NQN_SIZE];
+	char peer_addr[WR_ADDR_SIZE];
+	uint8_t hostid[16];
+	uint16_t cntlid;
+	uint16_t io_queues;      /* connected I/O queue pairs */
+	uint32_t kato_ms;
+	uint32_t reactor_id;     /* of the admin queue */
+	uint32_t discovery;      /* 1 for a discovery controller */
+	uint64_t connected_at_unix_ms;
+};
+
+/* Fills up to max entries; returns the number of controllers (may exceed max). */
+WR_API int64_t wr_target_list_controllers(struct wr_target *target, struct wr_ctrlr_info *out,
+					  uint32_t max);
+/* Queue pairs with their counters; returns the number of queue pairs (may exceed max). */
+WR_API int64_t wr_target_list_qpairs(struct wr_target *target, struct wr_qpair_stats *out,
+				     uint32_t max);
+
+/* Bytes a snapshot needs right now (it can grow before the next call: leave headroom). */
+WR_API int64_t wr_target_stats_size(struct wr_target *target);
+/* Fills buf with the layout described above; returns bytes used, or -ENOSPC (with the needed
+ * size in header->total_size when len >= sizeof(struct wr_stats_header)). */
+WR_API int64_t wr_target_stats_snapshot(struct wr_target *target, void *buf, uint64_t len);
+
+/* 0 error, 1 warn, 2 info (default), 3 debug; log lines go to stderr. */
+WR_API void wr_set_log_level(uint32_t level);
 
 #ifdef __cplusplus
 }

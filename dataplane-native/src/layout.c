@@ -64,6 +64,17 @@ static const struct field_offset field_offsets[] = {
 	FIELD(WR_STRUCT_QPAIR_STATS, wr_qpair_stats, write_bytes),
 	FIELD(WR_STRUCT_QPAIR_STATS, wr_qpair_stats, other_ops),
 	FIELD(WR_STRUCT_QPAIR_STATS, wr_qpair_stats, errors),
+
+	FIELD(WR_STRUCT_CTRLR_INFO, wr_ctrlr_info, subnqn),
+	FIELD(WR_STRUCT_CTRLR_INFO, wr_ctrlr_info, hostnqn),
+	FIELD(WR_STRUCT_CTRLR_INFO, wr_ctrlr_info, peer_addr),
+	FIELD(WR_STRUCT_CTRLR_INFO, wr_ctrlr_info, hostid),
+	FIELD(WR_STRUCT_CTRLR_INFO, wr_ctrlr_info, cntlid),
+	FIELD(WR_STRUCT_CTRLR_INFO, wr_ctrlr_info, io_queues),
+	FIELD(WR_STRUCT_CTRLR_INFO, wr_ctrlr_info, kato_ms),
+	FIELD(WR_STRUCT_CTRLR_INFO, wr_ctrlr_info, reactor_id),
+	FIELD(WR_STRUCT_CTRLR_INFO, wr_ctrlr_info, discovery),
+	FIELD(WR_STRUCT_CTRLR_INFO, wr_ctrlr_info, connected_at_unix_ms),
 };
 
 const char *wr_version(void)
@@ -89,6 +100,8 @@ int64_t wr_struct_size(uint32_t struct_id)
 		return (int64_t)sizeof(struct wr_ns_stats);
 	case WR_STRUCT_QPAIR_STATS:
 		return (int64_t)sizeof(struct wr_qpair_stats);
+	case WR_STRUCT_CTRLR_INFO:
+		return (int64_t)sizeof(struct wr_ctrlr_info);
 	default:
 		return -EINVAL;
 	}

@@ -1,0 +1,405 @@
+/*
+ * internal.h - the target's internal objects, shared by the library's translation units.
+ *
+ * Ownership and threads:
+ *  - struct wr_target holds the configuration (subsystems, namespaces, ports, hosts) under
+ *    target->lock. Control calls (any thread) and the admin path of the reactors (Connect,
+ *    Identify, log pages) take that mutex; the I/O path never does.
+ *  - A reactor owns its connections (struct wr_conn) and everything in them; other threads reach a
+ *    reactor only through its mailbox.
+ *  - The I/O path finds a namespace through subsys->ns[nsid], an atomic pointer. Removal clears
+ *    the pointer, waits for every reactor to pass one loop (no reactor still holds a stale
+ *    pointer without having counted itself in ns->inflight), then for inflight to reach zero.
+ *  - A controller (struct wr_ctrlr) is shared by the reactors of its queue pairs; it is
+ *    reference-counted and its cross-thread fields are atomics.
+ */
+#ifndef WR_INTERNAL_H
+#define WR_INTERNAL_H
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include "windrose.h"
+#include "nvme_proto.h"
+#include "bdev/bdev.h"
+
+#define WR_MAX_IO_SIZE (128u * 1024u)      /* MDTS = 5 (2^5 x 4 KiB pages) */
+#define WR_MDTS 5u
+#define WR_ICD_SIZE 8192u                  /* in-capsule data, admin and I/O queues */
+#define WR_MAXH2CDATA (128u * 1024u)
+#define WR_MAX_QUEUE_ENTRIES 128u          /* CAP.MQES + 1 */
+#define WR_MAX_IO_QUEUES 64u
+#define WR_MAX_NSID 1024u                  /* Identify Controller NN */
+#define WR_MAX_ANAGRP 16u                  /* ANAGRPMAX = NANAGRPID */
+#define WR_MAX_PORTS 64u
+#define WR_AERL 4u                         /* async event requests held per controller */
+#define WR_KAS_100MS 10u                   /* keep-alive granularity: 1 s */
+#define WR_RX_STAGING (64u * 1024u)
+#define WR_CHANGED_NS_MAX 1024u
+
+enum wr_log_level { WR_LOG_ERROR = 0, WR_LOG_WARN = 1, WR_LOG_INFO = 2, WR_LOG_DEBUG = 3 };
+void wr_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+extern int wr_log_threshold;
+#define WR_LOG(level, ...) do { if ((level) <= wr_log_threshold) wr_log((level), __VA_ARGS__); } while (0)
+
+uint64_t wr_now_ns(void);
+uint64_t wr_unix_ms(void);
+uint32_t wr_crc32c(uint32_t crc, const void *buf, size_t len); /* raw update, no inversion */
+static inline uint32_t wr_digest(const void *buf, size_t len)
+{
+	return ~wr_crc32c(~0u, buf, len);
+}
+
+/* epoll user data: every registered object starts with one of these kinds. */
+enum wr_poll_kind { WR_POLL_CONN = 1, WR_POLL_PORT, WR_POLL_MAILBOX, WR_POLL_IOCTX };
+
+struct wr_target;
+struct wr_reactor;
+struct wr_conn;
+struct wr_ctrlr;
+struct wr_subsys;
+
+/* ------------------------------------------------------------------------------------------ */
+struct wr_ns_rstats {            /* written by one reactor only; read with relaxed loads */
+	struct wr_dir_stats read;
+	struct wr_dir_stats write;
+	uint64_t other_ops;
+	uint64_t other_errors;
+} __attribute__((aligned(64)));
+
+struct wr_ns {
+	struct wr_subsys *subsys;
+	uint32_t nsid;
+	uint32_t anagrpid;
+	struct wr_bdev *bdev;
+	struct wr_bdev_info info;
+	uint8_t nguid[16];
+	uint8_t uuid[16];
+	atomic_uint_fast64_t inflight;
+	struct wr_ns_rstats *rstats;     /* one per reactor */
+	char desc[WR_ADDR_SIZE];
+	/* SMART-style counters live in rstats; these record data units for the health log */
+};
+
+struct wr_host {
+	char nqn[WR_NQN_SIZE];
+	struct wr_host *next;
+};
+
+struct wr_port {
+	uint8_t kind;                    /* WR_POLL_PORT */
+	int fd;
+	uint16_t slot;                   /* index in target->ports, the discovery log PORTID */
+	uint16_t port;
+	int family;
+	char addr[WR_ADDR_SIZE];
+	uint32_t refs;                   /* subsystem listeners + discovery listener */
+	bool discovery;                  /* an explicit discovery listener uses it */
+	bool polled;                     /* registered in reactor 0's epoll */
+	struct sockaddr_storage ss;      /* bound address, for lookups by address */
+};
+
+struct wr_listener {                 /* a subsystem listening on a port */
+	struct wr_port *port;
+	struct wr_listener *next;
+};
+
+struct wr_subsys {
+	char nqn[WR_NQN_SIZE];
+	char serial[21];
+	char model[41];
+	bool discovery;
+	bool allow_any_host;
+	bool deleted;
+	uint32_t refs;                   /* the target's list + each controller */
+	struct wr_host *hosts;
+	struct wr_listener *listeners;
+	struct wr_ctrlr *ctrlrs;
+	uint16_t next_cntlid;
+	_Atomic(struct wr_ns *) ns[WR_MAX_NSID + 1];
+	/* ANA state per port and group; atomics because the I/O path reads them */
+	_Atomic uint8_t ana[WR_MAX_PORTS][WR_MAX_ANAGRP + 1];
+	struct wr_subsys *next;
+};
+
+struct wr_ctrlr {
+	struct wr_subsys *subsys;        /* holds a subsys reference */
+	struct wr_target *target;
+	uint16_t cntlid;
+	uint16_t port_slot;
+	bool discovery;
+	char hostnqn[WR_NQN_SIZE];
+	uint8_t hostid[16];
+	char peer[WR_ADDR_SIZE];
+	uint64_t connected_at_ms;
+	uint32_t kato_ms;
+	/* owned by the admin reactor */
+	uint32_t cc;
+	uint32_t csts;
+	uint32_t aen_cfg;
+	uint32_t feat_arbitration, feat_power, feat_temp, feat_err_recovery, feat_write_atomic;
+	uint32_t vwc_enabled;
+	uint32_t num_io_queues;          /* granted, zero-based not applied: the count */
+	uint64_t last_keep_alive_ns;
+	struct wr_req *aers[WR_AERL];
+	uint32_t naers;
+	uint32_t aen_masked;             /* events reported and not yet cleared by reading the log */
+	struct wr_conn *admin;
+	uint32_t admin_reactor;
+	/* cross-thread */
+	atomic_uint aen_pending;         /* NVME_AEN_CFG_* bits raised by control calls */
+	atomic_bool failed;              /* torn down: every queue pair closes */
+	atomic_int refs;
+	atomic_uint_fast64_t io_qmask;   /* I/O queue IDs in use (bit qid-1) */
+	atomic_uint nqueues;             /* connected queue pairs including admin */
+	/* under target->lock */
+	uint32_t changed_ns[WR_CHANGED_NS_MAX];
+	uint32_t nchanged_ns;            /* 0xffffffff when the list overflowed */
+	struct wr_ctrlr *next;
+};
+
+/* ------------------------------------------------------------------------------------------ */
+enum wr_req_state {
+	REQ_FREE,        /* on the free list */
+	REQ_RX_DATA,     /* in-capsule data arriving */
+	REQ_R2T,         /* R2T queued or sent; H2CData expected at req->data_done */
+	REQ_EXEC,        /* executing: admin handler or block device */
+	REQ_AER,         /* held async event request */
+	REQ_TX,          /* response queued on the send machine */
+};
+
+enum wr_tx_kind { TX_RESP, TX_DATA_RESP, TX_R2T };
+
+struct wr_req {
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	struct wr_conn *conn;
+	struct wr_ns *ns;                /* counted in ns->inflight while set */
+	uint8_t *buf;                    /* WR_MAX_IO_SIZE, WR_BDEV_BUF_ALIGN aligned */
+	uint16_t tag;
+	uint8_t state;
+	uint8_t tx_kind;
+	bool fail_after_data;
+	bool in_tx;                      /* on the send queue: never queue twice */            /* data is consumed, then the command fails with status */
+	uint16_t pending_status;
+	uint32_t data_len;               /* from the SGL */
+	uint32_t data_done;              /* H2C bytes received */
+	uint32_t c2h_len;                /* bytes to return in C2HData */
+	uint64_t start_ns;
+	uint32_t step;                   /* multi-step commands (DSM ranges, compare) */
+	uint32_t nsteps;
+	struct wr_bdev_io bio;
+	struct iovec iov;
+	uint8_t pdu_hdr[24 + NVME_TCP_DIGEST_LEN];  /* R2T or C2HData header */
+	uint8_t rsp_hdr[24 + NVME_TCP_DIGEST_LEN];  /* CapsuleResp */
+	uint8_t ddgst[NVME_TCP_DIGEST_LEN];
+	uint32_t tx_len;                 /* total bytes of this tx item */
+	struct wr_req *next;             /* free list / tx queue / compare wait list */
+};
+
+enum wr_rx_state {
+	RX_HDR,          /* collecting CH + PSH (+ header digest) into rx_hdr */
+	RX_PAD,          /* skipping padding between the header and PDO */
+	RX_DATA,         /* copying PDU data into the request's buffer */
+	RX_DDGST,        /* collecting the data digest */
+	RX_QUIESCED,     /* fatal error or host TermReq: input is ignored until close */
+};
+
+enum wr_tx_state {
+	TX_IDLE,         /* nothing queued */
+	TX_READY,        /* items queued, socket writable as far as we know */
+	TX_BLOCKED,      /* the socket said EAGAIN: waiting for EPOLLOUT */
+	TX_DONE,         /* TermReq sent or the connection is closing: nothing more goes out */
+};
+
+struct wr_conn_stats {
+	uint64_t read_ops, read_bytes, write_ops, write_bytes, other_ops, errors;
+};
+
+struct wr_conn {
+	uint8_t kind;                    /* WR_POLL_CONN */
+	struct wr_target *target;
+	struct wr_reactor *reactor;
+	int fd;
+	uint16_t port_slot;
+	char peer[WR_ADDR_SIZE];
+	uint64_t connected_at_ms;
+
+	/* receive machine */
+	enum wr_rx_state rx_state;
+	uint8_t rx_hdr[NVME_TCP_MAX_HLEN + NVME_TCP_DIGEST_LEN];
+	uint32_t rx_hdr_got;
+	uint32_t rx_hdr_need;
+	uint32_t rx_pad_left;
+	uint32_t rx_data_left;
+	uint8_t *rx_data_dst;
+	uint32_t rx_crc;
+	uint8_t rx_ddgst[NVME_TCP_DIGEST_LEN];
+	uint32_t rx_ddgst_got;
+	struct wr_req *rx_req;
+	uint8_t rx_type;                 /* PDU type being received */
+	uint32_t rx_pdu_data;            /* data bytes the current PDU carries */
+	bool rx_pdu_ddgst;               /* ... followed by a data digest */
+	uint64_t rx_bytes;               /* stream offset, for log lines */
+	uint64_t rx_state_changes;
+
+	/* negotiated by ICReq */
+	bool icreq_done;
+	bool hdgst;
+	bool ddgst;
+	uint32_t c2h_align;              /* host's HPDA in bytes */
+
+	/* queue pair */
+	uint16_t qid;
+	uint16_t sqsize;                 /* entries (SQSIZE + 1) after Connect, 1 before */
+	uint16_t sqhd;
+	bool sqflow_disabled;
+	struct wr_ctrlr *ctrlr;          /* holds a ctrlr reference */
+	struct wr_req *reqs;
+	uint32_t nreqs;
+	struct wr_req *free_reqs;
+	uint32_t outstanding;
+	uint8_t *bufs;                   /* mmap'ed: pages touched only when used */
+	size_t bufs_len;
+	uint32_t bdev_inflight;
+
+	/* send machine */
+	enum wr_tx_state tx_state;
+	struct wr_req *tx_head;
+	struct wr_req *tx_tail;
+	uint32_t tx_off;                 /* bytes of tx_head already sent */
+	uint8_t ctl_pdu[sizeof(struct nvme_tcp_icresp) + NVME_TCP_TERM_MAX_DATA];
+	uint32_t ctl_len;
+	uint32_t ctl_off;
+	bool ctl_is_term;
+	bool epollout;
+	uint64_t tx_state_changes;
+
+	/* compare: one scratch buffer per queue pair, commands queue for it */
+	uint8_t *cmp_buf;
+	bool cmp_busy;
+	struct wr_req *cmp_wait_head, *cmp_wait_tail;
+
+	bool closing;                    /* close once the send machine is drained / deadline */
+	uint64_t close_deadline_ns;
+	bool close_after_tx;             /* Disconnect: close when everything queued is sent */
+	bool dead;                       /* fd closed, waiting for block-device completions */
+
+	struct wr_conn_stats stats;
+	struct wr_conn *next;            /* reactor's list */
+	bool on_dirty;                   /* in the reactor's tx-dirty list */
+	struct wr_conn *dirty_next;
+};
+
+/* ------------------------------------------------------------------------------------------ */
+struct wr_msg {
+	void (*fn)(struct wr_reactor *r, void *arg);
+	void *arg;
+	sem_t *done;
+	struct wr_msg *next;
+};
+
+struct wr_reactor {
+	struct wr_target *target;
+	uint32_t id;
+	int cpu;                         /* -1: not pinned */
+	pthread_t thread;
+	bool started;
+	int epfd;
+	int evfd;
+	uint8_t evfd_kind;               /* WR_POLL_MAILBOX */
+	uint8_t ioctx_kind;              /* WR_POLL_IOCTX */
+	pthread_mutex_t mbox_lock;
+	struct wr_msg *mbox_head, *mbox_tail;
+	atomic_bool mbox_nonempty;
+	atomic_bool kicked;              /* controllers need a look (AEN, failure) */
+	atomic_bool stop;
+	struct wr_io_ctx *ioctx;
+	int iofd;
+	struct wr_conn *conns;
+	uint32_t nconns;
+	struct wr_conn *dirty;           /* connections with tx work */
+	uint8_t *rx_staging;
+	struct wr_req *deferred_head;    /* submissions the I/O context refused (-EAGAIN) */
+	struct wr_req *deferred_tail;
+	uint64_t last_work_ns;
+	uint64_t last_tick_ns;
+	/* statistics: written here, read with relaxed loads */
+	uint64_t busy_ns, idle_ns, polls, sleeps;
+};
+
+struct wr_target {
+	pthread_mutex_t ctl_lock;        /* serialises control calls (held across reactor calls) */
+	pthread_mutex_t lock;            /* the configuration below; reactors take it on admin paths */
+	uint32_t nreactors;
+	uint32_t mode;                   /* WR_MODE_* */
+	bool manual;                     /* tests and fuzzing: no threads, the caller polls */
+	struct wr_reactor *reactors;
+	atomic_uint next_reactor;
+	struct wr_subsys *subsystems;    /* the discovery subsystem first */
+	struct wr_subsys *disc;
+	struct wr_port *ports[WR_MAX_PORTS];
+	uint64_t disc_genctr;
+	uint64_t ana_chgcnt;
+	uint64_t epoch;
+	uint64_t epoch_started_ms;
+};
+
+/* target.c */
+struct wr_subsys *wr_subsys_find(struct wr_target *t, const char *nqn);
+bool wr_subsys_host_allowed(const struct wr_subsys *s, const char *hostnqn);
+bool wr_subsys_on_port(const struct wr_subsys *s, uint16_t port_slot);
+void wr_subsys_put(struct wr_target *t, struct wr_subsys *s);
+void wr_target_discovery_changed(struct wr_target *t);
+int wr_target_create_manual(uint32_t reactors, struct wr_target **out);
+
+/* reactor.c */
+int wr_reactor_init(struct wr_target *t, struct wr_reactor *r, uint32_t id);
+void wr_reactor_fini(struct wr_reactor *r);
+int wr_reactor_start(struct wr_reactor *r);
+void wr_reactor_stop(struct wr_reactor *r);
+int wr_reactor_poll(struct wr_reactor *r);             /* one loop iteration; >0 busy */
+void wr_reactor_call(struct wr_reactor *r, void (*fn)(struct wr_reactor *, void *), void *arg);
+void wr_reactor_kick(struct wr_reactor *r);
+void wr_reactor_add_conn(struct wr_reactor *r, struct wr_conn *c);
+void wr_reactor_mark_dirty(struct wr_reactor *r, struct wr_conn *c);
+void wr_target_barrier(struct wr_target *t);
+void wr_reactor_post(struct wr_reactor *r, void (*fn)(struct wr_reactor *, void *), void *arg);
+void wr_reactor_defer_submit(struct wr_reactor *r, struct wr_req *req);
+int wr_reactor_run_once(struct wr_reactor *r);          /* manual mode: poll without sleeping */
+
+/* tcp.c */
+struct wr_conn *wr_conn_create(struct wr_target *t, int fd, uint16_t port_slot, const char *peer);
+void wr_conn_destroy(struct wr_conn *c);
+int wr_conn_rx_feed(struct wr_conn *c, const uint8_t *buf, size_t len);
+int wr_conn_on_readable(struct wr_conn *c, uint8_t *staging, size_t staging_len, uint32_t budget);
+int wr_conn_tx_flush(struct wr_conn *c);
+void wr_conn_fatal(struct wr_conn *c, uint16_t fes, uint32_t fei, const char *why);
+void wr_conn_close(struct wr_conn *c, const char *why);
+bool wr_conn_reapable(const struct wr_conn *c);
+void wr_req_complete(struct wr_req *req, uint16_t status);
+void wr_req_complete_data(struct wr_req *req, uint32_t c2h_len);
+void wr_conn_release_ctrlr(struct wr_conn *c);
+int wr_conn_setup_queue(struct wr_conn *c, uint16_t qid, uint16_t entries);
+
+/* ctrlr.c */
+void wr_fabrics_exec(struct wr_req *req);
+void wr_admin_exec(struct wr_req *req);
+void wr_ctrlr_put(struct wr_ctrlr *ctrlr);
+void wr_ctrlr_fail(struct wr_ctrlr *ctrlr, const char *why);
+void wr_ctrlr_raise_aen(struct wr_ctrlr *ctrlr, uint32_t cfg_bit);
+void wr_ctrlr_service(struct wr_conn *admin, uint64_t now_ns);   /* AEN delivery, KATO */
+/* With target->lock held: the whole discovery log for that host (malloc'ed), or NULL. */
+uint8_t *wr_discovery_log_alloc(struct wr_target *t, const char *hostnqn, size_t *len);
+
+/* io.c */
+void wr_io_exec(struct wr_req *req);
+void wr_io_release_ns(struct wr_req *req);
+void wr_io_resubmit(struct wr_req *req);
+
+#endif /* WR_INTERNAL_H */

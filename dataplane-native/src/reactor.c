@@ -1,0 +1,490 @@
+/*
+ * reactor.c - reactor threads: each owns an epoll set, its connections, one block-device I/O
+ * context and a mailbox. One loop iteration: wait for readiness (0 ms while busy), read what
+ * arrived (bounded per connection), run control messages, reap block-device completions, flush
+ * what became sendable, and every 100 ms (or when kicked) look after controllers: async events,
+ * keep-alive timers, torn-down controllers, connections whose grace period ended.
+ *
+ * Modes: busy polls with a zero timeout forever; adaptive does the same while there is work and,
+ * after WR_IDLE_BEFORE_SLEEP_NS without any, sleeps in epoll_wait until a socket, the I/O
+ * context's eventfd or the mailbox eventfd wakes it (or the next 100 ms tick).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define WR_IDLE_BEFORE_SLEEP_NS (200ull * 1000)   /* adaptive: spin this long after work */
+#define WR_TICK_NS (100ull * 1000 * 1000)
+#define WR_SLEEP_MS 100
+#define WR_EVENTS 64
+#define WR_READ_BUDGET 4          /* recv() calls per readable connection per loop */
+#define WR_IO_POLL_BUDGET 256
+#define WR_ACCEPT_BUDGET 16
+#define WR_IO_CTX_DEPTH 4096
+
+static void mailbox_wake(struct wr_reactor *r)
+{
+	uint64_t one = 1;
+	ssize_t rc = write(r->evfd, &one, sizeof(one));
+	(void)rc;   /* EAGAIN: the counter is already non-zero, the reactor wakes anyway */
+}
+
+int wr_reactor_init(struct wr_target *t, struct wr_reactor *r, uint32_t id)
+{
+	memset(r, 0, sizeof(*r));
+	r->target = t;
+	r->id = id;
+	r->cpu = -1;
+	r->evfd_kind = WR_POLL_MAILBOX;
+	r->ioctx_kind = WR_POLL_IOCTX;
+	r->epfd = epoll_create1(EPOLL_CLOEXEC);
+	r->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	r->rx_staging = malloc(WR_RX_STAGING);
+	pthread_mutex_init(&r->mbox_lock, NULL);
+	int rc = -ENOMEM;
+	if (r->epfd < 0 || r->evfd < 0 || !r->rx_staging) {
+		rc = -errno ? -errno : -ENOMEM;
+		goto err_fds;
+	}
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &r->evfd_kind };
+	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->evfd, &ev) < 0) {
+		rc = -errno;
+		goto err_fds;
+	}
+	rc = wr_io_ctx_create(WR_IO_CTX_DEPTH, &r->ioctx);
+	if (rc < 0)
+		goto err_fds;
+	if (t->mode == WR_MODE_BUSY)
+		wr_io_ctx_set_notify(r->ioctx, false);  /* busy loops poll it: no eventfd traffic */
+	r->iofd = wr_io_ctx_fd(r->ioctx);
+	if (r->iofd >= 0) {
+		struct epoll_event iev = { .events = EPOLLIN, .data.ptr = &r->ioctx_kind };
+		epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->iofd, &iev);
+	}
+	r->last_tick_ns = wr_now_ns();
+	return 0;
+
+err_fds:
+	if (r->epfd >= 0)
+		close(r->epfd);
+	if (r->evfd >= 0)
+		close(r->evfd);
+	free(r->rx_staging);
+	r->epfd = r->evfd = -1;
+	r->rx_staging = NULL;
+	return rc;
+}
+
+static void reap_dead(struct wr_reactor *r)
+{
+	for (struct wr_conn **pp = &r->conns; *pp;) {
+		struct wr_conn *c = *pp;
+		if (!wr_conn_reapable(c)) {
+			pp = &c->next;
+			continue;
+		}
+		*pp = c->next;
+		r->nconns--;
+		wr_conn_destroy(c);
+	}
+}
+
+void wr_reactor_fini(struct wr_reactor *r)
+{
+	for (struct wr_conn *c = r->conns; c; c = c->next)
+		wr_conn_close(c, "target shutting down");
+	/* Block-device requests still in flight point into the connections: let them finish. */
+	uint64_t deadline = wr_now_ns() + 10ull * 1000 * 1000 * 1000;
+	while (r->ioctx && wr_io_ctx_inflight(r->ioctx) > 0 && wr_now_ns() < deadline) {
+		while (r->deferred_head) {
+			struct wr_req *req = r->deferred_head;
+			r->deferred_head = req->next;
+			wr_io_resubmit(req);
+		}
+		if (wr_io_ctx_poll(r->ioctx, WR_IO_POLL_BUDGET) == 0)
+			usleep(1000);
+	}
+	reap_dead(r);
+	if (r->conns)
+		wr_log(WR_LOG_ERROR, "reactor %u: %u connections still had block-device I/O in flight",
+		       r->id, r->nconns);
+	if (r->ioctx)
+		wr_io_ctx_destroy(r->ioctx);
+	struct wr_msg *m = r->mbox_head;
+	while (m) {                  /* nobody will run them now: release their waiters */
+		struct wr_msg *next = m->next;
+		if (m->done)
+			sem_post(m->done);
+		else
+			free(m);
+		m = next;
+	}
+	close(r->epfd);
+	close(r->evfd);
+	free(r->rx_staging);
+	pthread_mutex_destroy(&r->mbox_lock);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Mailbox
+ * ------------------------------------------------------------------------------------------- */
+static bool on_reactor_thread(const struct wr_reactor *r)
+{
+	return r->started && pthread_equal(pthread_self(), r->thread);
+}
+
+static void mailbox_push(struct wr_reactor *r, struct wr_msg *m)
+{
+	pthread_mutex_lock(&r->mbox_lock);
+	m->next = NULL;
+	if (r->mbox_tail)
+		r->mbox_tail->next = m;
+	else
+		r->mbox_head = m;
+	r->mbox_tail = m;
+	atomic_store(&r->mbox_nonempty, true);
+	pthread_mutex_unlock(&r->mbox_lock);
+	mailbox_wake(r);
+}
+
+void wr_reactor_call(struct wr_reactor *r, void (*fn)(struct wr_reactor *, void *), void *arg)
+{
+	if (r->target->manual || !r->started || on_reactor_thread(r)) {
+		fn(r, arg);
+		return;
+	}
+	sem_t done;
+	sem_init(&done, 0, 0);
+	struct wr_msg m = { .fn = fn, .arg = arg, .done = &done };
+	mailbox_push(r, &m);
+	while (sem_wait(&done) < 0 && errno == EINTR)
+		;
+	sem_destroy(&done);
+}
+
+void wr_reactor_post(struct wr_reactor *r, void (*fn)(struct wr_reactor *, void *), void *arg)
+{
+	if (r->target->manual || !r->started || on_reactor_thread(r)) {
+		fn(r, arg);
+		return;
+	}
+	struct wr_msg *m = calloc(1, sizeof(*m));
+	if (!m) {
+		fn(r, arg);      /* last resort; callers only post from reactor 0 to others */
+		return;
+	}
+	m->fn = fn;
+	m->arg = arg;
+	mailbox_push(r, m);
+}
+
+static int mailbox_drain(struct wr_reactor *r)
+{
+	if (!atomic_load_explicit(&r->mbox_nonempty, memory_order_acquire))
+		return 0;
+	pthread_mutex_lock(&r->mbox_lock);
+	struct wr_msg *m = r->mbox_head;
+	r->mbox_head = r->mbox_tail = NULL;
+	atomic_store(&r->mbox_nonempty, false);
+	pthread_mutex_unlock(&r->mbox_lock);
+	int n = 0;
+	while (m) {
+		struct wr_msg *next = m->next;
+		m->fn(r, m->arg);
+		if (m->done)
+			sem_post(m->done);   /* m lives on the caller's stack: not touched after this */
+		else
+			free(m);
+		m = next;
+		n++;
+	}
+	return n;
+}
+
+void wr_reactor_kick(struct wr_reactor *r)
+{
+	atomic_store(&r->kicked, true);
+	if (r->evfd >= 0)
+		mailbox_wake(r);
+}
+
+static void noop(struct wr_reactor *r, void *arg)
+{
+	(void)r;
+	(void)arg;
+}
+
+void wr_target_barrier(struct wr_target *t)
+{
+	for (uint32_t i = 0; i < t->nreactors; i++)
+		wr_reactor_call(&t->reactors[i], noop, NULL);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Connections
+ * ------------------------------------------------------------------------------------------- */
+void wr_reactor_add_conn(struct wr_reactor *r, struct wr_conn *c)
+{
+	c->reactor = r;
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
+	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
+		wr_log(WR_LOG_ERROR, "reactor %u: cannot watch connection from %s: %s", r->id, c->peer,
+		       strerror(errno));
+		wr_conn_destroy(c);
+		return;
+	}
+	c->next = r->conns;
+	r->conns = c;
+	r->nconns++;
+	wr_log(WR_LOG_DEBUG, "reactor %u: connection from %s", r->id, c->peer);
+}
+
+static void adopt_conn(struct wr_reactor *r, void *arg)
+{
+	wr_reactor_add_conn(r, arg);
+}
+
+void wr_reactor_mark_dirty(struct wr_reactor *r, struct wr_conn *c)
+{
+	if (c->on_dirty)
+		return;
+	c->on_dirty = true;
+	c->dirty_next = r->dirty;
+	r->dirty = c;
+}
+
+void wr_reactor_defer_submit(struct wr_reactor *r, struct wr_req *req)
+{
+	req->next = NULL;
+	if (r->deferred_tail)
+		r->deferred_tail->next = req;
+	else
+		r->deferred_head = req;
+	r->deferred_tail = req;
+}
+
+static void format_peer(const struct sockaddr_storage *ss, char *out, size_t len)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+		port = ntohs(in->sin_port);
+		snprintf(out, len, "%s:%u", host, port);
+	} else {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+		port = ntohs(in6->sin6_port);
+		snprintf(out, len, "[%s]:%u", host, port);
+	}
+}
+
+static int accept_on(struct wr_reactor *r, struct wr_port *port)
+{
+	struct wr_target *t = r->target;
+	int n = 0;
+	for (; n < WR_ACCEPT_BUDGET; n++) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		int fd = accept4(port->fd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				wr_log(WR_LOG_WARN, "accept on %s:%u: %s", port->addr, port->port,
+				       strerror(errno));
+			break;
+		}
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		char peer[WR_ADDR_SIZE];
+		format_peer(&ss, peer, sizeof(peer));
+		struct wr_conn *c = wr_conn_create(t, fd, port->slot, peer);
+		if (!c) {
+			wr_log(WR_LOG_ERROR, "no memory for a connection from %s", peer);
+			close(fd);
+			continue;
+		}
+		uint32_t target = atomic_fetch_add(&t->next_reactor, 1) % t->nreactors;
+		wr_reactor_post(&t->reactors[target], adopt_conn, c);
+	}
+	return n;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The loop
+ * ------------------------------------------------------------------------------------------- */
+static int flush_dirty(struct wr_reactor *r)
+{
+	int work = 0;
+	struct wr_conn *list = r->dirty;
+	r->dirty = NULL;
+	while (list) {
+		struct wr_conn *c = list;
+		list = c->dirty_next;
+		c->on_dirty = false;
+		c->dirty_next = NULL;
+		if (c->tx_state != TX_BLOCKED)
+			work += wr_conn_tx_flush(c);
+	}
+	return work;
+}
+
+static void service_conns(struct wr_reactor *r, uint64_t now)
+{
+	for (struct wr_conn *c = r->conns; c; c = c->next) {
+		if (c->dead)
+			continue;
+		if (c->ctrlr && atomic_load(&c->ctrlr->failed)) {
+			wr_conn_close(c, "controller torn down");
+			continue;
+		}
+		if (c->closing && now > c->close_deadline_ns) {
+			wr_conn_close(c, "grace period after termination ended");
+			continue;
+		}
+		if (c->ctrlr)
+			wr_ctrlr_service(c, now);
+	}
+}
+
+static int resubmit_deferred(struct wr_reactor *r)
+{
+	struct wr_req *list = r->deferred_head;
+	r->deferred_head = r->deferred_tail = NULL;
+	int n = 0;
+	while (list) {
+		struct wr_req *req = list;
+		list = req->next;
+		wr_io_resubmit(req);
+		n++;
+	}
+	return n;
+}
+
+static int reactor_iteration(struct wr_reactor *r, int timeout_ms)
+{
+	struct epoll_event evs[WR_EVENTS];
+	int work = 0;
+	int n = epoll_wait(r->epfd, evs, WR_EVENTS, timeout_ms);
+	for (int i = 0; i < n; i++) {
+		uint8_t kind = *(uint8_t *)evs[i].data.ptr;
+		if (kind == WR_POLL_MAILBOX) {
+			uint64_t v;
+			ssize_t rc = read(r->evfd, &v, sizeof(v));
+			(void)rc;
+		} else if (kind == WR_POLL_PORT) {
+			work += accept_on(r, evs[i].data.ptr);
+		} else if (kind == WR_POLL_CONN) {
+			struct wr_conn *c = evs[i].data.ptr;
+			if (c->dead)
+				continue;
+			if (evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+				work += wr_conn_on_readable(c, r->rx_staging, WR_RX_STAGING, WR_READ_BUDGET);
+			if ((evs[i].events & EPOLLOUT) && !c->dead) {
+				c->tx_state = c->tx_state == TX_BLOCKED ? TX_READY : c->tx_state;
+				wr_reactor_mark_dirty(r, c);
+			}
+		}
+	}
+	work += mailbox_drain(r);
+	work += wr_io_ctx_poll(r->ioctx, WR_IO_POLL_BUDGET);
+	if (r->deferred_head)
+		work += resubmit_deferred(r);
+	work += flush_dirty(r);
+	uint64_t now = wr_now_ns();
+	if (atomic_exchange(&r->kicked, false) || now - r->last_tick_ns >= WR_TICK_NS) {
+		r->last_tick_ns = now;
+		service_conns(r, now);
+		work += flush_dirty(r);
+		reap_dead(r);
+	}
+	return work;
+}
+
+static bool may_sleep(const struct wr_reactor *r, uint64_t now)
+{
+	if (r->target->mode == WR_MODE_BUSY || now - r->last_work_ns < WR_IDLE_BEFORE_SLEEP_NS)
+		return false;
+	if (r->dirty || r->deferred_head)
+		return false;
+	/* Without an eventfd, completions would not wake us: keep polling while I/O is in flight. */
+	return r->iofd >= 0 || wr_io_ctx_inflight(r->ioctx) == 0;
+}
+
+int wr_reactor_poll(struct wr_reactor *r)
+{
+	uint64_t start = wr_now_ns();
+	int timeout = may_sleep(r, start) ? WR_SLEEP_MS : 0;
+	if (timeout)
+		__atomic_store_n(&r->sleeps, r->sleeps + 1, __ATOMIC_RELAXED);
+	int work = reactor_iteration(r, timeout);
+	uint64_t end = wr_now_ns();
+	if (work > 0) {
+		r->last_work_ns = end;
+		__atomic_store_n(&r->busy_ns, r->busy_ns + (end - start), __ATOMIC_RELAXED);
+	} else {
+		__atomic_store_n(&r->idle_ns, r->idle_ns + (end - start), __ATOMIC_RELAXED);
+	}
+	__atomic_store_n(&r->polls, r->polls + 1, __ATOMIC_RELAXED);
+	return work;
+}
+
+int wr_reactor_run_once(struct wr_reactor *r)
+{
+	atomic_store(&r->kicked, true);    /* tests want timers and events looked at every call */
+	return reactor_iteration(r, 0);
+}
+
+static void *reactor_main(void *arg)
+{
+	struct wr_reactor *r = arg;
+	char name[16];
+	snprintf(name, sizeof(name), "wr-reactor-%u", r->id);
+	pthread_setname_np(pthread_self(), name);
+	if (r->cpu >= 0) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET(r->cpu, &set);
+		int rc = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+		if (rc)
+			wr_log(WR_LOG_WARN, "reactor %u: cannot pin to CPU %d: %s", r->id, r->cpu,
+			       strerror(rc));
+	}
+	r->last_work_ns = wr_now_ns();
+	while (!atomic_load_explicit(&r->stop, memory_order_relaxed))
+		wr_reactor_poll(r);
+	return NULL;
+}
+
+int wr_reactor_start(struct wr_reactor *r)
+{
+	int rc = pthread_create(&r->thread, NULL, reactor_main, r);
+	if (rc)
+		return -rc;
+	r->started = true;
+	return 0;
+}
+
+void wr_reactor_stop(struct wr_reactor *r)
+{
+	if (!r->started)
+		return;
+	atomic_store(&r->stop, true);
+	mailbox_wake(r);
+	pthread_join(r->thread, NULL);
+	r->started = false;
+	mailbox_drain(r);        /* messages that raced with the stop run here, in order */
+}

@@ -1,0 +1,353 @@
+/*
+ * config.c - parser for wr-target's line-based configuration file.
+ *
+ *   reactors N | mode busy|adaptive | discovery-listener ADDR PORT
+ *   subsystem NQN, then within it: serial S | model M | allow-any-host | allow-host NQN |
+ *   namespace NSID ram SIZE | null SIZE | file PATH [SIZE] | listener ADDR PORT
+ *
+ * '#' starts a comment; tokens are separated by blanks. Every error names its line.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+#define MAX_TOKENS 8
+
+static int fail(char *err, size_t errlen, uint32_t line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t errlen, uint32_t line, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line)
+		snprintf(err, errlen, "line %u: %s", line, msg);
+	else
+		snprintf(err, errlen, "%s", msg);
+	return -EINVAL;
+}
+
+int wr_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	if (!s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	unsigned shift = 0;
+	switch (toupper((unsigned char)*end)) {
+	case 'K': shift = 10; end++; break;
+	case 'M': shift = 20; end++; break;
+	case 'G': shift = 30; end++; break;
+	case 'T': shift = 40; end++; break;
+	default: break;
+	}
+	if (shift && (strcasecmp(end, "iB") == 0 || strcasecmp(end, "B") == 0))
+		end += strlen(end);
+	if (*end || (shift && v > (UINT64_MAX >> shift)))
+		return -EINVAL;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	char *end;
+	errno = 0;
+	if (!s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int tokenize(char *line, char **tok)
+{
+	char *hash = strchr(line, '#');
+	if (hash)
+		*hash = '\0';
+	int n = 0;
+	for (char *save = NULL, *t = strtok_r(line, " \t\r", &save); t; t = strtok_r(NULL, " \t\r", &save)) {
+		if (n == MAX_TOKENS)
+			return -1;
+		tok[n++] = t;
+	}
+	return n;
+}
+
+static void *grow(void *array, uint32_t count, size_t size)
+{
+	void *p = realloc(array, (count + 1) * size);
+	if (p)
+		memset((char *)p + count * size, 0, size);
+	return p;
+}
+
+static int parse_listener(char **tok, int n, uint32_t line, struct wr_cfg_listener *l, char *err,
+			  size_t errlen)
+{
+	uint32_t port;
+	if (n != 3)
+		return fail(err, errlen, line, "'%s' needs ADDR PORT", tok[0]);
+	if (strlen(tok[1]) >= sizeof(l->addr))
+		return fail(err, errlen, line, "address '%s' is too long", tok[1]);
+	if (parse_u32(tok[2], 0, 65535, &port) < 0)
+		return fail(err, errlen, line, "port '%s' is not a number from 0 to 65535", tok[2]);
+	snprintf(l->addr, sizeof(l->addr), "%s", tok[1]);
+	l->port = (uint16_t)port;
+	l->line = line;
+	return 0;
+}
+
+static int parse_namespace(char **tok, int n, uint32_t line, struct wr_cfg_ns *ns, char *err,
+			   size_t errlen)
+{
+	if (n < 3)
+		return fail(err, errlen, line, "namespace needs NSID TYPE ARGS (ram SIZE | null SIZE | file PATH [SIZE])");
+	if (parse_u32(tok[1], 1, 1024, &ns->nsid) < 0)
+		return fail(err, errlen, line, "NSID '%s' is not a number from 1 to 1024", tok[1]);
+	ns->line = line;
+	if (strcmp(tok[2], "ram") == 0 || strcmp(tok[2], "null") == 0) {
+		ns->kind = tok[2][0] == 'r' ? WR_BDEV_KIND_RAM : WR_BDEV_KIND_NULL;
+		if (n != 4)
+			return fail(err, errlen, line, "%s namespace needs exactly one SIZE", tok[2]);
+		if (wr_parse_size(tok[3], &ns->size) < 0 || ns->size == 0)
+			return fail(err, errlen, line, "size '%s' is not a size like 512, 64K, 256M or 1G", tok[3]);
+		return 0;
+	}
+	if (strcmp(tok[2], "file") == 0) {
+		ns->kind = WR_BDEV_KIND_FILE;
+		if (n != 4 && n != 5)
+			return fail(err, errlen, line, "file namespace needs PATH [SIZE]");
+		ns->path = strdup(tok[3]);
+		if (!ns->path)
+			return -ENOMEM;
+		if (n == 5 && (wr_parse_size(tok[4], &ns->size) < 0 || ns->size == 0))
+			return fail(err, errlen, line, "size '%s' is not a size like 512, 64K, 256M or 1G", tok[4]);
+		return 0;
+	}
+	return fail(err, errlen, line, "unknown namespace type '%s' (ram, null or file)", tok[2]);
+}
+
+static int parse_subsys_line(struct wr_cfg_subsys *s, char **tok, int n, uint32_t line, char *err,
+			     size_t errlen)
+{
+	const char *kw = tok[0];
+	if (strcmp(kw, "serial") == 0 || strcmp(kw, "model") == 0) {
+		bool serial = kw[0] == 's';
+		size_t max = serial ? 20 : 40;
+		if (n != 2)
+			return fail(err, errlen, line, "'%s' needs one value (no spaces)", kw);
+		if (strlen(tok[1]) > max)
+			return fail(err, errlen, line, "%s '%s' is longer than %zu characters", kw, tok[1], max);
+		snprintf(serial ? s->serial : s->model, max + 1, "%s", tok[1]);
+		return 0;
+	}
+	if (strcmp(kw, "allow-any-host") == 0) {
+		if (n != 1)
+			return fail(err, errlen, line, "allow-any-host takes no value");
+		s->allow_any_host = true;
+		return 0;
+	}
+	if (strcmp(kw, "allow-host") == 0) {
+		if (n != 2 || strlen(tok[1]) >= WR_NQN_SIZE)
+			return fail(err, errlen, line, "allow-host needs one host NQN of at most 223 characters");
+		void *p = grow(s->hosts, s->nhosts, sizeof(*s->hosts));
+		if (!p)
+			return -ENOMEM;
+		s->hosts = p;
+		snprintf(s->hosts[s->nhosts++], WR_NQN_SIZE, "%s", tok[1]);
+		return 0;
+	}
+	if (strcmp(kw, "namespace") == 0) {
+		void *p = grow(s->ns, s->nns, sizeof(*s->ns));
+		if (!p)
+			return -ENOMEM;
+		s->ns = p;
+		int rc = parse_namespace(tok, n, line, &s->ns[s->nns], err, errlen);
+		s->nns++;    /* counted even on error so free() releases its path */
+		if (rc)
+			return rc;
+		for (uint32_t i = 0; i + 1 < s->nns; i++)
+			if (s->ns[i].nsid == s->ns[s->nns - 1].nsid)
+				return fail(err, errlen, line, "namespace %u is already defined on line %u",
+					    s->ns[i].nsid, s->ns[i].line);
+		return 0;
+	}
+	if (strcmp(kw, "listener") == 0) {
+		void *p = grow(s->listeners, s->nlisteners, sizeof(*s->listeners));
+		if (!p)
+			return -ENOMEM;
+		s->listeners = p;
+		return parse_listener(tok, n, line, &s->listeners[s->nlisteners++], err, errlen);
+	}
+	return fail(err, errlen, line, "unknown keyword '%s'", kw);
+}
+
+static int parse_line(struct wr_config *cfg, char **tok, int n, uint32_t line, char *err,
+		      size_t errlen)
+{
+	const char *kw = tok[0];
+	if (strcmp(kw, "reactors") == 0) {
+		if (n != 2 || parse_u32(tok[1], 1, 64, &cfg->reactors) < 0)
+			return fail(err, errlen, line, "reactors needs a number from 1 to 64");
+		return 0;
+	}
+	if (strcmp(kw, "mode") == 0) {
+		if (n != 2 || (strcmp(tok[1], "busy") != 0 && strcmp(tok[1], "adaptive") != 0))
+			return fail(err, errlen, line, "mode must be 'busy' or 'adaptive'");
+		cfg->mode = tok[1][0] == 'b' ? WR_MODE_BUSY : WR_MODE_ADAPTIVE;
+		return 0;
+	}
+	if (strcmp(kw, "discovery-listener") == 0) {
+		void *p = grow(cfg->discovery, cfg->ndiscovery, sizeof(*cfg->discovery));
+		if (!p)
+			return -ENOMEM;
+		cfg->discovery = p;
+		return parse_listener(tok, n, line, &cfg->discovery[cfg->ndiscovery++], err, errlen);
+	}
+	if (strcmp(kw, "subsystem") == 0) {
+		if (n != 2 || strlen(tok[1]) >= WR_NQN_SIZE)
+			return fail(err, errlen, line, "subsystem needs one NQN of at most 223 characters");
+		for (uint32_t i = 0; i < cfg->nsubsys; i++)
+			if (strcmp(cfg->subsys[i].nqn, tok[1]) == 0)
+				return fail(err, errlen, line, "subsystem %s is already defined on line %u",
+					    tok[1], cfg->subsys[i].line);
+		void *p = grow(cfg->subsys, cfg->nsubsys, sizeof(*cfg->subsys));
+		if (!p)
+			return -ENOMEM;
+		cfg->subsys = p;
+		struct wr_cfg_subsys *s = &cfg->subsys[cfg->nsubsys++];
+		snprintf(s->nqn, sizeof(s->nqn), "%s", tok[1]);
+		s->line = line;
+		return 0;
+	}
+	if (cfg->nsubsys == 0)
+		return fail(err, errlen, line, "'%s' outside a subsystem block (or unknown keyword)", kw);
+	return parse_subsys_line(&cfg->subsys[cfg->nsubsys - 1], tok, n, line, err, errlen);
+}
+
+int wr_config_parse(const char *text, struct wr_config *cfg, char *err, size_t errlen)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->mode = -1;
+	char *copy = strdup(text ? text : "");
+	if (!copy)
+		return -ENOMEM;
+	int rc = 0;
+	uint32_t line = 0;
+	for (char *save = NULL, *cur = copy, *l; rc == 0 && cur; cur = save) {
+		save = strchr(cur, '\n');
+		if (save)
+			*save++ = '\0';
+		l = cur;
+		line++;
+		char *tok[MAX_TOKENS];
+		int n = tokenize(l, tok);
+		if (n < 0)
+			rc = fail(err, errlen, line, "too many words");
+		else if (n > 0)
+			rc = parse_line(cfg, tok, n, line, err, errlen);
+	}
+	free(copy);
+	if (rc)
+		wr_config_free(cfg);
+	return rc;
+}
+
+int wr_config_load(const char *path, struct wr_config *cfg, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return fail(err, errlen, 0, "cannot open %s: %s", path, strerror(errno)), -errno;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	char buf[4096];
+	size_t n;
+	while (mem && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, mem);
+	fclose(f);
+	if (!mem)
+		return -ENOMEM;
+	fclose(mem);
+	int rc = wr_config_parse(text, cfg, err, errlen);
+	free(text);
+	return rc;
+}
+
+void wr_config_free(struct wr_config *cfg)
+{
+	for (uint32_t i = 0; i < cfg->nsubsys; i++) {
+		struct wr_cfg_subsys *s = &cfg->subsys[i];
+		for (uint32_t j = 0; j < s->nns; j++)
+			free(s->ns[j].path);
+		free(s->ns);
+		free(s->hosts);
+		free(s->listeners);
+	}
+	free(cfg->subsys);
+	free(cfg->discovery);
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->mode = -1;
+}
+
+static int apply_subsys(const struct wr_cfg_subsys *s, struct wr_target *t, char *err, size_t errlen)
+{
+	int rc = wr_subsystem_create(t, s->nqn, s->serial[0] ? s->serial : NULL,
+				     s->model[0] ? s->model : NULL,
+				     s->allow_any_host ? WR_SUBSYS_ALLOW_ANY_HOST : 0);
+	if (rc < 0)
+		return fail(err, errlen, s->line, "subsystem %s: %s", s->nqn, strerror(-rc)), rc;
+	for (uint32_t i = 0; i < s->nhosts; i++) {
+		rc = wr_host_allow(t, s->nqn, s->hosts[i]);
+		if (rc < 0)
+			return fail(err, errlen, s->line, "allow-host %s: %s", s->hosts[i], strerror(-rc)), rc;
+	}
+	for (uint32_t i = 0; i < s->nns; i++) {
+		const struct wr_cfg_ns *ns = &s->ns[i];
+		rc = wr_ns_add(t, s->nqn, ns->nsid, ns->kind, ns->path, ns->size, 0, NULL, NULL, 0);
+		if (rc < 0)
+			return fail(err, errlen, ns->line, "namespace %u: %s", ns->nsid, strerror(-rc)), rc;
+	}
+	for (uint32_t i = 0; i < s->nlisteners; i++) {
+		const struct wr_cfg_listener *l = &s->listeners[i];
+		rc = wr_listener_add(t, s->nqn, l->addr, l->port);
+		if (rc < 0)
+			return fail(err, errlen, l->line, "listener %s %u: %s", l->addr, l->port,
+				    strerror(-rc)), rc;
+		fprintf(stderr, "wr-target: %s listening on %s port %d\n", s->nqn, l->addr, rc);
+	}
+	return 0;
+}
+
+int wr_config_apply(const struct wr_config *cfg, struct wr_target *t, char *err, size_t errlen)
+{
+	for (uint32_t i = 0; i < cfg->nsubsys; i++) {
+		int rc = apply_subsys(&cfg->subsys[i], t, err, errlen);
+		if (rc < 0)
+			return rc;
+	}
+	for (uint32_t i = 0; i < cfg->ndiscovery; i++) {
+		const struct wr_cfg_listener *l = &cfg->discovery[i];
+		int rc = wr_listener_add(t, "nqn.2014-08.org.nvmexpress.discovery", l->addr, l->port);
+		if (rc < 0)
+			return fail(err, errlen, l->line, "discovery-listener %s %u: %s", l->addr, l->port,
+				    strerror(-rc)), rc;
+		fprintf(stderr, "wr-target: discovery listening on %s port %d\n", l->addr, rc);
+	}
+	return 0;
+}

@@ -1,0 +1,59 @@
+/*
+ * config.h - the configuration file of wr-target (see ../README.md for the format).
+ */
+#ifndef WR_TOOLS_CONFIG_H
+#define WR_TOOLS_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "windrose.h"
+
+struct wr_cfg_ns {
+	uint32_t nsid;
+	uint32_t kind;              /* WR_BDEV_KIND_* */
+	char *path;
+	uint64_t size;
+	uint32_t line;
+};
+
+struct wr_cfg_listener {
+	char addr[WR_ADDR_SIZE];
+	uint16_t port;
+	uint32_t line;
+};
+
+struct wr_cfg_subsys {
+	char nqn[WR_NQN_SIZE];
+	char serial[21];
+	char model[41];
+	bool allow_any_host;
+	char (*hosts)[WR_NQN_SIZE];
+	uint32_t nhosts;
+	struct wr_cfg_ns *ns;
+	uint32_t nns;
+	struct wr_cfg_listener *listeners;
+	uint32_t nlisteners;
+	uint32_t line;
+};
+
+struct wr_config {
+	uint32_t reactors;          /* 0 = not given */
+	int mode;                   /* -1 = not given, else WR_MODE_* */
+	struct wr_cfg_listener *discovery;
+	uint32_t ndiscovery;
+	struct wr_cfg_subsys *subsys;
+	uint32_t nsubsys;
+};
+
+/* Parses text; on error returns -EINVAL with "line N: what is wrong" in err. */
+int wr_config_parse(const char *text, struct wr_config *cfg, char *err, size_t errlen);
+int wr_config_load(const char *path, struct wr_config *cfg, char *err, size_t errlen);
+void wr_config_free(struct wr_config *cfg);
+/* Creates everything on the target; on error says which line failed and why. */
+int wr_config_apply(const struct wr_config *cfg, struct wr_target *t, char *err, size_t errlen);
+/* "256M", "1G", "4096", "1.5G" is not accepted. Returns 0 or -EINVAL. */
+int wr_parse_size(const char *s, uint64_t *out);
+
+#endif /* WR_TOOLS_CONFIG_H */
