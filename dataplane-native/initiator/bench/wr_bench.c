@@ -678,17 +678,20 @@ static void free_bench(struct bench *b)
 int main(int argc, char **argv)
 {
 	struct bench *b = calloc(1, sizeof(*b));
-	if (!b || parse_args(argc, argv, &b->cfg))
+	if (!b)
 		return 2;
+	if (parse_args(argc, argv, &b->cfg) || pin_cpu(b->cfg.cpu)) {
+		free(b);
+		return 2;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (pin_cpu(b->cfg.cpu))
-		return 2;
 	int rc = setup(b);
-	if (rc)
+	if (rc) {
+		wri_disconnect(b->ctrl);
+		free_bench(b);
 		return 2;
-	if (b->cfg.hdgst != b->info->hdgst || b->cfg.ddgst != b->info->ddgst)
-		return 2;
+	}
 	double elapsed = 0, cpu = 0;
 	rc = b->cfg.verify ? run_verify(b, &elapsed, &cpu) : run_timed(b, &elapsed, &cpu);
 	if (rc)

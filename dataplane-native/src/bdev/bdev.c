@@ -129,6 +129,14 @@ int wr_bdev_submit(struct wr_io_ctx *ctx, struct wr_bdev *bdev, struct wr_bdev_i
 	return rc;
 }
 
+const void *wr_bdev_peek(const struct wr_bdev *bdev, uint64_t offset_blocks, uint64_t num_blocks)
+{
+	const uint64_t nblocks = bdev->info.num_blocks;
+	if (!bdev->mem || num_blocks == 0 || offset_blocks >= nblocks || num_blocks > nblocks - offset_blocks)
+		return NULL;
+	return bdev->mem + offset_blocks * bdev->info.block_size;
+}
+
 /* ---- iovec helpers for the memory backends ---- */
 
 void wr_iov_copy_from(const struct iovec *iov, int iovcnt, const uint8_t *src, uint64_t len)

@@ -97,5 +97,11 @@ uint32_t wr_io_ctx_inflight(const struct wr_io_ctx *ctx);
 void wr_io_ctx_set_notify(struct wr_io_ctx *ctx, bool on);
 /* false when the context runs the synchronous fallback (no io_uring). */
 bool wr_io_ctx_uses_uring(const struct wr_io_ctx *ctx);
+/* Zero-copy reads from memory: for RAM and null bdevs the bytes of the blocks live at a stable
+ * address for the bdev's life; this returns it (NULL for bdevs that need real I/O, e.g. FILE, or
+ * for a range outside the bdev). A target may send C2HData straight from it instead of submitting a
+ * READ into its own buffer: one copy (into the socket) instead of two. A write to the same blocks
+ * while the send is in flight may be seen partially, which NVMe allows for overlapping commands. */
+const void *wr_bdev_peek(const struct wr_bdev *bdev, uint64_t offset_blocks, uint64_t num_blocks);
 
 #endif /* WR_BDEV_H */

@@ -105,6 +105,7 @@ static int null_submit(struct wr_io_ctx *ctx, struct wr_bdev *bdev, struct wr_bd
 
 static void null_close(struct wr_bdev *bdev)
 {
+	munmap(bdev->mem, bdev->size_bytes);
 }
 
 static const struct wr_bdev_ops null_ops = {
@@ -118,6 +119,13 @@ int wr_bdev_null_open(const struct wr_bdev_open_opts *opts, struct wr_bdev *bdev
 	int rc = mem_geometry(opts, bdev);
 	if (rc)
 		return rc;
+	/* Read-only zero pages for wr_bdev_peek(): the kernel backs them all with its one zero
+	 * page, so even a huge null bdev costs page tables only when touched. */
+	void *mem = mmap(NULL, bdev->size_bytes, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			 -1, 0);
+	if (mem == MAP_FAILED)
+		return -errno;
+	bdev->mem = mem;
 	bdev->ops = &null_ops;
 	return 0;
 }
