@@ -27,23 +27,28 @@ export class ApiTokensPage {
     await this.page.getByRole('option', { name: expiry, exact: true }).click();
     await this.create.click();
     await waitForVaadin(this.page);
-    await expect(this.createdDialog).toBeVisible();
-    const plaintext = await this.createdDialog.getByLabel('Token', { exact: true }).inputValue();
+    const secret = this.createdDialog.getByLabel('Token', { exact: true });
+    await expect(secret).toBeVisible();
+    const plaintext = await secret.inputValue();
     expect(plaintext, 'the dialog shows the token').not.toBe('');
     return plaintext;
   }
 
   async closeCreatedDialog(): Promise<void> {
     await this.createdDialog.getByRole('button', { name: 'Done' }).click();
-    await expect(this.createdDialog).toBeHidden();
+    await expect(this.createdDialog).toHaveCount(0);
   }
 
   tokenCell(name: string): Locator {
-    return this.page.locator('vaadin-grid-cell-content').getByText(name, { exact: true });
+    return this.page.getByRole('gridcell', { name, exact: true });
+  }
+
+  revokeButton(name: string): Locator {
+    return this.page.getByRole('button', { name: `Revoke ${name}`, exact: true });
   }
 
   async revoke(name: string): Promise<void> {
-    await this.page.getByRole('button', { name: `Revoke ${name}` }).click();
+    await this.revokeButton(name).click();
     const confirm = this.page.getByRole('alertdialog').or(this.page.getByRole('dialog', { name: /Revoke/ }));
     await confirm.getByRole('button', { name: 'Revoke', exact: true }).click();
     await waitForVaadin(this.page);

@@ -14,8 +14,12 @@ export class AuditLogPage {
     await expect(this.grid).toBeVisible();
   }
 
-  /** The text of the visible rows' action cells, top to bottom. */
-  cells(): Locator {
-    return this.page.locator('vaadin-grid-cell-content');
+  /**
+   * A data row, counted from the top (0 is the newest entry). A row's accessible name is its cells'
+   * text in column order: time, action, by, on, details, from.
+   */
+  row(index: number): Locator {
+    // Row 0 of the grid is the header.
+    return this.page.getByRole('row').nth(index + 1);
   }
 }

@@ -11,10 +11,10 @@ export class FirstRunPage {
   readonly create: Locator;
 
   constructor(private readonly page: Page) {
-    this.heading = page.getByRole('heading', { level: 1 });
-    this.username = page.getByLabel('Username');
+    this.heading = page.getByRole('heading', { name: 'Welcome to Windrose', level: 1 });
+    this.username = page.getByLabel('Administrator username');
     this.password = page.getByLabel('Password', { exact: true });
-    this.confirmation = page.getByLabel('Confirm password');
+    this.confirmation = page.getByLabel('Repeat the password');
     this.create = page.getByRole('button', { name: 'Create administrator' });
   }
 

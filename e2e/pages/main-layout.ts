@@ -1,16 +1,14 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { waitForVaadin } from '../support/vaadin.js';
 
-/** The frame around every signed-in view: app name, side navigation and the user menu. */
+/** The frame around every signed-in view: side navigation, the view's title and the user menu. */
 export class MainLayout {
-  readonly appName: Locator;
   readonly navigation: Locator;
   readonly userMenu: Locator;
 
   constructor(private readonly page: Page) {
-    this.appName = page.getByRole('banner').or(page.locator('vaadin-app-layout')).getByText('Windrose').first();
     this.navigation = page.getByRole('navigation', { name: 'Main navigation' });
-    this.userMenu = page.getByRole('button', { name: /^User menu/ });
+    this.userMenu = page.getByRole('menuitem', { name: /^User menu/ });
   }
 
   navLink(name: string): Locator {

@@ -2,6 +2,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
 import { openView, waitForVaadin } from '../support/vaadin.js';
 
 export type RoleName = 'Admin' | 'Operator' | 'Viewer';
+const ALL_ROLES: RoleName[] = ['Admin', 'Operator', 'Viewer'];
 
 /** The administrators' user management at /users. */
 export class UsersPage {
@@ -26,17 +27,20 @@ export class UsersPage {
 
   async createUser(username: string, password: string, roles: RoleName[]): Promise<void> {
     await this.newUser.click();
-    await expect(this.dialog).toBeVisible();
+    // The vaadin-dialog host has no box of its own: its fields are what shows.
+    await expect(this.dialog.getByLabel('Username')).toBeVisible();
     await this.dialog.getByLabel('Username').fill(username);
     await this.dialog.getByLabel('Password', { exact: true }).fill(password);
-    for (const role of roles) await this.dialog.getByRole('checkbox', { name: role }).check();
+    for (const role of ALL_ROLES) {
+      await this.dialog.getByRole('checkbox', { name: role }).setChecked(roles.includes(role));
+    }
     await this.dialog.getByRole('button', { name: 'Create user' }).click();
     await waitForVaadin(this.page);
   }
 
   /** The grid cell holding a user's name (Vaadin renders cell content in the light DOM). */
   userCell(username: string): Locator {
-    return this.page.locator('vaadin-grid-cell-content').getByText(username, { exact: true });
+    return this.page.getByRole('gridcell', { name: username, exact: true });
   }
 
   rolesOf(username: string): Locator {

@@ -24,8 +24,8 @@ export class WindroseApi {
     });
     await expectStatus(response, 201, 'issue an API token');
     const body = await response.json();
-    expect(typeof body.token, 'the issued token is in the answer').toBe('string');
-    return { token: body.token, name };
+    expect(typeof body.secret, 'the issued token is in the answer').toBe('string');
+    return { token: body.secret, name };
   }
 
   whoami(token?: string): Promise<APIResponse> {

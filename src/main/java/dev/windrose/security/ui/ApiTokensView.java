@@ -98,12 +98,14 @@ class ApiTokensView extends VerticalLayout {
         grid.addThemeVariants(GridVariant.ROW_STRIPES);
         grid.addColumn(ApiTokenInfo::name).setHeader("Name").setAutoWidth(true).setFlexGrow(1);
         grid.addColumn(token -> token.prefix() + "…").setHeader("Token").setAutoWidth(true);
-        grid.addComponentColumn(this::status).setHeader("Status").setAutoWidth(true);
+        // Fixed widths for component columns: auto-width is measured before they render.
+        grid.addComponentColumn(this::status).setHeader("Status").setWidth("7rem").setFlexGrow(0);
         grid.addColumn(token -> Formats.dateTime(token.createdAt(), "")).setHeader("Created").setAutoWidth(true);
         grid.addColumn(token -> Formats.dateTime(token.expiresAt(), "")).setHeader("Expires").setAutoWidth(true);
         grid.addColumn(token -> Formats.dateTime(token.lastUsedAt(), "Never")).setHeader("Last used")
                 .setAutoWidth(true);
-        grid.addComponentColumn(this::revokeButton).setHeader("").setTextAlign(ColumnTextAlign.END).setAutoWidth(true);
+        grid.addComponentColumn(this::revokeButton).setHeader("").setTextAlign(ColumnTextAlign.END).setWidth("8rem")
+                .setFlexGrow(0);
         grid.setEmptyStateText("You have no API tokens yet: give one a name above and press “Create token”.");
         return grid;
     }

@@ -64,7 +64,8 @@ class AuditLogView extends VerticalLayout {
         grid.addThemeVariants(GridVariant.ROW_STRIPES, GridVariant.LUMO_COMPACT);
         grid.addColumn(entry -> Formats.dateTime(entry.occurredAt(), "")).setHeader("Time").setAutoWidth(true)
                 .setFlexGrow(0);
-        grid.addComponentColumn(entry -> action(entry.action())).setHeader("Action").setAutoWidth(true)
+        // A fixed width: auto-width is measured before the badges render and cuts them off.
+        grid.addComponentColumn(entry -> action(entry.action())).setHeader("Action").setWidth("11rem")
                 .setFlexGrow(0);
         grid.addColumn(AuditEntry::actor).setHeader("By").setAutoWidth(true);
         grid.addColumn(entry -> Objects.requireNonNullElse(entry.target(), "")).setHeader("On").setAutoWidth(true);

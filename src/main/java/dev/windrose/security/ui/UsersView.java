@@ -69,11 +69,12 @@ class UsersView extends VerticalLayout {
         grid.addThemeVariants(GridVariant.ROW_STRIPES);
         grid.addColumn(UserSummary::username).setHeader("Username").setSortable(true)
                 .setComparator(Comparator.comparing(UserSummary::username)).setAutoWidth(true);
-        grid.addComponentColumn(UsersView::roles).setHeader("Roles").setAutoWidth(true);
-        grid.addComponentColumn(UsersView::status).setHeader("Status").setAutoWidth(true);
+        grid.addComponentColumn(UsersView::roles).setHeader("Roles").setWidth("16rem").setFlexGrow(1);
+        grid.addComponentColumn(UsersView::status).setHeader("Status").setWidth("7rem").setFlexGrow(0);
         grid.addColumn(user -> Formats.dateTime(user.createdAt(), "")).setHeader("Created").setAutoWidth(true);
+        // A fixed width: auto-width is measured before the buttons render and cuts them off.
         grid.addComponentColumn(this::actions).setHeader("Actions").setTextAlign(ColumnTextAlign.END)
-                .setFlexGrow(1);
+                .setWidth("17rem").setFlexGrow(0);
         grid.setEmptyStateText("No users yet: create one with “New user”.");
         return grid;
     }
