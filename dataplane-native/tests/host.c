@@ -1,0 +1,323 @@
+/* host.c - see host.h. Blocking sockets with timeouts: a target that hangs fails the test. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "internal.h"
+
+int th_open(struct th *h, uint16_t port)
+{
+	memset(h, 0, sizeof(*h));
+	h->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (h->fd < 0)
+		return TH_CLOSED;
+	struct timeval tv = { .tv_sec = 5 };
+	setsockopt(h->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(h->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	int one = 1;
+	setsockopt(h->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	if (connect(h->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(h->fd);
+		h->fd = -1;
+		return TH_CLOSED;
+	}
+	h->maxh2cdata = 4096;
+	return 0;
+}
+
+void th_close(struct th *h)
+{
+	if (h->fd >= 0)
+		close(h->fd);
+	h->fd = -1;
+}
+
+int th_send(struct th *h, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	while (len) {
+		ssize_t n = send(h->fd, p, len, MSG_NOSIGNAL);
+		if (n <= 0)
+			return TH_CLOSED;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int recv_all(struct th *h, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+	while (len) {
+		ssize_t n = recv(h->fd, p, len, 0);
+		if (n <= 0)
+			return TH_CLOSED;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int th_wait_closed(struct th *h)
+{
+	uint8_t buf[512];
+	for (int i = 0; i < 1000; i++) {
+		ssize_t n = recv(h->fd, buf, sizeof(buf), 0);
+		if (n == 0 || (n < 0 && errno == ECONNRESET))
+			return 1;
+		if (n < 0)
+			return 0;   /* timeout: still open */
+	}
+	return 0;
+}
+
+int th_recv_pdu(struct th *h, uint8_t *buf, size_t cap)
+{
+	if (recv_all(h, buf, 8))
+		return TH_CLOSED;
+	struct nvme_tcp_hdr *hdr = (struct nvme_tcp_hdr *)buf;
+	if (hdr->plen > cap || hdr->plen < 8 || hdr->hlen > hdr->plen)
+		return TH_PROTO;
+	if (recv_all(h, buf + 8, hdr->plen - 8))
+		return TH_CLOSED;
+	if (hdr->type == NVME_TCP_C2H_TERM) {
+		const struct nvme_tcp_term_pdu *t = (const struct nvme_tcp_term_pdu *)buf;
+		h->last_fes = t->fes;
+		h->last_fei = t->feil | (uint32_t)t->feiu << 16;
+		return TH_TERM;
+	}
+	if ((hdr->flags & NVME_TCP_F_HDGST) != 0) {
+		uint32_t want;
+		memcpy(&want, buf + hdr->hlen, 4);
+		if (want != wr_digest(buf, hdr->hlen))
+			return TH_PROTO;
+	}
+	return (int)hdr->plen;
+}
+
+int th_icreq(struct th *h, bool hdgst, bool ddgst)
+{
+	struct nvme_tcp_icreq req = { 0 };
+	req.hdr.type = NVME_TCP_ICREQ;
+	req.hdr.hlen = sizeof(req);
+	req.hdr.plen = sizeof(req);
+	req.digest = (hdgst ? NVME_TCP_HDGST_ENABLE : 0) | (ddgst ? NVME_TCP_DDGST_ENABLE : 0);
+	if (th_send(h, &req, sizeof(req)))
+		return TH_CLOSED;
+	uint8_t buf[256];
+	int rc = th_recv_pdu(h, buf, sizeof(buf));
+	if (rc < 0)
+		return rc;
+	const struct nvme_tcp_icresp *resp = (const struct nvme_tcp_icresp *)buf;
+	if (resp->hdr.type != NVME_TCP_ICRESP || resp->hdr.plen != 128 || resp->pfv != 0 ||
+	    resp->cpda != 0 || resp->digest != req.digest || resp->maxdata < 4096 ||
+	    resp->maxdata % 4)
+		return TH_PROTO;
+	h->hdgst = hdgst;
+	h->ddgst = ddgst;
+	h->maxh2cdata = resp->maxdata;
+	return 0;
+}
+
+/* Builds a PDU: header (+ digest), optional data (+ digest). */
+static int send_pdu(struct th *h, void *hdr, uint8_t hlen, const void *data, uint32_t len)
+{
+	uint8_t buf[256 + 8];
+	struct nvme_tcp_hdr *ch = hdr;
+	uint32_t hd = h->hdgst ? 4 : 0, dd = (h->ddgst && len) ? 4 : 0;
+	ch->hlen = hlen;
+	ch->flags |= (hd ? NVME_TCP_F_HDGST : 0) | (dd ? NVME_TCP_F_DDGST : 0);
+	ch->pdo = len ? (uint8_t)(hlen + hd) : 0;
+	ch->plen = hlen + hd + len + dd;
+	memcpy(buf, hdr, hlen);
+	if (hd) {
+		uint32_t d = wr_digest(buf, hlen);
+		memcpy(buf + hlen, &d, 4);
+	}
+	if (th_send(h, buf, hlen + hd) || (len && th_send(h, data, len)))
+		return TH_CLOSED;
+	if (dd) {
+		uint32_t d = wr_digest(data, len);
+		if (th_send(h, &d, 4))
+			return TH_CLOSED;
+	}
+	return 0;
+}
+
+static int send_h2c(struct th *h, const struct nvme_tcp_r2t_pdu *r2t, const uint8_t *out)
+{
+	uint32_t off = r2t->r2t_offset, end = r2t->r2t_offset + r2t->r2t_length;
+	while (off < end) {
+		uint32_t n = end - off < h->maxh2cdata ? end - off : h->maxh2cdata;
+		struct nvme_tcp_data_pdu d = { 0 };
+		d.hdr.type = NVME_TCP_H2C_DATA;
+		d.hdr.flags = off + n == end ? NVME_TCP_F_DATA_LAST : 0;
+		d.command_id = r2t->command_id;
+		d.ttag = r2t->ttag;
+		d.data_offset = off;
+		d.data_length = n;
+		if (send_pdu(h, &d, sizeof(d), out + off, n))
+			return TH_CLOSED;
+		off += n;
+	}
+	return 0;
+}
+
+int th_cmd(struct th *h, struct nvme_sqe *sqe, const void *out, uint32_t out_len, bool in_capsule,
+	   void *in, uint32_t in_len, struct nvme_cqe *cqe)
+{
+	struct nvme_tcp_cmd_pdu pdu = { 0 };
+	sqe->command_id = ++h->cid;
+	sqe->flags |= 0x40;          /* PSDT: SGL */
+	memset(&sqe->dptr, 0, sizeof(sqe->dptr));
+	if (out_len && in_capsule) {
+		sqe->dptr.type = NVME_SGL_INCAPSULE;
+		sqe->dptr.length = out_len;
+	} else {
+		sqe->dptr.type = NVME_SGL_TRANSPORT;
+		sqe->dptr.length = out_len ? out_len : in_len;
+	}
+	pdu.hdr.type = NVME_TCP_CMD;
+	pdu.sqe = *sqe;
+	if (send_pdu(h, &pdu, sizeof(pdu), in_capsule ? out : NULL, in_capsule ? out_len : 0))
+		return TH_CLOSED;
+	static uint8_t buf[256 * 1024 + 512];
+	for (;;) {
+		int rc = th_recv_pdu(h, buf, sizeof(buf));
+		if (rc < 0)
+			return rc;
+		struct nvme_tcp_hdr *hdr = (struct nvme_tcp_hdr *)buf;
+		if (hdr->type == NVME_TCP_R2T) {
+			const struct nvme_tcp_r2t_pdu *r2t = (const void *)buf;
+			if (r2t->command_id != sqe->command_id || !out ||
+			    (uint64_t)r2t->r2t_offset + r2t->r2t_length > out_len)
+				return TH_PROTO;
+			if (send_h2c(h, r2t, out))
+				return TH_CLOSED;
+		} else if (hdr->type == NVME_TCP_C2H_DATA) {
+			const struct nvme_tcp_data_pdu *d = (const void *)buf;
+			const uint8_t *data = buf + hdr->pdo;
+			if (!in || (uint64_t)d->data_offset + d->data_length > in_len)
+				return TH_PROTO;
+			if (hdr->flags & NVME_TCP_F_DDGST) {
+				uint32_t want;
+				memcpy(&want, data + d->data_length, 4);
+				if (want != wr_digest(data, d->data_length))
+					return TH_PROTO;
+			}
+			memcpy((uint8_t *)in + d->data_offset, data, d->data_length);
+			if (hdr->flags & NVME_TCP_F_DATA_SUCCESS) {
+				h->c2h_success_seen++;
+				memset(cqe, 0, sizeof(*cqe));
+				cqe->command_id = sqe->command_id;
+				return 0;
+			}
+		} else if (hdr->type == NVME_TCP_RSP) {
+			*cqe = ((const struct nvme_tcp_rsp_pdu *)buf)->cqe;
+			return cqe->command_id == sqe->command_id ? 0 : TH_PROTO;
+		} else {
+			return TH_PROTO;
+		}
+	}
+}
+
+int th_connect(struct th *h, const char *subnqn, const char *hostnqn, uint16_t qid,
+	       uint16_t cntlid, uint32_t kato_ms, uint8_t cattr, struct nvme_cqe *cqe)
+{
+	struct nvmf_connect_data d = { 0 };
+	memset(d.hostid, 0x5a, sizeof(d.hostid));
+	d.cntlid = cntlid;
+	strncpy(d.subsysnqn, subnqn, sizeof(d.subsysnqn) - 1);
+	strncpy(d.hostnqn, hostnqn, sizeof(d.hostnqn) - 1);
+	struct nvme_sqe sqe = { 0 };
+	struct nvmf_connect_cmd *c = (struct nvmf_connect_cmd *)&sqe;
+	c->opcode = NVME_FABRICS_OPCODE;
+	c->fctype = NVMF_FCTYPE_CONNECT;
+	c->qid = qid;
+	c->sqsize = qid ? 127 : 31;
+	c->kato = kato_ms;
+	c->cattr = cattr;
+	return th_cmd(h, &sqe, &d, sizeof(d), true, NULL, 0, cqe);
+}
+
+int th_prop_get(struct th *h, uint32_t offset, bool wide, uint64_t *value)
+{
+	struct nvme_sqe sqe = { 0 };
+	struct nvmf_property_get_cmd *c = (struct nvmf_property_get_cmd *)&sqe;
+	c->opcode = NVME_FABRICS_OPCODE;
+	c->fctype = NVMF_FCTYPE_PROPERTY_GET;
+	c->attrib = wide ? 1 : 0;
+	c->offset = offset;
+	struct nvme_cqe cqe;
+	int rc = th_cmd(h, &sqe, NULL, 0, false, NULL, 0, &cqe);
+	if (rc)
+		return rc;
+	*value = cqe.result;
+	return th_status(&cqe);
+}
+
+int th_prop_set(struct th *h, uint32_t offset, uint64_t value)
+{
+	struct nvme_sqe sqe = { 0 };
+	struct nvmf_property_set_cmd *c = (struct nvmf_property_set_cmd *)&sqe;
+	c->opcode = NVME_FABRICS_OPCODE;
+	c->fctype = NVMF_FCTYPE_PROPERTY_SET;
+	c->offset = offset;
+	c->value = value;
+	struct nvme_cqe cqe;
+	int rc = th_cmd(h, &sqe, NULL, 0, false, NULL, 0, &cqe);
+	return rc ? rc : th_status(&cqe);
+}
+
+int th_identify(struct th *h, uint8_t cns, uint32_t nsid, void *page, struct nvme_cqe *cqe)
+{
+	struct nvme_sqe sqe = { 0 };
+	sqe.opcode = NVME_ADMIN_IDENTIFY;
+	sqe.nsid = nsid;
+	sqe.cdw10 = cns;
+	return th_cmd(h, &sqe, NULL, 0, false, page, 4096, cqe);
+}
+
+int th_bringup_admin(struct th *h, uint16_t port, const char *subnqn, const char *hostnqn,
+		     bool hdgst, bool ddgst)
+{
+	struct nvme_cqe cqe;
+	uint64_t v;
+	if (th_open(h, port) || th_icreq(h, hdgst, ddgst))
+		return -100;
+	if (th_connect(h, subnqn, hostnqn, 0, 0xffff, 0, 0, &cqe) || th_status(&cqe))
+		return -101;
+	int cntlid = (int)(cqe.result & 0xffff);
+	if (th_prop_get(h, NVME_REG_CAP, true, &v))
+		return -102;
+	uint32_t cc = NVME_CC_ENABLE | 6u << NVME_CC_IOSQES_SHIFT | 4u << NVME_CC_IOCQES_SHIFT;
+	if (th_prop_set(h, NVME_REG_CC, cc))
+		return -103;
+	if (th_prop_get(h, NVME_REG_CSTS, false, &v) || !(v & NVME_CSTS_RDY))
+		return -104;
+	return cntlid;
+}
+
+int th_rw(struct th *h, uint8_t opcode, uint32_t nsid, uint64_t slba, uint32_t nlb, void *buf,
+	  uint32_t len, bool in_capsule, struct nvme_cqe *cqe)
+{
+	struct nvme_sqe sqe = { 0 };
+	sqe.opcode = opcode;
+	sqe.nsid = nsid;
+	sqe.cdw10 = (uint32_t)slba;
+	sqe.cdw11 = (uint32_t)(slba >> 32);
+	sqe.cdw12 = nlb - 1;
+	if (opcode == NVME_CMD_READ)
+		return th_cmd(h, &sqe, NULL, 0, false, buf, len, cqe);
+	return th_cmd(h, &sqe, buf, len, in_capsule, NULL, 0, cqe);
+}

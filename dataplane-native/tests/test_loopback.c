@@ -1,0 +1,569 @@
+/*
+ * Loopback integration test: a real target (reactor threads, sockets on 127.0.0.1, RAM block
+ * devices) driven by the small NVMe/TCP host in host.c, including deliberately broken input.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "host.h"
+#include "internal.h"
+#include "windrose.h"
+
+#define SUBNQN "nqn.2026-11.dev.windrose:test"
+#define PRIVNQN "nqn.2026-11.dev.windrose:private"
+#define ALLOWED_HOST "nqn.2014-08.org.nvmexpress:uuid:aaaaaaaa-0000-0000-0000-000000000001"
+
+static struct wr_target *target;
+static uint16_t port, disc_port;
+
+static int setup(void **state)
+{
+	(void)state;
+	wr_set_log_level(1);
+	if (wr_target_create(2, WR_MODE_ADAPTIVE, NULL, &target))
+		return -1;
+	if (wr_subsystem_create(target, SUBNQN, "SN-TEST", NULL, WR_SUBSYS_ALLOW_ANY_HOST) ||
+	    wr_ns_add(target, SUBNQN, 1, WR_BDEV_KIND_RAM, NULL, 8 << 20, 0, NULL, NULL, 0) ||
+	    wr_ns_add(target, SUBNQN, 2, WR_BDEV_KIND_RAM, NULL, 1 << 20, 4096, NULL, NULL, 0))
+		return -1;
+	int p = wr_listener_add(target, SUBNQN, "127.0.0.1", 0);
+	if (p <= 0)
+		return -1;
+	port = (uint16_t)p;
+	if (wr_subsystem_create(target, PRIVNQN, NULL, NULL, 0) ||
+	    wr_host_allow(target, PRIVNQN, ALLOWED_HOST) ||
+	    wr_ns_add(target, PRIVNQN, 1, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL, 0) ||
+	    wr_listener_add(target, PRIVNQN, "127.0.0.1", port) != port)
+		return -1;
+	p = wr_listener_add(target, NVME_DISC_SUBSYS_NAME, "127.0.0.1", 0);
+	if (p <= 0)
+		return -1;
+	disc_port = (uint16_t)p;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	wr_target_destroy(target);
+	return 0;
+}
+
+static void fill_pattern(uint8_t *buf, size_t len, uint32_t seed)
+{
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)((i * 131u + seed * 7u) ^ (i >> 9));
+}
+
+static void session(bool hdgst, bool ddgst)
+{
+	struct th admin, io;
+	struct nvme_cqe cqe;
+	int cntlid = th_bringup_admin(&admin, port, SUBNQN, TH_HOSTNQN, hdgst, ddgst);
+	assert_true(cntlid > 0);
+
+	uint8_t page[4096];
+	assert_int_equal(th_identify(&admin, NVME_ID_CNS_CTRL, 0, page, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+
+	assert_int_equal(th_open(&io, port), 0);
+	assert_int_equal(th_icreq(&io, hdgst, ddgst), 0);
+	assert_int_equal(th_connect(&io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+
+	static uint8_t out[128 * 1024], in[128 * 1024];
+	/* 8 KiB in-capsule write, then 128 KiB through R2T and H2CData, read back both. */
+	fill_pattern(out, sizeof(out), hdgst * 2 + ddgst);
+	assert_int_equal(th_rw(&io, NVME_CMD_WRITE, 1, 16, 16, out, 8192, true, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	assert_int_equal(th_rw(&io, NVME_CMD_WRITE, 1, 64, 256, out, sizeof(out), false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	memset(in, 0, sizeof(in));
+	assert_int_equal(th_rw(&io, NVME_CMD_READ, 1, 16, 16, in, 8192, false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	assert_memory_equal(in, out, 8192);
+	assert_int_equal(th_rw(&io, NVME_CMD_READ, 1, 64, 256, in, sizeof(in), false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	assert_memory_equal(in, out, sizeof(in));
+
+	/* Compare: equal data succeeds, different data reports a compare failure. */
+	assert_int_equal(th_rw(&io, NVME_CMD_COMPARE, 1, 64, 8, out, 4096, true, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	out[5] ^= 0xff;
+	assert_int_equal(th_rw(&io, NVME_CMD_COMPARE, 1, 64, 8, out, 4096, true, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_COMPARE_FAILED);
+
+	/* Flush, then Write Zeroes reads back as zeroes. */
+	struct nvme_sqe sqe = { .opcode = NVME_CMD_FLUSH, .nsid = 1 };
+	assert_int_equal(th_cmd(&io, &sqe, NULL, 0, false, NULL, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	struct nvme_sqe wz = { .opcode = NVME_CMD_WRITE_ZEROES, .nsid = 1, .cdw10 = 16, .cdw12 = 15 };
+	assert_int_equal(th_cmd(&io, &wz, NULL, 0, false, NULL, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	assert_int_equal(th_rw(&io, NVME_CMD_READ, 1, 16, 16, in, 8192, false, &cqe), 0);
+	static const uint8_t zeroes[8192];
+	assert_memory_equal(in, zeroes, 8192);
+
+	/* Dataset Management, deallocate two ranges. */
+	struct nvme_dsm_range ranges[2] = { { .slba = 64, .nlb = 8 }, { .slba = 100, .nlb = 4 } };
+	struct nvme_sqe dsm = { .opcode = NVME_CMD_DSM, .nsid = 1, .cdw10 = 1,
+				.cdw11 = NVME_DSM_ATTR_DEALLOCATE };
+	assert_int_equal(th_cmd(&io, &dsm, ranges, sizeof(ranges), true, NULL, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+
+	th_close(&io);
+	th_close(&admin);
+}
+
+static void session_with_header_and_data_digests_reads_back_what_it_wrote(void **state)
+{
+	(void)state;
+	session(true, true);
+}
+
+static void session_without_digests_reads_back_what_it_wrote(void **state)
+{
+	(void)state;
+	session(false, false);
+}
+
+static void session_with_header_digest_only_works(void **state)
+{
+	(void)state;
+	session(true, false);
+}
+
+static void identify_controller_reports_what_linux_requires(void **state)
+{
+	(void)state;
+	struct th h;
+	struct nvme_cqe cqe;
+	int cntlid = th_bringup_admin(&h, port, SUBNQN, TH_HOSTNQN, false, false);
+	assert_true(cntlid > 0);
+	uint8_t id[4096];
+	assert_int_equal(th_identify(&h, NVME_ID_CNS_CTRL, 0, id, &cqe), 0);
+	uint32_t sgls, ioccsz, nn;
+	uint16_t id_cntlid, maxcmd;
+	memcpy(&sgls, id + 536, 4);
+	memcpy(&ioccsz, id + 1792, 4);
+	memcpy(&nn, id + 516, 4);
+	memcpy(&id_cntlid, id + 78, 2);
+	memcpy(&maxcmd, id + 514, 2);
+	assert_true(sgls & 0x3);                       /* "Mandatory sgls are not supported!" */
+	assert_int_equal(ioccsz, (64 + 8192) / 16);
+	assert_int_equal(id_cntlid, cntlid);
+	assert_int_equal(maxcmd, 128);
+	assert_int_equal(nn, 1024);
+	assert_string_equal((const char *)id + 768, SUBNQN);
+	assert_int_equal(id[76] & 0x8, 0x8);           /* CMIC: ANA reporting */
+
+	/* Active namespace list: 1 and 2. */
+	assert_int_equal(th_identify(&h, NVME_ID_CNS_NS_ACTIVE_LIST, 0, id, &cqe), 0);
+	uint32_t list[3];
+	memcpy(list, id, sizeof(list));
+	assert_int_equal(list[0], 1);
+	assert_int_equal(list[1], 2);
+	assert_int_equal(list[2], 0);
+
+	/* Identify namespace 2: 1 MiB of 4 KiB blocks. */
+	assert_int_equal(th_identify(&h, NVME_ID_CNS_NS, 2, id, &cqe), 0);
+	uint64_t nsze;
+	memcpy(&nsze, id, 8);
+	assert_int_equal(nsze, 256);
+	assert_int_equal(id[128 + 2], 12);            /* LBAF0 LBADS: 2^12 */
+
+	/* Descriptors: NGUID and UUID differ between namespaces and are stable. */
+	uint8_t d1[4096], d2[4096], again[4096];
+	assert_int_equal(th_identify(&h, NVME_ID_CNS_NS_DESC_LIST, 1, d1, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	assert_int_equal(th_identify(&h, NVME_ID_CNS_NS_DESC_LIST, 2, d2, &cqe), 0);
+	assert_int_equal(th_identify(&h, NVME_ID_CNS_NS_DESC_LIST, 1, again, &cqe), 0);
+	assert_int_equal(d1[0], NVME_NIDT_NGUID);
+	assert_int_equal(d1[1], 16);
+	assert_int_equal(d1[20], NVME_NIDT_UUID);
+	assert_memory_not_equal(d1 + 4, d2 + 4, 16);
+	assert_memory_not_equal(d1 + 24, d2 + 24, 16);
+	assert_memory_equal(d1, again, 64);
+
+	/* Unknown namespace: an error status, and the queue still answers. */
+	assert_int_equal(th_identify(&h, NVME_ID_CNS_NS_DESC_LIST, 77, d1, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_INVALID_NS);
+	struct nvme_sqe bogus = { .opcode = 0xc5 };
+	assert_int_equal(th_cmd(&h, &bogus, NULL, 0, false, NULL, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_INVALID_OPCODE);
+	struct nvme_sqe ka = { .opcode = NVME_ADMIN_KEEP_ALIVE };
+	assert_int_equal(th_cmd(&h, &ka, NULL, 0, false, NULL, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	th_close(&h);
+}
+
+static void io_errors_get_a_status_and_the_queue_lives_on(void **state)
+{
+	(void)state;
+	struct th admin, io;
+	struct nvme_cqe cqe;
+	int cntlid = th_bringup_admin(&admin, port, SUBNQN, TH_HOSTNQN, false, false);
+	assert_true(cntlid > 0);
+	assert_int_equal(th_open(&io, port), 0);
+	assert_int_equal(th_icreq(&io, false, false), 0);
+	assert_int_equal(th_connect(&io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0, 0, &cqe), 0);
+	uint8_t buf[4096] = { 0 };
+	/* ns 2 has 256 blocks: LBA 255 + 2 blocks runs past the end */
+	assert_int_equal(th_rw(&io, NVME_CMD_READ, 2, 255, 2, buf, 8192 > sizeof(buf) ? 4096 : 4096,
+			       false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_LBA_RANGE);
+	assert_int_equal(th_rw(&io, NVME_CMD_READ, 9, 0, 1, buf, 512, false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_INVALID_NS);
+	/* SGL length disagreeing with the block count */
+	assert_int_equal(th_rw(&io, NVME_CMD_READ, 1, 0, 2, buf, 512, false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_SGL_INVALID_DATA);
+	assert_int_equal(th_rw(&io, NVME_CMD_READ, 2, 0, 1, buf, 4096, false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	/* A second Connect for the same queue ID is refused. */
+	struct th dup;
+	assert_int_equal(th_open(&dup, port), 0);
+	assert_int_equal(th_icreq(&dup, false, false), 0);
+	assert_int_equal(th_connect(&dup, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_CONNECT_INVALID_PARAM);
+	th_close(&dup);
+	th_close(&io);
+	th_close(&admin);
+}
+
+static void expect_termreq(struct th *h, uint16_t fes)
+{
+	uint8_t buf[512];
+	int rc = th_recv_pdu(h, buf, sizeof(buf));
+	assert_int_equal(rc, TH_TERM);
+	assert_int_equal(h->last_fes, fes);
+	assert_int_equal(th_wait_closed(h), 1);
+}
+
+static void bad_plen_gets_c2h_termreq_then_close(void **state)
+{
+	(void)state;
+	struct th h;
+	assert_int_equal(th_open(&h, port), 0);
+	assert_int_equal(th_icreq(&h, false, false), 0);
+	struct nvme_tcp_cmd_pdu pdu = { 0 };
+	pdu.hdr.type = NVME_TCP_CMD;
+	pdu.hdr.hlen = sizeof(pdu);
+	pdu.hdr.plen = 40;                   /* shorter than its own header */
+	assert_int_equal(th_send(&h, &pdu, sizeof(pdu)), 0);
+	expect_termreq(&h, NVME_TCP_FES_INVALID_PDU_HDR);
+	assert_int_equal(h.last_fei, 4);    /* the PLEN field */
+	th_close(&h);
+}
+
+static void unknown_pdu_type_gets_c2h_termreq_then_close(void **state)
+{
+	(void)state;
+	struct th h;
+	assert_int_equal(th_open(&h, port), 0);
+	assert_int_equal(th_icreq(&h, false, false), 0);
+	uint8_t pdu[24] = { 0x42, 0, 24, 0, 24, 0, 0, 0 };
+	assert_int_equal(th_send(&h, pdu, sizeof(pdu)), 0);
+	expect_termreq(&h, NVME_TCP_FES_INVALID_PDU_HDR);
+	th_close(&h);
+}
+
+static void header_digest_mismatch_gets_c2h_termreq_then_close(void **state)
+{
+	(void)state;
+	struct th h;
+	assert_int_equal(th_open(&h, port), 0);
+	assert_int_equal(th_icreq(&h, true, false), 0);
+	uint8_t buf[76] = { 0 };
+	struct nvme_tcp_cmd_pdu *pdu = (struct nvme_tcp_cmd_pdu *)buf;
+	pdu->hdr.type = NVME_TCP_CMD;
+	pdu->hdr.flags = NVME_TCP_F_HDGST;
+	pdu->hdr.hlen = 72;
+	pdu->hdr.plen = 76;
+	uint32_t wrong = wr_digest(buf, 72) ^ 1;
+	memcpy(buf + 72, &wrong, 4);
+	assert_int_equal(th_send(&h, buf, sizeof(buf)), 0);
+	expect_termreq(&h, NVME_TCP_FES_HDR_DIGEST_ERR);
+	th_close(&h);
+}
+
+static void data_digest_mismatch_gets_c2h_termreq_then_close(void **state)
+{
+	(void)state;
+	struct th h;
+	assert_int_equal(th_open(&h, port), 0);
+	assert_int_equal(th_icreq(&h, false, true), 0);
+	uint8_t buf[72 + 1024 + 4] = { 0 };
+	struct nvme_tcp_cmd_pdu *pdu = (struct nvme_tcp_cmd_pdu *)buf;
+	pdu->hdr.type = NVME_TCP_CMD;
+	pdu->hdr.flags = NVME_TCP_F_DDGST;
+	pdu->hdr.hlen = 72;
+	pdu->hdr.pdo = 72;
+	pdu->hdr.plen = sizeof(buf);
+	pdu->sqe.opcode = NVME_FABRICS_OPCODE;
+	pdu->sqe.cdw2 = 0;
+	((struct nvmf_connect_cmd *)&pdu->sqe)->fctype = NVMF_FCTYPE_CONNECT;
+	pdu->sqe.dptr.type = NVME_SGL_INCAPSULE;
+	pdu->sqe.dptr.length = 1024;
+	uint32_t wrong = wr_digest(buf + 72, 1024) ^ 0x100;
+	memcpy(buf + 72 + 1024, &wrong, 4);
+	assert_int_equal(th_send(&h, buf, sizeof(buf)), 0);
+	expect_termreq(&h, NVME_TCP_FES_DATA_DIGEST_ERR);
+	th_close(&h);
+}
+
+static void h2cdata_outside_the_r2t_window_gets_c2h_termreq(void **state)
+{
+	(void)state;
+	struct th admin, io;
+	struct nvme_cqe cqe;
+	int cntlid = th_bringup_admin(&admin, port, SUBNQN, TH_HOSTNQN, false, false);
+	assert_true(cntlid > 0);
+	assert_int_equal(th_open(&io, port), 0);
+	assert_int_equal(th_icreq(&io, false, false), 0);
+	assert_int_equal(th_connect(&io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0, 0, &cqe), 0);
+	struct nvme_tcp_cmd_pdu pdu = { 0 };
+	pdu.hdr.type = NVME_TCP_CMD;
+	pdu.hdr.hlen = 72;
+	pdu.hdr.plen = 72;
+	pdu.sqe.opcode = NVME_CMD_WRITE;
+	pdu.sqe.command_id = 9;
+	pdu.sqe.nsid = 1;
+	pdu.sqe.dptr.type = NVME_SGL_TRANSPORT;
+	pdu.sqe.dptr.length = 4096;
+	pdu.sqe.cdw12 = 7;
+	assert_int_equal(th_send(&io, &pdu, sizeof(pdu)), 0);
+	uint8_t buf[512];
+	assert_int_equal(th_recv_pdu(&io, buf, sizeof(buf)), 24);
+	const struct nvme_tcp_r2t_pdu *r2t = (const struct nvme_tcp_r2t_pdu *)buf;
+	assert_int_equal(r2t->hdr.type, NVME_TCP_R2T);
+	assert_int_equal(r2t->r2t_length, 4096);
+	uint8_t h2c[24 + 512] = { 0 };
+	struct nvme_tcp_data_pdu *d = (struct nvme_tcp_data_pdu *)h2c;
+	d->hdr.type = NVME_TCP_H2C_DATA;
+	d->hdr.hlen = 24;
+	d->hdr.pdo = 24;
+	d->hdr.plen = sizeof(h2c);
+	d->command_id = 9;
+	d->ttag = r2t->ttag;
+	d->data_offset = 4000;               /* 4000 + 512 > 4096 */
+	d->data_length = 512;
+	assert_int_equal(th_send(&io, h2c, sizeof(h2c)), 0);
+	expect_termreq(&io, NVME_TCP_FES_DATA_OUT_OF_RANGE);
+	th_close(&io);
+	th_close(&admin);
+}
+
+static void io_before_connect_is_a_command_sequence_error(void **state)
+{
+	(void)state;
+	struct th h;
+	struct nvme_cqe cqe;
+	assert_int_equal(th_open(&h, port), 0);
+	assert_int_equal(th_icreq(&h, false, false), 0);
+	uint8_t buf[512];
+	assert_int_equal(th_rw(&h, NVME_CMD_READ, 1, 0, 1, buf, 512, false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_CMD_SEQ_ERROR);
+	th_close(&h);
+}
+
+static void disallowed_host_is_refused_at_connect(void **state)
+{
+	(void)state;
+	struct th h;
+	struct nvme_cqe cqe;
+	assert_int_equal(th_open(&h, port), 0);
+	assert_int_equal(th_icreq(&h, false, false), 0);
+	assert_int_equal(th_connect(&h, PRIVNQN, TH_HOSTNQN, 0, 0xffff, 0, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_CONNECT_INVALID_HOST);
+	th_close(&h);
+	int cntlid = th_bringup_admin(&h, port, PRIVNQN, ALLOWED_HOST, false, false);
+	assert_true(cntlid > 0);
+	th_close(&h);
+	/* An unknown subsystem names the SUBNQN field. */
+	assert_int_equal(th_open(&h, port), 0);
+	assert_int_equal(th_icreq(&h, false, false), 0);
+	assert_int_equal(th_connect(&h, "nqn.2026-11.dev.windrose:nope", TH_HOSTNQN, 0, 0xffff, 0, 0,
+				    &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_CONNECT_INVALID_PARAM);
+	assert_int_equal(cqe.result & 0xffffffff, 1u << 16 | 256);
+	th_close(&h);
+}
+
+static int read_discovery(const char *hostnqn, uint8_t *log, uint32_t len)
+{
+	struct th h;
+	struct nvme_cqe cqe;
+	int cntlid = th_bringup_admin(&h, disc_port, NVME_DISC_SUBSYS_NAME, hostnqn, false, false);
+	if (cntlid <= 0)
+		return -1;
+	struct nvme_sqe sqe = { .opcode = NVME_ADMIN_GET_LOG_PAGE };
+	sqe.cdw10 = NVME_LOG_DISC | ((len / 4 - 1) << 16);
+	int rc = th_cmd(&h, &sqe, NULL, 0, false, log, len, &cqe);
+	th_close(&h);
+	return rc ? rc : th_status(&cqe);
+}
+
+static void discovery_log_shows_a_host_only_its_subsystems(void **state)
+{
+	(void)state;
+	static uint8_t log[4096];
+	assert_int_equal(read_discovery(TH_HOSTNQN, log, sizeof(log)), 0);
+	const struct nvmf_disc_log_hdr *hdr = (const void *)log;
+	const struct nvmf_disc_log_entry *e = (const void *)(hdr + 1);
+	assert_int_equal(hdr->numrec, 1);
+	assert_string_equal(e->subnqn, SUBNQN);
+	assert_int_equal(e->trtype, NVMF_TRTYPE_TCP);
+	assert_int_equal(e->adrfam, NVMF_ADRFAM_IPV4);
+	assert_string_equal(e->traddr, "127.0.0.1");
+	assert_int_equal(atoi(e->trsvcid), port);
+	assert_int_equal(read_discovery(ALLOWED_HOST, log, sizeof(log)), 0);
+	assert_int_equal(hdr->numrec, 2);
+	/* The discovery subsystem is reachable on an I/O listener as well. */
+	struct th h;
+	assert_true(th_bringup_admin(&h, port, NVME_DISC_SUBSYS_NAME, TH_HOSTNQN, false, false) > 0);
+	th_close(&h);
+}
+
+static void namespace_changes_raise_an_async_event(void **state)
+{
+	(void)state;
+	struct th h;
+	struct nvme_cqe cqe;
+	assert_true(th_bringup_admin(&h, port, SUBNQN, TH_HOSTNQN, false, false) > 0);
+	struct nvme_sqe cfg = { .opcode = NVME_ADMIN_SET_FEATURES, .cdw10 = NVME_FEAT_ASYNC_EVENT,
+				.cdw11 = NVME_AEN_CFG_NS_ATTR | NVME_AEN_CFG_ANA_CHANGE };
+	assert_int_equal(th_cmd(&h, &cfg, NULL, 0, false, NULL, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	/* Send the AER without waiting, change the configuration, then the AER must complete. */
+	struct nvme_tcp_cmd_pdu pdu = { 0 };
+	pdu.hdr.type = NVME_TCP_CMD;
+	pdu.hdr.hlen = 72;
+	pdu.hdr.plen = 72;
+	pdu.sqe.opcode = NVME_ADMIN_ASYNC_EVENT;
+	pdu.sqe.command_id = 0x777;
+	pdu.sqe.dptr.type = NVME_SGL_TRANSPORT;
+	assert_int_equal(th_send(&h, &pdu, sizeof(pdu)), 0);
+	usleep(50 * 1000);
+	assert_int_equal(wr_ns_add(target, SUBNQN, 5, WR_BDEV_KIND_NULL, NULL, 1 << 20, 0, NULL, NULL,
+				   0), 0);
+	uint8_t buf[512];
+	assert_int_equal(th_recv_pdu(&h, buf, sizeof(buf)), 24);
+	const struct nvme_tcp_rsp_pdu *rsp = (const void *)buf;
+	assert_int_equal(rsp->cqe.command_id, 0x777);
+	assert_int_equal(rsp->cqe.result & 0xffffff, 0x040002);   /* notice, ns changed, log 04h */
+	uint8_t log[4096];
+	struct nvme_sqe get = { .opcode = NVME_ADMIN_GET_LOG_PAGE,
+				.cdw10 = NVME_LOG_CHANGED_NS | (1023u << 16) };
+	assert_int_equal(th_cmd(&h, &get, NULL, 0, false, log, sizeof(log), &cqe), 0);
+	uint32_t first;
+	memcpy(&first, log, 4);
+	assert_int_equal(first, 5);
+	assert_int_equal(wr_ns_remove(target, SUBNQN, 5), 0);
+	assert_int_equal(wr_ns_remove(target, SUBNQN, 5), -ENOENT);
+	th_close(&h);
+}
+
+static void keep_alive_timeout_tears_the_controller_down(void **state)
+{
+	(void)state;
+	struct th h;
+	struct nvme_cqe cqe;
+	assert_int_equal(th_open(&h, port), 0);
+	assert_int_equal(th_icreq(&h, false, false), 0);
+	assert_int_equal(th_connect(&h, SUBNQN, TH_HOSTNQN, 0, 0xffff, 200, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	/* KATO 200 ms plus the target's 1 s slack; the socket timeout (5 s) bounds the wait. */
+	assert_int_equal(th_wait_closed(&h), 1);
+	th_close(&h);
+}
+
+static void sq_flow_control_disabled_lets_reads_skip_the_response(void **state)
+{
+	(void)state;
+	struct th admin, io;
+	struct nvme_cqe cqe;
+	int cntlid = th_bringup_admin(&admin, port, SUBNQN, TH_HOSTNQN, false, false);
+	assert_int_equal(th_open(&io, port), 0);
+	assert_int_equal(th_icreq(&io, false, false), 0);
+	assert_int_equal(th_connect(&io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0,
+				    NVMF_CONNECT_CATTR_DISABLE_SQFLOW, &cqe), 0);
+	uint8_t buf[4096];
+	assert_int_equal(th_rw(&io, NVME_CMD_READ, 1, 0, 8, buf, 4096, false, &cqe), 0);
+	assert_int_equal(io.c2h_success_seen, 1);
+	th_close(&io);
+	/* With flow control on (the default) every read ends with a CapsuleResp. */
+	assert_int_equal(th_open(&io, port), 0);
+	assert_int_equal(th_icreq(&io, false, false), 0);
+	assert_int_equal(th_connect(&io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0, 0, &cqe), 0);
+	assert_int_equal(th_rw(&io, NVME_CMD_READ, 1, 0, 8, buf, 4096, false, &cqe), 0);
+	assert_int_equal(io.c2h_success_seen, 0);
+	th_close(&io);
+	th_close(&admin);
+}
+
+static void stats_snapshot_counts_io_and_lists_queue_pairs(void **state)
+{
+	(void)state;
+	int64_t need = wr_target_stats_size(target);
+	assert_true(need > (int64_t)sizeof(struct wr_stats_header));
+	uint64_t tiny;
+	assert_int_equal(wr_target_stats_snapshot(target, &tiny, sizeof(tiny)), -ENOSPC);
+	struct wr_stats_header small;
+	assert_int_equal(wr_target_stats_snapshot(target, &small, sizeof(small)), -ENOSPC);
+	assert_true(small.total_size >= (uint64_t)need);
+	uint8_t *buf = malloc((size_t)small.total_size + 65536);
+	int64_t used = wr_target_stats_snapshot(target, buf, small.total_size + 65536);
+	assert_true(used > 0);
+	const struct wr_stats_header *h = (const void *)buf;
+	assert_int_equal(h->magic, WR_STATS_MAGIC);
+	assert_int_equal(h->reactor_count, 2);
+	assert_int_equal(h->ns_count, 3);
+	const struct wr_ns_stats *ns = (const void *)(buf + h->ns_offset);
+	uint64_t writes = 0, reads = 0, hist = 0;
+	for (uint32_t i = 0; i < h->ns_count; i++) {
+		writes += ns[i].write.ops;
+		reads += ns[i].read.ops;
+		for (uint32_t b = 0; b < WR_HIST_BUCKETS; b++)
+			hist += ns[i].read.lat_hist[b];
+	}
+	assert_true(writes >= 6);     /* the sessions above */
+	assert_true(reads >= 9);
+	assert_int_equal(hist, reads);
+	const struct wr_reactor_stats *rs = (const void *)(buf + h->reactor_offset);
+	assert_true(rs[0].polls > 0 && rs[1].polls > 0);
+	free(buf);
+	struct wr_ctrlr_info info[4];
+	assert_true(wr_target_list_controllers(target, info, 4) >= 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(session_with_header_and_data_digests_reads_back_what_it_wrote),
+		cmocka_unit_test(session_without_digests_reads_back_what_it_wrote),
+		cmocka_unit_test(session_with_header_digest_only_works),
+		cmocka_unit_test(identify_controller_reports_what_linux_requires),
+		cmocka_unit_test(io_errors_get_a_status_and_the_queue_lives_on),
+		cmocka_unit_test(bad_plen_gets_c2h_termreq_then_close),
+		cmocka_unit_test(unknown_pdu_type_gets_c2h_termreq_then_close),
+		cmocka_unit_test(header_digest_mismatch_gets_c2h_termreq_then_close),
+		cmocka_unit_test(data_digest_mismatch_gets_c2h_termreq_then_close),
+		cmocka_unit_test(h2cdata_outside_the_r2t_window_gets_c2h_termreq),
+		cmocka_unit_test(io_before_connect_is_a_command_sequence_error),
+		cmocka_unit_test(disallowed_host_is_refused_at_connect),
+		cmocka_unit_test(discovery_log_shows_a_host_only_its_subsystems),
+		cmocka_unit_test(namespace_changes_raise_an_async_event),
+		cmocka_unit_test(keep_alive_timeout_tears_the_controller_down),
+		cmocka_unit_test(sq_flow_control_disabled_lets_reads_skip_the_response),
+		cmocka_unit_test(stats_snapshot_counts_io_and_lists_queue_pairs),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
