@@ -195,8 +195,8 @@ struct wr_req {
 	uint32_t nsteps;
 	struct wr_bdev_io bio;
 	struct iovec iov;
-	uint8_t pdu_hdr[24 + NVME_TCP_DIGEST_LEN];  /* R2T or C2HData header */
-	uint8_t rsp_hdr[24 + NVME_TCP_DIGEST_LEN];  /* CapsuleResp */
+	uint8_t pdu_hdr[24 + NVME_TCP_DIGEST_LEN] __attribute__((aligned(8)));  /* R2T or C2HData header */
+	uint8_t rsp_hdr[24 + NVME_TCP_DIGEST_LEN] __attribute__((aligned(8)));  /* CapsuleResp */
 	uint8_t ddgst[NVME_TCP_DIGEST_LEN];
 	uint32_t tx_len;                 /* total bytes of this tx item */
 	struct wr_req *next;             /* free list / tx queue / compare wait list */
@@ -232,7 +232,7 @@ struct wr_conn {
 
 	/* receive machine */
 	enum wr_rx_state rx_state;
-	uint8_t rx_hdr[NVME_TCP_MAX_HLEN + NVME_TCP_DIGEST_LEN];
+	uint8_t rx_hdr[NVME_TCP_MAX_HLEN + NVME_TCP_DIGEST_LEN] __attribute__((aligned(8)));
 	uint32_t rx_hdr_got;
 	uint32_t rx_hdr_need;
 	uint32_t rx_pad_left;
@@ -273,7 +273,7 @@ struct wr_conn {
 	struct wr_req *tx_head;
 	struct wr_req *tx_tail;
 	uint32_t tx_off;                 /* bytes of tx_head already sent */
-	uint8_t ctl_pdu[sizeof(struct nvme_tcp_icresp) + NVME_TCP_TERM_MAX_DATA];
+	uint8_t ctl_pdu[sizeof(struct nvme_tcp_icresp) + NVME_TCP_TERM_MAX_DATA] __attribute__((aligned(8)));
 	uint32_t ctl_len;
 	uint32_t ctl_off;
 	bool ctl_is_term;

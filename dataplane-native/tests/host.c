@@ -114,7 +114,7 @@ int th_icreq(struct th *h, bool hdgst, bool ddgst)
 	req.digest = (hdgst ? NVME_TCP_HDGST_ENABLE : 0) | (ddgst ? NVME_TCP_DDGST_ENABLE : 0);
 	if (th_send(h, &req, sizeof(req)))
 		return TH_CLOSED;
-	uint8_t buf[256];
+	uint8_t buf[256] __attribute__((aligned(8)));
 	int rc = th_recv_pdu(h, buf, sizeof(buf));
 	if (rc < 0)
 		return rc;
@@ -132,7 +132,7 @@ int th_icreq(struct th *h, bool hdgst, bool ddgst)
 /* Builds a PDU: header (+ digest), optional data (+ digest). */
 static int send_pdu(struct th *h, void *hdr, uint8_t hlen, const void *data, uint32_t len)
 {
-	uint8_t buf[256 + 8];
+	uint8_t buf[256 + 8] __attribute__((aligned(8)));
 	struct nvme_tcp_hdr *ch = hdr;
 	uint32_t hd = h->hdgst ? 4 : 0, dd = (h->ddgst && len) ? 4 : 0;
 	ch->hlen = hlen;
@@ -191,7 +191,7 @@ int th_cmd(struct th *h, struct nvme_sqe *sqe, const void *out, uint32_t out_len
 	pdu.sqe = *sqe;
 	if (send_pdu(h, &pdu, sizeof(pdu), in_capsule ? out : NULL, in_capsule ? out_len : 0))
 		return TH_CLOSED;
-	static uint8_t buf[256 * 1024 + 512];
+	static uint8_t buf[256 * 1024 + 512] __attribute__((aligned(8)));
 	for (;;) {
 		int rc = th_recv_pdu(h, buf, sizeof(buf));
 		if (rc < 0)

@@ -70,7 +70,7 @@ static void session(bool hdgst, bool ddgst)
 	int cntlid = th_bringup_admin(&admin, port, SUBNQN, TH_HOSTNQN, hdgst, ddgst);
 	assert_true(cntlid > 0);
 
-	uint8_t page[4096];
+	uint8_t page[4096] __attribute__((aligned(8)));
 	assert_int_equal(th_identify(&admin, NVME_ID_CNS_CTRL, 0, page, &cqe), 0);
 	assert_int_equal(th_status(&cqe), 0);
 
@@ -148,7 +148,7 @@ static void identify_controller_reports_what_linux_requires(void **state)
 	struct nvme_cqe cqe;
 	int cntlid = th_bringup_admin(&h, port, SUBNQN, TH_HOSTNQN, false, false);
 	assert_true(cntlid > 0);
-	uint8_t id[4096];
+	uint8_t id[4096] __attribute__((aligned(8)));
 	assert_int_equal(th_identify(&h, NVME_ID_CNS_CTRL, 0, id, &cqe), 0);
 	uint32_t sgls, ioccsz, nn;
 	uint16_t id_cntlid, maxcmd;
@@ -215,7 +215,7 @@ static void io_errors_get_a_status_and_the_queue_lives_on(void **state)
 	assert_int_equal(th_open(&io, port), 0);
 	assert_int_equal(th_icreq(&io, false, false), 0);
 	assert_int_equal(th_connect(&io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0, 0, &cqe), 0);
-	uint8_t buf[4096] = { 0 };
+	uint8_t buf[4096] __attribute__((aligned(8))) = { 0 };
 	/* ns 2 has 256 blocks: LBA 255 + 2 blocks runs past the end */
 	assert_int_equal(th_rw(&io, NVME_CMD_READ, 2, 255, 2, buf, 8192 > sizeof(buf) ? 4096 : 4096,
 			       false, &cqe), 0);
@@ -240,7 +240,7 @@ static void io_errors_get_a_status_and_the_queue_lives_on(void **state)
 
 static void expect_termreq(struct th *h, uint16_t fes)
 {
-	uint8_t buf[512];
+	uint8_t buf[512] __attribute__((aligned(8)));
 	int rc = th_recv_pdu(h, buf, sizeof(buf));
 	assert_int_equal(rc, TH_TERM);
 	assert_int_equal(h->last_fes, fes);
@@ -269,7 +269,7 @@ static void unknown_pdu_type_gets_c2h_termreq_then_close(void **state)
 	struct th h;
 	assert_int_equal(th_open(&h, port), 0);
 	assert_int_equal(th_icreq(&h, false, false), 0);
-	uint8_t pdu[24] = { 0x42, 0, 24, 0, 24, 0, 0, 0 };
+	uint8_t pdu[24] __attribute__((aligned(8))) = { 0x42, 0, 24, 0, 24, 0, 0, 0 };
 	assert_int_equal(th_send(&h, pdu, sizeof(pdu)), 0);
 	expect_termreq(&h, NVME_TCP_FES_INVALID_PDU_HDR);
 	th_close(&h);
@@ -281,7 +281,7 @@ static void header_digest_mismatch_gets_c2h_termreq_then_close(void **state)
 	struct th h;
 	assert_int_equal(th_open(&h, port), 0);
 	assert_int_equal(th_icreq(&h, true, false), 0);
-	uint8_t buf[76] = { 0 };
+	uint8_t buf[76] __attribute__((aligned(8))) = { 0 };
 	struct nvme_tcp_cmd_pdu *pdu = (struct nvme_tcp_cmd_pdu *)buf;
 	pdu->hdr.type = NVME_TCP_CMD;
 	pdu->hdr.flags = NVME_TCP_F_HDGST;
@@ -300,7 +300,7 @@ static void data_digest_mismatch_gets_c2h_termreq_then_close(void **state)
 	struct th h;
 	assert_int_equal(th_open(&h, port), 0);
 	assert_int_equal(th_icreq(&h, false, true), 0);
-	uint8_t buf[72 + 1024 + 4] = { 0 };
+	uint8_t buf[72 + 1024 + 4] __attribute__((aligned(8))) = { 0 };
 	struct nvme_tcp_cmd_pdu *pdu = (struct nvme_tcp_cmd_pdu *)buf;
 	pdu->hdr.type = NVME_TCP_CMD;
 	pdu->hdr.flags = NVME_TCP_F_DDGST;
@@ -340,12 +340,12 @@ static void h2cdata_outside_the_r2t_window_gets_c2h_termreq(void **state)
 	pdu.sqe.dptr.length = 4096;
 	pdu.sqe.cdw12 = 7;
 	assert_int_equal(th_send(&io, &pdu, sizeof(pdu)), 0);
-	uint8_t buf[512];
+	uint8_t buf[512] __attribute__((aligned(8)));
 	assert_int_equal(th_recv_pdu(&io, buf, sizeof(buf)), 24);
 	const struct nvme_tcp_r2t_pdu *r2t = (const struct nvme_tcp_r2t_pdu *)buf;
 	assert_int_equal(r2t->hdr.type, NVME_TCP_R2T);
 	assert_int_equal(r2t->r2t_length, 4096);
-	uint8_t h2c[24 + 512] = { 0 };
+	uint8_t h2c[24 + 512] __attribute__((aligned(8))) = { 0 };
 	struct nvme_tcp_data_pdu *d = (struct nvme_tcp_data_pdu *)h2c;
 	d->hdr.type = NVME_TCP_H2C_DATA;
 	d->hdr.hlen = 24;
@@ -368,7 +368,7 @@ static void io_before_connect_is_a_command_sequence_error(void **state)
 	struct nvme_cqe cqe;
 	assert_int_equal(th_open(&h, port), 0);
 	assert_int_equal(th_icreq(&h, false, false), 0);
-	uint8_t buf[512];
+	uint8_t buf[512] __attribute__((aligned(8)));
 	assert_int_equal(th_rw(&h, NVME_CMD_READ, 1, 0, 1, buf, 512, false, &cqe), 0);
 	assert_int_equal(th_status(&cqe), NVME_SC_CMD_SEQ_ERROR);
 	th_close(&h);
@@ -414,7 +414,7 @@ static int read_discovery(const char *hostnqn, uint8_t *log, uint32_t len)
 static void discovery_log_shows_a_host_only_its_subsystems(void **state)
 {
 	(void)state;
-	static uint8_t log[4096];
+	static uint8_t log[4096] __attribute__((aligned(8)));
 	assert_int_equal(read_discovery(TH_HOSTNQN, log, sizeof(log)), 0);
 	const struct nvmf_disc_log_hdr *hdr = (const void *)log;
 	const struct nvmf_disc_log_entry *e = (const void *)(hdr + 1);
@@ -454,12 +454,12 @@ static void namespace_changes_raise_an_async_event(void **state)
 	usleep(50 * 1000);
 	assert_int_equal(wr_ns_add(target, SUBNQN, 5, WR_BDEV_KIND_NULL, NULL, 1 << 20, 0, NULL, NULL,
 				   0), 0);
-	uint8_t buf[512];
+	uint8_t buf[512] __attribute__((aligned(8)));
 	assert_int_equal(th_recv_pdu(&h, buf, sizeof(buf)), 24);
 	const struct nvme_tcp_rsp_pdu *rsp = (const void *)buf;
 	assert_int_equal(rsp->cqe.command_id, 0x777);
 	assert_int_equal(rsp->cqe.result & 0xffffff, 0x040002);   /* notice, ns changed, log 04h */
-	uint8_t log[4096];
+	uint8_t log[4096] __attribute__((aligned(8)));
 	struct nvme_sqe get = { .opcode = NVME_ADMIN_GET_LOG_PAGE,
 				.cdw10 = NVME_LOG_CHANGED_NS | (1023u << 16) };
 	assert_int_equal(th_cmd(&h, &get, NULL, 0, false, log, sizeof(log), &cqe), 0);
@@ -495,7 +495,7 @@ static void sq_flow_control_disabled_lets_reads_skip_the_response(void **state)
 	assert_int_equal(th_icreq(&io, false, false), 0);
 	assert_int_equal(th_connect(&io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0,
 				    NVMF_CONNECT_CATTR_DISABLE_SQFLOW, &cqe), 0);
-	uint8_t buf[4096];
+	uint8_t buf[4096] __attribute__((aligned(8)));
 	assert_int_equal(th_rw(&io, NVME_CMD_READ, 1, 0, 8, buf, 4096, false, &cqe), 0);
 	assert_int_equal(io.c2h_success_seen, 1);
 	th_close(&io);
