@@ -3,6 +3,7 @@ package dev.windrose.common;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -32,6 +33,15 @@ class RestProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ConflictException.class)
     ProblemDetail conflict(ConflictException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setTitle("Conflict");
+        return problem;
+    }
+
+    /** Two requests raced for the same unique value (e.g. a username); the loser learns why. */
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    ProblemDetail constraintViolated(DataIntegrityViolationException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+                "The change conflicts with existing data (a name already taken, or an object still in use).");
         problem.setTitle("Conflict");
         return problem;
     }
