@@ -186,22 +186,30 @@ else
     fail disconnect-digests "nvme disconnect failed"
 fi
 
-# --- access control: both must be refused, and leave no controller behind -------------------------
-if run_shown refuse-unknown-host nvme connect -t tcp -a "$TARGET_ADDR" -s "$IO_PORT" -n "$SUBNQN" \
-        --hostnqn="$OTHER_HOSTNQN" --hostid="$OTHER_HOSTID"; then
-    fail refuse-unknown-host "a host NQN that is not allowed was accepted"
-    nvme disconnect -n "$SUBNQN" >/dev/null 2>&1
-elif controller_of "$SUBNQN" >/dev/null; then
-    fail refuse-unknown-host "connect failed but a controller exists"
-else
-    pass refuse-unknown-host
-fi
-if run_shown refuse-forbidden-subsystem nvme connect $CONNECT_ARGS -n "$FORBIDDEN_NQN"; then
-    fail refuse-forbidden-subsystem "this host was accepted on $FORBIDDEN_NQN"
-    nvme disconnect -n "$FORBIDDEN_NQN" >/dev/null 2>&1
-else
-    pass refuse-forbidden-subsystem
-fi
+# --- access control: both must be refused with the Connect Invalid Host status (the kernel logs it),
+# not by a missing listener or a dropped connection, and leave no controller behind ----------------
+# $1 step, $2 subsystem, then the nvme connect arguments.
+expect_refused() {
+    local step=$1 nqn=$2 before
+    shift 2
+    before=$(dmesg | wc -l)
+    if run_shown "$step" nvme connect -t tcp -a "$TARGET_ADDR" -s "$IO_PORT" -n "$nqn" "$@"; then
+        fail "$step" "the connect was accepted"
+        nvme disconnect -n "$nqn" >/dev/null 2>&1
+        return
+    fi
+    dmesg | tail -n +"$((before + 1))" >/tmp/dmesg-new
+    if controller_of "$nqn" >/dev/null; then
+        fail "$step" "connect failed but a controller exists"
+    elif grep -q 'Connect for subsystem .* is not allowed' /tmp/dmesg-new; then
+        # That is the kernel's message for status Connect Invalid Host (SCT 1h, SC 84h).
+        pass "$step"
+    else
+        fail "$step" "not refused with Connect Invalid Host (SCT 1h SC 84h); kernel said: $(tr '\n' ' ' </tmp/dmesg-new)"
+    fi
+}
+expect_refused refuse-unknown-host "$SUBNQN" --hostnqn="$OTHER_HOSTNQN" --hostid="$OTHER_HOSTID"
+expect_refused refuse-forbidden-subsystem "$FORBIDDEN_NQN" --hostnqn="$HOSTNQN" --hostid="$HOSTID"
 
 # --- data survives a target restart, and the kernel reconnects by itself --------------------------
 PERSIST="--name=persist --rw=write --bs=64k --size=16M --ioengine=libaio --iodepth=8 --direct=1
