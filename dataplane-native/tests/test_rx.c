@@ -1,0 +1,493 @@
+/*
+ * Unit tests of the receive and send machines: bytes are fed straight into a queue pair
+ * (wr_conn_rx_feed) in every split size, with the reactor polled by hand (a "manual" target:
+ * no threads), and what the target sends is read from the other end of a socketpair.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+#include "pdu_build.h"
+
+#define SUBNQN "nqn.2026-11.dev.windrose:unit"
+#define HOSTNQN "nqn.2014-08.org.nvmexpress:uuid:00000000-1111-2222-3333-444444444444"
+
+struct seen {
+	int icresp, rsp, c2h, r2t, term;
+	uint16_t status[16];
+	uint64_t result[16];
+	uint16_t term_fes;
+	uint32_t term_fei;
+	uint16_t r2t_ttag, r2t_cid;
+	uint32_t r2t_len;
+	uint8_t data[256 * 1024];
+	uint32_t data_len;
+	bool digest_ok;
+};
+
+static uint8_t inbuf[512 * 1024] __attribute__((aligned(8)));
+static size_t inlen;
+
+static struct wr_target *t;
+
+static int setup(void **state)
+{
+	(void)state;
+	wr_set_log_level(0);
+	if (wr_target_create_manual(1, &t))
+		return -1;
+	if (wr_subsystem_create(t, SUBNQN, NULL, NULL, WR_SUBSYS_ALLOW_ANY_HOST) ||
+	    wr_ns_add(t, SUBNQN, 1, WR_BDEV_KIND_RAM, NULL, 4 << 20, 0, NULL, NULL, 0) ||
+	    wr_listener_add(t, SUBNQN, "127.0.0.1", 0) <= 0)
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	wr_target_destroy(t);
+	return 0;
+}
+
+static struct wr_conn *new_conn(int *peer, int sndbuf)
+{
+	int sv[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+	if (sndbuf) {
+		setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+		setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sndbuf, sizeof(sndbuf));
+	}
+	struct wr_conn *c = wr_conn_create(t, sv[0], t->ports[0]->slot, "unit");
+	assert_non_null(c);
+	wr_reactor_add_conn(&t->reactors[0], c);
+	*peer = sv[1];
+	return c;
+}
+
+static void poll_target(void)
+{
+	for (int i = 0; i < 4; i++)
+		wr_reactor_run_once(&t->reactors[0]);
+}
+
+static void drain(int peer)
+{
+	for (;;) {
+		ssize_t n = recv(peer, inbuf + inlen, sizeof(inbuf) - inlen, MSG_DONTWAIT);
+		if (n <= 0)
+			return;
+		inlen += (size_t)n;
+	}
+}
+
+/* Parses every complete PDU in inbuf into s and removes them. */
+static void parse(struct seen *s)
+{
+	size_t off = 0;
+	s->digest_ok = true;
+	while (inlen - off >= 8) {
+		struct nvme_tcp_hdr h;
+		memcpy(&h, inbuf + off, sizeof(h));
+		if (inlen - off < h.plen)
+			break;
+		const uint8_t *p = inbuf + off;
+		if ((h.flags & NVME_TCP_F_HDGST) && h.type != NVME_TCP_C2H_TERM) {
+			uint32_t d;
+			memcpy(&d, p + h.hlen, 4);
+			s->digest_ok &= d == wr_digest(p, h.hlen);
+		}
+		switch (h.type) {
+		case NVME_TCP_ICRESP: s->icresp++; break;
+		case NVME_TCP_RSP: {
+			struct nvme_cqe cqe;
+			memcpy(&cqe, p + 8, sizeof(cqe));
+			s->status[s->rsp % 16] = (cqe.status >> 1) & 0x7ff;
+			s->result[s->rsp % 16] = cqe.result;
+			s->rsp++;
+			break;
+		}
+		case NVME_TCP_C2H_DATA: {
+			struct nvme_tcp_data_pdu d;
+			memcpy(&d, p, sizeof(d));
+			memcpy(s->data + d.data_offset, p + h.pdo, d.data_length);
+			if (h.flags & NVME_TCP_F_DDGST) {
+				uint32_t dg;
+				memcpy(&dg, p + h.pdo + d.data_length, 4);
+				s->digest_ok &= dg == wr_digest(p + h.pdo, d.data_length);
+			}
+			s->data_len = d.data_offset + d.data_length;
+			s->c2h++;
+			break;
+		}
+		case NVME_TCP_R2T: {
+			struct nvme_tcp_r2t_pdu r;
+			memcpy(&r, p, sizeof(r));
+			s->r2t_ttag = r.ttag;
+			s->r2t_cid = r.command_id;
+			s->r2t_len = r.r2t_length;
+			s->r2t++;
+			break;
+		}
+		case NVME_TCP_C2H_TERM: {
+			struct nvme_tcp_term_pdu tp;
+			memcpy(&tp, p, sizeof(tp));
+			s->term_fes = tp.fes;
+			s->term_fei = tp.feil | (uint32_t)tp.feiu << 16;
+			s->term++;
+			break;
+		}
+		}
+		off += h.plen;
+	}
+	memmove(inbuf, inbuf + off, inlen - off);
+	inlen -= off;
+}
+
+static void feed(struct wr_conn *c, int peer, const uint8_t *stream, size_t len, size_t chunk)
+{
+	for (size_t off = 0; off < len; off += chunk) {
+		size_t n = len - off < chunk ? len - off : chunk;
+		wr_conn_rx_feed(c, stream + off, n);
+		poll_target();
+		drain(peer);
+	}
+}
+
+static void crc32c_digest_matches_the_standard_check_value(void **state)
+{
+	(void)state;
+	assert_int_equal(wr_digest("123456789", 9), 0xe3069283u);
+	/* split computation, as the receive path does it */
+	uint32_t crc = wr_crc32c(~0u, "1234", 4);
+	crc = wr_crc32c(crc, "56789", 5);
+	assert_int_equal(~crc, 0xe3069283u);
+}
+
+static void icreq_fed_one_byte_at_a_time_is_answered_with_icresp(void **state)
+{
+	(void)state;
+	int peer;
+	struct wr_conn *c = new_conn(&peer, 0);
+	struct pb p = { .hdgst = true, .ddgst = true };
+	uint8_t buf[256];
+	size_t n = pb_icreq(&p, buf);
+	inlen = 0;
+	feed(c, peer, buf, n, 1);
+	struct seen s = { 0 };
+	parse(&s);
+	assert_int_equal(s.icresp, 1);
+	assert_true(c->hdgst && c->ddgst);
+	assert_int_equal(c->rx_state, RX_HDR);
+	close(peer);
+	poll_target();
+}
+
+static size_t build_bringup(struct pb *p, uint8_t *out)
+{
+	size_t n = pb_icreq(p, out);
+	n += pb_connect(p, out + n, 0, 0xffff, SUBNQN, HOSTNQN);
+	n += pb_prop_set_cc_enable(p, out + n);
+	n += pb_identify(p, out + n, NVME_ID_CNS_CTRL, 0);
+	return n;
+}
+
+static void admin_bringup_is_parsed_at_every_split_size(void **state)
+{
+	(void)state;
+	static const size_t splits[] = { 1, 2, 3, 5, 8, 13, 71, 72, 73, 127, 128, 129, 1000, 65536 };
+	static uint8_t stream[8192] __attribute__((aligned(8)));
+	for (size_t i = 0; i < sizeof(splits) / sizeof(splits[0]); i++) {
+		for (int dg = 0; dg < 2; dg++) {
+			int peer;
+			struct wr_conn *c = new_conn(&peer, 0);
+			struct pb p = { .hdgst = dg, .ddgst = dg, .cid = 1 };
+			size_t n = build_bringup(&p, stream);
+			inlen = 0;
+			feed(c, peer, stream, n, splits[i]);
+			struct seen *s = calloc(1, sizeof(*s));
+			parse(s);
+			assert_int_equal(s->icresp, 1);
+			assert_int_equal(s->rsp, 3);
+			assert_int_equal(s->c2h, 1);
+			assert_true(s->digest_ok);
+			for (int k = 0; k < 3; k++)
+				assert_int_equal(s->status[k], 0);
+			assert_string_equal((const char *)s->data + 768, SUBNQN);
+			assert_int_equal(c->rx_state, RX_HDR);
+			free(s);
+			close(peer);
+			poll_target();
+		}
+	}
+}
+
+/* Brings up an admin queue and an I/O queue; returns the I/O connection. */
+static struct wr_conn *io_queue(struct pb *p, int *admin_peer, int *io_peer, int sndbuf)
+{
+	static uint8_t stream[8192] __attribute__((aligned(8)));
+	struct wr_conn *admin = new_conn(admin_peer, 0);
+	size_t n = build_bringup(p, stream);
+	inlen = 0;
+	feed(admin, *admin_peer, stream, n, n);
+	struct seen s = { 0 };
+	parse(&s);
+	uint16_t cntlid = (uint16_t)s.result[0];
+	assert_true(cntlid > 0);
+	struct wr_conn *io = new_conn(io_peer, sndbuf);
+	n = pb_icreq(p, stream);
+	n += pb_connect(p, stream + n, 1, cntlid, SUBNQN, HOSTNQN);
+	inlen = 0;
+	feed(io, *io_peer, stream, n, n);
+	memset(&s, 0, sizeof(s));
+	parse(&s);
+	assert_int_equal(s.icresp, 1);
+	assert_int_equal(s.rsp, 1);
+	assert_int_equal(s.status[0], 0);
+	return io;
+}
+
+static void write_through_r2t_fed_one_byte_at_a_time_reads_back(void **state)
+{
+	(void)state;
+	int ap, iop;
+	struct pb p = { .hdgst = true, .ddgst = true, .cid = 1 };
+	struct wr_conn *io = io_queue(&p, &ap, &iop, 0);
+	static uint8_t data[8192], pdu[16384] __attribute__((aligned(8)));
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7 + 3);
+	size_t n = pb_write(&p, pdu, 1, 100, 16, data, sizeof(data), false);
+	uint16_t cid = p.cid - 1;
+	inlen = 0;
+	feed(io, iop, pdu, n, 1);
+	struct seen *s = calloc(1, sizeof(*s));
+	parse(s);
+	assert_int_equal(s->r2t, 1);
+	assert_int_equal(s->r2t_len, sizeof(data));
+	assert_int_equal(s->r2t_cid, cid);
+	uint16_t ttag = s->r2t_ttag;
+	n = pb_h2c(&p, pdu, cid, ttag, 0, data, 4096, false);
+	n += pb_h2c(&p, pdu + n, cid, ttag, 4096, data + 4096, 4096, true);
+	feed(io, iop, pdu, n, 1);
+	memset(s, 0, sizeof(*s));
+	parse(s);
+	assert_int_equal(s->rsp, 1);
+	assert_int_equal(s->status[0], 0);
+	n = pb_read(&p, pdu, 1, 100, 16, sizeof(data));
+	feed(io, iop, pdu, n, 3);
+	memset(s, 0, sizeof(*s));
+	parse(s);
+	assert_int_equal(s->c2h, 1);
+	assert_true(s->digest_ok);
+	assert_int_equal(s->data_len, sizeof(data));
+	assert_memory_equal(s->data, data, sizeof(data));
+	free(s);
+	close(iop);
+	close(ap);
+	poll_target();
+}
+
+static void partial_writes_on_a_small_socket_buffer_deliver_every_byte(void **state)
+{
+	(void)state;
+	int ap, iop;
+	struct pb p = { .hdgst = false, .ddgst = true, .cid = 1 };
+	struct wr_conn *io = io_queue(&p, &ap, &iop, 4096);
+	static uint8_t data[128 * 1024], pdu[256] __attribute__((aligned(8)));
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i ^ (i >> 8));
+	/* write through the RAM bdev directly is not possible from here: write via the protocol */
+	size_t n = pb_write(&p, pdu, 1, 0, 256, data, sizeof(data), false);
+	uint16_t cid = p.cid - 1;
+	inlen = 0;
+	feed(io, iop, pdu, n, n);
+	struct seen *s = calloc(1, sizeof(*s));
+	parse(s);
+	assert_int_equal(s->r2t, 1);
+	static uint8_t h2c[128 * 1024 + 64] __attribute__((aligned(8)));
+	n = pb_h2c(&p, h2c, cid, s->r2t_ttag, 0, data, sizeof(data), true);
+	feed(io, iop, h2c, n, 4096);
+	memset(s, 0, sizeof(*s));
+	parse(s);
+	assert_int_equal(s->status[0], 0);
+	uint64_t before = io->tx_state_changes;
+	n = pb_read(&p, pdu, 1, 0, 256, sizeof(data));
+	wr_conn_rx_feed(io, pdu, n);
+	/* Read the response slowly: the target must resume where each partial send stopped. */
+	memset(s, 0, sizeof(*s));
+	for (int i = 0; i < 10000 && s->rsp == 0; i++) {
+		wr_reactor_run_once(&t->reactors[0]);
+		ssize_t got = recv(iop, inbuf + inlen, 1500, MSG_DONTWAIT);
+		if (got > 0)
+			inlen += (size_t)got;
+		parse(s);
+	}
+	assert_int_equal(s->rsp, 1);
+	assert_int_equal(s->c2h, 1);
+	assert_true(s->digest_ok);
+	assert_memory_equal(s->data, data, sizeof(data));
+	assert_true(io->tx_state_changes > before + 2);   /* it did block and resume */
+	free(s);
+	close(iop);
+	close(ap);
+	poll_target();
+}
+
+struct bad_case {
+	const char *name;
+	uint8_t bytes[80];
+	size_t len;
+	bool icreq_first;
+	uint16_t fes;
+	uint32_t fei;
+};
+
+static void malformed_headers_get_the_right_termreq(void **state)
+{
+	(void)state;
+	static const struct bad_case cases[] = {
+		{ "unknown type", { 0x0a, 0, 8, 0, 8, 0, 0, 0 }, 8, true, 1, 0 },
+		{ "C2H type from a host", { NVME_TCP_C2H_DATA, 0, 24, 0, 24, 0, 0, 0 }, 8, true, 1, 0 },
+		{ "command before ICReq", { NVME_TCP_CMD, 0, 72, 0, 72, 0, 0, 0 }, 8, false, 2, 0 },
+		{ "second ICReq", { NVME_TCP_ICREQ, 0, 128, 0, 128, 0, 0, 0 }, 8, true, 2, 0 },
+		{ "wrong HLEN", { NVME_TCP_CMD, 0, 64, 0, 72, 0, 0, 0 }, 8, true, 1, 2 },
+		{ "PLEN below HLEN", { NVME_TCP_CMD, 0, 72, 0, 70, 0, 0, 0 }, 8, true, 1, 4 },
+		{ "PDO beyond PLEN", { NVME_TCP_CMD, 0, 72, 200, 80, 0, 0, 0 }, 8, true, 1, 3 },
+		{ "PDO inside the header", { NVME_TCP_CMD, 0, 72, 8, 80, 0, 0, 0 }, 8, true, 1, 3 },
+		{ "in-capsule data over 8 KiB", { NVME_TCP_CMD, 0, 72, 72, 0x48, 0x40, 0, 0 }, 8, true, 5, 4 },
+		{ "H2CData over MAXH2CDATA", { NVME_TCP_H2C_DATA, 0, 24, 24, 0x18, 0x00, 0x10, 0 }, 8, true, 5, 4 },
+		{ "header digest not negotiated", { NVME_TCP_CMD, NVME_TCP_F_HDGST, 72, 0, 76, 0, 0, 0 }, 8, true, 1, 1 },
+		{ "data digest flag without data", { NVME_TCP_CMD, NVME_TCP_F_DDGST, 72, 0, 72, 0, 0, 0 }, 8, true, 1, 1 },
+		{ "ICReq with PLEN 130", { NVME_TCP_ICREQ, 0, 128, 0, 130, 0, 0, 0 }, 8, false, 1, 4 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct bad_case *bc = &cases[i];
+		int peer;
+		struct wr_conn *c = new_conn(&peer, 0);
+		struct pb p = { 0 };
+		uint8_t buf[256] __attribute__((aligned(8)));
+		inlen = 0;
+		if (bc->icreq_first) {
+			size_t n = pb_icreq(&p, buf);
+			feed(c, peer, buf, n, n);
+		}
+		wr_conn_rx_feed(c, bc->bytes, bc->len);
+		assert_int_equal(c->rx_state, RX_QUIESCED);
+		poll_target();   /* sends the TermReq, closes, reaps: c is gone after this */
+		drain(peer);
+		struct seen s = { 0 };
+		parse(&s);
+		if (s.term != 1 || s.term_fes != bc->fes || s.term_fei != bc->fei)
+			fail_msg("%s: term %d fes %u fei %u", bc->name, s.term, s.term_fes, s.term_fei);
+		close(peer);
+	}
+}
+
+static void h2cdata_for_an_unknown_tag_gets_a_termreq(void **state)
+{
+	(void)state;
+	int ap, iop;
+	struct pb p = { .cid = 1 };
+	struct wr_conn *io = io_queue(&p, &ap, &iop, 0);
+	uint8_t buf[1024] __attribute__((aligned(8))), data[512] = { 0 };
+	size_t n = pb_h2c(&p, buf, 1, 99, 0, data, sizeof(data), true);
+	inlen = 0;
+	wr_conn_rx_feed(io, buf, n);
+	poll_target();
+	drain(iop);
+	struct seen s = { 0 };
+	parse(&s);
+	assert_int_equal(s.term, 1);
+	assert_int_equal(s.term_fes, NVME_TCP_FES_INVALID_PDU_HDR);
+	assert_int_equal(s.term_fei, 10);
+	close(iop);
+	close(ap);
+	poll_target();
+}
+
+static void discovery_log_lists_each_listener_of_the_subsystems_a_host_may_use(void **state)
+{
+	(void)state;
+	struct wr_target *d;
+	assert_int_equal(wr_target_create_manual(1, &d), 0);
+	assert_int_equal(wr_subsystem_create(d, "nqn.a", NULL, NULL, WR_SUBSYS_ALLOW_ANY_HOST), 0);
+	assert_int_equal(wr_subsystem_create(d, "nqn.b", NULL, NULL, 0), 0);
+	int pa = wr_listener_add(d, "nqn.a", "127.0.0.1", 0);
+	assert_true(pa > 0);
+	assert_true(wr_listener_add(d, "nqn.a", "::1", 0) > 0);
+	assert_int_equal(wr_listener_add(d, "nqn.b", "127.0.0.1", (uint16_t)pa), pa);
+	assert_int_equal(wr_listener_add(d, "nqn.b", "127.0.0.1", (uint16_t)pa), -EEXIST);
+	assert_int_equal(wr_host_allow(d, "nqn.b", "nqn.host-x"), 0);
+	size_t len;
+	pthread_mutex_lock(&d->lock);
+	uint64_t gen = d->disc_genctr;
+	uint8_t *x = wr_discovery_log_alloc(d, "nqn.host-x", &len);
+	uint8_t *y = wr_discovery_log_alloc(d, "nqn.host-y", &len);
+	pthread_mutex_unlock(&d->lock);
+	const struct nvmf_disc_log_hdr *hx = (const void *)x, *hy = (const void *)y;
+	assert_int_equal(hx->numrec, 3);
+	assert_int_equal(hy->numrec, 2);
+	const struct nvmf_disc_log_entry *e = (const void *)(hy + 1);
+	for (int i = 0; i < 2; i++)
+		assert_string_equal(e[i].subnqn, "nqn.a");
+	assert_true((e[0].adrfam == NVMF_ADRFAM_IPV6) != (e[1].adrfam == NVMF_ADRFAM_IPV6));
+	free(x);
+	free(y);
+	assert_int_equal(wr_host_disallow(d, "nqn.b", "nqn.host-x"), 0);
+	assert_true(d->disc_genctr > gen);
+	assert_int_equal(wr_listener_remove(d, "nqn.a", "::1", 0), -ENOENT);
+	assert_int_equal(wr_subsystem_delete(d, "nqn.b"), 0);
+	assert_int_equal(wr_subsystem_delete(d, "nqn.b"), -ENOENT);
+	wr_target_destroy(d);
+}
+
+static void control_api_rejects_bad_arguments_clearly(void **state)
+{
+	(void)state;
+	assert_int_equal(wr_subsystem_create(t, SUBNQN, NULL, NULL, 0), -EEXIST);
+	assert_int_equal(wr_subsystem_create(t, "", NULL, NULL, 0), -EINVAL);
+	assert_int_equal(wr_subsystem_create(t, NVME_DISC_SUBSYS_NAME, NULL, NULL, 0), -EINVAL);
+	assert_int_equal(wr_ns_add(t, SUBNQN, 0, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL, 0), -EINVAL);
+	assert_int_equal(wr_ns_add(t, SUBNQN, 1, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL, 0), -EEXIST);
+	assert_int_equal(wr_ns_add(t, "nqn.none", 3, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL, 0), -ENOENT);
+	assert_int_equal(wr_ns_add(t, SUBNQN, 3, WR_BDEV_KIND_RAM, NULL, 0, 0, NULL, NULL, 0), -EINVAL);
+	assert_int_equal(wr_ns_add(t, SUBNQN, 3, 9, NULL, 1 << 20, 0, NULL, NULL, 0), -EINVAL);
+	assert_int_equal(wr_listener_add(t, SUBNQN, "not-an-address", 4420), -EINVAL);
+	assert_int_equal(wr_listener_set_ana_state(t, SUBNQN, "127.0.0.1", t->ports[0]->port, 1, 9), -EINVAL);
+	assert_int_equal(wr_listener_set_ana_state(t, SUBNQN, "127.0.0.1", t->ports[0]->port, 1,
+						   NVME_ANA_NONOPTIMIZED), 0);
+	assert_int_equal(wr_listener_set_ana_state(t, SUBNQN, "127.0.0.1", t->ports[0]->port, 1,
+						   NVME_ANA_OPTIMIZED), 0);
+	assert_int_equal(wr_ns_set_ana_group(t, SUBNQN, 1, 0), -EINVAL);
+	assert_int_equal(wr_ns_set_ana_group(t, SUBNQN, 1, 1), 0);
+	/* caller-given identifiers must be unique within the subsystem */
+	uint8_t id[16];
+	memcpy(id, atomic_load(&t->subsystems->next->ns[1])->nguid, 16);
+	assert_int_equal(wr_ns_add(t, SUBNQN, 3, WR_BDEV_KIND_NULL, NULL, 1 << 20, 0, id, NULL, 0), -EEXIST);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(crc32c_digest_matches_the_standard_check_value),
+		cmocka_unit_test(icreq_fed_one_byte_at_a_time_is_answered_with_icresp),
+		cmocka_unit_test(admin_bringup_is_parsed_at_every_split_size),
+		cmocka_unit_test(write_through_r2t_fed_one_byte_at_a_time_reads_back),
+		cmocka_unit_test(partial_writes_on_a_small_socket_buffer_deliver_every_byte),
+		cmocka_unit_test(malformed_headers_get_the_right_termreq),
+		cmocka_unit_test(h2cdata_for_an_unknown_tag_gets_a_termreq),
+		cmocka_unit_test(discovery_log_lists_each_listener_of_the_subsystems_a_host_may_use),
+		cmocka_unit_test(control_api_rejects_bad_arguments_clearly),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
