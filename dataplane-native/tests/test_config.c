@@ -1,0 +1,121 @@
+/* Unit tests of wr-target's configuration parser (tools/config.c). */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+
+static void a_full_configuration_parses_into_its_parts(void **state)
+{
+	(void)state;
+	const char *text =
+		"# lab target\n"
+		"reactors 2\n"
+		"mode busy   # comment after a value\n"
+		"discovery-listener 127.0.0.1 8009\n"
+		"discovery-listener ::1 8009\n"
+		"subsystem nqn.2026-11.dev.windrose:lab\n"
+		"  serial WR0001\n"
+		"  model Windrose\n"
+		"  allow-host nqn.2014-08.org.nvmexpress:uuid:1\n"
+		"  allow-host nqn.2014-08.org.nvmexpress:uuid:2\n"
+		"  namespace 1 ram 256M\n"
+		"  namespace 2 file /tmp/x.img 1G\n"
+		"  namespace 3 file /dev/nvme9n1\n"
+		"  namespace 4 null 4096\n"
+		"  listener 127.0.0.1 4420\n"
+		"\n"
+		"subsystem nqn.2026-11.dev.windrose:other\n"
+		"\tallow-any-host\n"
+		"\tlistener 127.0.0.1 4420\n";
+	struct wr_config cfg;
+	char err[256] = "";
+	assert_int_equal(wr_config_parse(text, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.reactors, 2);
+	assert_int_equal(cfg.mode, WR_MODE_BUSY);
+	assert_int_equal(cfg.ndiscovery, 2);
+	assert_string_equal(cfg.discovery[1].addr, "::1");
+	assert_int_equal(cfg.nsubsys, 2);
+	const struct wr_cfg_subsys *s = &cfg.subsys[0];
+	assert_string_equal(s->serial, "WR0001");
+	assert_string_equal(s->model, "Windrose");
+	assert_false(s->allow_any_host);
+	assert_int_equal(s->nhosts, 2);
+	assert_int_equal(s->nns, 4);
+	assert_int_equal(s->ns[0].kind, WR_BDEV_KIND_RAM);
+	assert_int_equal(s->ns[0].size, 256ull << 20);
+	assert_int_equal(s->ns[1].kind, WR_BDEV_KIND_FILE);
+	assert_string_equal(s->ns[1].path, "/tmp/x.img");
+	assert_int_equal(s->ns[1].size, 1ull << 30);
+	assert_int_equal(s->ns[2].size, 0);
+	assert_int_equal(s->ns[3].kind, WR_BDEV_KIND_NULL);
+	assert_int_equal(s->ns[3].size, 4096);
+	assert_int_equal(s->nlisteners, 1);
+	assert_int_equal(s->listeners[0].port, 4420);
+	assert_true(cfg.subsys[1].allow_any_host);
+	wr_config_free(&cfg);
+}
+
+static void expect_error(const char *text, const char *want)
+{
+	struct wr_config cfg;
+	char err[256] = "";
+	assert_int_equal(wr_config_parse(text, &cfg, err, sizeof(err)), -EINVAL);
+	if (!strstr(err, want))
+		fail_msg("error '%s' does not contain '%s'", err, want);
+}
+
+static void errors_name_the_line_and_what_is_wrong(void **state)
+{
+	(void)state;
+	expect_error("reactors 0\n", "line 1: reactors needs a number from 1 to 64");
+	expect_error("mode fast\n", "line 1: mode must be 'busy' or 'adaptive'");
+	expect_error("\n\nnamespace 1 ram 1M\n", "line 3: 'namespace' outside a subsystem block");
+	expect_error("subsystem nqn.x\n namespace 0 ram 1M\n", "line 2: NSID '0'");
+	expect_error("subsystem nqn.x\n namespace 1 ram 12Q\n", "line 2: size '12Q'");
+	expect_error("subsystem nqn.x\n namespace 1 disk /x\n", "unknown namespace type 'disk'");
+	expect_error("subsystem nqn.x\n namespace 1 ram 1M\n namespace 1 ram 1M\n",
+		     "line 3: namespace 1 is already defined on line 2");
+	expect_error("subsystem nqn.x\n listener 127.0.0.1 70000\n", "line 2: port '70000'");
+	expect_error("subsystem nqn.x\n listener 127.0.0.1\n", "line 2: 'listener' needs ADDR PORT");
+	expect_error("subsystem nqn.x\n serial 123456789012345678901\n", "longer than 20");
+	expect_error("subsystem nqn.x\n frobnicate\n", "line 2: unknown keyword 'frobnicate'");
+	expect_error("subsystem nqn.x\nsubsystem nqn.x\n", "line 2: subsystem nqn.x is already defined on line 1");
+	expect_error("subsystem nqn.x\n allow-any-host yes\n", "allow-any-host takes no value");
+}
+
+static void sizes_accept_binary_suffixes_only(void **state)
+{
+	(void)state;
+	uint64_t v;
+	assert_int_equal(wr_parse_size("512", &v), 0);
+	assert_int_equal(v, 512);
+	assert_int_equal(wr_parse_size("64K", &v), 0);
+	assert_int_equal(v, 65536);
+	assert_int_equal(wr_parse_size("1g", &v), 0);
+	assert_int_equal(v, 1ull << 30);
+	assert_int_equal(wr_parse_size("2GiB", &v), 0);
+	assert_int_equal(v, 2ull << 30);
+	assert_int_equal(wr_parse_size("1T", &v), 0);
+	assert_int_equal(v, 1ull << 40);
+	assert_int_equal(wr_parse_size("1.5G", &v), -EINVAL);
+	assert_int_equal(wr_parse_size("-1", &v), -EINVAL);
+	assert_int_equal(wr_parse_size("G", &v), -EINVAL);
+	assert_int_equal(wr_parse_size("99999999999999999999", &v), -EINVAL);
+	assert_int_equal(wr_parse_size("17179869184T", &v), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_full_configuration_parses_into_its_parts),
+		cmocka_unit_test(errors_name_the_line_and_what_is_wrong),
+		cmocka_unit_test(sizes_accept_binary_suffixes_only),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
