@@ -74,6 +74,9 @@ class ApiTokensView extends VerticalLayout {
         name.setPlaceholder("e.g. backup script on host-a");
         name.setMaxLength(ApiTokenService.MAX_NAME_LENGTH);
         name.setRequired(true);
+        // The service says what is wrong with a name; without this, clearing the field after a
+        // successful create would mark it invalid.
+        name.setManualValidation(true);
         name.setMinWidth("20rem");
         expiry.setLabel("Expires in");
         expiry.setItems(EXPIRY_DAYS);
