@@ -10,7 +10,8 @@
 # Options: --duration S, --reps N, --only NAME[,NAME], --build-dir DIR (default
 # dataplane-native/build, or $WR_BUILD_DIR), --target-cpu N (0), --bench-cpu N (1), --port P,
 # --idle-seconds S (adaptive idle check, 5; 0 skips), --no-iperf, --out FILE, --hdgst, --ddgst,
-# --note TEXT (recorded in the history line). WR_BENCH_KEEP=1 keeps the work directory (logs).
+# --note TEXT (recorded in the history line), --nice N (run target and wr-bench at this nice
+# level, e.g. -19, so other work on a shared machine disturbs the measurement less). WR_BENCH_KEEP=1 keeps the work directory (logs).
 # Results: bench/results/<UTC time>.json (everything) and one line appended to
 # bench/results/history.jsonl (medians), plus a table on stdout. Exit status 0 unless something
 # failed to run; the numbers themselves never fail it (a benchmark, not a test).
@@ -31,6 +32,7 @@ IPERF=1
 OUT=""
 DIGESTS=()
 NOTE=""
+NICE=0
 NQN=nqn.2026-11.dev.windrose:bench
 
 # name workload io-size qd
@@ -63,6 +65,7 @@ while (($#)); do
     --hdgst) DIGESTS+=(--hdgst) ;;
     --ddgst) DIGESTS+=(--ddgst) ;;
     --note) NOTE=$2; shift ;;
+    --nice) NICE=$2; shift ;;
     -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -76,6 +79,7 @@ if ((SMOKE)); then  # smoke defaults; options given explicitly still win
 fi
 [[ $DURATION =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--duration wants seconds"
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || die "--reps wants a positive count"
+[[ $NICE =~ ^-?[0-9]+$ ]] || die "--nice wants a nice level (-20..19)"
 
 WR_TARGET=${WR_TARGET:-$BUILD_DIR/wr-target}
 [[ -x $WR_TARGET ]] || WR_TARGET=$(find "$BUILD_DIR" -name wr-target -type f -perm -u+x 2>/dev/null | head -1)
@@ -126,7 +130,7 @@ subsystem $NQN
   namespace 1 ram 1G
   listener 127.0.0.1 $PORT
 CONF
-  taskset -c "$TARGET_CPU" "$WR_TARGET" -c "$WORK/target.conf" -m "$1" --cpu "$TARGET_CPU" \
+  nice -n "$NICE" taskset -c "$TARGET_CPU" "$WR_TARGET" -c "$WORK/target.conf" -m "$1" --cpu "$TARGET_CPU" \
     >"$WORK/target.$1.log" 2>&1 &
   TARGET_PID=$!
   for _ in $(seq 1 100); do
@@ -139,18 +143,19 @@ CONF
 }
 
 run_bench() {  # json-out workload io qd duration
-  taskset -c "$BENCH_CPU" "$WR_BENCH" --addr 127.0.0.1 --port "$PORT" --nqn "$NQN" --workload "$2" \
+  nice -n "$NICE" taskset -c "$BENCH_CPU" "$WR_BENCH" --addr 127.0.0.1 --port "$PORT" --nqn "$NQN" --workload "$2" \
     --io-size "$3" --qd "$4" --queues 1 --duration "$5" --cpu "$BENCH_CPU" "${DIGESTS[@]}" \
     --json "$1" >"$1.log" 2>&1
 }
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 # --- 1. loopback TCP bandwidth (before the target busy-polls a core) ---
 if ((IPERF)); then
   IPORT=$((PORT + 1))
-  taskset -c "$TARGET_CPU" iperf3 -s -1 -p "$IPORT" >"$WORK/iperf-server.log" 2>&1 &
+  nice -n "$NICE" taskset -c "$TARGET_CPU" iperf3 -s -1 -p "$IPORT" >"$WORK/iperf-server.log" 2>&1 &
   IPERF_PID=$!
   sleep 0.5
-  if taskset -c "$BENCH_CPU" iperf3 -c 127.0.0.1 -p "$IPORT" -t "$( ((SMOKE)) && echo 2 || echo 5)" -J \
+  if nice -n "$NICE" taskset -c "$BENCH_CPU" iperf3 -c 127.0.0.1 -p "$IPORT" -t "$( ((SMOKE)) && echo 2 || echo 5)" -J \
       >"$WORK/iperf.json" 2>"$WORK/iperf.err"; then
     log "iperf3 done"
   else
@@ -197,13 +202,15 @@ if ((IDLE_SECONDS > 0)); then
 fi
 
 # --- 4. statistics, result file, history line, table ---
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 DIRTY=$(git -C "$ROOT" status --porcelain -- dataplane-native 2>/dev/null | head -1)
-python3 - "$WORK/runs.txt" "$WORK/iperf.json" "$OUT" "$HERE/results/history.jsonl" "$CLK_TCK" \
+WR_BENCH_NICE=$NICE python3 - "$WORK/runs.txt" "$WORK/iperf.json" "$OUT" "$HERE/results/history.jsonl" "$CLK_TCK" \
   "$STAMP" "$COMMIT${DIRTY:+-dirty}" "$DURATION" "$REPS" "${IDLE_PCT:-null}" "$SMOKE" "$NOTE" \
-  "${DIGESTS[*]:-}" <<'PY'
+  "${DIGESTS[*]:-}" "$LOAD_BEFORE" "$LOAD_AFTER" "$(nproc)" <<'PY'
 import json, os, statistics, sys
-runs_file, iperf_file, out, history, clk, stamp, commit, duration, reps, idle, smoke, note, dig = sys.argv[1:]
+(runs_file, iperf_file, out, history, clk, stamp, commit, duration, reps, idle, smoke, note, dig,
+ load_before, load_after, ncpu) = sys.argv[1:]
 clk = int(clk)
 runs = {}
 order = []
@@ -253,11 +260,12 @@ if iperf and "read-128k-qd16" in summary and summary["read-128k-qd16"]["mib_s"]:
     iperf["read_128k_pct_of_tcp"] = summary["read-128k-qd16"]["mib_s"]["median"] / iperf["mib_s"] * 100
 result = {"time": stamp, "commit": commit, "duration_s": float(duration), "reps": int(reps),
           "smoke": smoke == "1", "digests": dig, "note": note, "loopback_tcp": iperf,
+          "nice": int(os.environ.get("WR_BENCH_NICE", "0")), "loadavg_before": load_before, "loadavg_after": load_after, "cpus": int(ncpu),
           "adaptive_idle_cpu_pct": None if idle == "null" else float(idle),
           "summary": summary, "runs": runs}
 json.dump(result, open(out, "w"), indent=1)
 hist = {k: result[k] for k in ("time", "commit", "duration_s", "reps", "smoke", "digests", "note",
-                                "adaptive_idle_cpu_pct")}
+                                "adaptive_idle_cpu_pct", "loadavg_before", "loadavg_after", "nice")}
 hist["loopback_tcp_mib_s"] = iperf["mib_s"] if iperf else None
 hist["median"] = {n: {"iops": s["iops"]["median"] if s["iops"] else None,
                       "p50_us": s["lat_p50_us"]["median"] if s["lat_p50_us"] else None,
@@ -290,6 +298,8 @@ if iperf:
     print(line)
 if idle != "null":
     print("adaptive mode, idle target: {}% of a core".format(idle))
+print("load average before/after: {} / {} on {} CPUs (other work on the machine skews every number)".format(
+    load_before, load_after, ncpu))
 print("spread = half the min-max range relative to the median; results: " + out)
 failed = sum(s["reps"] - s["reps_ok"] for s in summary.values())
 sys.exit(1 if failed else 0)
