@@ -16,7 +16,13 @@
 #include "internal.h"
 #include "pages.h"
 
-#define KATO_SLACK_MS 1000u  /* the host's timer and ours tick independently */
+/* The host's timer and ours tick independently, and some hosts send Keep Alive only once per
+ * KATO (Linux before 6.0): allow one more KATO, at least a second, before tearing down. */
+static uint64_t kato_deadline_ns(uint32_t kato_ms)
+{
+	uint64_t slack = kato_ms > 1000u ? kato_ms : 1000u;
+	return ((uint64_t)kato_ms + slack) * 1000000ull;
+}
 
 static void ctrlr_log(const struct wr_ctrlr *ctrlr, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -116,7 +122,7 @@ void wr_ctrlr_service(struct wr_conn *admin, uint64_t now_ns)
 	if (!ctrlr || ctrlr->admin != admin)
 		return;
 	if (ctrlr->kato_ms &&
-	    now_ns - ctrlr->last_keep_alive_ns > (uint64_t)(ctrlr->kato_ms + KATO_SLACK_MS) * 1000000u) {
+	    now_ns - ctrlr->last_keep_alive_ns > kato_deadline_ns(ctrlr->kato_ms)) {
 		ctrlr_log(ctrlr, WR_LOG_WARN, "keep-alive timeout (%u ms) expired", ctrlr->kato_ms);
 		wr_ctrlr_fail(ctrlr, "keep-alive timeout");
 		wr_conn_close(admin, "keep-alive timeout");
@@ -612,7 +618,7 @@ static void log_page_exec(struct wr_req *req)
 	uint16_t status = NVME_SC_SUCCESS;
 	pthread_mutex_lock(&t->lock);
 	if (lid == NVME_LOG_DISC && ctrlr->discovery) {
-		page = wr_discovery_log_alloc(t, ctrlr->hostnqn, &len);
+		page = wr_discovery_log_alloc(t, ctrlr->hostnqn, req->conn->fd, &len);
 		if (!page)
 			status = NVME_SC_INTERNAL;
 		if (!retain)
@@ -846,7 +852,24 @@ void wr_admin_exec(struct wr_req *req)
  * Discovery log (NVMe-oF 1.1, 5.3): one entry per listener of every subsystem the host may use.
  * Called with target->lock held.
  * ------------------------------------------------------------------------------------------- */
-uint8_t *wr_discovery_log_alloc(struct wr_target *t, const char *hostnqn, size_t *len)
+/* A listener bound to a wildcard address is reported with the address the host reached us on. */
+static void entry_traddr(const struct wr_port *port, int fd, char *out, size_t len)
+{
+	snprintf(out, len, "%s", port->addr);
+	if (strcmp(port->addr, "0.0.0.0") != 0 && strcmp(port->addr, "::") != 0)
+		return;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	if (fd < 0 || getsockname(fd, (struct sockaddr *)&ss, &sl) < 0 || ss.ss_family != port->family)
+		return;
+	const void *a = ss.ss_family == AF_INET ? (const void *)&((struct sockaddr_in *)&ss)->sin_addr
+						: (const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr;
+	char buf[INET6_ADDRSTRLEN];
+	if (inet_ntop(ss.ss_family, a, buf, sizeof(buf)))
+		snprintf(out, len, "%s", buf);
+}
+
+uint8_t *wr_discovery_log_alloc(struct wr_target *t, const char *hostnqn, int local_fd, size_t *len)
 {
 	uint64_t n = 0;
 	for (struct wr_subsys *s = t->subsystems; s; s = s->next) {
@@ -877,7 +900,7 @@ uint8_t *wr_discovery_log_alloc(struct wr_target *t, const char *hostnqn, size_t
 			e->asqsz = 32;
 			snprintf(e->trsvcid, sizeof(e->trsvcid), "%u", l->port->port);
 			snprintf(e->subnqn, sizeof(e->subnqn), "%s", s->nqn);
-			snprintf(e->traddr, sizeof(e->traddr), "%s", l->port->addr);
+			entry_traddr(l->port, local_fd, e->traddr, sizeof(e->traddr));
 			e->tsas.tcp.sectype = 0;
 		}
 	}

@@ -395,7 +395,7 @@ void wr_ctrlr_fail(struct wr_ctrlr *ctrlr, const char *why);
 void wr_ctrlr_raise_aen(struct wr_ctrlr *ctrlr, uint32_t cfg_bit);
 void wr_ctrlr_service(struct wr_conn *admin, uint64_t now_ns);   /* AEN delivery, KATO */
 /* With target->lock held: the whole discovery log for that host (malloc'ed), or NULL. */
-uint8_t *wr_discovery_log_alloc(struct wr_target *t, const char *hostnqn, size_t *len);
+uint8_t *wr_discovery_log_alloc(struct wr_target *t, const char *hostnqn, int local_fd, size_t *len);
 
 /* io.c */
 void wr_io_exec(struct wr_req *req);

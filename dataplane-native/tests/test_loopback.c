@@ -480,7 +480,7 @@ static void keep_alive_timeout_tears_the_controller_down(void **state)
 	assert_int_equal(th_icreq(&h, false, false), 0);
 	assert_int_equal(th_connect(&h, SUBNQN, TH_HOSTNQN, 0, 0xffff, 200, 0, &cqe), 0);
 	assert_int_equal(th_status(&cqe), 0);
-	/* KATO 200 ms plus the target's 1 s slack; the socket timeout (5 s) bounds the wait. */
+	/* KATO 200 ms plus the target's slack (1 s); the socket timeout (5 s) bounds the wait. */
 	assert_int_equal(th_wait_closed(&h), 1);
 	th_close(&h);
 }

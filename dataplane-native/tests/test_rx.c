@@ -431,8 +431,8 @@ static void discovery_log_lists_each_listener_of_the_subsystems_a_host_may_use(v
 	size_t len;
 	pthread_mutex_lock(&d->lock);
 	uint64_t gen = d->disc_genctr;
-	uint8_t *x = wr_discovery_log_alloc(d, "nqn.host-x", &len);
-	uint8_t *y = wr_discovery_log_alloc(d, "nqn.host-y", &len);
+	uint8_t *x = wr_discovery_log_alloc(d, "nqn.host-x", -1, &len);
+	uint8_t *y = wr_discovery_log_alloc(d, "nqn.host-y", -1, &len);
 	pthread_mutex_unlock(&d->lock);
 	const struct nvmf_disc_log_hdr *hx = (const void *)x, *hy = (const void *)y;
 	assert_int_equal(hx->numrec, 3);
