@@ -29,7 +29,7 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
 
     public static final String ROUTE = "login";
     static final String WRONG_CREDENTIALS = "The username or password is not correct. Check them and try again; "
-            + "after 5 failed attempts, sign-in is paused for a while.";
+            + "after repeated failures, sign-in is paused for a while.";
 
     private final UserService users;
     private final LoginForm form = new LoginForm();
