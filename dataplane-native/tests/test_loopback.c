@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -544,6 +545,81 @@ static void stats_snapshot_counts_io_and_lists_queue_pairs(void **state)
 	assert_true(wr_target_list_controllers(target, info, 4) >= 0);
 }
 
+struct reader {
+	struct th *io;
+	int ok_before, invalid_after, other;
+};
+
+/* Reads namespace 2 in a loop until it is gone (Invalid Namespace) or 20000 reads passed. */
+static void *read_until_gone(void *arg)
+{
+	struct reader *rd = arg;
+	static uint8_t buf[4096];
+	struct nvme_cqe cqe;
+	for (int i = 0; i < 20000; i++) {
+		if (th_rw(rd->io, NVME_CMD_READ, 2, (uint64_t)(i % 200), 1, buf, 4096, false, &cqe)) {
+			rd->other++;
+			return NULL;
+		}
+		uint16_t st = th_status(&cqe);
+		if (st == 0 && rd->invalid_after == 0) {
+			rd->ok_before++;
+		} else if (st == NVME_SC_INVALID_NS) {
+			rd->invalid_after++;
+			if (rd->invalid_after > 3)
+				return NULL;
+		} else {
+			rd->other++;
+		}
+	}
+	return NULL;
+}
+
+static void removing_a_namespace_under_io_is_safe(void **state)
+{
+	(void)state;
+	struct th admin, io;
+	struct nvme_cqe cqe;
+	int cntlid = th_bringup_admin(&admin, port, SUBNQN, TH_HOSTNQN, false, false);
+	assert_true(cntlid > 0);
+	assert_int_equal(th_open(&io, port), 0);
+	assert_int_equal(th_icreq(&io, false, false), 0);
+	assert_int_equal(th_connect(&io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0, 0, &cqe), 0);
+	struct reader rd = { .io = &io };
+	pthread_t tid;
+	assert_int_equal(pthread_create(&tid, NULL, read_until_gone, &rd), 0);
+	while (__atomic_load_n(&rd.ok_before, __ATOMIC_RELAXED) < 50 && rd.other == 0)
+		usleep(1000);
+	assert_int_equal(wr_ns_remove(target, SUBNQN, 2), 0);
+	pthread_join(tid, NULL);
+	assert_true(rd.ok_before >= 50);
+	assert_true(rd.invalid_after > 0);
+	assert_int_equal(rd.other, 0);
+	/* The namespace can come back with the same identifiers. */
+	assert_int_equal(wr_ns_add(target, SUBNQN, 2, WR_BDEV_KIND_RAM, NULL, 1 << 20, 4096, NULL,
+				   NULL, 0), 0);
+	static uint8_t buf[4096];
+	assert_int_equal(th_rw(&io, NVME_CMD_READ, 2, 0, 1, buf, 4096, false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	th_close(&io);
+	th_close(&admin);
+}
+
+static void removing_a_listener_closes_its_connections(void **state)
+{
+	(void)state;
+	struct th h;
+	assert_true(th_bringup_admin(&h, port, PRIVNQN, ALLOWED_HOST, false, false) > 0);
+	assert_int_equal(wr_listener_remove(target, PRIVNQN, "127.0.0.1", port), 0);
+	assert_int_equal(th_wait_closed(&h), 1);
+	th_close(&h);
+	assert_int_equal(wr_listener_remove(target, PRIVNQN, "127.0.0.1", port), -ENOENT);
+	/* the port stays open for the other subsystem */
+	struct th other;
+	assert_true(th_bringup_admin(&other, port, SUBNQN, TH_HOSTNQN, false, false) > 0);
+	th_close(&other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -564,6 +640,8 @@ int main(void)
 		cmocka_unit_test(keep_alive_timeout_tears_the_controller_down),
 		cmocka_unit_test(sq_flow_control_disabled_lets_reads_skip_the_response),
 		cmocka_unit_test(stats_snapshot_counts_io_and_lists_queue_pairs),
+		cmocka_unit_test(removing_a_namespace_under_io_is_safe),
+		cmocka_unit_test(removing_a_listener_closes_its_connections),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
