@@ -23,7 +23,7 @@ struct fake_target {
 	pthread_t acceptor;
 	pthread_mutex_t lock;
 	uint8_t *ram;
-	atomic_uint h2c_pdus, r2ts;
+	atomic_uint h2c_pdus, r2ts, keepalives;
 	int conn_fds[MAX_CONNS];
 	pthread_t conn_threads[MAX_CONNS];
 	int nconns;
@@ -225,6 +225,7 @@ static int handle_admin(struct conn *c, const struct nvme_sqe *sqe)
 		return send_rsp(c, sqe->command_id, 0, n | n << 16);
 	}
 	case NVME_ADMIN_KEEP_ALIVE:
+		atomic_fetch_add(&t->keepalives, 1);
 		return send_rsp(c, sqe->command_id, 0, 0);
 	}
 	return send_rsp(c, sqe->command_id, NVME_SC_INVALID_OPCODE, 0);
@@ -470,4 +471,9 @@ uint32_t fake_target_r2ts(struct fake_target *t)
 uint8_t *fake_target_ram(struct fake_target *t)
 {
 	return t->ram;
+}
+
+uint32_t fake_target_keepalives(struct fake_target *t)
+{
+	return atomic_load(&t->keepalives);
 }

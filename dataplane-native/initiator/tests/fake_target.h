@@ -29,6 +29,7 @@ void fake_target_stop(struct fake_target *t);
 /* number of H2CData PDUs and R2Ts received/sent so far */
 uint32_t fake_target_h2c_pdus(struct fake_target *t);
 uint32_t fake_target_r2ts(struct fake_target *t);
+uint32_t fake_target_keepalives(struct fake_target *t);
 uint8_t *fake_target_ram(struct fake_target *t);
 
 #endif

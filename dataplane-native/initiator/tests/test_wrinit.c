@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -292,6 +294,31 @@ static void test_connection_refused_is_reported(void **state)
 	assert_null(c);
 }
 
+static void test_keep_alive_is_sent_at_half_the_timeout(void **state)
+{
+	struct harness h = {0};
+	struct fake_target_cfg cfg = default_cfg();
+	assert_int_equal(fake_target_start(&cfg, &h.t, &h.port), 0);
+	struct wri_opts o = {.addr = "127.0.0.1", .port = h.port, .subnqn = "nqn.test:fake",
+			     .num_io_queues = 1, .queue_depth = 4, .kato_ms = 200, .timeout_ms = 3000};
+	assert_int_equal(wri_connect(&o, &h.ctrl), 0);
+	assert_int_equal(fake_target_keepalives(h.t), 0);
+	/* every kato/2 = 100 ms: three of them take at least 200 ms after the first (which is due
+	 * 100 ms after connect), and they do come (bounded wait: 5 s) */
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	long elapsed_ms;
+	do {
+		assert_int_equal(wri_ctrl_poll_admin(h.ctrl), 0);
+		usleep(1000);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		elapsed_ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+	} while (fake_target_keepalives(h.t) < 3 && elapsed_ms < 5000);
+	assert_int_equal(fake_target_keepalives(h.t), 3);
+	assert_true(elapsed_ms >= 290);
+	stop(&h);
+}
+
 static void test_crc32c_known_answer(void **state)
 {
 	/* RFC 3720 B.4 / the common check value of CRC-32C */
@@ -315,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_data_digest_mismatch_fails_the_queue),
 		cmocka_unit_test(test_unknown_pdu_type_fails_the_queue),
 		cmocka_unit_test(test_connection_refused_is_reported),
+		cmocka_unit_test(test_keep_alive_is_sent_at_half_the_timeout),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
