@@ -327,9 +327,13 @@ static int on_capsule_resp(struct wri_queue *q)
 	struct wri_req *r = lookup(q, pdu->cqe.command_id, WRI_REQ_WAIT);
 	if (!r)
 		return -EPROTO; /* unknown command id, or a response before all our data was sent */
+	int status = (pdu->cqe.status >> 1) & 0x7ff;
+	/* a successful I/O read must have delivered every byte it asked for */
+	if (status == 0 && r->c2h && q->qid && r->c2h_received != r->len)
+		return -EPROTO;
 	if (r->cqe_out)
 		*r->cqe_out = pdu->cqe;
-	complete(q, r, (pdu->cqe.status >> 1) & 0x7ff);
+	complete(q, r, status);
 	return expect_header(q);
 }
 

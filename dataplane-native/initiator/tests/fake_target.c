@@ -172,6 +172,20 @@ static int send_read_data(struct conn *c, uint16_t cid, const uint8_t *data, uin
 	}
 	uint32_t chunk = t->cfg.c2h_chunk ? t->cfg.c2h_chunk : len;
 	bool success = t->cfg.c2h_success && c->sqflow_off;
+	if (t->cfg.short_read && c->qid && len > chunk) {
+		for (uint32_t off = 0; off + chunk < len; off += chunk) {
+			struct nvme_tcp_data_pdu d = {.hdr = {.type = NVME_TCP_C2H_DATA, .hlen = 24}};
+			d.hdr.flags = (uint8_t)((c->hdgst ? NVME_TCP_F_HDGST : 0) | (c->ddgst ? NVME_TCP_F_DDGST : 0));
+			d.hdr.pdo = (uint8_t)(24 + (c->hdgst ? 4 : 0));
+			d.hdr.plen = d.hdr.pdo + chunk + (c->ddgst ? 4 : 0);
+			d.command_id = cid;
+			d.data_offset = off;
+			d.data_length = chunk;
+			if (send_pdu(c, &d, 24, data + off, chunk, false))
+				return -1;
+		}
+		return send_rsp(c, cid, 0, 0);
+	}
 	for (uint32_t off = 0; off < len; off += chunk) {
 		uint32_t n = len - off < chunk ? len - off : chunk;
 		bool last = off + n == len;

@@ -21,6 +21,7 @@ struct fake_target_cfg {
 	bool corrupt_ddgst;        /* send a wrong data digest on reads */
 	bool bad_pdu_type;         /* answer the first I/O read with a PDU of type 0x0f */
 	uint16_t port;             /* 0 = any free port */
+	bool short_read;           /* I/O reads: send all but the last C2HData chunk, then success */
 };
 
 struct fake_target;

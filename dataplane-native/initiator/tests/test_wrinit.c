@@ -283,6 +283,21 @@ static void test_unknown_pdu_type_fails_the_queue(void **state)
 	stop(&h);
 }
 
+static void test_read_completed_without_all_its_data_fails_the_queue(void **state)
+{
+	struct harness h = {0};
+	struct fake_target_cfg cfg = default_cfg();
+	cfg.short_read = true;
+	assert_int_equal(start(&h, &cfg, false, false, NULL, 1), 0);
+	struct wri_queue *q = wri_ctrl_io_queue(h.ctrl, 0);
+	static uint8_t buf[65536];
+	struct done d = {0};
+	assert_int_equal(wri_read(q, 0, 128, buf, on_done, &d), 0); /* 64 KiB: 4 chunks, 3 sent */
+	assert_int_equal(wait_all(q, &d, 1), 0);
+	assert_int_equal(d.status, -EPROTO);
+	stop(&h);
+}
+
 static void test_connection_refused_is_reported(void **state)
 {
 	struct wri_ctrl *c = NULL;
@@ -341,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_queue_full_gives_eagain),
 		cmocka_unit_test(test_data_digest_mismatch_fails_the_queue),
 		cmocka_unit_test(test_unknown_pdu_type_fails_the_queue),
+		cmocka_unit_test(test_read_completed_without_all_its_data_fails_the_queue),
 		cmocka_unit_test(test_connection_refused_is_reported),
 		cmocka_unit_test(test_keep_alive_is_sent_at_half_the_timeout),
 	};
