@@ -11,7 +11,9 @@
 # dataplane-native/build, or $WR_BUILD_DIR), --target-cpu N (0), --bench-cpu N (1), --port P,
 # --idle-seconds S (adaptive idle check, 5; 0 skips), --no-iperf, --out FILE, --hdgst, --ddgst,
 # --note TEXT (recorded in the history line), --nice N (run target and wr-bench at this nice
-# level, e.g. -19, so other work on a shared machine disturbs the measurement less). WR_BENCH_KEEP=1 keeps the work directory (logs).
+# level, e.g. -19, so other work on a shared machine disturbs the measurement less), --mode
+# busy|adaptive (the target's mode for the matrix, busy by default; in busy mode the target burns
+# its core whatever the load, so its CPU per I/O is just 1/IOPS; adaptive shows what I/O costs). WR_BENCH_KEEP=1 keeps the work directory (logs).
 # Results: bench/results/<UTC time>.json (everything) and one line appended to
 # bench/results/history.jsonl (medians), plus a table on stdout. Exit status 0 unless something
 # failed to run; the numbers themselves never fail it (a benchmark, not a test).
@@ -33,6 +35,7 @@ OUT=""
 DIGESTS=()
 NOTE=""
 NICE=0
+MODE=busy
 NQN=nqn.2026-11.dev.windrose:bench
 
 # name workload io-size qd
@@ -66,6 +69,7 @@ while (($#)); do
     --ddgst) DIGESTS+=(--ddgst) ;;
     --note) NOTE=$2; shift ;;
     --nice) NICE=$2; shift ;;
+    --mode) MODE=$2; shift ;;
     -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -80,6 +84,7 @@ fi
 [[ $DURATION =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--duration wants seconds"
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || die "--reps wants a positive count"
 [[ $NICE =~ ^-?[0-9]+$ ]] || die "--nice wants a nice level (-20..19)"
+[[ $MODE == busy || $MODE == adaptive ]] || die "--mode is busy or adaptive"
 
 WR_TARGET=${WR_TARGET:-$BUILD_DIR/wr-target}
 [[ -x $WR_TARGET ]] || WR_TARGET=$(find "$BUILD_DIR" -name wr-target -type f -perm -u+x 2>/dev/null | head -1)
@@ -169,9 +174,9 @@ if ((IPERF)); then
   stop_pid "$IPERF_PID"; IPERF_PID=""
 fi
 
-# --- 2. the matrix, busy mode ---
-start_target busy
-log "wr-target busy on CPU $TARGET_CPU (pid $TARGET_PID), wr-bench on CPU $BENCH_CPU, ${DURATION}s x $REPS"
+# --- 2. the matrix ---
+start_target "$MODE"
+log "wr-target $MODE on CPU $TARGET_CPU (pid $TARGET_PID), wr-bench on CPU $BENCH_CPU, ${DURATION}s x $REPS"
 if ((!SMOKE)); then
   # populate the RAM namespace so reads touch real pages, not the shared zero page
   run_bench "$WORK/prefill.json" write 128k 16 3 || log "prefill failed: $(tail -3 "$WORK/prefill.json.log")"
@@ -188,7 +193,7 @@ for entry in "${MATRIX[@]}"; do
     t1=$(cpu_ticks "$TARGET_PID")
     echo "$name $rep $status $((t1 - t0)) $json" >>"$WORK/runs.txt"
     [[ $status == ok ]] || { log "$name rep $rep failed:"; tail -5 "$json.log" >&2; }
-    kill -0 "$TARGET_PID" 2>/dev/null || die "wr-target died during $name (log: $(tail -5 "$WORK/target.busy.log"))"
+    kill -0 "$TARGET_PID" 2>/dev/null || die "wr-target died during $name (log: $(tail -5 "$WORK/target.$MODE.log"))"
   done
 done
 stop_pid "$TARGET_PID"; TARGET_PID=""
@@ -209,7 +214,7 @@ fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 DIRTY=$(git -C "$ROOT" status --porcelain -- dataplane-native 2>/dev/null | head -1)
-WR_BENCH_NICE=$NICE python3 - "$WORK/runs.txt" "$WORK/iperf.json" "$OUT" "$HERE/results/history.jsonl" "$CLK_TCK" \
+WR_BENCH_NICE=$NICE WR_BENCH_MODE=$MODE python3 - "$WORK/runs.txt" "$WORK/iperf.json" "$OUT" "$HERE/results/history.jsonl" "$CLK_TCK" \
   "$STAMP" "$COMMIT${DIRTY:+-dirty}" "$DURATION" "$REPS" "${IDLE_PCT:-null}" "$SMOKE" "$NOTE" \
   "${DIGESTS[*]:-}" "$LOAD_BEFORE" "$LOAD_AFTER" "$(nproc)" <<'PY'
 import json, os, statistics, sys
@@ -264,12 +269,12 @@ if iperf and "read-128k-qd16" in summary and summary["read-128k-qd16"]["mib_s"]:
     iperf["read_128k_pct_of_tcp"] = summary["read-128k-qd16"]["mib_s"]["median"] / iperf["mib_s"] * 100
 result = {"time": stamp, "commit": commit, "duration_s": float(duration), "reps": int(reps),
           "smoke": smoke == "1", "digests": dig, "note": note, "loopback_tcp": iperf,
-          "nice": int(os.environ.get("WR_BENCH_NICE", "0")), "loadavg_before": load_before, "loadavg_after": load_after, "cpus": int(ncpu),
+          "nice": int(os.environ.get("WR_BENCH_NICE", "0")), "target_mode": os.environ.get("WR_BENCH_MODE"), "loadavg_before": load_before, "loadavg_after": load_after, "cpus": int(ncpu),
           "adaptive_idle_cpu_pct": None if idle == "null" else float(idle),
           "summary": summary, "runs": runs}
 json.dump(result, open(out, "w"), indent=1)
 hist = {k: result[k] for k in ("time", "commit", "duration_s", "reps", "smoke", "digests", "note",
-                                "adaptive_idle_cpu_pct", "loadavg_before", "loadavg_after", "nice")}
+                                "adaptive_idle_cpu_pct", "loadavg_before", "loadavg_after", "nice", "target_mode")}
 hist["loopback_tcp_mib_s"] = iperf["mib_s"] if iperf else None
 hist["median"] = {n: {"iops": s["iops"]["median"] if s["iops"] else None,
                       "p50_us": s["lat_p50_us"]["median"] if s["lat_p50_us"] else None,
