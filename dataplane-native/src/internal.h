@@ -181,6 +181,8 @@ struct wr_req {
 	struct wr_conn *conn;
 	struct wr_ns *ns;                /* counted in ns->inflight while set */
 	uint8_t *buf;                    /* WR_MAX_IO_SIZE, WR_BDEV_BUF_ALIGN aligned */
+	const uint8_t *c2h_buf;          /* what C2HData sends: buf, or the bdev's memory (zero copy) */
+	bool hold_ns;                    /* zero copy: ns stays pinned until the data is sent */
 	uint16_t tag;
 	uint8_t state;
 	uint8_t tx_kind;
@@ -328,6 +330,7 @@ struct wr_reactor {
 	struct wr_req *deferred_head;    /* submissions the I/O context refused (-EAGAIN) */
 	struct wr_req *deferred_tail;
 	uint64_t last_work_ns;
+	uint64_t now_ns;                 /* clock at the start of this loop iteration */
 	uint64_t last_tick_ns;
 	/* statistics: written here, read with relaxed loads */
 	uint64_t busy_ns, idle_ns, polls, sleeps;

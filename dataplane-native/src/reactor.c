@@ -74,7 +74,7 @@ int wr_reactor_init(struct wr_target *t, struct wr_reactor *r, uint32_t id)
 		struct epoll_event iev = { .events = EPOLLIN, .data.ptr = &r->ioctx_kind };
 		epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->iofd, &iev);
 	}
-	r->last_tick_ns = wr_now_ns();
+	r->last_tick_ns = r->now_ns = wr_now_ns();
 	return 0;
 
 err_fds:
@@ -379,6 +379,8 @@ static int reactor_iteration(struct wr_reactor *r, int timeout_ms)
 	struct epoll_event evs[WR_EVENTS];
 	int work = 0;
 	int n = epoll_wait(r->epfd, evs, WR_EVENTS, timeout_ms);
+	if (timeout_ms)            /* we may have slept: the caller's clock is stale */
+		r->now_ns = wr_now_ns();
 	for (int i = 0; i < n; i++) {
 		uint8_t kind = *(uint8_t *)evs[i].data.ptr;
 		if (kind == WR_POLL_MAILBOX) {
@@ -404,7 +406,7 @@ static int reactor_iteration(struct wr_reactor *r, int timeout_ms)
 	if (r->deferred_head)
 		work += resubmit_deferred(r);
 	work += flush_dirty(r);
-	uint64_t now = wr_now_ns();
+	uint64_t now = r->now_ns;
 	if (atomic_exchange(&r->kicked, false) || now - r->last_tick_ns >= WR_TICK_NS) {
 		r->last_tick_ns = now;
 		service_conns(r, now);
@@ -427,6 +429,7 @@ static bool may_sleep(const struct wr_reactor *r, uint64_t now)
 int wr_reactor_poll(struct wr_reactor *r)
 {
 	uint64_t start = wr_now_ns();
+	r->now_ns = start;
 	int timeout = may_sleep(r, start) ? WR_SLEEP_MS : 0;
 	if (timeout)
 		__atomic_store_n(&r->sleeps, r->sleeps + 1, __ATOMIC_RELAXED);
@@ -445,6 +448,7 @@ int wr_reactor_poll(struct wr_reactor *r)
 int wr_reactor_run_once(struct wr_reactor *r)
 {
 	atomic_store(&r->kicked, true);    /* tests want timers and events looked at every call */
+	r->now_ns = wr_now_ns();
 	return reactor_iteration(r, 0);
 }
 

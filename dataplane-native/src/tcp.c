@@ -113,7 +113,8 @@ static void req_put(struct wr_req *req)
 {
 	struct wr_conn *c = req->conn;
 	assert(req->state != REQ_FREE);
-	assert(!req->ns);
+	if (req->ns)            /* zero-copy reads keep their namespace until the data left */
+		wr_io_release_ns(req);
 	req->state = REQ_FREE;
 	req->next = c->free_reqs;
 	c->free_reqs = req;
@@ -242,7 +243,7 @@ static void build_c2h(struct wr_conn *c, struct wr_req *req, bool success)
 	d->data_length = req->c2h_len;
 	finish_header(c, req->pdu_hdr, sizeof(*d));
 	if (c->ddgst)
-		put_le32(req->ddgst, wr_digest(req->buf, req->c2h_len));
+		put_le32(req->ddgst, wr_digest(req->c2h_buf, req->c2h_len));
 }
 
 static void build_r2t(struct wr_conn *c, struct wr_req *req)
@@ -275,7 +276,7 @@ static int req_tx_iov(struct wr_conn *c, struct wr_req *req, struct iovec *iov)
 		iov[n++] = (struct iovec){ req->pdu_hdr, hlen };
 		if (pad)
 			iov[n++] = (struct iovec){ (void *)zero_pad, pad };
-		iov[n++] = (struct iovec){ req->buf, req->c2h_len };
+		iov[n++] = (struct iovec){ (void *)req->c2h_buf, req->c2h_len };
 		if (c->ddgst)
 			iov[n++] = (struct iovec){ req->ddgst, NVME_TCP_DIGEST_LEN };
 		if (!(d->hdr.flags & NVME_TCP_F_DATA_SUCCESS))
@@ -478,7 +479,7 @@ int wr_conn_tx_flush(struct wr_conn *c)
 void wr_req_complete(struct wr_req *req, uint16_t status)
 {
 	struct wr_conn *c = req->conn;
-	if (req->ns)
+	if (req->ns && !req->hold_ns)
 		wr_io_release_ns(req);
 	if (c->dead) {           /* nobody to answer: the socket is gone */
 		req_put(req);
@@ -804,7 +805,9 @@ static void handle_cmd(struct wr_conn *c)
 	req->c2h_len = 0;
 	req->step = req->nsteps = 0;
 	req->fail_after_data = false;
-	req->start_ns = wr_now_ns();
+	req->c2h_buf = req->buf;
+	req->hold_ns = false;
+	req->start_ns = c->reactor ? c->reactor->now_ns : wr_now_ns();
 	if (c->sqsize > 1 || c->ctrlr)
 		c->sqhd = (uint16_t)((c->sqhd + 1) % c->sqsize);
 
