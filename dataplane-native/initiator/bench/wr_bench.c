@@ -72,7 +72,7 @@ struct bench {
 	uint64_t hist[WR_HIST_BUCKETS];
 	uint64_t lat_sum_ns, lat_max_ns, lat_count;
 	/* verify */
-	uint64_t verify_next_lba, verify_end_lba, verify_done_lba;
+	uint64_t verify_next_lba, verify_end_lba, verify_written, verify_checked;
 	uint64_t mismatches;
 	bool verify_reading;
 };
@@ -244,7 +244,7 @@ static void on_verify(void *arg, int status)
 	if (s->is_read)
 		for (uint32_t i = 0; i < b->io_blocks; i++)
 			check_block(b, s->buf + (size_t)i * b->info->block_size, s->lba + i);
-	b->verify_done_lba += b->io_blocks;
+	*(s->is_read ? &b->verify_checked : &b->verify_written) += b->io_blocks;
 	verify_next(s);
 }
 
@@ -432,8 +432,9 @@ static void print_human(struct bench *b, const struct result *r)
 	       r->mibs, r->avg, r->p50, r->p99, r->p999, r->max, r->errors,
 	       r->ops ? r->cpu / (double)r->ops * 1e6 : 0.0);
 	if (c->verify)
-		printf("wr-bench: verify: %" PRIu64 " blocks written and read back, %" PRIu64
-		       " mismatching block(s)\n", b->verify_end_lba, b->mismatches);
+		printf("wr-bench: verify: %" PRIu64 " of %" PRIu64 " blocks written, %" PRIu64 " read back "
+		       "and checked, %" PRIu64 " mismatching block(s)\n", b->verify_written, b->verify_end_lba,
+		       b->verify_checked, b->mismatches);
 }
 
 static int write_json(struct bench *b, const struct result *r)
@@ -464,7 +465,7 @@ static int write_json(struct bench *b, const struct result *r)
 		", \"c2h_success\": %" PRIu64 "},\n", qs.send_calls, qs.recv_calls, qs.pdus_sent,
 		qs.pdus_received, qs.r2ts, qs.c2h_success);
 	fprintf(f, "  \"verify\": %s, \"verify_blocks\": %" PRIu64 ", \"mismatches\": %" PRIu64 "\n}\n",
-		c->verify ? "true" : "false", c->verify ? b->verify_end_lba : 0, b->mismatches);
+		c->verify ? "true" : "false", c->verify ? b->verify_checked : 0, b->mismatches);
 	return fclose(f) ? -errno : 0;
 }
 
@@ -637,6 +638,11 @@ static int setup(struct bench *b)
 	    (c->verify && b->info->block_size > 65536)) {
 		fprintf(stderr, "wr-bench: --io-size %u does not fit %u-byte blocks x %" PRIu64 "\n",
 			c->io_size, b->info->block_size, b->info->ns_blocks);
+		return -EINVAL;
+	}
+	if (b->info->max_xfer_bytes && c->io_size > b->info->max_xfer_bytes) {
+		fprintf(stderr, "wr-bench: --io-size %u exceeds the controller's maximum transfer size "
+			"(MDTS) of %u bytes\n", c->io_size, b->info->max_xfer_bytes);
 		return -EINVAL;
 	}
 	if (b->info->queue_depth < c->qd) {
