@@ -16,7 +16,8 @@
 # its core whatever the load, so its CPU per I/O is just 1/IOPS; adaptive shows what I/O costs). WR_BENCH_KEEP=1 keeps the work directory (logs).
 # Results: bench/results/<UTC time>.json (everything) and one line appended to
 # bench/results/history.jsonl (medians), plus a table on stdout. Exit status 0 unless something
-# failed to run; the numbers themselves never fail it (a benchmark, not a test).
+# failed to run or the data verify pass found a mismatch; the numbers themselves never fail it
+# (a benchmark, not a test).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -196,6 +197,18 @@ for entry in "${MATRIX[@]}"; do
     kill -0 "$TARGET_PID" 2>/dev/null || die "wr-target died during $name (log: $(tail -5 "$WORK/target.$MODE.log"))"
   done
 done
+# data integrity through the target: a pattern written and read back (4 KiB in-capsule with both
+# digests on two queues; 128 KiB through R2T); a mismatch fails the script
+VERIFY_STATUS=ok
+for vargs in "--io-size 4k --qd 16 --queues 2 --hdgst --ddgst" "--io-size 128k --qd 8 --queues 1"; do
+  # shellcheck disable=SC2086
+  if ! taskset -c "$BENCH_CPU" "$WR_BENCH" --addr 127.0.0.1 --port "$PORT" --nqn "$NQN" --verify \
+      --verify-mib 16 $vargs >"$WORK/verify.log" 2>&1; then
+    VERIFY_STATUS=failed
+    log "verify ($vargs) failed:"; tail -5 "$WORK/verify.log" >&2
+  fi
+done
+log "verify through the target: $VERIFY_STATUS"
 stop_pid "$TARGET_PID"; TARGET_PID=""
 
 # --- 3. adaptive mode: CPU used by an idle target ---
@@ -214,7 +227,7 @@ fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 DIRTY=$(git -C "$ROOT" status --porcelain -- dataplane-native 2>/dev/null | head -1)
-WR_BENCH_NICE=$NICE WR_BENCH_MODE=$MODE python3 - "$WORK/runs.txt" "$WORK/iperf.json" "$OUT" "$HERE/results/history.jsonl" "$CLK_TCK" \
+WR_BENCH_VERIFY=$VERIFY_STATUS WR_BENCH_NICE=$NICE WR_BENCH_MODE=$MODE python3 - "$WORK/runs.txt" "$WORK/iperf.json" "$OUT" "$HERE/results/history.jsonl" "$CLK_TCK" \
   "$STAMP" "$COMMIT${DIRTY:+-dirty}" "$DURATION" "$REPS" "${IDLE_PCT:-null}" "$SMOKE" "$NOTE" \
   "${DIGESTS[*]:-}" "$LOAD_BEFORE" "$LOAD_AFTER" "$(nproc)" <<'PY'
 import json, os, statistics, sys
@@ -269,7 +282,7 @@ if iperf and "read-128k-qd16" in summary and summary["read-128k-qd16"]["mib_s"]:
     iperf["read_128k_pct_of_tcp"] = summary["read-128k-qd16"]["mib_s"]["median"] / iperf["mib_s"] * 100
 result = {"time": stamp, "commit": commit, "duration_s": float(duration), "reps": int(reps),
           "smoke": smoke == "1", "digests": dig, "note": note, "loopback_tcp": iperf,
-          "nice": int(os.environ.get("WR_BENCH_NICE", "0")), "target_mode": os.environ.get("WR_BENCH_MODE"), "loadavg_before": load_before, "loadavg_after": load_after, "cpus": int(ncpu),
+          "verify": os.environ.get("WR_BENCH_VERIFY"), "nice": int(os.environ.get("WR_BENCH_NICE", "0")), "target_mode": os.environ.get("WR_BENCH_MODE"), "loadavg_before": load_before, "loadavg_after": load_after, "cpus": int(ncpu),
           "adaptive_idle_cpu_pct": None if idle == "null" else float(idle),
           "summary": summary, "runs": runs}
 json.dump(result, open(out, "w"), indent=1)
@@ -310,6 +323,7 @@ if idle != "null":
 print("load average before/after: {} / {} on {} CPUs (other work on the machine skews every number)".format(
     load_before, load_after, ncpu))
 print("spread = half the min-max range relative to the median; results: " + out)
+print("data verify through the target (4K with digests on 2 queues, 128K over R2T): " + result["verify"])
 failed = sum(s["reps"] - s["reps_ok"] for s in summary.values())
-sys.exit(1 if failed else 0)
+sys.exit(1 if failed or result["verify"] != "ok" else 0)
 PY
