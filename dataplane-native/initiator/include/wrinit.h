@@ -91,6 +91,11 @@ int wri_write_zeroes(struct wri_queue *q, uint64_t slba, uint32_t nblocks, wri_c
  * completions, 0 when idle, or a negative errno when the connection failed. */
 int wri_queue_poll(struct wri_queue *q, uint32_t budget);
 uint32_t wri_queue_inflight(const struct wri_queue *q);
+/* For callers that sleep instead of spinning (e.g. an adaptive reactor carrying mirror writes):
+ * the queue's socket, to watch for EPOLLIN, and EPOLLOUT while wri_queue_send_pending() is true
+ * (the socket buffer was full; the next wri_queue_poll() continues the send). */
+int wri_queue_fd(const struct wri_queue *q);
+bool wri_queue_send_pending(const struct wri_queue *q);
 
 struct wri_queue_stats {
 	uint64_t send_calls;     /* sendmsg() calls */

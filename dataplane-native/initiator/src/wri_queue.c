@@ -615,6 +615,16 @@ uint32_t wri_queue_inflight(const struct wri_queue *q)
 	return q->inflight;
 }
 
+int wri_queue_fd(const struct wri_queue *q)
+{
+	return q->fd;
+}
+
+bool wri_queue_send_pending(const struct wri_queue *q)
+{
+	return q->sq_head != NULL;
+}
+
 void wri_queue_get_stats(const struct wri_queue *q, struct wri_queue_stats *stats)
 {
 	*stats = q->stats;

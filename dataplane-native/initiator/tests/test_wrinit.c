@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -309,6 +310,32 @@ static void test_connection_refused_is_reported(void **state)
 	assert_null(c);
 }
 
+/* A caller can sleep in poll() on the queue's socket instead of spinning. */
+static void test_queue_can_be_driven_by_poll(void **state)
+{
+	struct harness h = {0};
+	struct fake_target_cfg cfg = default_cfg();
+	assert_int_equal(start(&h, &cfg, false, false, NULL, 1), 0);
+	struct wri_queue *q = wri_ctrl_io_queue(h.ctrl, 0);
+	static uint8_t buf[4096];
+	struct done d = {0};
+	assert_int_equal(wri_read(q, 0, 8, buf, on_done, &d), 0);
+	assert_true(wri_queue_send_pending(q)); /* queued, not sent until a poll */
+	assert_true(wri_queue_fd(q) >= 0);
+	assert_true(wri_queue_poll(q, 16) >= 0); /* sends (and may already reap the answer) */
+	assert_false(wri_queue_send_pending(q));
+	int sleeps = 0;
+	while (d.calls == 0 && sleeps < 100) {
+		struct pollfd p = {.fd = wri_queue_fd(q), .events = POLLIN};
+		assert_true(poll(&p, 1, 5000) == 1);
+		sleeps++;
+		assert_true(wri_queue_poll(q, 16) >= 0);
+	}
+	assert_int_equal(d.calls, 1);
+	assert_int_equal(d.status, 0);
+	stop(&h);
+}
+
 static void test_keep_alive_is_sent_at_half_the_timeout(void **state)
 {
 	struct harness h = {0};
@@ -359,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_read_completed_without_all_its_data_fails_the_queue),
 		cmocka_unit_test(test_connection_refused_is_reported),
 		cmocka_unit_test(test_keep_alive_is_sent_at_half_the_timeout),
+		cmocka_unit_test(test_queue_can_be_driven_by_poll),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
