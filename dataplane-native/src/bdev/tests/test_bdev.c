@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -468,6 +470,80 @@ static void test_peek_gives_memory_bdevs_bytes_in_place(void **state)
 	wr_bdev_close(nul);
 }
 
+/* Raw block device path (BLKGETSIZE64, BLKSSZGET, O_DIRECT, fallocate on a device). Needs a
+ * scratch device, e.g. a loop device: WR_BDEV_TEST_BLOCKDEV=/dev/loop0 (its data is destroyed).
+ * Skipped without one. */
+static void test_block_device_round_trip(void **state)
+{
+	const char *dev = getenv("WR_BDEV_TEST_BLOCKDEV");
+	struct stat st;
+	if (!dev || stat(dev, &st) != 0 || !S_ISBLK(st.st_mode))
+		skip();
+	struct wr_bdev_open_opts o = {.type = WR_BDEV_FILE, .path = dev};
+	struct wr_bdev *bdev;
+	assert_int_equal(wr_bdev_open(&o, &bdev), 0);
+	struct wr_bdev_info info;
+	wr_bdev_get_info(bdev, &info);
+	int fd = open(dev, O_RDONLY);
+	uint64_t bytes = 0;
+	int lbs = 0;
+	assert_int_equal(ioctl(fd, BLKGETSIZE64, &bytes), 0);
+	assert_int_equal(ioctl(fd, BLKSSZGET, &lbs), 0);
+	close(fd);
+	assert_int_equal(info.block_size, (uint32_t)lbs);
+	assert_int_equal(info.num_blocks, bytes / (uint64_t)lbs);
+	assert_true(info.direct);
+	/* a block size below the device's is refused */
+	if (lbs > 512) {
+		struct wr_bdev *small;
+		struct wr_bdev_open_opts o2 = {.type = WR_BDEV_FILE, .path = dev, .block_size = 512};
+		assert_int_equal(wr_bdev_open(&o2, &small), -EINVAL);
+	}
+	/* the device cannot grow */
+	struct wr_bdev *big;
+	struct wr_bdev_open_opts o3 = {.type = WR_BDEV_FILE, .path = dev, .size_bytes = bytes * 2};
+	assert_int_equal(wr_bdev_open(&o3, &big), -ENOSPC);
+
+	struct wr_io_ctx *ctx;
+	assert_int_equal(wr_io_ctx_create(4, &ctx), 0);
+	const uint32_t bs = info.block_size, n = (1u << 20) / bs;
+	uint8_t *w = xalign(1u << 20), *r = xalign(1u << 20);
+	fill_pattern(w, 1u << 20, 77);
+	struct iovec wi = {w, 1u << 20}, ri = {r, 1u << 20};
+	struct done_flag d = {.io = {.op = WR_BDEV_OP_WRITE, .fua = true, .offset_blocks = 8, .num_blocks = n,
+				     .iov = &wi, .iovcnt = 1, .cb = on_done}};
+	assert_int_equal(wr_bdev_submit(ctx, bdev, &d.io), 0);
+	assert_int_equal(wait_done(ctx, &d), 0);
+	d = (struct done_flag){.io = {.op = WR_BDEV_OP_READ, .offset_blocks = 8, .num_blocks = n, .iov = &ri,
+				      .iovcnt = 1, .cb = on_done}};
+	assert_int_equal(wr_bdev_submit(ctx, bdev, &d.io), 0);
+	assert_int_equal(wait_done(ctx, &d), 0);
+	assert_memory_equal(r, w, 1u << 20);
+	enum wr_bdev_op ops[3] = {WR_BDEV_OP_WRITE_ZEROES, WR_BDEV_OP_DISCARD, WR_BDEV_OP_FLUSH};
+	for (int i = 0; i < 3; i++) {
+		fill_pattern(w, 1u << 20, (uint8_t)i);
+		d = (struct done_flag){.io = {.op = WR_BDEV_OP_WRITE, .offset_blocks = 8, .num_blocks = n,
+					      .iov = &wi, .iovcnt = 1, .cb = on_done}};
+		assert_int_equal(wr_bdev_submit(ctx, bdev, &d.io), 0);
+		assert_int_equal(wait_done(ctx, &d), 0);
+		d = (struct done_flag){.io = {.op = ops[i], .offset_blocks = 8, .num_blocks = n, .cb = on_done}};
+		assert_int_equal(wr_bdev_submit(ctx, bdev, &d.io), 0);
+		assert_int_equal(wait_done(ctx, &d), 0);
+		d = (struct done_flag){.io = {.op = WR_BDEV_OP_READ, .offset_blocks = 8, .num_blocks = n,
+					      .iov = &ri, .iovcnt = 1, .cb = on_done}};
+		assert_int_equal(wr_bdev_submit(ctx, bdev, &d.io), 0);
+		assert_int_equal(wait_done(ctx, &d), 0);
+		if (ops[i] == WR_BDEV_OP_FLUSH)
+			assert_memory_equal(r, w, 1u << 20);
+		else
+			assert_true(all_zero(r, 1u << 20));
+	}
+	free(w);
+	free(r);
+	wr_io_ctx_destroy(ctx);
+	wr_bdev_close(bdev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_bad_open_options_are_rejected),
 		cmocka_unit_test(test_file_size_from_existing_file),
 		cmocka_unit_test(test_peek_gives_memory_bdevs_bytes_in_place),
+		cmocka_unit_test(test_block_device_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
