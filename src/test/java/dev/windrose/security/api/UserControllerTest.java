@@ -78,10 +78,20 @@ class UserControllerTest {
     }
 
     @Test
-    void an_unknown_role_name_is_400_not_500() throws Exception {
+    void an_unknown_role_name_is_400_naming_the_field() throws Exception {
         mvc.perform(post("/api/v1/users").contentType(MediaType.APPLICATION_JSON)
                         .content("{\"username\":\"ann\",\"password\":\"Quiet-Harbour-Lantern-7\",\"roles\":[\"ROOT\"]}"))
                 .andExpect(status().isBadRequest())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.errors[0].field").value("roles[0]"));
+    }
+
+    @Test
+    void malformed_json_is_400_problem_json() throws Exception {
+        mvc.perform(post("/api/v1/users").contentType(MediaType.APPLICATION_JSON).content("{\"username\":"))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("The request body is not valid JSON for this endpoint."));
+        verifyNoInteractions(users);
     }
 }
