@@ -27,6 +27,13 @@ grep -q '"verify_blocks": 16384' "$dir/verify.json"
 	--io-size 4k --qd 4 --duration 0.5 --json "$dir/run.json"
 ops=$(sed -n 's/.*"ops": \([0-9]*\),.*/\1/p' "$dir/run.json")
 [ "$ops" -gt 0 ] || { echo "no completions in the timed run"; exit 1; }
+# latency percentiles are ordered and bounded by the maximum
+figures=$(sed -n 's/.*"lat_us": {"avg": \([0-9.]*\), "p50": \([0-9.]*\), "p99": \([0-9.]*\), "p99_9": \([0-9.]*\), "max": \([0-9.]*\)}.*/\1 \2 \3 \4 \5/p' \
+	"$dir/run.json")
+[ -n "$figures" ] || { echo "no latency figures in the JSON"; exit 1; }
+echo "$figures" | awk '{ if (!($2 > 0 && $2 <= $3 && $3 <= $4 && $4 <= $5 && $1 <= $5)) { print "bad latency figures: " $0; exit 1 } }'
+grep -q '"read_ops": [1-9]' "$dir/run.json" && grep -q '"write_ops": [1-9]' "$dir/run.json" ||
+	{ echo "mixed run without both reads and writes"; exit 1; }
 kill $fpid; wait $fpid 2>/dev/null || true
 
 start_fake digest-corrupt
