@@ -99,15 +99,18 @@ class ApiTokensView extends VerticalLayout {
 
     private Grid<ApiTokenInfo> configureGrid() {
         grid.addThemeVariants(GridVariant.ROW_STRIPES);
-        grid.addColumn(ApiTokenInfo::name).setHeader("Name").setAutoWidth(true).setFlexGrow(1);
-        grid.addColumn(token -> token.prefix() + "…").setHeader("Token").setAutoWidth(true);
+        grid.addColumn(ApiTokenInfo::name).setHeader("Name").setAutoWidth(true).setFlexGrow(1)
+                .setTooltipGenerator(ApiTokenInfo::name);
+        grid.addColumn(token -> token.prefix() + "…").setHeader("Token").setAutoWidth(true).setFlexGrow(0);
         // Fixed widths for component columns: auto-width is measured before they render.
         grid.addComponentColumn(this::status).setHeader("Status").setWidth("7rem").setFlexGrow(0);
-        grid.addColumn(token -> Formats.dateTime(token.createdAt(), "")).setHeader("Created").setAutoWidth(true);
-        grid.addColumn(token -> Formats.dateTime(token.expiresAt(), "")).setHeader("Expires").setAutoWidth(true);
-        grid.addColumn(token -> Formats.dateTime(token.lastUsedAt(), "Never")).setHeader("Last used")
-                .setAutoWidth(true);
-        grid.addComponentColumn(this::revokeButton).setHeader("").setTextAlign(ColumnTextAlign.END).setWidth("8rem")
+        grid.addColumn(token -> Formats.dateTimeToMinute(token.createdAt(), "")).setHeader("Created")
+                .setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(token -> Formats.dateTimeToMinute(token.expiresAt(), "")).setHeader("Expires")
+                .setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(token -> Formats.dateTimeToMinute(token.lastUsedAt(), "Never")).setHeader("Last used")
+                .setAutoWidth(true).setFlexGrow(0);
+        grid.addComponentColumn(this::revokeButton).setHeader("").setTextAlign(ColumnTextAlign.END).setWidth("4rem")
                 .setFlexGrow(0);
         grid.setEmptyStateText("You have no API tokens yet: give one a name above and press “Create token”.");
         return grid;
@@ -128,9 +131,11 @@ class ApiTokensView extends VerticalLayout {
         if (token.statusAt(clock.instant()) != ApiTokenInfo.Status.ACTIVE) {
             return new HorizontalLayout();
         }
-        Button revoke = new Button("Revoke", VaadinIcon.BAN.create(), click -> confirmRevoke(token));
-        revoke.addThemeVariants(ButtonVariant.TERTIARY, ButtonVariant.SMALL, ButtonVariant.ERROR);
+        // Icon only, to leave the row's width to the dates; the tooltip and the accessible name say what it does.
+        Button revoke = new Button(VaadinIcon.BAN.create(), click -> confirmRevoke(token));
+        revoke.addThemeVariants(ButtonVariant.TERTIARY, ButtonVariant.LUMO_ICON, ButtonVariant.ERROR);
         revoke.setAriaLabel("Revoke " + token.name());
+        revoke.setTooltipText("Revoke " + token.name());
         return revoke;
     }
 

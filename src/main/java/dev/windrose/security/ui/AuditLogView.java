@@ -69,7 +69,8 @@ class AuditLogView extends VerticalLayout {
                 .setFlexGrow(0);
         grid.addColumn(AuditEntry::actor).setHeader("By").setAutoWidth(true);
         grid.addColumn(entry -> Objects.requireNonNullElse(entry.target(), "")).setHeader("On").setAutoWidth(true);
-        grid.addColumn(entry -> Objects.requireNonNullElse(entry.detail(), "")).setHeader("Details").setFlexGrow(1);
+        grid.addColumn(entry -> Objects.requireNonNullElse(entry.detail(), "")).setHeader("Details").setFlexGrow(1)
+                .setTooltipGenerator(entry -> Objects.requireNonNullElse(entry.detail(), ""));
         grid.addColumn(entry -> Objects.requireNonNullElse(entry.remoteAddress(), "")).setHeader("From")
                 .setAutoWidth(true);
         grid.setEmptyStateText("Nothing recorded yet: sign-ins and changes to users and tokens appear here.");

@@ -13,11 +13,18 @@ final class Formats {
 
     private static final DateTimeFormatter DATE_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter DATE_TIME_TO_MINUTE =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z").withZone(ZoneId.systemDefault());
 
     private Formats() {
     }
 
     static String dateTime(@Nullable Instant instant, String whenMissing) {
         return instant == null ? whenMissing : DATE_TIME.format(instant);
+    }
+
+    /** Where seconds do not matter (token expiry) and the width does. */
+    static String dateTimeToMinute(@Nullable Instant instant, String whenMissing) {
+        return instant == null ? whenMissing : DATE_TIME_TO_MINUTE.format(instant);
     }
 }
