@@ -10,7 +10,7 @@ import java.lang.foreign.StructLayout;
 import java.util.List;
 
 /**
- * Java mirrors of the statistics structures in windrose.h. {@link NativeDataplane} checks every
+ * Java mirrors of the structures in windrose.h that Java reads (statistics, controller list). {@link NativeDataplane} checks every
  * size and field offset here against the library at start-up, so a change on either side fails
  * the start with a clear message instead of reading garbage.
  */
@@ -27,7 +27,7 @@ final class StatsLayouts {
 
     /** Values of enum wr_struct_id. */
     enum StructId {
-        STATS_HEADER(1), REACTOR_STATS(2), DIR_STATS(3), NS_STATS(4), QPAIR_STATS(5);
+        STATS_HEADER(1), REACTOR_STATS(2), DIR_STATS(3), NS_STATS(4), QPAIR_STATS(5), CTRLR_INFO(6);
 
         final int id;
 
@@ -88,6 +88,18 @@ final class StatsLayouts {
             JAVA_LONG.withName("other_ops"),
             JAVA_LONG.withName("errors")).withName("wr_qpair_stats");
 
+    static final StructLayout CTRLR_INFO = MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(NQN_SIZE, JAVA_BYTE).withName("subnqn"),
+            MemoryLayout.sequenceLayout(NQN_SIZE, JAVA_BYTE).withName("hostnqn"),
+            MemoryLayout.sequenceLayout(ADDR_SIZE, JAVA_BYTE).withName("peer_addr"),
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("hostid"),
+            JAVA_SHORT.withName("cntlid"),
+            JAVA_SHORT.withName("io_queues"),
+            JAVA_INT.withName("kato_ms"),
+            JAVA_INT.withName("reactor_id"),
+            JAVA_INT.withName("discovery"),
+            JAVA_LONG.withName("connected_at_unix_ms")).withName("wr_ctrlr_info");
+
     record Checked(StructId id, StructLayout layout) {
     }
 
@@ -96,7 +108,8 @@ final class StatsLayouts {
             new Checked(StructId.REACTOR_STATS, REACTOR_STATS),
             new Checked(StructId.DIR_STATS, DIR_STATS),
             new Checked(StructId.NS_STATS, NS_STATS),
-            new Checked(StructId.QPAIR_STATS, QPAIR_STATS));
+            new Checked(StructId.QPAIR_STATS, QPAIR_STATS),
+            new Checked(StructId.CTRLR_INFO, CTRLR_INFO));
 
     private StatsLayouts() {
     }
