@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "windrose.h"
@@ -36,6 +38,7 @@ struct config {
 	double duration, warmup;
 	int cpu;
 	bool hdgst, ddgst, verify;
+	bool epoll;                 /* --poll epoll: ask epoll which sockets have data */
 	uint32_t verify_mib;
 	uint64_t seed;
 };
@@ -62,6 +65,7 @@ struct bench {
 	const struct wri_ctrl_info *info;
 	uint32_t io_blocks;
 	uint64_t max_lba;           /* last start LBA a command may use */
+	int epfd;                   /* --poll epoll */
 	struct slot *slots;
 	uint32_t nslots;
 	uint64_t *seq_next;         /* per queue: next LBA for sequential workloads */
@@ -258,8 +262,33 @@ static uint32_t total_inflight(struct bench *b)
 	return n;
 }
 
+/* --poll epoll: one epoll_wait(0) finds the sockets with data, instead of a recv() per queue
+ * that mostly says EAGAIN (and takes the socket lock the sender needs, on loopback). Queues with
+ * PDUs still waiting for the socket are polled too, so their sends go on. */
+static int poll_ready(struct bench *b)
+{
+	struct epoll_event evs[WRI_MAX_QUEUES];
+	int n = epoll_wait(b->epfd, evs, WRI_MAX_QUEUES, 0);
+	for (int i = 0; i < n; i++) {
+		int rc = wri_queue_poll(wri_ctrl_io_queue(b->ctrl, (uint16_t)evs[i].data.u32), b->cfg.qd);
+		if (rc < 0)
+			return rc;
+	}
+	for (uint16_t i = 0; i < b->info->num_io_queues; i++) {
+		struct wri_queue *q = wri_ctrl_io_queue(b->ctrl, i);
+		if (wri_queue_send_pending(q)) {
+			int rc = wri_queue_poll(q, b->cfg.qd);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return b->fatal;
+}
+
 static int poll_all(struct bench *b)
 {
+	if (b->cfg.epoll)
+		return poll_ready(b);
 	for (uint16_t i = 0; i < b->info->num_io_queues; i++) {
 		int rc = wri_queue_poll(wri_ctrl_io_queue(b->ctrl, i), b->cfg.qd);
 		if (rc < 0)
@@ -477,7 +506,7 @@ static void usage(FILE *out)
 		"usage: wr-bench --addr A [--port 4420] --nqn NQN [--workload read|write|randread|randwrite|mixed]\n"
 		"                [--read-pct 70] [--io-size 4k] [--qd 32] [--queues 1] [--duration 10]\n"
 		"                [--warmup 0] [--cpu N] [--hdgst] [--ddgst] [--verify] [--verify-mib 64]\n"
-		"                [--seed N] [--json FILE] [--hostnqn NQN]\n");
+		"                [--seed N] [--json FILE] [--hostnqn NQN] [--poll spin|epoll]\n");
 }
 
 static int parse_size(const char *s, uint32_t *out)
@@ -519,7 +548,7 @@ static int parse_args(int argc, char **argv, struct config *c)
 		{"ddgst", no_argument, 0, 'D'}, {"verify", no_argument, 0, 'v'},
 		{"verify-mib", required_argument, 0, 'V'}, {"seed", required_argument, 0, 'S'},
 		{"json", required_argument, 0, 'j'}, {"hostnqn", required_argument, 0, 'h'},
-		{"help", no_argument, 0, '?'}, {0, 0, 0, 0},
+		{"poll", required_argument, 0, 'P'}, {"help", no_argument, 0, '?'}, {0, 0, 0, 0},
 	};
 	*c = (struct config){.port = 4420, .wl = WL_RANDREAD, .read_pct = 70, .io_size = 4096, .qd = 32,
 			     .queues = 1, .duration = 10, .cpu = -1, .verify_mib = 64,
@@ -580,6 +609,11 @@ static int parse_args(int argc, char **argv, struct config *c)
 			break;
 		case 'S':
 			c->seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'P':
+			if (strcmp(optarg, "spin") && strcmp(optarg, "epoll"))
+				goto bad;
+			c->epoll = strcmp(optarg, "epoll") == 0;
 			break;
 		case 'd':
 		case 'W': {
@@ -649,6 +683,16 @@ static int setup(struct bench *b)
 		fprintf(stderr, "wr-bench: controller limits the queue depth to %u\n", b->info->queue_depth);
 		c->qd = b->info->queue_depth;
 	}
+	if (c->epoll) {
+		b->epfd = epoll_create1(EPOLL_CLOEXEC);
+		if (b->epfd < 0)
+			return -errno;
+		for (uint16_t i = 0; i < b->info->num_io_queues; i++) {
+			struct epoll_event ev = {.events = EPOLLIN, .data.u32 = i};
+			if (epoll_ctl(b->epfd, EPOLL_CTL_ADD, wri_queue_fd(wri_ctrl_io_queue(b->ctrl, i)), &ev))
+				return -errno;
+		}
+	}
 	b->io_blocks = c->io_size / b->info->block_size;
 	b->max_lba = b->info->ns_blocks - b->io_blocks;
 	b->rng = c->seed ? c->seed : 1;
@@ -678,6 +722,8 @@ static void free_bench(struct bench *b)
 		free(b->slots[i].buf);
 	free(b->slots);
 	free(b->seq_next);
+	if (b->epfd >= 0)
+		close(b->epfd);
 	free(b);
 }
 
@@ -686,6 +732,7 @@ int main(int argc, char **argv)
 	struct bench *b = calloc(1, sizeof(*b));
 	if (!b)
 		return 2;
+	b->epfd = -1;
 	if (parse_args(argc, argv, &b->cfg) || pin_cpu(b->cfg.cpu)) {
 		free(b);
 		return 2;

@@ -23,6 +23,9 @@ start_fake
 	--qd 8 --queues 2 --hdgst --ddgst --json "$dir/verify.json"
 grep -q '"mismatches": 0' "$dir/verify.json"
 grep -q '"verify_blocks": 16384' "$dir/verify.json"
+"$bench" --addr 127.0.0.1 --port "$port" --nqn nqn.test:fake --verify --verify-mib 2 --io-size 4k \
+	--qd 4 --queues 3 --poll epoll --json "$dir/verify-epoll.json"
+grep -q '"verify_blocks": 4096' "$dir/verify-epoll.json"
 "$bench" --addr 127.0.0.1 --port "$port" --nqn nqn.test:fake --workload mixed --read-pct 50 \
 	--io-size 4k --qd 4 --duration 0.5 --json "$dir/run.json"
 ops=$(sed -n 's/.*"ops": \([0-9]*\),.*/\1/p' "$dir/run.json")
