@@ -104,13 +104,16 @@ class ApiTokensView extends VerticalLayout {
         grid.addColumn(token -> token.prefix() + "…").setHeader("Token").setAutoWidth(true).setFlexGrow(0);
         // Fixed widths for component columns: auto-width is measured before they render.
         grid.addComponentColumn(this::status).setHeader("Status").setWidth("7rem").setFlexGrow(0);
-        grid.addColumn(token -> Formats.dateTimeToMinute(token.createdAt(), "")).setHeader("Created")
+        grid.addColumn(token -> Formats.dateTimeToMinute(token.createdAt(), ""))
+                .setHeader(Formats.headerWithZone("Created"))
                 .setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(token -> Formats.dateTimeToMinute(token.expiresAt(), "")).setHeader("Expires")
+        grid.addColumn(token -> Formats.dateTimeToMinute(token.expiresAt(), ""))
+                .setHeader(Formats.headerWithZone("Expires"))
                 .setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(token -> Formats.dateTimeToMinute(token.lastUsedAt(), "Never")).setHeader("Last used")
+        grid.addColumn(token -> Formats.dateTimeToMinute(token.lastUsedAt(), "Never"))
+                .setHeader(Formats.headerWithZone("Last used"))
                 .setAutoWidth(true).setFlexGrow(0);
-        grid.addComponentColumn(this::revokeButton).setHeader("").setTextAlign(ColumnTextAlign.END).setWidth("4rem")
+        grid.addComponentColumn(this::revokeButton).setHeader("").setTextAlign(ColumnTextAlign.END).setWidth("4.5rem")
                 .setFlexGrow(0);
         grid.setEmptyStateText("You have no API tokens yet: give one a name above and press “Create token”.");
         return grid;
