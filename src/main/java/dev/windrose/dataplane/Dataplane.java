@@ -1,8 +1,8 @@
 package dev.windrose.dataplane;
 
 /**
- * The embedded NVMe/TCP dataplane. For now it reports what it is; the control API (targets,
- * subsystems, namespaces, listeners, statistics) will grow here as the C library gains it.
+ * The embedded NVMe/TCP dataplane: what it is, and the targets it runs (see {@link DataplaneTarget}
+ * for subsystems, namespaces, listeners and statistics).
  */
 public interface Dataplane {
 
@@ -11,4 +11,7 @@ public interface Dataplane {
 
     /** The ABI version the library was built with ({@code WR_ABI_VERSION}). */
     int abiVersion();
+
+    /** Starts an NVMe/TCP target: reactor threads, no subsystems yet. Close it to stop it. */
+    DataplaneTarget createTarget(TargetOptions options);
 }

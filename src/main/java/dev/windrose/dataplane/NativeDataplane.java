@@ -3,6 +3,7 @@ package dev.windrose.dataplane;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -15,6 +16,7 @@ import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The FFM binding of libwindrose: every downcall handle, resolved once when the library is loaded.
@@ -32,6 +34,23 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
     private final MethodHandle wrAbiVersion;
     private final MethodHandle wrStructSize;
     private final MethodHandle wrStructOffset;
+    private final MethodHandle wrTargetCreate;
+    private final MethodHandle wrTargetDestroy;
+    private final MethodHandle wrSubsystemCreate;
+    private final MethodHandle wrSubsystemDelete;
+    private final MethodHandle wrSubsystemSetAllowAnyHost;
+    private final MethodHandle wrHostAllow;
+    private final MethodHandle wrHostDisallow;
+    private final MethodHandle wrNsAdd;
+    private final MethodHandle wrNsRemove;
+    private final MethodHandle wrNsSetAnaGroup;
+    private final MethodHandle wrListenerAdd;
+    private final MethodHandle wrListenerRemove;
+    private final MethodHandle wrListenerSetAnaState;
+    private final MethodHandle wrTargetListControllers;
+    private final MethodHandle wrTargetListQpairs;
+    private final MethodHandle wrTargetStatsSize;
+    private final MethodHandle wrTargetStatsSnapshot;
 
     private NativeDataplane(Arena libraryArena, SymbolLookup library) {
         this.libraryArena = libraryArena;
@@ -41,6 +60,38 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
         wrStructSize = downcall(linker, library, "wr_struct_size", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
         wrStructOffset = downcall(linker, library, "wr_struct_offset",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS));
+        wrTargetCreate = downcall(linker, library, "wr_target_create",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        wrTargetDestroy = downcall(linker, library, "wr_target_destroy", FunctionDescriptor.ofVoid(ADDRESS));
+        wrSubsystemCreate = downcall(linker, library, "wr_subsystem_create",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+        wrSubsystemDelete = downcall(linker, library, "wr_subsystem_delete",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        wrSubsystemSetAllowAnyHost = downcall(linker, library, "wr_subsystem_set_allow_any_host",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        wrHostAllow = downcall(linker, library, "wr_host_allow",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        wrHostDisallow = downcall(linker, library, "wr_host_disallow",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        wrNsAdd = downcall(linker, library, "wr_ns_add", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT,
+                JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        wrNsRemove = downcall(linker, library, "wr_ns_remove",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        wrNsSetAnaGroup = downcall(linker, library, "wr_ns_set_ana_group",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
+        wrListenerAdd = downcall(linker, library, "wr_listener_add",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_SHORT));
+        wrListenerRemove = downcall(linker, library, "wr_listener_remove",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_SHORT));
+        wrListenerSetAnaState = downcall(linker, library, "wr_listener_set_ana_state",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_SHORT, JAVA_INT, JAVA_INT));
+        wrTargetListControllers = downcall(linker, library, "wr_target_list_controllers",
+                FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT));
+        wrTargetListQpairs = downcall(linker, library, "wr_target_list_qpairs",
+                FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT));
+        wrTargetStatsSize = downcall(linker, library, "wr_target_stats_size", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+        wrTargetStatsSnapshot = downcall(linker, library, "wr_target_stats_snapshot",
+                FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
     }
 
     /** Loads the library file, resolves its functions and checks ABI version and layouts. */
@@ -98,6 +149,179 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
             throw rethrow("wr_struct_offset", t);
         }
         return checked(offset, "wr_struct_offset(" + id + ", " + field + ")");
+    }
+
+    @Override
+    public DataplaneTarget createTarget(TargetOptions options) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment out = call.allocate(ADDRESS);
+            int result = (int) wrTargetCreate.invokeExact(options.reactors(), options.mode().code,
+                    text(call, options.cpuList()), out);
+            checked(result, "wr_target_create(" + options + ")");
+            return new NativeTarget(this, out.get(ADDRESS, 0));
+        } catch (Throwable t) {
+            throw rethrow("wr_target_create", t);
+        }
+    }
+
+    // --- the control API, one method per C function; NativeTarget adds the lifecycle ----------
+
+    void targetDestroy(MemorySegment target) {
+        try {
+            wrTargetDestroy.invokeExact(target);
+        } catch (Throwable t) {
+            throw rethrow("wr_target_destroy", t);
+        }
+    }
+
+    void subsystemCreate(MemorySegment target, String nqn, @Nullable String serial, @Nullable String model, int flags) {
+        try (Arena call = Arena.ofConfined()) {
+            int result = (int) wrSubsystemCreate.invokeExact(target, text(call, nqn), text(call, serial),
+                    text(call, model), flags);
+            checked(result, "wr_subsystem_create(" + nqn + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_subsystem_create", t);
+        }
+    }
+
+    void subsystemDelete(MemorySegment target, String nqn) {
+        try (Arena call = Arena.ofConfined()) {
+            checked((int) wrSubsystemDelete.invokeExact(target, text(call, nqn)), "wr_subsystem_delete(" + nqn + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_subsystem_delete", t);
+        }
+    }
+
+    void subsystemSetAllowAnyHost(MemorySegment target, String nqn, boolean allow) {
+        try (Arena call = Arena.ofConfined()) {
+            checked((int) wrSubsystemSetAllowAnyHost.invokeExact(target, text(call, nqn), allow ? 1 : 0),
+                    "wr_subsystem_set_allow_any_host(" + nqn + ", " + allow + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_subsystem_set_allow_any_host", t);
+        }
+    }
+
+    void hostAllow(MemorySegment target, String nqn, String hostNqn) {
+        try (Arena call = Arena.ofConfined()) {
+            checked((int) wrHostAllow.invokeExact(target, text(call, nqn), text(call, hostNqn)),
+                    "wr_host_allow(" + nqn + ", " + hostNqn + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_host_allow", t);
+        }
+    }
+
+    void hostDisallow(MemorySegment target, String nqn, String hostNqn) {
+        try (Arena call = Arena.ofConfined()) {
+            checked((int) wrHostDisallow.invokeExact(target, text(call, nqn), text(call, hostNqn)),
+                    "wr_host_disallow(" + nqn + ", " + hostNqn + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_host_disallow", t);
+        }
+    }
+
+    void nsAdd(MemorySegment target, String nqn, NamespaceSpec ns) {
+        try (Arena call = Arena.ofConfined()) {
+            int result = (int) wrNsAdd.invokeExact(target, text(call, nqn), ns.nsid(), ns.kind().code,
+                    text(call, ns.path()), ns.sizeBytes(), ns.blockSize(), bytes(call, ns.nguid()),
+                    bytes(call, ns.uuid()), ns.anaGroup());
+            checked(result, "wr_ns_add(" + nqn + ", nsid " + ns.nsid() + ", " + ns.kind() + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_ns_add", t);
+        }
+    }
+
+    void nsRemove(MemorySegment target, String nqn, int nsid) {
+        try (Arena call = Arena.ofConfined()) {
+            checked((int) wrNsRemove.invokeExact(target, text(call, nqn), nsid), "wr_ns_remove(" + nqn + ", " + nsid + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_ns_remove", t);
+        }
+    }
+
+    void nsSetAnaGroup(MemorySegment target, String nqn, int nsid, int anaGroup) {
+        try (Arena call = Arena.ofConfined()) {
+            checked((int) wrNsSetAnaGroup.invokeExact(target, text(call, nqn), nsid, anaGroup),
+                    "wr_ns_set_ana_group(" + nqn + ", " + nsid + ", " + anaGroup + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_ns_set_ana_group", t);
+        }
+    }
+
+    int listenerAdd(MemorySegment target, String nqn, String address, int port) {
+        try (Arena call = Arena.ofConfined()) {
+            int result = (int) wrListenerAdd.invokeExact(target, text(call, nqn), text(call, address), port16(port));
+            return (int) checked(result, "wr_listener_add(" + nqn + ", " + address + ", " + port + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_listener_add", t);
+        }
+    }
+
+    void listenerRemove(MemorySegment target, String nqn, String address, int port) {
+        try (Arena call = Arena.ofConfined()) {
+            checked((int) wrListenerRemove.invokeExact(target, text(call, nqn), text(call, address), port16(port)),
+                    "wr_listener_remove(" + nqn + ", " + address + ", " + port + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_listener_remove", t);
+        }
+    }
+
+    void listenerSetAnaState(MemorySegment target, String nqn, String address, int port, int anaGroup, int state) {
+        try (Arena call = Arena.ofConfined()) {
+            checked((int) wrListenerSetAnaState.invokeExact(target, text(call, nqn), text(call, address), port16(port),
+                    anaGroup, state), "wr_listener_set_ana_state(" + nqn + ", " + address + ", " + port + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_listener_set_ana_state", t);
+        }
+    }
+
+    /** Fills out with up to max entries; returns how many exist (may exceed max). */
+    long listControllers(MemorySegment target, MemorySegment out, int max) {
+        try {
+            return checked((long) wrTargetListControllers.invokeExact(target, out, max), "wr_target_list_controllers");
+        } catch (Throwable t) {
+            throw rethrow("wr_target_list_controllers", t);
+        }
+    }
+
+    long listQpairs(MemorySegment target, MemorySegment out, int max) {
+        try {
+            return checked((long) wrTargetListQpairs.invokeExact(target, out, max), "wr_target_list_qpairs");
+        } catch (Throwable t) {
+            throw rethrow("wr_target_list_qpairs", t);
+        }
+    }
+
+    long statsSize(MemorySegment target) {
+        try {
+            return checked((long) wrTargetStatsSize.invokeExact(target), "wr_target_stats_size");
+        } catch (Throwable t) {
+            throw rethrow("wr_target_stats_size", t);
+        }
+    }
+
+    /** Bytes used, or a negative errno (-ENOSPC: the buffer was too small) for the caller to handle. */
+    long statsSnapshot(MemorySegment target, MemorySegment buffer) {
+        try {
+            return (long) wrTargetStatsSnapshot.invokeExact(target, buffer, buffer.byteSize());
+        } catch (Throwable t) {
+            throw rethrow("wr_target_stats_snapshot", t);
+        }
+    }
+
+    private static MemorySegment text(Arena arena, @Nullable String value) {
+        return value == null ? MemorySegment.NULL : arena.allocateFrom(value);
+    }
+
+    private static MemorySegment bytes(Arena arena, byte @Nullable [] value) {
+        return value == null ? MemorySegment.NULL : arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, value);
+    }
+
+    /** uint16_t in C, a short with the same bits in Java. */
+    private static short port16(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("a TCP port is 0..65535, not " + port);
+        }
+        return (short) port;
     }
 
     /**

@@ -1,0 +1,113 @@
+package dev.windrose.dataplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The control API through FFM against the real library: a target on loopback, configured from Java. */
+class NativeTargetTest {
+
+    static final String NQN = "nqn.2026-01.dev.windrose:test";
+
+    @TempDir
+    static Path libraryDir;
+    static NativeDataplane dataplane;
+    DataplaneTarget target;
+
+    @BeforeAll
+    static void load() {
+        dataplane = NativeDataplane.load(NativeLibraryExtractor.extract(libraryDir));
+    }
+
+    @AfterAll
+    static void unload() {
+        dataplane.close();
+    }
+
+    @BeforeEach
+    void start() {
+        target = dataplane.createTarget(TargetOptions.adaptive(1));
+    }
+
+    @AfterEach
+    void stop() {
+        target.close();
+    }
+
+    @Test
+    void a_subsystem_with_a_ram_namespace_listens_on_loopback_and_shows_in_the_statistics() throws IOException {
+        target.createSubsystem(NQN, "WR0001", "Windrose test", true);
+        target.addNamespace(NQN, NamespaceSpec.ram(1, 8L << 20));
+        int port = target.addListener(NQN, "127.0.0.1", 0);
+        assertThat(port).isPositive();
+
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            assertThat(socket.isConnected()).isTrue();
+        }
+
+        StatsSnapshot stats = target.stats();
+        assertThat(stats.reactors()).hasSize(1);
+        assertThat(stats.namespaces()).singleElement().satisfies(ns -> {
+            assertThat(ns.subsystemNqn()).isEqualTo(NQN);
+            assertThat(ns.nsid()).isEqualTo(1);
+            assertThat(ns.read().ops()).isZero();
+            assertThat(ns.read().latency().count()).isZero();
+        });
+        assertThat(target.controllers()).as("a TCP connection is not yet an NVMe controller").isEmpty();
+    }
+
+    @Test
+    void a_taken_nqn_is_refused_with_eexist() {
+        target.createSubsystem(NQN, null, null, false);
+        assertThatThrownBy(() -> target.createSubsystem(NQN, null, null, false))
+                .isInstanceOf(DataplaneException.class)
+                .hasMessageStartingWith("wr_subsystem_create(" + NQN + "): EEXIST")
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(17));
+    }
+
+    @Test
+    void removing_what_does_not_exist_is_an_error_not_a_crash() {
+        assertThatThrownBy(() -> target.removeNamespace("nqn.2026-01.dev.windrose:absent", 1))
+                .isInstanceOf(DataplaneException.class)
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isPositive());
+        assertThatThrownBy(() -> target.deleteSubsystem("nqn.2026-01.dev.windrose:absent"))
+                .isInstanceOf(DataplaneException.class);
+    }
+
+    @Test
+    void a_deleted_subsystem_leaves_the_statistics() {
+        target.createSubsystem(NQN, null, null, true);
+        target.addNamespace(NQN, NamespaceSpec.nullDevice(7, 1L << 30));
+        assertThat(target.stats().namespaces()).hasSize(1);
+        target.deleteSubsystem(NQN);
+        assertThat(target.stats().namespaces()).isEmpty();
+    }
+
+    @Test
+    void a_closed_target_refuses_calls_and_closing_twice_is_harmless() {
+        DataplaneTarget other = dataplane.createTarget(TargetOptions.adaptive(1));
+        other.close();
+        other.close();
+        assertThatThrownBy(() -> other.createSubsystem(NQN, null, null, true))
+                .isInstanceOf(DataplaneException.class)
+                .hasMessage("The dataplane target is closed.");
+    }
+
+    @Test
+    void invalid_options_are_refused_before_reaching_c() {
+        assertThatThrownBy(() -> TargetOptions.adaptive(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> NamespaceSpec.ram(0, 4096)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> target.addListener(NQN, "127.0.0.1", 70000)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
