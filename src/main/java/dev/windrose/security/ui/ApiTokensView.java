@@ -113,7 +113,7 @@ class ApiTokensView extends VerticalLayout {
         grid.addColumn(token -> Formats.dateTimeToMinute(token.lastUsedAt(), "Never"))
                 .setHeader(Formats.headerWithZone("Last used"))
                 .setAutoWidth(true).setFlexGrow(0);
-        grid.addComponentColumn(this::revokeButton).setHeader("").setTextAlign(ColumnTextAlign.END).setWidth("4.5rem")
+        grid.addComponentColumn(this::revokeButton).setHeader("").setTextAlign(ColumnTextAlign.END).setWidth("5.5rem")
                 .setFlexGrow(0);
         grid.setEmptyStateText("You have no API tokens yet: give one a name above and press “Create token”.");
         return grid;
