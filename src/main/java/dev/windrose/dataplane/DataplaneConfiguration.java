@@ -8,7 +8,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Loads the dataplane at start-up, failing the start when the library is missing or its layouts
- * disagree with Java; closes it (and its arena) when the application stops.
+ * disagree with Java; runs the embedded target; stops the target, then closes the library (and
+ * its arena) when the application stops.
  */
 @Configuration(proxyBeanMethods = false)
 class DataplaneConfiguration {
@@ -22,5 +23,15 @@ class DataplaneConfiguration {
         log.info("Dataplane libwindrose {} (ABI {}) loaded from {}; struct layouts match.", dataplane.version(),
                 dataplane.abiVersion(), libraryFile);
         return dataplane;
+    }
+
+    @Bean
+    EmbeddedTarget embeddedTarget(Dataplane dataplane, EmbeddedTargetProperties properties) {
+        return new EmbeddedTarget(dataplane, properties);
+    }
+
+    @Bean
+    DataplaneHealthIndicator dataplaneHealthIndicator(Dataplane dataplane, EmbeddedTarget target) {
+        return new DataplaneHealthIndicator(dataplane, target);
     }
 }

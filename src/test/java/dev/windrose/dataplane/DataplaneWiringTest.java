@@ -14,11 +14,19 @@ class DataplaneWiringTest {
 
     @Autowired
     Dataplane dataplane;
+    @Autowired
+    EmbeddedTarget embeddedTarget;
 
     @Test
     void the_application_context_offers_the_loaded_native_dataplane() {
         assertThat(dataplane).isInstanceOf(NativeDataplane.class);
         assertThat(dataplane.abiVersion()).isEqualTo(StatsLayouts.ABI_VERSION);
         assertThat(dataplane.version()).matches("\\d+\\.\\d+\\.\\d+.*");
+    }
+
+    @Test
+    void the_embedded_target_runs_with_the_application() {
+        assertThat(embeddedTarget.isRunning()).isTrue();
+        assertThat(embeddedTarget.status().listenPort()).isPositive();
     }
 }
