@@ -3,7 +3,7 @@
 # wr-bench (pinned to the other) on loopback with a RAM namespace; loopback TCP bandwidth from
 # iperf3 in the same run for comparison; the adaptive-mode idle CPU check.
 #
-#   bench/run.sh                 full matrix, 10 s x 3 repetitions (about 3 minutes)
+#   bench/run.sh                 full matrix, 10 s x 3 repetitions (about 3.5 minutes)
 #   bench/run.sh --smoke         1 s x 1, small matrix: proves it still works (CI, < 1 minute)
 #   bench/run.sh --duration 5 --reps 5 --only randread-4k-qd32
 #
@@ -13,7 +13,8 @@
 # --note TEXT (recorded in the history line), --nice N (run target and wr-bench at this nice
 # level, e.g. -19, so other work on a shared machine disturbs the measurement less), --mode
 # busy|adaptive (the target's mode for the matrix, busy by default; in busy mode the target burns
-# its core whatever the load, so its CPU per I/O is just 1/IOPS; adaptive shows what I/O costs). WR_BENCH_KEEP=1 keeps the work directory (logs).
+# its core whatever the load, so its CPU per I/O is just 1/IOPS; adaptive shows what I/O costs).
+# WR_BENCH_KEEP=1 keeps the work directory (logs); WR_TARGET / WR_BENCH override the binaries.
 # Results: bench/results/<UTC time>.json (everything) and one line appended to
 # bench/results/history.jsonl (medians), plus a table on stdout. Exit status 0 unless something
 # failed to run or the data verify pass found a mismatch; the numbers themselves never fail it
@@ -71,7 +72,7 @@ while (($#)); do
     --note) NOTE=$2; shift ;;
     --nice) NICE=$2; shift ;;
     --mode) MODE=$2; shift ;;
-    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
   shift
