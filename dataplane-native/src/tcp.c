@@ -948,7 +948,8 @@ static size_t rx_take(struct wr_conn *c, const uint8_t *p, size_t len)
 	}
 	case RX_DATA: {
 		size_t take = c->rx_data_left < len ? c->rx_data_left : len;
-		memcpy(c->rx_data_dst, p, take);
+		if (p != c->rx_data_dst)   /* else recvmsg() already placed it (wr_conn_on_readable) */
+			memcpy(c->rx_data_dst, p, take);
 		if (c->rx_pdu_ddgst)
 			c->rx_crc = wr_crc32c(c->rx_crc, p, take);
 		c->rx_data_dst += take;
@@ -995,11 +996,23 @@ int wr_conn_rx_feed(struct wr_conn *c, const uint8_t *buf, size_t len)
 	return c->rx_state == RX_QUIESCED ? -EPROTO : 0;
 }
 
+/* Reads up to budget times. While PDU data is expected, the payload is received straight into
+ * the request's buffer and whatever follows (the next headers) into the staging buffer, in one
+ * recvmsg(): no second copy of write data. */
 int wr_conn_on_readable(struct wr_conn *c, uint8_t *staging, size_t staging_len, uint32_t budget)
 {
 	int work = 0;
 	for (uint32_t i = 0; i < budget && !c->dead; i++) {
-		ssize_t n = recv(c->fd, staging, staging_len, MSG_DONTWAIT);
+		struct iovec iov[2];
+		int niov = 0;
+		size_t direct = 0;
+		if (c->rx_state == RX_DATA && c->rx_data_left >= 1024) {
+			direct = c->rx_data_left;
+			iov[niov++] = (struct iovec){ c->rx_data_dst, direct };
+		}
+		iov[niov++] = (struct iovec){ staging, staging_len };
+		struct msghdr msg = { .msg_iov = iov, .msg_iovlen = (size_t)niov };
+		ssize_t n = recvmsg(c->fd, &msg, MSG_DONTWAIT);
 		if (n == 0) {
 			wr_conn_close(c, "peer closed the connection");
 			break;
@@ -1012,8 +1025,12 @@ int wr_conn_on_readable(struct wr_conn *c, uint8_t *staging, size_t staging_len,
 			break;
 		}
 		work += (int)n;
-		wr_conn_rx_feed(c, staging, (size_t)n);
-		if ((size_t)n < staging_len)
+		size_t placed = (size_t)n < direct ? (size_t)n : direct;
+		if (placed)
+			wr_conn_rx_feed(c, c->rx_data_dst, placed);
+		if ((size_t)n > placed && !c->dead)
+			wr_conn_rx_feed(c, staging, (size_t)n - placed);
+		if ((size_t)n < direct + staging_len)
 			break;
 	}
 	return work;

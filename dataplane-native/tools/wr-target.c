@@ -79,7 +79,11 @@ int main(int argc, char **argv)
 	uint32_t nreactors = reactors ? (uint32_t)reactors : cfg.reactors ? cfg.reactors : 1;
 	uint32_t m = mode >= 0 ? (uint32_t)mode : cfg.mode >= 0 ? (uint32_t)cfg.mode : WR_MODE_ADAPTIVE;
 
-	/* Reactor threads inherit this mask, so the signals reach sigwait() below only. */
+	/* A shell starts background jobs with SIGINT ignored, and an ignored signal is discarded
+	 * even while blocked: restore the default so sigwait() below sees it. Reactor threads
+	 * inherit the mask, so the signals reach sigwait() only. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
