@@ -25,6 +25,13 @@ export class MainLayout {
     await expect(this.userMenu).toContainText(username);
   }
 
+  async openAccount(): Promise<void> {
+    await this.userMenu.click();
+    await this.page.getByRole('menuitem', { name: 'Your account' }).click();
+    await this.page.waitForURL(/\/account$/);
+    await waitForVaadin(this.page);
+  }
+
   async signOut(): Promise<void> {
     await this.userMenu.click();
     await this.page.getByRole('menuitem', { name: 'Sign out' }).click();

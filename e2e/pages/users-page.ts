@@ -38,6 +38,16 @@ export class UsersPage {
     await waitForVaadin(this.page);
   }
 
+  async setPassword(username: string, password: string): Promise<void> {
+    await this.page.getByRole('button', { name: `Set a new password for ${username}`, exact: true }).click();
+    const dialog = this.page.getByRole('dialog', { name: `New password for ${username}` });
+    await expect(dialog.getByLabel('New password')).toBeVisible();
+    await dialog.getByLabel('New password').fill(password);
+    await dialog.getByRole('button', { name: 'Set password' }).click();
+    await waitForVaadin(this.page);
+    await expect(dialog).toHaveCount(0);
+  }
+
   /** The grid cell holding a user's name (Vaadin renders cell content in the light DOM). */
   userCell(username: string): Locator {
     return this.page.getByRole('gridcell', { name: username, exact: true });

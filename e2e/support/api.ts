@@ -36,6 +36,15 @@ export class WindroseApi {
     return this.request.get('/api/v1/users', { headers: bearer(token) });
   }
 
+  /** POST /api/v1/users (admin): a user for a test; register it with removeAfterTest. */
+  async createUser(adminToken: string, credentials: Credentials, roles: Array<'ADMIN' | 'OPERATOR' | 'VIEWER'>): Promise<void> {
+    const response = await this.request.post('/api/v1/users', {
+      headers: bearer(adminToken),
+      data: { ...credentials, roles },
+    });
+    await expectStatus(response, 201, `create user ${credentials.username}`);
+  }
+
   async findUserId(adminToken: string, username: string): Promise<string | undefined> {
     const response = await this.listUsers(adminToken);
     await expectStatus(response, 200, 'list users');

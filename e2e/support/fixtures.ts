@@ -50,6 +50,11 @@ export const test = base.extend<WindroseFixtures>({
 
 export { expect };
 
+/** A password the policy accepts, different for every call. */
+export function strongPassword(): string {
+  return `Pass-phrase-${Date.now().toString(36)}-${Math.floor(Math.random() * 46656).toString(36)}`;
+}
+
 /** A user name no other test (or earlier run) uses. */
 export function uniqueUsername(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;

@@ -2,7 +2,7 @@ import { LoginPage } from '../pages/login-page.js';
 import { MainLayout } from '../pages/main-layout.js';
 import { OverviewPage } from '../pages/overview-page.js';
 import { UsersPage } from '../pages/users-page.js';
-import { expect, test, uniqueUsername } from '../support/fixtures.js';
+import { expect, strongPassword, test, uniqueUsername } from '../support/fixtures.js';
 import { openView } from '../support/vaadin.js';
 
 const VIEWER_PASSWORD = 'Viewer-passphrase-2026';
@@ -80,4 +80,40 @@ test('a user name that is already taken is refused with a message', async ({ pag
   // The dialog stays open, with the refusal under the username.
   await expect(users.dialog.getByText(`The username '${username}' is already taken.`)).toBeVisible();
   await expect(users.dialog.getByLabel('Username')).toHaveValue(username);
+});
+
+test('an admin sets a new password for a user, who signs in with it', async ({
+  browser,
+  page,
+  admin,
+  api,
+  adminToken,
+  removeAfterTest,
+}) => {
+  const user = { username: uniqueUsername('forgetful'), password: strongPassword() };
+  await api.createUser(adminToken, user, ['VIEWER']);
+  removeAfterTest(user.username);
+  const replacement = strongPassword();
+
+  await test.step('the admin sets the new password in the users view', async () => {
+    const login = new LoginPage(page);
+    await login.open();
+    await login.signIn(admin);
+    const users = new UsersPage(page);
+    await users.open();
+    await users.setPassword(user.username, replacement);
+  });
+
+  const userContext = await browser.newContext();
+  try {
+    await test.step('the user signs in with the new password', async () => {
+      const userPage = await userContext.newPage();
+      const login = new LoginPage(userPage);
+      await login.open();
+      await login.signIn({ username: user.username, password: replacement });
+      await new OverviewPage(userPage).expectShown();
+    });
+  } finally {
+    await userContext.close();
+  }
 });

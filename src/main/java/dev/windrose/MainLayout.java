@@ -39,6 +39,8 @@ import jakarta.annotation.security.PermitAll;
 public class MainLayout extends AppLayout implements AfterNavigationObserver {
 
     static final String APP_NAME = "Windrose";
+    /** The signed-in user's own page (security feature), opened from the user menu. */
+    private static final String ACCOUNT_PATH = "account";
 
     private final AuthenticationContext authentication;
     private final H1 viewTitle = new H1();
@@ -93,7 +95,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         return bar;
     }
 
-    /** The signed-in user's name with a menu to sign out. */
+    /** The signed-in user's name with a menu: their account page, sign out. */
     private Component userMenu() {
         String username = authentication.getPrincipalName().orElse("");
         Avatar avatar = new Avatar(username);
@@ -108,6 +110,8 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         menu.addThemeVariants(MenuBarVariant.LUMO_TERTIARY_INLINE);
         MenuItem user = menu.addItem(who);
         user.setAriaLabel("User menu for " + username);
+        // The account page is addressed by its path: the layout knows no feature's views.
+        user.getSubMenu().addItem("Your account", click -> getUI().ifPresent(ui -> ui.navigate(ACCOUNT_PATH)));
         user.getSubMenu().addItem("Sign out", click -> authentication.logout());
         return menu;
     }

@@ -69,12 +69,12 @@ class UsersView extends VerticalLayout {
         grid.addThemeVariants(GridVariant.ROW_STRIPES);
         grid.addColumn(UserSummary::username).setHeader("Username").setSortable(true)
                 .setComparator(Comparator.comparing(UserSummary::username)).setAutoWidth(true);
-        grid.addComponentColumn(UsersView::roles).setHeader("Roles").setWidth("16rem").setFlexGrow(1);
+        grid.addComponentColumn(UsersView::roles).setHeader("Roles").setWidth("12rem").setFlexGrow(1);
         grid.addComponentColumn(UsersView::status).setHeader("Status").setWidth("7rem").setFlexGrow(0);
         grid.addColumn(user -> Formats.dateTime(user.createdAt(), "")).setHeader("Created").setAutoWidth(true);
         // A fixed width: auto-width is measured before the buttons render and cuts them off.
         grid.addComponentColumn(this::actions).setHeader("Actions").setTextAlign(ColumnTextAlign.END)
-                .setWidth("17rem").setFlexGrow(0);
+                .setWidth("23rem").setFlexGrow(0);
         grid.setEmptyStateText("No users yet: create one with “New user”.");
         return grid;
     }
@@ -104,12 +104,14 @@ class UsersView extends VerticalLayout {
     private Component actions(UserSummary user) {
         Button roles = action("Roles", VaadinIcon.KEY, "Change the roles of " + user.username(),
                 () -> openRolesDialog(user));
+        Button password = action("Password", VaadinIcon.PASSWORD, "Set a new password for " + user.username(),
+                () -> new SetPasswordDialog(users, user).open());
         Button toggle = user.enabled()
                 ? action("Disable", VaadinIcon.BAN, "Disable " + user.username(), () -> setEnabled(user, false))
                 : action("Enable", VaadinIcon.CHECK, "Enable " + user.username(), () -> setEnabled(user, true));
         Button delete = action("Delete", VaadinIcon.TRASH, "Delete " + user.username(), () -> confirmDelete(user));
         delete.addThemeVariants(ButtonVariant.ERROR);
-        HorizontalLayout actions = new HorizontalLayout(roles, toggle, delete);
+        HorizontalLayout actions = new HorizontalLayout(roles, password, toggle, delete);
         actions.setSpacing(false);
         actions.addClassNames(LumoUtility.Gap.XSMALL);
         actions.setJustifyContentMode(FlexComponent.JustifyContentMode.END);
