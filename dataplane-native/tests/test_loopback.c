@@ -620,6 +620,108 @@ static void removing_a_listener_closes_its_connections(void **state)
 	th_close(&other);
 }
 
+static void features_answer_what_linux_asks(void **state)
+{
+	(void)state;
+	struct th h;
+	struct nvme_cqe cqe;
+	assert_true(th_bringup_admin(&h, port, SUBNQN, TH_HOSTNQN, false, false) > 0);
+	struct nvme_sqe nq = { .opcode = NVME_ADMIN_SET_FEATURES, .cdw10 = NVME_FEAT_NUM_QUEUES,
+			       .cdw11 = 0x00070007 };
+	assert_int_equal(th_cmd(&h, &nq, NULL, 0, false, NULL, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	assert_int_equal(cqe.result & 0xffffffff, 0x00070007);
+	struct nvme_sqe big = { .opcode = NVME_ADMIN_SET_FEATURES, .cdw10 = NVME_FEAT_NUM_QUEUES,
+				.cdw11 = 0x03ff03ff };
+	assert_int_equal(th_cmd(&h, &big, NULL, 0, false, NULL, 0, &cqe), 0);
+	assert_int_equal(cqe.result & 0xffff, 63);       /* capped at 64 queues */
+	struct nvme_sqe kato = { .opcode = NVME_ADMIN_GET_FEATURES, .cdw10 = NVME_FEAT_KATO };
+	assert_int_equal(th_cmd(&h, &kato, NULL, 0, false, NULL, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	struct nvme_sqe vwc = { .opcode = NVME_ADMIN_GET_FEATURES, .cdw10 = NVME_FEAT_VOLATILE_WC };
+	assert_int_equal(th_cmd(&h, &vwc, NULL, 0, false, NULL, 0, &cqe), 0);
+	assert_int_equal(cqe.result & 1, 1);
+	uint8_t hostid[16] __attribute__((aligned(8)));
+	struct nvme_sqe hid = { .opcode = NVME_ADMIN_GET_FEATURES, .cdw10 = NVME_FEAT_HOST_ID, .cdw11 = 1 };
+	assert_int_equal(th_cmd(&h, &hid, NULL, 0, false, hostid, sizeof(hostid), &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	assert_int_equal(hostid[0], 0x5a);               /* what th_connect sent */
+	struct nvme_sqe save = { .opcode = NVME_ADMIN_SET_FEATURES,
+				 .cdw10 = NVME_FEAT_ARBITRATION | 1u << 31 };
+	assert_int_equal(th_cmd(&h, &save, NULL, 0, false, NULL, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_FEATURE_NOT_SAVEABLE);
+	struct nvme_sqe unknown = { .opcode = NVME_ADMIN_GET_FEATURES, .cdw10 = 0x7e };
+	assert_int_equal(th_cmd(&h, &unknown, NULL, 0, false, NULL, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_INVALID_FIELD);
+	/* Logs: supported pages, SMART, firmware slot, effects, an unknown page. */
+	static uint8_t log[4096] __attribute__((aligned(8)));
+	struct nvme_sqe lp = { .opcode = NVME_ADMIN_GET_LOG_PAGE, .cdw10 = NVME_LOG_SMART | (127u << 16) };
+	assert_int_equal(th_cmd(&h, &lp, NULL, 0, false, log, 512, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	uint64_t host_writes;
+	memcpy(&host_writes, log + 80, 8);
+	assert_true(host_writes > 0);
+	lp.cdw10 = 0x42 | (127u << 16);
+	assert_int_equal(th_cmd(&h, &lp, NULL, 0, false, log, 512, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_INVALID_LOG_PAGE);
+	lp.cdw10 = NVME_LOG_CMD_EFFECTS | (1023u << 16);
+	assert_int_equal(th_cmd(&h, &lp, NULL, 0, false, log, 4096, &cqe), 0);
+	uint32_t write_effects;
+	memcpy(&write_effects, log + 1024 + 4 * NVME_CMD_WRITE, 4);
+	assert_int_equal(write_effects, 3);
+	/* Abort never aborts a command: DW0 bit 0 set ("not aborted"). */
+	struct nvme_sqe abort_cmd = { .opcode = NVME_ADMIN_ABORT };
+	assert_int_equal(th_cmd(&h, &abort_cmd, NULL, 0, false, NULL, 0, &cqe), 0);
+	assert_int_equal(cqe.result & 1, 1);
+	th_close(&h);
+}
+
+static void listener_ana_state_shows_in_the_ana_log_and_gates_io(void **state)
+{
+	(void)state;
+	struct th admin, io;
+	struct nvme_cqe cqe;
+	int cntlid = th_bringup_admin(&admin, port, SUBNQN, TH_HOSTNQN, false, false);
+	assert_true(cntlid > 0);
+	assert_int_equal(th_open(&io, port), 0);
+	assert_int_equal(th_icreq(&io, false, false), 0);
+	assert_int_equal(th_connect(&io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0, 0, &cqe), 0);
+	assert_int_equal(wr_ns_set_ana_group(target, SUBNQN, 2, 2), 0);
+	assert_int_equal(wr_listener_set_ana_state(target, SUBNQN, "127.0.0.1", port, 2,
+						   NVME_ANA_INACCESSIBLE), 0);
+	static uint8_t log[8192] __attribute__((aligned(8)));
+	struct nvme_sqe lp = { .opcode = NVME_ADMIN_GET_LOG_PAGE, .cdw10 = NVME_LOG_ANA | (1155u << 16) };
+	assert_int_equal(th_cmd(&admin, &lp, NULL, 0, false, log, 4624, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	uint16_t ngrps;
+	memcpy(&ngrps, log + 8, 2);
+	assert_int_equal(ngrps, 2);
+	/* group 1: namespaces 1 (and any others in it), group 2: namespace 2, inaccessible */
+	uint32_t grp1, n1, grp2, n2, nsid;
+	memcpy(&grp1, log + 16, 4);
+	memcpy(&n1, log + 20, 4);
+	size_t g2 = 16 + 32 + n1 * 4;
+	memcpy(&grp2, log + g2, 4);
+	memcpy(&n2, log + g2 + 4, 4);
+	memcpy(&nsid, log + g2 + 32, 4);
+	assert_int_equal(grp1, 1);
+	assert_int_equal(log[16 + 16], NVME_ANA_OPTIMIZED);
+	assert_int_equal(grp2, 2);
+	assert_int_equal(n2, 1);
+	assert_int_equal(nsid, 2);
+	assert_int_equal(log[g2 + 16], NVME_ANA_INACCESSIBLE);
+	static uint8_t buf[4096];
+	assert_int_equal(th_rw(&io, NVME_CMD_READ, 2, 0, 1, buf, 4096, false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_ANA_INACCESSIBLE);
+	assert_int_equal(wr_listener_set_ana_state(target, SUBNQN, "127.0.0.1", port, 2,
+						   NVME_ANA_OPTIMIZED), 0);
+	assert_int_equal(th_rw(&io, NVME_CMD_READ, 2, 0, 1, buf, 4096, false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	assert_int_equal(wr_ns_set_ana_group(target, SUBNQN, 2, 1), 0);
+	th_close(&io);
+	th_close(&admin);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -640,6 +742,8 @@ int main(void)
 		cmocka_unit_test(keep_alive_timeout_tears_the_controller_down),
 		cmocka_unit_test(sq_flow_control_disabled_lets_reads_skip_the_response),
 		cmocka_unit_test(stats_snapshot_counts_io_and_lists_queue_pairs),
+		cmocka_unit_test(features_answer_what_linux_asks),
+		cmocka_unit_test(listener_ana_state_shows_in_the_ana_log_and_gates_io),
 		cmocka_unit_test(removing_a_namespace_under_io_is_safe),
 		cmocka_unit_test(removing_a_listener_closes_its_connections),
 	};
