@@ -382,6 +382,7 @@ void wr_conn_destroy(struct wr_conn *c);
 int wr_conn_rx_feed(struct wr_conn *c, const uint8_t *buf, size_t len);
 int wr_conn_on_readable(struct wr_conn *c, uint8_t *staging, size_t staging_len, uint32_t budget);
 int wr_conn_tx_flush(struct wr_conn *c);
+void wr_conn_on_writable(struct wr_conn *c);
 void wr_conn_fatal(struct wr_conn *c, uint16_t fes, uint32_t fei, const char *why);
 void wr_conn_close(struct wr_conn *c, const char *why);
 bool wr_conn_reapable(const struct wr_conn *c);

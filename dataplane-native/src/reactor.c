@@ -395,10 +395,8 @@ static int reactor_iteration(struct wr_reactor *r, int timeout_ms)
 				continue;
 			if (evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP))
 				work += wr_conn_on_readable(c, r->rx_staging, WR_RX_STAGING, WR_READ_BUDGET);
-			if ((evs[i].events & EPOLLOUT) && !c->dead) {
-				c->tx_state = c->tx_state == TX_BLOCKED ? TX_READY : c->tx_state;
-				wr_reactor_mark_dirty(r, c);
-			}
+			if (evs[i].events & EPOLLOUT)
+				wr_conn_on_writable(c);
 		}
 	}
 	work += mailbox_drain(r);

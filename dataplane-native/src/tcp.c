@@ -425,6 +425,17 @@ static void set_epollout(struct wr_conn *c, bool on)
 		c->epollout = on;
 }
 
+/* EPOLLOUT: the socket has room again. */
+void wr_conn_on_writable(struct wr_conn *c)
+{
+	if (c->dead)
+		return;
+	if (c->tx_state == TX_BLOCKED)
+		tx_set_state(c, TX_READY);
+	if (c->reactor)
+		wr_reactor_mark_dirty(c->reactor, c);
+}
+
 static bool tx_empty(const struct wr_conn *c)
 {
 	return c->ctl_off >= c->ctl_len && !c->tx_head;

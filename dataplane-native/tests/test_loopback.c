@@ -722,6 +722,46 @@ static void listener_ana_state_shows_in_the_ana_log_and_gates_io(void **state)
 	th_close(&admin);
 }
 
+static void discovery_controllers_hear_about_discovery_log_changes(void **state)
+{
+	(void)state;
+	struct th h;
+	struct nvme_cqe cqe;
+	assert_true(th_bringup_admin(&h, disc_port, NVME_DISC_SUBSYS_NAME, TH_HOSTNQN, false, false) > 0);
+	struct nvme_sqe cfg = { .opcode = NVME_ADMIN_SET_FEATURES, .cdw10 = NVME_FEAT_ASYNC_EVENT,
+				.cdw11 = NVME_AEN_CFG_DISC_CHANGE };
+	assert_int_equal(th_cmd(&h, &cfg, NULL, 0, false, NULL, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	/* Only discovery-relevant commands exist on a discovery controller. */
+	struct nvme_sqe id_ns = { .opcode = NVME_ADMIN_IDENTIFY, .nsid = 1, .cdw10 = NVME_ID_CNS_NS };
+	static uint8_t page[4096] __attribute__((aligned(8)));
+	assert_int_equal(th_cmd(&h, &id_ns, NULL, 0, false, page, 4096, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_INVALID_FIELD);
+	struct nvme_sqe abort_cmd = { .opcode = NVME_ADMIN_ABORT };
+	assert_int_equal(th_cmd(&h, &abort_cmd, NULL, 0, false, NULL, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_INVALID_OPCODE);
+	struct nvme_tcp_cmd_pdu pdu = { 0 };
+	pdu.hdr.type = NVME_TCP_CMD;
+	pdu.hdr.hlen = 72;
+	pdu.hdr.plen = 72;
+	pdu.sqe.opcode = NVME_ADMIN_ASYNC_EVENT;
+	pdu.sqe.command_id = 0x999;
+	pdu.sqe.dptr.type = NVME_SGL_TRANSPORT;
+	assert_int_equal(th_send(&h, &pdu, sizeof(pdu)), 0);
+	usleep(50 * 1000);
+	assert_int_equal(wr_subsystem_create(target, "nqn.2026-11.dev.windrose:late", NULL, NULL,
+					     WR_SUBSYS_ALLOW_ANY_HOST), 0);
+	assert_int_equal(wr_listener_add(target, "nqn.2026-11.dev.windrose:late", "127.0.0.1", port),
+			 port);
+	uint8_t buf[512] __attribute__((aligned(8)));
+	assert_int_equal(th_recv_pdu(&h, buf, sizeof(buf)), 24);
+	const struct nvme_tcp_rsp_pdu *rsp = (const void *)buf;
+	assert_int_equal(rsp->cqe.command_id, 0x999);
+	assert_int_equal(rsp->cqe.result & 0xffffff, 0x70f002);   /* notice, discovery change, 70h */
+	assert_int_equal(wr_subsystem_delete(target, "nqn.2026-11.dev.windrose:late"), 0);
+	th_close(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -739,6 +779,7 @@ int main(void)
 		cmocka_unit_test(disallowed_host_is_refused_at_connect),
 		cmocka_unit_test(discovery_log_shows_a_host_only_its_subsystems),
 		cmocka_unit_test(namespace_changes_raise_an_async_event),
+		cmocka_unit_test(discovery_controllers_hear_about_discovery_log_changes),
 		cmocka_unit_test(keep_alive_timeout_tears_the_controller_down),
 		cmocka_unit_test(sq_flow_control_disabled_lets_reads_skip_the_response),
 		cmocka_unit_test(stats_snapshot_counts_io_and_lists_queue_pairs),
