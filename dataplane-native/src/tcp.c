@@ -530,6 +530,11 @@ void wr_conn_fatal(struct wr_conn *c, uint16_t fes, uint32_t fei, const char *wh
 	conn_log(c, WR_LOG_WARN, "transport error: %s (FES %#x, FEI %u) at stream offset %llu; "
 		 "sending C2HTermReq and closing", why, fes, fei, (unsigned long long)c->rx_bytes);
 	rx_set_state(c, RX_QUIESCED);
+	if (c->ctl_off > 0 && c->ctl_off < c->ctl_len) {
+		/* Half of the ICResp is on the wire: a TermReq now would be garbage to the host. */
+		wr_conn_close(c, "transport error while the ICResp was being sent");
+		return;
+	}
 	struct nvme_tcp_term_pdu *term = (struct nvme_tcp_term_pdu *)c->ctl_pdu;
 	uint32_t copy = c->rx_hdr_got < NVME_TCP_TERM_MAX_DATA ? c->rx_hdr_got : NVME_TCP_TERM_MAX_DATA;
 	uint8_t offending[NVME_TCP_TERM_MAX_DATA];
