@@ -74,6 +74,24 @@ class ConsoleLoginTest {
     }
 
     @Test
+    void a_signed_in_user_reaches_the_console_for_an_unknown_path_instead_of_a_bare_403() throws Exception {
+        MvcResult signedIn = login(ApiSecurityTest.ADMIN, ApiSecurityTest.ADMIN_PASSWORD, nextAddress()).andReturn();
+        MockHttpSession session = (MockHttpSession) signedIn.getRequest().getSession(false);
+        assertThat(session).isNotNull();
+        // MockMvc cannot run the Vaadin servlet; reaching it (a forward to it) is what this checks.
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get("/no-such-page")
+                        .session(session).accept(org.springframework.http.MediaType.TEXT_HTML))
+                .andExpect(status().isOk());
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get("/no-such-page")
+                        .accept(org.springframework.http.MediaType.TEXT_HTML).with(request -> {
+                            request.setRemoteAddr(nextAddress());
+                            return request;
+                        }))
+                .andExpect(status().isFound())
+                .andExpect(redirectedUrl("/login"));
+    }
+
+    @Test
     void a_wrong_password_returns_to_the_login_page_with_an_error_and_is_audited() throws Exception {
         login(ApiSecurityTest.ADMIN, "Definitely-Not-It-123", nextAddress())
                 .andExpect(status().isFound())

@@ -17,6 +17,7 @@ import org.springframework.security.authentication.dao.DaoAuthenticationProvider
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
@@ -110,6 +111,9 @@ class SecurityConfiguration {
                 .addFilterBefore(new FirstRunRedirectFilter(users), ExceptionTranslationFilter.class)
                 .with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin
                         .loginView(LoginView.class)
+                        // Signed-in users reach Vaadin for any path, so an unknown one gets the console's
+                        // own "not found" view instead of a bare 403; anonymous users still go to /login.
+                        .anyRequest(AuthorizeHttpRequestsConfigurer.AuthorizedUrl::authenticated)
                         .addLogoutHandler(new AuditingLogoutHandler(auditLog)));
         return http.build();
     }
