@@ -730,7 +730,8 @@ static void set_features(struct wr_req *req)
 	}
 	if (fid == NVME_FEAT_VOLATILE_WC)
 		value &= 1;
-	*slot = value;
+	/* I/O reactors read vwc_enabled (and nothing else here) without the admin reactor's help */
+	__atomic_store_n(slot, value, __ATOMIC_RELAXED);
 	if (fid == NVME_FEAT_ASYNC_EVENT)
 		aen_deliver(ctrlr);
 	wr_req_complete(req, NVME_SC_SUCCESS);

@@ -279,6 +279,8 @@ static uint16_t io_dispatch(struct wr_req *req)
 			 nlb, req->buf);
 		if (sqe->opcode == NVME_CMD_READ)
 			req->bio.fua = false;
+		else if (!__atomic_load_n(&req->conn->ctrlr->vwc_enabled, __ATOMIC_RELAXED))
+			req->bio.fua = true;   /* write cache disabled by the host: every write is durable */
 		io_submit(req);
 		return 0xffff;
 	case NVME_CMD_FLUSH:
@@ -289,6 +291,8 @@ static uint16_t io_dispatch(struct wr_req *req)
 		if (!range_ok(ns, slba, nlb))
 			return NVME_SC_LBA_RANGE | NVME_SC_DNR;
 		setup_rw(req, WR_BDEV_OP_WRITE_ZEROES, slba, nlb, NULL);
+		if (!__atomic_load_n(&req->conn->ctrlr->vwc_enabled, __ATOMIC_RELAXED))
+			req->bio.fua = true;
 		io_submit(req);
 		return 0xffff;
 	case NVME_CMD_DSM:
