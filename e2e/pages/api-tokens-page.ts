@@ -43,6 +43,11 @@ export class ApiTokensPage {
     return this.page.getByRole('gridcell', { name, exact: true });
   }
 
+  /** The grid row of a token; its accessible name is the row's text: name, prefix, status, dates. */
+  row(name: string): Locator {
+    return this.page.getByRole('row').filter({ has: this.tokenCell(name) });
+  }
+
   revokeButton(name: string): Locator {
     return this.page.getByRole('button', { name: `Revoke ${name}`, exact: true });
   }
