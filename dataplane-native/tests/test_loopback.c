@@ -541,8 +541,36 @@ static void stats_snapshot_counts_io_and_lists_queue_pairs(void **state)
 	const struct wr_reactor_stats *rs = (const void *)(buf + h->reactor_offset);
 	assert_true(rs[0].polls > 0 && rs[1].polls > 0);
 	free(buf);
-	struct wr_ctrlr_info info[4];
-	assert_true(wr_target_list_controllers(target, info, 4) >= 0);
+	/* Listings while a controller with one I/O queue is connected. */
+	struct th admin, io;
+	struct nvme_cqe cqe;
+	int cntlid = th_bringup_admin(&admin, port, SUBNQN, TH_HOSTNQN, false, false);
+	assert_int_equal(th_open(&io, port), 0);
+	assert_int_equal(th_icreq(&io, false, false), 0);
+	assert_int_equal(th_connect(&io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0, 0, &cqe), 0);
+	struct wr_ctrlr_info info[16];
+	int64_t nctrl = wr_target_list_controllers(target, info, 16);
+	assert_true(nctrl >= 1 && nctrl <= 16);
+	bool found = false;
+	for (int64_t i = 0; i < nctrl; i++) {
+		if (info[i].cntlid == cntlid && strcmp(info[i].subnqn, SUBNQN) == 0) {
+			found = true;
+			assert_string_equal(info[i].hostnqn, TH_HOSTNQN);
+			assert_int_equal(info[i].io_queues, 1);
+			assert_int_equal(info[i].discovery, 0);
+		}
+	}
+	assert_true(found);
+	struct wr_qpair_stats qp[16];
+	int64_t nq = wr_target_list_qpairs(target, qp, 16);
+	assert_true(nq >= 2 && nq <= 16);
+	int mine = 0;
+	for (int64_t i = 0; i < nq; i++)
+		mine += qp[i].cntlid == cntlid && strcmp(qp[i].subnqn, SUBNQN) == 0;
+	assert_int_equal(mine, 2);
+	assert_int_equal(wr_target_list_qpairs(target, NULL, 0), nq);
+	th_close(&io);
+	th_close(&admin);
 }
 
 struct reader {

@@ -476,6 +476,54 @@ static void control_api_rejects_bad_arguments_clearly(void **state)
 	assert_int_equal(wr_ns_add(t, SUBNQN, 3, WR_BDEV_KIND_NULL, NULL, 1 << 20, 0, id, NULL, 0), -EEXIST);
 }
 
+static void more_commands_than_the_queue_holds_get_a_termreq(void **state)
+{
+	(void)state;
+	int peer;
+	struct wr_conn *c = new_conn(&peer, 0);
+	struct pb p = { .cid = 1 };
+	static uint8_t stream[1024] __attribute__((aligned(8)));
+	/* Before Connect the queue holds one command; the second arrives before the first's
+	 * response could leave. */
+	size_t n = pb_icreq(&p, stream);
+	n += pb_identify(&p, stream + n, NVME_ID_CNS_CTRL, 0);
+	n += pb_identify(&p, stream + n, NVME_ID_CNS_CTRL, 0);
+	inlen = 0;
+	wr_conn_rx_feed(c, stream, n);
+	assert_int_equal(c->rx_state, RX_QUIESCED);
+	poll_target();
+	drain(peer);
+	struct seen s = { 0 };
+	parse(&s);
+	assert_int_equal(s.term, 1);
+	assert_int_equal(s.term_fes, NVME_TCP_FES_PDU_SEQ_ERR);
+	close(peer);
+}
+
+static void connect_with_a_queue_larger_than_mqes_is_refused(void **state)
+{
+	(void)state;
+	int peer;
+	struct wr_conn *c = new_conn(&peer, 0);
+	struct pb p = { .cid = 1 };
+	static uint8_t stream[2048] __attribute__((aligned(8)));
+	size_t n = pb_icreq(&p, stream);
+	size_t at = n;
+	n += pb_connect(&p, stream + n, 0, 0xffff, SUBNQN, HOSTNQN);
+	struct nvme_tcp_cmd_pdu *cmd = (struct nvme_tcp_cmd_pdu *)(stream + at);
+	((struct nvmf_connect_cmd *)&cmd->sqe)->sqsize = 128;   /* 129 entries, MQES is 127 */
+	inlen = 0;
+	feed(c, peer, stream, n, n);
+	struct seen s = { 0 };
+	parse(&s);
+	assert_int_equal(s.rsp, 1);
+	assert_int_equal(s.status[0], NVME_SC_CONNECT_INVALID_PARAM);
+	assert_int_equal(s.result[0] & 0xffffffff, offsetof(struct nvmf_connect_cmd, sqsize));
+	assert_null(c->ctrlr);
+	close(peer);
+	poll_target();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -486,6 +534,8 @@ int main(void)
 		cmocka_unit_test(partial_writes_on_a_small_socket_buffer_deliver_every_byte),
 		cmocka_unit_test(malformed_headers_get_the_right_termreq),
 		cmocka_unit_test(h2cdata_for_an_unknown_tag_gets_a_termreq),
+		cmocka_unit_test(more_commands_than_the_queue_holds_get_a_termreq),
+		cmocka_unit_test(connect_with_a_queue_larger_than_mqes_is_refused),
 		cmocka_unit_test(discovery_log_lists_each_listener_of_the_subsystems_a_host_may_use),
 		cmocka_unit_test(control_api_rejects_bad_arguments_clearly),
 	};
