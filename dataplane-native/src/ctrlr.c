@@ -121,7 +121,9 @@ void wr_ctrlr_service(struct wr_conn *admin, uint64_t now_ns)
 	struct wr_ctrlr *ctrlr = admin->ctrlr;
 	if (!ctrlr || ctrlr->admin != admin)
 		return;
-	if (ctrlr->kato_ms &&
+	/* now_ns is the loop's clock, taken before this loop's commands refreshed the timer: it may
+	 * be older than last_keep_alive_ns, which is not an expiry. */
+	if (ctrlr->kato_ms && now_ns > ctrlr->last_keep_alive_ns &&
 	    now_ns - ctrlr->last_keep_alive_ns > kato_deadline_ns(ctrlr->kato_ms)) {
 		ctrlr_log(ctrlr, WR_LOG_WARN, "keep-alive timeout (%u ms) expired", ctrlr->kato_ms);
 		wr_ctrlr_fail(ctrlr, "keep-alive timeout");

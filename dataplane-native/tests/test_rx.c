@@ -524,6 +524,30 @@ static void connect_with_a_queue_larger_than_mqes_is_refused(void **state)
 	poll_target();
 }
 
+static void keep_alive_timer_is_not_fooled_by_an_older_loop_clock(void **state)
+{
+	(void)state;
+	int peer;
+	struct wr_conn *c = new_conn(&peer, 0);
+	struct pb p = { .cid = 1 };
+	static uint8_t stream[8192] __attribute__((aligned(8)));
+	size_t n = build_bringup(&p, stream);
+	inlen = 0;
+	feed(c, peer, stream, n, n);
+	assert_non_null(c->ctrlr);
+	c->ctrlr->kato_ms = 5000;
+	uint64_t refreshed = c->ctrlr->last_keep_alive_ns;
+	/* The reactor's clock of this loop predates the Keep Alive the loop just handled. */
+	wr_ctrlr_service(c, refreshed - 1000);
+	assert_false(c->dead);
+	wr_ctrlr_service(c, refreshed + 4000ull * 1000000);
+	assert_false(c->dead);
+	wr_ctrlr_service(c, refreshed + 10001ull * 1000000);   /* KATO + one KATO of slack */
+	assert_true(c->dead);
+	close(peer);
+	poll_target();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -535,6 +559,7 @@ int main(void)
 		cmocka_unit_test(malformed_headers_get_the_right_termreq),
 		cmocka_unit_test(h2cdata_for_an_unknown_tag_gets_a_termreq),
 		cmocka_unit_test(more_commands_than_the_queue_holds_get_a_termreq),
+		cmocka_unit_test(keep_alive_timer_is_not_fooled_by_an_older_loop_clock),
 		cmocka_unit_test(connect_with_a_queue_larger_than_mqes_is_refused),
 		cmocka_unit_test(discovery_log_lists_each_listener_of_the_subsystems_a_host_may_use),
 		cmocka_unit_test(control_api_rejects_bad_arguments_clearly),
