@@ -206,6 +206,10 @@ static uint32_t reap_ring(struct wr_io_ctx *ctx, uint32_t budget)
 {
 	uint32_t done = 0;
 	struct io_uring_cqe *cqe;
+	/* The idle case is one shared-memory load, no call into liburing: reactors poll this every
+	 * loop. (The CQ never overflows, it has twice the SQ's entries, so there is nothing to flush.) */
+	if (!io_uring_cq_ready(&ctx->ring))
+		return 0;
 	while (done < budget && io_uring_peek_cqe(&ctx->ring, &cqe) == 0) {
 		struct wr_bdev_io *io = io_uring_cqe_get_data(cqe);
 		int res = cqe->res;
