@@ -2,6 +2,7 @@ import { LoginPage } from '../pages/login-page.js';
 import { MainLayout } from '../pages/main-layout.js';
 import { OverviewPage } from '../pages/overview-page.js';
 import { expect, test } from '../support/fixtures.js';
+import { waitForVaadin } from '../support/vaadin.js';
 
 test('a wrong password shows a clear message and does not sign in', async ({ page, admin }) => {
   const login = new LoginPage(page);
@@ -34,6 +35,13 @@ test('an administrator signs in, sees the overview and signs out', async ({ page
     for (const view of ['Overview', 'Users', 'API tokens', 'Audit log']) {
       await expect(layout.navLink(view)).toBeVisible();
     }
+  });
+
+  await test.step('a page that does not exist says so inside the console', async () => {
+    await page.goto('/no-such-page');
+    await waitForVaadin(page);
+    await expect(page.getByRole('heading', { name: 'This page is not available' })).toBeVisible();
+    await expect(layout.navLink('Overview')).toBeVisible();
   });
 
   await test.step('sign out', async () => {

@@ -68,13 +68,15 @@ class UsersView extends VerticalLayout {
     private Grid<UserSummary> configureGrid() {
         grid.addThemeVariants(GridVariant.ROW_STRIPES);
         grid.addColumn(UserSummary::username).setHeader("Username").setSortable(true)
-                .setComparator(Comparator.comparing(UserSummary::username)).setAutoWidth(true);
-        grid.addComponentColumn(UsersView::roles).setHeader("Roles").setWidth("12rem").setFlexGrow(1);
+                .setComparator(Comparator.comparing(UserSummary::username)).setWidth("10rem").setFlexGrow(0)
+                .setTooltipGenerator(UserSummary::username);
+        grid.addComponentColumn(UsersView::roles).setHeader("Roles").setWidth("10rem").setFlexGrow(1);
         grid.addComponentColumn(UsersView::status).setHeader("Status").setWidth("7rem").setFlexGrow(0);
-        grid.addColumn(user -> Formats.dateTime(user.createdAt(), "")).setHeader("Created").setAutoWidth(true);
+        grid.addColumn(user -> Formats.dateTimeToMinute(user.createdAt(), ""))
+                .setHeader(Formats.headerWithZone("Created")).setAutoWidth(true).setFlexGrow(0);
         // A fixed width: auto-width is measured before the buttons render and cuts them off.
         grid.addComponentColumn(this::actions).setHeader("Actions").setTextAlign(ColumnTextAlign.END)
-                .setWidth("23rem").setFlexGrow(0);
+                .setWidth("24rem").setFlexGrow(0);
         grid.setEmptyStateText("No users yet: create one with “New user”.");
         return grid;
     }
