@@ -14,5 +14,17 @@ public enum AuditAction {
     USER_PASSWORD_CHANGED,
     USER_DELETED,
     TOKEN_CREATED,
-    TOKEN_REVOKED
+    TOKEN_REVOKED,
+    // Storage inventory (issue 5): hosts, disks, pools, volumes.
+    HOST_REGISTERED,
+    DISK_APPEARED,
+    DISK_DISAPPEARED,
+    LAB_DISK_CREATED,
+    LAB_DISK_DELETED,
+    POOL_CREATED,
+    POOL_CHANGED,
+    POOL_DELETED,
+    VOLUME_CREATED,
+    VOLUME_GROWN,
+    VOLUME_DELETED
 }

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.windrose.inventory.api;
+
+import org.jspecify.annotations.NullMarked;

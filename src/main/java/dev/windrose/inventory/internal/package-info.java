@@ -1,0 +1,4 @@
+@NullMarked
+package dev.windrose.inventory.internal;
+
+import org.jspecify.annotations.NullMarked;

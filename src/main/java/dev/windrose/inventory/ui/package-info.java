@@ -1,0 +1,4 @@
+@NullMarked
+package dev.windrose.inventory.ui;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.windrose.storage.internal;
+
+import org.jspecify.annotations.NullMarked;
