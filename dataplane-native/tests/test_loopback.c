@@ -540,6 +540,8 @@ static void stats_snapshot_counts_io_and_lists_queue_pairs(void **state)
 	assert_int_equal(hist, reads);
 	const struct wr_reactor_stats *rs = (const void *)(buf + h->reactor_offset);
 	assert_true(rs[0].polls > 0 && rs[1].polls > 0);
+	assert_true(rs[0].sleeps > 0);             /* adaptive: idle reactors slept in epoll_wait */
+	assert_true(rs[0].busy_ns > 0 && rs[0].idle_ns > 0);
 	free(buf);
 	/* Listings while a controller with one I/O queue is connected. */
 	struct th admin, io;
@@ -790,6 +792,38 @@ static void discovery_controllers_hear_about_discovery_log_changes(void **state)
 	th_close(&h);
 }
 
+static void busy_mode_target_serves_a_session(void **state)
+{
+	(void)state;
+	struct wr_target *busy;
+	assert_int_equal(wr_target_create(1, WR_MODE_BUSY, "0", &busy), 0);
+	assert_int_equal(wr_subsystem_create(busy, SUBNQN, NULL, NULL, WR_SUBSYS_ALLOW_ANY_HOST), 0);
+	assert_int_equal(wr_ns_add(busy, SUBNQN, 1, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL, 0), 0);
+	int p = wr_listener_add(busy, SUBNQN, "127.0.0.1", 0);
+	assert_true(p > 0);
+	struct th admin, io;
+	struct nvme_cqe cqe;
+	int cntlid = th_bringup_admin(&admin, (uint16_t)p, SUBNQN, TH_HOSTNQN, true, true);
+	assert_true(cntlid > 0);
+	assert_int_equal(th_open(&io, (uint16_t)p), 0);
+	assert_int_equal(th_icreq(&io, true, true), 0);
+	assert_int_equal(th_connect(&io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0, 0, &cqe), 0);
+	static uint8_t out[16384], in[16384];
+	fill_pattern(out, sizeof(out), 99);
+	assert_int_equal(th_rw(&io, NVME_CMD_WRITE, 1, 0, 32, out, sizeof(out), false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	assert_int_equal(th_rw(&io, NVME_CMD_READ, 1, 0, 32, in, sizeof(in), false, &cqe), 0);
+	assert_memory_equal(in, out, sizeof(in));
+	th_close(&io);
+	th_close(&admin);
+	uint8_t buf[65536] __attribute__((aligned(8)));
+	assert_true(wr_target_stats_snapshot(busy, buf, sizeof(buf)) > 0);
+	const struct wr_stats_header *h = (const void *)buf;
+	const struct wr_reactor_stats *rs = (const void *)(buf + h->reactor_offset);
+	assert_int_equal(rs[0].sleeps, 0);           /* busy mode never sleeps */
+	wr_target_destroy(busy);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -815,6 +849,7 @@ int main(void)
 		cmocka_unit_test(listener_ana_state_shows_in_the_ana_log_and_gates_io),
 		cmocka_unit_test(removing_a_namespace_under_io_is_safe),
 		cmocka_unit_test(removing_a_listener_closes_its_connections),
+		cmocka_unit_test(busy_mode_target_serves_a_session),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
