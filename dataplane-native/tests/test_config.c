@@ -28,6 +28,7 @@ static void a_full_configuration_parses_into_its_parts(void **state)
 		"  namespace 2 file /tmp/x.img 1G\n"
 		"  namespace 3 file /dev/nvme9n1\n"
 		"  namespace 4 null 4096\n"
+		"  namespace 5 ram 1G bs=4096\n"
 		"  listener 127.0.0.1 4420\n"
 		"\n"
 		"subsystem nqn.2026-11.dev.windrose:other\n"
@@ -46,7 +47,10 @@ static void a_full_configuration_parses_into_its_parts(void **state)
 	assert_string_equal(s->model, "Windrose");
 	assert_false(s->allow_any_host);
 	assert_int_equal(s->nhosts, 2);
-	assert_int_equal(s->nns, 4);
+	assert_int_equal(s->nns, 5);
+	assert_int_equal(s->ns[0].block_size, 0);
+	assert_int_equal(s->ns[4].block_size, 4096);
+	assert_int_equal(s->ns[4].size, 1ull << 30);
 	assert_int_equal(s->ns[0].kind, WR_BDEV_KIND_RAM);
 	assert_int_equal(s->ns[0].size, 256ull << 20);
 	assert_int_equal(s->ns[1].kind, WR_BDEV_KIND_FILE);
@@ -87,6 +91,7 @@ static void errors_name_the_line_and_what_is_wrong(void **state)
 	expect_error("subsystem nqn.x\n frobnicate\n", "line 2: unknown keyword 'frobnicate'");
 	expect_error("subsystem nqn.x\nsubsystem nqn.x\n", "line 2: subsystem nqn.x is already defined on line 1");
 	expect_error("subsystem nqn.x\n allow-any-host yes\n", "allow-any-host takes no value");
+	expect_error("subsystem nqn.x\n namespace 1 ram 1M bs=3000\n", "line 2: block size 'bs=3000'");
 }
 
 static void sizes_accept_binary_suffixes_only(void **state)

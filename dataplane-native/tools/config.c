@@ -3,7 +3,8 @@
  *
  *   reactors N | mode busy|adaptive | discovery-listener ADDR PORT
  *   subsystem NQN, then within it: serial S | model M | allow-any-host | allow-host NQN |
- *   namespace NSID ram SIZE | null SIZE | file PATH [SIZE] | listener ADDR PORT
+ *   namespace NSID (ram SIZE | null SIZE | file PATH [SIZE]) [bs=512|1024|2048|4096] |
+ *   listener ADDR PORT
  *
  * '#' starts a comment; tokens are separated by blanks. Every error names its line.
  */
@@ -115,8 +116,16 @@ static int parse_listener(char **tok, int n, uint32_t line, struct wr_cfg_listen
 static int parse_namespace(char **tok, int n, uint32_t line, struct wr_cfg_ns *ns, char *err,
 			   size_t errlen)
 {
+	if (n > 3 && strncmp(tok[n - 1], "bs=", 3) == 0) {
+		uint32_t bs;
+		if (parse_u32(tok[n - 1] + 3, 512, 4096, &bs) < 0 || (bs & (bs - 1)))
+			return fail(err, errlen, line, "block size '%s' must be bs=512, 1024, 2048 or 4096",
+				    tok[n - 1]);
+		ns->block_size = bs;
+		n--;
+	}
 	if (n < 3)
-		return fail(err, errlen, line, "namespace needs NSID TYPE ARGS (ram SIZE | null SIZE | file PATH [SIZE])");
+		return fail(err, errlen, line, "namespace needs NSID TYPE ARGS (ram SIZE | null SIZE | file PATH [SIZE]) [bs=N]");
 	if (parse_u32(tok[1], 1, 1024, &ns->nsid) < 0)
 		return fail(err, errlen, line, "NSID '%s' is not a number from 1 to 1024", tok[1]);
 	ns->line = line;
@@ -319,7 +328,8 @@ static int apply_subsys(const struct wr_cfg_subsys *s, struct wr_target *t, char
 	}
 	for (uint32_t i = 0; i < s->nns; i++) {
 		const struct wr_cfg_ns *ns = &s->ns[i];
-		rc = wr_ns_add(t, s->nqn, ns->nsid, ns->kind, ns->path, ns->size, 0, NULL, NULL, 0);
+		rc = wr_ns_add(t, s->nqn, ns->nsid, ns->kind, ns->path, ns->size, ns->block_size, NULL,
+			       NULL, 0);
 		if (rc < 0)
 			return fail(err, errlen, ns->line, "namespace %u: %s", ns->nsid, strerror(-rc)), rc;
 	}

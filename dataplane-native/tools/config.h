@@ -15,6 +15,7 @@ struct wr_cfg_ns {
 	uint32_t kind;              /* WR_BDEV_KIND_* */
 	char *path;
 	uint64_t size;
+	uint32_t block_size;        /* 0 = the default (512) */
 	uint32_t line;
 };
 
