@@ -120,6 +120,9 @@ function serverArguments(port: number, dataDir: string): string[] {
     `--server.port=${port}`,
     '--server.address=127.0.0.1',
     `--windrose.data-dir=${dataDir}`,
+    // The embedded NVMe/TCP target is not under test here: a free port keeps it from colliding
+    // with a console already running on this machine (4420).
+    '--windrose.dataplane.target.listen-port=0',
     ...extraArguments(),
   ];
 }
