@@ -6,11 +6,12 @@
 # as failed too. Output blocks the harness shows are framed by "INTEROP OUTPUT <name>" / "INTEROP END".
 . /interop/env
 
-PLAN="discover discover-hides-forbidden discover-on-io-port connect-plain namespaces-appear nvme-list id-ctrl id-ns
+PLAN="discover discover-hides-forbidden discover-on-io-port connect-plain namespaces-appear ns-ids-unique
+nvme-list id-ctrl id-ns
 fio-4k-randwrite-verify fio-128k-seqwrite-verify smart-log smart-log-counts-writes flush dsm-deallocate
 disconnect connect-digests fio-digests-verify disconnect-digests refuse-unknown-host
 refuse-forbidden-subsystem connect-for-restart persist-write dmesg-clean-before-restart restart-reconnect
-restart-verify disconnect-final"
+ns-ids-stable-after-restart restart-verify disconnect-final"
 echo "INTEROP PLAN" $PLAN
 
 pass() { echo "INTEROP PASS $1"; }
@@ -123,6 +124,23 @@ fi
 RAM_DEV=$(block_device_of "$SUBNQN" 1)
 FILE_DEV=$(block_device_of "$SUBNQN" 2)
 echo "INTEROP INFO controller=$CTRL ram-namespace=$RAM_DEV file-namespace=$FILE_DEV"
+
+# The identifiers the kernel read (Identify CNS 03h): present, and different per namespace, or the
+# kernel would merge or drop namespaces.
+ns_ids() { cat "/sys/block/$(basename "$1")/wwid" "/sys/block/$(basename "$1")/nguid" \
+    "/sys/block/$(basename "$1")/uuid" 2>/dev/null | tr '\n' ' '; }
+IDS1=$(ns_ids "$RAM_DEV")
+IDS2=$(ns_ids "$FILE_DEV")
+echo "INTEROP INFO namespace 1 ids: $IDS1"
+echo "INTEROP INFO namespace 2 ids: $IDS2"
+if [ -z "$RAM_DEV" ] || [ -z "$FILE_DEV" ]; then
+    fail ns-ids-unique "no namespaces"
+elif [ "$IDS1" = "$IDS2" ] || ! grep -q . "/sys/block/$(basename "$RAM_DEV")/nguid" 2>/dev/null ||
+        grep -q -x -E '[0-]+' "/sys/block/$(basename "$RAM_DEV")/nguid"; then
+    fail ns-ids-unique "namespace identifiers missing, zero or equal"
+else
+    pass ns-ids-unique
+fi
 
 if run_shown nvme-list nvme list && grep -q "Windrose" /tmp/out && [ -n "$RAM_DEV" ] && grep -q "$RAM_DEV" /tmp/out; then
     pass nvme-list
@@ -263,6 +281,12 @@ else
     nvme connect $CONNECT_ARGS -n "$SUBNQN" >/dev/null 2>&1 && wait_for 60 block_device_of "$SUBNQN" 2
 fi
 FILE_DEV=$(block_device_of "$SUBNQN" 2)
+IDS2_AFTER=$(ns_ids "$FILE_DEV")
+if [ -n "$FILE_DEV" ] && [ "$IDS2_AFTER" = "$IDS2" ]; then
+    pass ns-ids-stable-after-restart
+else
+    fail ns-ids-stable-after-restart "namespace 2 ids were '$IDS2', after the restart '$IDS2_AFTER'"
+fi
 if [ -n "$FILE_DEV" ] && run_shown restart-verify fio $PERSIST --filename="$FILE_DEV" --verify_only &&
         grep -q 'err= 0' /tmp/out; then
     pass restart-verify

@@ -18,9 +18,15 @@ add_subsystem() {   # nqn allowed-host serial
     ln -s "$N/hosts/$2" "$N/subsystems/$1/allowed_hosts/"
 }
 
+# nvmet gives a namespace a random UUID but no NGUID; the test wants both (issue 3), so set one.
+set_nguid() {   # nqn nsid
+    cat /proc/sys/kernel/random/uuid >"$N/subsystems/$1/namespaces/$2/device_nguid"
+}
+
 add_namespace() {   # nqn nsid file size
     truncate -s "$4" "$3"
     mkdir "$N/subsystems/$1/namespaces/$2"
+    set_nguid "$1" "$2"
     echo "$3" >"$N/subsystems/$1/namespaces/$2/device_path"
     # The guest's root is a ramfs, which has no O_DIRECT: nvmet must use buffered I/O.
     echo 1 >"$N/subsystems/$1/namespaces/$2/buffered_io"
@@ -50,6 +56,7 @@ add_subsystem "$SUBNQN" "$HOSTNQN" WR0001
 # and only from the block layer's I/O accounting, which bio-based brd does not do.
 modprobe null_blk nr_devices=1 queue_mode=2 memory_backed=1 gb=1 || echo "NVMET FAILED null_blk"
 mkdir "$N/subsystems/$SUBNQN/namespaces/1"
+set_nguid "$SUBNQN" 1
 echo /dev/nullb0 >"$N/subsystems/$SUBNQN/namespaces/1/device_path"
 echo 1 >"$N/subsystems/$SUBNQN/namespaces/1/enable"
 add_namespace "$SUBNQN" 2 /var/ns/ns2.img 256M
