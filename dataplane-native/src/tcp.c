@@ -596,7 +596,9 @@ void wr_conn_release_ctrlr(struct wr_conn *c)
 	if (!ctrlr)
 		return;
 	c->ctrlr = NULL;
-	if (ctrlr->admin == c) {
+	/* qid 0 is the admin queue (decided without reading ctrlr->admin, which only the admin
+	 * queue's reactor touches). */
+	if (c->qid == 0) {
 		/* Held AERs live in this connection's pool: drop them before it goes. */
 		ctrlr->naers = 0;
 		ctrlr->admin = NULL;

@@ -588,18 +588,17 @@ static void *read_until_gone(void *arg)
 	struct nvme_cqe cqe;
 	for (int i = 0; i < 20000; i++) {
 		if (th_rw(rd->io, NVME_CMD_READ, 2, (uint64_t)(i % 200), 1, buf, 4096, false, &cqe)) {
-			rd->other++;
+			__atomic_fetch_add(&rd->other, 1, __ATOMIC_SEQ_CST);
 			return NULL;
 		}
 		uint16_t st = th_status(&cqe);
 		if (st == 0 && rd->invalid_after == 0) {
-			rd->ok_before++;
+			__atomic_fetch_add(&rd->ok_before, 1, __ATOMIC_SEQ_CST);
 		} else if (st == NVME_SC_INVALID_NS) {
-			rd->invalid_after++;
-			if (rd->invalid_after > 3)
+			if (__atomic_add_fetch(&rd->invalid_after, 1, __ATOMIC_SEQ_CST) > 3)
 				return NULL;
 		} else {
-			rd->other++;
+			__atomic_fetch_add(&rd->other, 1, __ATOMIC_SEQ_CST);
 		}
 	}
 	return NULL;
@@ -618,7 +617,8 @@ static void removing_a_namespace_under_io_is_safe(void **state)
 	struct reader rd = { .io = &io };
 	pthread_t tid;
 	assert_int_equal(pthread_create(&tid, NULL, read_until_gone, &rd), 0);
-	while (__atomic_load_n(&rd.ok_before, __ATOMIC_RELAXED) < 50 && rd.other == 0)
+	while (__atomic_load_n(&rd.ok_before, __ATOMIC_SEQ_CST) < 50 &&
+	       __atomic_load_n(&rd.other, __ATOMIC_SEQ_CST) == 0)
 		usleep(1000);
 	assert_int_equal(wr_ns_remove(target, SUBNQN, 2), 0);
 	pthread_join(tid, NULL);
