@@ -7,12 +7,18 @@ export class OverviewPage {
   readonly dataplaneVersion: Locator;
   readonly signedInUser: Locator;
   readonly roles: Locator;
+  readonly targetState: Locator;
+  readonly discoveryListener: Locator;
+  readonly reactorThreads: Locator;
 
   constructor(private readonly page: Page) {
     this.heading = page.getByRole('heading', { name: 'Overview', level: 1 });
     this.dataplaneVersion = page.getByLabel('Dataplane library version');
     this.signedInUser = page.getByLabel('Signed in as');
     this.roles = page.getByLabel('Roles');
+    this.targetState = page.getByLabel('State');
+    this.discoveryListener = page.getByLabel('Discovery listener');
+    this.reactorThreads = page.getByLabel('Reactor threads');
   }
 
   async open(): Promise<void> {

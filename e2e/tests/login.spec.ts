@@ -29,6 +29,10 @@ test('an administrator signs in, sees the overview and signs out', async ({ page
     await expect(overview.signedInUser).toHaveText(admin.username);
     await expect(overview.roles).toContainText('Admin');
     await expect(overview.dataplaneVersion).toHaveText(/^\d+\.\d+\.\d+/);
+    // The e2e server's target listens on a free port (see support/server.ts) with one reactor.
+    await expect(overview.targetState).toHaveText('Running');
+    await expect(overview.discoveryListener).toHaveText(/^127\.0\.0\.1:[1-9]\d*$/);
+    await expect(overview.reactorThreads).toHaveText('1');
   });
 
   await test.step('an administrator sees every view in the navigation', async () => {

@@ -17,17 +17,23 @@ import com.vaadin.flow.server.menu.MenuEntry;
 import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.windrose.MainLayout;
 import dev.windrose.dataplane.Dataplane;
+import dev.windrose.dataplane.DataplaneException;
+import dev.windrose.dataplane.DataplaneTarget;
+import dev.windrose.dataplane.EmbeddedTarget;
 import dev.windrose.security.Role;
 import dev.windrose.security.UserService;
 import dev.windrose.security.UserSummary;
 import jakarta.annotation.security.PermitAll;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
  * The landing page after sign-in. It shows only facts read at the time of the visit: who is
- * signed in with which roles, the dataplane library this console loaded, and where to go next.
+ * signed in with which roles, the dataplane library this console loaded, the state of the embedded
+ * NVMe/TCP target, and where to go next.
  */
 @Route(value = "", layout = MainLayout.class)
 @PageTitle("Overview")
@@ -35,10 +41,11 @@ import java.util.stream.Collectors;
 @PermitAll
 class OverviewView extends VerticalLayout {
 
-    OverviewView(UserService users, Dataplane dataplane) {
+    OverviewView(UserService users, Dataplane dataplane, EmbeddedTarget target) {
         setPadding(true);
         setMaxWidth("72rem");
-        FlexLayout cards = new FlexLayout(accountCard(users.currentUser()), dataplaneCard(dataplane), shortcutsCard());
+        FlexLayout cards = new FlexLayout(accountCard(users.currentUser()), dataplaneCard(dataplane),
+                targetCard(target), shortcutsCard());
         cards.setFlexWrap(FlexLayout.FlexWrap.WRAP);
         cards.addClassNames(LumoUtility.Gap.MEDIUM);
         cards.setWidthFull();
@@ -60,6 +67,39 @@ class OverviewView extends VerticalLayout {
                 fact("dataplane-abi", "Interface (ABI) version", Integer.toString(dataplane.abiVersion()))));
         card.add(hint("The NVMe/TCP target library this console loaded at start-up."));
         return card;
+    }
+
+    /** The embedded NVMe/TCP target as it is at this visit: running or why not, where, how busy. */
+    private static Card targetCard(EmbeddedTarget embedded) {
+        Card card = card("NVMe/TCP target");
+        EmbeddedTarget.Status status = embedded.status();
+        if (!status.enabled()) {
+            card.add(facts(fact("target-state", "State", "Switched off")));
+            card.add(hint("Set windrose.dataplane.target.enabled=true to serve NVMe/TCP initiators."));
+            return card;
+        }
+        if (!status.running()) {
+            card.add(facts(fact("target-state", "State", "Not running")));
+            card.add(hint(Objects.requireNonNullElse(status.problem(), "The target has not started.")));
+            return card;
+        }
+        List<Fact> facts = new ArrayList<>();
+        facts.add(fact("target-state", "State", "Running"));
+        facts.add(fact("target-discovery", "Discovery listener", status.listenAddress() + ":" + status.listenPort()));
+        embedded.target().ifPresent(target -> facts.addAll(liveFacts(target)));
+        card.add(facts(facts.toArray(Fact[]::new)));
+        return card;
+    }
+
+    /** Read from the library now; if it cannot answer, the card says so instead of inventing numbers. */
+    private static List<Fact> liveFacts(DataplaneTarget target) {
+        try {
+            return List.of(
+                    fact("target-reactors", "Reactor threads", Integer.toString(target.stats().reactors().size())),
+                    fact("target-controllers", "Connected controllers", Integer.toString(target.controllers().size())));
+        } catch (DataplaneException e) {
+            return List.of(fact("target-live", "Live figures", "unavailable: " + e.getMessage()));
+        }
     }
 
     /** Links to every other view this user may open (the same list as the side navigation). */
