@@ -679,6 +679,16 @@ static bool rx_check_common_header(struct wr_conn *c)
 		wr_conn_fatal(c, NVME_TCP_FES_INVALID_PDU_HDR, 0, "PDU type not accepted from a host");
 		return false;
 	}
+	if (h->type == NVME_TCP_H2C_TERM) {
+		/* The host is going away: take the header, ignore the rest, never answer a TermReq
+		 * with a TermReq (whatever its flags or length). */
+		c->rx_type = h->type;
+		c->rx_hdr_need = want_hlen;
+		c->rx_pad_left = 0;
+		c->rx_pdu_data = 0;
+		c->rx_pdu_ddgst = false;
+		return true;
+	}
 	if (h->type == NVME_TCP_ICREQ ? c->icreq_done : !c->icreq_done) {
 		wr_conn_fatal(c, NVME_TCP_FES_PDU_SEQ_ERR, 0,
 			      c->icreq_done ? "second ICReq" : "PDU before ICReq");
@@ -688,7 +698,7 @@ static bool rx_check_common_header(struct wr_conn *c)
 		wr_conn_fatal(c, NVME_TCP_FES_INVALID_PDU_HDR, 2, "wrong HLEN for the PDU type");
 		return false;
 	}
-	/* ICReq and TermReq never carry digests; every other PDU carries what ICReq negotiated. */
+	/* ICReq never carries digests; commands and data carry what ICReq negotiated. */
 	bool digests_apply = h->type == NVME_TCP_CMD || h->type == NVME_TCP_H2C_DATA;
 	uint32_t hd = digests_apply && c->hdgst ? NVME_TCP_DIGEST_LEN : 0;
 	bool hd_flag = h->flags & NVME_TCP_F_HDGST;
@@ -892,6 +902,10 @@ static void handle_h2c_term(struct wr_conn *c)
 static void rx_header_complete(struct wr_conn *c)
 {
 	const struct nvme_tcp_hdr *h = (const struct nvme_tcp_hdr *)c->rx_hdr;
+	if (h->type == NVME_TCP_H2C_TERM) {
+		handle_h2c_term(c);
+		return;
+	}
 	if (c->rx_hdr_need > h->hlen) {
 		uint32_t want = get_le32(c->rx_hdr + h->hlen);
 		if (want != wr_digest(c->rx_hdr, h->hlen)) {
@@ -903,7 +917,6 @@ static void rx_header_complete(struct wr_conn *c)
 	case NVME_TCP_ICREQ: handle_icreq(c); break;
 	case NVME_TCP_CMD: handle_cmd(c); break;
 	case NVME_TCP_H2C_DATA: handle_h2c_data(c); break;
-	case NVME_TCP_H2C_TERM: handle_h2c_term(c); return;
 	}
 	if (c->rx_state == RX_QUIESCED)
 		return;

@@ -548,6 +548,39 @@ static void keep_alive_timer_is_not_fooled_by_an_older_loop_clock(void **state)
 	poll_target();
 }
 
+static void a_host_termreq_closes_without_an_answer(void **state)
+{
+	(void)state;
+	static const uint8_t variants[][8] = {
+		{ NVME_TCP_H2C_TERM, 0, 24, 0, 24, 0, 0, 0 },
+		{ NVME_TCP_H2C_TERM, NVME_TCP_F_HDGST, 8, 0, 0x00, 0x10, 0, 0 },  /* odd HLEN/PLEN */
+	};
+	for (size_t v = 0; v < 2; v++) {
+		for (int icreq = 0; icreq < 2; icreq++) {
+			int peer;
+			struct wr_conn *c = new_conn(&peer, 0);
+			struct pb p = { 0 };
+			uint8_t buf[256] __attribute__((aligned(8))) = { 0 };
+			inlen = 0;
+			if (icreq) {
+				size_t n = pb_icreq(&p, buf);
+				feed(c, peer, buf, n, n);
+			}
+			memset(buf, 0, sizeof(buf));
+			memcpy(buf, variants[v], 8);
+			wr_conn_rx_feed(c, buf, 24);
+			assert_int_equal(c->rx_state, RX_QUIESCED);
+			poll_target();
+			drain(peer);
+			struct seen s = { 0 };
+			parse(&s);
+			assert_int_equal(s.term, 0);
+			assert_int_equal(recv(peer, buf, sizeof(buf), MSG_DONTWAIT), 0);  /* closed */
+			close(peer);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -558,6 +591,7 @@ int main(void)
 		cmocka_unit_test(partial_writes_on_a_small_socket_buffer_deliver_every_byte),
 		cmocka_unit_test(malformed_headers_get_the_right_termreq),
 		cmocka_unit_test(h2cdata_for_an_unknown_tag_gets_a_termreq),
+		cmocka_unit_test(a_host_termreq_closes_without_an_answer),
 		cmocka_unit_test(more_commands_than_the_queue_holds_get_a_termreq),
 		cmocka_unit_test(keep_alive_timer_is_not_fooled_by_an_older_loop_clock),
 		cmocka_unit_test(connect_with_a_queue_larger_than_mqes_is_refused),
