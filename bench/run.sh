@@ -207,6 +207,7 @@ for vargs in "--io-size 4k --qd 16 --queues 2 --hdgst --ddgst" "--io-size 128k -
       --verify-mib 16 $vargs >"$WORK/verify.log" 2>&1; then
     VERIFY_STATUS=failed
     log "verify ($vargs) failed:"; tail -5 "$WORK/verify.log" >&2
+    tail -3 "$WORK/verify.log" >>"$WORK/verify-errors.txt"
   fi
 done
 log "verify through the target: $VERIFY_STATUS"
@@ -228,7 +229,7 @@ fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 DIRTY=$(git -C "$ROOT" status --porcelain -- dataplane-native 2>/dev/null | head -1)
-WR_BENCH_VERIFY=$VERIFY_STATUS WR_BENCH_NICE=$NICE WR_BENCH_MODE=$MODE python3 - "$WORK/runs.txt" "$WORK/iperf.json" "$OUT" "$HERE/results/history.jsonl" "$CLK_TCK" \
+WR_BENCH_VERIFY=$VERIFY_STATUS WR_BENCH_VERIFY_ERRORS=$WORK/verify-errors.txt WR_BENCH_NICE=$NICE WR_BENCH_MODE=$MODE python3 - "$WORK/runs.txt" "$WORK/iperf.json" "$OUT" "$HERE/results/history.jsonl" "$CLK_TCK" \
   "$STAMP" "$COMMIT${DIRTY:+-dirty}" "$DURATION" "$REPS" "${IDLE_PCT:-null}" "$SMOKE" "$NOTE" \
   "${DIGESTS[*]:-}" "$LOAD_BEFORE" "$LOAD_AFTER" "$(nproc)" <<'PY'
 import json, os, statistics, sys
@@ -243,6 +244,8 @@ for line in open(runs_file):
         runs[name] = []
         order.append(name)
     r = {"rep": int(rep), "status": status, "target_cpu_s": int(ticks) / clk}
+    if status != "ok" and os.path.exists(path + ".log"):
+        r["error"] = open(path + ".log").read().strip().splitlines()[-3:]
     if status == "ok" and os.path.exists(path):
         r.update(json.load(open(path)))
         ops = r.get("ops", 0)
@@ -283,7 +286,9 @@ if iperf and "read-128k-qd16" in summary and summary["read-128k-qd16"]["mib_s"]:
     iperf["read_128k_pct_of_tcp"] = summary["read-128k-qd16"]["mib_s"]["median"] / iperf["mib_s"] * 100
 result = {"time": stamp, "commit": commit, "duration_s": float(duration), "reps": int(reps),
           "smoke": smoke == "1", "digests": dig, "note": note, "loopback_tcp": iperf,
-          "verify": os.environ.get("WR_BENCH_VERIFY"), "nice": int(os.environ.get("WR_BENCH_NICE", "0")), "target_mode": os.environ.get("WR_BENCH_MODE"), "loadavg_before": load_before, "loadavg_after": load_after, "cpus": int(ncpu),
+          "verify": os.environ.get("WR_BENCH_VERIFY"),
+          "verify_errors": open(os.environ["WR_BENCH_VERIFY_ERRORS"]).read().splitlines()
+                           if os.path.exists(os.environ["WR_BENCH_VERIFY_ERRORS"]) else [], "nice": int(os.environ.get("WR_BENCH_NICE", "0")), "target_mode": os.environ.get("WR_BENCH_MODE"), "loadavg_before": load_before, "loadavg_after": load_after, "cpus": int(ncpu),
           "adaptive_idle_cpu_pct": None if idle == "null" else float(idle),
           "summary": summary, "runs": runs}
 json.dump(result, open(out, "w"), indent=1)
