@@ -276,14 +276,14 @@ EOF
 new_uuid() { cat /proc/sys/kernel/random/uuid; }
 
 start_capture() {
-    # A large kernel buffer (-B, MiB): a dropped packet breaks TCP reassembly for the rest of its
-    # connection, and PDUs the dissector never sees cannot be judged.
+    # A large kernel buffer (-B, MiB): a packet dropped by the capture is a gap no retransmission
+    # fills, and PDUs the dissector never sees cannot be judged.
     tshark -i lo -B 256 -f "tcp port $IO_PORT or tcp port $DISCOVERY_PORT" -w "$WORK/session.pcap" -q \
         >"$WORK/tshark.log" 2>&1 &
     TSHARK_PID=$!
     PIDS_TO_STOP+=("$TSHARK_PID")
-    # Capturing on lo needs root or the wireshark group; the judged capture is QEMU's, so without
-    # this one the test goes on and says so.
+    # Capturing on lo needs root or the wireshark group; QEMU's guest-side capture needs neither, so
+    # without this one the test goes on and says so.
     if ! wait_for_line "$WORK/tshark.log" "Capturing on" "$TSHARK_PID" 30; then
         log "tshark cannot capture on lo (not root?): $(tail -2 "$WORK/tshark.log" | tr '\n' ' ')"
         log "going on with QEMU's guest-side capture only"
@@ -307,7 +307,7 @@ run_guest() {
     limit=$(($(seconds_left) - 60))
     log "booting the initiator guest (TCG), at most ${limit}s"
     # The guest's NIC is -nic user,model=virtio-net-pci spelled out, so that QEMU can also dump every
-    # frame it carries (filter-dump): a lossless capture of the session at the initiator's side.
+    # frame it carries (filter-dump): a second capture of the session, at the initiator's side.
     timeout --kill-after=5 "$limit" qemu-system-x86_64 -nographic -m 1024 -smp 2 -accel tcg -no-reboot \
         -netdev user,id=net0 -device virtio-net-pci,netdev=net0 \
         -object "filter-dump,id=dump0,netdev=net0,file=$WORK/guest-side.pcap" \
@@ -400,77 +400,81 @@ judge_guest_steps() {
 }
 
 # Runs tshark over capture $1 with Wireshark's NVMe/TCP dissector on both ports; the output goes to
-# file $2. A failing tshark (bad filter, unreadable capture) must not read as "nothing found".
+# file $2. Out-of-order reassembly on: TCP does lose and retransmit segments here (QEMU's slirp and
+# even loopback under load), and without it the dissector loses the PDU boundaries after a loss.
+# A failing tshark (bad filter, unreadable capture) must not read as "nothing found".
 tshark_decode() {
     local pcap=$1 out=$2
     shift 2
-    tshark -r "$pcap" -d "tcp.port==$IO_PORT,nvme-tcp" -d "tcp.port==$DISCOVERY_PORT,nvme-tcp" \
+    tshark -r "$pcap" -o tcp.reassemble_out_of_order:TRUE \
+        -d "tcp.port==$IO_PORT,nvme-tcp" -d "tcp.port==$DISCOVERY_PORT,nvme-tcp" \
         "$@" >"$out" 2>"$WORK/tshark-read.err"
 }
 
-# Frames of capture $1 that carry NVMe/TCP PDUs the dissector calls malformed or flags as errors,
-# into file $2 (frame, source port, destination port, PDU types, expert message).
-find_bad_pdus() {
-    tshark_decode "$1" "$2" -Y 'nvme-tcp && (_ws.malformed || _ws.expert.severity == error)' \
-        -T fields -e frame.number -e tcp.srcport -e tcp.dstport -e nvme-tcp.type -e _ws.expert.message
+# Byte ranges of a TCP direction that no captured segment covers (a retransmission fills the gap a
+# lost segment left): none means the dissector saw the whole byte stream of every connection.
+capture_holes() {
+    tshark_decode "$1" "$2.segments" -Y 'tcp.len > 0' -T fields -e tcp.stream -e tcp.srcport -e tcp.seq -e tcp.nxtseq ||
+        return 1
+    sort -k1,1n -k2,2n -k3,3n "$2.segments" | awk -F'\t' '
+        { key = $1 " " $2
+          if (key != cur) { cur = key; end = 1 }
+          if ($3 > end) printf "stream %s from port %s: bytes %d..%d never captured\n", $1, $2, end, $3 - 1
+          if ($4 > end) end = $4 }' >"$2"
+    rm -f "$2.segments"
 }
 
-# Two captures: QEMU's dump of the guest NIC (lossless; the one judged) and tshark on the host's
-# loopback (where wr-target's sockets are). On loopback the kernel hands libpcap 64 KiB segments and
-# an occasional one goes missing without being counted as dropped, which desynchronises the dissector
-# for the rest of that connection; so that capture is reported, and judged only as far as it is whole.
-judge_capture() {
-    local pcap=$WORK/guest-side.pcap pdus bad digests lost
-    if ! tshark_decode "$pcap" "$WORK/tshark-pdus.txt" -Y nvme-tcp -T fields -e frame.number -e nvme-tcp.type; then
-        harness_fail tshark-decodes-nvme-tcp "tshark could not read the capture: $(head -3 "$WORK/tshark-read.err")"
+# Judges one capture ($1 file, $2 name used in the step names).
+judge_one_capture() {
+    local pcap=$1 side=$2 pdus bad holes
+    if ! capture_holes "$pcap" "$WORK/$side-holes.txt"; then
+        harness_fail "tshark-$side-decodes" "tshark could not read $pcap: $(head -3 "$WORK/tshark-read.err")"
         return
     fi
-    tshark_decode "$pcap" "$WORK/tshark-lost.txt" -Y 'tcp.analysis.lost_segment' || true
-    lost=$(wc -l <"$WORK/tshark-lost.txt")
-    if ((lost == 0)); then
-        harness_pass tshark-capture-complete
+    holes=$(wc -l <"$WORK/$side-holes.txt")
+    if ((holes == 0)); then
+        harness_pass "tshark-$side-complete"
     else
-        harness_fail tshark-capture-complete "the guest-side capture misses $lost segments; PDU checks are partial"
+        harness_fail "tshark-$side-complete" "$holes gaps in the captured TCP streams; PDU checks are partial:"
+        head -5 "$WORK/$side-holes.txt" | sed 's/^/    /'
     fi
-    pdus=$(wc -l <"$WORK/tshark-pdus.txt")
+    tshark_decode "$pcap" "$WORK/$side-pdus.txt" -Y nvme-tcp -T fields -e frame.number -e nvme-tcp.type
+    pdus=$(wc -l <"$WORK/$side-pdus.txt")
     if ((pdus > 0)); then
-        harness_pass tshark-decodes-nvme-tcp
+        harness_pass "tshark-$side-decodes"
     else
-        harness_fail tshark-decodes-nvme-tcp "no NVMe/TCP PDU in the capture"
+        harness_fail "tshark-$side-decodes" "no NVMe/TCP PDU in the capture"
     fi
-    if ! find_bad_pdus "$pcap" "$WORK/tshark-bad.txt"; then
-        harness_fail tshark-no-malformed-pdu "tshark failed: $(head -3 "$WORK/tshark-read.err")"
-    elif bad=$(wc -l <"$WORK/tshark-bad.txt") && ((bad == 0)); then
-        harness_pass tshark-no-malformed-pdu
+    if ! tshark_decode "$pcap" "$WORK/$side-bad.txt" \
+            -Y 'nvme-tcp && (_ws.malformed || _ws.expert.severity == error)' \
+            -T fields -e frame.number -e tcp.srcport -e tcp.dstport -e nvme-tcp.type -e _ws.expert.message; then
+        harness_fail "tshark-$side-no-malformed-pdu" "tshark failed: $(head -3 "$WORK/tshark-read.err")"
+    elif bad=$(wc -l <"$WORK/$side-bad.txt") && ((bad == 0)); then
+        harness_pass "tshark-$side-no-malformed-pdu"
     else
-        harness_fail tshark-no-malformed-pdu "$bad frames malformed or with expert errors; source port $IO_PORT/$DISCOVERY_PORT means the target sent it (frame, sport, dport, PDU types, message):"
-        head -20 "$WORK/tshark-bad.txt" | sed 's/^/    /'
+        harness_fail "tshark-$side-no-malformed-pdu" "$bad frames malformed or with expert errors; source port $IO_PORT/$DISCOVERY_PORT means the target sent it (frame, sport, dport, PDU types, message):"
+        head -20 "$WORK/$side-bad.txt" | sed 's/^/    /'
     fi
+    echo "--- $side capture: $pdus frames with NVMe/TCP PDUs; PDUs by type (type×count): $(cut -f2 "$WORK/$side-pdus.txt" |
+        tr ',' '\n' | sort -n | uniq -c | awk '{printf "%s×%s ", $2, $1}')"
+}
+
+# Two captures of the same session: tshark on the host's loopback (where wr-target's sockets are)
+# and QEMU's dump of the guest NIC (what the initiator put on the wire, independent of libpcap).
+judge_capture() {
+    if [[ ${HOST_CAPTURE:-1} == 1 ]]; then
+        judge_one_capture "$WORK/session.pcap" loopback
+    else
+        echo "--- loopback capture: not taken (see above)"
+    fi
+    judge_one_capture "$WORK/guest-side.pcap" guest-side
     # The --hdr-digest --data-digest connection must really have negotiated both digests (ICResp).
-    if tshark_decode "$pcap" "$WORK/tshark-digests.txt" -Y 'nvme-tcp.icresp.digest == 3' &&
+    local digests
+    if tshark_decode "$WORK/guest-side.pcap" "$WORK/tshark-digests.txt" -Y 'nvme-tcp.icresp.digest == 3' &&
             digests=$(wc -l <"$WORK/tshark-digests.txt") && ((digests > 0)); then
         harness_pass tshark-digests-negotiated
     else
         harness_fail tshark-digests-negotiated "no ICResp enabling both header and data digests"
-    fi
-    echo "--- guest-side capture: $pdus frames with NVMe/TCP PDUs; PDUs by type (type×count): $(cut -f2 "$WORK/tshark-pdus.txt" |
-        tr ',' '\n' | sort -n | uniq -c | awk '{printf "%s×%s ", $2, $1}')"
-    report_host_capture
-}
-
-report_host_capture() {
-    local pcap=$WORK/session.pcap lost bad
-    if [[ ${HOST_CAPTURE:-1} == 0 || ! -s $pcap ]]; then
-        echo "--- host loopback capture: not taken"
-        return
-    fi
-    tshark_decode "$pcap" "$WORK/host-lost.txt" -Y 'tcp.analysis.lost_segment' || true
-    lost=$(wc -l <"$WORK/host-lost.txt")
-    if find_bad_pdus "$pcap" "$WORK/host-bad.txt" && bad=$(wc -l <"$WORK/host-bad.txt") && ((bad == 0)); then
-        echo "--- host loopback capture: no malformed NVMe/TCP PDU ($lost segments missing from the capture)"
-    else
-        echo "--- host loopback capture: $bad suspicious frames ($lost segments missing from the capture, which can explain them):"
-        head -10 "$WORK/host-bad.txt" | sed 's/^/    /'
     fi
 }
 
