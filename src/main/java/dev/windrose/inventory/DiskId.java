@@ -1,7 +1,9 @@
 package dev.windrose.inventory;
 
-/** Identifies a disk of some host. */
-public record DiskId(long value) {
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** Identifies a disk of some host; JSON shows it as a plain number. */
+public record DiskId(@JsonValue long value) {
 
     @Override
     public String toString() {

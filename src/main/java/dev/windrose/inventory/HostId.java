@@ -1,7 +1,9 @@
 package dev.windrose.inventory;
 
-/** Identifies a host (node). */
-public record HostId(long value) {
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** Identifies a host (node); JSON shows it as a plain number. */
+public record HostId(@JsonValue long value) {
 
     @Override
     public String toString() {

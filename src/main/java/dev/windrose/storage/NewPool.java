@@ -1,0 +1,14 @@
+package dev.windrose.storage;
+
+import dev.windrose.inventory.DiskId;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A pool to create on the local host. Which fields matter depends on the type: {@code directory} for
+ * DIRECTORY, {@code capacityBytes} for MEMORY, {@code diskIds} for DISK; {@code overcommitPercent} only
+ * for DIRECTORY (thin) pools, 100 when null.
+ */
+public record NewPool(String name, PoolType type, @Nullable String directory, @Nullable Long capacityBytes,
+        List<DiskId> diskIds, @Nullable Integer overcommitPercent) {
+}

@@ -1,0 +1,88 @@
+package dev.windrose.storage.api;
+
+import dev.windrose.inventory.DiskId;
+import dev.windrose.inventory.HostId;
+import dev.windrose.storage.NewPool;
+import dev.windrose.storage.PoolId;
+import dev.windrose.storage.PoolInfo;
+import dev.windrose.storage.PoolService;
+import dev.windrose.storage.PoolType;
+import dev.windrose.storage.api.Paging.PageView;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/pools")
+@Tag(name = "Pools", description = "Storage pools: disks, a directory or RAM, with their capacity")
+class PoolController {
+
+    private final PoolService pools;
+
+    PoolController(PoolService pools) {
+        this.pools = pools;
+    }
+
+    /**
+     * A pool to create: {@code directory} for DIRECTORY, {@code capacityBytes} for MEMORY, {@code diskIds} for
+     * DISK; {@code overcommitPercent} (100-1000) for DIRECTORY pools only.
+     */
+    record NewPoolRequest(@NotBlank String name, @NotNull PoolType type, @Nullable String directory,
+            @Nullable Long capacityBytes, @Nullable List<Long> diskIds, @Nullable Integer overcommitPercent) {
+    }
+
+    record PoolChanges(@NotNull Integer overcommitPercent) {
+    }
+
+    @GetMapping
+    @Operation(summary = "A page of pools with capacity, allocation and use, filtered by host and type")
+    PageView<PoolInfo> list(@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size,
+            @RequestParam(required = false) @Nullable Long hostId, @RequestParam(required = false) @Nullable PoolType type) {
+        return PageView.of(pools.list(hostId == null ? null : new HostId(hostId), type, Paging.request(page, size)),
+                pool -> pool);
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "One pool")
+    PoolInfo get(@PathVariable long id) {
+        return pools.get(new PoolId(id));
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Create a pool on this host (operators)",
+            description = "409 when the name is taken or a disk is in use; 400 names the invalid field.")
+    PoolInfo create(@Valid @RequestBody NewPoolRequest request) {
+        List<DiskId> disks = request.diskIds() == null ? List.of() : request.diskIds().stream().map(DiskId::new).toList();
+        return pools.create(new NewPool(request.name(), request.type(), request.directory(), request.capacityBytes(),
+                disks, request.overcommitPercent()));
+    }
+
+    @PatchMapping("/{id}")
+    @Operation(summary = "Change a directory pool's overcommit limit (operators)")
+    PoolInfo update(@PathVariable long id, @Valid @RequestBody PoolChanges changes) {
+        return pools.setOvercommit(new PoolId(id), changes.overcommitPercent());
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete a pool without volumes (operators); 409 names the volumes still in it")
+    void delete(@PathVariable long id) {
+        pools.delete(new PoolId(id));
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.windrose.storage.api;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.windrose.storage.ui;
+
+import org.jspecify.annotations.NullMarked;

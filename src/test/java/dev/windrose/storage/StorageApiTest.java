@@ -1,0 +1,264 @@
+package dev.windrose.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasSize;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.windrose.inventory.ApiTokens;
+import dev.windrose.security.Role;
+import dev.windrose.security.UserService;
+import dev.windrose.storage.internal.DiskPoolLabel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+
+/**
+ * Pools and volumes through the REST API, with real backings: lab-disk files carrying pool labels and
+ * extents, sparse and preallocated files in a directory pool, RAM reservations. Discovery reads the
+ * recorded mixed-host tree, so a system disk (sdb) exists.
+ */
+@SpringBootTest
+@AutoConfigureMockMvc
+@ActiveProfiles("test")
+class StorageApiTest {
+
+    static final long MIB = 1024 * 1024;
+    static final Path TREE = Path.of("src/test/resources/sysfs/mixed-host").toAbsolutePath();
+    static final Path WORK = tempDir();
+
+    @DynamicPropertySource
+    static void discoveryReadsTheRecordedTree(DynamicPropertyRegistry registry) {
+        registry.add("windrose.inventory.sysfs-root", () -> TREE.resolve("sys").toString());
+        registry.add("windrose.inventory.procfs-root", () -> TREE.resolve("proc").toString());
+        registry.add("windrose.inventory.lab-disk-directory", () -> WORK.resolve("lab").toString());
+    }
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    UserService users;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    String admin;
+
+    @BeforeEach
+    void signIn() throws Exception {
+        admin = new ApiTokens(mvc, users).admin();
+    }
+
+    @Test
+    void a_disk_pool_on_a_lab_disk_labels_it_carves_extents_and_is_deleted_in_the_right_order() throws Exception {
+        String labDisk = body(json(post("/api/v1/disks"), "{\"name\":\"" + unique("lab") + "\",\"sizeBytes\":" + 256 * MIB + "}")
+                .andExpect(status().isCreated()));
+        int diskId = JsonPath.read(labDisk, "$.id");
+        Path file = Path.of(JsonPath.<String>read(labDisk, "$.devicePath"));
+        String poolName = unique("fast");
+
+        String pool = body(json(post("/api/v1/pools"), "{\"name\":\"" + poolName + "\",\"type\":\"DISK\",\"diskIds\":[" + diskId + "]}")
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.capacityBytes").value(255 * MIB))
+                .andExpect(jsonPath("$.disks[0].diskId").value(diskId))
+                .andExpect(jsonPath("$.dataIsVolatile").value(false)));
+        int poolId = JsonPath.read(pool, "$.id");
+        assertThat(DiskPoolLabel.readFrom(file)).get().extracting(DiskPoolLabel::poolName).isEqualTo(poolName);
+        as(get("/api/v1/disks/" + diskId)).andExpect(jsonPath("$.claimedBy").value(poolName))
+                .andExpect(jsonPath("$.eligible").value(false));
+
+        String volume = body(json(post("/api/v1/volumes"), "{\"name\":\"" + unique("vol") + "\",\"poolId\":" + poolId
+                + ",\"sizeBytes\":" + 64 * MIB + "}")
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.provisioning").value("THICK"))
+                .andExpect(jsonPath("$.extents", hasSize(1)))
+                .andExpect(jsonPath("$.extents[0].startBytes").value(DiskPoolLabel.DATA_OFFSET))
+                .andExpect(jsonPath("$.extents[0].lengthBytes").value(64 * MIB)));
+        int volumeId = JsonPath.read(volume, "$.id");
+        String volumeName = JsonPath.read(volume, "$.name");
+        json(patch("/api/v1/volumes/" + volumeId), "{\"sizeBytes\":" + 96 * MIB + "}")
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.sizeBytes").value(96 * MIB))
+                .andExpect(jsonPath("$.extents[1].startBytes").value(DiskPoolLabel.DATA_OFFSET + 64 * MIB));
+        json(post("/api/v1/volumes"), "{\"name\":\"" + unique("big") + "\",\"poolId\":" + poolId + ",\"sizeBytes\":" + 200 * MIB + "}")
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.detail", containsString("159 MiB left")));
+
+        as(delete("/api/v1/disks/" + diskId)).andExpect(status().isConflict())
+                .andExpect(jsonPath("$.detail", containsString("belongs to pool " + poolName)));
+        as(delete("/api/v1/pools/" + poolId)).andExpect(status().isConflict())
+                .andExpect(jsonPath("$.detail", containsString(volumeName)));
+        as(delete("/api/v1/volumes/" + volumeId)).andExpect(status().isNoContent());
+        as(delete("/api/v1/pools/" + poolId)).andExpect(status().isNoContent());
+        assertThat(DiskPoolLabel.readFrom(file)).isEmpty();
+        as(get("/api/v1/disks/" + diskId)).andExpect(jsonPath("$.eligible").value(true));
+        as(delete("/api/v1/disks/" + diskId)).andExpect(status().isNoContent());
+        assertThat(file).doesNotExist();
+        as(get("/api/v1/audit?size=500"))
+                .andExpect(jsonPath("$.entries[?(@.action == 'POOL_CREATED' && @.target == '" + poolName + "')]").exists())
+                .andExpect(jsonPath("$.entries[?(@.action == 'VOLUME_GROWN' && @.target == '" + volumeName + "')]").exists())
+                .andExpect(jsonPath("$.entries[?(@.action == 'VOLUME_DELETED' && @.target == '" + volumeName + "')]").exists())
+                .andExpect(jsonPath("$.entries[?(@.action == 'POOL_DELETED' && @.target == '" + poolName + "')]").exists());
+    }
+
+    @Test
+    void a_system_disk_cannot_join_a_pool_and_the_failed_create_leaves_the_other_disk_untouched() throws Exception {
+        String labDisk = body(json(post("/api/v1/disks"), "{\"name\":\"" + unique("lab") + "\",\"sizeBytes\":" + 128 * MIB + "}")
+                .andExpect(status().isCreated()));
+        int labId = JsonPath.read(labDisk, "$.id");
+        Path file = Path.of(JsonPath.<String>read(labDisk, "$.devicePath"));
+        int systemDisk = JsonPath.read(body(as(get("/api/v1/disks?q=sdb"))), "$.items[0].id");
+
+        json(post("/api/v1/pools"), "{\"name\":\"" + unique("bad") + "\",\"type\":\"DISK\",\"diskIds\":[" + labId + "," + systemDisk + "]}")
+                .andExpect(status().isConflict())
+                .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail", containsString("holds the operating system")));
+
+        as(get("/api/v1/disks/" + labId)).andExpect(jsonPath("$.eligible").value(true))
+                .andExpect(jsonPath("$.claimedBy").doesNotExist());
+        assertThat(DiskPoolLabel.readFrom(file)).isEmpty();
+        as(delete("/api/v1/disks/" + labId)).andExpect(status().isNoContent());
+    }
+
+    @Test
+    void a_directory_pool_backs_thin_volumes_with_sparse_files_and_thick_ones_with_preallocated_files() throws Exception {
+        Path dir = Files.createDirectories(WORK.resolve(unique("dir")));
+        String pool = body(json(post("/api/v1/pools"), "{\"name\":\"" + unique("files") + "\",\"type\":\"DIRECTORY\",\"directory\":\""
+                + dir + "\",\"overcommitPercent\":200}").andExpect(status().isCreated()));
+        int poolId = JsonPath.read(pool, "$.id");
+        long capacity = ((Number) JsonPath.read(pool, "$.capacityBytes")).longValue();
+
+        String thin = body(json(post("/api/v1/volumes"), "{\"name\":\"" + unique("thin") + "\",\"poolId\":" + poolId
+                + ",\"sizeBytes\":" + 512 * MIB + "}")
+                .andExpect(status().isCreated()).andExpect(jsonPath("$.provisioning").value("THIN")));
+        Path thinFile = Path.of(JsonPath.<String>read(thin, "$.backingPath"));
+        assertThat(thinFile).hasParent(dir);
+        assertThat(Files.size(thinFile)).isEqualTo(512 * MIB);
+        assertThat(((Number) JsonPath.read(thin, "$.usedBytes")).longValue()).as("sparse").isLessThan(MIB);
+
+        String thick = body(json(post("/api/v1/volumes"), "{\"name\":\"" + unique("thick") + "\",\"poolId\":" + poolId
+                + ",\"sizeBytes\":" + 8 * MIB + ",\"provisioning\":\"THICK\"}").andExpect(status().isCreated()));
+        assertThat(((Number) JsonPath.read(thick, "$.usedBytes")).longValue()).isGreaterThanOrEqualTo(8 * MIB);
+
+        long beyondLimit = (capacity * 2 / MIB + 1) * MIB;
+        json(post("/api/v1/volumes"), "{\"name\":\"" + unique("huge") + "\",\"poolId\":" + poolId + ",\"sizeBytes\":" + beyondLimit + "}")
+                .andExpect(status().isConflict()).andExpect(jsonPath("$.detail", containsString("left to allocate")));
+        try (var files = Files.list(dir)) {
+            assertThat(files.count()).as("the refused volume left no file").isEqualTo(2);
+        }
+
+        int thinId = JsonPath.read(thin, "$.id");
+        jdbc.update("update volume set attached_subsystem = 'nqn.2026-01.dev.windrose:lab' where id = ?", thinId);
+        as(delete("/api/v1/volumes/" + thinId)).andExpect(status().isConflict())
+                .andExpect(jsonPath("$.detail").value(containsString("attached to subsystem nqn.2026-01.dev.windrose:lab")));
+        jdbc.update("update volume set attached_subsystem = null where id = ?", thinId);
+        as(delete("/api/v1/volumes/" + thinId)).andExpect(status().isNoContent());
+        assertThat(thinFile).doesNotExist();
+        as(delete("/api/v1/volumes/" + JsonPath.read(thick, "$.id"))).andExpect(status().isNoContent());
+        as(delete("/api/v1/pools/" + poolId)).andExpect(status().isNoContent());
+    }
+
+    @Test
+    void a_memory_pool_is_volatile_thick_only_and_bounded_by_half_the_hosts_ram() throws Exception {
+        json(post("/api/v1/pools"), "{\"name\":\"" + unique("ram") + "\",\"type\":\"MEMORY\",\"capacityBytes\":" + 20000 * MIB + "}")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("capacityBytes"))
+                .andExpect(jsonPath("$.detail", containsString("50%")));
+        String pool = body(json(post("/api/v1/pools"), "{\"name\":\"" + unique("ram") + "\",\"type\":\"MEMORY\",\"capacityBytes\":" + 64 * MIB + "}")
+                .andExpect(status().isCreated()).andExpect(jsonPath("$.dataIsVolatile").value(true)));
+        int poolId = JsonPath.read(pool, "$.id");
+
+        json(post("/api/v1/volumes"), "{\"name\":\"" + unique("m") + "\",\"poolId\":" + poolId + ",\"sizeBytes\":" + 16 * MIB
+                + ",\"provisioning\":\"THIN\"}")
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.errors[0].field").value("provisioning"));
+        String volume = body(json(post("/api/v1/volumes"), "{\"name\":\"" + unique("m") + "\",\"poolId\":" + poolId
+                + ",\"sizeBytes\":" + 48 * MIB + "}").andExpect(status().isCreated()));
+        json(post("/api/v1/volumes"), "{\"name\":\"" + unique("m") + "\",\"poolId\":" + poolId + ",\"sizeBytes\":" + 32 * MIB + "}")
+                .andExpect(status().isConflict());
+        as(get("/api/v1/pools/" + poolId)).andExpect(jsonPath("$.allocatedBytes").value(48 * MIB))
+                .andExpect(jsonPath("$.volumeCount").value(1));
+        as(delete("/api/v1/volumes/" + JsonPath.read(volume, "$.id"))).andExpect(status().isNoContent());
+        as(delete("/api/v1/pools/" + poolId)).andExpect(status().isNoContent());
+    }
+
+    @Test
+    void invalid_requests_name_the_field_and_taken_names_are_409() throws Exception {
+        String pool = body(json(post("/api/v1/pools"), "{\"name\":\"" + unique("ram") + "\",\"type\":\"MEMORY\",\"capacityBytes\":" + 32 * MIB + "}")
+                .andExpect(status().isCreated()));
+        int poolId = JsonPath.read(pool, "$.id");
+        String name = JsonPath.read(pool, "$.name");
+        json(post("/api/v1/pools"), "{\"name\":\"" + name + "\",\"type\":\"MEMORY\",\"capacityBytes\":" + 32 * MIB + "}")
+                .andExpect(status().isConflict());
+        json(post("/api/v1/pools"), "{\"name\":\"x\",\"type\":\"TAPE\"}")
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.errors[0].field").value("type"));
+        json(post("/api/v1/pools"), "{\"name\":\"x\",\"type\":\"DIRECTORY\",\"directory\":\"/does/not/exist\"}")
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.errors[0].field").value("directory"));
+        json(post("/api/v1/volumes"), "{\"name\":\"odd\",\"poolId\":" + poolId + ",\"sizeBytes\":3000000}")
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.errors[0].field").value("sizeBytes"))
+                .andExpect(jsonPath("$.detail", containsString("the next one up is 3145728")));
+        json(post("/api/v1/volumes"), "{\"name\":\"nopool\",\"poolId\":999999,\"sizeBytes\":" + MIB + "}")
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.errors[0].field").value("poolId"));
+        json(post("/api/v1/volumes"), "{\"name\":\"bad name\",\"poolId\":" + poolId + ",\"sizeBytes\":" + MIB + "}")
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.errors[0].field").value("name"));
+        as(delete("/api/v1/pools/" + poolId)).andExpect(status().isNoContent());
+    }
+
+    @Test
+    void viewer_tokens_are_read_only() throws Exception {
+        String viewer = new ApiTokens(mvc, users).userWithRole(Role.VIEWER);
+        mvc.perform(get("/api/v1/pools").header(HttpHeaders.AUTHORIZATION, "Bearer " + viewer)).andExpect(status().isOk());
+        mvc.perform(get("/api/v1/volumes").header(HttpHeaders.AUTHORIZATION, "Bearer " + viewer)).andExpect(status().isOk());
+        mvc.perform(post("/api/v1/pools").header(HttpHeaders.AUTHORIZATION, "Bearer " + viewer)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\":\"nope\",\"type\":\"MEMORY\",\"capacityBytes\":" + 32 * MIB + "}"))
+                .andExpect(status().isForbidden())
+                .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+        assertThat(jdbc.queryForObject("select count(*) from storage_pool where name = 'nope'", Integer.class)).isZero();
+    }
+
+    private ResultActions as(MockHttpServletRequestBuilder request) throws Exception {
+        return mvc.perform(request.header(HttpHeaders.AUTHORIZATION, "Bearer " + admin));
+    }
+
+    private ResultActions json(MockHttpServletRequestBuilder request, String body) throws Exception {
+        return as(request.contentType(MediaType.APPLICATION_JSON).content(body));
+    }
+
+    private static String body(ResultActions result) throws Exception {
+        return result.andReturn().getResponse().getContentAsString();
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
+    }
+
+    private static Path tempDir() {
+        try {
+            Path dir = Files.createTempDirectory("windrose-storage-");
+            Files.createDirectories(dir.resolve("lab"));
+            return dir;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
