@@ -34,6 +34,11 @@ export class ApiTokensPage {
     return plaintext;
   }
 
+  async copyCreatedToken(): Promise<void> {
+    await this.createdDialog.getByRole('button', { name: 'Copy the token' }).click();
+    await waitForVaadin(this.page);
+  }
+
   async closeCreatedDialog(): Promise<void> {
     await this.createdDialog.getByRole('button', { name: 'Done' }).click();
     await expect(this.createdDialog).toHaveCount(0);

@@ -11,7 +11,15 @@ test('a request without a token is refused with 401 problem details', async ({ a
   expect(problem.status).toBe(401);
 });
 
-test('a token created in the UI is shown once and authenticates against the REST API', async ({ page, admin, api }) => {
+test('a token created in the UI is shown once and authenticates against the REST API', async ({
+  page,
+  context,
+  baseURL,
+  admin,
+  api,
+}) => {
+  // The copy button writes to the clipboard; a headless browser asks nobody, so grant it.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
   const tokens = new ApiTokensPage(page);
   const name = `ui token ${Date.now().toString(36)}`;
   let plaintext = '';
@@ -22,6 +30,12 @@ test('a token created in the UI is shown once and authenticates against the REST
     await login.signIn(admin);
     await tokens.open();
     plaintext = await tokens.createToken(name, '7 days');
+  });
+
+  await test.step('the copy button puts the token on the clipboard', async () => {
+    await tokens.copyCreatedToken();
+    await expect(page.getByText('Token copied to the clipboard.')).toBeVisible();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(plaintext);
     await tokens.closeCreatedDialog();
     await expect(tokens.tokenCell(name)).toBeVisible();
   });
