@@ -9,14 +9,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Runs a test class only when the PostgreSQL server at 127.0.0.1:5432 (db {@code test}, user
- * {@code postgres}) answers. When it does not, the class is skipped with a loud message; with
+ * {@code postgres}; WINDROSE_TEST_POSTGRES_URL/_USER/_PASSWORD override) answers. When it does not, the class is skipped with a loud message; with
  * {@code WINDROSE_REQUIRE_POSTGRES=true} (as in .ci/run) it fails instead.
  */
 public final class PostgresAvailable implements ExecutionCondition {
 
-    public static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
-    public static final String USER = "postgres";
-    public static final String PASSWORD = "";
+    public static final String URL = env("WINDROSE_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    public static final String USER = env("WINDROSE_TEST_POSTGRES_USER", "postgres");
+    public static final String PASSWORD = env("WINDROSE_TEST_POSTGRES_PASSWORD", "");
     static final String REQUIRE_ENV = "WINDROSE_REQUIRE_POSTGRES";
 
     @Override
@@ -39,6 +39,11 @@ public final class PostgresAvailable implements ExecutionCondition {
                     """.formatted(context.getDisplayName(), message, REQUIRE_ENV));
             return ConditionEvaluationResult.disabled("SKIPPED LOUDLY: " + message);
         }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
     }
 
     public static Connection connect() throws SQLException {
