@@ -82,8 +82,7 @@ struct wr_ns {
 	uint8_t uuid[16];
 	atomic_uint_fast64_t inflight;
 	struct wr_ns_rstats *rstats;     /* one per reactor */
-	char desc[WR_ADDR_SIZE];
-	/* SMART-style counters live in rstats; these record data units for the health log */
+	char desc[WR_ADDR_SIZE];         /* "ram 268435456", "file /path": for log lines */
 };
 
 struct wr_host {
@@ -144,7 +143,7 @@ struct wr_ctrlr {
 	uint32_t aen_cfg;
 	uint32_t feat_arbitration, feat_power, feat_temp, feat_err_recovery, feat_write_atomic;
 	uint32_t vwc_enabled;
-	uint32_t num_io_queues;          /* granted, zero-based not applied: the count */
+	uint32_t num_io_queues;          /* I/O queues granted (Set Features 07h), a count */
 	uint64_t last_keep_alive_ns;
 	struct wr_req *aers[WR_AERL];
 	uint32_t naers;
