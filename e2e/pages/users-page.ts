@@ -38,6 +38,19 @@ export class UsersPage {
     await waitForVaadin(this.page);
   }
 
+  /** Opens the roles dialog of a user, sets exactly these roles and saves. */
+  async changeRoles(username: string, roles: RoleName[]): Promise<Locator> {
+    await this.page.getByRole('button', { name: `Change the roles of ${username}`, exact: true }).click();
+    const dialog = this.page.getByRole('dialog', { name: `Roles of ${username}` });
+    await expect(dialog.getByRole('checkbox', { name: 'Admin' })).toBeVisible();
+    for (const role of ALL_ROLES) {
+      await dialog.getByRole('checkbox', { name: role }).setChecked(roles.includes(role));
+    }
+    await dialog.getByRole('button', { name: 'Save roles' }).click();
+    await waitForVaadin(this.page);
+    return dialog;
+  }
+
   async setPassword(username: string, password: string): Promise<void> {
     await this.page.getByRole('button', { name: `Set a new password for ${username}`, exact: true }).click();
     const dialog = this.page.getByRole('dialog', { name: `New password for ${username}` });

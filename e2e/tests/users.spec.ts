@@ -117,3 +117,41 @@ test('an admin sets a new password for a user, who signs in with it', async ({
     await userContext.close();
   }
 });
+
+test('roles are changed in the users view, but the last administrator keeps the admin role', async ({
+  page,
+  admin,
+  api,
+  adminToken,
+  removeAfterTest,
+}) => {
+  const user = { username: uniqueUsername('promoted'), password: strongPassword() };
+  await api.createUser(adminToken, user, ['VIEWER']);
+  removeAfterTest(user.username);
+  const login = new LoginPage(page);
+  await login.open();
+  await login.signIn(admin);
+  const users = new UsersPage(page);
+  await users.open();
+
+  await test.step('a viewer becomes an operator', async () => {
+    const dialog = await users.changeRoles(user.username, ['Operator']);
+    await expect(dialog).toHaveCount(0);
+    await expect(users.rolesOf(user.username)).toHaveText('Operator');
+  });
+
+  await test.step('the only administrator cannot give up the admin role', async () => {
+    const dialog = await users.changeRoles(admin.username, ['Viewer']);
+    await expect(dialog.getByText(`'${admin.username}' is the last enabled administrator`)).toBeVisible();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(users.rolesOf(admin.username)).toHaveText('Admin');
+  });
+
+  await test.step('nor be disabled', async () => {
+    await page.getByRole('button', { name: `Disable ${admin.username}`, exact: true }).click();
+    // The refusal is an error notification (role alert).
+    await expect(page.getByRole('alert').filter({ hasText: `'${admin.username}' is the last enabled administrator` }))
+      .toBeVisible();
+    await expect(page.getByRole('button', { name: `Disable ${admin.username}`, exact: true })).toBeVisible();
+  });
+});
