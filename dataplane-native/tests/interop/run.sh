@@ -70,10 +70,16 @@ check_prerequisites() {
     for cmd in "${!command_package[@]}"; do
         command -v "$cmd" >/dev/null 2>&1 || missing+=("${command_package[$cmd]}")
     done
+    # What build-guest.sh copies into the guest, named here too so one message lists everything.
+    local pkg
+    for pkg in busybox-static nvme-cli fio kmod; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+    done
     if ((${#missing[@]})); then
         mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+        # noninteractive: tshark's package otherwise asks whether non-root users may capture.
         die "missing packages: ${missing[*]}
-  install them with: apt-get install -y ${missing[*]}"
+  install them with: DEBIAN_FRONTEND=noninteractive apt-get install -y ${missing[*]}"
     fi
 }
 
