@@ -155,6 +155,7 @@ class ApiSecurityTest {
         // Locked now, even for the right password, and from a different address (per-username lock).
         requestToken(user, PASSWORD, "right-but-locked", fromAddress())
                 .andExpect(status().isTooManyRequests())
+                .andExpect(header().string(HttpHeaders.RETRY_AFTER, "30"))
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.detail", containsString("Try again in 30 seconds")));
     }

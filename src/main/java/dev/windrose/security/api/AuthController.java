@@ -5,6 +5,8 @@ import dev.windrose.security.CreatedApiToken;
 import dev.windrose.security.Role;
 import dev.windrose.security.UserService;
 import dev.windrose.security.UserSummary;
+import dev.windrose.security.internal.LoginThrottledException;
+import dev.windrose.security.internal.WindrosePrincipal;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -19,6 +21,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -79,7 +82,7 @@ class AuthController {
     @Operation(summary = "The user and roles the presented token stands for")
     Whoami whoami(Authentication authentication) {
         UserSummary user = users.currentUser();
-        String tokenName = authentication.getPrincipal() instanceof dev.windrose.security.internal.WindrosePrincipal p
+        String tokenName = authentication.getPrincipal() instanceof WindrosePrincipal p
                 ? p.tokenName() : null;
         return new Whoami(user.username(), new TreeSet<>(user.roles()), tokenName);
     }
@@ -91,7 +94,11 @@ class AuthController {
                 throttled ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.UNAUTHORIZED,
                 throttled ? e.getMessage() : "The username or password is not correct.");
         problem.setTitle(throttled ? "Too many failed sign-ins" : "Unauthorized");
-        return ResponseEntity.status(problem.getStatus()).body(problem);
+        var response = ResponseEntity.status(problem.getStatus());
+        if (e instanceof LoginThrottledException locked) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(locked.retryAfterSeconds()));
+        }
+        return response.body(problem);
     }
 
     /** The response of token creation: the only time the secret is shown. */

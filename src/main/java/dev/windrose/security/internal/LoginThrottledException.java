@@ -18,8 +18,17 @@ public class LoginThrottledException extends LockedException {
         return retryAfter;
     }
 
+    /** Whole seconds to wait, rounded up (for Retry-After), at least 1. */
+    public long retryAfterSeconds() {
+        return secondsRoundedUp(retryAfter);
+    }
+
+    private static long secondsRoundedUp(Duration duration) {
+        return Math.max(1, (duration.toMillis() + 999) / 1000);
+    }
+
     private static String describe(Duration duration) {
-        long seconds = Math.max(1, (duration.toMillis() + 999) / 1000);
+        long seconds = secondsRoundedUp(duration);
         if (seconds < 120) {
             return seconds + " seconds";
         }
