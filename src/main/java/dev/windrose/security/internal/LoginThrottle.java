@@ -23,7 +23,8 @@ public class LoginThrottle {
     private static final Duration FORGET_AFTER = Duration.ofDays(1);
     private static final int MAX_TRACKED_KEYS = 100_000;
 
-    private record Failures(int count, Instant lastFailure, Instant lockedUntil) {
+    /** @param refusalReported whether a refused attempt during the current lock was already audited */
+    private record Failures(int count, Instant lastFailure, Instant lockedUntil, boolean refusalReported) {
     }
 
     private final ConcurrentMap<String, Failures> failures = new ConcurrentHashMap<>();
@@ -66,7 +67,24 @@ public class LoginThrottle {
     private Failures nextFailure(@Nullable Failures previous, Instant now) {
         int count = previous == null || previous.lastFailure().plus(FORGET_AFTER).isBefore(now)
                 ? 1 : previous.count() + 1;
-        return new Failures(count, now, now.plus(lockFor(count)));
+        return new Failures(count, now, now.plus(lockFor(count)), false);
+    }
+
+    /**
+     * True for the first refused attempt of the current lock on this username or address, false for
+     * the ones after it: the audit log records that sign-in was paused without letting a guessing
+     * script fill it with one row per attempt.
+     */
+    public boolean firstRefusalOfLock(String username, @Nullable String remoteAddress) {
+        boolean first = false;
+        for (String key : keys(username, remoteAddress)) {
+            Failures entry = failures.get(key);
+            if (entry != null && !entry.refusalReported()) {
+                failures.replace(key, entry, new Failures(entry.count(), entry.lastFailure(), entry.lockedUntil(), true));
+                first = true;
+            }
+        }
+        return first;
     }
 
     /** No lock for the free attempts, then firstDelay, 2×, 4×, … up to maxDelay. */

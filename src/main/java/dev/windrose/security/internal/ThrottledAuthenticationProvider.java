@@ -34,8 +34,10 @@ class ThrottledAuthenticationProvider implements AuthenticationProvider {
         String address = remoteAddress(request.getDetails());
         Optional<Duration> lock = throttle.remainingLock(username, address);
         if (lock.isPresent()) {
-            auditLog.record(username, AuditAction.LOGIN_THROTTLED, username, "locked for " + lock.get().toSeconds() + " s",
-                    address);
+            if (throttle.firstRefusalOfLock(username, address)) {
+                auditLog.record(username, AuditAction.LOGIN_THROTTLED, username,
+                        "sign-in paused for " + lock.get().toSeconds() + " s after repeated failures", address);
+            }
             throw new LoginThrottledException(lock.get());
         }
         try {

@@ -77,6 +77,20 @@ class LoginThrottleTest {
     }
 
     @Test
+    void only_the_first_refusal_of_a_lock_is_reported_and_a_new_failure_starts_a_new_report() {
+        for (int i = 0; i < 5; i++) {
+            throttle.recordFailure("dave", "10.0.0.5");
+        }
+        assertThat(throttle.firstRefusalOfLock("dave", "10.0.0.5")).isTrue();
+        assertThat(throttle.firstRefusalOfLock("dave", "10.0.0.5")).isFalse();
+        assertThat(throttle.firstRefusalOfLock("dave", "10.0.0.5")).isFalse();
+
+        clock.advance(Duration.ofSeconds(31));
+        throttle.recordFailure("dave", "10.0.0.5");
+        assertThat(throttle.firstRefusalOfLock("dave", "10.0.0.5")).isTrue();
+    }
+
+    @Test
     void a_success_clears_the_username_and_the_address() {
         for (int i = 0; i < 5; i++) {
             throttle.recordFailure("carol", "10.0.0.4");
