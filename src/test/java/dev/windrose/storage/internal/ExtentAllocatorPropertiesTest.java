@@ -21,7 +21,7 @@ import net.jqwik.api.constraints.IntRange;
  * extents never overlap, stay inside the disks' regions, are aligned, add up to the size asked for, and an
  * allocation fails only when the free space really is too small.
  */
-class ExtentAllocatorProperties {
+class ExtentAllocatorPropertiesTest {
 
     static final long ALIGN = 1024 * 1024;
 

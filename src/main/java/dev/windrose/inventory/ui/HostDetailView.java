@@ -1,0 +1,73 @@
+package dev.windrose.inventory.ui;
+
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import dev.windrose.MainLayout;
+import dev.windrose.common.NotFoundException;
+import dev.windrose.inventory.DiskFilter;
+import dev.windrose.inventory.DiskService;
+import dev.windrose.inventory.HostId;
+import dev.windrose.inventory.HostInfo;
+import dev.windrose.inventory.HostService;
+import jakarta.annotation.security.PermitAll;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import org.springframework.data.domain.PageRequest;
+
+/** Everything known about one host, and how many disks it has. */
+@Route(value = "hosts/:" + HostDetailView.ID, layout = MainLayout.class)
+@PageTitle("Host")
+@PermitAll
+class HostDetailView extends VerticalLayout implements BeforeEnterObserver {
+
+    static final String ID = "id";
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneId.systemDefault());
+
+    private final HostService hosts;
+    private final DiskService disks;
+
+    HostDetailView(HostService hosts, DiskService disks) {
+        this.hosts = hosts;
+        this.disks = disks;
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        removeAll();
+        String id = event.getRouteParameters().get(ID).orElse("");
+        try {
+            show(hosts.get(new HostId(Long.parseLong(id))));
+        } catch (NumberFormatException | NotFoundException missing) {
+            add(new H2("No such host"), new Span("There is no host with id " + id + "."));
+        }
+    }
+
+    private void show(HostInfo host) {
+        FormLayout facts = new FormLayout();
+        facts.addFormItem(HostsView.state(host), "State");
+        facts.addFormItem(new Span(host.name()), "Name");
+        facts.addFormItem(new Span(host.machineId()), "Machine id");
+        facts.addFormItem(new Span(String.join(", ", host.addresses())), "Addresses");
+        facts.addFormItem(new Span(host.osName()), "Operating system");
+        facts.addFormItem(new Span(host.kernel()), "Kernel");
+        facts.addFormItem(new Span(host.cpuCores() + ""), "CPU cores");
+        facts.addFormItem(new Span(host.memoryBytes() > 0 ? Sizes.bytes(host.memoryBytes()) : "unknown"), "Memory");
+        facts.addFormItem(new Span(host.dataplaneVersion()), "Dataplane version");
+        facts.addFormItem(new Span(host.dataplaneMode()), "Dataplane mode");
+        facts.addFormItem(new Span(TIME.format(host.registeredAt())), "Registered");
+        facts.addFormItem(new Span(TIME.format(host.lastHeartbeatAt())), "Last heartbeat");
+        long diskCount = disks.list(new DiskFilter(host.id(), null, null, null, false), PageRequest.of(0, 1))
+                .getTotalElements();
+        long eligible = disks.list(new DiskFilter(host.id(), null, null, null, true), PageRequest.of(0, 1))
+                .getTotalElements();
+        facts.addFormItem(new Span(diskCount + " (" + eligible + " free for pools)"), "Disks");
+        add(new H2(host.name() + (host.local() ? " (this host)" : "")), facts);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.windrose.storage.ui;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.badge.Badge;
+import com.vaadin.flow.component.badge.BadgeVariant;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.component.progressbar.ProgressBarVariant;
+import com.vaadin.flow.router.Menu;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.spring.security.AuthenticationContext;
+import com.vaadin.flow.theme.lumo.LumoUtility;
+import dev.windrose.MainLayout;
+import dev.windrose.common.ConflictException;
+import dev.windrose.common.NotFoundException;
+import dev.windrose.inventory.DiskService;
+import dev.windrose.security.Role;
+import dev.windrose.storage.PoolInfo;
+import dev.windrose.storage.PoolService;
+import dev.windrose.storage.PoolType;
+import jakarta.annotation.security.PermitAll;
+import java.util.Locale;
+import org.springframework.data.domain.PageRequest;
+
+/** Pools with capacity bars (allocated and really used), warnings, and create/delete for operators. */
+@Route(value = "pools", layout = MainLayout.class)
+@PageTitle("Pools")
+@Menu(order = 4, icon = "vaadin:database", title = "Pools")
+@PermitAll
+class PoolsView extends VerticalLayout {
+
+    private final PoolService pools;
+    private final Grid<PoolInfo> grid = new Grid<>();
+    private final boolean operator;
+
+    PoolsView(PoolService pools, DiskService disks, AuthenticationContext authentication) {
+        this.pools = pools;
+        this.operator = authentication.hasAnyRole(Role.Names.ADMIN, Role.Names.OPERATOR);
+        setSizeFull();
+        if (operator) {
+            Button create = new Button("New pool", VaadinIcon.PLUS.create(),
+                    click -> new NewPoolDialog(pools, disks, created -> refresh()).open());
+            create.addThemeVariants(ButtonVariant.PRIMARY);
+            add(create);
+        }
+        configureGrid();
+        add(grid);
+        setFlexGrow(1, grid);
+        refresh();
+    }
+
+    private void configureGrid() {
+        grid.addThemeVariants(GridVariant.ROW_STRIPES);
+        grid.addColumn(PoolInfo::name).setHeader("Name").setAutoWidth(true).setFlexGrow(0);
+        grid.addComponentColumn(PoolsView::type).setHeader("Type").setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(PoolsView::backing).setHeader("Backed by").setFlexGrow(1);
+        grid.addComponentColumn(PoolsView::capacity).setHeader("Capacity").setWidth("22rem").setFlexGrow(1);
+        grid.addColumn(PoolInfo::volumeCount).setHeader("Volumes").setAutoWidth(true).setFlexGrow(0);
+        if (operator) {
+            grid.addComponentColumn(this::deleteButton).setHeader("").setWidth("4rem").setFlexGrow(0);
+        }
+        grid.setEmptyStateText("No pools yet. A pool turns disks, a directory or RAM into room for volumes.");
+    }
+
+    private static Component type(PoolInfo pool) {
+        Badge badge = new Badge(switch (pool.type()) {
+            case DISK -> "Disk";
+            case DIRECTORY -> "Directory (thin)";
+            case MEMORY -> "Memory";
+        });
+        badge.addThemeVariants(pool.type() == PoolType.MEMORY ? BadgeVariant.WARNING : BadgeVariant.CONTRAST);
+        if (pool.dataIsVolatile()) {
+            badge.getElement().setAttribute("title", "RAM: the data is lost when Windrose restarts.");
+        }
+        return badge;
+    }
+
+    private static String backing(PoolInfo pool) {
+        return switch (pool.type()) {
+            case DISK -> String.join(", ", pool.disks().stream().map(PoolInfo.PoolDisk::name).toList());
+            case DIRECTORY -> String.valueOf(pool.directory());
+            case MEMORY -> "RAM — data vanishes on restart";
+        };
+    }
+
+    /** Two bars: allocated against the allocation limit, and really used against the capacity. */
+    static Component capacity(PoolInfo pool) {
+        VerticalLayout box = new VerticalLayout();
+        box.setPadding(false);
+        box.setSpacing(false);
+        double allocated = fraction(pool.allocatedBytes(), pool.allocationLimitBytes());
+        ProgressBar allocation = new ProgressBar(0, 1, allocated);
+        allocation.getElement().setAttribute("aria-label", "Allocated of " + pool.name());
+        if (allocated >= 0.9) {
+            allocation.addThemeVariants(ProgressBarVariant.ERROR);
+        }
+        String used = pool.usedBytes() == null ? "used unknown" : Sizes.bytes(pool.usedBytes()) + " used";
+        String limit = pool.overcommitPercent() > 100 ? " (limit " + Sizes.bytes(pool.allocationLimitBytes()) + ", "
+                + pool.overcommitPercent() + "%)" : "";
+        Span text = new Span(Sizes.bytes(pool.allocatedBytes()) + " allocated of " + Sizes.bytes(pool.capacityBytes())
+                + limit + " · " + used);
+        text.addClassNames(LumoUtility.FontSize.XSMALL, LumoUtility.TextColor.SECONDARY);
+        box.add(allocation, text);
+        for (String warning : pool.warnings()) {
+            Span line = new Span(warning);
+            line.addClassNames(LumoUtility.FontSize.XSMALL, LumoUtility.TextColor.ERROR);
+            box.add(line);
+        }
+        return box;
+    }
+
+    private static double fraction(long part, long whole) {
+        return whole <= 0 ? 0 : Math.min(1.0, (double) part / whole);
+    }
+
+    private Component deleteButton(PoolInfo pool) {
+        Button delete = new Button(VaadinIcon.TRASH.create(), click -> confirmDelete(pool));
+        delete.addThemeVariants(ButtonVariant.TERTIARY, ButtonVariant.LUMO_ICON, ButtonVariant.ERROR);
+        delete.setAriaLabel("Delete pool " + pool.name());
+        delete.setTooltipText(pool.volumeCount() > 0 ? "Delete its " + pool.volumeCount() + " volume(s) first"
+                : "Delete pool " + pool.name());
+        return delete;
+    }
+
+    private void confirmDelete(PoolInfo pool) {
+        ConfirmDialog confirm = new ConfirmDialog();
+        confirm.setHeader("Delete pool " + pool.name() + "?");
+        confirm.setText(pool.type() == PoolType.DISK ? "Its disks are given back and their pool labels wiped."
+                : "The pool goes; " + pool.type().name().toLowerCase(Locale.ROOT) + " space is given back.");
+        confirm.setCancelable(true);
+        confirm.setConfirmText("Delete");
+        confirm.setConfirmButtonTheme("error primary");
+        confirm.addConfirmListener(event -> {
+            try {
+                pools.delete(pool.id());
+                Messages.success("Pool " + pool.name() + " deleted.");
+            } catch (ConflictException | NotFoundException refused) {
+                Messages.error(refused.getMessage());
+            }
+            refresh();
+        });
+        confirm.open();
+    }
+
+    private void refresh() {
+        grid.setItemsPageable(pageable -> pools.list(null, null, pageable).getContent(),
+                pageable -> Math.toIntExact(pools.list(null, null, PageRequest.of(0, 1)).getTotalElements()));
+    }
+}

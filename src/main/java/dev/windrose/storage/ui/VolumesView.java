@@ -1,0 +1,159 @@
+package dev.windrose.storage.ui;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.badge.Badge;
+import com.vaadin.flow.component.badge.BadgeVariant;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import com.vaadin.flow.router.Menu;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.spring.security.AuthenticationContext;
+import dev.windrose.MainLayout;
+import dev.windrose.common.ConflictException;
+import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.NotFoundException;
+import dev.windrose.security.Role;
+import dev.windrose.storage.PoolService;
+import dev.windrose.storage.PoolType;
+import dev.windrose.storage.VolumeInfo;
+import dev.windrose.storage.VolumeService;
+import jakarta.annotation.security.PermitAll;
+import org.springframework.data.domain.PageRequest;
+
+/** Volumes with their pool, size, use and attachment; operators create, grow and delete them. */
+@Route(value = "volumes", layout = MainLayout.class)
+@PageTitle("Volumes")
+@Menu(order = 5, icon = "vaadin:cube", title = "Volumes")
+@PermitAll
+class VolumesView extends VerticalLayout {
+
+    private final VolumeService volumes;
+    private final Grid<VolumeInfo> grid = new Grid<>();
+    private final TextField search = new TextField();
+    private final boolean operator;
+
+    VolumesView(VolumeService volumes, PoolService pools, AuthenticationContext authentication) {
+        this.volumes = volumes;
+        this.operator = authentication.hasAnyRole(Role.Names.ADMIN, Role.Names.OPERATOR);
+        setSizeFull();
+        search.setPlaceholder("Volume name");
+        search.setAriaLabel("Search volumes");
+        search.setPrefixComponent(VaadinIcon.SEARCH.create());
+        search.setValueChangeMode(ValueChangeMode.LAZY);
+        search.setClearButtonVisible(true);
+        search.addValueChangeListener(change -> refresh());
+        HorizontalLayout bar = new HorizontalLayout(search);
+        bar.setAlignItems(FlexComponent.Alignment.BASELINE);
+        if (operator) {
+            Button create = new Button("New volume", VaadinIcon.PLUS.create(),
+                    click -> new NewVolumeDialog(volumes, pools, created -> refresh()).open());
+            create.addThemeVariants(ButtonVariant.PRIMARY);
+            bar.add(create);
+        }
+        configureGrid();
+        add(bar, grid);
+        setFlexGrow(1, grid);
+        refresh();
+    }
+
+    private void configureGrid() {
+        grid.addThemeVariants(GridVariant.ROW_STRIPES);
+        grid.addColumn(VolumeInfo::name).setHeader("Name").setAutoWidth(true).setFlexGrow(1);
+        grid.addColumn(volume -> volume.poolName() + (volume.poolType() == PoolType.MEMORY ? " (RAM)" : ""))
+                .setHeader("Pool").setAutoWidth(true);
+        grid.addColumn(volume -> Sizes.bytes(volume.sizeBytes())).setHeader("Size").setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(volume -> volume.provisioning().name().toLowerCase()).setHeader("Provisioning").setAutoWidth(true)
+                .setFlexGrow(0);
+        grid.addColumn(volume -> volume.usedBytes() == null ? "unknown" : Sizes.bytes(volume.usedBytes()))
+                .setHeader("Used").setAutoWidth(true).setFlexGrow(0);
+        grid.addComponentColumn(VolumesView::attachment).setHeader("Attached to").setAutoWidth(true);
+        if (operator) {
+            grid.addComponentColumn(this::actions).setHeader("").setWidth("7rem").setFlexGrow(0);
+        }
+        grid.setEmptyStateText("No volumes yet: create a pool, then a volume in it.");
+    }
+
+    private static Component attachment(VolumeInfo volume) {
+        if (volume.attachedSubsystem() == null) {
+            return new Span("—");
+        }
+        Badge badge = new Badge(volume.attachedSubsystem());
+        badge.addThemeVariants(BadgeVariant.SUCCESS);
+        return badge;
+    }
+
+    private Component actions(VolumeInfo volume) {
+        Button grow = new Button(VaadinIcon.EXPAND_SQUARE.create(), click -> grow(volume));
+        grow.addThemeVariants(ButtonVariant.TERTIARY, ButtonVariant.LUMO_ICON);
+        grow.setAriaLabel("Grow volume " + volume.name());
+        grow.setTooltipText("Grow volume " + volume.name());
+        Button delete = new Button(VaadinIcon.TRASH.create(), click -> confirmDelete(volume));
+        delete.addThemeVariants(ButtonVariant.TERTIARY, ButtonVariant.LUMO_ICON, ButtonVariant.ERROR);
+        delete.setAriaLabel("Delete volume " + volume.name());
+        delete.setTooltipText(volume.attachedSubsystem() == null ? "Delete volume " + volume.name()
+                : "Attached to subsystem " + volume.attachedSubsystem() + ": detach it first");
+        return new HorizontalLayout(grow, delete);
+    }
+
+    private void grow(VolumeInfo volume) {
+        ConfirmDialog dialog = new ConfirmDialog();
+        dialog.setHeader("Grow volume " + volume.name());
+        SizeField size = new SizeField("New size", 1, "GiB");
+        size.setValue(volume.sizeBytes() + PoolService.MIB * 1024);
+        dialog.add(new Span("Now " + Sizes.bytes(volume.sizeBytes()) + ". A volume can only grow."), size);
+        dialog.setCancelable(true);
+        dialog.setConfirmText("Grow");
+        dialog.setCloseOnEsc(true);
+        dialog.addConfirmListener(event -> {
+            try {
+                VolumeInfo grown = volumes.grow(volume.id(), size.getValue());
+                Messages.success("Volume " + grown.name() + " now has " + Sizes.bytes(grown.sizeBytes()) + ".");
+            } catch (InvalidInputException | ConflictException | NotFoundException refused) {
+                Messages.error(refused.getMessage());
+            }
+            refresh();
+        });
+        dialog.open();
+    }
+
+    private void confirmDelete(VolumeInfo volume) {
+        if (volume.attachedSubsystem() != null) {
+            Messages.error("Volume " + volume.name() + " is attached to subsystem " + volume.attachedSubsystem()
+                    + ": detach it there first.");
+            return;
+        }
+        ConfirmDialog confirm = new ConfirmDialog();
+        confirm.setHeader("Delete volume " + volume.name() + "?");
+        confirm.setText("Its data is gone for good.");
+        confirm.setCancelable(true);
+        confirm.setConfirmText("Delete");
+        confirm.setConfirmButtonTheme("error primary");
+        confirm.addConfirmListener(event -> {
+            try {
+                volumes.delete(volume.id());
+                Messages.success("Volume " + volume.name() + " deleted.");
+            } catch (ConflictException | NotFoundException refused) {
+                Messages.error(refused.getMessage());
+            }
+            refresh();
+        });
+        confirm.open();
+    }
+
+    private void refresh() {
+        String text = search.getValue();
+        grid.setItemsPageable(pageable -> volumes.list(null, null, text, pageable).getContent(),
+                pageable -> Math.toIntExact(volumes.list(null, null, text, PageRequest.of(0, 1)).getTotalElements()));
+    }
+}
