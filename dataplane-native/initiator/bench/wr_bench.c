@@ -8,6 +8,8 @@
  * --verify: instead of the timed run, write a pattern over the first --verify-mib MiB (every
  * block starts with its LBA and the seed, the rest is derived from both), read it all back and
  * check every byte; exit status 1 on the first mismatch, which is reported.
+ * --fill: write that pattern over the whole namespace once (prepares a RAM namespace for a
+ * benchmark: no first-touch page faults in the measurement).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -38,6 +40,7 @@ struct config {
 	double duration, warmup;
 	int cpu;
 	bool hdgst, ddgst, verify;
+	bool fill;                  /* --fill: write the pattern over the whole namespace, once */
 	bool epoll;                 /* --poll epoll: ask epoll which sockets have data */
 	uint32_t verify_mib;
 	uint64_t seed;
@@ -364,17 +367,19 @@ static int run_timed(struct bench *b, double *elapsed, double *cpu)
 	return rc ? rc : drc;
 }
 
+/* --verify: write pass then read-and-check pass over --verify-mib; --fill: write pass only, over
+ * the whole namespace (so a benchmark that follows touches no fresh pages of a RAM namespace). */
 static int run_verify(struct bench *b, double *elapsed, double *cpu)
 {
-	uint64_t bytes = (uint64_t)b->cfg.verify_mib << 20;
 	uint64_t ns_bytes = b->info->ns_blocks * b->info->block_size;
+	uint64_t bytes = b->cfg.fill ? ns_bytes : (uint64_t)b->cfg.verify_mib << 20;
 	if (bytes > ns_bytes)
 		bytes = ns_bytes;
 	b->verify_end_lba = bytes / b->info->block_size / b->io_blocks * b->io_blocks;
 	double cpu0 = cpu_seconds();
 	uint64_t t0 = now_ns();
 	b->measuring = true;
-	for (int pass = 0; pass < 2; pass++) {
+	for (int pass = 0; pass < (b->cfg.fill ? 1 : 2); pass++) {
 		b->verify_reading = pass == 1;
 		b->verify_next_lba = 0;
 		for (uint32_t i = 0; i < (uint32_t)b->info->num_io_queues * b->cfg.qd; i++)
@@ -456,7 +461,7 @@ static void print_human(struct bench *b, const struct result *r)
 	const struct config *c = &b->cfg;
 	printf("wr-bench: %s %s io=%u qd=%u queues=%u%s%s: %.0f IOPS, %.1f MiB/s, lat us avg %.1f "
 	       "p50 %.1f p99 %.1f p99.9 %.1f max %.1f, errors %" PRIu64 ", initiator CPU %.2f us/IO\n",
-	       c->verify ? "verify" : workload_names[c->wl], c->addr, c->io_size, c->qd,
+	       c->fill ? "fill" : c->verify ? "verify" : workload_names[c->wl], c->addr, c->io_size, c->qd,
 	       b->info->num_io_queues, c->hdgst ? " hdgst" : "", c->ddgst ? " ddgst" : "", r->iops,
 	       r->mibs, r->avg, r->p50, r->p99, r->p999, r->max, r->errors,
 	       r->ops ? r->cpu / (double)r->ops * 1e6 : 0.0);
@@ -479,7 +484,7 @@ static int write_json(struct bench *b, const struct result *r)
 	fprintf(f, "{\n  \"workload\": \"%s\", \"read_pct\": %u, \"io_size\": %u, \"qd\": %u, "
 		"\"queues\": %u,\n  \"hdgst\": %s, \"ddgst\": %s, \"duration_s\": %.3f, \"addr\": \"%s\", "
 		"\"port\": %u, \"nqn\": \"%s\",\n",
-		c->verify ? "verify" : workload_names[c->wl], c->read_pct, c->io_size, c->qd,
+		c->fill ? "fill" : c->verify ? "verify" : workload_names[c->wl], c->read_pct, c->io_size, c->qd,
 		b->info->num_io_queues, c->hdgst ? "true" : "false", c->ddgst ? "true" : "false",
 		r->elapsed, c->addr, c->port, c->nqn);
 	fprintf(f, "  \"ops\": %" PRIu64 ", \"read_ops\": %" PRIu64 ", \"write_ops\": %" PRIu64
@@ -506,7 +511,7 @@ static void usage(FILE *out)
 		"usage: wr-bench --addr A [--port 4420] --nqn NQN [--workload read|write|randread|randwrite|mixed]\n"
 		"                [--read-pct 70] [--io-size 4k] [--qd 32] [--queues 1] [--duration 10]\n"
 		"                [--warmup 0] [--cpu N] [--hdgst] [--ddgst] [--verify] [--verify-mib 64]\n"
-		"                [--seed N] [--json FILE] [--hostnqn NQN] [--poll spin|epoll]\n");
+		"                [--seed N] [--json FILE] [--hostnqn NQN] [--poll spin|epoll] [--fill]\n");
 }
 
 static int parse_size(const char *s, uint32_t *out)
@@ -548,7 +553,7 @@ static int parse_args(int argc, char **argv, struct config *c)
 		{"ddgst", no_argument, 0, 'D'}, {"verify", no_argument, 0, 'v'},
 		{"verify-mib", required_argument, 0, 'V'}, {"seed", required_argument, 0, 'S'},
 		{"json", required_argument, 0, 'j'}, {"hostnqn", required_argument, 0, 'h'},
-		{"poll", required_argument, 0, 'P'}, {"help", no_argument, 0, '?'}, {0, 0, 0, 0},
+		{"poll", required_argument, 0, 'P'}, {"fill", no_argument, 0, 'F'}, {"help", no_argument, 0, '?'}, {0, 0, 0, 0},
 	};
 	*c = (struct config){.port = 4420, .wl = WL_RANDREAD, .read_pct = 70, .io_size = 4096, .qd = 32,
 			     .queues = 1, .duration = 10, .cpu = -1, .verify_mib = 64,
@@ -564,6 +569,7 @@ static int parse_args(int argc, char **argv, struct config *c)
 		case 'H': c->hdgst = true; break;
 		case 'D': c->ddgst = true; break;
 		case 'v': c->verify = true; break;
+		case 'F': c->fill = true; break;
 		case 'p':
 			if (!parse_uint(optarg, 65535, &v) || !v)
 				goto bad;
@@ -628,6 +634,10 @@ static int parse_args(int argc, char **argv, struct config *c)
 			usage(o == '?' ? stdout : stderr);
 			return -EINVAL;
 		}
+	}
+	if (c->fill && c->verify) {
+		fprintf(stderr, "wr-bench: --fill and --verify are separate runs\n");
+		return -EINVAL;
 	}
 	if (optind != argc || !c->addr || !c->nqn) {
 		fprintf(stderr, "wr-bench: --addr and --nqn are required\n");
@@ -746,7 +756,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	double elapsed = 0, cpu = 0;
-	rc = b->cfg.verify ? run_verify(b, &elapsed, &cpu) : run_timed(b, &elapsed, &cpu);
+	rc = b->cfg.verify || b->cfg.fill ? run_verify(b, &elapsed, &cpu) : run_timed(b, &elapsed, &cpu);
 	if (rc)
 		fprintf(stderr, "wr-bench: run failed: %s\n", strerror(-rc));
 	struct result r = summarize(b, elapsed, cpu);

@@ -26,6 +26,11 @@ grep -q '"verify_blocks": 16384' "$dir/verify.json"
 "$bench" --addr 127.0.0.1 --port "$port" --nqn nqn.test:fake --verify --verify-mib 2 --io-size 4k \
 	--qd 4 --queues 3 --poll epoll --json "$dir/verify-epoll.json"
 grep -q '"verify_blocks": 4096' "$dir/verify-epoll.json"
+# --fill writes every block of the namespace (the fake target has 65536 blocks of 512 bytes)
+"$bench" --addr 127.0.0.1 --port "$port" --nqn nqn.test:fake --fill --io-size 128k --qd 4 \
+	--json "$dir/fill.json"
+grep -q '"write_ops": 256,' "$dir/fill.json"
+grep -q '"read_ops": 0,' "$dir/fill.json"
 "$bench" --addr 127.0.0.1 --port "$port" --nqn nqn.test:fake --workload mixed --read-pct 50 \
 	--io-size 4k --qd 4 --duration 0.5 --json "$dir/run.json"
 ops=$(sed -n 's/.*"ops": \([0-9]*\),.*/\1/p' "$dir/run.json")
