@@ -1,0 +1,56 @@
+package dev.windrose.security.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.vaadin.browserless.SpringBrowserlessTest;
+import com.vaadin.flow.component.grid.Grid;
+import dev.windrose.security.AuditAction;
+import dev.windrose.security.AuditEntry;
+import dev.windrose.security.AuditLog;
+import dev.windrose.security.UserService;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.security.test.context.support.WithMockUser;
+import org.springframework.test.context.ActiveProfiles;
+
+/** The audit log view reads the log a page at a time, newest first. */
+@SpringBootTest(properties = ViewTests.CONTEXT)
+@ActiveProfiles("test")
+@WithMockUser(username = ViewTests.ADMIN, roles = "ADMIN")
+class AuditLogViewTest extends SpringBrowserlessTest {
+
+    /** More than the grid fetches at once (its page size is 50), so paging is exercised. */
+    private static final int ENTRIES = 130;
+
+    @Autowired
+    UserService users;
+    @Autowired
+    AuditLog auditLog;
+
+    @BeforeEach
+    void the_signed_in_administrator_exists() {
+        if (!users.hasAnyUser()) {
+            users.createFirstAdmin(ViewTests.ADMIN, ViewTests.ADMIN_PASSWORD);
+        }
+    }
+
+    @Test
+    void every_entry_is_reachable_and_the_newest_comes_first() {
+        for (int i = 0; i < ENTRIES; i++) {
+            auditLog.record("audit-view-test", AuditAction.USER_ROLES_CHANGED, "entry-" + i, null, "192.0.2.1");
+        }
+        long total = auditLog.page(PageRequest.of(0, 1)).getTotalElements();
+
+        navigate(AuditLogView.class);
+        @SuppressWarnings("unchecked")
+        var grid = test((Grid<AuditEntry>) find(Grid.class).single());
+
+        assertThat(grid.size()).isEqualTo(Math.toIntExact(total));
+        assertThat(grid.getRow(0).target()).isEqualTo("entry-" + (ENTRIES - 1));
+        assertThat(grid.getRow(ENTRIES - 1).target()).isEqualTo("entry-0");
+        assertThat(grid.getCellText(0, 2)).isEqualTo("audit-view-test");
+    }
+}
