@@ -1,0 +1,72 @@
+package dev.windrose.overview.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.vaadin.browserless.SpringBrowserlessTest;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.DescriptionList;
+import dev.windrose.dataplane.Dataplane;
+import dev.windrose.dataplane.EmbeddedTarget;
+import dev.windrose.security.UserService;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.security.test.context.support.WithMockUser;
+import org.springframework.test.context.ActiveProfiles;
+
+/** The overview shows what the running console reports, not made-up figures. */
+@SpringBootTest(properties = "windrose.view-test=security-views")
+@ActiveProfiles("test")
+@WithMockUser(username = OverviewViewTest.ADMIN, roles = "ADMIN")
+class OverviewViewTest extends SpringBrowserlessTest {
+
+    /** The administrator of the shared view-test context (see the security.ui view tests). */
+    static final String ADMIN = "view-admin";
+
+    @Autowired
+    UserService users;
+    @Autowired
+    Dataplane dataplane;
+    @Autowired
+    EmbeddedTarget target;
+
+    @BeforeEach
+    void the_signed_in_administrator_exists() {
+        if (!users.hasAnyUser()) {
+            users.createFirstAdmin(ADMIN, "Granite-Lighthouse-Wren-11");
+        }
+        navigate(OverviewView.class);
+    }
+
+    @Test
+    void the_account_and_the_loaded_library_are_shown_as_reported() {
+        assertThat(fact("signed-in-as")).isEqualTo(ADMIN);
+        assertThat(fact("roles")).isEqualTo("Admin");
+        assertThat(fact("dataplane-version")).isEqualTo(dataplane.version());
+        assertThat(fact("dataplane-abi")).isEqualTo(Integer.toString(dataplane.abiVersion()));
+    }
+
+    @Test
+    void the_running_target_is_shown_with_its_real_listener() {
+        EmbeddedTarget.Status status = target.status();
+        assertThat(status.running()).isTrue();
+        assertThat(fact("target-state")).isEqualTo("Running");
+        assertThat(fact("target-discovery")).isEqualTo(status.listenAddress() + ":" + status.listenPort());
+        assertThat(fact("target-controllers")).isEqualTo("0");
+    }
+
+    @Test
+    void an_administrator_is_offered_every_other_view() {
+        assertThat(find(Anchor.class).all()).extracting(Anchor::getText)
+                .contains("Users", "API tokens", "Audit log");
+    }
+
+    /** The value whose term has the given id suffix (values are tied to their terms by aria-labelledby). */
+    private String fact(String id) {
+        String termId = "overview-" + id + "-term";
+        return find(DescriptionList.Description.class)
+                .withCondition(value -> termId.equals(value.getElement().getAttribute("aria-labelledby")))
+                .single().getText();
+    }
+}
