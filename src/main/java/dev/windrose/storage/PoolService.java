@@ -3,6 +3,7 @@ package dev.windrose.storage;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
+import dev.windrose.inventory.DiskFilter;
 import dev.windrose.inventory.DiskId;
 import dev.windrose.inventory.DiskInfo;
 import dev.windrose.inventory.DiskService;
@@ -109,6 +110,34 @@ public class PoolService {
         auditLog.record(AuditAction.POOL_CREATED, name, saved.type() + ", capacity " + saved.capacityBytes()
                 + " bytes" + (saved.directory() == null ? "" : ", " + saved.directory()));
         return toInfo(saved);
+    }
+
+    /**
+     * Reads the pool label of every present disk that the system does not use, so a disk pool can be
+     * recognised again: by this database, or as a pool it does not know.
+     */
+    @Transactional(readOnly = true)
+    @PreAuthorize(Role.Expressions.VIEWER)
+    public List<PoolLabelInfo> labels() {
+        List<PoolLabelInfo> found = new ArrayList<>();
+        for (DiskInfo disk : disks.list(DiskFilter.all(), PageRequest.of(0, 1000)).getContent()) {
+            if (!disk.present() || disk.inUseReason() != null) {
+                continue;
+            }
+            readLabel(disk).ifPresent(label -> found.add(new PoolLabelInfo(disk.id(), disk.name(), disk.devicePath(),
+                    label.poolUuid(), label.poolName(), label.memberIndex(), label.memberCount(),
+                    pools.findByLabelUuid(label.poolUuid().toString()).map(PoolEntity::id).orElse(null))));
+        }
+        return found;
+    }
+
+    private static java.util.Optional<DiskPoolLabel> readLabel(DiskInfo disk) {
+        try {
+            return DiskPoolLabel.readFrom(Path.of(disk.devicePath()));
+        } catch (IOException | RuntimeException unreadable) {
+            // A disk we may not open, or one that went away: it shows no label rather than failing the list.
+            return java.util.Optional.empty();
+        }
     }
 
     /** Changes a thin pool's overcommit limit; it cannot go below what is already allocated. */

@@ -84,6 +84,9 @@ class StorageApiTest {
                 .andExpect(jsonPath("$.dataIsVolatile").value(false)));
         int poolId = JsonPath.read(pool, "$.id");
         assertThat(DiskPoolLabel.readFrom(file)).get().extracting(DiskPoolLabel::poolName).isEqualTo(poolName);
+        as(get("/api/v1/pools/labels"))
+                .andExpect(jsonPath("$[?(@.diskId == " + diskId + ")].poolName").value(poolName))
+                .andExpect(jsonPath("$[?(@.diskId == " + diskId + ")].knownPool").value(poolId));
         as(get("/api/v1/disks/" + diskId)).andExpect(jsonPath("$.claimedBy").value(poolName))
                 .andExpect(jsonPath("$.eligible").value(false));
 
@@ -119,6 +122,23 @@ class StorageApiTest {
                 .andExpect(jsonPath("$.entries[?(@.action == 'VOLUME_GROWN' && @.target == '" + volumeName + "')]").exists())
                 .andExpect(jsonPath("$.entries[?(@.action == 'VOLUME_DELETED' && @.target == '" + volumeName + "')]").exists())
                 .andExpect(jsonPath("$.entries[?(@.action == 'POOL_DELETED' && @.target == '" + poolName + "')]").exists());
+    }
+
+    @Test
+    void a_label_left_by_a_pool_this_database_does_not_know_is_recognised_as_foreign() throws Exception {
+        String labDisk = body(json(post("/api/v1/disks"), "{\"name\":\"" + unique("found") + "\",\"sizeBytes\":" + 64 * MIB + "}")
+                .andExpect(status().isCreated()));
+        int diskId = JsonPath.read(labDisk, "$.id");
+        Path file = Path.of(JsonPath.<String>read(labDisk, "$.devicePath"));
+        UUID lost = UUID.randomUUID();
+        new DiskPoolLabel(lost, "from-a-lost-database", 1, 2).writeTo(file);
+
+        as(get("/api/v1/pools/labels"))
+                .andExpect(jsonPath("$[?(@.diskId == " + diskId + ")].poolUuid").value(lost.toString()))
+                .andExpect(jsonPath("$[?(@.diskId == " + diskId + ")].poolName").value("from-a-lost-database"))
+                .andExpect(jsonPath("$[?(@.diskId == " + diskId + ")].memberIndex").value(1))
+                .andExpect(jsonPath("$[?(@.diskId == " + diskId + ")].knownPool").value(org.hamcrest.Matchers.contains(org.hamcrest.Matchers.nullValue())));
+        as(delete("/api/v1/disks/" + diskId)).andExpect(status().isNoContent());
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.windrose.inventory.HostId;
 import dev.windrose.storage.NewPool;
 import dev.windrose.storage.PoolId;
 import dev.windrose.storage.PoolInfo;
+import dev.windrose.storage.PoolLabelInfo;
 import dev.windrose.storage.PoolService;
 import dev.windrose.storage.PoolType;
 import dev.windrose.storage.api.Paging.PageView;
@@ -55,6 +56,13 @@ class PoolController {
             @RequestParam(required = false) @Nullable Long hostId, @RequestParam(required = false) @Nullable PoolType type) {
         return PageView.of(pools.list(hostId == null ? null : new HostId(hostId), type, Paging.request(page, size)),
                 pool -> pool);
+    }
+
+    @GetMapping("/labels")
+    @Operation(summary = "Windrose pool labels found on this host's free disks, with the pool each belongs to",
+            description = "knownPool is null for a label of a pool this database does not know.")
+    List<PoolLabelInfo> labels() {
+        return pools.labels();
     }
 
     @GetMapping("/{id}")

@@ -21,6 +21,8 @@ public interface PoolRepository extends JpaRepository<PoolEntity, Long> {
 
     boolean existsByHostIdAndName(long hostId, String name);
 
+    Optional<PoolEntity> findByLabelUuid(String labelUuid);
+
     boolean existsByHostIdAndDirectory(long hostId, String directory);
 
     List<PoolEntity> findByHostIdAndType(long hostId, PoolType type);
