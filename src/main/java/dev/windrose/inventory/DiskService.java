@@ -4,7 +4,7 @@ import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
 import dev.windrose.common.WindroseProperties;
-import dev.windrose.inventory.internal.AfterTransaction;
+import dev.windrose.common.AfterTransaction;
 import dev.windrose.inventory.internal.DiskEntity;
 import dev.windrose.inventory.internal.DiskRepository;
 import dev.windrose.inventory.internal.DiskScanner;

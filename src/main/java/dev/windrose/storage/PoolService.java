@@ -13,7 +13,7 @@ import dev.windrose.inventory.HostService;
 import dev.windrose.security.AuditAction;
 import dev.windrose.security.AuditLog;
 import dev.windrose.security.Role;
-import dev.windrose.storage.internal.AfterTransaction;
+import dev.windrose.common.AfterTransaction;
 import dev.windrose.storage.internal.DiskPoolLabel;
 import dev.windrose.storage.internal.FileBacking;
 import dev.windrose.storage.internal.PoolEntity;

@@ -7,7 +7,7 @@ import dev.windrose.inventory.HostId;
 import dev.windrose.security.AuditAction;
 import dev.windrose.security.AuditLog;
 import dev.windrose.security.Role;
-import dev.windrose.storage.internal.AfterTransaction;
+import dev.windrose.common.AfterTransaction;
 import dev.windrose.storage.internal.ExtentAllocator;
 import dev.windrose.storage.internal.ExtentAllocator.Extent;
 import dev.windrose.storage.internal.ExtentAllocator.InsufficientSpaceException;

@@ -1,29 +1,28 @@
-package dev.windrose.inventory.api;
+package dev.windrose.common;
 
-import dev.windrose.common.InvalidInputException;
 import java.util.List;
 import java.util.function.Function;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
 
-/** Page parameters and the page envelope of this module's list endpoints. */
-final class Paging {
+/** Page parameters and the page envelope shared by the list endpoints of every feature. */
+public final class Paging {
 
-    static final int MAX_PAGE_SIZE = 500;
+    public static final int MAX_PAGE_SIZE = 500;
 
     private Paging() {
     }
 
     /** One page of a listing: {@code items}, the page number from 0, its size, and the total. */
-    record PageView<T>(List<T> items, int page, int size, long totalItems) {
+    public record PageView<T>(List<T> items, int page, int size, long totalItems) {
 
-        static <S, T> PageView<T> of(Page<S> page, Function<S, T> view) {
+        public static <S, T> PageView<T> of(Page<S> page, Function<S, T> view) {
             return new PageView<>(page.getContent().stream().map(view).toList(), page.getNumber(), page.getSize(),
                     page.getTotalElements());
         }
     }
 
-    static PageRequest request(int page, int size) {
+    public static PageRequest request(int page, int size) {
         if (page < 0) {
             throw new InvalidInputException("page", "page starts at 0.");
         }

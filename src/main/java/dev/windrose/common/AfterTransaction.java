@@ -1,4 +1,4 @@
-package dev.windrose.storage.internal;
+package dev.windrose.common;
 
 import java.io.IOException;
 import java.nio.file.Files;
