@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.vaadin.browserless.SpringBrowserlessTest;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.DescriptionList;
+import com.vaadin.flow.server.VaadinSession;
+import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy;
 import dev.windrose.dataplane.Dataplane;
 import dev.windrose.dataplane.EmbeddedTarget;
 import dev.windrose.security.UserService;
@@ -12,13 +14,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.security.test.context.support.WithMockUser;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.test.context.ActiveProfiles;
 
 /** The overview shows what the running console reports, not made-up figures. */
 @SpringBootTest(properties = "windrose.view-test=security-views")
 @ActiveProfiles("test")
-@WithMockUser(username = OverviewViewTest.ADMIN, roles = "ADMIN")
 class OverviewViewTest extends SpringBrowserlessTest {
 
     /** The administrator of the shared view-test context (see the security.ui view tests). */
@@ -30,12 +35,15 @@ class OverviewViewTest extends SpringBrowserlessTest {
     Dataplane dataplane;
     @Autowired
     EmbeddedTarget target;
+    @Autowired
+    VaadinAwareSecurityContextHolderStrategy securityContexts;
 
     @BeforeEach
     void the_signed_in_administrator_exists() {
         if (!users.hasAnyUser()) {
             users.createFirstAdmin(ADMIN, "Granite-Lighthouse-Wren-11");
         }
+        signInAsAdmin();
         navigate(OverviewView.class);
     }
 
@@ -68,5 +76,24 @@ class OverviewViewTest extends SpringBrowserlessTest {
         return find(DescriptionList.Description.class)
                 .withCondition(value -> termId.equals(value.getElement().getAttribute("aria-labelledby")))
                 .single().getText();
+    }
+
+    /**
+     * Every Spring context in the test JVM installs its own Vaadin security-context strategy as the
+     * global one; this cached context's strategy is made current again before signing in.
+     */
+    private void signInAsAdmin() {
+        SecurityContextHolder.setContextHolderStrategy(securityContexts);
+        SecurityContext context = securityContexts.createEmptyContext();
+        context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(ADMIN, null,
+                AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
+        securityContexts.setContext(context);
+        // The Vaadin strategy prefers a context kept in the session (e.g. an anonymous one from an
+        // earlier redirect to the sign-in page) over its thread-local: replace that one too.
+        VaadinSession session = VaadinSession.getCurrent();
+        if (session != null) {
+            session.getSession().setAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY,
+                    context);
+        }
     }
 }

@@ -8,6 +8,7 @@ import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy;
 import dev.windrose.security.ApiTokenInfo;
 import dev.windrose.security.ApiTokenService;
 import dev.windrose.security.UserService;
@@ -19,17 +20,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.security.test.context.support.WithMockUser;
 import org.springframework.test.context.ActiveProfiles;
 
 /** A user's own API tokens in the console, driven on the server (no browser). */
 @SpringBootTest(properties = ViewTests.CONTEXT)
 @ActiveProfiles("test")
-@WithMockUser(username = ViewTests.ADMIN, roles = "ADMIN")
 class ApiTokensViewTest extends SpringBrowserlessTest {
 
     @Autowired
     UserService users;
+    @Autowired
+    VaadinAwareSecurityContextHolderStrategy securityContexts;
     @Autowired
     ApiTokenService tokens;
 
@@ -38,6 +39,7 @@ class ApiTokensViewTest extends SpringBrowserlessTest {
         if (!users.hasAnyUser()) {
             users.createFirstAdmin(ViewTests.ADMIN, ViewTests.ADMIN_PASSWORD);
         }
+        ViewTests.signInAs(securityContexts, ViewTests.ADMIN, "ADMIN");
         navigate(ApiTokensView.class);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vaadin.browserless.SpringBrowserlessTest;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy;
 import dev.windrose.security.AuditAction;
 import dev.windrose.security.AuditEntry;
 import dev.windrose.security.AuditLog;
@@ -13,13 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.domain.PageRequest;
-import org.springframework.security.test.context.support.WithMockUser;
 import org.springframework.test.context.ActiveProfiles;
 
 /** The audit log view reads the log a page at a time, newest first. */
 @SpringBootTest(properties = ViewTests.CONTEXT)
 @ActiveProfiles("test")
-@WithMockUser(username = ViewTests.ADMIN, roles = "ADMIN")
 class AuditLogViewTest extends SpringBrowserlessTest {
 
     /** More than the grid fetches at once (its page size is 50), so paging is exercised. */
@@ -28,6 +27,8 @@ class AuditLogViewTest extends SpringBrowserlessTest {
     @Autowired
     UserService users;
     @Autowired
+    VaadinAwareSecurityContextHolderStrategy securityContexts;
+    @Autowired
     AuditLog auditLog;
 
     @BeforeEach
@@ -35,6 +36,7 @@ class AuditLogViewTest extends SpringBrowserlessTest {
         if (!users.hasAnyUser()) {
             users.createFirstAdmin(ViewTests.ADMIN, ViewTests.ADMIN_PASSWORD);
         }
+        ViewTests.signInAs(securityContexts, ViewTests.ADMIN, "ADMIN");
     }
 
     @Test

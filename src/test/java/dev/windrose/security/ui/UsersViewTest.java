@@ -11,6 +11,7 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy;
 import dev.windrose.security.Role;
 import dev.windrose.security.UserService;
 import dev.windrose.security.UserSummary;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.security.test.context.support.WithMockUser;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
@@ -32,7 +32,6 @@ import org.springframework.test.context.ActiveProfiles;
  */
 @SpringBootTest(properties = ViewTests.CONTEXT)
 @ActiveProfiles("test")
-@WithMockUser(username = ViewTests.ADMIN, roles = "ADMIN")
 class UsersViewTest extends SpringBrowserlessTest {
 
     private static final String ADMIN = ViewTests.ADMIN;
@@ -40,12 +39,15 @@ class UsersViewTest extends SpringBrowserlessTest {
 
     @Autowired
     UserService users;
+    @Autowired
+    VaadinAwareSecurityContextHolderStrategy securityContexts;
 
     @BeforeEach
     void the_signed_in_administrator_exists() {
         if (!users.hasAnyUser()) {
             users.createFirstAdmin(ADMIN, GOOD_PASSWORD);
         }
+        ViewTests.signInAs(securityContexts, ViewTests.ADMIN, "ADMIN");
         navigate(UsersView.class);
     }
 
