@@ -26,5 +26,15 @@ public enum AuditAction {
     POOL_DELETED,
     VOLUME_CREATED,
     VOLUME_GROWN,
-    VOLUME_DELETED
+    VOLUME_DELETED,
+    // Fabric (issue 6): subsystems, namespaces, listeners, allowed hosts.
+    SUBSYSTEM_CREATED,
+    SUBSYSTEM_CHANGED,
+    SUBSYSTEM_DELETED,
+    NAMESPACE_ADDED,
+    NAMESPACE_REMOVED,
+    LISTENER_ADDED,
+    LISTENER_REMOVED,
+    HOST_ALLOWED,
+    HOST_DISALLOWED
 }

@@ -1,0 +1,352 @@
+package dev.windrose.fabric;
+
+import dev.windrose.common.ConflictException;
+import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.NotFoundException;
+import dev.windrose.dataplane.BlockDeviceKind;
+import dev.windrose.dataplane.ControllerInfo;
+import dev.windrose.dataplane.DataplaneException;
+import dev.windrose.dataplane.EmbeddedTarget;
+import dev.windrose.dataplane.NamespaceSpec;
+import dev.windrose.fabric.SubsystemInfo.AllowedHost;
+import dev.windrose.fabric.SubsystemInfo.ListenerInfo;
+import dev.windrose.fabric.SubsystemInfo.NamespaceInfo;
+import dev.windrose.fabric.internal.AllowedHostEntity;
+import dev.windrose.fabric.internal.AllowedHostRepository;
+import dev.windrose.fabric.internal.ListenerEntity;
+import dev.windrose.fabric.internal.ListenerRepository;
+import dev.windrose.fabric.internal.NamespaceEntity;
+import dev.windrose.fabric.internal.NamespaceRepository;
+import dev.windrose.fabric.internal.SubsystemEntity;
+import dev.windrose.fabric.internal.SubsystemRepository;
+import dev.windrose.inventory.HostService;
+import dev.windrose.security.AuditAction;
+import dev.windrose.security.AuditLog;
+import dev.windrose.security.Role;
+import dev.windrose.storage.VolumeId;
+import dev.windrose.storage.VolumeInfo;
+import dev.windrose.storage.VolumeService;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Subsystems, namespaces, listeners and allowed hosts as desired state. Every change is validated,
+ * audited and announced with {@link FabricChanged}; the reconciler applies it to the dataplane after
+ * the commit and records per object whether it is applied, pending or failed (and why).
+ */
+@Service
+public class FabricService {
+
+    public static final String DEFAULT_MODEL = "Windrose";
+    public static final int MAX_SERIAL = 20;
+    public static final int MAX_MODEL = 40;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SubsystemRepository subsystems;
+    private final NamespaceRepository namespaces;
+    private final ListenerRepository listeners;
+    private final AllowedHostRepository hosts;
+    private final VolumeService volumes;
+    private final HostService inventoryHosts;
+    private final EmbeddedTarget embeddedTarget;
+    private final AuditLog auditLog;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    FabricService(SubsystemRepository subsystems, NamespaceRepository namespaces, ListenerRepository listeners,
+            AllowedHostRepository hosts, VolumeService volumes, HostService inventoryHosts, EmbeddedTarget embeddedTarget,
+            AuditLog auditLog, ApplicationEventPublisher events, Clock clock) {
+        this.subsystems = subsystems;
+        this.namespaces = namespaces;
+        this.listeners = listeners;
+        this.hosts = hosts;
+        this.volumes = volumes;
+        this.inventoryHosts = inventoryHosts;
+        this.embeddedTarget = embeddedTarget;
+        this.auditLog = auditLog;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @Transactional(readOnly = true)
+    @PreAuthorize(Role.Expressions.VIEWER)
+    public List<SubsystemInfo> list() {
+        return subsystems.findAllByOrderByNqn().stream().map(this::toInfo).toList();
+    }
+
+    @Transactional(readOnly = true)
+    @PreAuthorize(Role.Expressions.VIEWER)
+    public SubsystemInfo get(SubsystemId id) {
+        return toInfo(find(id));
+    }
+
+    @Transactional
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public SubsystemInfo create(NewSubsystem request) {
+        String nqn = Nqn.validate("nqn", request.nqn());
+        String serial = request.serial() == null || request.serial().isBlank() ? generatedSerial()
+                : printable("serial", request.serial().strip(), MAX_SERIAL);
+        String model = request.model() == null || request.model().isBlank() ? DEFAULT_MODEL
+                : printable("model", request.model().strip(), MAX_MODEL);
+        if (subsystems.existsByNqn(nqn)) {
+            throw new ConflictException("The NQN " + nqn + " is already used by another subsystem.");
+        }
+        SubsystemEntity subsystem = subsystems.saveAndFlush(new SubsystemEntity(nqn, serial, model,
+                request.allowAnyHost(), clock.instant()));
+        auditLog.record(AuditAction.SUBSYSTEM_CREATED, nqn, "serial " + serial + ", model " + model
+                + (request.allowAnyHost() ? ", any host may connect" : ", allowed hosts only"));
+        changed(subsystem);
+        return toInfo(subsystem);
+    }
+
+    /** Whether any host may connect, or only the allowed ones. */
+    @Transactional
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public SubsystemInfo setAllowAnyHost(SubsystemId id, boolean allowAnyHost) {
+        SubsystemEntity subsystem = find(id);
+        if (subsystem.allowAnyHost() != allowAnyHost) {
+            subsystem.allowAnyHost(allowAnyHost);
+            subsystem.observe(ObservedState.PENDING, null, clock.instant());
+            auditLog.record(AuditAction.SUBSYSTEM_CHANGED, subsystem.nqn(),
+                    allowAnyHost ? "any host may connect" : "allowed hosts only");
+            changed(subsystem);
+        }
+        return toInfo(subsystem);
+    }
+
+    /** Deletes the subsystem with its namespaces (their volumes become free), listeners and allowed hosts. */
+    @Transactional
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public void delete(SubsystemId id) {
+        SubsystemEntity subsystem = find(id);
+        long key = subsystem.id();
+        for (NamespaceEntity namespace : namespaces.findBySubsystemIdOrderByNsid(key)) {
+            volumes.markDetached(new VolumeId(namespace.volumeId()));
+            namespaces.delete(namespace);
+        }
+        listeners.deleteAll(listeners.findBySubsystemIdOrderByAddressAscPortAsc(key));
+        hosts.deleteAll(hosts.findBySubsystemIdOrderByHostNqn(key));
+        subsystems.delete(subsystem);
+        auditLog.record(AuditAction.SUBSYSTEM_DELETED, subsystem.nqn(), null);
+        changed(subsystem);
+    }
+
+    /**
+     * Attaches a volume as a namespace. nsid null takes the lowest free one. Directory volumes are served
+     * from their file, memory volumes from RAM; disk-pool volumes (extents) cannot be served yet.
+     */
+    @Transactional
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public SubsystemInfo addNamespace(SubsystemId id, VolumeId volumeId, @Nullable Integer nsid) {
+        SubsystemEntity subsystem = find(id);
+        int chosen = nsid == null ? lowestFreeNsid(subsystem) : validNsid(nsid);
+        if (namespaces.findBySubsystemIdAndNsid(subsystem.id(), chosen).isPresent()) {
+            throw new ConflictException("NSID " + chosen + " is already used in subsystem " + subsystem.nqn() + ".");
+        }
+        VolumeInfo volume = volume(volumeId);
+        if (namespaces.findByVolumeId(volumeId.value()).isPresent() || volume.attachedSubsystem() != null) {
+            throw new ConflictException("Volume " + volume.name() + " is already attached to subsystem "
+                    + volume.attachedSubsystem() + ".");
+        }
+        BlockDeviceKind kind = backingKind(volume);
+        volumes.markAttached(volumeId, subsystem.nqn());
+        namespaces.saveAndFlush(new NamespaceEntity(subsystem.id(), chosen, volumeId.value(), volume.name(), kind,
+                volume.backingPath(), volume.sizeBytes(), randomNguid(), UUID.randomUUID().toString()));
+        auditLog.record(AuditAction.NAMESPACE_ADDED, subsystem.nqn(), "NSID " + chosen + ": volume " + volume.name());
+        changed(subsystem);
+        return toInfo(subsystem);
+    }
+
+    @Transactional
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public SubsystemInfo removeNamespace(SubsystemId id, int nsid) {
+        SubsystemEntity subsystem = find(id);
+        NamespaceEntity namespace = namespaces.findBySubsystemIdAndNsid(subsystem.id(), nsid)
+                .orElseThrow(() -> new NotFoundException("Subsystem " + subsystem.nqn() + " has no namespace " + nsid + "."));
+        volumes.markDetached(new VolumeId(namespace.volumeId()));
+        namespaces.delete(namespace);
+        auditLog.record(AuditAction.NAMESPACE_REMOVED, subsystem.nqn(), "NSID " + nsid + ": volume " + namespace.volumeName());
+        changed(subsystem);
+        return toInfo(subsystem);
+    }
+
+    /** A TCP listener on this host; address is an IPv4 or IPv6 literal. */
+    @Transactional
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public SubsystemInfo addListener(SubsystemId id, @Nullable String transport, String address, int port) {
+        SubsystemEntity subsystem = find(id);
+        if (transport != null && !transport.equalsIgnoreCase("tcp")) {
+            throw new InvalidInputException("transport", "Only the tcp transport is supported, not '" + transport + "'.");
+        }
+        ListenerAddress endpoint = ListenerAddress.parse(address, port);
+        long host = inventoryHosts.local().id().value();
+        if (listeners.existsBySubsystemIdAndHostIdAndAddressAndPort(subsystem.id(), host, endpoint.address(), port)) {
+            throw new ConflictException("Subsystem " + subsystem.nqn() + " already listens on " + endpoint + ".");
+        }
+        listeners.saveAndFlush(new ListenerEntity(subsystem.id(), host, endpoint.family(), endpoint.address(), port));
+        auditLog.record(AuditAction.LISTENER_ADDED, subsystem.nqn(), "tcp " + endpoint);
+        changed(subsystem);
+        return toInfo(subsystem);
+    }
+
+    @Transactional
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public SubsystemInfo removeListener(SubsystemId id, long listenerId) {
+        SubsystemEntity subsystem = find(id);
+        ListenerEntity listener = listeners.findById(listenerId).filter(l -> l.subsystemId() == subsystem.id())
+                .orElseThrow(() -> new NotFoundException("Subsystem " + subsystem.nqn() + " has no listener " + listenerId + "."));
+        listeners.delete(listener);
+        auditLog.record(AuditAction.LISTENER_REMOVED, subsystem.nqn(),
+                "tcp " + ListenerAddress.parse(listener.address(), listener.port()));
+        changed(subsystem);
+        return toInfo(subsystem);
+    }
+
+    @Transactional
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public SubsystemInfo allowHost(SubsystemId id, String hostNqn) {
+        SubsystemEntity subsystem = find(id);
+        String host = Nqn.validate("hostNqn", hostNqn);
+        if (hosts.existsBySubsystemIdAndHostNqn(subsystem.id(), host)) {
+            throw new ConflictException("Host " + host + " is already allowed on subsystem " + subsystem.nqn() + ".");
+        }
+        hosts.saveAndFlush(new AllowedHostEntity(subsystem.id(), host));
+        auditLog.record(AuditAction.HOST_ALLOWED, subsystem.nqn(), host);
+        changed(subsystem);
+        return toInfo(subsystem);
+    }
+
+    /** The host's connections to this subsystem are closed, and it cannot connect again (unless any host may). */
+    @Transactional
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public SubsystemInfo disallowHost(SubsystemId id, long allowedHostId) {
+        SubsystemEntity subsystem = find(id);
+        AllowedHostEntity host = hosts.findById(allowedHostId).filter(h -> h.subsystemId() == subsystem.id())
+                .orElseThrow(() -> new NotFoundException("Subsystem " + subsystem.nqn() + " has no allowed host "
+                        + allowedHostId + "."));
+        hosts.delete(host);
+        auditLog.record(AuditAction.HOST_DISALLOWED, subsystem.nqn(), host.hostNqn());
+        changed(subsystem);
+        return toInfo(subsystem);
+    }
+
+    /** The live controllers of the subsystem on this node's target; empty while the target is not running. */
+    @Transactional(readOnly = true)
+    @PreAuthorize(Role.Expressions.VIEWER)
+    public List<ConnectionInfo> connections(SubsystemId id) {
+        String nqn = find(id).nqn();
+        return embeddedTarget.target().map(target -> {
+            try {
+                return target.controllers();
+            } catch (DataplaneException e) {
+                // The target stopped between the check and the call: nobody is connected to it any more.
+                return List.<ControllerInfo>of();
+            }
+        }).orElse(List.of()).stream()
+                .filter(controller -> !controller.discovery() && controller.subsystemNqn().equals(nqn))
+                .sorted(Comparator.comparing(ControllerInfo::connectedAt))
+                .map(c -> new ConnectionInfo(c.hostNqn(), c.peerAddress(), c.controllerId(), c.ioQueues(),
+                        c.keepAliveMillis(), c.connectedAt()))
+                .toList();
+    }
+
+    private void changed(SubsystemEntity subsystem) {
+        events.publishEvent(new FabricChanged(new SubsystemId(subsystem.id())));
+    }
+
+    private SubsystemEntity find(SubsystemId id) {
+        return subsystems.findById(id.value())
+                .orElseThrow(() -> new NotFoundException("There is no subsystem with id " + id + "."));
+    }
+
+    private VolumeInfo volume(VolumeId id) {
+        try {
+            return volumes.get(id);
+        } catch (NotFoundException e) {
+            throw new InvalidInputException("volumeId", "There is no volume with id " + id + ".");
+        }
+    }
+
+    private static BlockDeviceKind backingKind(VolumeInfo volume) {
+        return switch (volume.poolType()) {
+            case DIRECTORY -> BlockDeviceKind.FILE;
+            case MEMORY -> BlockDeviceKind.RAM;
+            case DISK -> throw new InvalidInputException("volumeId", "Volume " + volume.name()
+                    + " lives in a disk pool; the dataplane cannot serve disk extents yet. Use a directory or memory pool.");
+        };
+    }
+
+    private int lowestFreeNsid(SubsystemEntity subsystem) {
+        Set<Integer> used = new HashSet<>();
+        namespaces.findBySubsystemIdOrderByNsid(subsystem.id()).forEach(ns -> used.add(ns.nsid()));
+        for (int nsid = 1; nsid <= NamespaceSpec.MAX_NSID; nsid++) {
+            if (!used.contains(nsid)) {
+                return nsid;
+            }
+        }
+        throw new ConflictException("Subsystem " + subsystem.nqn() + " has all " + NamespaceSpec.MAX_NSID
+                + " namespaces in use.");
+    }
+
+    private static int validNsid(int nsid) {
+        if (nsid < 1 || nsid > NamespaceSpec.MAX_NSID) {
+            throw new InvalidInputException("nsid", "An NSID is 1 to " + NamespaceSpec.MAX_NSID + ", not " + nsid + ".");
+        }
+        return nsid;
+    }
+
+    /** Serial and model go into Identify Controller as printable ASCII, space-padded. */
+    private static String printable(String field, String value, int max) {
+        if (value.length() > max) {
+            throw new InvalidInputException(field, "The " + field + " has at most " + max + " characters; '" + value
+                    + "' has " + value.length() + ".");
+        }
+        if (!value.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
+            throw new InvalidInputException(field, "The " + field + " may only hold printable ASCII characters.");
+        }
+        return value;
+    }
+
+    private static String generatedSerial() {
+        byte[] bytes = new byte[MAX_SERIAL / 2];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes).toUpperCase(Locale.ROOT);
+    }
+
+    /** NGUIDs are 128-bit, globally unique; random ones are what the spec allows without an IEEE OUI. */
+    private static String randomNguid() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private SubsystemInfo toInfo(SubsystemEntity subsystem) {
+        long id = subsystem.id();
+        List<NamespaceInfo> nsList = namespaces.findBySubsystemIdOrderByNsid(id).stream()
+                .map(ns -> new NamespaceInfo(ns.nsid(), ns.volumeId(), ns.volumeName(), ns.backingKind().name(),
+                        ns.sizeBytes(), ns.nguid(), ns.uuid(), ns.state(), ns.lastError()))
+                .toList();
+        List<ListenerInfo> listenerList = listeners.findBySubsystemIdOrderByAddressAscPortAsc(id).stream()
+                .map(l -> new ListenerInfo(l.id(), l.hostId(), "tcp", l.addressFamily(), l.address(), l.port(),
+                        l.state(), l.lastError()))
+                .toList();
+        List<AllowedHost> hostList = hosts.findBySubsystemIdOrderByHostNqn(id).stream()
+                .map(h -> new AllowedHost(h.id(), h.hostNqn(), h.state(), h.lastError())).toList();
+        return new SubsystemInfo(new SubsystemId(id), subsystem.nqn(), subsystem.serial(), subsystem.model(),
+                subsystem.allowAnyHost(), subsystem.createdAt(), subsystem.state(), subsystem.lastError(), nsList,
+                listenerList, hostList);
+    }
+}

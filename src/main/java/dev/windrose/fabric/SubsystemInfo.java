@@ -1,0 +1,28 @@
+package dev.windrose.fabric;
+
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A subsystem, its namespaces, listeners and allowed hosts, each with what the reconciler observed.
+ *
+ * @param lastError why the object is not applied, in words; null when it is
+ */
+public record SubsystemInfo(SubsystemId id, String nqn, String serial, String model, boolean allowAnyHost,
+        Instant createdAt, ObservedState state, @Nullable String lastError, List<NamespaceInfo> namespaces,
+        List<ListenerInfo> listeners, List<AllowedHost> allowedHosts) {
+
+    /** A volume attached as a namespace; nguid is 32 hex digits, uuid the usual text form. */
+    public record NamespaceInfo(int nsid, long volumeId, String volumeName, String backingKind, long sizeBytes,
+            String nguid, String uuid, ObservedState state, @Nullable String lastError) {
+    }
+
+    /** addressFamily is IPV4 or IPV6; transport is always tcp for now. */
+    public record ListenerInfo(long id, long hostId, String transport, String addressFamily, String address, int port,
+            ObservedState state, @Nullable String lastError) {
+    }
+
+    public record AllowedHost(long id, String hostNqn, ObservedState state, @Nullable String lastError) {
+    }
+}

@@ -1,0 +1,149 @@
+package dev.windrose.fabric.api;
+
+import dev.windrose.fabric.ConnectionInfo;
+import dev.windrose.fabric.FabricService;
+import dev.windrose.fabric.NewSubsystem;
+import dev.windrose.fabric.SubsystemId;
+import dev.windrose.fabric.SubsystemInfo;
+import dev.windrose.storage.VolumeId;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Subsystems and what they hold. Changes answer the subsystem as stored right after the reconciler's
+ * pass, so {@code state} and {@code lastError} already say whether the dataplane took it.
+ */
+@RestController
+@RequestMapping("/api/v1/subsystems")
+@Tag(name = "Subsystems", description = "NVMe-oF subsystems: namespaces, listeners, allowed hosts, live connections")
+class SubsystemController {
+
+    private final FabricService fabric;
+
+    SubsystemController(FabricService fabric) {
+        this.fabric = fabric;
+    }
+
+    /** serial (≤ 20) and model (≤ 40) are optional: a random serial and the model "Windrose" by default. */
+    record NewSubsystemRequest(@NotBlank String nqn, @Nullable String serial, @Nullable String model,
+            @Nullable Boolean allowAnyHost) {
+    }
+
+    record SubsystemChanges(@NotNull Boolean allowAnyHost) {
+    }
+
+    /** nsid is optional: the lowest free one by default. */
+    record NewNamespaceRequest(@NotNull Long volumeId, @Nullable Integer nsid) {
+    }
+
+    /** transport is optional and can only be tcp. */
+    record NewListenerRequest(@Nullable String transport, @NotBlank String address, @NotNull Integer port) {
+    }
+
+    record NewAllowedHostRequest(@NotBlank String hostNqn) {
+    }
+
+    @GetMapping
+    @Operation(summary = "All subsystems, by NQN")
+    List<SubsystemInfo> list() {
+        return fabric.list();
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "One subsystem with its namespaces, listeners and allowed hosts")
+    SubsystemInfo get(@PathVariable long id) {
+        return fabric.get(new SubsystemId(id));
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Create a subsystem (operators)", description = "400 for an invalid NQN, serial or model; "
+            + "409 when the NQN is taken. allowAnyHost defaults to false.")
+    SubsystemInfo create(@Valid @RequestBody NewSubsystemRequest request) {
+        SubsystemInfo created = fabric.create(new NewSubsystem(request.nqn(), request.serial(), request.model(),
+                Boolean.TRUE.equals(request.allowAnyHost())));
+        return fabric.get(created.id());
+    }
+
+    @PatchMapping("/{id}")
+    @Operation(summary = "Let any host connect, or only the allowed ones (operators)")
+    SubsystemInfo change(@PathVariable long id, @Valid @RequestBody SubsystemChanges changes) {
+        fabric.setAllowAnyHost(new SubsystemId(id), changes.allowAnyHost());
+        return fabric.get(new SubsystemId(id));
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete a subsystem (operators): connections close, its volumes become free")
+    void delete(@PathVariable long id) {
+        fabric.delete(new SubsystemId(id));
+    }
+
+    @PostMapping("/{id}/namespaces")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Attach a volume as a namespace (operators)",
+            description = "409 when the NSID is taken or the volume is already attached.")
+    SubsystemInfo addNamespace(@PathVariable long id, @Valid @RequestBody NewNamespaceRequest request) {
+        fabric.addNamespace(new SubsystemId(id), new VolumeId(request.volumeId()), request.nsid());
+        return fabric.get(new SubsystemId(id));
+    }
+
+    @DeleteMapping("/{id}/namespaces/{nsid}")
+    @Operation(summary = "Detach a namespace (operators); the volume stays")
+    SubsystemInfo removeNamespace(@PathVariable long id, @PathVariable int nsid) {
+        fabric.removeNamespace(new SubsystemId(id), nsid);
+        return fabric.get(new SubsystemId(id));
+    }
+
+    @PostMapping("/{id}/listeners")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Listen on an address and port of this host (operators)",
+            description = "409 when the subsystem already listens there.")
+    SubsystemInfo addListener(@PathVariable long id, @Valid @RequestBody NewListenerRequest request) {
+        fabric.addListener(new SubsystemId(id), request.transport(), request.address(), request.port());
+        return fabric.get(new SubsystemId(id));
+    }
+
+    @DeleteMapping("/{id}/listeners/{listenerId}")
+    @Operation(summary = "Stop listening there (operators)")
+    SubsystemInfo removeListener(@PathVariable long id, @PathVariable long listenerId) {
+        fabric.removeListener(new SubsystemId(id), listenerId);
+        return fabric.get(new SubsystemId(id));
+    }
+
+    @PostMapping("/{id}/hosts")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Allow a host NQN to connect (operators)", description = "409 when it is already allowed.")
+    SubsystemInfo allowHost(@PathVariable long id, @Valid @RequestBody NewAllowedHostRequest request) {
+        fabric.allowHost(new SubsystemId(id), request.hostNqn());
+        return fabric.get(new SubsystemId(id));
+    }
+
+    @DeleteMapping("/{id}/hosts/{hostId}")
+    @Operation(summary = "Disallow a host (operators): its connections close and it cannot connect again")
+    SubsystemInfo disallowHost(@PathVariable long id, @PathVariable long hostId) {
+        fabric.disallowHost(new SubsystemId(id), hostId);
+        return fabric.get(new SubsystemId(id));
+    }
+
+    @GetMapping("/{id}/connections")
+    @Operation(summary = "Live controllers: host NQN, peer address, since when, I/O queue count")
+    List<ConnectionInfo> connections(@PathVariable long id) {
+        return fabric.connections(new SubsystemId(id));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.windrose.fabric.internal;
+
+import dev.windrose.dataplane.BlockDeviceKind;
+import dev.windrose.dataplane.NamespaceSpec;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/** The desired state the reconciler works from: plain values, read from the database in one transaction. */
+public final class Desired {
+
+    private Desired() {
+    }
+
+    public record Subsystem(long id, String nqn, String serial, String model, boolean allowAnyHost,
+            List<Namespace> namespaces, List<Listener> listeners, List<Host> hosts) {
+
+        public Subsystem {
+            namespaces = List.copyOf(namespaces);
+            listeners = List.copyOf(listeners);
+            hosts = List.copyOf(hosts);
+        }
+
+        /** The part of a subsystem the dataplane cannot change in place: a difference means recreate. */
+        boolean sameIdentity(Subsystem other) {
+            return nqn.equals(other.nqn) && serial.equals(other.serial) && model.equals(other.model);
+        }
+    }
+
+    /** nguid is 32 hex digits, uuid the text form; path only for FILE. */
+    public record Namespace(long id, int nsid, BlockDeviceKind kind, @Nullable String path, long sizeBytes,
+            String nguid, String uuid) {
+
+        /** Equal apart from the database id: the same device, nothing to redo. */
+        boolean sameDevice(Namespace other) {
+            return nsid == other.nsid && kind == other.kind && java.util.Objects.equals(path, other.path)
+                    && sizeBytes == other.sizeBytes && nguid.equals(other.nguid) && uuid.equals(other.uuid);
+        }
+
+        /** FILE namespaces pass size 0 so the dataplane takes the file's size (a grown volume shows up). */
+        NamespaceSpec toSpec() {
+            long size = kind == BlockDeviceKind.FILE ? 0 : sizeBytes;
+            return new NamespaceSpec(nsid, kind, path, size, 0, HexFormat.of().parseHex(nguid), uuidBytes(uuid), 0);
+        }
+
+        private static byte[] uuidBytes(String text) {
+            UUID value = UUID.fromString(text);
+            byte[] bytes = new byte[16];
+            java.nio.ByteBuffer.wrap(bytes).putLong(value.getMostSignificantBits()).putLong(value.getLeastSignificantBits());
+            return bytes;
+        }
+    }
+
+    public record Listener(long id, String address, int port) {
+
+        Endpoint endpoint() {
+            return new Endpoint(address, port);
+        }
+    }
+
+    public record Endpoint(String address, int port) {
+
+        @Override
+        public String toString() {
+            return address.contains(":") ? "[" + address + "]:" + port : address + ":" + port;
+        }
+    }
+
+    public record Host(long id, String hostNqn) {
+    }
+}

@@ -1,0 +1,128 @@
+package dev.windrose.fabric.internal;
+
+import dev.windrose.dataplane.EmbeddedTarget;
+import dev.windrose.fabric.FabricChanged;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Runs the {@link Reconciler} against the embedded target: when the application is ready (a restart
+ * serves the same subsystems), after every committed change, and periodically to retry failures. Each
+ * pass reads the desired state in one transaction, calls the dataplane outside any transaction, and
+ * writes back only the observations that changed.
+ */
+@Component
+public class FabricReconciliation {
+
+    private static final Logger log = LoggerFactory.getLogger(FabricReconciliation.class);
+
+    private final Reconciler reconciler = new Reconciler();
+    private final EmbeddedTarget embeddedTarget;
+    private final SubsystemRepository subsystems;
+    private final NamespaceRepository namespaces;
+    private final ListenerRepository listeners;
+    private final AllowedHostRepository hosts;
+    private final TransactionTemplate newTransaction;
+    private final Clock clock;
+
+    FabricReconciliation(EmbeddedTarget embeddedTarget, SubsystemRepository subsystems, NamespaceRepository namespaces,
+            ListenerRepository listeners, AllowedHostRepository hosts, PlatformTransactionManager transactions,
+            Clock clock) {
+        this.embeddedTarget = embeddedTarget;
+        this.subsystems = subsystems;
+        this.namespaces = namespaces;
+        this.listeners = listeners;
+        this.hosts = hosts;
+        this.newTransaction = new TransactionTemplate(transactions);
+        // After-commit listeners still see the finished transaction: a pass must open its own.
+        this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.clock = clock;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void atStartup() {
+        reconcileSafely("start-up");
+    }
+
+    @TransactionalEventListener(fallbackExecution = true)
+    void afterChange(FabricChanged change) {
+        reconcileSafely("change of subsystem " + change.subsystem());
+    }
+
+    @Scheduled(fixedDelayString = "${windrose.fabric.reconcile-interval:PT30S}",
+            initialDelayString = "${windrose.fabric.reconcile-interval:PT30S}")
+    void periodically() {
+        reconcileSafely("periodic pass");
+    }
+
+    /** One pass; synchronized because the reconciler remembers what it applied. */
+    public synchronized List<Observation> reconcile() {
+        List<Desired.Subsystem> desired = newTransaction.execute(status -> readDesired());
+        List<Observation> seen = reconciler.reconcile(desired == null ? List.of() : desired,
+                embeddedTarget.target().orElse(null));
+        newTransaction.executeWithoutResult(status -> record(seen));
+        return seen;
+    }
+
+    private void reconcileSafely(String why) {
+        try {
+            List<Observation> seen = reconcile();
+            long failed = seen.stream().filter(o -> o.state() == dev.windrose.fabric.ObservedState.FAILED).count();
+            if (failed > 0) {
+                log.warn("Fabric reconciliation ({}): {} of {} objects failed; see their last error", why, failed,
+                        seen.size());
+            }
+        } catch (RuntimeException e) {
+            // A pass must never break the request or the scheduler that triggered it; the next one retries.
+            log.error("Fabric reconciliation ({}) failed", why, e);
+        }
+    }
+
+    private List<Desired.Subsystem> readDesired() {
+        return subsystems.findAllByOrderByNqn().stream().map(this::desired).toList();
+    }
+
+    private Desired.Subsystem desired(SubsystemEntity subsystem) {
+        long id = subsystem.id();
+        return new Desired.Subsystem(id, subsystem.nqn(), subsystem.serial(), subsystem.model(),
+                subsystem.allowAnyHost(),
+                namespaces.findBySubsystemIdOrderByNsid(id).stream()
+                        .map(ns -> new Desired.Namespace(ns.id(), ns.nsid(), ns.backingKind(), ns.backingPath(),
+                                ns.sizeBytes(), ns.nguid(), ns.uuid()))
+                        .toList(),
+                listeners.findBySubsystemIdOrderByAddressAscPortAsc(id).stream()
+                        .map(l -> new Desired.Listener(l.id(), l.address(), l.port())).toList(),
+                hosts.findBySubsystemIdOrderByHostNqn(id).stream()
+                        .map(h -> new Desired.Host(h.id(), h.hostNqn())).toList());
+    }
+
+    private void record(List<Observation> seen) {
+        for (Observation observation : seen) {
+            entity(observation).ifPresent(entity -> entity.observe(observation.state(), observation.error(),
+                    clock.instant()));
+        }
+    }
+
+    /** Empty when the object was deleted while the pass ran. */
+    private Optional<? extends ReconciledEntity> entity(Observation observation) {
+        JpaRepository<? extends ReconciledEntity, Long> repository = switch (observation.kind()) {
+            case SUBSYSTEM -> subsystems;
+            case NAMESPACE -> namespaces;
+            case LISTENER -> listeners;
+            case HOST -> hosts;
+        };
+        return repository.findById(observation.id());
+    }
+}

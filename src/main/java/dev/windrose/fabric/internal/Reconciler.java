@@ -1,0 +1,286 @@
+package dev.windrose.fabric.internal;
+
+import dev.windrose.dataplane.DataplaneException;
+import dev.windrose.dataplane.DataplaneTarget;
+import dev.windrose.fabric.internal.Desired.Endpoint;
+import dev.windrose.fabric.internal.Observation.Kind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings a dataplane target to the desired state and says what it saw, object by object.
+ *
+ * <p>The target has no call that lists its configuration, so the reconciler remembers what it applied to
+ * the target instance it last saw; a new instance (the target restarted) starts from nothing and gets
+ * everything again. Only calls that succeeded are remembered, so a failed call is retried at the next
+ * pass and one failure never stops the other objects. Running it twice in a row changes nothing.
+ * Not thread-safe: the caller serialises passes.
+ */
+public final class Reconciler {
+
+    private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+    private static final int ENOENT = 2;
+    private static final int EEXIST = 17;
+    static final String TARGET_DOWN = "The NVMe/TCP target is not running (see the dataplane health); "
+            + "this is applied as soon as it runs.";
+    static final String WAITING_FOR_SUBSYSTEM = "Waiting for the subsystem to be applied.";
+
+    /** What one subsystem looks like on the target, as far as this reconciler made it so. */
+    private static final class Applied {
+        final Desired.Subsystem identity;
+        boolean allowAnyHost;
+        final Map<Integer, Desired.Namespace> namespaces = new HashMap<>();
+        final Set<Endpoint> listeners = new HashSet<>();
+        final Set<String> hosts = new HashSet<>();
+
+        Applied(Desired.Subsystem identity) {
+            this.identity = identity;
+            this.allowAnyHost = identity.allowAnyHost();
+        }
+    }
+
+    private final Map<String, Applied> applied = new LinkedHashMap<>();
+    private @Nullable DataplaneTarget lastTarget;
+
+    /** One pass; target is null while the embedded target is not running. */
+    public List<Observation> reconcile(List<Desired.Subsystem> desired, @Nullable DataplaneTarget target) {
+        List<Observation> seen = new ArrayList<>();
+        if (target == null) {
+            forgetTarget();
+            desired.forEach(subsystem -> allPending(subsystem, TARGET_DOWN, seen));
+            return seen;
+        }
+        if (target != lastTarget) {
+            // A new target instance serves nothing yet, whatever was applied to the previous one.
+            forgetTarget();
+            lastTarget = target;
+        }
+        removeUnwanted(desired, target);
+        for (Desired.Subsystem subsystem : desired) {
+            reconcileSubsystem(subsystem, target, seen);
+        }
+        return seen;
+    }
+
+    private void forgetTarget() {
+        applied.clear();
+        lastTarget = null;
+    }
+
+    private void removeUnwanted(List<Desired.Subsystem> desired, DataplaneTarget target) {
+        Map<String, Desired.Subsystem> byNqn = desired.stream()
+                .collect(Collectors.toMap(Desired.Subsystem::nqn, Function.identity()));
+        for (var it = applied.entrySet().iterator(); it.hasNext();) {
+            var entry = it.next();
+            Desired.Subsystem wanted = byNqn.get(entry.getKey());
+            if (wanted != null && wanted.sameIdentity(entry.getValue().identity)) {
+                continue;
+            }
+            try {
+                target.deleteSubsystem(entry.getKey());
+                it.remove();
+            } catch (DataplaneException e) {
+                if (e.errno() == ENOENT) {
+                    it.remove();
+                } else {
+                    log.warn("Could not delete subsystem {} from the dataplane; retrying later: {}", entry.getKey(),
+                            e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void reconcileSubsystem(Desired.Subsystem subsystem, DataplaneTarget target, List<Observation> seen) {
+        if (applied.containsKey(subsystem.nqn()) && !subsystem.sameIdentity(applied.get(subsystem.nqn()).identity)) {
+            // Still on the target with an old serial or model: its deletion failed above and is retried.
+            allPending(subsystem, "Waiting for the old definition of this subsystem to be removed.", seen);
+            return;
+        }
+        Applied state = applied.get(subsystem.nqn());
+        if (state == null) {
+            try {
+                createSubsystem(subsystem, target);
+            } catch (DataplaneException e) {
+                seen.add(Observation.failed(Kind.SUBSYSTEM, subsystem.id(), "Could not create the subsystem: " + e.getMessage()));
+                allChildrenPending(subsystem, WAITING_FOR_SUBSYSTEM, seen);
+                return;
+            }
+            state = new Applied(subsystem);
+            applied.put(subsystem.nqn(), state);
+        }
+        seen.add(applyAllowAnyHost(subsystem, state, target));
+        reconcileHosts(subsystem, state, target, seen);
+        reconcileNamespaces(subsystem, state, target, seen);
+        reconcileListeners(subsystem, state, target, seen);
+    }
+
+    /** A leftover of the same name (this reconciler lost track of it) is replaced. */
+    private static void createSubsystem(Desired.Subsystem subsystem, DataplaneTarget target) {
+        try {
+            target.createSubsystem(subsystem.nqn(), subsystem.serial(), subsystem.model(), subsystem.allowAnyHost());
+        } catch (DataplaneException e) {
+            if (e.errno() != EEXIST) {
+                throw e;
+            }
+            target.deleteSubsystem(subsystem.nqn());
+            target.createSubsystem(subsystem.nqn(), subsystem.serial(), subsystem.model(), subsystem.allowAnyHost());
+        }
+    }
+
+    private static Observation applyAllowAnyHost(Desired.Subsystem subsystem, Applied state, DataplaneTarget target) {
+        if (state.allowAnyHost != subsystem.allowAnyHost()) {
+            try {
+                target.setAllowAnyHost(subsystem.nqn(), subsystem.allowAnyHost());
+                state.allowAnyHost = subsystem.allowAnyHost();
+            } catch (DataplaneException e) {
+                return Observation.failed(Kind.SUBSYSTEM, subsystem.id(),
+                        "Could not change whether any host may connect: " + e.getMessage());
+            }
+        }
+        return Observation.applied(Kind.SUBSYSTEM, subsystem.id());
+    }
+
+    private static void reconcileHosts(Desired.Subsystem subsystem, Applied state, DataplaneTarget target,
+            List<Observation> seen) {
+        Set<String> wanted = subsystem.hosts().stream().map(Desired.Host::hostNqn).collect(Collectors.toSet());
+        for (String hostNqn : List.copyOf(state.hosts)) {
+            if (!wanted.contains(hostNqn)) {
+                removeQuietly(() -> target.disallowHost(subsystem.nqn(), hostNqn), "host " + hostNqn, subsystem.nqn(),
+                        () -> state.hosts.remove(hostNqn));
+            }
+        }
+        for (Desired.Host host : subsystem.hosts()) {
+            if (state.hosts.contains(host.hostNqn())) {
+                seen.add(Observation.applied(Kind.HOST, host.id()));
+                continue;
+            }
+            try {
+                addTolerantOfExisting(() -> target.allowHost(subsystem.nqn(), host.hostNqn()));
+                state.hosts.add(host.hostNqn());
+                seen.add(Observation.applied(Kind.HOST, host.id()));
+            } catch (DataplaneException e) {
+                seen.add(Observation.failed(Kind.HOST, host.id(), "Could not allow the host: " + e.getMessage()));
+            }
+        }
+    }
+
+    private static void reconcileNamespaces(Desired.Subsystem subsystem, Applied state, DataplaneTarget target,
+            List<Observation> seen) {
+        Map<Integer, Desired.Namespace> wanted = subsystem.namespaces().stream()
+                .collect(Collectors.toMap(Desired.Namespace::nsid, Function.identity()));
+        for (Desired.Namespace old : List.copyOf(state.namespaces.values())) {
+            Desired.Namespace now = wanted.get(old.nsid());
+            if (now == null || !now.sameDevice(old)) {
+                removeQuietly(() -> target.removeNamespace(subsystem.nqn(), old.nsid()), "namespace " + old.nsid(),
+                        subsystem.nqn(), () -> state.namespaces.remove(old.nsid()));
+            }
+        }
+        for (Desired.Namespace namespace : subsystem.namespaces()) {
+            Desired.Namespace current = state.namespaces.get(namespace.nsid());
+            if (current != null && current.sameDevice(namespace)) {
+                seen.add(Observation.applied(Kind.NAMESPACE, namespace.id()));
+            } else if (current != null) {
+                seen.add(Observation.pending(Kind.NAMESPACE, namespace.id(),
+                        "Waiting for the previous namespace " + namespace.nsid() + " to be removed."));
+            } else {
+                seen.add(addNamespace(subsystem.nqn(), namespace, state, target));
+            }
+        }
+    }
+
+    private static Observation addNamespace(String nqn, Desired.Namespace namespace, Applied state,
+            DataplaneTarget target) {
+        try {
+            target.addNamespace(nqn, namespace.toSpec());
+        } catch (DataplaneException e) {
+            if (e.errno() != EEXIST) {
+                return Observation.failed(Kind.NAMESPACE, namespace.id(),
+                        "Could not add namespace " + namespace.nsid() + ": " + e.getMessage());
+            }
+            // An unknown namespace holds the NSID (this reconciler lost track of it): replace it.
+            try {
+                target.removeNamespace(nqn, namespace.nsid());
+                target.addNamespace(nqn, namespace.toSpec());
+            } catch (DataplaneException again) {
+                return Observation.failed(Kind.NAMESPACE, namespace.id(),
+                        "Could not replace namespace " + namespace.nsid() + ": " + again.getMessage());
+            }
+        } catch (IllegalArgumentException e) {
+            return Observation.failed(Kind.NAMESPACE, namespace.id(), "The namespace is invalid: " + e.getMessage());
+        }
+        state.namespaces.put(namespace.nsid(), namespace);
+        return Observation.applied(Kind.NAMESPACE, namespace.id());
+    }
+
+    private static void reconcileListeners(Desired.Subsystem subsystem, Applied state, DataplaneTarget target,
+            List<Observation> seen) {
+        Set<Endpoint> wanted = subsystem.listeners().stream().map(Desired.Listener::endpoint).collect(Collectors.toSet());
+        for (Endpoint endpoint : List.copyOf(state.listeners)) {
+            if (!wanted.contains(endpoint)) {
+                removeQuietly(() -> target.removeListener(subsystem.nqn(), endpoint.address(), endpoint.port()),
+                        "listener " + endpoint, subsystem.nqn(), () -> state.listeners.remove(endpoint));
+            }
+        }
+        for (Desired.Listener listener : subsystem.listeners()) {
+            Endpoint endpoint = listener.endpoint();
+            if (state.listeners.contains(endpoint)) {
+                seen.add(Observation.applied(Kind.LISTENER, listener.id()));
+                continue;
+            }
+            try {
+                addTolerantOfExisting(() -> target.addListener(subsystem.nqn(), endpoint.address(), endpoint.port()));
+                state.listeners.add(endpoint);
+                seen.add(Observation.applied(Kind.LISTENER, listener.id()));
+            } catch (DataplaneException e) {
+                seen.add(Observation.failed(Kind.LISTENER, listener.id(),
+                        "Could not listen on " + endpoint + ": " + e.getMessage()));
+            }
+        }
+    }
+
+    /** EEXIST on an add means the target already has exactly that: what was wanted. */
+    private static void addTolerantOfExisting(Runnable add) {
+        try {
+            add.run();
+        } catch (DataplaneException e) {
+            if (e.errno() != EEXIST) {
+                throw e;
+            }
+        }
+    }
+
+    /** ENOENT on a removal means it is gone already; another failure keeps it remembered, to retry. */
+    private static void removeQuietly(Runnable remove, String what, String nqn, Runnable forget) {
+        try {
+            remove.run();
+            forget.run();
+        } catch (DataplaneException e) {
+            if (e.errno() == ENOENT) {
+                forget.run();
+            } else {
+                log.warn("Could not remove {} of subsystem {}; retrying later: {}", what, nqn, e.getMessage());
+            }
+        }
+    }
+
+    private static void allPending(Desired.Subsystem subsystem, String reason, List<Observation> seen) {
+        seen.add(Observation.pending(Kind.SUBSYSTEM, subsystem.id(), reason));
+        allChildrenPending(subsystem, reason, seen);
+    }
+
+    private static void allChildrenPending(Desired.Subsystem subsystem, String reason, List<Observation> seen) {
+        subsystem.namespaces().forEach(ns -> seen.add(Observation.pending(Kind.NAMESPACE, ns.id(), reason)));
+        subsystem.listeners().forEach(l -> seen.add(Observation.pending(Kind.LISTENER, l.id(), reason)));
+        subsystem.hosts().forEach(h -> seen.add(Observation.pending(Kind.HOST, h.id(), reason)));
+    }
+}

@@ -1,0 +1,65 @@
+package dev.windrose.fabric.internal;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+@Entity
+@Table(name = "nvmf_subsystem")
+public class SubsystemEntity extends ReconciledEntity {
+
+    @Column(nullable = false, unique = true, length = 223)
+    private String nqn;
+
+    @Column(nullable = false, length = 20)
+    private String serial;
+
+    @Column(nullable = false, length = 40)
+    private String model;
+
+    @Column(name = "allow_any_host", nullable = false)
+    private boolean allowAnyHost;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    protected SubsystemEntity() {
+        this.nqn = "";
+        this.serial = "";
+        this.model = "";
+        this.createdAt = Instant.EPOCH;
+    }
+
+    public SubsystemEntity(String nqn, String serial, String model, boolean allowAnyHost, Instant now) {
+        this.nqn = nqn;
+        this.serial = serial;
+        this.model = model;
+        this.allowAnyHost = allowAnyHost;
+        this.createdAt = now;
+    }
+
+    public String nqn() {
+        return nqn;
+    }
+
+    public String serial() {
+        return serial;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    public boolean allowAnyHost() {
+        return allowAnyHost;
+    }
+
+    public void allowAnyHost(boolean allow) {
+        this.allowAnyHost = allow;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+}

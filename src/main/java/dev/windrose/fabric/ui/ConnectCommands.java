@@ -1,0 +1,68 @@
+package dev.windrose.fabric.ui;
+
+import dev.windrose.fabric.SubsystemInfo;
+import dev.windrose.fabric.SubsystemInfo.ListenerInfo;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Ready-to-run initiator commands for a subsystem: Linux nvme-cli and ESXi esxcli. Wildcard listeners
+ * (0.0.0.0, ::) are reached through one of this host's addresses.
+ *
+ * @param discoveryAddress where the discovery controller listens, null when the target is not running
+ */
+record ConnectCommands(SubsystemInfo subsystem, @Nullable String discoveryAddress, int discoveryPort,
+        List<String> hostAddresses) {
+
+    /** What ESXi calls its NVMe/TCP adapter; the admin replaces it with theirs. */
+    static final String ESXI_ADAPTER = "vmhba65";
+    /** Linux reads its own host NQN from here when none is given. */
+    static final String LINUX_HOSTNQN = "$(cat /etc/nvme/hostnqn)";
+
+    /** The listener an initiator should use, when there is one. */
+    @Nullable ListenerInfo listener() {
+        return subsystem.listeners().isEmpty() ? null : subsystem.listeners().getFirst();
+    }
+
+    String linuxDiscover(@Nullable String hostNqn) {
+        ListenerInfo listener = listener();
+        String address = discoveryAddress != null ? reachable(discoveryAddress) : listener == null ? "<address>" : reachable(listener.address());
+        int port = discoveryAddress != null ? discoveryPort : listener == null ? 8009 : listener.port();
+        return "nvme discover -t tcp -a " + address + " -s " + port + " -q " + host(hostNqn);
+    }
+
+    String linuxConnect(@Nullable String hostNqn) {
+        ListenerInfo listener = listener();
+        String address = listener == null ? "<address>" : reachable(listener.address());
+        int port = listener == null ? 4420 : listener.port();
+        return "nvme connect -t tcp -a " + address + " -s " + port + " -n " + subsystem.nqn() + " -q " + host(hostNqn);
+    }
+
+    String esxiDiscover() {
+        ListenerInfo listener = listener();
+        String address = discoveryAddress != null ? reachable(discoveryAddress) : listener == null ? "<address>" : reachable(listener.address());
+        int port = discoveryAddress != null ? discoveryPort : listener == null ? 8009 : listener.port();
+        return "esxcli nvme fabrics discover -a " + ESXI_ADAPTER + " -i " + address + " -p " + port;
+    }
+
+    String esxiConnect() {
+        ListenerInfo listener = listener();
+        String address = listener == null ? "<address>" : reachable(listener.address());
+        int port = listener == null ? 4420 : listener.port();
+        return "esxcli nvme fabrics connect -a " + ESXI_ADAPTER + " -i " + address + " -p " + port + " -s " + subsystem.nqn();
+    }
+
+    private static String host(@Nullable String hostNqn) {
+        return hostNqn == null ? LINUX_HOSTNQN : hostNqn;
+    }
+
+    /** A wildcard address accepts on every interface; an initiator needs one of them. */
+    private String reachable(String address) {
+        boolean wildcard = address.equals("0.0.0.0") || address.equals("::") || address.matches("[0:]+");
+        if (!wildcard) {
+            return address;
+        }
+        boolean ipv6 = address.contains(":");
+        return hostAddresses.stream().filter(a -> a.contains(":") == ipv6).findFirst().orElse("<this host's address>");
+    }
+}

@@ -1,0 +1,77 @@
+package dev.windrose.fabric.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import dev.windrose.common.ConflictException;
+import dev.windrose.common.InvalidInputException;
+import dev.windrose.fabric.FabricService;
+import dev.windrose.fabric.ListenerAddress;
+import dev.windrose.fabric.SubsystemId;
+import dev.windrose.fabric.SubsystemInfo;
+import java.util.function.Consumer;
+
+/** Adds a TCP listener; address and port are checked as they are typed. */
+final class ListenerDialog {
+
+    static final int NVME_TCP_PORT = 4420;
+
+    private ListenerDialog() {
+    }
+
+    static void open(FabricService fabric, SubsystemId subsystem, Consumer<SubsystemInfo> done) {
+        Dialog dialog = new Dialog();
+        dialog.setHeaderTitle("Add listener");
+        TextField address = new TextField("Address");
+        address.setValue("127.0.0.1");
+        address.setHelperText("An IPv4 or IPv6 address of this host; 0.0.0.0 or :: for every interface.");
+        address.setValueChangeMode(ValueChangeMode.EAGER);
+        address.setWidthFull();
+        IntegerField port = new IntegerField("Port");
+        port.setValue(NVME_TCP_PORT);
+        port.setValueChangeMode(ValueChangeMode.EAGER);
+        Paragraph refusal = new Paragraph();
+        refusal.getStyle().set("color", "var(--lumo-error-text-color)");
+        Button add = new Button("Add");
+        add.addThemeVariants(ButtonVariant.PRIMARY);
+        Runnable validate = () -> {
+            address.setInvalid(false);
+            port.setInvalid(false);
+            try {
+                ListenerAddress.parse(address.getValue(), port.getValue() == null ? 0 : port.getValue());
+                add.setEnabled(true);
+            } catch (InvalidInputException invalid) {
+                if (invalid.field().equals("port")) {
+                    port.setErrorMessage(invalid.getMessage());
+                    port.setInvalid(true);
+                } else {
+                    address.setErrorMessage(invalid.getMessage());
+                    address.setInvalid(true);
+                }
+                add.setEnabled(false);
+            }
+        };
+        address.addValueChangeListener(change -> validate.run());
+        port.addValueChangeListener(change -> validate.run());
+        add.addClickListener(click -> {
+            try {
+                done.accept(fabric.addListener(subsystem, "tcp", address.getValue(), port.getValue()));
+                Messages.success("Listener added.");
+                dialog.close();
+            } catch (InvalidInputException | ConflictException refused) {
+                refusal.setText(refused.getMessage());
+            }
+        });
+        validate.run();
+        VerticalLayout content = new VerticalLayout(address, port, refusal);
+        content.setPadding(false);
+        dialog.add(content);
+        dialog.getFooter().add(new Button("Cancel", click -> dialog.close()), add);
+        dialog.open();
+    }
+}

@@ -1,0 +1,307 @@
+package dev.windrose.fabric.ui;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.shared.Registration;
+import com.vaadin.flow.spring.security.AuthenticationContext;
+import dev.windrose.MainLayout;
+import dev.windrose.common.ConflictException;
+import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.NotFoundException;
+import dev.windrose.dataplane.EmbeddedTarget;
+import dev.windrose.fabric.ConnectionInfo;
+import dev.windrose.fabric.FabricService;
+import dev.windrose.fabric.SubsystemId;
+import dev.windrose.fabric.SubsystemInfo;
+import dev.windrose.fabric.SubsystemInfo.AllowedHost;
+import dev.windrose.fabric.SubsystemInfo.ListenerInfo;
+import dev.windrose.fabric.SubsystemInfo.NamespaceInfo;
+import dev.windrose.inventory.HostService;
+import dev.windrose.security.Role;
+import dev.windrose.storage.VolumeService;
+import jakarta.annotation.security.PermitAll;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One subsystem: its namespaces, listeners, allowed hosts and live connections (refreshed every few
+ * seconds), and the Connect panel with ready-to-run initiator commands.
+ */
+@Route(value = "subsystems/:" + SubsystemDetailView.ID, layout = MainLayout.class)
+@PageTitle("Subsystem")
+@PermitAll
+class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver {
+
+    static final String ID = "id";
+    private static final int POLL_MILLIS = 3_000;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneId.systemDefault());
+
+    private final FabricService fabric;
+    private final VolumeService volumes;
+    private final EmbeddedTarget embeddedTarget;
+    private final HostService hosts;
+    private final boolean operator;
+
+    private final H2 title = new H2();
+    private final HorizontalLayout summary = new HorizontalLayout();
+    private final Checkbox allowAnyHost = new Checkbox("Allow any host to connect");
+    private final Grid<NamespaceInfo> namespaces = new Grid<>();
+    private final Grid<ListenerInfo> listeners = new Grid<>();
+    private final Grid<AllowedHost> allowedHosts = new Grid<>();
+    private final Grid<ConnectionInfo> connections = new Grid<>();
+    private final Select<String> connectAs = new Select<>();
+    private final CopyableCommand linuxDiscover = new CopyableCommand("Linux: discover");
+    private final CopyableCommand linuxConnect = new CopyableCommand("Linux: connect");
+    private final CopyableCommand esxiDiscover = new CopyableCommand("ESXi: discover");
+    private final CopyableCommand esxiConnect = new CopyableCommand("ESXi: connect");
+    private @Nullable SubsystemInfo subsystem;
+    private @Nullable Registration polling;
+
+    SubsystemDetailView(FabricService fabric, VolumeService volumes, EmbeddedTarget embeddedTarget, HostService hosts,
+            AuthenticationContext authentication) {
+        this.fabric = fabric;
+        this.volumes = volumes;
+        this.embeddedTarget = embeddedTarget;
+        this.hosts = hosts;
+        this.operator = authentication.hasAnyRole(Role.Names.ADMIN, Role.Names.OPERATOR);
+        title.addClassName("subsystem-nqn");
+        title.getStyle().set("font-size", "var(--lumo-font-size-l)").set("word-break", "break-all");
+        allowAnyHost.setReadOnly(!operator);
+        allowAnyHost.addValueChangeListener(change -> {
+            if (change.isFromClient()) {
+                change(() -> fabric.setAllowAnyHost(id(), change.getValue()),
+                        change.getValue() ? "Any host may connect now." : "Only the allowed hosts may connect now.");
+            }
+        });
+        configureGrids();
+        connectAs.setLabel("Connect as host");
+        connectAs.addValueChangeListener(change -> showCommands());
+        add(header(), section("Namespaces", namespaces, operator ? new Button("Attach volume", VaadinIcon.PLUS.create(),
+                        click -> NamespaceDialog.open(fabric, volumes, id(), this::show)) : null),
+                section("Listeners", listeners, operator ? new Button("Add listener", VaadinIcon.PLUS.create(),
+                        click -> ListenerDialog.open(fabric, id(), this::show)) : null),
+                section("Allowed hosts", allowedHosts, operator ? new Button("Allow host", VaadinIcon.PLUS.create(),
+                        click -> HostDialog.open(fabric, id(), this::show)) : null),
+                section("Connections", connections, null), connectPanel());
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        try {
+            long id = Long.parseLong(event.getRouteParameters().get(ID).orElse(""));
+            show(fabric.get(new SubsystemId(id)));
+        } catch (NumberFormatException | NotFoundException missing) {
+            event.rerouteToError(com.vaadin.flow.router.NotFoundException.class, "There is no such subsystem.");
+        }
+    }
+
+    @Override
+    protected void onAttach(AttachEvent event) {
+        // Connections come and go without any change here: poll so a new one shows up by itself.
+        event.getUI().setPollInterval(POLL_MILLIS);
+        polling = event.getUI().addPollListener(poll -> refreshLive());
+    }
+
+    @Override
+    protected void onDetach(DetachEvent event) {
+        event.getUI().setPollInterval(-1);
+        if (polling != null) {
+            polling.remove();
+            polling = null;
+        }
+    }
+
+    private SubsystemId id() {
+        if (subsystem == null) {
+            throw new IllegalStateException("no subsystem shown");
+        }
+        return subsystem.id();
+    }
+
+    private Component header() {
+        Button delete = new Button("Delete subsystem", VaadinIcon.TRASH.create(), click -> confirmDelete());
+        delete.addThemeVariants(ButtonVariant.ERROR, ButtonVariant.TERTIARY);
+        delete.setVisible(operator);
+        summary.setAlignItems(FlexComponent.Alignment.CENTER);
+        HorizontalLayout actions = new HorizontalLayout(allowAnyHost, delete);
+        actions.setAlignItems(FlexComponent.Alignment.BASELINE);
+        VerticalLayout header = new VerticalLayout(title, summary, actions);
+        header.setPadding(false);
+        header.setSpacing(false);
+        return header;
+    }
+
+    private static Component section(String name, Grid<?> grid, @Nullable Button add) {
+        HorizontalLayout heading = new HorizontalLayout(new H3(name));
+        heading.setAlignItems(FlexComponent.Alignment.BASELINE);
+        if (add != null) {
+            add.addThemeVariants(ButtonVariant.TERTIARY);
+            heading.add(add);
+        }
+        grid.setAllRowsVisible(true);
+        grid.setAriaLabel(name);
+        VerticalLayout section = new VerticalLayout(heading, grid);
+        section.setPadding(false);
+        return section;
+    }
+
+    private void configureGrids() {
+        namespaces.addColumn(NamespaceInfo::nsid).setHeader("NSID").setAutoWidth(true).setFlexGrow(0);
+        namespaces.addColumn(NamespaceInfo::volumeName).setHeader("Volume").setAutoWidth(true);
+        namespaces.addColumn(ns -> ns.backingKind().toLowerCase(java.util.Locale.ROOT)).setHeader("Backing").setAutoWidth(true);
+        namespaces.addColumn(NamespaceInfo::nguid).setHeader("NGUID").setAutoWidth(true);
+        namespaces.addComponentColumn(ns -> StateBadge.of(ns.state(), ns.lastError())).setHeader("State").setAutoWidth(true);
+        namespaces.setEmptyStateText("No namespace: attach a volume.");
+        listeners.addColumn(ListenerInfo::transport).setHeader("Transport").setAutoWidth(true).setFlexGrow(0);
+        listeners.addColumn(l -> l.addressFamily().equals("IPV6") ? "IPv6" : "IPv4").setHeader("Family").setAutoWidth(true);
+        listeners.addColumn(ListenerInfo::address).setHeader("Address").setAutoWidth(true);
+        listeners.addColumn(ListenerInfo::port).setHeader("Port").setAutoWidth(true);
+        listeners.addComponentColumn(l -> StateBadge.of(l.state(), l.lastError())).setHeader("State").setAutoWidth(true);
+        listeners.setEmptyStateText("No listener: initiators cannot reach this subsystem yet.");
+        allowedHosts.addColumn(AllowedHost::hostNqn).setHeader("Host NQN").setAutoWidth(true).setFlexGrow(1);
+        allowedHosts.addComponentColumn(h -> StateBadge.of(h.state(), h.lastError())).setHeader("State").setAutoWidth(true);
+        allowedHosts.setEmptyStateText("No allowed host.");
+        connections.addColumn(ConnectionInfo::hostNqn).setHeader("Host NQN").setAutoWidth(true).setFlexGrow(1);
+        connections.addColumn(ConnectionInfo::peerAddress).setHeader("From").setAutoWidth(true);
+        connections.addColumn(c -> TIME.format(c.connectedAt())).setHeader("Since").setAutoWidth(true);
+        connections.addColumn(ConnectionInfo::ioQueues).setHeader("I/O queues").setAutoWidth(true);
+        connections.setEmptyStateText("Nobody is connected.");
+        if (operator) {
+            namespaces.addComponentColumn(ns -> removeButton("Detach namespace " + ns.nsid(),
+                    () -> fabric.removeNamespace(id(), ns.nsid()), "Namespace " + ns.nsid() + " detached.")).setFlexGrow(0);
+            listeners.addComponentColumn(l -> removeButton("Remove listener " + l.address() + ":" + l.port(),
+                    () -> fabric.removeListener(id(), l.id()), "Listener removed.")).setFlexGrow(0);
+            allowedHosts.addComponentColumn(h -> removeButton("Disallow host " + h.hostNqn(),
+                    () -> fabric.disallowHost(id(), h.id()), "Host disallowed: its connections are closed.")).setFlexGrow(0);
+        }
+    }
+
+    private Button removeButton(String label, Supplier<SubsystemInfo> action, String done) {
+        Button remove = new Button(VaadinIcon.CLOSE_SMALL.create(), click -> change(action, done));
+        remove.addThemeVariants(ButtonVariant.TERTIARY, ButtonVariant.LUMO_ICON, ButtonVariant.ERROR);
+        remove.setAriaLabel(label);
+        remove.setTooltipText(label);
+        return remove;
+    }
+
+    private Component connectPanel() {
+        Paragraph esxiNote = new Paragraph("ESXi connects with its own host NQN (esxcli nvme info get): allow it above. "
+                + "Replace " + ConnectCommands.ESXI_ADAPTER + " with your NVMe/TCP adapter (esxcli nvme adapter list).");
+        VerticalLayout panel = new VerticalLayout(new H3("Connect"), connectAs, linuxDiscover, linuxConnect, esxiDiscover,
+                esxiConnect, esxiNote);
+        panel.setPadding(false);
+        panel.addClassName("connect-panel");
+        return panel;
+    }
+
+    private void change(Supplier<SubsystemInfo> action, String done) {
+        try {
+            SubsystemInfo changed = action.get();
+            show(fabric.get(changed.id()));
+            Messages.success(done);
+        } catch (InvalidInputException | ConflictException | NotFoundException refused) {
+            Messages.error(refused.getMessage());
+        }
+    }
+
+    private void confirmDelete() {
+        ConfirmDialog confirm = new ConfirmDialog();
+        confirm.setHeader("Delete subsystem?");
+        confirm.setText("Connected hosts are disconnected; the volumes stay and become free.");
+        confirm.setCancelable(true);
+        confirm.setConfirmText("Delete");
+        confirm.setConfirmButtonTheme("error primary");
+        confirm.addConfirmListener(event -> {
+            try {
+                fabric.delete(id());
+                Messages.success("Subsystem deleted.");
+                getUI().ifPresent(ui -> ui.navigate(SubsystemsView.class));
+            } catch (NotFoundException gone) {
+                Messages.error(gone.getMessage());
+            }
+        });
+        confirm.open();
+    }
+
+    private void show(SubsystemInfo shown) {
+        this.subsystem = shown;
+        title.setText(shown.nqn());
+        summary.removeAll();
+        summary.add(new Span("Serial " + shown.serial()), new Span("Model " + shown.model()),
+                StateBadge.of(shown.state(), shown.lastError()));
+        if (shown.lastError() != null) {
+            summary.add(new Span(shown.lastError()));
+        }
+        allowAnyHost.setValue(shown.allowAnyHost());
+        namespaces.setItems(shown.namespaces());
+        listeners.setItems(shown.listeners());
+        allowedHosts.setItems(shown.allowedHosts());
+        showHostChoices(shown);
+        showCommands();
+        connections.setItems(fabric.connections(shown.id()));
+    }
+
+    /**
+     * The allowed hosts; the initiator's own host NQN only where it may connect (any host allowed) or
+     * when there is nothing else to show.
+     */
+    private void showHostChoices(SubsystemInfo shown) {
+        List<String> choices = new java.util.ArrayList<>(shown.allowedHosts().stream().map(AllowedHost::hostNqn).toList());
+        if (shown.allowAnyHost() || choices.isEmpty()) {
+            choices.add(ConnectCommands.LINUX_HOSTNQN);
+        }
+        String previous = connectAs.getValue();
+        connectAs.setItems(choices);
+        connectAs.setItemLabelGenerator(choice -> choice.equals(ConnectCommands.LINUX_HOSTNQN)
+                ? "The initiator's own (/etc/nvme/hostnqn)" : choice);
+        connectAs.setValue(choices.contains(previous) ? previous : choices.getFirst());
+    }
+
+    private void refreshLive() {
+        if (subsystem != null) {
+            try {
+                show(fabric.get(subsystem.id()));
+            } catch (NotFoundException gone) {
+                connections.setItems(List.of());
+            }
+        }
+    }
+
+    private void showCommands() {
+        if (subsystem == null) {
+            return;
+        }
+        EmbeddedTarget.Status status = embeddedTarget.status();
+        ConnectCommands commands = new ConnectCommands(subsystem, status.running() ? status.listenAddress() : null,
+                status.listenPort(), hosts.local().addresses());
+        String host = connectAs.getValue() == null || connectAs.getValue().equals(ConnectCommands.LINUX_HOSTNQN) ? null
+                : connectAs.getValue();
+        linuxDiscover.setCommand(commands.linuxDiscover(host));
+        linuxConnect.setCommand(commands.linuxConnect(host));
+        esxiDiscover.setCommand(commands.esxiDiscover());
+        esxiConnect.setCommand(commands.esxiConnect());
+    }
+}

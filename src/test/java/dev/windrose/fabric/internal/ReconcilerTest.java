@@ -1,0 +1,183 @@
+package dev.windrose.fabric.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.windrose.dataplane.BlockDeviceKind;
+import dev.windrose.fabric.ObservedState;
+import dev.windrose.fabric.internal.Observation.Kind;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class ReconcilerTest {
+
+    static final String NQN = "nqn.2026-01.dev.windrose:alpha";
+    static final String HOST = "nqn.2014-08.org.nvmexpress:uuid:0f0e0d0c-0b0a-0908-0706-050403020100";
+    static final String NGUID = "00112233445566778899aabbccddeeff";
+    static final String UUID_TEXT = "6a1c5e0e-3b5c-4c66-9f0e-1d2c3b4a5f60";
+
+    final Reconciler reconciler = new Reconciler();
+    final RecordingTarget target = new RecordingTarget();
+
+    static Desired.Namespace ram(long id, int nsid) {
+        return new Desired.Namespace(id, nsid, BlockDeviceKind.RAM, null, 1 << 20, NGUID.substring(0, 30) + "0" + nsid,
+                UUID.nameUUIDFromBytes(new byte[] {(byte) nsid}).toString());
+    }
+
+    static Desired.Subsystem subsystem(boolean allowAnyHost, List<Desired.Namespace> namespaces,
+            List<Desired.Listener> listeners, List<Desired.Host> hosts) {
+        return new Desired.Subsystem(1, NQN, "SER1", "Windrose", allowAnyHost, namespaces, listeners, hosts);
+    }
+
+    static Desired.Subsystem full() {
+        return subsystem(false, List.of(ram(10, 1), ram(11, 2)), List.of(new Desired.Listener(20, "127.0.0.1", 4420)),
+                List.of(new Desired.Host(30, HOST)));
+    }
+
+    @Test
+    void a_first_pass_creates_everything_and_reports_it_applied() {
+        List<Observation> seen = reconciler.reconcile(List.of(full()), target);
+
+        assertThat(seen).extracting(Observation::state).containsOnly(ObservedState.APPLIED);
+        assertThat(seen).extracting(Observation::kind, Observation::id).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(Kind.SUBSYSTEM, 1L), org.assertj.core.groups.Tuple.tuple(Kind.NAMESPACE, 10L),
+                org.assertj.core.groups.Tuple.tuple(Kind.NAMESPACE, 11L), org.assertj.core.groups.Tuple.tuple(Kind.LISTENER, 20L),
+                org.assertj.core.groups.Tuple.tuple(Kind.HOST, 30L));
+        RecordingTarget.Subsystem served = target.subsystems.get(NQN);
+        assertThat(served.serial()).isEqualTo("SER1");
+        assertThat(served.allowAnyHost()).isFalse();
+        assertThat(served.hosts()).containsExactly(HOST);
+        assertThat(served.namespaces()).containsOnlyKeys(1, 2);
+        assertThat(served.listeners()).containsExactly("127.0.0.1:4420");
+    }
+
+    @Test
+    void the_stored_nguid_and_uuid_reach_the_dataplane_unchanged() {
+        Desired.Namespace namespace = new Desired.Namespace(10, 7, BlockDeviceKind.FILE, "/srv/vol.img", 1 << 20, NGUID,
+                UUID_TEXT);
+        reconciler.reconcile(List.of(subsystem(true, List.of(namespace), List.of(), List.of())), target);
+
+        var spec = target.subsystems.get(NQN).namespaces().get(7);
+        assertThat(HexFormat.of().formatHex(spec.nguid())).isEqualTo(NGUID);
+        assertThat(HexFormat.of().formatHex(spec.uuid())).isEqualTo(UUID_TEXT.replace("-", ""));
+        assertThat(spec.path()).isEqualTo("/srv/vol.img");
+        assertThat(spec.sizeBytes()).as("a file namespace takes the file's size").isZero();
+    }
+
+    @Test
+    void a_second_pass_over_the_same_state_makes_no_dataplane_call() {
+        reconciler.reconcile(List.of(full()), target);
+        target.calls.clear();
+
+        List<Observation> seen = reconciler.reconcile(List.of(full()), target);
+
+        assertThat(target.calls).isEmpty();
+        assertThat(seen).extracting(Observation::state).containsOnly(ObservedState.APPLIED);
+    }
+
+    @Test
+    void a_call_that_fails_halfway_marks_only_that_object_failed_and_is_retried_next_pass() {
+        target.failCallsStartingWith("addNamespace " + NQN + " 2", 12);
+
+        List<Observation> seen = reconciler.reconcile(List.of(full()), target);
+
+        Observation failed = seen.stream().filter(o -> o.kind() == Kind.NAMESPACE && o.id() == 11).findFirst().orElseThrow();
+        assertThat(failed.state()).isEqualTo(ObservedState.FAILED);
+        assertThat(failed.error()).startsWith("Could not add namespace 2: ").contains("ENOMEM");
+        assertThat(seen).filteredOn(o -> o.id() != 11).extracting(Observation::state).containsOnly(ObservedState.APPLIED);
+        assertThat(target.subsystems.get(NQN).listeners()).as("objects after the failure are still applied").hasSize(1);
+
+        target.heal();
+        target.calls.clear();
+        List<Observation> retried = reconciler.reconcile(List.of(full()), target);
+
+        assertThat(target.calls).containsExactly("addNamespace " + NQN + " 2");
+        assertThat(retried).extracting(Observation::state).containsOnly(ObservedState.APPLIED);
+    }
+
+    @Test
+    void a_subsystem_the_dataplane_refuses_leaves_its_children_pending_with_the_reason() {
+        target.failCallsStartingWith("createSubsystem", 28);
+
+        List<Observation> seen = reconciler.reconcile(List.of(full()), target);
+
+        assertThat(seen).filteredOn(o -> o.kind() == Kind.SUBSYSTEM).singleElement()
+                .satisfies(o -> assertThat(o.error()).startsWith("Could not create the subsystem").contains("ENOSPC"))
+                .extracting(Observation::state).isEqualTo(ObservedState.FAILED);
+        assertThat(seen).filteredOn(o -> o.kind() != Kind.SUBSYSTEM)
+                .allSatisfy(o -> assertThat(o.state()).isEqualTo(ObservedState.PENDING))
+                .extracting(Observation::error).containsOnly(Reconciler.WAITING_FOR_SUBSYSTEM);
+    }
+
+    @Test
+    void a_listener_on_a_taken_port_is_failed_in_words() {
+        target.failCallsStartingWith("addListener", RecordingTarget.EADDRINUSE);
+
+        List<Observation> seen = reconciler.reconcile(List.of(full()), target);
+
+        assertThat(seen).filteredOn(o -> o.kind() == Kind.LISTENER).singleElement()
+                .extracting(Observation::error).asString()
+                .startsWith("Could not listen on 127.0.0.1:4420: ").contains("address in use");
+    }
+
+    @Test
+    void removed_objects_are_removed_from_the_dataplane() {
+        reconciler.reconcile(List.of(full()), target);
+        target.calls.clear();
+
+        reconciler.reconcile(List.of(subsystem(true, List.of(ram(10, 1)), List.of(), List.of())), target);
+
+        assertThat(target.calls).containsExactlyInAnyOrder("setAllowAnyHost " + NQN + " true",
+                "disallowHost " + NQN + " " + HOST, "removeNamespace " + NQN + " 2",
+                "removeListener " + NQN + " 127.0.0.1:4420");
+        reconciler.reconcile(List.of(), target);
+        assertThat(target.subsystems).isEmpty();
+    }
+
+    @Test
+    void a_changed_namespace_device_is_replaced() {
+        reconciler.reconcile(List.of(full()), target);
+        target.calls.clear();
+        Desired.Namespace bigger = new Desired.Namespace(11, 2, BlockDeviceKind.RAM, null, 2 << 20, ram(11, 2).nguid(),
+                ram(11, 2).uuid());
+
+        reconciler.reconcile(List.of(subsystem(false, List.of(ram(10, 1), bigger), full().listeners(), full().hosts())),
+                target);
+
+        assertThat(target.calls).containsExactly("removeNamespace " + NQN + " 2", "addNamespace " + NQN + " 2");
+        assertThat(target.subsystems.get(NQN).namespaces().get(2).sizeBytes()).isEqualTo(2 << 20);
+    }
+
+    @Test
+    void a_new_target_instance_gets_everything_again() {
+        reconciler.reconcile(List.of(full()), target);
+        RecordingTarget restarted = new RecordingTarget();
+
+        List<Observation> seen = reconciler.reconcile(List.of(full()), restarted);
+
+        assertThat(seen).extracting(Observation::state).containsOnly(ObservedState.APPLIED);
+        assertThat(restarted.subsystems.get(NQN).namespaces()).containsOnlyKeys(1, 2);
+    }
+
+    @Test
+    void without_a_running_target_everything_is_pending_with_the_reason() {
+        List<Observation> seen = reconciler.reconcile(List.of(full()), null);
+
+        assertThat(seen).hasSize(5).allSatisfy(o -> {
+            assertThat(o.state()).isEqualTo(ObservedState.PENDING);
+            assertThat(o.error()).isEqualTo(Reconciler.TARGET_DOWN);
+        });
+    }
+
+    @Test
+    void a_leftover_subsystem_of_the_same_name_is_replaced() {
+        target.createSubsystem(NQN, "OLD", "Old", true);
+        target.calls.clear();
+
+        List<Observation> seen = reconciler.reconcile(List.of(full()), target);
+
+        assertThat(seen).extracting(Observation::state).containsOnly(ObservedState.APPLIED);
+        assertThat(target.subsystems.get(NQN).serial()).isEqualTo("SER1");
+    }
+}

@@ -1,0 +1,165 @@
+package dev.windrose.fabric.internal;
+
+import dev.windrose.dataplane.AnaState;
+import dev.windrose.dataplane.ControllerInfo;
+import dev.windrose.dataplane.DataplaneException;
+import dev.windrose.dataplane.DataplaneTarget;
+import dev.windrose.dataplane.NamespaceSpec;
+import dev.windrose.dataplane.QueuePairStats;
+import dev.windrose.dataplane.StatsSnapshot;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A test double of the dataplane target: keeps the configuration it is given the way the C target
+ * does (EEXIST, ENOENT), logs every call, and fails the calls a test names with the errno it names.
+ */
+final class RecordingTarget implements DataplaneTarget {
+
+    static final int ENOENT = 2;
+    static final int EEXIST = 17;
+    static final int EADDRINUSE = 98;
+
+    record Subsystem(String serial, String model, boolean allowAnyHost, Set<String> hosts,
+            Map<Integer, NamespaceSpec> namespaces, Set<String> listeners) {
+    }
+
+    final Map<String, Subsystem> subsystems = new HashMap<>();
+    final List<String> calls = new ArrayList<>();
+    private final Map<String, Integer> failures = new HashMap<>();
+
+    /** Calls whose log line starts with this prefix fail with errno until {@link #heal}. */
+    void failCallsStartingWith(String prefix, int errno) {
+        failures.put(prefix, errno);
+    }
+
+    void heal() {
+        failures.clear();
+    }
+
+    private void call(String line) {
+        calls.add(line);
+        failures.forEach((prefix, errno) -> {
+            if (line.startsWith(prefix)) {
+                throw new DataplaneException(line, errno);
+            }
+        });
+    }
+
+    private Subsystem existing(String nqn) {
+        Subsystem subsystem = subsystems.get(nqn);
+        if (subsystem == null) {
+            throw new DataplaneException("no " + nqn, ENOENT);
+        }
+        return subsystem;
+    }
+
+    @Override
+    public void createSubsystem(String nqn, @Nullable String serial, @Nullable String model, boolean allowAnyHost) {
+        call("createSubsystem " + nqn);
+        if (subsystems.containsKey(nqn)) {
+            throw new DataplaneException("wr_subsystem_create", EEXIST);
+        }
+        subsystems.put(nqn, new Subsystem(String.valueOf(serial), String.valueOf(model), allowAnyHost, new HashSet<>(),
+                new HashMap<>(), new HashSet<>()));
+    }
+
+    @Override
+    public void deleteSubsystem(String nqn) {
+        call("deleteSubsystem " + nqn);
+        existing(nqn);
+        subsystems.remove(nqn);
+    }
+
+    @Override
+    public void setAllowAnyHost(String nqn, boolean allowAnyHost) {
+        call("setAllowAnyHost " + nqn + " " + allowAnyHost);
+        Subsystem old = existing(nqn);
+        subsystems.put(nqn, new Subsystem(old.serial(), old.model(), allowAnyHost, old.hosts(), old.namespaces(),
+                old.listeners()));
+    }
+
+    @Override
+    public void allowHost(String nqn, String hostNqn) {
+        call("allowHost " + nqn + " " + hostNqn);
+        if (!existing(nqn).hosts().add(hostNqn)) {
+            throw new DataplaneException("wr_host_allow", EEXIST);
+        }
+    }
+
+    @Override
+    public void disallowHost(String nqn, String hostNqn) {
+        call("disallowHost " + nqn + " " + hostNqn);
+        if (!existing(nqn).hosts().remove(hostNqn)) {
+            throw new DataplaneException("wr_host_disallow", ENOENT);
+        }
+    }
+
+    @Override
+    public void addNamespace(String nqn, NamespaceSpec namespace) {
+        call("addNamespace " + nqn + " " + namespace.nsid());
+        if (existing(nqn).namespaces().putIfAbsent(namespace.nsid(), namespace) != null) {
+            throw new DataplaneException("wr_ns_add", EEXIST);
+        }
+    }
+
+    @Override
+    public void removeNamespace(String nqn, int nsid) {
+        call("removeNamespace " + nqn + " " + nsid);
+        if (existing(nqn).namespaces().remove(nsid) == null) {
+            throw new DataplaneException("wr_ns_remove", ENOENT);
+        }
+    }
+
+    @Override
+    public void setNamespaceAnaGroup(String nqn, int nsid, int anaGroup) {
+        throw new UnsupportedOperationException("the reconciler does not manage ANA yet");
+    }
+
+    @Override
+    public int addListener(String nqn, String address, int port) {
+        call("addListener " + nqn + " " + address + ":" + port);
+        if (!existing(nqn).listeners().add(address + ":" + port)) {
+            throw new DataplaneException("wr_listener_add", EEXIST);
+        }
+        return port;
+    }
+
+    @Override
+    public void removeListener(String nqn, String address, int port) {
+        call("removeListener " + nqn + " " + address + ":" + port);
+        if (!existing(nqn).listeners().remove(address + ":" + port)) {
+            throw new DataplaneException("wr_listener_remove", ENOENT);
+        }
+    }
+
+    @Override
+    public void setListenerAnaState(String nqn, String address, int port, int anaGroup, AnaState state) {
+        throw new UnsupportedOperationException("the reconciler does not manage ANA yet");
+    }
+
+    @Override
+    public List<ControllerInfo> controllers() {
+        return List.of();
+    }
+
+    @Override
+    public List<QueuePairStats> queuePairs() {
+        return List.of();
+    }
+
+    @Override
+    public StatsSnapshot stats() {
+        throw new UnsupportedOperationException("not needed by the reconciler");
+    }
+
+    @Override
+    public void close() {
+        subsystems.clear();
+    }
+}
