@@ -157,6 +157,23 @@ class FabricApiTest {
     }
 
     @Test
+    void initiators_are_named_once_and_listed_by_name() throws Exception {
+        String nqn = "nqn.2014-08.org.nvmexpress:uuid:" + UUID.randomUUID();
+        String name = unique("esx");
+        int id = JsonPath.read(body(json(post("/api/v1/initiators"), "{\"hostNqn\":\"" + nqn + "\",\"name\":\"" + name + "\"}")
+                .andExpect(status().isCreated()).andExpect(jsonPath("$.name").value(name))), "$.id");
+
+        as(get("/api/v1/initiators")).andExpect(jsonPath("$[?(@.hostNqn == '" + nqn + "')].name").value(name));
+        json(post("/api/v1/initiators"), "{\"hostNqn\":\"" + nqn + "\",\"name\":\"again\"}").andExpect(status().isConflict());
+        json(post("/api/v1/initiators"), "{\"hostNqn\":\"host-1\",\"name\":\"x\"}").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("hostNqn"));
+        as(delete("/api/v1/initiators/" + id)).andExpect(status().isNoContent());
+        as(get("/api/v1/audit?size=500"))
+                .andExpect(jsonPath("$.entries[?(@.action == 'INITIATOR_ADDED' && @.target == '" + nqn + "')]").exists())
+                .andExpect(jsonPath("$.entries[?(@.action == 'INITIATOR_REMOVED' && @.target == '" + nqn + "')]").exists());
+    }
+
+    @Test
     void viewers_look_and_cannot_change() throws Exception {
         int id = createSubsystem(uniqueNqn());
         String viewer = new ApiTokens(mvc, users).userWithRole(Role.VIEWER);
