@@ -20,7 +20,7 @@ extern "C" {
 #define WR_API __attribute__((visibility("default")))
 
 /* Bumped whenever a structure below or a function signature changes. */
-#define WR_ABI_VERSION 1u
+#define WR_ABI_VERSION 2u
 
 /* NVMe Qualified Names are at most 223 bytes (NVMe base spec 4.5); +1 for the NUL. */
 #define WR_NQN_SIZE 224u
@@ -150,7 +150,9 @@ struct wr_qpair_stats {
 	uint64_t write_ops;
 	uint64_t write_bytes;
 	uint64_t other_ops;
-	uint64_t errors;
+	uint64_t read_errors;    /* commands that completed with an error status, by direction */
+	uint64_t write_errors;
+	uint64_t other_errors;
 };
 
 /* ---------------------------------------------------------------------------------------------

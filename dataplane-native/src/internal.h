@@ -219,7 +219,8 @@ enum wr_tx_state {
 };
 
 struct wr_conn_stats {
-	uint64_t read_ops, read_bytes, write_ops, write_bytes, other_ops, errors;
+	uint64_t read_ops, read_bytes, write_ops, write_bytes, other_ops;
+	uint64_t read_errors, write_errors, other_errors;
 };
 
 struct wr_conn {

@@ -37,9 +37,14 @@ static void account(struct wr_req *req, uint16_t status)
 	struct wr_conn *c = req->conn;
 	uint8_t opcode = req->sqe.opcode;
 	uint32_t bytes = req->data_len;
-	if (status)
-		c->stats.errors++;
-	else if (opcode == NVME_CMD_READ) {
+	if (status) {
+		if (opcode == NVME_CMD_READ)
+			c->stats.read_errors++;
+		else if (opcode == NVME_CMD_WRITE)
+			c->stats.write_errors++;
+		else
+			c->stats.other_errors++;
+	} else if (opcode == NVME_CMD_READ) {
 		c->stats.read_ops++;
 		c->stats.read_bytes += bytes;
 	} else if (opcode == NVME_CMD_WRITE) {

@@ -63,7 +63,9 @@ static const struct field_offset field_offsets[] = {
 	FIELD(WR_STRUCT_QPAIR_STATS, wr_qpair_stats, write_ops),
 	FIELD(WR_STRUCT_QPAIR_STATS, wr_qpair_stats, write_bytes),
 	FIELD(WR_STRUCT_QPAIR_STATS, wr_qpair_stats, other_ops),
-	FIELD(WR_STRUCT_QPAIR_STATS, wr_qpair_stats, errors),
+	FIELD(WR_STRUCT_QPAIR_STATS, wr_qpair_stats, read_errors),
+	FIELD(WR_STRUCT_QPAIR_STATS, wr_qpair_stats, write_errors),
+	FIELD(WR_STRUCT_QPAIR_STATS, wr_qpair_stats, other_errors),
 
 	FIELD(WR_STRUCT_CTRLR_INFO, wr_ctrlr_info, subnqn),
 	FIELD(WR_STRUCT_CTRLR_INFO, wr_ctrlr_info, hostnqn),

@@ -953,7 +953,9 @@ static void collect_qpairs(struct wr_reactor *r, void *arg)
 		s->write_ops = c->stats.write_ops;
 		s->write_bytes = c->stats.write_bytes;
 		s->other_ops = c->stats.other_ops;
-		s->errors = c->stats.errors;
+		s->read_errors = c->stats.read_errors;
+		s->write_errors = c->stats.write_errors;
+		s->other_errors = c->stats.other_errors;
 	}
 }
 

@@ -26,7 +26,7 @@ static void offsets_match_the_compiler(void **state)
 	(void)state;
 	assert_int_equal(wr_struct_size(WR_STRUCT_NS_STATS), sizeof(struct wr_ns_stats));
 	assert_int_equal(wr_struct_offset(WR_STRUCT_NS_STATS, "write"), offsetof(struct wr_ns_stats, write));
-	assert_int_equal(wr_struct_offset(WR_STRUCT_QPAIR_STATS, "errors"), offsetof(struct wr_qpair_stats, errors));
+	assert_int_equal(wr_struct_offset(WR_STRUCT_QPAIR_STATS, "write_errors"), offsetof(struct wr_qpair_stats, write_errors));
 }
 
 static void histogram_buckets_round_trip(void **state)

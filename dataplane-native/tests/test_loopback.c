@@ -228,6 +228,22 @@ static void io_errors_get_a_status_and_the_queue_lives_on(void **state)
 	assert_int_equal(th_status(&cqe), NVME_SC_SGL_INVALID_DATA);
 	assert_int_equal(th_rw(&io, NVME_CMD_READ, 2, 0, 1, buf, 4096, false, &cqe), 0);
 	assert_int_equal(th_status(&cqe), 0);
+	/* a write past the end is counted as a write error, apart from the three read errors */
+	assert_int_equal(th_rw(&io, NVME_CMD_WRITE, 2, 255, 2, buf, 4096, false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_LBA_RANGE);
+	struct wr_qpair_stats qp[16];
+	int64_t nq = wr_target_list_qpairs(target, qp, 16);
+	int seen = 0;
+	for (int64_t i = 0; i < nq; i++) {
+		if (qp[i].cntlid != cntlid || qp[i].qid != 1 || strcmp(qp[i].subnqn, SUBNQN) != 0)
+			continue;
+		seen++;
+		assert_int_equal(qp[i].read_errors, 3);
+		assert_int_equal(qp[i].write_errors, 1);
+		assert_int_equal(qp[i].other_errors, 0);
+		assert_int_equal(qp[i].read_ops, 1);
+	}
+	assert_int_equal(seen, 1);
 	/* A second Connect for the same queue ID is refused. */
 	struct th dup;
 	assert_int_equal(th_open(&dup, port), 0);

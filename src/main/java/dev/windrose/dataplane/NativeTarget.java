@@ -258,7 +258,8 @@ final class NativeTarget implements DataplaneTarget {
                 Instant.ofEpochMilli(s.get(JAVA_LONG, offset(l, "connected_at_unix_ms"))),
                 s.get(JAVA_LONG, offset(l, "read_ops")), s.get(JAVA_LONG, offset(l, "read_bytes")),
                 s.get(JAVA_LONG, offset(l, "write_ops")), s.get(JAVA_LONG, offset(l, "write_bytes")),
-                s.get(JAVA_LONG, offset(l, "other_ops")), s.get(JAVA_LONG, offset(l, "errors")));
+                s.get(JAVA_LONG, offset(l, "other_ops")), s.get(JAVA_LONG, offset(l, "read_errors")),
+                s.get(JAVA_LONG, offset(l, "write_errors")), s.get(JAVA_LONG, offset(l, "other_errors")));
     }
 
     private static ControllerInfo controller(MemorySegment s) {

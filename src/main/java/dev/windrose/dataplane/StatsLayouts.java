@@ -17,7 +17,7 @@ import java.util.List;
 final class StatsLayouts {
 
     /** Mirrors WR_ABI_VERSION: the layouts below describe this version. */
-    static final int ABI_VERSION = 1;
+    static final int ABI_VERSION = 2;
     static final int NQN_SIZE = 224;
     static final int ADDR_SIZE = 64;
     static final int HIST_BUCKETS = 528;
@@ -86,7 +86,9 @@ final class StatsLayouts {
             JAVA_LONG.withName("write_ops"),
             JAVA_LONG.withName("write_bytes"),
             JAVA_LONG.withName("other_ops"),
-            JAVA_LONG.withName("errors")).withName("wr_qpair_stats");
+            JAVA_LONG.withName("read_errors"),
+            JAVA_LONG.withName("write_errors"),
+            JAVA_LONG.withName("other_errors")).withName("wr_qpair_stats");
 
     static final StructLayout CTRLR_INFO = MemoryLayout.structLayout(
             MemoryLayout.sequenceLayout(NQN_SIZE, JAVA_BYTE).withName("subnqn"),
