@@ -7,10 +7,12 @@ fake=$2
 dir=$(mktemp -d)
 trap 'kill $fpid 2>/dev/null || true; rm -rf "$dir"' EXIT
 
+# Generous bounds, not timings: on a loaded CI machine (2 cores, parallel builds) starting the fake
+# and the passes below can take many times longer than on an idle one.
 start_fake() {
-	"$fake" 30 "$@" > "$dir/port" &
+	"$fake" 180 "$@" > "$dir/port" &
 	fpid=$!
-	for i in $(seq 1 50); do
+	for i in $(seq 1 300); do
 		[ -s "$dir/port" ] && break
 		sleep 0.1
 	done
