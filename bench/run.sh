@@ -107,6 +107,9 @@ fi
 
 WORK=$(mktemp -d /tmp/wr-bench.XXXXXX)
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+# A smoke run proves the benchmark works; its numbers are not results, so they stay out of
+# bench/results (and out of the work tree) unless --out names a file.
+if ((SMOKE)) && [[ -z $OUT ]]; then OUT=$(mktemp /tmp/wr-bench-smoke.XXXXXX.json); fi
 OUT=${OUT:-$HERE/results/$STAMP.json}
 mkdir -p "$(dirname "$OUT")"
 TARGET_PID=""
@@ -308,8 +311,9 @@ hist["median"] = {n: {"iops": s["iops"]["median"] if s["iops"] else None,
                       "mib_s": s["mib_s"]["median"] if s["mib_s"] else None,
                       "target_cpu_us_per_io": s["target_cpu_us_per_io"]["median"] if s["target_cpu_us_per_io"] else None}
                   for n, s in summary.items()}
-with open(history, "a") as h:
-    h.write(json.dumps(hist) + "\n")
+if smoke != "1":
+    with open(history, "a") as h:
+        h.write(json.dumps(hist) + "\n")
 
 def m(s, key, fmt):
     v = s.get(key)
