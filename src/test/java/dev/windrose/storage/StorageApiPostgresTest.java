@@ -1,10 +1,7 @@
 package dev.windrose.storage;
 
 import dev.windrose.support.PostgresAvailable;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -17,23 +14,15 @@ import org.springframework.test.context.DynamicPropertySource;
 @ExtendWith(PostgresAvailable.class)
 class StorageApiPostgresTest extends StorageApiTest {
 
-    private static final String SCHEMA = "wr_storage_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final String SCHEMA = PostgresAvailable.freshSchema("wr_storage_");
 
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> PostgresAvailable.URL + "?currentSchema=" + SCHEMA);
-        registry.add("spring.datasource.username", () -> PostgresAvailable.USER);
-        registry.add("spring.datasource.password", () -> PostgresAvailable.PASSWORD);
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
-        registry.add("spring.flyway.default-schema", () -> SCHEMA);
-        registry.add("spring.flyway.create-schemas", () -> "true");
-        registry.add("spring.jpa.properties.hibernate.default_schema", () -> SCHEMA);
+        PostgresAvailable.useSchema(registry, SCHEMA);
     }
 
     @AfterAll
     static void dropSchema() throws SQLException {
-        try (Connection connection = PostgresAvailable.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-        }
+        PostgresAvailable.dropSchema(SCHEMA);
     }
 }

@@ -3,9 +3,12 @@ package dev.windrose.support;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * Runs a test class only when the PostgreSQL server at 127.0.0.1:5432 (db {@code test}, user
@@ -49,5 +52,27 @@ public final class PostgresAvailable implements ExecutionCondition {
     public static Connection connect() throws SQLException {
         DriverManager.setLoginTimeout(3);
         return DriverManager.getConnection(URL, USER, PASSWORD);
+    }
+
+    /** A schema name of its own for one test class, so parallel or repeated runs never collide. */
+    public static String freshSchema(String prefix) {
+        return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    /** Points the test's datasource, Flyway (which creates and migrates the schema) and Hibernate at the schema. */
+    public static void useSchema(DynamicPropertyRegistry registry, String schema) {
+        registry.add("spring.datasource.url", () -> URL + "?currentSchema=" + schema);
+        registry.add("spring.datasource.username", () -> USER);
+        registry.add("spring.datasource.password", () -> PASSWORD);
+        registry.add("spring.flyway.schemas", () -> schema);
+        registry.add("spring.flyway.default-schema", () -> schema);
+        registry.add("spring.flyway.create-schemas", () -> "true");
+        registry.add("spring.jpa.properties.hibernate.default_schema", () -> schema);
+    }
+
+    public static void dropSchema(String schema) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
     }
 }
