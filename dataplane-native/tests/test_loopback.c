@@ -206,16 +206,25 @@ static void identify_controller_reports_what_linux_requires(void **state)
 	th_close(&h);
 }
 
+/* An enabled controller of SUBNQN with one I/O queue (qid 1, no digests); returns its CNTLID. */
+static int bring_up_admin_and_io_queue(struct th *admin, struct th *io)
+{
+	struct nvme_cqe cqe;
+	int cntlid = th_bringup_admin(admin, port, SUBNQN, TH_HOSTNQN, false, false);
+	assert_true(cntlid > 0);
+	assert_int_equal(th_open(io, port), 0);
+	assert_int_equal(th_icreq(io, false, false), 0);
+	assert_int_equal(th_connect(io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	return cntlid;
+}
+
 static void io_errors_get_a_status_and_the_queue_lives_on(void **state)
 {
 	(void)state;
 	struct th admin, io;
 	struct nvme_cqe cqe;
-	int cntlid = th_bringup_admin(&admin, port, SUBNQN, TH_HOSTNQN, false, false);
-	assert_true(cntlid > 0);
-	assert_int_equal(th_open(&io, port), 0);
-	assert_int_equal(th_icreq(&io, false, false), 0);
-	assert_int_equal(th_connect(&io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0, 0, &cqe), 0);
+	int cntlid = bring_up_admin_and_io_queue(&admin, &io);
 	uint8_t buf[4096] __attribute__((aligned(8))) = { 0 };
 	/* ns 2 has 256 blocks: LBA 255 + 2 blocks runs past the end */
 	assert_int_equal(th_rw(&io, NVME_CMD_READ, 2, 255, 2, buf, 8192 > sizeof(buf) ? 4096 : 4096,
@@ -340,12 +349,7 @@ static void h2cdata_outside_the_r2t_window_gets_c2h_termreq(void **state)
 {
 	(void)state;
 	struct th admin, io;
-	struct nvme_cqe cqe;
-	int cntlid = th_bringup_admin(&admin, port, SUBNQN, TH_HOSTNQN, false, false);
-	assert_true(cntlid > 0);
-	assert_int_equal(th_open(&io, port), 0);
-	assert_int_equal(th_icreq(&io, false, false), 0);
-	assert_int_equal(th_connect(&io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0, 0, &cqe), 0);
+	bring_up_admin_and_io_queue(&admin, &io);
 	struct nvme_tcp_cmd_pdu pdu = { 0 };
 	pdu.hdr.type = NVME_TCP_CMD;
 	pdu.hdr.hlen = 72;
@@ -561,11 +565,7 @@ static void stats_snapshot_counts_io_and_lists_queue_pairs(void **state)
 	free(buf);
 	/* Listings while a controller with one I/O queue is connected. */
 	struct th admin, io;
-	struct nvme_cqe cqe;
-	int cntlid = th_bringup_admin(&admin, port, SUBNQN, TH_HOSTNQN, false, false);
-	assert_int_equal(th_open(&io, port), 0);
-	assert_int_equal(th_icreq(&io, false, false), 0);
-	assert_int_equal(th_connect(&io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0, 0, &cqe), 0);
+	int cntlid = bring_up_admin_and_io_queue(&admin, &io);
 	struct wr_ctrlr_info info[16];
 	int64_t nctrl = wr_target_list_controllers(target, info, 16);
 	assert_true(nctrl >= 1 && nctrl <= 16);
@@ -625,11 +625,7 @@ static void removing_a_namespace_under_io_is_safe(void **state)
 	(void)state;
 	struct th admin, io;
 	struct nvme_cqe cqe;
-	int cntlid = th_bringup_admin(&admin, port, SUBNQN, TH_HOSTNQN, false, false);
-	assert_true(cntlid > 0);
-	assert_int_equal(th_open(&io, port), 0);
-	assert_int_equal(th_icreq(&io, false, false), 0);
-	assert_int_equal(th_connect(&io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0, 0, &cqe), 0);
+	bring_up_admin_and_io_queue(&admin, &io);
 	struct reader rd = { .io = &io };
 	pthread_t tid;
 	assert_int_equal(pthread_create(&tid, NULL, read_until_gone, &rd), 0);
@@ -727,11 +723,7 @@ static void listener_ana_state_shows_in_the_ana_log_and_gates_io(void **state)
 	(void)state;
 	struct th admin, io;
 	struct nvme_cqe cqe;
-	int cntlid = th_bringup_admin(&admin, port, SUBNQN, TH_HOSTNQN, false, false);
-	assert_true(cntlid > 0);
-	assert_int_equal(th_open(&io, port), 0);
-	assert_int_equal(th_icreq(&io, false, false), 0);
-	assert_int_equal(th_connect(&io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0, 0, &cqe), 0);
+	bring_up_admin_and_io_queue(&admin, &io);
 	assert_int_equal(wr_ns_set_ana_group(target, SUBNQN, 2, 2), 0);
 	assert_int_equal(wr_listener_set_ana_state(target, SUBNQN, "127.0.0.1", port, 2,
 						   NVME_ANA_INACCESSIBLE), 0);
