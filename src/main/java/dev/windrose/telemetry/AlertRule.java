@@ -1,0 +1,17 @@
+package dev.windrose.telemetry;
+
+/** Why an event was raised. An object has at most one event per rule that is not cleared. */
+public enum AlertRule {
+    /** A pool's used (or, where usage cannot be measured, allocated) share of its capacity is high. */
+    POOL_USAGE,
+    /** A namespace's p99 latency over 10 s is above the bound. */
+    LATENCY_P99,
+    /** A host missed its heartbeats and is offline. */
+    HOST_HEARTBEAT,
+    /** A disk reports a health warning or failure. */
+    DISK_HEALTH,
+    /** A subsystem, namespace, listener or allowed host could not be applied to the dataplane. */
+    RECONCILIATION_ERROR,
+    /** Commands on a subsystem's queue pairs completed with errors. */
+    QUEUE_PAIR_ERRORS
+}

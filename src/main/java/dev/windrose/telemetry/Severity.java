@@ -1,0 +1,6 @@
+package dev.windrose.telemetry;
+
+public enum Severity {
+    WARNING,
+    CRITICAL
+}
