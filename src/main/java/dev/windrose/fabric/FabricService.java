@@ -263,6 +263,20 @@ public class FabricService {
                 .toList();
     }
 
+    /**
+     * The commands the Connect panel shows for this subsystem: its first listener, the discovery listener
+     * of this node's target, wildcard addresses replaced by one of this host's addresses.
+     *
+     * @param hostNqn the host NQN to connect as; null for the initiator's own ({@link ConnectCommands#LINUX_HOSTNQN})
+     */
+    @Transactional(readOnly = true)
+    @PreAuthorize(Role.Expressions.VIEWER)
+    public ConnectCommands connectCommands(SubsystemId id, @Nullable String hostNqn) {
+        EmbeddedTarget.Status status = embeddedTarget.status();
+        return new ConnectCommandGenerator(toInfo(find(id)), status.running() ? status.listenAddress() : null,
+                status.listenPort(), inventoryHosts.local().addresses()).commands(hostNqn);
+    }
+
     private void changed(SubsystemEntity subsystem) {
         events.publishEvent(new FabricChanged(new SubsystemId(subsystem.id())));
     }

@@ -93,6 +93,14 @@ class FabricApiTest {
                 .andExpect(jsonPath("$.allowedHosts[0].state").value("APPLIED"));
 
         assertThat(accepts(port)).as("the dataplane listens on the subsystem's port").isTrue();
+        as(get(subsystem + "/connect-commands").param("hostNqn", HOST_NQN)).andExpect(status().isOk())
+                .andExpect(jsonPath("$.linuxConnect")
+                        .value("nvme connect -t tcp -a 127.0.0.1 -s " + port + " -n " + nqn + " -q " + HOST_NQN))
+                .andExpect(jsonPath("$.linuxDiscover").value(containsString(" -q " + HOST_NQN)))
+                .andExpect(jsonPath("$.esxiConnect").value(containsString("-i 127.0.0.1 -p " + port + " -s " + nqn)));
+        as(get(subsystem + "/connect-commands")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.linuxConnect").value(containsString(" -q $(cat /etc/nvme/hostnqn)")));
+        as(get(subsystem + "/connect-commands").param("hostNqn", "not-an-nqn")).andExpect(status().isBadRequest());
         as(get("/api/v1/volumes/" + volumeId)).andExpect(jsonPath("$.attachedSubsystem").value(nqn));
         as(get(subsystem + "/connections")).andExpect(status().isOk()).andExpect(jsonPath("$", hasSize(0)));
         as(get("/api/v1/audit?size=500"))

@@ -1,6 +1,8 @@
 package dev.windrose.fabric.api;
 
+import dev.windrose.fabric.ConnectCommands;
 import dev.windrose.fabric.ConnectionInfo;
+import dev.windrose.fabric.Nqn;
 import dev.windrose.fabric.FabricService;
 import dev.windrose.fabric.NewSubsystem;
 import dev.windrose.fabric.SubsystemId;
@@ -21,6 +23,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -145,5 +148,14 @@ class SubsystemController {
     @Operation(summary = "Live controllers: host NQN, peer address, since when, I/O queue count")
     List<ConnectionInfo> connections(@PathVariable long id) {
         return fabric.connections(new SubsystemId(id));
+    }
+
+    @GetMapping("/{id}/connect-commands")
+    @Operation(summary = "The commands the Connect panel shows: nvme-cli (Linux) and esxcli (ESXi)",
+            description = "hostNqn is the host NQN to connect as; without it the Linux commands read the "
+                    + "initiator's own from /etc/nvme/hostnqn. 400 for a malformed hostNqn.")
+    ConnectCommands connectCommands(@PathVariable long id, @RequestParam(required = false) @Nullable String hostNqn) {
+        String host = hostNqn == null || hostNqn.isBlank() ? null : Nqn.validate("hostNqn", hostNqn);
+        return fabric.connectCommands(new SubsystemId(id), host);
     }
 }

@@ -27,7 +27,7 @@ import dev.windrose.MainLayout;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
-import dev.windrose.dataplane.EmbeddedTarget;
+import dev.windrose.fabric.ConnectCommands;
 import dev.windrose.fabric.ConnectionInfo;
 import dev.windrose.fabric.FabricService;
 import dev.windrose.fabric.SubsystemId;
@@ -35,7 +35,6 @@ import dev.windrose.fabric.SubsystemInfo;
 import dev.windrose.fabric.SubsystemInfo.AllowedHost;
 import dev.windrose.fabric.SubsystemInfo.ListenerInfo;
 import dev.windrose.fabric.SubsystemInfo.NamespaceInfo;
-import dev.windrose.inventory.HostService;
 import dev.windrose.security.Role;
 import dev.windrose.storage.VolumeService;
 import jakarta.annotation.security.PermitAll;
@@ -61,8 +60,6 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
 
     private final FabricService fabric;
     private final VolumeService volumes;
-    private final EmbeddedTarget embeddedTarget;
-    private final HostService hosts;
     private final boolean operator;
 
     private final H2 title = new H2();
@@ -80,12 +77,9 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
     private @Nullable SubsystemInfo subsystem;
     private @Nullable Registration polling;
 
-    SubsystemDetailView(FabricService fabric, VolumeService volumes, EmbeddedTarget embeddedTarget, HostService hosts,
-            AuthenticationContext authentication) {
+    SubsystemDetailView(FabricService fabric, VolumeService volumes, AuthenticationContext authentication) {
         this.fabric = fabric;
         this.volumes = volumes;
-        this.embeddedTarget = embeddedTarget;
-        this.hosts = hosts;
         this.operator = authentication.hasAnyRole(Role.Names.ADMIN, Role.Names.OPERATOR);
         title.addClassName("subsystem-nqn");
         title.getStyle().set("font-size", "var(--lumo-font-size-l)").set("word-break", "break-all");
@@ -294,13 +288,12 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
         if (subsystem == null) {
             return;
         }
-        EmbeddedTarget.Status status = embeddedTarget.status();
-        ConnectCommands commands = new ConnectCommands(subsystem, status.running() ? status.listenAddress() : null,
-                status.listenPort(), hosts.local().addresses());
         String host = connectAs.getValue() == null || connectAs.getValue().equals(ConnectCommands.LINUX_HOSTNQN) ? null
                 : connectAs.getValue();
-        linuxDiscover.setCommand(commands.linuxDiscover(host));
-        linuxConnect.setCommand(commands.linuxConnect(host));
+        // The same method answers REST and the onboarding wizard: every place shows the same commands.
+        ConnectCommands commands = fabric.connectCommands(subsystem.id(), host);
+        linuxDiscover.setCommand(commands.linuxDiscover());
+        linuxConnect.setCommand(commands.linuxConnect());
         esxiDiscover.setCommand(commands.esxiDiscover());
         esxiConnect.setCommand(commands.esxiConnect());
     }

@@ -1,6 +1,5 @@
-package dev.windrose.fabric.ui;
+package dev.windrose.fabric;
 
-import dev.windrose.fabric.SubsystemInfo;
 import dev.windrose.fabric.SubsystemInfo.ListenerInfo;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -11,13 +10,13 @@ import org.jspecify.annotations.Nullable;
  *
  * @param discoveryAddress where the discovery controller listens, null when the target is not running
  */
-record ConnectCommands(SubsystemInfo subsystem, @Nullable String discoveryAddress, int discoveryPort,
+record ConnectCommandGenerator(SubsystemInfo subsystem, @Nullable String discoveryAddress, int discoveryPort,
         List<String> hostAddresses) {
 
-    /** What ESXi calls its NVMe/TCP adapter; the admin replaces it with theirs. */
-    static final String ESXI_ADAPTER = "vmhba65";
-    /** Linux reads its own host NQN from here when none is given. */
-    static final String LINUX_HOSTNQN = "$(cat /etc/nvme/hostnqn)";
+    /** All four commands; hostNqn null means the initiator's own (read from /etc/nvme/hostnqn). */
+    ConnectCommands commands(@Nullable String hostNqn) {
+        return new ConnectCommands(linuxDiscover(hostNqn), linuxConnect(hostNqn), esxiDiscover(), esxiConnect());
+    }
 
     /** The listener an initiator should use, when there is one. */
     @Nullable ListenerInfo listener() {
@@ -42,18 +41,18 @@ record ConnectCommands(SubsystemInfo subsystem, @Nullable String discoveryAddres
         ListenerInfo listener = listener();
         String address = discoveryAddress != null ? reachable(discoveryAddress) : listener == null ? "<address>" : reachable(listener.address());
         int port = discoveryAddress != null ? discoveryPort : listener == null ? 8009 : listener.port();
-        return "esxcli nvme fabrics discover -a " + ESXI_ADAPTER + " -i " + address + " -p " + port;
+        return "esxcli nvme fabrics discover -a " + ConnectCommands.ESXI_ADAPTER + " -i " + address + " -p " + port;
     }
 
     String esxiConnect() {
         ListenerInfo listener = listener();
         String address = listener == null ? "<address>" : reachable(listener.address());
         int port = listener == null ? 4420 : listener.port();
-        return "esxcli nvme fabrics connect -a " + ESXI_ADAPTER + " -i " + address + " -p " + port + " -s " + subsystem.nqn();
+        return "esxcli nvme fabrics connect -a " + ConnectCommands.ESXI_ADAPTER + " -i " + address + " -p " + port + " -s " + subsystem.nqn();
     }
 
     private static String host(@Nullable String hostNqn) {
-        return hostNqn == null ? LINUX_HOSTNQN : hostNqn;
+        return hostNqn == null ? ConnectCommands.LINUX_HOSTNQN : hostNqn;
     }
 
     /** A wildcard address accepts on every interface; an initiator needs one of them. */

@@ -1,16 +1,13 @@
-package dev.windrose.fabric.ui;
+package dev.windrose.fabric;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.windrose.fabric.ObservedState;
-import dev.windrose.fabric.SubsystemId;
-import dev.windrose.fabric.SubsystemInfo;
 import dev.windrose.fabric.SubsystemInfo.ListenerInfo;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ConnectCommandsTest {
+class ConnectCommandGeneratorTest {
 
     static final String NQN = "nqn.2026-01.dev.windrose:alpha";
     static final String HOST = "nqn.2014-08.org.nvmexpress:uuid:0f0e0d0c-0b0a-0908-0706-050403020100";
@@ -23,7 +20,7 @@ class ConnectCommandsTest {
 
     @Test
     void linux_commands_name_the_listener_the_subsystem_and_the_chosen_host_nqn() {
-        ConnectCommands commands = new ConnectCommands(listeningOn("192.0.2.10", 4420), "192.0.2.10", 8009, List.of());
+        ConnectCommandGenerator commands = new ConnectCommandGenerator(listeningOn("192.0.2.10", 4420), "192.0.2.10", 8009, List.of());
 
         assertThat(commands.linuxDiscover(HOST)).isEqualTo("nvme discover -t tcp -a 192.0.2.10 -s 8009 -q " + HOST);
         assertThat(commands.linuxConnect(HOST))
@@ -32,14 +29,14 @@ class ConnectCommandsTest {
 
     @Test
     void without_a_chosen_host_linux_uses_its_own_host_nqn() {
-        ConnectCommands commands = new ConnectCommands(listeningOn("192.0.2.10", 4420), "192.0.2.10", 8009, List.of());
+        ConnectCommandGenerator commands = new ConnectCommandGenerator(listeningOn("192.0.2.10", 4420), "192.0.2.10", 8009, List.of());
 
         assertThat(commands.linuxConnect(null)).endsWith(" -q $(cat /etc/nvme/hostnqn)");
     }
 
     @Test
     void esxi_commands_use_esxcli_nvme_fabrics_with_the_adapter_placeholder() {
-        ConnectCommands commands = new ConnectCommands(listeningOn("192.0.2.10", 4421), "192.0.2.10", 8009, List.of());
+        ConnectCommandGenerator commands = new ConnectCommandGenerator(listeningOn("192.0.2.10", 4421), "192.0.2.10", 8009, List.of());
 
         assertThat(commands.esxiDiscover()).isEqualTo("esxcli nvme fabrics discover -a vmhba65 -i 192.0.2.10 -p 8009");
         assertThat(commands.esxiConnect())
@@ -48,18 +45,18 @@ class ConnectCommandsTest {
 
     @Test
     void a_wildcard_listener_is_reached_through_an_address_of_the_same_family() {
-        ConnectCommands commands = new ConnectCommands(listeningOn("0.0.0.0", 4420), "0.0.0.0", 8009,
+        ConnectCommandGenerator commands = new ConnectCommandGenerator(listeningOn("0.0.0.0", 4420), "0.0.0.0", 8009,
                 List.of("fd00::5", "198.51.100.7"));
 
         assertThat(commands.linuxConnect(HOST)).contains("-a 198.51.100.7 -s 4420");
         assertThat(commands.esxiDiscover()).contains("-i 198.51.100.7 -p 8009");
-        assertThat(new ConnectCommands(listeningOn("::", 4420), null, 0, List.of("198.51.100.7", "fd00::5"))
+        assertThat(new ConnectCommandGenerator(listeningOn("::", 4420), null, 0, List.of("198.51.100.7", "fd00::5"))
                 .linuxConnect(HOST)).contains("-a fd00::5 -s 4420");
     }
 
     @Test
     void without_a_running_discovery_listener_discovery_goes_to_the_subsystem_listener() {
-        ConnectCommands commands = new ConnectCommands(listeningOn("192.0.2.10", 4420), null, 0, List.of());
+        ConnectCommandGenerator commands = new ConnectCommandGenerator(listeningOn("192.0.2.10", 4420), null, 0, List.of());
 
         assertThat(commands.linuxDiscover(HOST)).contains("-a 192.0.2.10 -s 4420");
     }
