@@ -6,6 +6,7 @@
 #   java          mvn verify: unit, slice and @SpringBootTest tests, the PostgreSQL suite
 #   e2e           Playwright in Debian's Chromium against the packaged jar
 #   interop       the Linux kernel NVMe/TCP initiator in QEMU against the standalone target
+#   fabric-e2e    the packaged console exports a volume over REST; the kernel initiator in QEMU uses it across a restart
 #   bench-smoke   a one-second run of the benchmark matrix (proves the benchmark works; no numbers judged)
 #
 #   ./test.sh                    everything
@@ -18,13 +19,13 @@ set -uo pipefail
 source "$(dirname "$0")/.ci/env.sh"
 cd "$WR_ROOT"
 
-ALL_STEPS=(c-unit c-sanitizers fuzz java e2e interop bench-smoke)
+ALL_STEPS=(c-unit c-sanitizers fuzz java e2e interop fabric-e2e bench-smoke)
 only="" skip=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--only) only="$2"; shift ;;
 	--skip) skip="$2"; shift ;;
-	-h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,17p' "$0"; exit 0 ;;
 	*) wr_die "unknown option '$1' (see ./test.sh --help)" ;;
 	esac
 	shift
@@ -77,6 +78,11 @@ step_e2e() {
 step_interop() {
 	[ -x "$WR_BUILD_DIR/wr-target" ] || step_c_unit || return 1
 	dataplane-native/tests/interop/run.sh
+}
+
+step_fabric_e2e() {
+	[ -f target/windrose.jar ] || mvn -B -q package -DskipTests || return 1
+	e2e/guest/fabric-e2e.sh
 }
 
 step_bench_smoke() {

@@ -1,0 +1,57 @@
+# The guest's side of fabric-e2e.sh (runs after guest-lib.sh in the e2e guest). Handed in:
+#   CONNECT_COMMAND  the Linux connect command the subsystem's Connect panel shows for this host NQN
+#                    (GET /api/v1/subsystems/{id}/connect-commands), with 127.0.0.1 replaced by
+#                    10.0.2.2 — the only change, since the guest reaches the host's loopback there
+#   SUBNQN           the subsystem's NQN, to find its controller and namespace
+plan connect-as-shown namespace-appears write-verify flush reconnect-after-restart verify-after-restart \
+    controller-dropped-when-host-removed kernel-reconnect-refused disconnect-refused-controller connect-refused
+
+info "connect command: $CONNECT_COMMAND"
+if step_sh connect-as-shown "$CONNECT_COMMAND" && wait_for 40 controller_of "$SUBNQN"; then
+    CTRL=$(controller_of "$SUBNQN")
+fi
+if wait_for 120 block_device_of "$SUBNQN" 1; then
+    pass namespace-appears
+else
+    fail namespace-appears "no block device for namespace 1 of $SUBNQN: $(ls /sys/block | tr '\n' ' ')"
+fi
+DEV=$(block_device_of "$SUBNQN" 1)
+info "controller ${CTRL:-none}, namespace 1 is ${DEV:-missing}"
+fio_write_verify write-verify "$DEV" 16M
+if [ -n "$DEV" ]; then step flush nvme flush "$DEV"; else fail flush "no block device"; fi
+
+# --- the application restarts; the kernel must reconnect by itself (reconnect-delay and ctrl-loss-tmo
+# are nvme-cli's defaults, 10 s and 600 s: the shown command sets neither) ---------------------------
+reconnects_before=$(dmesg | grep -c "${CTRL:-none}: Successfully reconnected")
+reconnected() {
+    [ "$(dmesg | grep -c "$CTRL: Successfully reconnected")" -gt "$reconnects_before" ] &&
+        [ "$(controller_state "$SUBNQN")" = live ]
+}
+ask_host restart-app || info "the host could not restart the application"
+if [ -n "${CTRL:-}" ] && wait_for 240 reconnected; then
+    pass reconnect-after-restart
+else
+    fail reconnect-after-restart "controller ${CTRL:-none} is '$(controller_state "$SUBNQN")'; kernel: $(dmesg | grep -i nvme | tail -5 | tr '\n' ' ')"
+fi
+DEV=$(block_device_of "$SUBNQN" 1)
+fio_verify_only verify-after-restart "$DEV" 16M
+
+# --- the host is removed from the allowed list: the live controller goes, and connecting is refused --
+mark=$(dmesg | wc -l)
+ask_host remove-host || info "the host could not remove this host from the allowed list"
+if wait_for 120 sh -c "[ \"\$(cat /sys/class/nvme/$CTRL/state 2>/dev/null)\" != live ]"; then
+    pass controller-dropped-when-host-removed
+else
+    fail controller-dropped-when-host-removed "controller $CTRL is still live"
+fi
+refused_since_mark() { dmesg | tail -n +"$((mark + 1))" | grep -q 'Connect for subsystem .* is not allowed'; }
+# The kernel tries to reconnect on its own (every 10 s); the target must answer Connect Invalid Host.
+if wait_for 60 refused_since_mark; then
+    pass kernel-reconnect-refused
+else
+    fail kernel-reconnect-refused "no refused reconnect; kernel: $(dmesg | tail -n +"$((mark + 1))" | grep -i nvme | tail -5 | tr '\n' ' ')"
+fi
+step disconnect-refused-controller nvme disconnect -n "$SUBNQN"
+expect_refused connect-refused sh -c "$CONNECT_COMMAND"
+
+echo "GUEST OUTPUT dmesg-nvme: dmesg"; dmesg | grep -i nvme | tail -30; echo "GUEST END dmesg-nvme rc=0"
