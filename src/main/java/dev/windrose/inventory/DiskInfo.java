@@ -6,12 +6,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * A disk of a host.
  *
+ * @param identity what names the disk across reboots ({@code wwid:…}, {@code serial:…}, {@code file:…}); a
+ *     {@code name:} identity is only the kernel name, which may change
  * @param inUseReason why the system itself uses the disk (OS, mount, swap, LVM...); null when it does not
  * @param claimedBy the Windrose pool that owns the disk; null when none does
  */
 public record DiskInfo(DiskId id, HostId hostId, String hostName, String name, DiskKind kind, String devicePath,
-        @Nullable String model, @Nullable String serial, @Nullable String firmware, DiskTransport transport,
-        boolean rotational, long sizeBytes, int logicalBlockSize, int physicalBlockSize,
+        String identity, @Nullable String model, @Nullable String serial, @Nullable String firmware,
+        DiskTransport transport, boolean rotational, long sizeBytes, int logicalBlockSize, int physicalBlockSize,
         @Nullable String inUseReason, @Nullable String claimedBy, DiskHealth health, boolean present,
         Instant firstSeenAt, Instant lastSeenAt) {
 

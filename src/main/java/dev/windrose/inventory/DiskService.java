@@ -106,7 +106,7 @@ public class DiskService {
         long size = validLabSize(request.sizeBytes());
         Path directory = validLabDirectory(request.directory());
         HostId host = localHost.id();
-        if (disks.findByHostIdAndName(host.value(), name).isPresent()) {
+        if (disks.existsByHostIdAndName(host.value(), name)) {
             throw new ConflictException("A disk named '" + name + "' already exists on this host.");
         }
         Path file = directory.resolve(name + ".img");

@@ -41,8 +41,12 @@ class DiskController {
         this.disks = disks;
     }
 
-    /** A disk as the API shows it; {@code eligible} says whether a pool may take it, else {@code ineligibleReason} says why. */
+    /**
+     * A disk as the API shows it; {@code eligible} says whether a pool may take it, else {@code ineligibleReason}
+     * says why. {@code identity} names the disk across reboots ({@code name} is the kernel's, which may change).
+     */
     record DiskView(long id, long hostId, String hostName, String name, DiskKind kind, String devicePath,
+            String identity,
             @Nullable String model, @Nullable String serial, @Nullable String firmware, DiskTransport transport,
             boolean rotational, long sizeBytes, int logicalBlockSize, int physicalBlockSize,
             @Nullable String inUseReason, @Nullable String claimedBy, boolean eligible,
@@ -51,7 +55,7 @@ class DiskController {
 
         static DiskView of(DiskInfo disk) {
             return new DiskView(disk.id().value(), disk.hostId().value(), disk.hostName(), disk.name(), disk.kind(),
-                    disk.devicePath(), disk.model(), disk.serial(), disk.firmware(), disk.transport(),
+                    disk.devicePath(), disk.identity(), disk.model(), disk.serial(), disk.firmware(), disk.transport(),
                     disk.rotational(), disk.sizeBytes(), disk.logicalBlockSize(), disk.physicalBlockSize(),
                     disk.inUseReason(), disk.claimedBy(), disk.eligible(), disk.ineligibleReason(), disk.health(),
                     disk.present(), disk.firstSeenAt(), disk.lastSeenAt());

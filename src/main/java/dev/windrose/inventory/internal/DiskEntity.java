@@ -40,6 +40,10 @@ public class DiskEntity {
     @Column(name = "device_path", nullable = false, length = 1024)
     private String devicePath;
 
+    /** What names the disk across reboots ({@link DiskIdentity}); the kernel name may change. */
+    @Column(name = "identity_key", nullable = false, length = DiskIdentity.MAX_LENGTH)
+    private String identity;
+
     private @Nullable String model;
     private @Nullable String serial;
 
@@ -103,31 +107,34 @@ public class DiskEntity {
         this.kind = DiskKind.BLOCK;
         this.name = "";
         this.devicePath = "";
+        this.identity = "";
         this.transport = DiskTransport.UNKNOWN;
         this.healthStatus = HealthStatus.UNKNOWN;
         this.firstSeenAt = Instant.EPOCH;
         this.lastSeenAt = Instant.EPOCH;
     }
 
-    private DiskEntity(HostId host, DiskKind kind, String name, String devicePath, Instant now) {
+    private DiskEntity(HostId host, DiskKind kind, String name, String devicePath, String identity, Instant now) {
         this();
         this.hostId = host.value();
         this.kind = kind;
         this.name = name;
         this.devicePath = devicePath;
+        this.identity = identity;
         this.present = true;
         this.firstSeenAt = now;
         this.lastSeenAt = now;
     }
 
     public static DiskEntity discovered(HostId host, DiscoveredDisk disk, DiskHealth health, Instant now) {
-        DiskEntity entity = new DiskEntity(host, DiskKind.BLOCK, disk.name(), disk.devicePath(), now);
+        DiskEntity entity = new DiskEntity(host, DiskKind.BLOCK, disk.name(), disk.devicePath(),
+                disk.identity(), now);
         entity.refresh(disk, health, now);
         return entity;
     }
 
     public static DiskEntity lab(HostId host, String name, String file, String serial, long sizeBytes, Instant now) {
-        DiskEntity entity = new DiskEntity(host, DiskKind.LAB, name, file, now);
+        DiskEntity entity = new DiskEntity(host, DiskKind.LAB, name, file, DiskIdentity.labFile(file), now);
         entity.model = "Windrose lab disk";
         entity.serial = serial;
         entity.transport = DiskTransport.FILE;
@@ -138,8 +145,14 @@ public class DiskEntity {
         return entity;
     }
 
-    /** Takes what the latest discovery saw. */
+    /**
+     * Takes what the latest discovery saw, the kernel name included: after a reboot the same disk may be
+     * {@code sdb} where it was {@code sda}. The identity is taken too, which upgrades a disk known only by
+     * its kernel name (recorded before identities existed) once the system names it better.
+     */
     public void refresh(DiscoveredDisk disk, DiskHealth health, Instant now) {
+        this.name = disk.name();
+        this.identity = disk.identity();
         this.devicePath = disk.devicePath();
         this.model = disk.model();
         this.serial = disk.serial();
@@ -200,6 +213,10 @@ public class DiskEntity {
         return devicePath;
     }
 
+    public String identity() {
+        return identity;
+    }
+
     public DiskKind kind() {
         return kind;
     }
@@ -215,7 +232,7 @@ public class DiskEntity {
     public DiskInfo toInfo(String hostName) {
         DiskHealth health = new DiskHealth(healthStatus, healthSource, healthDetail, temperatureCelsius,
                 percentageUsed, mediaErrors, criticalWarning);
-        return new DiskInfo(id(), hostId(), hostName, name, kind, devicePath, model, serial, firmware, transport,
+        return new DiskInfo(id(), hostId(), hostName, name, kind, devicePath, identity, model, serial, firmware, transport,
                 rotational, sizeBytes, logicalBlockSize, physicalBlockSize, inUseReason, claimedBy, health, present,
                 firstSeenAt, lastSeenAt);
     }

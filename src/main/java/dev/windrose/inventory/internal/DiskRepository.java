@@ -17,7 +17,8 @@ public interface DiskRepository extends JpaRepository<DiskEntity, Long> {
 
     List<DiskEntity> findByHostIdAndKind(long hostId, DiskKind kind);
 
-    Optional<DiskEntity> findByHostIdAndName(long hostId, String name);
+    /** Kernel names are not unique: a vanished disk keeps the name another disk may have taken since. */
+    boolean existsByHostIdAndName(long hostId, String name);
 
     /** For claiming: two pools must not take the same disk at once. */
     @Lock(LockModeType.PESSIMISTIC_WRITE)

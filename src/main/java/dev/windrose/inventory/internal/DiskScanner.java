@@ -49,7 +49,7 @@ public class DiskScanner {
         this.events = events;
         this.clock = clock;
         this.transactions = new TransactionTemplate(transactionManager);
-        this.discovery = new SysfsDiscovery(properties.sysfs(), properties.procfs());
+        this.discovery = new SysfsDiscovery(properties.sysfs(), properties.procfs(), properties.dev());
         this.health = new HealthProbe(properties.sysfs(), HealthProbe.findSmartctl(properties.smartctl()));
     }
 
@@ -84,23 +84,34 @@ public class DiskScanner {
         return result;
     }
 
+    /**
+     * Matches what the system shows to what the database knows by identity, never by kernel name: a disk
+     * that comes back as {@code sdb} after being {@code sda} is the same row, with its pool membership.
+     */
     private RescanResult apply(HostId host, List<DiscoveredDisk> found, Map<String, DiskHealth> healthByName,
             Instant now) {
         Map<String, DiskEntity> known = new HashMap<>();
-        disks.findByHostIdAndKind(host.value(), DiskKind.BLOCK).forEach(disk -> known.put(disk.name(), disk));
+        disks.findByHostIdAndKind(host.value(), DiskKind.BLOCK).forEach(disk -> known.put(disk.identity(), disk));
         List<String> appeared = new ArrayList<>();
         List<String> disappeared = new ArrayList<>();
+        List<String> renamed = new ArrayList<>();
+        List<DiscoveredDisk> unmatched = new ArrayList<>();
         for (DiscoveredDisk disk : found) {
-            DiskEntity entity = known.remove(disk.name());
+            DiskEntity entity = known.remove(disk.identity());
             if (entity == null) {
-                entity = disks.saveAndFlush(DiskEntity.discovered(host, disk, healthByName.get(disk.name()), now));
-                appeared(entity, appeared);
+                unmatched.add(disk);
             } else {
-                boolean wasMissing = !entity.isPresent();
-                entity.refresh(disk, healthByName.get(disk.name()), now);
-                if (wasMissing) {
-                    appeared(entity, appeared);
-                }
+                refresh(entity, disk, healthByName.get(disk.name()), now, appeared, renamed);
+            }
+        }
+        for (DiscoveredDisk disk : unmatched) {
+            DiskEntity legacy = known.remove(DiskIdentity.kernelName(disk.name()));
+            if (legacy != null) {
+                // Recorded before identities existed: the kernel name is all there is to go by, once.
+                refresh(legacy, disk, healthByName.get(disk.name()), now, appeared, renamed);
+            } else {
+                DiskEntity entity = disks.saveAndFlush(DiskEntity.discovered(host, disk, healthByName.get(disk.name()), now));
+                appeared(entity, appeared);
             }
         }
         for (DiskEntity gone : known.values()) {
@@ -110,7 +121,21 @@ public class DiskScanner {
             }
         }
         checkLabDisks(host, now, appeared, disappeared);
-        return new RescanResult(found.size(), List.copyOf(appeared), List.copyOf(disappeared));
+        return new RescanResult(found.size(), List.copyOf(appeared), List.copyOf(disappeared), List.copyOf(renamed));
+    }
+
+    private void refresh(DiskEntity entity, DiscoveredDisk disk, DiskHealth health, Instant now, List<String> appeared,
+            List<String> renamed) {
+        boolean wasMissing = !entity.isPresent();
+        String oldName = entity.name();
+        entity.refresh(disk, health, now);
+        if (!oldName.equals(disk.name())) {
+            renamed.add(oldName + " -> " + disk.name());
+            log.info("Disk {} is now {} ({})", oldName, disk.name(), disk.identity());
+        }
+        if (wasMissing) {
+            appeared(entity, appeared);
+        }
     }
 
     /** A lab disk is present while its file exists. */

@@ -10,6 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param sysfsRoot where sysfs is mounted; tests point it at a recorded tree
  * @param procfsRoot where procfs is mounted (for {@code self/mountinfo} and {@code swaps})
+ * @param devRoot where the device nodes are ({@code /dev}, with {@code disk/by-id}); tests use a directory
+ *     of plain files
  * @param heartbeatInterval how often the local host's heartbeat is written; a host is offline after three
  * @param rescanInterval how often disks are rediscovered (besides "Rescan" in the console and the API)
  * @param labDiskDirectory default directory of new lab disks; {@code <data-dir>/lab-disks} when unset
@@ -17,7 +19,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param smartctl the smartctl program for disk health; looked up on PATH when unset
  */
 @ConfigurationProperties(prefix = "windrose.inventory")
-public record InventoryProperties(@Nullable Path sysfsRoot, @Nullable Path procfsRoot,
+public record InventoryProperties(@Nullable Path sysfsRoot, @Nullable Path procfsRoot, @Nullable Path devRoot,
         @Nullable Duration heartbeatInterval, @Nullable Duration rescanInterval, @Nullable Path labDiskDirectory,
         @Nullable String dataplaneMode, @Nullable Path smartctl) {
 
@@ -27,6 +29,10 @@ public record InventoryProperties(@Nullable Path sysfsRoot, @Nullable Path procf
 
     public Path procfs() {
         return procfsRoot == null ? Path.of("/proc") : procfsRoot;
+    }
+
+    public Path dev() {
+        return devRoot == null ? Path.of("/dev") : devRoot;
     }
 
     public Duration heartbeat() {

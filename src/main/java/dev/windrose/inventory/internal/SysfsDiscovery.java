@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -34,12 +35,21 @@ public final class SysfsDiscovery {
     private static final Pattern OCTAL_ESCAPE = Pattern.compile("\\\\([0-7]{3})");
     private static final int SECTOR_BYTES = 512;
 
+    private static final Pattern ALL_ZEROS = Pattern.compile("^[0\\s.:-]*$");
+
     private final Path sys;
     private final Path proc;
+    private final Path dev;
 
     public SysfsDiscovery(Path sysfsRoot, Path procfsRoot) {
+        this(sysfsRoot, procfsRoot, Path.of("/dev"));
+    }
+
+    /** {@code devRoot} holds the device nodes and {@code disk/by-id}; tests point it at a directory of files. */
+    public SysfsDiscovery(Path sysfsRoot, Path procfsRoot, Path devRoot) {
         this.sys = sysfsRoot;
         this.proc = procfsRoot;
+        this.dev = devRoot;
     }
 
     public List<DiscoveredDisk> discover() {
@@ -50,11 +60,12 @@ public final class SysfsDiscovery {
             throw new UncheckedIOException(new IOException("No block devices directory at " + block));
         }
         try (Stream<Path> entries = Files.list(block)) {
-            return entries.sorted()
+            List<DiscoveredDisk> disks = entries.sorted()
                     .filter(SysfsDiscovery::isDisk)
                     .map(dir -> describe(dir, mountsByDevice, swaps))
                     .filter(disk -> disk.sizeBytes() > 0)
                     .toList();
+            return DiskIdentity.qualifyDuplicates(disks);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list " + block, e);
         }
@@ -74,9 +85,83 @@ public final class SysfsDiscovery {
         int logical = readLong(dir.resolve("queue/logical_block_size")).orElse((long) SECTOR_BYTES).intValue();
         int physical = readLong(dir.resolve("queue/physical_block_size")).orElse((long) logical).intValue();
         boolean rotational = readLong(dir.resolve("queue/rotational")).orElse(0L) == 1L;
-        return new DiscoveredDisk(name, "/dev/" + name, identity.model(), identity.serial(), identity.firmware(),
-                identity.transport(), rotational, sectors * SECTOR_BYTES, logical, physical,
+        String stableId = nvmeController != null ? nvmeStableId(dir, identity) : scsiLikeStableId(dir, identity);
+        if (stableId == null) {
+            stableId = byIdLink(name);
+        }
+        return new DiscoveredDisk(name, dev.resolve(name).toString(),
+                stableId != null ? stableId : DiskIdentity.kernelName(name), identity.model(), identity.serial(),
+                identity.firmware(), identity.transport(), rotational, sectors * SECTOR_BYTES, logical, physical,
                 inUseReasons(dir, mounts, swaps), nvmeController);
+    }
+
+    /**
+     * An NVMe namespace is named by its NGUID or EUI-64 when the controller reports one (all zeros means
+     * it does not), else by the kernel's {@code wwid}, else by controller serial, model and namespace id.
+     */
+    private static @Nullable String nvmeStableId(Path dir, Identity identity) {
+        String nguid = meaningful(readText(dir.resolve("nguid")));
+        if (nguid != null) {
+            return DiskIdentity.of("nguid", nguid);
+        }
+        String eui = meaningful(readText(dir.resolve("eui")));
+        if (eui != null) {
+            return DiskIdentity.of("eui", eui);
+        }
+        String wwid = meaningful(readText(dir.resolve("wwid")));
+        if (wwid != null) {
+            return DiskIdentity.of("wwid", wwid);
+        }
+        String nsid = readText(dir.resolve("nsid"));
+        return identity.serial() == null ? null
+                : DiskIdentity.serial(identity.model(), identity.serial() + (nsid == null ? "" : "/ns" + nsid));
+    }
+
+    /** SCSI, SATA and SAS disks have the kernel's {@code device/wwid} (from VPD page 0x83); others a serial. */
+    private static @Nullable String scsiLikeStableId(Path dir, Identity identity) {
+        String wwid = meaningful(readText(dir.resolve("device/wwid")));
+        if (wwid == null) {
+            wwid = meaningful(readText(dir.resolve("wwid")));
+        }
+        if (wwid != null) {
+            return DiskIdentity.of("wwid", wwid);
+        }
+        return identity.serial() == null ? null : DiskIdentity.serial(identity.model(), identity.serial());
+    }
+
+    /**
+     * The udev link in {@code /dev/disk/by-id} that points at the disk (not a partition): {@code wwn-}
+     * links first, as they name the medium rather than the path to it.
+     */
+    private @Nullable String byIdLink(String name) {
+        Path byId = dev.resolve("disk/by-id");
+        if (!Files.isDirectory(byId)) {
+            return null;
+        }
+        try (Stream<Path> links = Files.list(byId)) {
+            return links.filter(Files::isSymbolicLink)
+                    .filter(link -> !link.getFileName().toString().contains("-part"))
+                    .filter(link -> pointsAt(link, name))
+                    .map(link -> link.getFileName().toString())
+                    .min(Comparator.comparing((String link) -> !link.startsWith("wwn-")).thenComparing(Comparator.naturalOrder()))
+                    .map(link -> DiskIdentity.of("by-id", link))
+                    .orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static boolean pointsAt(Path link, String name) {
+        try {
+            return Files.readSymbolicLink(link).getFileName().toString().equals(name);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Controllers that lack an identifier report zeros; such a value names nothing. */
+    private static @Nullable String meaningful(@Nullable String value) {
+        return value == null || ALL_ZEROS.matcher(value).matches() ? null : value;
     }
 
     private record Identity(@Nullable String model, @Nullable String serial, @Nullable String firmware,
@@ -112,7 +197,8 @@ public final class SysfsDiscovery {
         }
         String vendor = readText(device.resolve("vendor"));
         String model = readText(device.resolve("model"));
-        String fullModel = vendor == null || "ATA".equals(vendor) ? model : vendor + " " + model;
+        String fullModel = vendor == null || "ATA".equals(vendor) ? model
+                : model == null ? vendor : vendor + " " + model;
         return new Identity(fullModel, scsiSerial(device), readText(device.resolve("rev")), scsiTransport(dir, vendor));
     }
 

@@ -195,7 +195,9 @@ class DisksView extends VerticalLayout {
         RescanResult result = disks.rescan();
         Messages.success("Rescan found " + result.blockDevicesFound() + " block devices"
                 + (result.appeared().isEmpty() ? "" : "; new: " + String.join(", ", result.appeared()))
-                + (result.disappeared().isEmpty() ? "" : "; gone: " + String.join(", ", result.disappeared())) + ".");
+                + (result.disappeared().isEmpty() ? "" : "; gone: " + String.join(", ", result.disappeared()))
+                + (result.renamed().isEmpty() ? "" : "; renamed by the kernel (same disks): "
+                        + String.join(", ", result.renamed())) + ".");
         refresh();
     }
 

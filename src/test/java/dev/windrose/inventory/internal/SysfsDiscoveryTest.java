@@ -7,6 +7,7 @@ import dev.windrose.inventory.DiskHealth;
 import dev.windrose.inventory.DiskTransport;
 import dev.windrose.inventory.HealthStatus;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SysfsDiscoveryTest {
 
     static final Path TREE = Path.of("src/test/resources/sysfs/mixed-host");
+    static final Path RENAMED = Path.of("src/test/resources/sysfs/renamed-disks");
 
     private final Map<String, DiscoveredDisk> disks = new SysfsDiscovery(TREE.resolve("sys"), TREE.resolve("proc"))
             .discover().stream().collect(Collectors.toMap(DiscoveredDisk::name, Function.identity()));
@@ -100,6 +102,84 @@ class SysfsDiscoveryTest {
 
         assertThat(found).singleElement().extracting(DiscoveredDisk::inUseReasons)
                 .isEqualTo(List.of("has partitions (sdx1)"));
+    }
+
+    @Test
+    void every_disk_gets_an_identity_from_what_the_medium_reports_not_from_its_kernel_name() {
+        assertThat(disks.get("sda").identity()).isEqualTo("serial:intel ssdsc2kb480g8/phyf123400ab480bgn");
+        assertThat(disks.get("nvme0n1").identity()).isEqualTo("serial:samsung ssd 980 pro 1tb/s5gxnf0r123456");
+        assertThat(disks.get("vda").identity()).isEqualTo("serial:/wr-lab-0001");
+        assertThat(disks.get("sdb").identity()).isEqualTo("wwid:t10.ata wdc wd2500aakx-00erma0 wd-wcayu1234567");
+        assertThat(disks.get("sdc").identity()).isEqualTo("wwid:naa.5000c500a1b2c3d4");
+        assertThat(disks.values()).noneMatch(disk -> DiskIdentity.isKernelName(disk.identity()));
+    }
+
+    @Test
+    void after_a_reboot_that_swapped_kernel_names_each_disk_keeps_its_identity() {
+        Map<String, String> before = identities(RENAMED.resolve("before"));
+        Map<String, String> after = identities(RENAMED.resolve("after"));
+
+        assertThat(before).containsEntry("sda", "wwid:naa.5002538e4a1b0001")
+                .containsEntry("sdb", "wwid:naa.5002538e4a1b0002")
+                .containsEntry("nvme0n1", "nguid:e8238fa6-bf53-0001-001b-448b4a1b2c3d");
+        assertThat(after).containsEntry("sda", before.get("sdb")).containsEntry("sdb", before.get("sda"))
+                .containsEntry("nvme1n1", before.get("nvme0n1")).containsEntry("sdc", before.get("sdc"));
+        assertThat(before.get("sdc")).isEqualTo("wwid:t10.ata kingston sa400s37240g 50026b7782a1b2c3");
+    }
+
+    @Test
+    void an_nvme_namespace_with_zero_nguid_and_eui_is_named_by_its_wwid(@TempDir Path root) throws Exception {
+        Path sys = root.resolve("sys");
+        Recorded.file(sys.resolve("block/nvme0n1/size"), "2048");
+        Recorded.file(sys.resolve("block/nvme0n1/device/model"), "QEMU NVMe Ctrl");
+        Recorded.file(sys.resolve("block/nvme0n1/nguid"), "00000000-0000-0000-0000-000000000000");
+        Recorded.file(sys.resolve("block/nvme0n1/eui"), "0000000000000000");
+        Recorded.file(sys.resolve("block/nvme0n1/wwid"), "nvme.1b36-6465616462656566-51454d55204e564d65204374726c-00000001");
+
+        assertThat(new SysfsDiscovery(sys, root.resolve("proc"), root.resolve("dev")).discover())
+                .singleElement().extracting(DiscoveredDisk::identity)
+                .isEqualTo("wwid:nvme.1b36-6465616462656566-51454d55204e564d65204374726c-00000001");
+    }
+
+    @Test
+    void a_disk_without_wwid_or_serial_is_named_by_its_by_id_link_and_only_then_by_kernel_name(@TempDir Path root)
+            throws Exception {
+        Path sys = root.resolve("sys");
+        Path byId = Files.createDirectories(root.resolve("dev/disk/by-id"));
+        Recorded.file(sys.resolve("block/sdx/size"), "2048");
+        Recorded.file(sys.resolve("block/sdx/device/vendor"), "ACME");
+        Recorded.file(sys.resolve("block/sdy/size"), "2048");
+        Recorded.file(sys.resolve("block/sdy/device/vendor"), "ACME");
+        Files.createSymbolicLink(byId.resolve("usb-ACME_Stick_0001-0:0"), Path.of("../../sdx"));
+        Files.createSymbolicLink(byId.resolve("usb-ACME_Stick_0001-0:0-part1"), Path.of("../../sdx1"));
+
+        Map<String, String> found = identities(root.resolve("sys"), root.resolve("proc"), root.resolve("dev"));
+
+        assertThat(found).containsEntry("sdx", "by-id:usb-acme_stick_0001-0:0").containsEntry("sdy", "name:sdy");
+    }
+
+    @Test
+    void two_disks_claiming_one_serial_are_told_apart_by_kernel_name(@TempDir Path root) throws Exception {
+        Path sys = root.resolve("sys");
+        for (String name : List.of("sdx", "sdy")) {
+            Recorded.file(sys.resolve("block/" + name + "/size"), "2048");
+            Recorded.file(sys.resolve("block/" + name + "/device/vendor"), "JMicron");
+            Recorded.file(sys.resolve("block/" + name + "/device/model"), "Generic");
+            Recorded.file(sys.resolve("block/" + name + "/device/serial"), "0123456789ABCDEF");
+        }
+
+        assertThat(identities(sys, root.resolve("proc"), root.resolve("dev")))
+                .containsEntry("sdx", "serial:jmicron generic/0123456789abcdef@sdx")
+                .containsEntry("sdy", "serial:jmicron generic/0123456789abcdef@sdy");
+    }
+
+    private static Map<String, String> identities(Path tree) {
+        return identities(tree.resolve("sys"), tree.resolve("proc"), tree.resolve("dev"));
+    }
+
+    private static Map<String, String> identities(Path sys, Path proc, Path dev) {
+        return new SysfsDiscovery(sys, proc, dev).discover().stream()
+                .collect(Collectors.toMap(DiscoveredDisk::name, DiscoveredDisk::identity));
     }
 
     @Test
