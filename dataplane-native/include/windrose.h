@@ -199,6 +199,14 @@ enum wr_bdev_kind {
 WR_API int32_t wr_ns_add(struct wr_target *target, const char *nqn, uint32_t nsid, uint32_t kind,
 			 const char *path, uint64_t size_bytes, uint32_t block_size,
 			 const uint8_t *nguid, const uint8_t *uuid, uint32_t anagrpid);
+/* A namespace on bytes [offset_bytes, offset_bytes + size_bytes) of a file or block device: an
+ * extent of a disk-pool volume. Nothing outside that range is read or written, and the file is never
+ * created or extended (-ENOSPC when the range does not lie inside it). offset_bytes > 0; offset and
+ * size are multiples of the block size (-EINVAL). The rest as wr_ns_add. */
+WR_API int32_t wr_ns_add_extent(struct wr_target *target, const char *nqn, uint32_t nsid,
+				const char *path, uint64_t offset_bytes, uint64_t size_bytes,
+				uint32_t block_size, const uint8_t *nguid, const uint8_t *uuid,
+				uint32_t anagrpid);
 WR_API int32_t wr_ns_remove(struct wr_target *target, const char *nqn, uint32_t nsid);
 WR_API int32_t wr_ns_set_ana_group(struct wr_target *target, const char *nqn, uint32_t nsid,
 				   uint32_t anagrpid);

@@ -526,10 +526,11 @@ static void note_ns_changed(struct wr_subsys *s, uint32_t nsid)
 	}
 }
 
-static int open_bdev(uint32_t kind, const char *path, uint64_t size, uint32_t block_size,
+static int open_bdev(uint32_t kind, const char *path, uint64_t offset, uint64_t size, uint32_t block_size,
 		     struct wr_bdev **out, char *desc, size_t desc_len)
 {
-	struct wr_bdev_open_opts o = { .size_bytes = size, .block_size = block_size, .path = path };
+	struct wr_bdev_open_opts o = { .size_bytes = size, .block_size = block_size, .path = path,
+				       .offset_bytes = offset };
 	switch (kind) {
 	case WR_BDEV_KIND_NULL:
 		o.type = WR_BDEV_NULL;
@@ -543,8 +544,12 @@ static int open_bdev(uint32_t kind, const char *path, uint64_t size, uint32_t bl
 		if (!path || !*path)
 			return -EINVAL;
 		o.type = WR_BDEV_FILE;
-		o.create = size > 0;
-		snprintf(desc, desc_len, "file %s", path);
+		/* an extent lies inside a disk that exists; only a whole file may be created */
+		o.create = size > 0 && offset == 0;
+		if (offset)
+			snprintf(desc, desc_len, "extent of %s at %llu", path, (unsigned long long)offset);
+		else
+			snprintf(desc, desc_len, "file %s", path);
 		break;
 	default:
 		return -EINVAL;
@@ -554,9 +559,10 @@ static int open_bdev(uint32_t kind, const char *path, uint64_t size, uint32_t bl
 	return wr_bdev_open(&o, out);
 }
 
-int32_t wr_ns_add(struct wr_target *t, const char *nqn, uint32_t nsid, uint32_t kind,
-		  const char *path, uint64_t size_bytes, uint32_t block_size, const uint8_t *nguid,
-		  const uint8_t *uuid, uint32_t anagrpid)
+static int32_t add_namespace(struct wr_target *t, const char *nqn, uint32_t nsid, uint32_t kind,
+			     const char *path, uint64_t offset_bytes, uint64_t size_bytes,
+			     uint32_t block_size, const uint8_t *nguid, const uint8_t *uuid,
+			     uint32_t anagrpid)
 {
 	if (!t || !valid_nqn(nqn) || nsid < 1 || nsid > WR_MAX_NSID || anagrpid > WR_MAX_ANAGRP ||
 	    (nguid && id_is_zero(nguid)) || (uuid && id_is_zero(uuid)))
@@ -570,7 +576,8 @@ int32_t wr_ns_add(struct wr_target *t, const char *nqn, uint32_t nsid, uint32_t 
 		return -ENOMEM;
 	}
 	memset(ns->rstats, 0, sizeof(*ns->rstats) * t->nreactors);
-	int rc = open_bdev(kind, path, size_bytes, block_size, &ns->bdev, ns->desc, sizeof(ns->desc));
+	int rc = open_bdev(kind, path, offset_bytes, size_bytes, block_size, &ns->bdev, ns->desc,
+			   sizeof(ns->desc));
 	if (rc < 0)
 		goto err_bdev;
 	wr_bdev_get_info(ns->bdev, &ns->info);
@@ -613,6 +620,25 @@ err_bdev:
 	free(ns->rstats);
 	free(ns);
 	return rc;
+}
+
+int32_t wr_ns_add(struct wr_target *t, const char *nqn, uint32_t nsid, uint32_t kind,
+		  const char *path, uint64_t size_bytes, uint32_t block_size, const uint8_t *nguid,
+		  const uint8_t *uuid, uint32_t anagrpid)
+{
+	return add_namespace(t, nqn, nsid, kind, path, 0, size_bytes, block_size, nguid, uuid,
+			     anagrpid);
+}
+
+int32_t wr_ns_add_extent(struct wr_target *t, const char *nqn, uint32_t nsid, const char *path,
+			 uint64_t offset_bytes, uint64_t size_bytes, uint32_t block_size,
+			 const uint8_t *nguid, const uint8_t *uuid, uint32_t anagrpid)
+{
+	/* offset 0 would be a whole-file namespace that may create and extend: not an extent */
+	if (!path || !*path || !offset_bytes || !size_bytes)
+		return -EINVAL;
+	return add_namespace(t, nqn, nsid, WR_BDEV_KIND_FILE, path, offset_bytes, size_bytes,
+			     block_size, nguid, uuid, anagrpid);
 }
 
 int32_t wr_ns_remove(struct wr_target *t, const char *nqn, uint32_t nsid)

@@ -33,6 +33,11 @@ struct wr_bdev_open_opts {
 	uint64_t size_bytes;    /* NULL/RAM: required; FILE: 0 = use the file's size, else create/extend */
 	uint32_t block_size;    /* 0 = 512 (or the device's logical block size) */
 	bool create;            /* FILE: create the file if missing */
+	/* Added for disk-pool extents (nothing above changed):
+	 * FILE: the namespace is bytes [offset_bytes, offset_bytes + size_bytes) of the file or device.
+	 * Nonzero: size_bytes is required, both are multiples of the block size, the range must lie
+	 * inside what exists (never created or extended), and no I/O ever reaches outside it. */
+	uint64_t offset_bytes;
 };
 
 struct wr_bdev_info {

@@ -38,7 +38,7 @@ static int falloc_mode(const struct wr_bdev_io *io)
 
 static uint64_t io_offset(const struct wr_bdev *bdev, const struct wr_bdev_io *io)
 {
-	return io->offset_blocks * bdev->info.block_size;
+	return bdev->base_offset + io->offset_blocks * bdev->info.block_size;
 }
 
 static uint64_t io_length(const struct wr_bdev *bdev, const struct wr_bdev_io *io)
@@ -242,6 +242,22 @@ static int block_device_geometry(int fd, uint64_t *size, uint32_t *lbs)
 	return 0;
 }
 
+/* An extent of a disk: a window that must lie inside the file or device as it is. Growing it would
+ * write into whatever follows the extent (another volume), so a short device is an error. */
+static int window_geometry(const struct wr_bdev_open_opts *opts, struct wr_bdev *bdev, uint64_t size,
+			   uint32_t bs)
+{
+	if (!opts->size_bytes || opts->size_bytes % bs || opts->offset_bytes % bs)
+		return -EINVAL;
+	if (opts->offset_bytes > size || opts->size_bytes > size - opts->offset_bytes)
+		return -ENOSPC;
+	bdev->base_offset = opts->offset_bytes;
+	bdev->info.block_size = bs;
+	bdev->info.num_blocks = opts->size_bytes / bs;
+	bdev->size_bytes = opts->size_bytes;
+	return 0;
+}
+
 /* Size and block size from the file or device and the options; extends a short regular file. */
 static int file_geometry(const struct wr_bdev_open_opts *opts, struct wr_bdev *bdev)
 {
@@ -261,6 +277,8 @@ static int file_geometry(const struct wr_bdev_open_opts *opts, struct wr_bdev *b
 	uint32_t bs = opts->block_size ? opts->block_size : lbs;
 	if (bs < lbs)
 		return -EINVAL; /* cannot address less than the device's logical block */
+	if (opts->offset_bytes)
+		return window_geometry(opts, bdev, size, bs);
 	if (opts->size_bytes) {
 		if (opts->size_bytes % bs)
 			return -EINVAL;

@@ -36,6 +36,7 @@ struct wr_bdev {
 	int fd;                 /* FILE */
 	bool is_blockdev;       /* FILE: raw block device, not a regular file */
 	uint8_t *zero_buf;      /* FILE: WR_BDEV_ZERO_CHUNK aligned zeroes */
+	uint64_t base_offset;   /* FILE: byte of the file or device where block 0 is (an extent) */
 };
 
 struct wr_io_ctx {

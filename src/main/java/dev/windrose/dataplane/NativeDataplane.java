@@ -42,6 +42,7 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
     private final MethodHandle wrHostAllow;
     private final MethodHandle wrHostDisallow;
     private final MethodHandle wrNsAdd;
+    private final MethodHandle wrNsAddExtent;
     private final MethodHandle wrNsRemove;
     private final MethodHandle wrNsSetAnaGroup;
     private final MethodHandle wrListenerAdd;
@@ -75,6 +76,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         wrNsAdd = downcall(linker, library, "wr_ns_add", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT,
                 JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        wrNsAddExtent = downcall(linker, library, "wr_ns_add_extent", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
+                JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         wrNsRemove = downcall(linker, library, "wr_ns_remove",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         wrNsSetAnaGroup = downcall(linker, library, "wr_ns_set_ana_group",
@@ -220,6 +223,10 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
     }
 
     void nsAdd(MemorySegment target, String nqn, NamespaceSpec ns) {
+        if (ns.kind() == BlockDeviceKind.EXTENT) {
+            nsAddExtent(target, nqn, ns);
+            return;
+        }
         try (Arena call = Arena.ofConfined()) {
             int result = (int) wrNsAdd.invokeExact(target, text(call, nqn), ns.nsid(), ns.kind().code,
                     text(call, ns.path()), ns.sizeBytes(), ns.blockSize(), bytes(call, ns.nguid()),
@@ -227,6 +234,18 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
             checked(result, "wr_ns_add(" + nqn + ", nsid " + ns.nsid() + ", " + ns.kind() + ")");
         } catch (Throwable t) {
             throw rethrow("wr_ns_add", t);
+        }
+    }
+
+    private void nsAddExtent(MemorySegment target, String nqn, NamespaceSpec ns) {
+        try (Arena call = Arena.ofConfined()) {
+            int result = (int) wrNsAddExtent.invokeExact(target, text(call, nqn), ns.nsid(), text(call, ns.path()),
+                    ns.offsetBytes(), ns.sizeBytes(), ns.blockSize(), bytes(call, ns.nguid()), bytes(call, ns.uuid()),
+                    ns.anaGroup());
+            checked(result, "wr_ns_add_extent(" + nqn + ", nsid " + ns.nsid() + ", " + ns.path() + " at "
+                    + ns.offsetBytes() + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_ns_add_extent", t);
         }
     }
 

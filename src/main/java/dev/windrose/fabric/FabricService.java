@@ -19,6 +19,9 @@ import dev.windrose.fabric.internal.NamespaceEntity;
 import dev.windrose.fabric.internal.NamespaceRepository;
 import dev.windrose.fabric.internal.SubsystemEntity;
 import dev.windrose.fabric.internal.SubsystemRepository;
+import dev.windrose.inventory.DiskId;
+import dev.windrose.inventory.DiskInfo;
+import dev.windrose.inventory.DiskService;
 import dev.windrose.inventory.HostService;
 import dev.windrose.security.AuditAction;
 import dev.windrose.security.AuditLog;
@@ -61,13 +64,15 @@ public class FabricService {
     private final AllowedHostRepository hosts;
     private final VolumeService volumes;
     private final HostService inventoryHosts;
+    private final DiskService disks;
     private final EmbeddedTarget embeddedTarget;
     private final AuditLog auditLog;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
     FabricService(SubsystemRepository subsystems, NamespaceRepository namespaces, ListenerRepository listeners,
-            AllowedHostRepository hosts, VolumeService volumes, HostService inventoryHosts, EmbeddedTarget embeddedTarget,
+            AllowedHostRepository hosts, VolumeService volumes, HostService inventoryHosts, DiskService disks,
+            EmbeddedTarget embeddedTarget,
             AuditLog auditLog, ApplicationEventPublisher events, Clock clock) {
         this.subsystems = subsystems;
         this.namespaces = namespaces;
@@ -75,6 +80,7 @@ public class FabricService {
         this.hosts = hosts;
         this.volumes = volumes;
         this.inventoryHosts = inventoryHosts;
+        this.disks = disks;
         this.embeddedTarget = embeddedTarget;
         this.auditLog = auditLog;
         this.events = events;
@@ -146,7 +152,7 @@ public class FabricService {
 
     /**
      * Attaches a volume as a namespace. nsid null takes the lowest free one. Directory volumes are served
-     * from their file, memory volumes from RAM; disk-pool volumes (extents) cannot be served yet.
+     * from their file, memory volumes from RAM, disk-pool volumes from their extent of the disk.
      */
     @Transactional
     @PreAuthorize(Role.Expressions.OPERATOR)
@@ -161,10 +167,11 @@ public class FabricService {
             throw new ConflictException("Volume " + volume.name() + " is already attached to subsystem "
                     + volume.attachedSubsystem() + ".");
         }
-        BlockDeviceKind kind = backingKind(volume);
+        Backing backing = backing(volume);
         volumes.markAttached(volumeId, subsystem.nqn());
-        namespaces.saveAndFlush(new NamespaceEntity(subsystem.id(), chosen, volumeId.value(), volume.name(), kind,
-                volume.backingPath(), volume.sizeBytes(), randomNguid(), UUID.randomUUID().toString()));
+        namespaces.saveAndFlush(new NamespaceEntity(subsystem.id(), chosen, volumeId.value(), volume.name(),
+                backing.kind(), backing.path(), backing.offset(), volume.sizeBytes(), randomNguid(),
+                UUID.randomUUID().toString()));
         auditLog.record(AuditAction.NAMESPACE_ADDED, subsystem.nqn(), "NSID " + chosen + ": volume " + volume.name());
         changed(subsystem);
         return toInfo(subsystem);
@@ -294,13 +301,38 @@ public class FabricService {
         }
     }
 
-    private static BlockDeviceKind backingKind(VolumeInfo volume) {
+    /** What the dataplane serves a volume from; offset only for an extent of a disk. */
+    private record Backing(BlockDeviceKind kind, @Nullable String path, @Nullable Long offset) {
+    }
+
+    private Backing backing(VolumeInfo volume) {
         return switch (volume.poolType()) {
-            case DIRECTORY -> BlockDeviceKind.FILE;
-            case MEMORY -> BlockDeviceKind.RAM;
-            case DISK -> throw new InvalidInputException("volumeId", "Volume " + volume.name()
-                    + " lives in a disk pool; the dataplane cannot serve disk extents yet. Use a directory or memory pool.");
+            case DIRECTORY -> new Backing(BlockDeviceKind.FILE, volume.backingPath(), null);
+            case MEMORY -> new Backing(BlockDeviceKind.RAM, null, null);
+            case DISK -> diskExtent(volume);
         };
+    }
+
+    /**
+     * A disk-pool volume is served straight from its bytes on the disk. The allocator gives one extent
+     * whenever one gap fits; a volume it had to split over several gaps cannot be served yet.
+     */
+    private Backing diskExtent(VolumeInfo volume) {
+        if (volume.extents().size() != 1) {
+            throw new InvalidInputException("volumeId", "Volume " + volume.name() + " is split over "
+                    + volume.extents().size() + " extents of its pool's disks; only a volume in one extent can be "
+                    + "exported yet. Make room for it in one piece, or use a directory pool.");
+        }
+        VolumeInfo.Extent extent = volume.extents().getFirst();
+        DiskInfo disk = disks.get(new DiskId(extent.diskId()));
+        if (!disk.present()) {
+            throw new ConflictException("Disk " + disk.name() + " of volume " + volume.name()
+                    + " is not present on this host; it cannot be exported until it is back.");
+        }
+        if (extent.startBytes() <= 0 || extent.lengthBytes() != volume.sizeBytes()) {
+            throw new IllegalStateException("extent " + extent + " does not describe volume " + volume.name());
+        }
+        return new Backing(BlockDeviceKind.EXTENT, disk.devicePath(), extent.startBytes());
     }
 
     private int lowestFreeNsid(SubsystemEntity subsystem) {

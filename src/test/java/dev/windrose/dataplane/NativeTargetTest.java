@@ -95,6 +95,23 @@ class NativeTargetTest {
     }
 
     @Test
+    void an_extent_namespace_is_served_from_inside_its_disk_and_never_grows_it(@TempDir Path dir) throws IOException {
+        Path disk = dir.resolve("disk.img");
+        java.nio.file.Files.write(disk, new byte[8 << 20]);
+        target.createSubsystem(NQN, null, null, true);
+
+        target.addNamespace(NQN, NamespaceSpec.extent(1, disk.toString(), 1L << 20, 4L << 20));
+        assertThat(target.stats().namespaces()).singleElement().extracting(StatsSnapshot.Namespace::nsid)
+                .isEqualTo(1);
+        assertThatThrownBy(() -> target.addNamespace(NQN, NamespaceSpec.extent(2, disk.toString(), 6L << 20, 4L << 20)))
+                .isInstanceOf(DataplaneException.class)
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).as("ENOSPC").isEqualTo(28));
+        assertThat(java.nio.file.Files.size(disk)).as("an extent never extends its disk").isEqualTo(8L << 20);
+        assertThatThrownBy(() -> NamespaceSpec.extent(3, disk.toString(), 0, 4L << 20))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void a_closed_target_refuses_calls_and_closing_twice_is_harmless() {
         DataplaneTarget other = dataplane.createTarget(TargetOptions.adaptive(1));
         other.close();

@@ -220,6 +220,40 @@ class FabricApiTest {
         as(delete("/api/v1/subsystems/" + id)).andExpect(status().isNoContent());
     }
 
+    @Test
+    void a_disk_pool_volume_is_served_from_its_extent_and_a_split_one_is_refused_in_words() throws Exception {
+        int disk = JsonPath.read(body(json(post("/api/v1/disks"), "{\"name\":\"" + unique("lab") + "\",\"sizeBytes\":"
+                + 64 * MIB + "}").andExpect(status().isCreated())), "$.id");
+        int pool = JsonPath.read(body(json(post("/api/v1/pools"), "{\"name\":\"" + unique("disks") + "\",\"type\":\"DISK\","
+                + "\"diskIds\":[" + disk + "]}").andExpect(status().isCreated())), "$.id");
+        long first = diskVolume(pool, 16);
+        long second = diskVolume(pool, 16);
+        int id = createSubsystem(uniqueNqn());
+        String subsystem = "/api/v1/subsystems/" + id;
+
+        json(post(subsystem + "/namespaces"), "{\"volumeId\":" + second + "}").andExpect(status().isCreated())
+                .andExpect(jsonPath("$.namespaces[0].backingKind").value("EXTENT"))
+                .andExpect(jsonPath("$.namespaces[0].sizeBytes").value(16 * MIB))
+                .andExpect(jsonPath("$.namespaces[0].state").value("APPLIED"));
+
+        // Freeing the first volume leaves a 16 MiB gap before the second: 40 MiB only fit in two pieces.
+        as(delete("/api/v1/volumes/" + first)).andExpect(status().isNoContent());
+        long split = diskVolume(pool, 40);
+        as(get("/api/v1/volumes/" + split)).andExpect(jsonPath("$.extents", hasSize(2)));
+        json(post(subsystem + "/namespaces"), "{\"volumeId\":" + split + "}").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail", containsString("split over 2 extents")))
+                .andExpect(jsonPath("$.errors[0].field").value("volumeId"));
+
+        as(delete(subsystem)).andExpect(status().isNoContent());
+        as(delete("/api/v1/volumes/" + split)).andExpect(status().isNoContent());
+        as(delete("/api/v1/volumes/" + second)).andExpect(status().isNoContent());
+    }
+
+    private long diskVolume(int pool, long mib) throws Exception {
+        return ((Number) JsonPath.read(body(json(post("/api/v1/volumes"), "{\"name\":\"" + unique("vol") + "\",\"poolId\":"
+                + pool + ",\"sizeBytes\":" + mib * MIB + "}").andExpect(status().isCreated())), "$.id")).longValue();
+    }
+
     private int createSubsystem(String nqn) throws Exception {
         return JsonPath.read(body(json(post("/api/v1/subsystems"), "{\"nqn\":\"" + nqn + "\"}")
                 .andExpect(status().isCreated())), "$.id");

@@ -28,20 +28,28 @@ public final class Desired {
         }
     }
 
-    /** nguid is 32 hex digits, uuid the text form; path only for FILE. */
+    /**
+     * nguid is 32 hex digits, uuid the text form; path only for FILE and EXTENT; offsetBytes is where an
+     * EXTENT starts on its disk, 0 for the other kinds.
+     */
     public record Namespace(long id, int nsid, BlockDeviceKind kind, @Nullable String path, long sizeBytes,
-            String nguid, String uuid) {
+            String nguid, String uuid, long offsetBytes) {
 
         /** Equal apart from the database id: the same device, nothing to redo. */
         boolean sameDevice(Namespace other) {
             return nsid == other.nsid && kind == other.kind && java.util.Objects.equals(path, other.path)
-                    && sizeBytes == other.sizeBytes && nguid.equals(other.nguid) && uuid.equals(other.uuid);
+                    && sizeBytes == other.sizeBytes && offsetBytes == other.offsetBytes && nguid.equals(other.nguid)
+                    && uuid.equals(other.uuid);
         }
 
-        /** FILE namespaces pass size 0 so the dataplane takes the file's size (a grown volume shows up). */
+        /**
+         * FILE namespaces pass size 0 so the dataplane takes the file's size (a grown volume shows up); an
+         * EXTENT is exactly its bytes of the disk, never more.
+         */
         NamespaceSpec toSpec() {
             long size = kind == BlockDeviceKind.FILE ? 0 : sizeBytes;
-            return new NamespaceSpec(nsid, kind, path, size, 0, HexFormat.of().parseHex(nguid), uuidBytes(uuid), 0);
+            return new NamespaceSpec(nsid, kind, path, size, 0, HexFormat.of().parseHex(nguid), uuidBytes(uuid), 0,
+                    kind == BlockDeviceKind.EXTENT ? offsetBytes : 0);
         }
 
         private static byte[] uuidBytes(String text) {

@@ -100,7 +100,8 @@ public class FabricReconciliation {
                 subsystem.allowAnyHost(),
                 namespaces.findBySubsystemIdOrderByNsid(id).stream()
                         .map(ns -> new Desired.Namespace(ns.id(), ns.nsid(), ns.backingKind(), ns.backingPath(),
-                                ns.sizeBytes(), ns.nguid(), ns.uuid()))
+                                ns.sizeBytes(), ns.nguid(), ns.uuid(),
+                                ns.backingOffset() == null ? 0 : ns.backingOffset()))
                         .toList(),
                 listeners.findBySubsystemIdOrderByAddressAscPortAsc(id).stream()
                         .map(l -> new Desired.Listener(l.id(), l.address(), l.port())).toList(),

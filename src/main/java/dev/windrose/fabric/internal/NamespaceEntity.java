@@ -32,6 +32,10 @@ public class NamespaceEntity extends ReconciledEntity {
     @Column(name = "backing_path", length = 1024)
     private @Nullable String backingPath;
 
+    /** Where an EXTENT starts on its disk (backing_path); null for the other kinds. */
+    @Column(name = "backing_offset")
+    private @Nullable Long backingOffset;
+
     @Column(name = "size_bytes", nullable = false)
     private long sizeBytes;
 
@@ -49,13 +53,14 @@ public class NamespaceEntity extends ReconciledEntity {
     }
 
     public NamespaceEntity(long subsystemId, int nsid, long volumeId, String volumeName, BlockDeviceKind backingKind,
-            @Nullable String backingPath, long sizeBytes, String nguid, String uuid) {
+            @Nullable String backingPath, @Nullable Long backingOffset, long sizeBytes, String nguid, String uuid) {
         this.subsystemId = subsystemId;
         this.nsid = nsid;
         this.volumeId = volumeId;
         this.volumeName = volumeName;
         this.backingKind = backingKind;
         this.backingPath = backingPath;
+        this.backingOffset = backingOffset;
         this.sizeBytes = sizeBytes;
         this.nguid = nguid;
         this.uuid = uuid;
@@ -83,6 +88,10 @@ public class NamespaceEntity extends ReconciledEntity {
 
     public @Nullable String backingPath() {
         return backingPath;
+    }
+
+    public @Nullable Long backingOffset() {
+        return backingOffset;
     }
 
     public long sizeBytes() {

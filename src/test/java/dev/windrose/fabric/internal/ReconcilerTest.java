@@ -22,7 +22,7 @@ class ReconcilerTest {
 
     static Desired.Namespace ram(long id, int nsid) {
         return new Desired.Namespace(id, nsid, BlockDeviceKind.RAM, null, 1 << 20, NGUID.substring(0, 30) + "0" + nsid,
-                UUID.nameUUIDFromBytes(new byte[] {(byte) nsid}).toString());
+                UUID.nameUUIDFromBytes(new byte[] {(byte) nsid}).toString(), 0);
     }
 
     static Desired.Subsystem subsystem(boolean allowAnyHost, List<Desired.Namespace> namespaces,
@@ -55,7 +55,7 @@ class ReconcilerTest {
     @Test
     void the_stored_nguid_and_uuid_reach_the_dataplane_unchanged() {
         Desired.Namespace namespace = new Desired.Namespace(10, 7, BlockDeviceKind.FILE, "/srv/vol.img", 1 << 20, NGUID,
-                UUID_TEXT);
+                UUID_TEXT, 0);
         reconciler.reconcile(List.of(subsystem(true, List.of(namespace), List.of(), List.of())), target);
 
         var spec = target.subsystems.get(NQN).namespaces().get(7);
@@ -140,7 +140,7 @@ class ReconcilerTest {
         reconciler.reconcile(List.of(full()), target);
         target.calls.clear();
         Desired.Namespace bigger = new Desired.Namespace(11, 2, BlockDeviceKind.RAM, null, 2 << 20, ram(11, 2).nguid(),
-                ram(11, 2).uuid());
+                ram(11, 2).uuid(), 0);
 
         reconciler.reconcile(List.of(subsystem(false, List.of(ram(10, 1), bigger), full().listeners(), full().hosts())),
                 target);
