@@ -11,7 +11,8 @@ public final class LatencyHistogram {
 
     static final int SUB_BITS = 4;
     static final int MAX_BITS = 36;
-    static final int BUCKETS = (MAX_BITS - SUB_BITS + 1) << SUB_BITS;
+    /** How many buckets a histogram has. */
+    public static final int BUCKETS = (MAX_BITS - SUB_BITS + 1) << SUB_BITS;
 
     private final long[] counts;
 
@@ -20,6 +21,11 @@ public final class LatencyHistogram {
             throw new IllegalArgumentException("a latency histogram has " + BUCKETS + " buckets, not " + counts.length);
         }
         this.counts = counts.clone();
+    }
+
+    /** A histogram from bucket counts indexed as in wr_hist_bucket (e.g. telemetry's deltas, or tests). */
+    public static LatencyHistogram of(long[] counts) {
+        return new LatencyHistogram(counts);
     }
 
     public long count() {
@@ -55,7 +61,7 @@ public final class LatencyHistogram {
     }
 
     /** Smallest value (ns) that falls into bucket i: wr_hist_bucket_lower_ns. */
-    static long bucketLowerNanos(int bucket) {
+    public static long bucketLowerNanos(int bucket) {
         int sub = 1 << SUB_BITS;
         if (bucket < sub) {
             return bucket;

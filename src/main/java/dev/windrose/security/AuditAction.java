@@ -38,5 +38,8 @@ public enum AuditAction {
     HOST_ALLOWED,
     HOST_DISALLOWED,
     INITIATOR_ADDED,
-    INITIATOR_REMOVED
+    INITIATOR_REMOVED,
+    // Telemetry (issue 7): events and alert thresholds.
+    EVENT_ACKNOWLEDGED,
+    ALERT_THRESHOLDS_CHANGED
 }

@@ -1,0 +1,259 @@
+package dev.windrose.telemetry.internal;
+
+import dev.windrose.dataplane.DataplaneTarget;
+import dev.windrose.fabric.FabricService;
+import dev.windrose.fabric.ObservedState;
+import dev.windrose.fabric.SubsystemInfo;
+import dev.windrose.inventory.DiskFilter;
+import dev.windrose.inventory.DiskInfo;
+import dev.windrose.inventory.HealthStatus;
+import dev.windrose.inventory.HostInfo;
+import dev.windrose.inventory.HostService;
+import dev.windrose.inventory.HostState;
+import dev.windrose.inventory.DiskService;
+import dev.windrose.storage.PoolInfo;
+import dev.windrose.storage.PoolService;
+import dev.windrose.telemetry.AlertRule;
+import dev.windrose.telemetry.AlertThresholds;
+import dev.windrose.telemetry.EventChange;
+import dev.windrose.telemetry.EventInfo;
+import dev.windrose.telemetry.EventState;
+import dev.windrose.telemetry.IoRates;
+import dev.windrose.telemetry.Latency;
+import dev.windrose.telemetry.MetricObject;
+import dev.windrose.telemetry.Severity;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Turns conditions into events. Each rule is evaluated as a whole: the objects for which its
+ * condition holds now raise (or keep, or escalate) their event; the rule's other events are cleared.
+ * Latency is judged on every 10 s step of the sampler, queue-pair errors on every 1 min step, pools,
+ * hosts, disks and reconciliation every {@code windrose.telemetry.alert-interval}.
+ */
+@Component
+class AlertEvaluator implements WindowListener {
+
+    private static final Logger log = LoggerFactory.getLogger(AlertEvaluator.class);
+    private static final int MAX_LISTED = 1000;
+
+    /** A rule's condition holding for one object now. */
+    record Condition(String objectKey, String objectName, Severity severity, String message) {
+    }
+
+    private final EventStore store;
+    private final Events events;
+    private final PoolService pools;
+    private final HostService hosts;
+    private final DiskService disks;
+    private final FabricService fabric;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    AlertEvaluator(EventStore store, Events events, PoolService pools, HostService hosts, DiskService disks,
+            FabricService fabric, TransactionTemplate transactions, Clock clock) {
+        this.store = store;
+        this.events = events;
+        this.pools = pools;
+        this.hosts = hosts;
+        this.disks = disks;
+        this.fabric = fabric;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    @Override
+    public void fineWindow(Rollup.Window window) {
+        Long bound = thresholds().latencyP99Micros();
+        List<Condition> holding = new ArrayList<>();
+        if (bound != null) {
+            window.rates().forEach((object, rates) -> {
+                if (object instanceof MetricObject.Namespace namespace) {
+                    latencyCondition(namespace, rates, bound, window).ifPresent(holding::add);
+                }
+            });
+        }
+        apply(AlertRule.LATENCY_P99, holding);
+    }
+
+    private static java.util.Optional<Condition> latencyCondition(MetricObject.Namespace namespace, IoRates rates,
+            long boundMicros, Rollup.Window window) {
+        Latency latency = rates.latency();
+        if (latency == null || latency.p99Micros() <= boundMicros) {
+            return java.util.Optional.empty();
+        }
+        String name = namespace.subsystemNqn() + " namespace " + namespace.nsid();
+        return java.util.Optional.of(new Condition(namespace.key(), name, Severity.WARNING, String.format(Locale.ROOT,
+                "p99 latency %.0f µs over the %d s ending %s is above the bound of %d µs.", latency.p99Micros(),
+                window.step().toSeconds(), window.endsAt(), boundMicros)));
+    }
+
+    @Override
+    public void coarseWindow(Rollup.Window window) {
+        Long perMinute = thresholds().queuePairErrorsPerMinute();
+        List<Condition> holding = new ArrayList<>();
+        double minutes = window.coveredSeconds() / 60.0;
+        if (perMinute != null && minutes > 0) {
+            window.queuePairErrors().forEach((nqn, errors) -> {
+                double rate = errors / minutes;
+                if (!nqn.equals(DataplaneTarget.DISCOVERY_NQN) && errors > 0 && rate >= perMinute) {
+                    holding.add(new Condition(new MetricObject.Subsystem(nqn).key(), nqn, Severity.WARNING,
+                            String.format(Locale.ROOT, "%d commands failed on its queue pairs in the last %.0f s "
+                                    + "(%.1f per minute; the bound is %d).", errors, window.coveredSeconds(), rate,
+                                    perMinute)));
+                }
+            });
+        }
+        apply(AlertRule.QUEUE_PAIR_ERRORS, holding);
+    }
+
+    @Scheduled(fixedDelayString = "${windrose.telemetry.alert-interval:PT15S}", initialDelay = 5_000)
+    void periodically() {
+        try {
+            evaluateInventory();
+        } catch (RuntimeException e) {
+            // The next pass tries again; a broken rule must not stop the scheduler.
+            log.warn("Alert evaluation failed", e);
+        }
+    }
+
+    /** Pools, hosts, disks and reconciliation, now. */
+    void evaluateInventory() {
+        AlertThresholds thresholds = thresholds();
+        apply(AlertRule.POOL_USAGE, SystemViewer.read(() -> poolConditions(thresholds)));
+        apply(AlertRule.HOST_HEARTBEAT, thresholds.hostHeartbeat() ? SystemViewer.read(this::hostConditions) : List.of());
+        apply(AlertRule.DISK_HEALTH, thresholds.diskHealth() ? SystemViewer.read(this::diskConditions) : List.of());
+        apply(AlertRule.RECONCILIATION_ERROR,
+                thresholds.reconciliationErrors() ? SystemViewer.read(this::reconciliationConditions) : List.of());
+    }
+
+    private List<Condition> poolConditions(AlertThresholds thresholds) {
+        List<Condition> holding = new ArrayList<>();
+        for (PoolInfo pool : pools.list(null, null, PageRequest.of(0, MAX_LISTED)).getContent()) {
+            long capacity = Math.max(1, pool.capacityBytes());
+            boolean measured = pool.usedBytes() != null;
+            long used = measured ? pool.usedBytes() : pool.allocatedBytes();
+            double percent = used * 100.0 / capacity;
+            Severity severity = percent > thresholds.poolCriticalPercent() ? Severity.CRITICAL
+                    : percent > thresholds.poolWarningPercent() ? Severity.WARNING : null;
+            if (severity != null) {
+                holding.add(new Condition("pool:" + pool.id().value(), pool.name(), severity, String.format(Locale.ROOT,
+                        "%.0f%% of the capacity is %s (warning above %d%%, critical above %d%%).", percent,
+                        measured ? "used" : "allocated", thresholds.poolWarningPercent(),
+                        thresholds.poolCriticalPercent())));
+            }
+        }
+        return holding;
+    }
+
+    private List<Condition> hostConditions() {
+        List<Condition> holding = new ArrayList<>();
+        for (HostInfo host : hosts.list(PageRequest.of(0, MAX_LISTED)).getContent()) {
+            if (host.state() == HostState.OFFLINE) {
+                holding.add(new Condition("host:" + host.id().value(), host.name(), Severity.CRITICAL,
+                        "No heartbeat since " + host.lastHeartbeatAt() + ": the host is down or cannot reach the database."));
+            }
+        }
+        return holding;
+    }
+
+    private List<Condition> diskConditions() {
+        List<Condition> holding = new ArrayList<>();
+        for (DiskInfo disk : disks.list(DiskFilter.all(), PageRequest.of(0, MAX_LISTED)).getContent()) {
+            HealthStatus status = disk.health().status();
+            if (disk.present() && (status == HealthStatus.WARNING || status == HealthStatus.FAILING)) {
+                String detail = disk.health().detail();
+                holding.add(new Condition("disk:" + disk.id().value(), disk.hostName() + ":" + disk.name(),
+                        status == HealthStatus.FAILING ? Severity.CRITICAL : Severity.WARNING,
+                        "Health " + status.name().toLowerCase(Locale.ROOT) + (detail == null ? "." : ": " + detail)));
+            }
+        }
+        return holding;
+    }
+
+    private List<Condition> reconciliationConditions() {
+        List<Condition> holding = new ArrayList<>();
+        for (SubsystemInfo subsystem : fabric.list()) {
+            List<String> failures = new ArrayList<>();
+            if (subsystem.state() == ObservedState.FAILED) {
+                failures.add("the subsystem: " + subsystem.lastError());
+            }
+            subsystem.namespaces().stream().filter(n -> n.state() == ObservedState.FAILED)
+                    .forEach(n -> failures.add("namespace " + n.nsid() + ": " + n.lastError()));
+            subsystem.listeners().stream().filter(l -> l.state() == ObservedState.FAILED)
+                    .forEach(l -> failures.add("listener " + l.address() + ":" + l.port() + ": " + l.lastError()));
+            subsystem.allowedHosts().stream().filter(h -> h.state() == ObservedState.FAILED)
+                    .forEach(h -> failures.add("allowed host " + h.hostNqn() + ": " + h.lastError()));
+            if (!failures.isEmpty()) {
+                holding.add(new Condition(new MetricObject.Subsystem(subsystem.nqn()).key(), subsystem.nqn(),
+                        Severity.WARNING, "Could not apply " + String.join("; ", failures)));
+            }
+        }
+        return holding;
+    }
+
+    private AlertThresholds thresholds() {
+        AlertThresholds thresholds = transactions.execute(status -> store.thresholds());
+        return thresholds == null ? AlertThresholds.DEFAULTS : thresholds;
+    }
+
+    /**
+     * Reconciles a rule's events with the conditions holding now, in one transaction, then tells the
+     * listeners. Synchronized: the history thread and the scheduler both evaluate.
+     */
+    synchronized void apply(AlertRule rule, List<Condition> holding) {
+        List<EventChange> changes = transactions.execute(status -> reconcile(rule, holding));
+        if (changes != null) {
+            changes.forEach(events::announce);
+        }
+    }
+
+    private List<EventChange> reconcile(AlertRule rule, List<Condition> holding) {
+        Instant now = clock.instant();
+        Map<String, EventInfo> active = new HashMap<>();
+        store.active(rule).forEach(event -> active.put(event.objectKey(), event));
+        Map<String, Condition> conditions = new LinkedHashMap<>();
+        holding.forEach(condition -> conditions.put(condition.objectKey(), condition));
+        List<dev.windrose.telemetry.EventId> changed = new ArrayList<>();
+        for (Condition condition : conditions.values()) {
+            EventInfo existing = active.remove(condition.objectKey());
+            if (existing == null) {
+                changed.add(store.raise(rule, condition.severity(), condition.objectKey(), condition.objectName(),
+                        condition.message(), now));
+                log.info("Event raised: {} {} {}: {}", condition.severity(), rule, condition.objectKey(), condition.message());
+            } else {
+                Severity severity = worse(existing.severity(), condition.severity());
+                store.stillHolds(existing.id(), severity, condition.message(), now);
+                if (severity != existing.severity()) {
+                    changed.add(existing.id());
+                }
+            }
+        }
+        for (EventInfo gone : active.values()) {
+            store.clear(gone.id(), now);
+            changed.add(gone.id());
+            log.info("Event cleared: {} {}", rule, gone.objectKey());
+        }
+        if (changed.isEmpty()) {
+            return List.of();
+        }
+        long open = store.count(EventState.OPEN);
+        return changed.stream().map(id -> new EventChange(store.find(id).orElseThrow(), open)).toList();
+    }
+
+    private static Severity worse(Severity a, Severity b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+}
