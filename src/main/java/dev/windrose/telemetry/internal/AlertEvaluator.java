@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -63,14 +64,14 @@ class AlertEvaluator implements WindowListener {
     private final Clock clock;
 
     AlertEvaluator(EventStore store, Events events, PoolService pools, HostService hosts, DiskService disks,
-            FabricService fabric, TransactionTemplate transactions, Clock clock) {
+            FabricService fabric, PlatformTransactionManager transactions, Clock clock) {
         this.store = store;
         this.events = events;
         this.pools = pools;
         this.hosts = hosts;
         this.disks = disks;
         this.fabric = fabric;
-        this.transactions = transactions;
+        this.transactions = new TransactionTemplate(transactions);
         this.clock = clock;
     }
 

@@ -1,0 +1,186 @@
+package dev.windrose.telemetry.internal;
+
+import dev.windrose.dataplane.LatencyHistogram;
+import dev.windrose.dataplane.StatsSnapshot;
+import dev.windrose.storage.PoolInfo;
+import dev.windrose.storage.PoolService;
+import dev.windrose.telemetry.ClusterSample;
+import dev.windrose.telemetry.ReactorSample;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.stereotype.Component;
+
+/**
+ * The dataplane's counters at {@code /actuator/prometheus}, read from the sampler's newest snapshot
+ * (no extra read of the dataplane per scrape): counters since the target started (a restart resets
+ * them, which Prometheus' rate() understands), latency as a classic histogram, gauges for pool
+ * capacity and reactor busy share.
+ *
+ * <p>Latency buckets: the dataplane's log-linear buckets are 1/16 of a power of two wide; Prometheus
+ * gets every eighth boundary (1 and 1.5 times each power of two from 2^10 ns ≈ 1 µs to 2^34 ns ≈ 17 s),
+ * and {@code le} of each is exactly the boundary of a dataplane bucket, so every cumulative count is
+ * exact: the completions faster than that boundary. (Prometheus reads {@code le} as "≤"; a completion
+ * of exactly that many nanoseconds counts in the next bucket, a one-nanosecond difference.) There is
+ * no {@code _sum}: the dataplane does not add up latencies and an estimate would be presented as a fact.
+ */
+@Component
+class PrometheusExport implements MultiCollector {
+
+    private static final Logger log = LoggerFactory.getLogger(PrometheusExport.class);
+    private static final int[] BOUNDARIES = boundaries();
+
+    private final TelemetrySampler sampler;
+    private final PoolService pools;
+
+    PrometheusExport(TelemetrySampler sampler, PoolService pools, ObjectProvider<PrometheusMeterRegistry> registry) {
+        this.sampler = sampler;
+        this.pools = pools;
+        registry.ifAvailable(r -> r.getPrometheusRegistry().register(this));
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        List<io.prometheus.metrics.model.snapshots.MetricSnapshot> metrics = new ArrayList<>();
+        sampler.lastSnapshot().ifPresent(snapshot -> namespaceMetrics(snapshot, metrics));
+        sampler.latestInternally().ifPresent(sample -> metrics.add(reactorBusy(sample)));
+        poolMetrics(metrics);
+        return new MetricSnapshots(metrics);
+    }
+
+    private static void namespaceMetrics(StatsSnapshot snapshot, List<io.prometheus.metrics.model.snapshots.MetricSnapshot> out) {
+        CounterSnapshot.Builder ops = CounterSnapshot.builder().name("windrose_namespace_ops")
+                .help("Commands completed on a namespace since the target started");
+        CounterSnapshot.Builder bytes = CounterSnapshot.builder().name("windrose_namespace_bytes").unit(Unit.BYTES)
+                .help("Bytes read or written on a namespace since the target started");
+        CounterSnapshot.Builder errors = CounterSnapshot.builder().name("windrose_namespace_errors")
+                .help("Commands on a namespace that completed with an error status since the target started");
+        HistogramSnapshot.Builder latency = HistogramSnapshot.builder().name("windrose_namespace_latency_seconds")
+                .help("Completion latency of reads and writes on a namespace since the target started");
+        for (StatsSnapshot.Namespace ns : snapshot.namespaces()) {
+            for (String direction : List.of("read", "write")) {
+                StatsSnapshot.Direction d = direction.equals("read") ? ns.read() : ns.write();
+                Labels labels = labels(ns, direction);
+                ops.dataPoint(counter(labels, d.ops()));
+                bytes.dataPoint(counter(labels, d.bytes()));
+                errors.dataPoint(counter(labels, d.errors()));
+                latency.dataPoint(HistogramDataPointSnapshot.builder().labels(labels)
+                        .classicHistogramBuckets(buckets(d.latency().counts())).build());
+            }
+            Labels other = labels(ns, "other");
+            ops.dataPoint(counter(other, ns.otherOps()));
+            errors.dataPoint(counter(other, ns.otherErrors()));
+        }
+        out.add(ops.build());
+        out.add(bytes.build());
+        out.add(errors.build());
+        out.add(latency.build());
+        CounterSnapshot.Builder busy = CounterSnapshot.builder().name("windrose_reactor_busy_seconds")
+                .help("Time a reactor spent polling with progress since the target started");
+        CounterSnapshot.Builder idle = CounterSnapshot.builder().name("windrose_reactor_idle_seconds")
+                .help("Time a reactor spent polling without progress or sleeping since the target started");
+        for (StatsSnapshot.Reactor reactor : snapshot.reactors()) {
+            Labels labels = Labels.of("reactor", Integer.toString(reactor.reactorId()));
+            busy.dataPoint(CounterDataPointSnapshot.builder().labels(labels).value(reactor.busyNanos() / 1e9).build());
+            idle.dataPoint(CounterDataPointSnapshot.builder().labels(labels).value(reactor.idleNanos() / 1e9).build());
+        }
+        out.add(busy.build());
+        out.add(idle.build());
+    }
+
+    private static io.prometheus.metrics.model.snapshots.MetricSnapshot reactorBusy(ClusterSample sample) {
+        GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name("windrose_reactor_busy_ratio")
+                .help("Share of the last sample interval a reactor was busy (0..1)");
+        for (ReactorSample reactor : sample.reactors()) {
+            gauge.dataPoint(GaugeDataPointSnapshot.builder()
+                    .labels(Labels.of("host", reactor.hostId().toString(), "reactor", Integer.toString(reactor.reactorId())))
+                    .value(reactor.busyPercent() / 100.0).build());
+        }
+        return gauge.build();
+    }
+
+    private void poolMetrics(List<io.prometheus.metrics.model.snapshots.MetricSnapshot> out) {
+        List<PoolInfo> list;
+        try {
+            list = SystemViewer.read(() -> pools.list(null, null, PageRequest.of(0, 1000)).getContent());
+        } catch (RuntimeException e) {
+            // A scrape still delivers the dataplane's counters when the database does not answer.
+            log.debug("Pools left out of the metrics: {}", e.toString());
+            return;
+        }
+        GaugeSnapshot.Builder capacity = GaugeSnapshot.builder().name("windrose_pool_capacity_bytes")
+                .help("What a pool's media hold");
+        GaugeSnapshot.Builder allocated = GaugeSnapshot.builder().name("windrose_pool_allocated_bytes")
+                .help("The sum of a pool's volume sizes");
+        GaugeSnapshot.Builder used = GaugeSnapshot.builder().name("windrose_pool_used_bytes")
+                .help("What a pool's volumes really take (absent when it cannot be measured)");
+        for (PoolInfo pool : list) {
+            Labels labels = Labels.of("pool", pool.name(), "host", pool.hostId().toString(), "type", pool.type().name());
+            capacity.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(pool.capacityBytes()).build());
+            allocated.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(pool.allocatedBytes()).build());
+            if (pool.usedBytes() != null) {
+                used.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(pool.usedBytes()).build());
+            }
+        }
+        out.add(capacity.build());
+        out.add(allocated.build());
+        out.add(used.build());
+    }
+
+    private static CounterDataPointSnapshot counter(Labels labels, long value) {
+        // Counters are unsigned 64-bit in the dataplane.
+        double unsigned = value >= 0 ? value : value + 0x1p64;
+        return CounterDataPointSnapshot.builder().labels(labels).value(unsigned).build();
+    }
+
+    private static Labels labels(StatsSnapshot.Namespace ns, String direction) {
+        return Labels.of("subsystem", ns.subsystemNqn(), "nsid", Integer.toString(ns.nsid()), "direction", direction);
+    }
+
+    /** Dataplane bucket counts regrouped at {@link #BOUNDARIES}, plus +Inf. */
+    static ClassicHistogramBuckets buckets(long[] counts) {
+        double[] upperBounds = new double[BOUNDARIES.length + 1];
+        long[] grouped = new long[BOUNDARIES.length + 1];
+        int next = 0;
+        for (int i = 0; i < BOUNDARIES.length; i++) {
+            upperBounds[i] = LatencyHistogram.bucketLowerNanos(BOUNDARIES[i]) / 1e9;
+            for (; next < BOUNDARIES[i]; next++) {
+                grouped[i] += counts[next];
+            }
+        }
+        upperBounds[BOUNDARIES.length] = Double.POSITIVE_INFINITY;
+        for (; next < counts.length; next++) {
+            grouped[BOUNDARIES.length] += counts[next];
+        }
+        return ClassicHistogramBuckets.of(upperBounds, grouped);
+    }
+
+    /** Dataplane bucket indexes whose lower bound is 1 or 1.5 times a power of two, 2^10 .. 2^34 ns. */
+    private static int[] boundaries() {
+        List<Integer> chosen = new ArrayList<>();
+        for (int bucket = 0; bucket < LatencyHistogram.BUCKETS; bucket++) {
+            long lower = LatencyHistogram.bucketLowerNanos(bucket);
+            boolean powerOfTwo = Long.bitCount(lower) == 1;
+            boolean oneAndAHalf = lower % 3 == 0 && Long.bitCount(lower / 3) == 1;
+            if (lower >= 1L << 10 && lower <= 1L << 34 && (powerOfTwo || oneAndAHalf)) {
+                chosen.add(bucket);
+            }
+        }
+        return chosen.stream().mapToInt(Integer::intValue).toArray();
+    }
+}
