@@ -295,6 +295,7 @@ struct wr_conn {
 	struct wr_conn_stats stats;
 	struct wr_conn *next;            /* reactor's list */
 	bool on_dirty;                   /* in the reactor's tx-dirty list */
+	uint64_t hot_until_iter;         /* busy mode: recv() directly until this loop iteration */
 	struct wr_conn *dirty_next;
 };
 
@@ -331,6 +332,14 @@ struct wr_reactor {
 	struct wr_req *deferred_tail;
 	uint64_t last_work_ns;
 	uint64_t now_ns;                 /* clock at the start of this loop iteration */
+	uint64_t io_clock_ns;            /* completion clock of this iteration (wr_reactor_io_clock) */
+	bool io_clock_valid;
+	uint64_t loop_end_ns;            /* when the previous iteration ended: the next one's start */
+	uint64_t iter;                   /* loop iterations (busy mode's epoll cadence, hot queues) */
+	uint32_t epoll_interval;         /* busy mode: epoll_wait every this many iterations while
+	                                    queues are hot (WINDROSE_EPOLL_INTERVAL; 1 = always) */
+	uint64_t hot_until_iter;         /* the latest of the connections' hot_until_iter */
+	bool in_loop;                    /* inside reactor_iteration */
 	uint64_t last_tick_ns;
 	/* statistics: written here, read with relaxed loads */
 	uint64_t busy_ns, idle_ns, polls, sleeps;
@@ -374,6 +383,7 @@ void wr_reactor_mark_dirty(struct wr_reactor *r, struct wr_conn *c);
 void wr_target_barrier(struct wr_target *t);
 void wr_reactor_post(struct wr_reactor *r, void (*fn)(struct wr_reactor *, void *), void *arg);
 void wr_reactor_defer_submit(struct wr_reactor *r, struct wr_req *req);
+uint64_t wr_reactor_io_clock(struct wr_reactor *r);    /* one clock read per loop iteration */
 int wr_reactor_run_once(struct wr_reactor *r);          /* manual mode: poll without sleeping */
 
 /* tcp.c */

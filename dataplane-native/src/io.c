@@ -68,7 +68,8 @@ static void account(struct wr_req *req, uint16_t status)
 	}
 	add_relaxed(&dir->ops, 1);
 	add_relaxed(&dir->bytes, bytes);
-	add_relaxed(&dir->lat_hist[wr_hist_bucket(wr_now_ns() - req->start_ns)], 1);
+	uint64_t now = c->reactor ? wr_reactor_io_clock(c->reactor) : wr_now_ns();
+	add_relaxed(&dir->lat_hist[wr_hist_bucket(now - req->start_ns)], 1);
 }
 
 static void io_finish(struct wr_req *req, uint16_t status)

@@ -26,7 +26,7 @@
 
 #include "internal.h"
 
-#define TX_MAX_IOV 64
+#define TX_MAX_IOV 256     /* a C2HData is 2 iovecs: one sendmsg() carries QD128's batch */
 #define TX_MAX_SENDS_PER_FLUSH 16
 #define TERM_GRACE_NS (1000ull * 1000 * 1000)
 
