@@ -13,7 +13,9 @@
 # --note TEXT (recorded in the history line), --nice N (run target and wr-bench at this nice
 # level, e.g. -19, so other work on a shared machine disturbs the measurement less), --mode
 # busy|adaptive (the target's mode for the matrix, busy by default; in busy mode the target burns
-# its core whatever the load, so its CPU per I/O is just 1/IOPS; adaptive shows what I/O costs).
+# its core whatever the load, so its CPU per I/O is just 1/IOPS; adaptive shows what I/O costs),
+# --epoll-interval N (wr-target's busy-mode epoll cadence, default 16; 1 = epoll_wait every loop
+# iteration, the behaviour before it existed; recorded in the history line).
 # WR_BENCH_KEEP=1 keeps the work directory (logs); WR_TARGET / WR_BENCH override the binaries.
 # Results: bench/results/<UTC time>.json (everything) and one line appended to
 # bench/results/history.jsonl (medians), plus a table on stdout. Exit status 0 unless something
@@ -38,6 +40,7 @@ DIGESTS=()
 NOTE=""
 NICE=0
 MODE=busy
+EPOLL_INTERVAL=""
 NQN=nqn.2026-11.dev.windrose:bench
 
 # name workload io-size qd
@@ -72,6 +75,7 @@ while (($#)); do
     --note) NOTE=$2; shift ;;
     --nice) NICE=$2; shift ;;
     --mode) MODE=$2; shift ;;
+    --epoll-interval) EPOLL_INTERVAL=$2; shift ;;
     -h|--help) sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -87,6 +91,9 @@ fi
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || die "--reps wants a positive count"
 [[ $NICE =~ ^-?[0-9]+$ ]] || die "--nice wants a nice level (-20..19)"
 [[ $MODE == busy || $MODE == adaptive ]] || die "--mode is busy or adaptive"
+[[ -z $EPOLL_INTERVAL || $EPOLL_INTERVAL =~ ^[1-9][0-9]*$ ]] || die "--epoll-interval wants a positive count"
+TARGET_OPTS=()
+[[ -n $EPOLL_INTERVAL ]] && TARGET_OPTS+=(--epoll-interval "$EPOLL_INTERVAL")
 
 WR_TARGET=${WR_TARGET:-$BUILD_DIR/wr-target}
 [[ -x $WR_TARGET ]] || WR_TARGET=$(find "$BUILD_DIR" -name wr-target -type f -perm -u+x 2>/dev/null | head -1)
@@ -145,7 +152,7 @@ subsystem $NQN
   listener 127.0.0.1 $PORT
 CONF
   nice -n "$NICE" taskset -c "$TARGET_CPU" "$WR_TARGET" -c "$WORK/target.conf" -m "$1" --cpu "$TARGET_CPU" \
-    >"$WORK/target.$1.log" 2>&1 &
+    "${TARGET_OPTS[@]}" >"$WORK/target.$1.log" 2>&1 &
   TARGET_PID=$!
   for _ in $(seq 1 100); do
     grep -q "wr-target: ready" "$WORK/target.$1.log" 2>/dev/null && return 0
@@ -239,7 +246,7 @@ fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 DIRTY=$(git -C "$ROOT" status --porcelain -- dataplane-native 2>/dev/null | head -1)
-WR_BENCH_VERIFY=$VERIFY_STATUS WR_BENCH_VERIFY_ERRORS=$WORK/verify-errors.txt WR_BENCH_NICE=$NICE WR_BENCH_MODE=$MODE python3 - "$WORK/runs.txt" "$WORK/iperf.json" "$OUT" "$HERE/results/history.jsonl" "$CLK_TCK" \
+WR_BENCH_EPOLL_INTERVAL=$EPOLL_INTERVAL WR_BENCH_VERIFY=$VERIFY_STATUS WR_BENCH_VERIFY_ERRORS=$WORK/verify-errors.txt WR_BENCH_NICE=$NICE WR_BENCH_MODE=$MODE python3 - "$WORK/runs.txt" "$WORK/iperf.json" "$OUT" "$HERE/results/history.jsonl" "$CLK_TCK" \
   "$STAMP" "$COMMIT${DIRTY:+-dirty}" "$DURATION" "$REPS" "${IDLE_PCT:-null}" "$SMOKE" "$NOTE" \
   "${DIGESTS[*]:-}" "$LOAD_BEFORE" "$LOAD_AFTER" "$(nproc)" <<'PY'
 import json, os, statistics, sys
@@ -298,12 +305,15 @@ result = {"time": stamp, "commit": commit, "duration_s": float(duration), "reps"
           "smoke": smoke == "1", "digests": dig, "note": note, "loopback_tcp": iperf,
           "verify": os.environ.get("WR_BENCH_VERIFY"),
           "verify_errors": open(os.environ["WR_BENCH_VERIFY_ERRORS"]).read().splitlines()
-                           if os.path.exists(os.environ["WR_BENCH_VERIFY_ERRORS"]) else [], "nice": int(os.environ.get("WR_BENCH_NICE", "0")), "target_mode": os.environ.get("WR_BENCH_MODE"), "loadavg_before": load_before, "loadavg_after": load_after, "cpus": int(ncpu),
+                           if os.path.exists(os.environ["WR_BENCH_VERIFY_ERRORS"]) else [], "nice": int(os.environ.get("WR_BENCH_NICE", "0")), "target_mode": os.environ.get("WR_BENCH_MODE"),
+          "epoll_interval": int(os.environ["WR_BENCH_EPOLL_INTERVAL"]) if os.environ.get("WR_BENCH_EPOLL_INTERVAL") else None,
+          "loadavg_before": load_before, "loadavg_after": load_after, "cpus": int(ncpu),
           "adaptive_idle_cpu_pct": None if idle == "null" else float(idle),
           "summary": summary, "runs": runs}
 json.dump(result, open(out, "w"), indent=1)
 hist = {k: result[k] for k in ("time", "commit", "duration_s", "reps", "smoke", "digests", "note",
-                                "adaptive_idle_cpu_pct", "loadavg_before", "loadavg_after", "nice", "target_mode")}
+                                "adaptive_idle_cpu_pct", "loadavg_before", "loadavg_after", "nice", "target_mode",
+                                "epoll_interval")}
 hist["loopback_tcp_mib_s"] = iperf["mib_s"] if iperf else None
 hist["median"] = {n: {"iops": s["iops"]["median"] if s["iops"] else None,
                       "p50_us": s["lat_p50_us"]["median"] if s["lat_p50_us"] else None,

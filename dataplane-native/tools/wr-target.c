@@ -25,6 +25,9 @@ static void usage(FILE *out)
 		"  -r, --reactors N    reactor threads (overrides the file; default 1)\n"
 		"  -m, --mode MODE     busy (100%% polling) or adaptive (default; sleeps when idle)\n"
 		"      --cpu LIST      pin reactors to CPUs, e.g. 2,3 or 0-3\n"
+		"      --epoll-interval N  busy mode: epoll_wait every N loop iterations while queues\n"
+		"                      are hot (1 = every iteration; default 16; sets\n"
+		"                      WINDROSE_EPOLL_INTERVAL)\n"
 		"  -v, --verbose       debug logging (repeat: no effect beyond debug)\n"
 		"  -h, --help          this text\n");
 }
@@ -57,6 +60,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' }, { "reactors", required_argument, NULL, 'r' },
 		{ "mode", required_argument, NULL, 'm' },   { "cpu", required_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },      { "help", no_argument, NULL, 'h' },
+		{ "epoll-interval", required_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = NULL, *cpus = NULL;
@@ -85,6 +89,16 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'C': cpus = optarg; break;
+		case 'E': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*end || n < 1 || n > 1000000) {
+				fprintf(stderr, "wr-target: --epoll-interval needs a number from 1 to 1000000\n");
+				return 2;
+			}
+			setenv("WINDROSE_EPOLL_INTERVAL", optarg, 1);   /* read by every reactor at start */
+			break;
+		}
 		case 'v': verbose++; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
