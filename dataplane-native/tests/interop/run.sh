@@ -10,6 +10,8 @@
 #   INTEROP_TIMEOUT    hard limit for the whole test in seconds (default 900)
 #   INTEROP_KEEP=1     keep the work directory (console log, target log, pcap) even on success
 #   WR_TARGET_BIN      use this wr-target binary instead of building one
+#   INTEROP_TARGET_MODE  adaptive (default) or busy: wr-target's reactor mode (busy burns a core the
+#                      QEMU guest would like, so the run is slower; it exercises the busy-mode loop)
 #   INTEROP_IO_PORT, INTEROP_DISCOVERY_PORT   host ports (default 4420 and 8009, or free ones if taken)
 #   INTEROP_TARGET     wr-target (default) or linux-nvmet: the Linux kernel target in a second guest,
 #                      a reference that checks the harness itself and gives a known-good capture
@@ -170,7 +172,7 @@ build_wr_target() {
 write_target_config() {
     cat >"$WORK/target.conf" <<EOF
 reactors 1
-mode adaptive
+mode ${INTEROP_TARGET_MODE:-adaptive}
 discovery-listener 127.0.0.1 $DISCOVERY_PORT
 subsystem $SUBNQN
   serial WR0001
