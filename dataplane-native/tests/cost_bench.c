@@ -15,6 +15,9 @@
  *    counters (switching tracepoints costs more than an idle poll); it moves with machine load.
  * --idle N instead runs N loop iterations with nothing to do (the cost of a busy poll).
  * The reads are checked: every command completes once, successfully, with its data.
+ * --check: also fail (exit 1) unless a busy loop iteration that serves a batch makes at most one
+ * recv and one send system call, and epoll_wait only every WR_CHECK_EPOLL_INTERVAL iterations or
+ * less often (the ctest case; skipped with a message when the tracepoints cannot be read).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -40,6 +43,7 @@
 #define IO_SIZE 4096u
 #define BLOCK 512u
 #define MAX_BATCH 128u
+#define WR_CHECK_EPOLL_INTERVAL 16u   /* the default busy-mode cadence (reactor.c) */
 
 static struct wr_target *t;
 static struct wr_reactor *r;
@@ -274,10 +278,33 @@ static int run_rounds(struct th *io, uint32_t rounds, uint32_t batch, uint32_t s
 	return 0;
 }
 
+/* Counter indexes in counted[] */
+enum { C_ALL, C_EPOLL, C_RECVMSG, C_RECVFROM, C_SENDMSG, C_SENDTO };
+
+static int check_busy_loop(uint32_t idle)
+{
+	if (idle || !counters_on || getenv("WINDROSE_EPOLL_INTERVAL")) {
+		printf("wr-costbench: --check skipped (%s)\n",
+		       idle ? "idle run" : counters_on ? "WINDROSE_EPOLL_INTERVAL is set"
+						   : "no syscall tracepoints here");
+		return 0;
+	}
+	double p = (double)polls;
+	double recvs = (double)(counter_read(C_RECVMSG) + counter_read(C_RECVFROM)) / p;
+	double sends = (double)(counter_read(C_SENDMSG) + counter_read(C_SENDTO)) / p;
+	uint64_t epoll_calls = counter_read(C_EPOLL);
+	double epolls = (double)epoll_calls / p;
+	/* the first iterations find the queue cold (the warm-up let it cool) and ask epoll */
+	bool ok = recvs <= 1.0 && sends <= 1.0 && epoll_calls <= polls / WR_CHECK_EPOLL_INTERVAL + 2;
+	printf("wr-costbench: per loop iteration: %.3f recv, %.3f send, %.3f epoll_wait: %s\n", recvs,
+	       sends, epolls, ok ? "as expected" : "MORE THAN EXPECTED");
+	return ok ? 0 : -1;
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: wr-costbench [--batch N (32)] [--rounds N (2000)] [--idle N] [--span-mib M (16)]\n"
-		     "                    [--no-syscalls] [--single-pass] [--json]\n"
+		     "                    [--no-syscalls] [--single-pass] [--check] [--json]\n"
 		     "--single-pass: only the counted pass (no CPU time), for callgrind's instruction counts\n");
 }
 
@@ -288,10 +315,11 @@ int main(int argc, char **argv)
 		{ "idle", required_argument, NULL, 'i' },  { "span-mib", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },        { "help", no_argument, NULL, 'h' },
 		{ "no-syscalls", no_argument, NULL, 'S' }, { "single-pass", no_argument, NULL, '1' },
+		{ "check", no_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint32_t batch = 32, rounds = 2000, idle = 0, span_mib = 16;
-	bool json = false, count_syscalls = true, single_pass = false;
+	bool json = false, count_syscalls = true, single_pass = false, check = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -302,6 +330,7 @@ int main(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'S': count_syscalls = false; break;
 		case '1': single_pass = true; break;
+		case 'c': check = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -375,6 +404,8 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	if (rc == 0 && check)
+		rc = check_busy_loop(idle);
 	th_close(&io);
 	th_close(&admin);
 	wr_target_destroy(t);
