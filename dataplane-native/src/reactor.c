@@ -9,11 +9,13 @@
  * after WR_IDLE_BEFORE_SLEEP_NS without any, sleeps in epoll_wait until a socket, the I/O
  * context's eventfd or the mailbox eventfd wakes it (or the next 100 ms tick).
  *
- * Busy mode spares most epoll_wait calls: a system call is the dearest thing in a loop iteration
+ * Polling spares most epoll_wait calls: a system call is the dearest thing in a loop iteration
  * (bench/profile.sh --costbench). A connection that received data in the last WR_HOT_ITERATIONS
  * iterations is "hot" and read with recv() directly every iteration; epoll_wait runs only every
  * epoll_interval iterations (WINDROSE_EPOLL_INTERVAL, default WR_DEFAULT_EPOLL_INTERVAL) while any
- * connection is hot, and every iteration when none is. It still finds everything else: new
+ * connection is hot, every iteration when none is, and always when an adaptive reactor is about
+ * to sleep (then it is the sleep). Manual targets (tests stepping the loop by hand) keep an
+ * epoll_wait per iteration unless they ask for busy mode. It still finds everything else: new
  * connections, cold queues (the admin queue's keep-alives), EPOLLOUT, the mailbox eventfd (whose
  * messages are noticed through mbox_nonempty every iteration anyway).
  *
@@ -427,7 +429,7 @@ static int read_conn(struct wr_reactor *r, struct wr_conn *c)
 	return n;
 }
 
-/* Busy mode between epoll_wait calls: recv() on every hot connection. */
+/* Between epoll_wait calls: recv() on every hot connection. */
 static int read_hot_conns(struct wr_reactor *r)
 {
 	int work = 0;
@@ -439,7 +441,9 @@ static int read_hot_conns(struct wr_reactor *r)
 
 static bool epoll_due(const struct wr_reactor *r, int timeout_ms)
 {
-	if (timeout_ms || r->target->mode != WR_MODE_BUSY || r->epoll_interval <= 1)
+	if (timeout_ms || r->epoll_interval <= 1)
+		return true;
+	if (r->target->manual && r->target->mode != WR_MODE_BUSY)
 		return true;
 	return r->hot_until_iter <= r->iter || r->iter % r->epoll_interval == 0;
 }

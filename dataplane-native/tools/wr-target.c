@@ -25,7 +25,7 @@ static void usage(FILE *out)
 		"  -r, --reactors N    reactor threads (overrides the file; default 1)\n"
 		"  -m, --mode MODE     busy (100%% polling) or adaptive (default; sleeps when idle)\n"
 		"      --cpu LIST      pin reactors to CPUs, e.g. 2,3 or 0-3\n"
-		"      --epoll-interval N  busy mode: epoll_wait every N loop iterations while queues\n"
+		"      --epoll-interval N  while polling: epoll_wait every N loop iterations while queues\n"
 		"                      are hot (1 = every iteration; default 16; sets\n"
 		"                      WINDROSE_EPOLL_INTERVAL)\n"
 		"  -v, --verbose       debug logging (repeat: no effect beyond debug)\n"
