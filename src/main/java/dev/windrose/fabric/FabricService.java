@@ -393,6 +393,6 @@ public class FabricService {
                 .map(h -> new AllowedHost(h.id(), h.hostNqn(), h.state(), h.lastError())).toList();
         return new SubsystemInfo(new SubsystemId(id), subsystem.nqn(), subsystem.serial(), subsystem.model(),
                 subsystem.allowAnyHost(), subsystem.createdAt(), subsystem.state(), subsystem.lastError(), nsList,
-                listenerList, hostList);
+                listenerList, hostList, subsystem.lastDrift(), subsystem.driftAt());
     }
 }

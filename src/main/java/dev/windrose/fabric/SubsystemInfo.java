@@ -8,10 +8,15 @@ import org.jspecify.annotations.Nullable;
  * A subsystem, its namespaces, listeners and allowed hosts, each with what the reconciler observed.
  *
  * @param lastError why the object is not applied, in words; null when it is
+ * @param lastDrift the last difference the reconciler found between the dataplane and this subsystem as
+ *     it had applied it (e.g. a namespace gone behind the console's back) and repaired, in words; null
+ *     when it never found one
+ * @param driftAt when it found it
  */
 public record SubsystemInfo(SubsystemId id, String nqn, String serial, String model, boolean allowAnyHost,
         Instant createdAt, ObservedState state, @Nullable String lastError, List<NamespaceInfo> namespaces,
-        List<ListenerInfo> listeners, List<AllowedHost> allowedHosts) {
+        List<ListenerInfo> listeners, List<AllowedHost> allowedHosts, @Nullable String lastDrift,
+        @Nullable Instant driftAt) {
 
     /** A volume attached as a namespace; nguid is 32 hex digits, uuid the usual text form. */
     public record NamespaceInfo(int nsid, long volumeId, String volumeName, String backingKind, long sizeBytes,

@@ -15,7 +15,7 @@ class ConnectCommandGeneratorTest {
     static SubsystemInfo listeningOn(String address, int port) {
         return new SubsystemInfo(new SubsystemId(1), NQN, "SER", "Windrose", false, Instant.EPOCH, ObservedState.APPLIED,
                 null, List.of(), List.of(new ListenerInfo(1, 1, "tcp", address.contains(":") ? "IPV6" : "IPV4", address,
-                        port, ObservedState.APPLIED, null)), List.of());
+                        port, ObservedState.APPLIED, null)), List.of(), null, null);
     }
 
     @Test

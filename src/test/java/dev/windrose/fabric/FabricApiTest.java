@@ -221,6 +221,25 @@ class FabricApiTest {
     }
 
     @Test
+    void a_namespace_removed_behind_the_consoles_back_is_drift_repaired_and_shown() throws Exception {
+        String nqn = uniqueNqn();
+        int id = createSubsystem(nqn);
+        String subsystem = "/api/v1/subsystems/" + id;
+        json(post(subsystem + "/namespaces"), "{\"volumeId\":" + directoryVolume() + "}").andExpect(status().isCreated())
+                .andExpect(jsonPath("$.lastDrift").doesNotExist());
+
+        embeddedTarget.target().orElseThrow().removeNamespace(nqn, 1);
+        reconciliation.reconcile();
+
+        as(get(subsystem)).andExpect(jsonPath("$.namespaces[0].state").value("APPLIED"))
+                .andExpect(jsonPath("$.lastDrift", containsString("namespace 1 was missing (added again)")))
+                .andExpect(jsonPath("$.driftAt").exists());
+        assertThat(embeddedTarget.target().orElseThrow().stats().namespaces())
+                .anyMatch(ns -> ns.subsystemNqn().equals(nqn) && ns.nsid() == 1);
+        as(delete(subsystem)).andExpect(status().isNoContent());
+    }
+
+    @Test
     void a_disk_pool_volume_is_served_from_its_extent_and_a_split_one_is_refused_in_words() throws Exception {
         int disk = JsonPath.read(body(json(post("/api/v1/disks"), "{\"name\":\"" + unique("lab") + "\",\"sizeBytes\":"
                 + 64 * MIB + "}").andExpect(status().isCreated())), "$.id");

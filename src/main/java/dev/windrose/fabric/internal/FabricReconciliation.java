@@ -111,6 +111,12 @@ public class FabricReconciliation {
 
     private void record(List<Observation> seen) {
         for (Observation observation : seen) {
+            if (observation.kind() == Observation.Kind.DRIFT) {
+                log.warn("Fabric drift repaired on subsystem {}: {}", observation.id(), observation.error());
+                subsystems.findById(observation.id())
+                        .ifPresent(subsystem -> subsystem.noteDrift(String.valueOf(observation.error()), clock.instant()));
+                continue;
+            }
             entity(observation).ifPresent(entity -> entity.observe(observation.state(), observation.error(),
                     clock.instant()));
         }
@@ -123,6 +129,7 @@ public class FabricReconciliation {
             case NAMESPACE -> namespaces;
             case LISTENER -> listeners;
             case HOST -> hosts;
+            case DRIFT -> throw new IllegalArgumentException("a drift note belongs to its subsystem");
         };
         return repository.findById(observation.id());
     }

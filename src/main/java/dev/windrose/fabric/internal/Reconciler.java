@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * the target instance it last saw; a new instance (the target restarted) starts from nothing and gets
  * everything again. Only calls that succeeded are remembered, so a failed call is retried at the next
  * pass and one failure never stops the other objects. Running it twice in a row changes nothing.
+ *
+ * <p>Drift: every pass also checks that what it remembers is still on the target — the subsystem,
+ * allowed hosts and listeners by adding them again (the target answers EEXIST when they are there, so
+ * a success means one was gone and is now back), namespaces from the target's statistics. What it
+ * finds is repaired in the same pass and reported as a {@link Observation.Kind#DRIFT} note in words.
  * Not thread-safe: the caller serialises passes.
  */
 public final class Reconciler {
@@ -66,10 +71,105 @@ public final class Reconciler {
             lastTarget = target;
         }
         removeUnwanted(desired, target);
+        Map<String, Set<Integer>> namespacesOnTarget = namespacesOnTarget(target);
         for (Desired.Subsystem subsystem : desired) {
+            List<String> drift = new ArrayList<>();
+            if (applied.containsKey(subsystem.nqn())) {
+                checkForDrift(subsystem, target, namespacesOnTarget, drift);
+            }
             reconcileSubsystem(subsystem, target, seen);
+            if (!drift.isEmpty()) {
+                seen.add(Observation.drift(subsystem.id(), "Found on the dataplane and repaired: "
+                        + String.join("; ", drift) + "."));
+            }
         }
         return seen;
+    }
+
+    /** Which namespaces the target serves, by subsystem NQN; null when it cannot say (no drift check then). */
+    private static @Nullable Map<String, Set<Integer>> namespacesOnTarget(DataplaneTarget target) {
+        try {
+            Map<String, Set<Integer>> present = new HashMap<>();
+            target.stats().namespaces().forEach(ns -> present.computeIfAbsent(ns.subsystemNqn(), k -> new HashSet<>())
+                    .add(ns.nsid()));
+            return present;
+        } catch (DataplaneException | UnsupportedOperationException e) {
+            log.debug("No namespace list from the dataplane this pass: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Compares what this reconciler applied to the subsystem with what the target has, forgets what is gone
+     * (so this pass applies it again) and says so in drift. Adding what is there is harmless: EEXIST.
+     */
+    private void checkForDrift(Desired.Subsystem subsystem, DataplaneTarget target,
+            @Nullable Map<String, Set<Integer>> namespacesOnTarget, List<String> drift) {
+        Applied state = applied.get(subsystem.nqn());
+        if (!subsystem.sameIdentity(state.identity)) {
+            return; // being replaced: reconcileSubsystem deals with it
+        }
+        if (addedQuietly(() -> target.createSubsystem(subsystem.nqn(), subsystem.serial(), subsystem.model(),
+                subsystem.allowAnyHost()), subsystem.nqn())) {
+            // It was gone, with everything in it; it exists again now, empty: everything is added again below.
+            drift.add("the subsystem was missing from the target (created again, with its namespaces, listeners and hosts)");
+            Applied fresh = new Applied(subsystem);
+            applied.put(subsystem.nqn(), fresh);
+            return;
+        }
+        for (String hostNqn : List.copyOf(state.hosts)) {
+            if (addedQuietly(() -> target.allowHost(subsystem.nqn(), hostNqn), subsystem.nqn())) {
+                drift.add("host " + hostNqn + " was not allowed any more (allowed again)");
+            }
+        }
+        for (Endpoint endpoint : List.copyOf(state.listeners)) {
+            try {
+                if (added(() -> target.addListener(subsystem.nqn(), endpoint.address(), endpoint.port()))) {
+                    drift.add("listener " + endpoint + " was not open (opened again)");
+                }
+            } catch (DataplaneException e) {
+                // Gone, and it cannot be opened again (say, another program took the port): the listener
+                // pass below tries once more and records the failure on the listener.
+                state.listeners.remove(endpoint);
+                drift.add("listener " + endpoint + " was not open and could not be opened again (" + e.getMessage() + ")");
+            }
+        }
+        Set<Integer> served = namespacesOnTarget == null ? null
+                : namespacesOnTarget.getOrDefault(subsystem.nqn(), Set.of());
+        if (served != null) {
+            for (Integer nsid : List.copyOf(state.namespaces.keySet())) {
+                if (!served.contains(nsid)) {
+                    state.namespaces.remove(nsid);
+                    drift.add("namespace " + nsid + " was missing (added again)");
+                }
+            }
+        }
+    }
+
+    /** As {@link #added}, but another failure only means "cannot tell": logged, and no drift is claimed. */
+    private static boolean addedQuietly(Runnable add, String nqn) {
+        try {
+            return added(add);
+        } catch (DataplaneException e) {
+            log.warn("Could not check subsystem {} for drift: {}", nqn, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Adds something this reconciler believes is on the target: true when the add succeeded (it was gone),
+     * false on EEXIST (it is there); other failures are thrown.
+     */
+    private static boolean added(Runnable add) {
+        try {
+            add.run();
+            return true;
+        } catch (DataplaneException e) {
+            if (e.errno() == EEXIST) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     private void forgetTarget() {

@@ -4,6 +4,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 @Entity
 @Table(name = "nvmf_subsystem")
@@ -23,6 +24,13 @@ public class SubsystemEntity extends ReconciledEntity {
 
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
+
+    /** The last difference the reconciler found on the dataplane, in words; kept after its repair. */
+    @Column(name = "last_drift", length = MAX_ERROR)
+    private @Nullable String lastDrift;
+
+    @Column(name = "drift_at")
+    private @Nullable Instant driftAt;
 
     protected SubsystemEntity() {
         this.nqn = "";
@@ -61,5 +69,18 @@ public class SubsystemEntity extends ReconciledEntity {
 
     public Instant createdAt() {
         return createdAt;
+    }
+
+    public @Nullable String lastDrift() {
+        return lastDrift;
+    }
+
+    public @Nullable Instant driftAt() {
+        return driftAt;
+    }
+
+    public void noteDrift(String words, Instant now) {
+        this.lastDrift = words.length() > MAX_ERROR ? words.substring(0, MAX_ERROR - 1) + "…" : words;
+        this.driftAt = now;
     }
 }

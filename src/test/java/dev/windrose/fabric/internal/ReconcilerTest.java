@@ -66,7 +66,7 @@ class ReconcilerTest {
     }
 
     @Test
-    void a_second_pass_over_the_same_state_makes_no_dataplane_call() {
+    void a_second_pass_over_the_same_state_changes_nothing_on_the_dataplane_and_finds_no_drift() {
         reconciler.reconcile(List.of(full()), target);
         target.calls.clear();
 
@@ -74,6 +74,70 @@ class ReconcilerTest {
 
         assertThat(target.calls).isEmpty();
         assertThat(seen).extracting(Observation::state).containsOnly(ObservedState.APPLIED);
+        assertThat(seen).extracting(Observation::kind).doesNotContain(Kind.DRIFT);
+    }
+
+    @Test
+    void a_namespace_listener_and_host_gone_behind_its_back_are_drift_repaired_and_reported_in_words() {
+        reconciler.reconcile(List.of(full()), target);
+        RecordingTarget.Subsystem served = target.subsystems.get(NQN);
+        served.namespaces().remove(2);
+        served.listeners().clear();
+        served.hosts().clear();
+        target.calls.clear();
+
+        List<Observation> seen = reconciler.reconcile(List.of(full()), target);
+
+        assertThat(target.calls).containsExactlyInAnyOrder("allowHost " + NQN + " " + HOST,
+                "addListener " + NQN + " 127.0.0.1:4420", "addNamespace " + NQN + " 2");
+        assertThat(served.namespaces()).containsOnlyKeys(1, 2);
+        assertThat(seen).filteredOn(o -> o.kind() != Kind.DRIFT).extracting(Observation::state)
+                .containsOnly(ObservedState.APPLIED);
+        assertThat(seen).filteredOn(o -> o.kind() == Kind.DRIFT).singleElement().satisfies(drift -> {
+            assertThat(drift.id()).isEqualTo(1L);
+            assertThat(drift.error()).startsWith("Found on the dataplane and repaired: ")
+                    .contains("host " + HOST + " was not allowed any more (allowed again)")
+                    .contains("listener 127.0.0.1:4420 was not open (opened again)")
+                    .contains("namespace 2 was missing (added again)")
+                    .doesNotContain("namespace 1");
+        });
+        assertThat(reconciler.reconcile(List.of(full()), target)).extracting(Observation::kind)
+                .as("repaired: the next pass finds nothing").doesNotContain(Kind.DRIFT);
+    }
+
+    @Test
+    void a_subsystem_gone_from_the_dataplane_is_created_again_with_everything_in_it() {
+        reconciler.reconcile(List.of(full()), target);
+        target.subsystems.clear();
+
+        List<Observation> seen = reconciler.reconcile(List.of(full()), target);
+
+        RecordingTarget.Subsystem served = target.subsystems.get(NQN);
+        assertThat(served.namespaces()).containsOnlyKeys(1, 2);
+        assertThat(served.listeners()).containsExactly("127.0.0.1:4420");
+        assertThat(served.hosts()).containsExactly(HOST);
+        assertThat(seen).filteredOn(o -> o.kind() == Kind.DRIFT).singleElement().extracting(Observation::error)
+                .asString().contains("the subsystem was missing from the target");
+    }
+
+    @Test
+    void a_drifted_listener_that_cannot_be_opened_again_is_failed_in_words_and_reported_as_drift() {
+        reconciler.reconcile(List.of(full()), target);
+        target.subsystems.get(NQN).listeners().clear();
+        target.failCallsStartingWith("addListener", RecordingTarget.EADDRINUSE);
+
+        List<Observation> seen = reconciler.reconcile(List.of(full()), target);
+
+        assertThat(seen).filteredOn(o -> o.kind() == Kind.LISTENER).singleElement().satisfies(listener -> {
+            assertThat(listener.state()).isEqualTo(ObservedState.FAILED);
+            assertThat(listener.error()).startsWith("Could not listen on 127.0.0.1:4420: ");
+        });
+        assertThat(seen).filteredOn(o -> o.kind() == Kind.DRIFT).singleElement().extracting(Observation::error)
+                .asString().contains("listener 127.0.0.1:4420 was not open and could not be opened again");
+
+        target.heal();
+        assertThat(reconciler.reconcile(List.of(full()), target)).filteredOn(o -> o.kind() == Kind.LISTENER)
+                .extracting(Observation::state).containsOnly(ObservedState.APPLIED);
     }
 
     @Test

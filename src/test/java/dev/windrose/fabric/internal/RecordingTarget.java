@@ -17,7 +17,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A test double of the dataplane target: keeps the configuration it is given the way the C target
- * does (EEXIST, ENOENT), logs every call, and fails the calls a test names with the errno it names.
+ * does (EEXIST, ENOENT), logs every call that changed something (an add answered EEXIST did not), and
+ * fails the calls a test names with the errno it names. Tests make it drift by changing
+ * {@link #subsystems} behind the reconciler's back.
  */
 final class RecordingTarget implements DataplaneTarget {
 
@@ -51,6 +53,12 @@ final class RecordingTarget implements DataplaneTarget {
         });
     }
 
+    /** An add that found its object already there changed nothing: not logged, answered EEXIST. */
+    private DataplaneException alreadyThere(String function) {
+        calls.removeLast();
+        return new DataplaneException(function, EEXIST);
+    }
+
     private Subsystem existing(String nqn) {
         Subsystem subsystem = subsystems.get(nqn);
         if (subsystem == null) {
@@ -63,7 +71,7 @@ final class RecordingTarget implements DataplaneTarget {
     public void createSubsystem(String nqn, @Nullable String serial, @Nullable String model, boolean allowAnyHost) {
         call("createSubsystem " + nqn);
         if (subsystems.containsKey(nqn)) {
-            throw new DataplaneException("wr_subsystem_create", EEXIST);
+            throw alreadyThere("wr_subsystem_create");
         }
         subsystems.put(nqn, new Subsystem(String.valueOf(serial), String.valueOf(model), allowAnyHost, new HashSet<>(),
                 new HashMap<>(), new HashSet<>()));
@@ -88,7 +96,7 @@ final class RecordingTarget implements DataplaneTarget {
     public void allowHost(String nqn, String hostNqn) {
         call("allowHost " + nqn + " " + hostNqn);
         if (!existing(nqn).hosts().add(hostNqn)) {
-            throw new DataplaneException("wr_host_allow", EEXIST);
+            throw alreadyThere("wr_host_allow");
         }
     }
 
@@ -104,7 +112,7 @@ final class RecordingTarget implements DataplaneTarget {
     public void addNamespace(String nqn, NamespaceSpec namespace) {
         call("addNamespace " + nqn + " " + namespace.nsid());
         if (existing(nqn).namespaces().putIfAbsent(namespace.nsid(), namespace) != null) {
-            throw new DataplaneException("wr_ns_add", EEXIST);
+            throw alreadyThere("wr_ns_add");
         }
     }
 
@@ -125,7 +133,7 @@ final class RecordingTarget implements DataplaneTarget {
     public int addListener(String nqn, String address, int port) {
         call("addListener " + nqn + " " + address + ":" + port);
         if (!existing(nqn).listeners().add(address + ":" + port)) {
-            throw new DataplaneException("wr_listener_add", EEXIST);
+            throw alreadyThere("wr_listener_add");
         }
         return port;
     }
@@ -153,9 +161,14 @@ final class RecordingTarget implements DataplaneTarget {
         return List.of();
     }
 
+    /** Only what the reconciler reads: which namespaces exist (counters zero, no histograms). */
     @Override
     public StatsSnapshot stats() {
-        throw new UnsupportedOperationException("not needed by the reconciler");
+        List<StatsSnapshot.Namespace> namespaces = new ArrayList<>();
+        subsystems.forEach((nqn, subsystem) -> subsystem.namespaces().keySet().forEach(nsid -> namespaces.add(
+                new StatsSnapshot.Namespace(nqn, nsid, new StatsSnapshot.Direction(0, 0, 0, null),
+                        new StatsSnapshot.Direction(0, 0, 0, null), 0, 0))));
+        return new StatsSnapshot(1, 0, List.of(), namespaces, List.of());
     }
 
     @Override
