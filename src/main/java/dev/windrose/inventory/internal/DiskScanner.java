@@ -50,7 +50,7 @@ public class DiskScanner {
         this.clock = clock;
         this.transactions = new TransactionTemplate(transactionManager);
         this.discovery = new SysfsDiscovery(properties.sysfs(), properties.procfs(), properties.dev());
-        this.health = new HealthProbe(properties.sysfs(), HealthProbe.findSmartctl(properties.smartctl()));
+        this.health = new HealthProbe(properties.sysfs(), properties.dev(), HealthProbe.findSmartctl(properties.smartctl()));
     }
 
     @EventListener(ApplicationReadyEvent.class)

@@ -15,10 +15,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks the system about a disk's health: {@code smartctl --json} when it is installed, otherwise the
- * temperature an NVMe controller exposes through hwmon in sysfs, otherwise nothing ("unknown").
+ * Asks the system about a disk's health. An NVMe drive is asked directly for its SMART / Health log (log page
+ * 02h) through the kernel's admin passthrough; otherwise {@code smartctl --json} when it is installed;
+ * otherwise the temperature an NVMe controller exposes through hwmon in sysfs; otherwise nothing ("unknown",
+ * with the reason). No value is ever estimated.
  */
 final class HealthProbe {
+
+    /** Reads one log page from an NVMe controller's character device. */
+    @FunctionalInterface
+    interface LogPageReader {
+        byte[] read(Path controller, int logId, int length) throws NvmeAdminPassthrough.PassthroughException;
+    }
+
 
     private static final Logger log = LoggerFactory.getLogger(HealthProbe.class);
     private static final long SMARTCTL_TIMEOUT_SECONDS = 15;
@@ -26,11 +35,19 @@ final class HealthProbe {
     private static final int SMARTCTL_FATAL_BITS = 0b111;
 
     private final Path sys;
+    private final Path dev;
     private final @Nullable Path smartctl;
+    private final LogPageReader nvme;
 
-    HealthProbe(Path sysfsRoot, @Nullable Path smartctl) {
+    HealthProbe(Path sysfsRoot, Path devRoot, @Nullable Path smartctl) {
+        this(sysfsRoot, devRoot, smartctl, NvmeAdminPassthrough::getLogPage);
+    }
+
+    HealthProbe(Path sysfsRoot, Path devRoot, @Nullable Path smartctl, LogPageReader nvme) {
         this.sys = sysfsRoot;
+        this.dev = devRoot;
         this.smartctl = smartctl;
+        this.nvme = nvme;
     }
 
     /** The configured smartctl, or the one on PATH, or null when there is none. */
@@ -46,23 +63,36 @@ final class HealthProbe {
     }
 
     DiskHealth probe(DiscoveredDisk disk) {
+        String nvmeProblem = null;
+        if (disk.nvmeController() != null) {
+            try {
+                return nvmeHealthLog(disk.nvmeController()).toHealth();
+            } catch (NvmeAdminPassthrough.PassthroughException | IllegalArgumentException e) {
+                nvmeProblem = e.getMessage();
+                log.debug("NVMe health log of {} unreadable: {}", disk.nvmeController(), nvmeProblem);
+            }
+        }
         if (smartctl != null) {
             DiskHealth fromSmartctl = runSmartctl(disk.devicePath());
             if (fromSmartctl != null) {
                 return fromSmartctl;
             }
         }
+        String why = nvmeProblem == null ? "" : "The NVMe health log could not be read (" + nvmeProblem + "). ";
         if (disk.nvmeController() != null) {
             Integer temperature = nvmeTemperature(disk.nvmeController());
             if (temperature != null) {
                 return new DiskHealth(HealthStatus.UNKNOWN, "sysfs-hwmon",
-                        "sysfs exposes only the temperature; install smartmontools for the NVMe health log.",
-                        temperature, null, null, null);
+                        why + "sysfs exposes only the temperature.", temperature, null, null, null);
             }
         }
-        return DiskHealth.unknown(smartctl == null
+        return DiskHealth.unknown(why + (smartctl == null
                 ? "No health source: install smartmontools (smartctl) to read SMART data."
-                : "smartctl could not read this disk.");
+                : "smartctl could not read this disk."));
+    }
+
+    NvmeHealthLog nvmeHealthLog(String controller) throws NvmeAdminPassthrough.PassthroughException {
+        return NvmeHealthLog.parse(nvme.read(dev.resolve(controller), NvmeHealthLog.LOG_ID, NvmeHealthLog.SIZE));
     }
 
     /** hwmon reports millidegrees Celsius; temp1 is the composite temperature. */

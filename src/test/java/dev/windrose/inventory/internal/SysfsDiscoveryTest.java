@@ -195,7 +195,8 @@ class SysfsDiscoveryTest {
 
     @Test
     void without_smartctl_an_nvme_drive_reports_only_its_hwmon_temperature_and_unknown_health() {
-        DiskHealth health = new HealthProbe(TREE.resolve("sys"), null).probe(disks.get("nvme0n1"));
+        DiskHealth health = new HealthProbe(TREE.resolve("sys"), Path.of("/dev/nonexistent"), null)
+                .probe(disks.get("nvme0n1"));
         assertThat(health.status()).isEqualTo(HealthStatus.UNKNOWN);
         assertThat(health.source()).isEqualTo("sysfs-hwmon");
         assertThat(health.temperatureCelsius()).isEqualTo(42);
@@ -205,7 +206,8 @@ class SysfsDiscoveryTest {
 
     @Test
     void without_smartctl_a_sata_disk_has_unknown_health_and_no_values_at_all() {
-        DiskHealth health = new HealthProbe(TREE.resolve("sys"), null).probe(disks.get("sda"));
+        DiskHealth health = new HealthProbe(TREE.resolve("sys"), Path.of("/dev/nonexistent"), null)
+                .probe(disks.get("sda"));
         assertThat(health).isEqualTo(DiskHealth.unknown(
                 "No health source: install smartmontools (smartctl) to read SMART data."));
     }
