@@ -62,15 +62,17 @@ public class PoolService {
     private final HostService hosts;
     private final AuditLog auditLog;
     private final Clock clock;
+    private final DiskPoolMaps maps;
 
     PoolService(PoolRepository pools, VolumeRepository volumes, DiskService disks, HostService hosts,
-            AuditLog auditLog, Clock clock) {
+            AuditLog auditLog, Clock clock, DiskPoolMaps maps) {
         this.pools = pools;
         this.volumes = volumes;
         this.disks = disks;
         this.hosts = hosts;
         this.auditLog = auditLog;
         this.clock = clock;
+        this.maps = maps;
     }
 
     @Transactional(readOnly = true)
@@ -106,6 +108,7 @@ public class PoolService {
         PoolEntity saved = pools.saveAndFlush(pool);
         if (saved.type() == PoolType.DISK) {
             writeLabels(saved);
+            maps.write(saved);
         }
         auditLog.record(AuditAction.POOL_CREATED, name, saved.type() + ", capacity " + saved.capacityBytes()
                 + " bytes" + (saved.directory() == null ? "" : ", " + saved.directory()));
@@ -248,12 +251,15 @@ public class PoolService {
         return new PoolEntity(host.id(), name, PoolType.DISK, null, capacity, 100, members, clock.instant());
     }
 
-    private void writeLabels(PoolEntity pool) {
+    /** The label of each member names the pool and where this member's data lies. */
+    void writeLabels(PoolEntity pool) {
         List<PoolMember> members = pool.members();
         for (int i = 0; i < members.size(); i++) {
-            DiskInfo disk = disks.get(new DiskId(members.get(i).diskId()));
+            PoolMember member = members.get(i);
+            DiskInfo disk = disks.get(new DiskId(member.diskId()));
             try {
-                new DiskPoolLabel(pool.labelUuid(), pool.name(), i, members.size()).writeTo(Path.of(disk.devicePath()));
+                new DiskPoolLabel(pool.labelUuid(), pool.name(), i, members.size(), member.dataOffsetBytes(),
+                        member.dataBytes()).writeTo(Path.of(disk.devicePath()));
             } catch (IOException e) {
                 throw new ConflictException("Cannot write the pool label on " + disk.devicePath() + ": " + e.getMessage());
             }

@@ -49,12 +49,14 @@ public class VolumeService {
     private final PoolRepository pools;
     private final AuditLog auditLog;
     private final Clock clock;
+    private final DiskPoolMaps maps;
 
-    VolumeService(VolumeRepository volumes, PoolRepository pools, AuditLog auditLog, Clock clock) {
+    VolumeService(VolumeRepository volumes, PoolRepository pools, AuditLog auditLog, Clock clock, DiskPoolMaps maps) {
         this.volumes = volumes;
         this.pools = pools;
         this.auditLog = auditLog;
         this.clock = clock;
+        this.maps = maps;
     }
 
     @Transactional(readOnly = true)
@@ -104,6 +106,9 @@ public class VolumeService {
         }
         VolumeEntity volume = volumes.saveAndFlush(new VolumeEntity(pool.id(), pool.hostId(), name, uuid, size,
                 provisioning, backing, extents, clock.instant()));
+        if (pool.type() == PoolType.DISK) {
+            maps.write(pool);
+        }
         auditLog.record(AuditAction.VOLUME_CREATED, name, size + " bytes, " + provisioning + ", pool " + pool.name());
         return toInfo(volume, pool, usedOf(volume));
     }
@@ -132,6 +137,10 @@ public class VolumeService {
             }
         }
         volume.grow(newSize, added);
+        if (pool.type() == PoolType.DISK) {
+            volumes.flush();
+            maps.write(pool);
+        }
         auditLog.record(AuditAction.VOLUME_GROWN, volume.name(), oldSize + " -> " + newSize + " bytes");
         return toInfo(volume, pool, usedOf(volume));
     }
@@ -141,11 +150,17 @@ public class VolumeService {
     @PreAuthorize(Role.Expressions.OPERATOR)
     public void delete(VolumeId id) {
         VolumeEntity volume = find(id);
+        PoolEntity pool = pools.findForUpdate(volume.poolId().value())
+                .orElseThrow(() -> new IllegalStateException("volume " + volume.name() + " has no pool"));
         if (volume.attachedSubsystem() != null) {
             throw new ConflictException("Volume " + volume.name() + " is attached to subsystem "
                     + volume.attachedSubsystem() + ": detach it there first.");
         }
         volumes.delete(volume);
+        if (pool.type() == PoolType.DISK) {
+            volumes.flush();
+            maps.write(pool);
+        }
         if (volume.backingPath() != null) {
             AfterTransaction.deleteOnCommit(Path.of(volume.backingPath()));
         }

@@ -18,6 +18,7 @@ import dev.windrose.security.UserService;
 import dev.windrose.storage.internal.DiskPoolLabel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,7 +132,7 @@ class StorageApiTest {
         int diskId = JsonPath.read(labDisk, "$.id");
         Path file = Path.of(JsonPath.<String>read(labDisk, "$.devicePath"));
         UUID lost = UUID.randomUUID();
-        new DiskPoolLabel(lost, "from-a-lost-database", 1, 2).writeTo(file);
+        new DiskPoolLabel(lost, "from-a-lost-database", 1, 2, DiskPoolLabel.DATA_OFFSET, 32 * MIB).writeTo(file);
 
         as(get("/api/v1/pools/labels"))
                 .andExpect(jsonPath("$[?(@.diskId == " + diskId + ")].poolUuid").value(lost.toString()))
@@ -244,6 +245,96 @@ class StorageApiTest {
     }
 
     @Test
+    void a_disk_pool_whose_database_was_lost_is_imported_from_its_disks_with_its_volumes() throws Exception {
+        int first = labDisk(unique("imp"), 128);
+        int second = labDisk(unique("imp"), 128);
+        String poolName = unique("lost");
+        int poolId = JsonPath.read(body(json(post("/api/v1/pools"), "{\"name\":\"" + poolName
+                + "\",\"type\":\"DISK\",\"diskIds\":[" + first + "," + second + "]}").andExpect(status().isCreated())), "$.id");
+        String small = unique("small");
+        String spanning = unique("span");
+        String smallVolume = body(json(post("/api/v1/volumes"), "{\"name\":\"" + small + "\",\"poolId\":" + poolId
+                + ",\"sizeBytes\":" + 16 * MIB + "}").andExpect(status().isCreated()));
+        String spanningVolume = body(json(post("/api/v1/volumes"), "{\"name\":\"" + spanning + "\",\"poolId\":" + poolId
+                + ",\"sizeBytes\":" + 200 * MIB + "}").andExpect(status().isCreated())
+                .andExpect(jsonPath("$.extents", hasSize(2))));
+        int grown = JsonPath.read(smallVolume, "$.id");
+        json(patch("/api/v1/volumes/" + grown), "{\"sizeBytes\":" + 24 * MIB + "}").andExpect(status().isOk());
+        String uuid = JsonPath.read(spanningVolume, "$.uuid");
+        List<Object> extents = JsonPath.read(spanningVolume, "$.extents[*].startBytes");
+
+        forgetPool(poolId);
+        as(get("/api/v1/pools/importable"))
+                .andExpect(jsonPath("$[?(@.name == '" + poolName + "')].importable").value(true))
+                .andExpect(jsonPath("$[?(@.name == '" + poolName + "')].memberCount").value(2))
+                .andExpect(jsonPath("$[?(@.name == '" + poolName + "')].volumes[*]", hasSize(2)));
+        String poolUuid = JsonPath.<List<String>>read(body(as(get("/api/v1/pools/importable"))),
+                "$[?(@.name == '" + poolName + "')].poolUuid").getFirst();
+        String imported = body(json(post("/api/v1/pools/import"), "{\"poolUuid\":\"" + poolUuid + "\"}")
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.name").value(poolName))
+                .andExpect(jsonPath("$.volumeCount").value(2))
+                .andExpect(jsonPath("$.allocatedBytes").value(224 * MIB)));
+        int importedId = JsonPath.read(imported, "$.id");
+
+        String back = body(as(get("/api/v1/volumes?poolId=" + importedId)).andExpect(status().isOk()));
+        assertThat(JsonPath.<List<String>>read(back, "$.items[?(@.name == '" + spanning + "')].uuid")).containsExactly(uuid);
+        assertThat(JsonPath.<List<Object>>read(back, "$.items[?(@.name == '" + spanning + "')].extents[*].startBytes"))
+                .isEqualTo(extents);
+        assertThat(JsonPath.<List<Integer>>read(back, "$.items[?(@.name == '" + small + "')].sizeBytes"))
+                .containsExactly((int) (24 * MIB));
+        as(get("/api/v1/disks/" + first)).andExpect(jsonPath("$.claimedBy").value(poolName));
+        as(get("/api/v1/pools/importable")).andExpect(jsonPath("$[?(@.name == '" + poolName + "')]").isEmpty());
+        json(post("/api/v1/volumes"), "{\"name\":\"" + unique("after") + "\",\"poolId\":" + importedId
+                + ",\"sizeBytes\":" + 16 * MIB + "}").andExpect(status().isCreated())
+                // disk 1 is full (small's first 16 MiB, span's first 111 MiB); disk 2 holds span's last 89 MiB
+                // and small's growth of 8 MiB: the next free byte is after those, where the map said they were
+                .andExpect(jsonPath("$.extents[0].diskId").value(second))
+                .andExpect(jsonPath("$.extents[0].startBytes").value(DiskPoolLabel.DATA_OFFSET + 97 * MIB));
+        as(get("/api/v1/audit?size=500"))
+                .andExpect(jsonPath("$.entries[?(@.action == 'POOL_CREATED' && @.target == '" + poolName
+                        + "' && @.detail =~ /.*imported.*/)]").exists());
+    }
+
+    @Test
+    void a_pool_with_a_member_missing_is_refused_and_says_which() throws Exception {
+        int first = labDisk(unique("half"), 64);
+        int second = labDisk(unique("half"), 64);
+        String poolName = unique("half");
+        int poolId = JsonPath.read(body(json(post("/api/v1/pools"), "{\"name\":\"" + poolName
+                + "\",\"type\":\"DISK\",\"diskIds\":[" + first + "," + second + "]}").andExpect(status().isCreated())), "$.id");
+        String secondDisk = body(as(get("/api/v1/disks/" + second)));
+        forgetPool(poolId);
+        DiskPoolLabel.wipe(Path.of(JsonPath.<String>read(secondDisk, "$.devicePath")));
+
+        String found = body(as(get("/api/v1/pools/importable")));
+        String poolUuid = JsonPath.<List<String>>read(found, "$[?(@.name == '" + poolName + "')].poolUuid").getFirst();
+        as(get("/api/v1/pools/importable"))
+                .andExpect(jsonPath("$[?(@.name == '" + poolName + "')].importable").value(false))
+                .andExpect(jsonPath("$[?(@.name == '" + poolName + "')].missingMembers[*]").value(1));
+        json(post("/api/v1/pools/import"), "{\"poolUuid\":\"" + poolUuid + "\"}")
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.detail", containsString("missing member 1")))
+                .andExpect(jsonPath("$.detail", containsString("attach them and rescan")));
+        assertThat(jdbc.queryForObject("select count(*) from storage_pool where name = ?", Integer.class, poolName)).isZero();
+        as(get("/api/v1/disks/" + first)).andExpect(jsonPath("$.eligible").value(true));
+    }
+
+    /** As after a reinstall: the database no longer knows the pool, its volumes or its claim on the disks. */
+    private void forgetPool(int poolId) {
+        jdbc.update("update disk set claimed_by = null where id in (select disk_id from storage_pool_disk where pool_id = ?)", poolId);
+        jdbc.update("delete from volume_extent where volume_id in (select id from volume where pool_id = ?)", poolId);
+        jdbc.update("delete from volume where pool_id = ?", poolId);
+        jdbc.update("delete from storage_pool_disk where pool_id = ?", poolId);
+        jdbc.update("delete from storage_pool where id = ?", poolId);
+    }
+
+    private int labDisk(String name, long mib) throws Exception {
+        return JsonPath.read(body(json(post("/api/v1/disks"), "{\"name\":\"" + name + "\",\"sizeBytes\":" + mib * MIB + "}")
+                .andExpect(status().isCreated())), "$.id");
+    }
+
+    @Test
     void viewer_tokens_are_read_only() throws Exception {
         String viewer = new ApiTokens(mvc, users).userWithRole(Role.VIEWER);
         mvc.perform(get("/api/v1/pools").header(HttpHeaders.AUTHORIZATION, "Bearer " + viewer)).andExpect(status().isOk());
@@ -254,6 +345,14 @@ class StorageApiTest {
                 .andExpect(status().isForbidden())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
         assertThat(jdbc.queryForObject("select count(*) from storage_pool where name = 'nope'", Integer.class)).isZero();
+        mvc.perform(get("/api/v1/pools/importable").header(HttpHeaders.AUTHORIZATION, "Bearer " + viewer))
+                .andExpect(status().isOk());
+        mvc.perform(post("/api/v1/pools/import").header(HttpHeaders.AUTHORIZATION, "Bearer " + viewer)
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"poolUuid\":\"" + UUID.randomUUID() + "\"}"))
+                .andExpect(status().isForbidden());
+        mvc.perform(post("/api/v1/volumes").header(HttpHeaders.AUTHORIZATION, "Bearer " + viewer)
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"name\":\"nope\",\"poolId\":1,\"sizeBytes\":" + MIB + "}"))
+                .andExpect(status().isForbidden());
     }
 
     private ResultActions as(MockHttpServletRequestBuilder request) throws Exception {

@@ -2,7 +2,9 @@ package dev.windrose.storage.api;
 
 import dev.windrose.inventory.DiskId;
 import dev.windrose.inventory.HostId;
+import dev.windrose.storage.ImportablePool;
 import dev.windrose.storage.NewPool;
+import dev.windrose.storage.PoolImportService;
 import dev.windrose.storage.PoolId;
 import dev.windrose.storage.PoolInfo;
 import dev.windrose.storage.PoolLabelInfo;
@@ -16,6 +18,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.util.List;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -35,9 +38,15 @@ import org.springframework.web.bind.annotation.RestController;
 class PoolController {
 
     private final PoolService pools;
+    private final PoolImportService imports;
 
-    PoolController(PoolService pools) {
+    PoolController(PoolService pools, PoolImportService imports) {
         this.pools = pools;
+        this.imports = imports;
+    }
+
+    /** Which found pool to import ({@code poolUuid} from {@code GET /importable}); {@code name} renames it. */
+    record ImportRequest(@NotNull UUID poolUuid, @Nullable String name) {
     }
 
     /**
@@ -64,6 +73,22 @@ class PoolController {
             description = "knownPool is null for a label of a pool this database does not know.")
     List<PoolLabelInfo> labels() {
         return pools.labels();
+    }
+
+    @GetMapping("/importable")
+    @Operation(summary = "DISK pools whose labels are on this host's free disks but which this database does not know",
+            description = "Each says whether it can be imported and, if not, why (a missing member, no volume map).")
+    List<ImportablePool> importable() {
+        return imports.importable();
+    }
+
+    @PostMapping("/import")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Import a found DISK pool with its volumes (operators)",
+            description = "409 with the reason when members are missing, the map is unreadable or a name is taken; "
+                    + "404 when no free disk carries the pool's label.")
+    PoolInfo importPool(@Valid @RequestBody ImportRequest request) {
+        return imports.importPool(request.poolUuid(), request.name());
     }
 
     @GetMapping("/{id}")

@@ -126,6 +126,11 @@ public class PoolEntity {
         }
     }
 
+    /** An imported pool keeps the UUID its disk labels carry, so they stay its own. */
+    public void adoptLabel(UUID uuid) {
+        this.labelUuid = uuid.toString();
+    }
+
     public UUID labelUuid() {
         return UUID.fromString(labelUuid);
     }

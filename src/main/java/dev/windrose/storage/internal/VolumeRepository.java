@@ -14,6 +14,8 @@ public interface VolumeRepository extends JpaRepository<VolumeEntity, Long> {
 
     boolean existsByHostIdAndName(long hostId, String name);
 
+    boolean existsByUuid(String uuid);
+
     @Query("select coalesce(sum(v.sizeBytes), 0) from VolumeEntity v where v.poolId = :poolId")
     long allocatedBytes(@Param("poolId") long poolId);
 

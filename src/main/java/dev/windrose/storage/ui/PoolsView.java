@@ -23,6 +23,8 @@ import dev.windrose.common.ConflictException;
 import dev.windrose.common.NotFoundException;
 import dev.windrose.inventory.DiskService;
 import dev.windrose.security.Role;
+import dev.windrose.storage.ImportablePool;
+import dev.windrose.storage.PoolImportService;
 import dev.windrose.storage.PoolInfo;
 import dev.windrose.storage.PoolService;
 import dev.windrose.storage.PoolType;
@@ -38,11 +40,14 @@ import org.springframework.data.domain.PageRequest;
 class PoolsView extends VerticalLayout {
 
     private final PoolService pools;
+    private final PoolImportService imports;
     private final Grid<PoolInfo> grid = new Grid<>();
+    private final VerticalLayout found = new VerticalLayout();
     private final boolean operator;
 
-    PoolsView(PoolService pools, DiskService disks, AuthenticationContext authentication) {
+    PoolsView(PoolService pools, PoolImportService imports, DiskService disks, AuthenticationContext authentication) {
         this.pools = pools;
+        this.imports = imports;
         this.operator = authentication.hasAnyRole(Role.Names.ADMIN, Role.Names.OPERATOR);
         setSizeFull();
         if (operator) {
@@ -51,8 +56,10 @@ class PoolsView extends VerticalLayout {
             create.addThemeVariants(ButtonVariant.PRIMARY);
             add(create);
         }
+        found.setPadding(false);
+        found.setSpacing(false);
         configureGrid();
-        add(grid);
+        add(found, grid);
         setFlexGrow(1, grid);
         refresh();
     }
@@ -150,7 +157,31 @@ class PoolsView extends VerticalLayout {
         confirm.open();
     }
 
+    /** Pools whose labels are on free disks but not in this database: offered for import, or why not. */
+    private void showFoundPools() {
+        found.removeAll();
+        for (ImportablePool pool : imports.importable()) {
+            Span text = new Span("Found on " + String.join(", ", pool.members().stream()
+                    .map(ImportablePool.FoundMember::diskName).toList()) + ": pool " + pool.name() + " ("
+                    + pool.members().size() + " of " + pool.memberCount() + " disks, " + pool.volumes().size()
+                    + " volume(s)), which this console does not know. ");
+            Span why = new Span(pool.importable() ? "" : pool.refusal());
+            why.addClassNames(LumoUtility.TextColor.ERROR);
+            com.vaadin.flow.component.html.Div line = new com.vaadin.flow.component.html.Div(text, why);
+            line.getElement().setAttribute("role", "status");
+            line.setId("found-pool-" + pool.poolUuid());
+            if (operator && pool.importable()) {
+                Button importButton = new Button("Import " + pool.name(), VaadinIcon.DOWNLOAD.create(),
+                        click -> new ImportPoolDialog(imports, pool, imported -> refresh()).open());
+                importButton.addThemeVariants(ButtonVariant.SMALL);
+                line.add(importButton);
+            }
+            found.add(line);
+        }
+    }
+
     private void refresh() {
+        showFoundPools();
         grid.setItemsPageable(pageable -> pools.list(null, null, pageable).getContent(),
                 pageable -> Math.toIntExact(pools.list(null, null, PageRequest.of(0, 1)).getTotalElements()));
     }
