@@ -1,0 +1,265 @@
+package dev.windrose.storage.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.vaadin.browserless.SpringBrowserlessTest;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.checkbox.CheckboxGroup;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.TextField;
+import dev.windrose.inventory.DiskFilter;
+import dev.windrose.inventory.DiskInfo;
+import dev.windrose.inventory.DiskService;
+import dev.windrose.inventory.NewLabDisk;
+import dev.windrose.security.UserService;
+import dev.windrose.storage.NewPool;
+import dev.windrose.storage.NewVolume;
+import dev.windrose.storage.PoolInfo;
+import dev.windrose.storage.PoolService;
+import dev.windrose.storage.PoolType;
+import dev.windrose.storage.VolumeInfo;
+import dev.windrose.storage.VolumeService;
+import dev.windrose.storage.internal.DiskPoolLabel;
+import dev.windrose.storage.internal.PoolVolumeMap;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.security.test.context.support.WithMockUser;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The pools and volumes views as an operator meets them, driven on the server (no browser). Discovery reads
+ * the recorded mixed-host tree, so the system disk sdb and the LVM disk sdc are there and in use.
+ */
+@SpringBootTest(properties = "windrose.test-context=storage-views")
+@ActiveProfiles("test")
+@WithMockUser(username = StorageViewsTest.USER, roles = {"ADMIN", "OPERATOR", "VIEWER"})
+class StorageViewsTest extends SpringBrowserlessTest {
+
+    static final String USER = "storage-view-admin";
+    static final long MIB = 1024 * 1024;
+    static final Path TREE = Path.of("src/test/resources/sysfs/mixed-host").toAbsolutePath();
+    static final Path LAB = tempDir();
+
+    @DynamicPropertySource
+    static void discoveryReadsTheRecordedTree(DynamicPropertyRegistry registry) {
+        registry.add("windrose.inventory.sysfs-root", () -> TREE.resolve("sys").toString());
+        registry.add("windrose.inventory.procfs-root", () -> TREE.resolve("proc").toString());
+        registry.add("windrose.inventory.lab-disk-directory", LAB::toString);
+    }
+
+    @Autowired
+    UserService users;
+    @Autowired
+    DiskService disks;
+    @Autowired
+    PoolService pools;
+    @Autowired
+    VolumeService volumes;
+
+    @BeforeEach
+    void the_signed_in_user_exists() {
+        if (!users.hasAnyUser()) {
+            users.createFirstAdmin(USER, "Granite-Lighthouse-Wren-11");
+        }
+    }
+
+    @Test
+    void in_use_disks_are_listed_in_the_new_pool_dialog_but_cannot_be_chosen_and_say_why() {
+        DiskInfo lab = disks.createLabDisk(new NewLabDisk(unique("free"), 64 * MIB, null));
+        navigate(PoolsView.class);
+        test(find(Button.class).withText("New pool").single()).click();
+
+        @SuppressWarnings("unchecked")
+        CheckboxGroup<DiskInfo> choice = find(CheckboxGroup.class).withCaption("Disks").single();
+        DiskInfo system = disk(choice, "sdb");
+        DiskInfo lvm = disk(choice, "sdc");
+
+        assertThat(choice.getItemEnabledProvider().test(system)).isFalse();
+        assertThat(choice.getItemLabelGenerator().apply(system)).contains("holds the operating system");
+        assertThat(choice.getItemEnabledProvider().test(lvm)).isFalse();
+        assertThat(choice.getItemLabelGenerator().apply(lvm)).contains("LVM physical volume");
+        assertThat(choice.getItemEnabledProvider().test(disk(choice, lab.name()))).isTrue();
+        assertThat(choice.getItemLabelGenerator().apply(disk(choice, lab.name()))).endsWith("free");
+    }
+
+    @Test
+    void the_new_pool_dialog_checks_the_name_as_it_is_typed_and_needs_a_disk() {
+        DiskInfo lab = disks.createLabDisk(new NewLabDisk(unique("pick"), 64 * MIB, null));
+        navigate(PoolsView.class);
+        test(find(Button.class).withText("New pool").single()).click();
+        TextField name = find(TextField.class).withCaption("Name").single();
+        Button create = find(Button.class).withText("Create pool").single();
+
+        test(name).setValue("not a name!");
+        assertThat(name.isInvalid()).isTrue();
+        assertThat(name.getErrorMessage()).contains("letters, digits");
+        assertThat(create.isEnabled()).isFalse();
+
+        test(name).setValue(unique("ok"));
+        assertThat(name.isInvalid()).isFalse();
+        assertThat(create.isEnabled()).as("no disk chosen yet").isFalse();
+        @SuppressWarnings("unchecked")
+        CheckboxGroup<DiskInfo> choice = find(CheckboxGroup.class).withCaption("Disks").single();
+        choice.setValue(java.util.Set.of(disk(choice, lab.name())));
+        assertThat(create.isEnabled()).isTrue();
+    }
+
+    @Test
+    void a_refused_directory_is_explained_on_its_field_and_a_memory_pool_says_its_data_vanishes() {
+        navigate(PoolsView.class);
+        test(find(Button.class).withText("New pool").single()).click();
+        test(find(TextField.class).withCaption("Name").single()).setValue(unique("files"));
+        @SuppressWarnings("unchecked")
+        RadioButtonGroup<PoolType> type = find(RadioButtonGroup.class).withCaption("Type").single();
+
+        type.setValue(PoolType.DIRECTORY);
+        TextField directory = find(TextField.class).withCaption("Directory").single();
+        test(directory).setValue("relative/path");
+        assertThat(directory.isInvalid()).isTrue();
+        test(directory).setValue("/does/not/exist/windrose");
+        test(find(Button.class).withText("Create pool").single()).click();
+        assertThat(directory.isInvalid()).isTrue();
+        assertThat(directory.getErrorMessage()).contains("does not exist or is not writable");
+
+        type.setValue(PoolType.MEMORY);
+        Paragraph note = find(Paragraph.class).withText(
+                "A memory pool keeps volumes in RAM: fast, for demos and benchmarks, and its data vanishes when "
+                        + "Windrose restarts.").single();
+        assertThat(note.isVisible()).isTrue();
+    }
+
+    @Test
+    void the_capacity_bar_shows_the_allocated_share_and_a_full_pool_warns() {
+        PoolInfo pool = pools.create(new NewPool(unique("ram"), PoolType.MEMORY, null, 64 * MIB, List.of(), null));
+        volumes.create(new NewVolume(unique("v"), pool.id(), 48 * MIB, null));
+        PoolInfo threeQuarters = pools.get(pool.id());
+
+        ProgressBar bar = first(ProgressBar.class, PoolsView.capacity(threeQuarters));
+        assertThat(bar.getValue()).isEqualTo(0.75);
+        assertThat(texts(PoolsView.capacity(threeQuarters))).anyMatch(t -> t.startsWith("48.0 MiB allocated of 64.0 MiB"));
+
+        volumes.create(new NewVolume(unique("v"), pool.id(), 16 * MIB, null));
+        PoolInfo full = pools.get(pool.id());
+        assertThat(first(ProgressBar.class, PoolsView.capacity(full)).getValue()).isEqualTo(1.0);
+        assertThat(texts(PoolsView.capacity(full))).contains("Full: nothing more can be allocated.");
+    }
+
+    @Test
+    void the_new_volume_dialog_refuses_a_size_the_pool_has_no_room_for_as_it_is_typed() {
+        PoolInfo pool = pools.create(new NewPool(unique("small"), PoolType.MEMORY, null, 32 * MIB, List.of(), null));
+        navigate(VolumesView.class);
+        test(find(Button.class).withText("New volume").single()).click();
+        @SuppressWarnings("unchecked")
+        com.vaadin.flow.component.select.Select<PoolInfo> choice =
+                find(com.vaadin.flow.component.select.Select.class).withCaption("Pool").single();
+        choice.setValue(choice.getListDataView().getItems().filter(p -> p.id().equals(pool.id())).findFirst().orElseThrow());
+        test(find(TextField.class).withCaption("Name").single()).setValue(unique("vol"));
+        IntegerField amount = find(IntegerField.class).withCondition(f -> "Size".equals(f.getAriaLabel().orElse(""))).single();
+        @SuppressWarnings("unchecked")
+        com.vaadin.flow.component.select.Select<String> unit = find(com.vaadin.flow.component.select.Select.class)
+                .withCondition(s -> "Size unit".equals(s.getAriaLabel().orElse(""))).single();
+        Button create = find(Button.class).withText("Create volume").single();
+
+        unit.setValue("MiB");
+        test(amount).setValue(48);
+        assertThat(create.isEnabled()).isFalse();
+        assertThat(find(Paragraph.class).withCondition(p -> p.getText().contains("left to allocate in " + pool.name()))
+                .single().getText()).contains("32.0 MiB left").contains("the data vanishes when Windrose restarts");
+
+        test(amount).setValue(16);
+        assertThat(create.isEnabled()).isTrue();
+        test(create).click();
+        assertThat(volumes.list(pool.id(), null, null, PageRequest.of(0, 10)).getTotalElements()).isEqualTo(1);
+    }
+
+    @Test
+    void a_volume_attached_to_a_subsystem_names_it_and_is_not_deleted() {
+        PoolInfo pool = pools.create(new NewPool(unique("ram"), PoolType.MEMORY, null, 16 * MIB, List.of(), null));
+        VolumeInfo volume = volumes.create(new NewVolume(unique("exported"), pool.id(), 8 * MIB, null));
+        String subsystem = "nqn.2026-11.dev.windrose:" + volume.name();
+        volumes.markAttached(volume.id(), subsystem);
+        navigate(VolumesView.class);
+
+        @SuppressWarnings("unchecked")
+        Grid<VolumeInfo> grid = find(Grid.class).single();
+        int row = IntStream.range(0, test(grid).size())
+                .filter(i -> test(grid).getRow(i).name().equals(volume.name())).findFirst().orElseThrow();
+        Button delete = descendants(test(grid).getCellComponent(row, grid.getColumns().size() - 1))
+                .filter(Button.class::isInstance).map(Button.class::cast)
+                .filter(b -> ("Delete volume " + volume.name()).equals(b.getAriaLabel().orElse(""))).findFirst().orElseThrow();
+        assertThat(delete.getTooltip().getText()).isEqualTo("Attached to subsystem " + subsystem + ": detach it first");
+        test(delete).click();
+
+        assertThat(volumes.get(volume.id()).name()).isEqualTo(volume.name());
+        volumes.markDetached(volume.id());
+    }
+
+    @Test
+    void a_pool_found_on_free_disks_is_offered_for_import_and_comes_back_with_its_volume() throws IOException {
+        DiskInfo lab = disks.createLabDisk(new NewLabDisk(unique("found"), 64 * MIB, null));
+        UUID poolUuid = UUID.randomUUID();
+        String poolName = unique("moved");
+        Path device = Path.of(lab.devicePath());
+        new DiskPoolLabel(poolUuid, poolName, 0, 1, DiskPoolLabel.DATA_OFFSET, 63 * MIB).writeTo(device);
+        new PoolVolumeMap(poolUuid, 0, List.of(new PoolVolumeMap.Volume(UUID.randomUUID(), unique("kept"), 8 * MIB,
+                false, List.of(new PoolVolumeMap.Extent(0, DiskPoolLabel.DATA_OFFSET, 8 * MIB))))).writeTo(device);
+        navigate(PoolsView.class);
+
+        assertThat(find(Span.class).withCondition(s -> s.getText().contains("pool " + poolName)).single().getText())
+                .contains("1 of 1 disks, 1 volume(s)");
+        test(find(Button.class).withText("Import " + poolName).single()).click();
+        test(find(Button.class).withText("Import pool").single()).click();
+
+        PoolInfo imported = pools.list(null, PoolType.DISK, PageRequest.of(0, 100)).getContent().stream()
+                .filter(p -> p.name().equals(poolName)).findFirst().orElseThrow();
+        assertThat(imported.volumeCount()).isEqualTo(1);
+        assertThat(find(Button.class).withText("Import " + poolName).all()).isEmpty();
+    }
+
+    private static DiskInfo disk(CheckboxGroup<DiskInfo> choice, String name) {
+        return choice.getListDataView().getItems().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static <T extends com.vaadin.flow.component.Component> T first(Class<T> type,
+            com.vaadin.flow.component.Component root) {
+        return descendants(root).filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
+    }
+
+    private static List<String> texts(com.vaadin.flow.component.Component root) {
+        return descendants(root).filter(Span.class::isInstance).map(c -> ((Span) c).getText()).toList();
+    }
+
+    private static java.util.stream.Stream<com.vaadin.flow.component.Component> descendants(
+            com.vaadin.flow.component.Component root) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(root),
+                root.getChildren().flatMap(StorageViewsTest::descendants));
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("windrose-storage-views-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
