@@ -6,16 +6,19 @@
 #
 # 1. target/windrose.jar starts on free ports with a fresh data directory; the administrator comes from
 #    WINDROSE_INITIAL_ADMIN_PASSWORD, an API token from POST /api/v1/auth/tokens.
-# 2. Through REST: a directory pool, a file-backed volume, a subsystem with that volume as namespace 1,
-#    a TCP listener on 127.0.0.1 and the guest's host NQN as the one allowed host.
+# 2. Through REST: a directory pool and a file-backed volume (namespace 1), a lab disk, a disk pool and
+#    a volume on it (namespace 2, served from its extent of the disk), a subsystem with both, a TCP
+#    listener on 127.0.0.1 and the guest's host NQN as the one allowed host.
 # 3. The guest (run-guest.sh) runs the Linux connect command of the subsystem's Connect panel and
-#    writes a crc32c-verified pattern with fio (fabric-steps.sh).
+#    writes a crc32c-verified pattern with fio on both namespaces (fabric-steps.sh); the disk pool's
+#    label in front of the extent must still be readable.
 # 4. The console is stopped (SIGTERM, must exit cleanly) and started again on the same data directory;
-#    the kernel reconnects by itself (REST shows its live controller again) and the pattern verifies.
+#    the kernel reconnects by itself (REST shows its live controller again) and both patterns verify.
 # 5. The host NQN is removed from the allowed list through REST: the live controller is disconnected,
 #    the kernel's reconnects and a new connect are refused with Connect Invalid Host.
 #
-# Environment: WINDROSE_JAR (default target/windrose.jar), FABRIC_E2E_KEEP=1 keeps logs and data.
+# Environment: WINDROSE_JAR (default target/windrose.jar), FABRIC_E2E_KEEP=1 keeps logs and data,
+# FABRIC_E2E_APP_START_LIMIT (480 s) bounds each console start.
 # Prints "E2E PASS|FAIL <step>" for the host's steps, "GUEST PASS|FAIL <step>" for the guest's, and
 # ends with "N passed, N failed"; exit status 0 only when everything passed.
 set -uo pipefail
@@ -35,6 +38,7 @@ E2E_PASSED=0
 E2E_FAILED=0
 APP_PID=
 APP_RUN=0
+APP_START_LIMIT=${FABRIC_E2E_APP_START_LIMIT:-480}
 
 log() { echo "fabric-e2e: $*" >&2; }
 e2e_pass() { E2E_PASSED=$((E2E_PASSED + 1)); echo "E2E PASS $1"; }
@@ -80,7 +84,8 @@ start_app() {
         "$JAVA_HOME/bin/java" -Xmx768m -jar "$JAR" --server.port="$HTTP_PORT" --server.address=127.0.0.1 \
         >"$APP_LOG" 2>&1 &
     APP_PID=$!
-    local until=$((SECONDS + 240))
+    # ~20 s on a quiet machine; the bound is for a loaded one (eight builds on two cores took 170 s).
+    local until=$((SECONDS + APP_START_LIMIT))
     while ((SECONDS < until)); do
         if curl -sf "$BASE/actuator/health/readiness" >/dev/null 2>&1; then return 0; fi
         kill -0 "$APP_PID" 2>/dev/null || return 1
@@ -155,11 +160,16 @@ set_up_export() {
     TOKEN=$(api POST /api/v1/auth/tokens "{\"username\":\"admin\",\"password\":\"$ADMIN_PASSWORD\",\"name\":\"fabric-e2e\",\"expiresInDays\":1}" |
         jq -r .secret) && [[ $TOKEN == wr_* ]] || return 1
     mkdir -p "$WORK/pool"
-    local pool volume
+    local pool volume disk disk_pool disk_volume
     pool=$(api POST /api/v1/pools "{\"name\":\"e2e-files\",\"type\":\"DIRECTORY\",\"directory\":\"$WORK/pool\"}" | jq -r .id) &&
         volume=$(api POST /api/v1/volumes "{\"name\":\"e2e-vol\",\"poolId\":$pool,\"sizeBytes\":67108864}" | jq -r .id) &&
+        # Namespace 2: a disk-pool volume, served from its extent of a (file-backed) lab disk.
+        disk=$(api POST /api/v1/disks '{"name":"e2e-disk","sizeBytes":134217728}' | jq -r .id) &&
+        DISK_POOL=$(api POST /api/v1/pools "{\"name\":\"e2e-disks\",\"type\":\"DISK\",\"diskIds\":[$disk]}" | jq -r .id) &&
+        disk_volume=$(api POST /api/v1/volumes "{\"name\":\"e2e-disk-vol\",\"poolId\":$DISK_POOL,\"sizeBytes\":33554432}" | jq -r .id) &&
         SUB_ID=$(api POST /api/v1/subsystems "{\"nqn\":\"$SUBNQN\"}" | jq -r .id) &&
-        api POST "/api/v1/subsystems/$SUB_ID/namespaces" "{\"volumeId\":$volume}" >/dev/null &&
+        api POST "/api/v1/subsystems/$SUB_ID/namespaces" "{\"volumeId\":$volume,\"nsid\":1}" >/dev/null &&
+        api POST "/api/v1/subsystems/$SUB_ID/namespaces" "{\"volumeId\":$disk_volume,\"nsid\":2}" >/dev/null &&
         api POST "/api/v1/subsystems/$SUB_ID/listeners" "{\"address\":\"127.0.0.1\",\"port\":$IO_PORT}" >/dev/null &&
         api POST "/api/v1/subsystems/$SUB_ID/hosts" "{\"hostNqn\":\"$GUEST_HOSTNQN\"}" >/dev/null
 }
@@ -184,7 +194,17 @@ on_guest_request() {
     esac
 }
 
+# The guest wrote to the disk extent: the pool's label at the start of the disk must be untouched.
+disk_label_intact() {
+    api GET /api/v1/pools/labels | jq -e --argjson p "$DISK_POOL" 'any(.[]; .knownPool == $p)' >/dev/null
+}
+
 restart_app() {
+    if disk_label_intact; then
+        e2e_pass disk-pool-label-intact-after-guest-writes
+    else
+        e2e_fail disk-pool-label-intact-after-guest-writes "GET /api/v1/pools/labels no longer finds pool $DISK_POOL"
+    fi
     stop_app
     if [[ $APP_STATUS == 0 || $APP_STATUS == 143 ]] && grep -q 'NVMe/TCP target stopped' "$APP_LOG"; then
         e2e_pass app-stops-cleanly-on-sigterm
@@ -192,7 +212,7 @@ restart_app() {
         e2e_fail app-stops-cleanly-on-sigterm "exit status $APP_STATUS; the log does not say the target stopped"
     fi
     if ! start_app; then
-        e2e_fail app-restarts "not ready within 240 s"
+        e2e_fail app-restarts "not ready within $APP_START_LIMIT s"
         tail -30 "$APP_LOG" | sed 's/^/    app| /'
         return 1
     fi
@@ -245,7 +265,7 @@ main() {
     GUEST_HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:$(cat /proc/sys/kernel/random/uuid)
     log "console on $BASE, discovery port $DISCOVERY_PORT, subsystem port $IO_PORT, guest $GUEST_HOSTNQN"
 
-    start_app || die app-starts "not ready within 240 s"
+    start_app || die app-starts "not ready within $APP_START_LIMIT s"
     e2e_pass app-starts
     set_up_export || die export-through-rest "creating the pool, volume, subsystem, namespace, listener or host failed"
     wait_applied 60 || die export-through-rest "the reconciler did not apply the subsystem within 60 s"
@@ -254,9 +274,10 @@ main() {
     e2e_pass connect-command-shown
 
     GUEST_STEPS=$HERE/fabric-steps.sh
-    GUEST_ENV=("CONNECT_COMMAND=$CONNECT_COMMAND" "SUBNQN=$SUBNQN")
+    # The guest waits while the console restarts (stop, start, apply, the kernel's reconnect).
+    GUEST_ENV=("CONNECT_COMMAND=$CONNECT_COMMAND" "SUBNQN=$SUBNQN" "GUEST_WAIT_SECONDS=$((APP_START_LIMIT + 300))")
     GUEST_ON_WAIT=on_guest_request
-    GUEST_TIMEOUT=480
+    GUEST_TIMEOUT=$((APP_START_LIMIT + 600))
     GUEST_KEEP=${FABRIC_E2E_KEEP:-0}
     guest_run
 }

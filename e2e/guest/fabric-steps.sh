@@ -3,7 +3,8 @@
 #                    (GET /api/v1/subsystems/{id}/connect-commands), with 127.0.0.1 replaced by
 #                    10.0.2.2 — the only change, since the guest reaches the host's loopback there
 #   SUBNQN           the subsystem's NQN, to find its controller and namespace
-plan connect-as-shown namespace-appears write-verify flush reconnect-after-restart verify-after-restart \
+plan connect-as-shown namespace-appears write-verify flush disk-namespace-appears disk-write-verify \
+    reconnect-after-restart verify-after-restart disk-verify-after-restart \
     controller-dropped-when-host-removed kernel-reconnect-refused disconnect-refused-controller connect-refused
 
 info "connect command: $CONNECT_COMMAND"
@@ -19,6 +20,15 @@ DEV=$(block_device_of "$SUBNQN" 1)
 info "controller ${CTRL:-none}, namespace 1 is ${DEV:-missing}"
 fio_write_verify write-verify "$DEV" 16M
 if [ -n "$DEV" ]; then step flush nvme flush "$DEV"; else fail flush "no block device"; fi
+# Namespace 2 is a disk-pool volume: an extent of a disk, served in place.
+if wait_for 60 block_device_of "$SUBNQN" 2; then
+    pass disk-namespace-appears
+else
+    fail disk-namespace-appears "no block device for namespace 2 of $SUBNQN"
+fi
+DISK_DEV=$(block_device_of "$SUBNQN" 2)
+fio_write_verify disk-write-verify "$DISK_DEV" 16M
+[ -n "$DISK_DEV" ] && nvme flush "$DISK_DEV" >/dev/null 2>&1
 
 # --- the application restarts; the kernel must reconnect by itself (reconnect-delay and ctrl-loss-tmo
 # are nvme-cli's defaults, 10 s and 600 s: the shown command sets neither) ---------------------------
@@ -35,6 +45,8 @@ else
 fi
 DEV=$(block_device_of "$SUBNQN" 1)
 fio_verify_only verify-after-restart "$DEV" 16M
+DISK_DEV=$(block_device_of "$SUBNQN" 2)
+fio_verify_only disk-verify-after-restart "$DISK_DEV" 16M
 
 # --- the host is removed from the allowed list: the live controller goes, and connecting is refused --
 mark=$(dmesg | wc -l)
