@@ -29,6 +29,11 @@ import dev.windrose.security.Role;
 import dev.windrose.storage.VolumeId;
 import dev.windrose.storage.VolumeInfo;
 import dev.windrose.storage.VolumeService;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Comparator;
@@ -203,6 +208,11 @@ public class FabricService {
         if (listeners.existsBySubsystemIdAndHostIdAndAddressAndPort(subsystem.id(), host, endpoint.address(), port)) {
             throw new ConflictException("Subsystem " + subsystem.nqn() + " already listens on " + endpoint + ".");
         }
+        if (!listeners.existsByHostIdAndAddressAndPort(host, endpoint.address(), port) && !ourDiscoveryPort(endpoint)
+                && heldByAnotherProgram(endpoint)) {
+            throw new ConflictException("Port " + port + " on " + endpoint.address() + " is in use by another program; "
+                    + "choose another port (4420 is the NVMe/TCP default, any free one works).");
+        }
         listeners.saveAndFlush(new ListenerEntity(subsystem.id(), host, endpoint.family(), endpoint.address(), port));
         auditLog.record(AuditAction.LISTENER_ADDED, subsystem.nqn(), "tcp " + endpoint);
         changed(subsystem);
@@ -234,6 +244,28 @@ public class FabricService {
         auditLog.record(AuditAction.HOST_ALLOWED, subsystem.nqn(), host);
         changed(subsystem);
         return toInfo(subsystem);
+    }
+
+    private boolean ourDiscoveryPort(ListenerAddress endpoint) {
+        EmbeddedTarget.Status status = embeddedTarget.status();
+        return status.running() && status.listenPort() == endpoint.port()
+                && endpoint.address().equals(status.listenAddress());
+    }
+
+    /**
+     * Tries to bind the address and port for a moment. Only "already in use" counts: an address that is
+     * not on this host is the reconciler's to report (the listener then fails with the reason).
+     */
+    private static boolean heldByAnotherProgram(ListenerAddress endpoint) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(InetAddress.getByName(endpoint.address()), endpoint.port()));
+            return false;
+        } catch (BindException e) {
+            return String.valueOf(e.getMessage()).contains("in use");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The host's connections to this subsystem are closed, and it cannot connect again (unless any host may). */

@@ -138,6 +138,14 @@ class FabricApiTest {
         json(post(subsystem + "/listeners"), "{\"address\":\"127.0.0.1\",\"port\":" + port + "}").andExpect(status().isConflict())
                 .andExpect(jsonPath("$.detail", containsString("already listens on 127.0.0.1:" + port)));
         json(post(subsystem + "/hosts"), "{\"hostNqn\":\"" + HOST_NQN + "\"}").andExpect(status().isConflict());
+        // Another subsystem may share this target's port; a port another program holds is refused.
+        json(post("/api/v1/subsystems/" + other + "/listeners"), "{\"address\":\"127.0.0.1\",\"port\":" + port + "}")
+                .andExpect(status().isCreated()).andExpect(jsonPath("$.listeners[0].state").value("APPLIED"));
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            json(post(subsystem + "/listeners"), "{\"address\":\"127.0.0.1\",\"port\":" + taken.getLocalPort() + "}")
+                    .andExpect(status().isConflict())
+                    .andExpect(jsonPath("$.detail", containsString("is in use by another program")));
+        }
 
         as(delete(subsystem)).andExpect(status().isNoContent());
         as(delete("/api/v1/subsystems/" + other)).andExpect(status().isNoContent());

@@ -8,4 +8,7 @@ public interface ListenerRepository extends JpaRepository<ListenerEntity, Long> 
     List<ListenerEntity> findBySubsystemIdOrderByAddressAscPortAsc(long subsystemId);
 
     boolean existsBySubsystemIdAndHostIdAndAddressAndPort(long subsystemId, long hostId, String address, int port);
+
+    /** Whether any subsystem of this host listens there (subsystems share ports, as NVMe/TCP allows). */
+    boolean existsByHostIdAndAddressAndPort(long hostId, String address, int port);
 }
