@@ -88,7 +88,7 @@ wr_ensure_packages() {
 WR_BUILD_PACKAGES=(maven cmake gcc make pkg-config liburing-dev libisal-dev libnvme-dev)
 # What the full test suite needs on top.
 WR_TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev chromium qemu-system-x86 busybox-static
-	nvme-cli fio tshark iperf3 cpio kmod)
+	nvme-cli fio tshark iperf3 cpio kmod jq curl)
 
 wr_setup_build() {
 	wr_ensure_packages "${WR_BUILD_PACKAGES[@]}"
