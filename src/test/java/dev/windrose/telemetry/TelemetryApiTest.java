@@ -50,7 +50,8 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "windrose.test-context=telemetry-api", "windrose.telemetry.sample-interval=PT0.5S",
-        "windrose.telemetry.fine-step=PT2S", "windrose.telemetry.coarse-step=PT4S"})
+        "windrose.telemetry.fine-step=PT2S", "windrose.telemetry.coarse-step=PT4S",
+        "windrose.telemetry.alert-interval=PT1S"})
 @AutoConfigureMockMvc
 @ActiveProfiles("test")
 class TelemetryApiTest {
@@ -224,6 +225,40 @@ class TelemetryApiTest {
             eventually(() -> {
                 String event = as(get("/api/v1/events/" + id)).andReturn().getResponse().getContentAsString();
                 return "CLEARED".equals(JsonPath.read(event, "$.state")) ? event : null;
+            });
+        } finally {
+            json(put("/api/v1/alert-thresholds"), thresholds(10_000L), admin).andExpect(status().isOk());
+        }
+    }
+
+    @Test
+    void a_pool_above_the_warning_level_raises_an_event_that_clears_when_the_level_is_raised() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        int pool = JsonPath.read(body(json(post("/api/v1/pools"),
+                "{\"name\":\"full-" + suffix + "\",\"type\":\"MEMORY\",\"capacityBytes\":33554432}", admin)
+                .andExpect(status().isCreated())), "$.id");
+        json(post("/api/v1/volumes"), "{\"name\":\"fv-" + suffix + "\",\"poolId\":" + pool
+                + ",\"sizeBytes\":29360128}", admin).andExpect(status().isCreated());
+        String key = "pool:" + pool;
+        try {
+            String raised = eventually(() -> {
+                String open = as(get("/api/v1/events?state=OPEN&size=500")).andReturn().getResponse().getContentAsString();
+                List<Map<String, Object>> mine = JsonPath.read(open, "$.items[?(@.objectKey == '" + key + "')]");
+                return mine.isEmpty() ? null : open;
+            });
+            List<Map<String, Object>> event = JsonPath.read(raised, "$.items[?(@.objectKey == '" + key + "')]");
+            assertThat(event.getFirst()).containsEntry("rule", "POOL_USAGE").containsEntry("severity", "WARNING")
+                    .containsEntry("objectName", "full-" + suffix);
+            assertThat((String) event.getFirst().get("message")).startsWith("88% of the capacity is used");
+            int id = (Integer) event.getFirst().get("id");
+
+            json(put("/api/v1/alert-thresholds"), """
+                    {"poolWarningPercent":95,"poolCriticalPercent":99,"latencyP99Micros":10000,
+                     "queuePairErrorsPerMinute":1,"hostHeartbeat":true,"diskHealth":true,"reconciliationErrors":true}""",
+                    admin).andExpect(status().isOk());
+            eventually(() -> {
+                String now = as(get("/api/v1/events/" + id)).andReturn().getResponse().getContentAsString();
+                return "CLEARED".equals(JsonPath.read(now, "$.state")) ? now : null;
             });
         } finally {
             json(put("/api/v1/alert-thresholds"), thresholds(10_000L), admin).andExpect(status().isOk());
