@@ -340,6 +340,7 @@ struct wr_reactor {
 	                                    queues are hot (WINDROSE_EPOLL_INTERVAL; 1 = always) */
 	uint64_t hot_until_iter;         /* the latest of the connections' hot_until_iter */
 	bool in_loop;                    /* inside reactor_iteration */
+	uint32_t nread, nread_last;      /* connections that gave data this / the last iteration */
 	uint64_t last_tick_ns;
 	/* statistics: written here, read with relaxed loads */
 	uint64_t busy_ns, idle_ns, polls, sleeps;

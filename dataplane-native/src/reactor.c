@@ -14,7 +14,10 @@
  * iterations is "hot" and read with recv() directly every iteration; epoll_wait runs only every
  * epoll_interval iterations (WINDROSE_EPOLL_INTERVAL, default WR_DEFAULT_EPOLL_INTERVAL) while any
  * connection is hot, every iteration when none is, and always when an adaptive reactor is about
- * to sleep (then it is the sleep). Manual targets (tests stepping the loop by hand) keep an
+ * to sleep (then it is the sleep). Reading directly pays only while most hot connections have
+ * data: with H hot and R readable it costs H recv() calls against 1 epoll_wait + R recv(), so a
+ * reactor with many hot but quiet queues goes back to epoll_wait until reads find data again
+ * (direct_pays). Manual targets (tests stepping the loop by hand) keep an
  * epoll_wait per iteration unless they ask for busy mode. It still finds everything else: new
  * connections, cold queues (the admin queue's keep-alives), EPOLLOUT, the mailbox eventfd (whose
  * messages are noticed through mbox_nonempty every iteration anyway).
@@ -422,6 +425,7 @@ static int read_conn(struct wr_reactor *r, struct wr_conn *c)
 {
 	int n = wr_conn_on_readable(c, r->rx_staging, WR_RX_STAGING, WR_READ_BUDGET);
 	if (n > 0) {
+		r->nread++;
 		c->hot_until_iter = r->iter + WR_HOT_ITERATIONS;
 		if (c->hot_until_iter > r->hot_until_iter)
 			r->hot_until_iter = c->hot_until_iter;
@@ -439,13 +443,27 @@ static int read_hot_conns(struct wr_reactor *r)
 	return work;
 }
 
+static uint32_t count_hot_conns(const struct wr_reactor *r)
+{
+	uint32_t n = 0;
+	for (const struct wr_conn *c = r->conns; c; c = c->next)
+		n += !c->dead && c->hot_until_iter > r->iter;
+	return n;
+}
+
+/* H recv() calls against 1 + R, R guessed from the previous iteration. */
+static bool direct_pays(const struct wr_reactor *r)
+{
+	return count_hot_conns(r) <= r->nread_last + 1;
+}
+
 static bool epoll_due(const struct wr_reactor *r, int timeout_ms)
 {
 	if (timeout_ms || r->epoll_interval <= 1)
 		return true;
 	if (r->target->manual && r->target->mode != WR_MODE_BUSY)
 		return true;
-	return r->hot_until_iter <= r->iter || r->iter % r->epoll_interval == 0;
+	return r->hot_until_iter <= r->iter || r->iter % r->epoll_interval == 0 || !direct_pays(r);
 }
 
 static int epoll_round(struct wr_reactor *r, int timeout_ms)
@@ -480,6 +498,8 @@ static int reactor_iteration(struct wr_reactor *r, int timeout_ms)
 {
 	int work = 0;
 	r->iter++;
+	r->nread_last = r->nread;
+	r->nread = 0;
 	r->in_loop = true;
 	r->io_clock_valid = false;
 	if (epoll_due(r, timeout_ms))
