@@ -165,9 +165,11 @@ if ((COSTBENCH)); then
   done
   COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
   DIRTY=$(git -C "$ROOT" status --porcelain -- dataplane-native 2>/dev/null | head -1)
-  python3 - "$WORK" "$TOP" "$COMMIT${DIRTY:+-dirty}" "$RECORD" "$HERE/results/history.jsonl" <<'PY'
+  # instruction counts depend on the optimisation level: recorded with the numbers
+  BUILD_TYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null)
+  python3 - "$WORK" "$TOP" "$COMMIT${DIRTY:+-dirty}" "$RECORD" "$HERE/results/history.jsonl" "${BUILD_TYPE:-unknown}" <<'PY'
 import json, re, sys, time
-work, top, commit, note, history = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+work, top, commit, note, history, build_type = sys.argv[1], int(sys.argv[2]), *sys.argv[3:7]
 WRAPPERS = ("clone", "start_thread", "(below main)", "main", "run_rounds", "measured_poll")
 def annotate(path):
     text = open(path).read()
@@ -201,13 +203,14 @@ for b in ("1", "8", "32", "idle"):
           f" {row['recv']:7.3f} {row['send']:7.3f} {row['cpu_ns_per_io']:10.0f}")
     if b == "32":
         top32 = [(n, ir / units) for n, ir in funcs[:top]]
-print("(idle: per empty loop iteration; CPU ns moves with machine load, the other columns do not)")
+print(f"(idle: per empty loop iteration; CPU ns moves with machine load, the other columns do not;"
+      f" {build_type} build)")
 print("\nbatch 32, instructions per I/O by function (self):")
 for n, v in top32:
     print(f"  {v:8.1f}  {n}")
 if note:
     line = {"time": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()), "commit": commit,
-            "kind": "costbench", "note": note, "loadavg": open("/proc/loadavg").read().split()[:3],
+            "kind": "costbench", "note": note, "build_type": build_type, "loadavg": open("/proc/loadavg").read().split()[:3],
             "costbench": rows}
     with open(history, "a") as h:
         h.write(json.dumps(line) + "\n")
