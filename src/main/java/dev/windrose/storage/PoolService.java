@@ -241,6 +241,9 @@ public class PoolService {
                 throw new InvalidInputException("diskIds", "Disk " + disk.name() + " belongs to host " + disk.hostName()
                         + ": a pool takes disks of this host only.");
             }
+            if (!request.overwriteForeignLabels()) {
+                refuseForeignLabel(disk);
+            }
             long data = (disk.sizeBytes() - DiskPoolLabel.DATA_OFFSET) / MIB * MIB;
             if (data < MIB) {
                 throw new InvalidInputException("diskIds", "Disk " + disk.name() + " is too small for a pool.");
@@ -249,6 +252,19 @@ public class PoolService {
             capacity += data;
         }
         return new PoolEntity(host.id(), name, PoolType.DISK, null, capacity, 100, members, clock.instant());
+    }
+
+    /**
+     * A disk that still carries the label of a pool this database does not know holds that pool's data
+     * (a reinstall, a disk from another host): taking it silently would destroy what an import could save.
+     */
+    private void refuseForeignLabel(DiskInfo disk) {
+        readLabel(disk).filter(label -> pools.findByLabelUuid(label.poolUuid().toString()).isEmpty())
+                .ifPresent(label -> {
+                    throw new ConflictException("Disk " + disk.name() + " carries the label of pool '" + label.poolName()
+                            + "', which this console does not know: import that pool on the Pools page, or reuse the "
+                            + "disk anyway (its data is lost) with overwriteForeignLabels.");
+                });
     }
 
     /** The label of each member names the pool and where this member's data lies. */

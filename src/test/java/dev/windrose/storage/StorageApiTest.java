@@ -139,6 +139,18 @@ class StorageApiTest {
                 .andExpect(jsonPath("$[?(@.diskId == " + diskId + ")].poolName").value("from-a-lost-database"))
                 .andExpect(jsonPath("$[?(@.diskId == " + diskId + ")].memberIndex").value(1))
                 .andExpect(jsonPath("$[?(@.diskId == " + diskId + ")].knownPool").value(org.hamcrest.Matchers.contains(org.hamcrest.Matchers.nullValue())));
+
+        String name = unique("reuse");
+        json(post("/api/v1/pools"), "{\"name\":\"" + name + "\",\"type\":\"DISK\",\"diskIds\":[" + diskId + "]}")
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.detail", containsString("carries the label of pool 'from-a-lost-database'")))
+                .andExpect(jsonPath("$.detail", containsString("import that pool")));
+        assertThat(DiskPoolLabel.readFrom(file)).get().extracting(DiskPoolLabel::poolUuid).isEqualTo(lost);
+        int poolId = JsonPath.read(body(json(post("/api/v1/pools"), "{\"name\":\"" + name
+                + "\",\"type\":\"DISK\",\"diskIds\":[" + diskId + "],\"overwriteForeignLabels\":true}")
+                .andExpect(status().isCreated())), "$.id");
+        assertThat(DiskPoolLabel.readFrom(file)).get().extracting(DiskPoolLabel::poolName).isEqualTo(name);
+        as(delete("/api/v1/pools/" + poolId)).andExpect(status().isNoContent());
         as(delete("/api/v1/disks/" + diskId)).andExpect(status().isNoContent());
     }
 

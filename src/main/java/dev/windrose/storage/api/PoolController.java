@@ -51,10 +51,12 @@ class PoolController {
 
     /**
      * A pool to create: {@code directory} for DIRECTORY, {@code capacityBytes} for MEMORY, {@code diskIds} for
-     * DISK; {@code overcommitPercent} (100-1000) for DIRECTORY pools only.
+     * DISK; {@code overcommitPercent} (100-1000) for DIRECTORY pools only; {@code overwriteForeignLabels} lets a DISK
+     * pool take disks labelled by a pool this database does not know (refused otherwise, so it can be imported).
      */
     record NewPoolRequest(@NotBlank String name, @NotNull PoolType type, @Nullable String directory,
-            @Nullable Long capacityBytes, @Nullable List<Long> diskIds, @Nullable Integer overcommitPercent) {
+            @Nullable Long capacityBytes, @Nullable List<Long> diskIds, @Nullable Integer overcommitPercent,
+            @Nullable Boolean overwriteForeignLabels) {
     }
 
     record PoolChanges(@NotNull Integer overcommitPercent) {
@@ -104,7 +106,7 @@ class PoolController {
     PoolInfo create(@Valid @RequestBody NewPoolRequest request) {
         List<DiskId> disks = request.diskIds() == null ? List.of() : request.diskIds().stream().map(DiskId::new).toList();
         return pools.create(new NewPool(request.name(), request.type(), request.directory(), request.capacityBytes(),
-                disks, request.overcommitPercent()));
+                disks, request.overcommitPercent(), Boolean.TRUE.equals(request.overwriteForeignLabels())));
     }
 
     @PatchMapping("/{id}")

@@ -41,6 +41,8 @@ class NewPoolDialog extends Dialog {
     private final Paragraph memoryNote = new Paragraph("A memory pool keeps volumes in RAM: fast, for demos and "
             + "benchmarks, and its data vanishes when Windrose restarts.");
     private final CheckboxGroup<DiskInfo> diskChoice = new CheckboxGroup<>("Disks");
+    private final com.vaadin.flow.component.checkbox.Checkbox overwrite = new com.vaadin.flow.component.checkbox.Checkbox(
+            "Take disks that carry the label of a pool this console does not know (that pool's data is lost)");
     private final Paragraph refusal = new Paragraph();
     private final Button create = new Button("Create pool");
 
@@ -73,8 +75,8 @@ class NewPoolDialog extends Dialog {
         capacity.addValueChangeListener(change -> validate());
         configureDiskChoice(disks);
         refusal.getStyle().set("color", "var(--lumo-error-text-color)");
-        VerticalLayout content = new VerticalLayout(name, type, diskChoice, directory, overcommit, capacity, memoryNote,
-                refusal);
+        VerticalLayout content = new VerticalLayout(name, type, diskChoice, overwrite, directory, overcommit, capacity,
+                memoryNote, refusal);
         content.setPadding(false);
         add(content);
         create.addThemeVariants(ButtonVariant.PRIMARY);
@@ -105,6 +107,7 @@ class NewPoolDialog extends Dialog {
     private void showFieldsForType() {
         PoolType chosen = type.getValue();
         diskChoice.setVisible(chosen == PoolType.DISK);
+        overwrite.setVisible(chosen == PoolType.DISK);
         directory.setVisible(chosen == PoolType.DIRECTORY);
         overcommit.setVisible(chosen == PoolType.DIRECTORY);
         capacity.setVisible(chosen == PoolType.MEMORY);
@@ -138,7 +141,7 @@ class NewPoolDialog extends Dialog {
                 : List.of();
         NewPool request = new NewPool(name.getValue(), chosen, chosen == PoolType.DIRECTORY ? directory.getValue() : null,
                 chosen == PoolType.MEMORY ? capacity.getValue() : null, disks,
-                chosen == PoolType.DIRECTORY ? overcommit.getValue() : null);
+                chosen == PoolType.DIRECTORY ? overcommit.getValue() : null, chosen == PoolType.DISK && overwrite.getValue());
         try {
             PoolInfo created = pools.create(request);
             Messages.success("Pool " + created.name() + " created with " + Sizes.bytes(created.capacityBytes()) + ".");
