@@ -166,7 +166,9 @@ if ((COSTBENCH)); then
   COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
   DIRTY=$(git -C "$ROOT" status --porcelain -- dataplane-native 2>/dev/null | head -1)
   # instruction counts depend on the optimisation level: recorded with the numbers
+  # (an empty cache entry is dataplane-native/CMakeLists.txt's default, RelWithDebInfo)
   BUILD_TYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null)
+  [[ -f $BUILD_DIR/CMakeCache.txt && -z $BUILD_TYPE ]] && BUILD_TYPE=RelWithDebInfo
   python3 - "$WORK" "$TOP" "$COMMIT${DIRTY:+-dirty}" "$RECORD" "$HERE/results/history.jsonl" "${BUILD_TYPE:-unknown}" <<'PY'
 import json, re, sys, time
 work, top, commit, note, history, build_type = sys.argv[1], int(sys.argv[2]), *sys.argv[3:7]
