@@ -1,0 +1,120 @@
+package dev.windrose.telemetry.ui;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.theme.lumo.LumoUtility;
+import dev.windrose.telemetry.ClusterSample;
+import dev.windrose.telemetry.Latency;
+import dev.windrose.telemetry.MetricObject;
+import dev.windrose.telemetry.NamespaceSample;
+import dev.windrose.telemetry.ReactorSample;
+import dev.windrose.telemetry.TelemetryService;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The dashboard's live part: the cluster's IOPS, throughput and latency, the busiest and the
+ * slowest namespaces, and how busy the dataplane's reactors are, all updated with every sample.
+ */
+public class ClusterActivity extends VerticalLayout {
+
+    static final int TOP = 5;
+
+    private final Grid<NamespaceSample> topByIops = topGrid("Top namespaces by IOPS");
+    private final Grid<NamespaceSample> topByLatency = topGrid("Top namespaces by p99 latency");
+    private final LiveChart reactorBusy = new LiveChart("Reactor busy percent", "%", List.of(
+            new LiveChart.Line("mean", "#1676f3"), new LiveChart.Line("busiest", "#c92a2a")));
+    private final Span reactorsNow = new Span();
+
+    public ClusterActivity(TelemetryService telemetry) {
+        setPadding(false);
+        addClassName("cluster-activity");
+        reactorsNow.getElement().setAttribute("role", "status");
+        reactorsNow.getElement().setAttribute("aria-label", "Reactors now");
+        reactorsNow.addClassNames(LumoUtility.FontSize.SMALL, LumoUtility.TextColor.SECONDARY);
+        FlexLayout below = new FlexLayout(box("Top namespaces by IOPS", topByIops),
+                box("Top namespaces by p99 latency", topByLatency),
+                box("Reactor busy %", reactorsNow, reactorBusy));
+        below.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        below.addClassNames(LumoUtility.Gap.MEDIUM);
+        below.setWidthFull();
+        add(new ObjectCharts(telemetry, MetricObject.cluster(), "Cluster"), below);
+        List<ClusterSample> recent = telemetry.recent(ObjectCharts.Range.LIVE.span);
+        reactorBusy.show(recent.stream().map(ClusterActivity::busyPoint).toList());
+        reactorBusy.setWindowSeconds(ObjectCharts.Range.LIVE.span.toSeconds());
+        showTop(recent.isEmpty() ? null : recent.getLast());
+        LiveSamples.follow(this, telemetry, sample -> {
+            reactorBusy.append(busyPoint(sample));
+            showTop(sample);
+        });
+    }
+
+    private void showTop(@Nullable ClusterSample sample) {
+        List<NamespaceSample> namespaces = sample == null ? List.of() : sample.namespaces();
+        topByIops.setItems(namespaces.stream().filter(ns -> ns.rates().totalIops() > 0)
+                .sorted(Comparator.comparingDouble((NamespaceSample ns) -> ns.rates().totalIops()).reversed())
+                .limit(TOP).toList());
+        topByLatency.setItems(namespaces.stream().filter(ns -> ns.rates().latency() != null)
+                .sorted(Comparator.comparingDouble(ClusterActivity::p99).reversed())
+                .limit(TOP).toList());
+        reactorsNow.setText(sample == null || sample.reactors().isEmpty() ? "no reactor reported yet"
+                : sample.reactors().stream().map(ClusterActivity::reactorText).collect(Collectors.joining(" · ")));
+    }
+
+    private static LiveChart.Point busyPoint(ClusterSample sample) {
+        List<ReactorSample> reactors = sample.reactors();
+        if (reactors.isEmpty()) {
+            return new LiveChart.Point(sample.timestamp(), null, null);
+        }
+        double mean = reactors.stream().mapToDouble(ReactorSample::busyPercent).average().orElse(0);
+        double busiest = reactors.stream().mapToDouble(ReactorSample::busyPercent).max().orElse(0);
+        return new LiveChart.Point(sample.timestamp(), mean, busiest);
+    }
+
+    private static String reactorText(ReactorSample reactor) {
+        return String.format(Locale.ROOT, "host %d reactor %d: %.0f %% (%d queue pairs)", reactor.hostId().value(),
+                reactor.reactorId(), reactor.busyPercent(), reactor.queuePairs());
+    }
+
+    private static double p99(NamespaceSample namespace) {
+        Latency latency = namespace.rates().latency();
+        return latency == null ? 0 : latency.p99Micros();
+    }
+
+    private static Grid<NamespaceSample> topGrid(String name) {
+        Grid<NamespaceSample> grid = new Grid<>();
+        grid.setAriaLabel(name);
+        grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_NO_BORDER);
+        grid.addComponentColumn(ClusterActivity::namespaceLink).setHeader("Namespace").setFlexGrow(1);
+        grid.addColumn(ns -> Rates.number(ns.rates().totalIops())).setHeader("IOPS").setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(ns -> ns.rates().latency() == null ? "–" : Rates.micros(p99(ns))).setHeader("p99")
+                .setAutoWidth(true).setFlexGrow(0);
+        grid.setAllRowsVisible(true);
+        grid.setEmptyStateText("No namespace did any I/O in the last second.");
+        return grid;
+    }
+
+    private static Component namespaceLink(NamespaceSample namespace) {
+        return new Anchor(NamespaceStatsView.location(namespace.subsystemNqn(), namespace.nsid()),
+                namespace.subsystemNqn() + " #" + namespace.nsid());
+    }
+
+    private static Div box(String title, Component... content) {
+        H3 heading = new H3(title);
+        heading.addClassNames(LumoUtility.FontSize.MEDIUM, LumoUtility.Margin.Bottom.SMALL);
+        Div box = new Div(heading);
+        box.add(content);
+        box.getStyle().set("flex", "1 1 22rem").set("min-width", "18rem");
+        return box;
+    }
+}
