@@ -242,6 +242,7 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
 
     private void show(SubsystemInfo shown) {
         this.subsystem = shown;
+        getElement().setAttribute("data-telemetry-object", "subsystem:" + shown.nqn()); // telemetry adds its charts
         title.setText(shown.nqn());
         summary.removeAll();
         summary.add(new Span("Serial " + shown.serial()), new Span("Model " + shown.model()),
