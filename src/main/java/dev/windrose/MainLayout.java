@@ -26,10 +26,13 @@ import com.vaadin.flow.server.menu.MenuEntry;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import com.vaadin.flow.theme.lumo.Lumo;
 import com.vaadin.flow.theme.lumo.LumoUtility;
+import dev.windrose.telemetry.EventService;
+import dev.windrose.telemetry.ui.EventsBadge;
 import jakarta.annotation.security.PermitAll;
 
 /**
- * The frame around every signed-in view: the app's name, the side navigation and the user menu.
+ * The frame around every signed-in view: the app's name, the side navigation, the open-events badge
+ * and the user menu.
  *
  * <p>The navigation is built from the views' {@code @Menu} annotations through
  * {@link MenuConfiguration}, which lists only the views the signed-in user may open; so a viewer
@@ -46,8 +49,11 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     private final AuthenticationContext authentication;
     private final H1 viewTitle = new H1();
 
-    MainLayout(AuthenticationContext authentication) {
+    private final EventService events;
+
+    MainLayout(AuthenticationContext authentication, EventService events) {
         this.authentication = authentication;
+        this.events = events;
         setPrimarySection(Section.DRAWER);
         addToDrawer(appName(), new Scroller(navigation()));
         addToNavbar(navbar());
@@ -88,7 +94,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         toggle.setAriaLabel("Show or hide the navigation");
         viewTitle.addClassNames(LumoUtility.FontSize.LARGE, LumoUtility.Margin.NONE);
         Div spacer = new Div();
-        HorizontalLayout bar = new HorizontalLayout(toggle, viewTitle, spacer, userMenu());
+        HorizontalLayout bar = new HorizontalLayout(toggle, viewTitle, spacer, new EventsBadge(events), userMenu());
         bar.setFlexGrow(1, spacer);
         bar.setWidthFull();
         bar.setAlignItems(FlexComponent.Alignment.CENTER);
