@@ -1,5 +1,5 @@
 /**
- * The console's overview: what this node is running and who is signed in. It has no API of its
+ * The dashboard, the landing page: what needs attention, capacity, the live cluster activity and this node. It has no API of its
  * own; its view only reads other features' public APIs.
  */
 @NullMarked

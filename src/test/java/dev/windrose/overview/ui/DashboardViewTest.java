@@ -21,10 +21,10 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.test.context.ActiveProfiles;
 
-/** The overview shows what the running console reports, not made-up figures. */
+/** The dashboard shows what the running console reports, not made-up figures. */
 @SpringBootTest(properties = "windrose.view-test=security-views")
 @ActiveProfiles("test")
-class OverviewViewTest extends SpringBrowserlessTest {
+class DashboardViewTest extends SpringBrowserlessTest {
 
     /** The administrator of the shared view-test context (see the security.ui view tests). */
     static final String ADMIN = "view-admin";
@@ -37,6 +37,8 @@ class OverviewViewTest extends SpringBrowserlessTest {
     EmbeddedTarget target;
     @Autowired
     VaadinAwareSecurityContextHolderStrategy securityContexts;
+    @Autowired
+    dev.windrose.inventory.HostService hostService;
 
     @BeforeEach
     void the_signed_in_administrator_exists() {
@@ -44,7 +46,7 @@ class OverviewViewTest extends SpringBrowserlessTest {
             users.createFirstAdmin(ADMIN, "Granite-Lighthouse-Wren-11");
         }
         signInAsAdmin();
-        navigate(OverviewView.class);
+        navigate(DashboardView.class);
     }
 
     @Test
@@ -62,6 +64,21 @@ class OverviewViewTest extends SpringBrowserlessTest {
         assertThat(fact("target-state")).isEqualTo("Running");
         assertThat(fact("target-discovery")).isEqualTo(status.listenAddress() + ":" + status.listenPort());
         assertThat(fact("target-controllers")).isEqualTo("0");
+    }
+
+    @Test
+    void the_health_summary_counts_this_host_online_and_names_no_trouble_that_is_not_there() {
+        long hosts = hostService.list(org.springframework.data.domain.PageRequest.of(0, 500)).getTotalElements();
+        assertThat(fact("health-hosts")).startsWith(hosts + " of " + hosts);
+        assertThat(fact("health-subsystems")).startsWith("0");
+    }
+
+    @Test
+    void the_live_activity_section_has_the_cluster_charts_and_the_top_namespace_lists() {
+        assertThat(find(dev.windrose.telemetry.ui.ClusterActivity.class).all()).hasSize(1);
+        assertThat(find(com.vaadin.flow.component.grid.Grid.class).all())
+                .extracting(grid -> grid.getElement().getAttribute("aria-label"))
+                .contains("Top namespaces by IOPS", "Top namespaces by p99 latency");
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.card.Card;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.DescriptionList;
+import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.icon.Icon;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
@@ -20,7 +21,20 @@ import dev.windrose.dataplane.Dataplane;
 import dev.windrose.dataplane.DataplaneException;
 import dev.windrose.dataplane.DataplaneTarget;
 import dev.windrose.dataplane.EmbeddedTarget;
+import dev.windrose.common.Paging;
+import dev.windrose.fabric.FabricService;
+import dev.windrose.fabric.SubsystemInfo;
+import dev.windrose.inventory.DiskFilter;
+import dev.windrose.inventory.DiskService;
+import dev.windrose.inventory.HostInfo;
+import dev.windrose.inventory.HostService;
 import dev.windrose.security.Role;
+import dev.windrose.storage.PoolService;
+import dev.windrose.telemetry.EventService;
+import dev.windrose.telemetry.TelemetryService;
+import dev.windrose.telemetry.ui.ClusterActivity;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Pageable;
 import dev.windrose.security.UserService;
 import dev.windrose.security.UserSummary;
 import jakarta.annotation.security.PermitAll;
@@ -31,25 +45,100 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The landing page after sign-in. It shows only facts read at the time of the visit: who is
- * signed in with which roles, the dataplane library this console loaded, the state of the embedded
- * NVMe/TCP target, and where to go next.
+ * The landing page after sign-in, the dashboard: what needs attention (hosts, disks, pools,
+ * subsystems) and the capacity, read at the visit; the cluster's activity live, pushed by the
+ * telemetry feature every second; and this node's facts (account, dataplane library, target).
  */
 @Route(value = "", layout = MainLayout.class)
-@PageTitle("Overview")
-@Menu(order = 0, icon = "vaadin:home", title = "Overview")
+@PageTitle("Dashboard")
+@Menu(order = 0, icon = "vaadin:dashboard", title = "Dashboard")
 @PermitAll
-class OverviewView extends VerticalLayout {
+class DashboardView extends VerticalLayout {
 
-    OverviewView(UserService users, Dataplane dataplane, EmbeddedTarget target) {
+    DashboardView(UserService users, Dataplane dataplane, EmbeddedTarget target, HostService hosts,
+            DiskService disks, PoolService pools, FabricService fabric, TelemetryService telemetry, EventService events) {
         setPadding(true);
-        setMaxWidth("72rem");
-        FlexLayout cards = new FlexLayout(accountCard(users.currentUser()), dataplaneCard(dataplane),
-                targetCard(target), shortcutsCard());
-        cards.setFlexWrap(FlexLayout.FlexWrap.WRAP);
-        cards.addClassNames(LumoUtility.Gap.MEDIUM);
-        cards.setWidthFull();
-        add(cards);
+        setMaxWidth("90rem");
+        Health health = Health.of(hosts.list(EVERYTHING).getContent(), disks.list(DiskFilter.all(), EVERYTHING).getContent(),
+                pools.list(null, null, EVERYTHING).getContent(), fabric.list(), events.thresholds().poolWarningPercent());
+        add(row(healthCard(health), capacityCard(health.capacity())));
+        add(sectionHeading("Activity"), new ClusterActivity(telemetry));
+        add(sectionHeading("This node"));
+        add(row(accountCard(users.currentUser()), dataplaneCard(dataplane), targetCard(target), shortcutsCard()));
+    }
+
+    private static FlexLayout row(Component... cards) {
+        FlexLayout row = new FlexLayout(cards);
+        row.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        row.addClassNames(LumoUtility.Gap.MEDIUM);
+        row.setWidthFull();
+        return row;
+    }
+
+    private static H2 sectionHeading(String text) {
+        H2 heading = new H2(text);
+        heading.addClassNames(LumoUtility.FontSize.LARGE, LumoUtility.Margin.Top.MEDIUM, LumoUtility.Margin.Bottom.NONE);
+        return heading;
+    }
+
+    /** Each kind of trouble with a count, the names of what is affected, and a link to look closer. */
+    private static Card healthCard(Health health) {
+        Card card = card("Health");
+        card.add(facts(
+                fact("health-hosts", "Hosts online", health.hostsOnline() + " of "
+                        + (health.hostsOnline() + health.hostsOffline().size())
+                        + names(health.hostsOffline().stream().map(HostInfo::name).toList(), "offline")),
+                fact("health-disks", "Disks with warnings", health.disksWithWarnings().size()
+                        + names(health.disksWithWarnings().stream().map(disk -> disk.hostName() + ":" + disk.name()).toList(), "")),
+                fact("health-pools", "Pools near full (" + health.nearFullPercent() + " % or more used)",
+                        health.poolsNearFull().size() + names(health.poolsNearFull().stream()
+                                .map(pool -> pool.name() + " " + Health.usedPercent(pool) + " %").toList(), "")),
+                fact("health-subsystems", "Subsystems with errors", health.subsystemsWithErrors().size()
+                        + names(health.subsystemsWithErrors().stream().map(SubsystemInfo::nqn).toList(), ""))));
+        if (health.allWell()) {
+            card.add(hint("All hosts are online; no disk, pool or subsystem needs attention."));
+        } else {
+            HorizontalLayout links = new HorizontalLayout(new Anchor("hosts", "Hosts"), new Anchor("disks", "Disks"),
+                    new Anchor("pools", "Pools"), new Anchor("subsystems", "Subsystems"));
+            links.addClassNames(LumoUtility.FontSize.SMALL);
+            card.add(links);
+        }
+        return card;
+    }
+
+    private static Card capacityCard(Health.Capacity capacity) {
+        Card card = card("Capacity");
+        if (capacity.pools() == 0) {
+            card.add(facts(fact("capacity-total", "Pool capacity", "No pool yet")));
+            card.add(hint("Create a pool from free disks, a directory or memory under Pools."));
+            return card;
+        }
+        List<Fact> facts = new ArrayList<>();
+        facts.add(fact("capacity-total", "Pool capacity", Sizes.bytes(capacity.capacityBytes()) + " in "
+                + capacity.pools() + (capacity.pools() == 1 ? " pool" : " pools")));
+        facts.add(fact("capacity-allocated", "Allocated to volumes", Sizes.bytes(capacity.allocatedBytes())
+                + percentOf(capacity.allocatedBytes(), capacity.capacityBytes())));
+        String used = Sizes.bytes(capacity.usedBytes()) + percentOf(capacity.usedBytes(), capacity.capacityBytes());
+        if (capacity.poolsWithoutUsage() > 0) {
+            used += " (" + capacity.poolsWithoutUsage() + " pool(s) cannot measure use)";
+        }
+        facts.add(fact("capacity-used", "Used", used));
+        card.add(facts(facts.toArray(Fact[]::new)));
+        return card;
+    }
+
+    private static String percentOf(long part, long whole) {
+        return whole <= 0 ? "" : " (" + (part * 100 / whole) + " %)";
+    }
+
+    /** ": a, b, c" (at most five names, then "…"), with an optional word after, or nothing. */
+    private static String names(List<String> names, String after) {
+        if (names.isEmpty()) {
+            return "";
+        }
+        String shown = names.stream().limit(5).collect(Collectors.joining(", "))
+                + (names.size() > 5 ? ", …" : "");
+        return after.isEmpty() ? ": " + shown : " (" + shown + " " + after + ")";
     }
 
     private static Card accountCard(UserSummary user) {
@@ -138,7 +227,7 @@ class OverviewView extends VerticalLayout {
 
     private static Card card(String title) {
         Card card = new Card();
-        card.setTitle(title, 2);
+        card.setTitle(title, 3);
         card.setMinWidth("18rem");
         card.getStyle().set("flex", "1 1 18rem");
         return card;
@@ -167,6 +256,9 @@ class OverviewView extends VerticalLayout {
         return hint;
     }
 
+    /** Every item of a listing: the dashboard counts all of them (a console has hundreds at most). */
+    private static final Pageable EVERYTHING = PageRequest.of(0, Paging.MAX_PAGE_SIZE);
+
     private static Fact fact(String id, String label, String value) {
         return new Fact(id, label, value);
     }
@@ -175,7 +267,7 @@ class OverviewView extends VerticalLayout {
     }
 
     private static String roleNames(UserSummary user) {
-        return user.roles().stream().sorted().map(OverviewView::roleName).collect(Collectors.joining(", "));
+        return user.roles().stream().sorted().map(DashboardView::roleName).collect(Collectors.joining(", "));
     }
 
     private static String roleName(Role role) {
