@@ -1,7 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { openView } from '../support/vaadin.js';
 
-/** The landing page at / after sign-in. */
+/** The landing page at / after sign-in (the dashboard): this node's facts. */
 export class OverviewPage {
   readonly heading: Locator;
   readonly dataplaneVersion: Locator;
@@ -12,7 +12,7 @@ export class OverviewPage {
   readonly reactorThreads: Locator;
 
   constructor(private readonly page: Page) {
-    this.heading = page.getByRole('heading', { name: 'Overview', level: 1 });
+    this.heading = page.getByRole('heading', { name: 'Dashboard', level: 1 });
     this.dataplaneVersion = page.getByLabel('Dataplane library version');
     this.signedInUser = page.getByLabel('Signed in as');
     this.roles = page.getByLabel('Roles');
