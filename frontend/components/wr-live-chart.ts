@@ -26,6 +26,9 @@ export class WrLiveChart extends LitElement {
   /** How many seconds of points the chart keeps when appending; 0 keeps everything it is given. */
   @property({ type: Number, attribute: 'window-seconds' }) windowSeconds = 900;
 
+  /** A logarithmic value axis: for latency, whose p99.9 can be a hundred times its p50. */
+  @property({ type: Boolean, attribute: 'log-scale' }) logScale = false;
+
   /** Height of the plotting area in CSS pixels. */
   @property({ type: Number, attribute: 'plot-height' }) plotHeight = 180;
 
@@ -42,6 +45,10 @@ export class WrLiveChart extends LitElement {
 
   connectedCallback(): void {
     super.connectedCallback();
+    // The plot takes the width it is given: let the container decide it, never the plot's content.
+    this.style.display = 'block';
+    this.style.minWidth = '0';
+    this.style.overflow = 'hidden';
     this.resizeObserver = new ResizeObserver(() => this.plot?.setSize(this.size()));
     this.resizeObserver.observe(this);
   }
@@ -59,7 +66,7 @@ export class WrLiveChart extends LitElement {
 
   protected updated(changed: PropertyValues): void {
     // The first render also builds the plot: setSeries may have come before there was a place to draw.
-    if (!this.plot || changed.has('unit') || changed.has('plotHeight')) this.rebuild();
+    if (!this.plot || changed.has('unit') || changed.has('plotHeight') || changed.has('logScale')) this.rebuild();
   }
 
   /** Names the lines (and so resets the chart): called once before any data. */
@@ -128,7 +135,10 @@ export class WrLiveChart extends LitElement {
         ...this.size(),
         legend: { live: true },
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, niceMax(max)] } },
+        scales: {
+          x: { time: true },
+          y: this.logScale ? { distr: 3, log: 10 } : { range: (_u, _min, max) => [0, niceMax(max)] },
+        },
         axes: [{}, { label: unit, size: 60, values: (_u, ticks) => ticks.map((tick) => formatNumber(tick)) }],
         series: [
           {},

@@ -114,7 +114,7 @@ public class ClusterActivity extends VerticalLayout {
         heading.addClassNames(LumoUtility.FontSize.MEDIUM, LumoUtility.Margin.Bottom.SMALL);
         Div box = new Div(heading);
         box.add(content);
-        box.getStyle().set("flex", "1 1 22rem").set("min-width", "18rem");
+        box.getStyle().set("flex", "1 1 22rem").set("min-width", "0");
         return box;
     }
 }

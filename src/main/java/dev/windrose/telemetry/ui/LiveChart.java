@@ -43,6 +43,11 @@ public class LiveChart extends Component implements HasSize {
         setWidthFull();
     }
 
+    /** A logarithmic value axis, for figures that span orders of magnitude (latency percentiles). */
+    public void setLogScale(boolean logScale) {
+        getElement().setProperty("logScale", logScale);
+    }
+
     /** How many seconds the chart keeps while points are appended; 0 keeps everything shown. */
     public void setWindowSeconds(long seconds) {
         getElement().setProperty("windowSeconds", seconds);

@@ -1,5 +1,6 @@
 package dev.windrose.telemetry.ui;
 
+import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
@@ -12,6 +13,7 @@ import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.windrose.telemetry.ClusterSample;
 import dev.windrose.telemetry.IoRates;
 import dev.windrose.telemetry.MetricObject;
+import dev.windrose.telemetry.NamespaceSample;
 import dev.windrose.telemetry.SeriesPoint;
 import dev.windrose.telemetry.TelemetryService;
 import java.time.Clock;
@@ -79,6 +81,7 @@ public class ObjectCharts extends VerticalLayout {
                 new LiveChart.Line("write", WRITE)));
         latency = new LiveChart(title + ": latency", "µs", List.of(new LiveChart.Line("p50", "#2f9e44"),
                 new LiveChart.Line("p99", "#e8590c"), new LiveChart.Line("p99.9", "#c92a2a")));
+        latency.setLogScale(true);
         range.setItems(Range.values());
         range.setItemLabelGenerator(r -> r.label);
         range.addThemeVariants(RadioGroupVariant.LUMO_HELPER_ABOVE_FIELD);
@@ -97,6 +100,9 @@ public class ObjectCharts extends VerticalLayout {
         charts.addClassNames(LumoUtility.Gap.MEDIUM);
         charts.setWidthFull();
         add(heading, range, rangeNote, charts);
+        if (object instanceof MetricObject.Subsystem subsystem) {
+            add(namespaceLinks(subsystem));
+        }
         showRange(Range.LIVE);
         LiveSamples.follow(this, telemetry, this::onSample);
     }
@@ -168,11 +174,25 @@ public class ObjectCharts extends VerticalLayout {
         latencyNow.setText(Rates.latencyText(rates));
     }
 
+    /** Each of the subsystem's namespaces that the dataplane reports leads to its own charts. */
+    private Div namespaceLinks(MetricObject.Subsystem subsystem) {
+        Div links = new Div(new Span("Each namespace: "));
+        links.addClassNames(LumoUtility.FontSize.SMALL, LumoUtility.Display.FLEX, LumoUtility.Gap.MEDIUM);
+        List<NamespaceSample> namespaces = telemetry.latest().map(ClusterSample::namespaces).orElse(List.of()).stream()
+                .filter(ns -> ns.subsystemNqn().equals(subsystem.nqn())).toList();
+        if (namespaces.isEmpty()) {
+            links.add(new Span("none reported by the dataplane yet"));
+        }
+        namespaces.forEach(ns -> links.add(new Anchor(NamespaceStatsView.location(ns.subsystemNqn(), ns.nsid()),
+                "Namespace " + ns.nsid())));
+        return links;
+    }
+
     private static Div panel(String name, Span now, LiveChart chart) {
         Span label = new Span(name);
         label.addClassNames(LumoUtility.FontWeight.SEMIBOLD, LumoUtility.FontSize.SMALL);
         Div panel = new Div(label, new Div(now), chart);
-        panel.getStyle().set("flex", "1 1 22rem").set("min-width", "18rem");
+        panel.getStyle().set("flex", "1 1 22rem").set("min-width", "0");
         return panel;
     }
 
