@@ -26,13 +26,13 @@ import com.vaadin.flow.server.menu.MenuEntry;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import com.vaadin.flow.theme.lumo.Lumo;
 import com.vaadin.flow.theme.lumo.LumoUtility;
-import dev.windrose.telemetry.EventService;
-import dev.windrose.telemetry.ui.EventsBadge;
 import jakarta.annotation.security.PermitAll;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 
 /**
- * The frame around every signed-in view: the app's name, the side navigation, the open-events badge
- * and the user menu.
+ * The frame around every signed-in view: the app's name, the side navigation, the features' header
+ * items (the open-events badge) and the user menu.
  *
  * <p>The navigation is built from the views' {@code @Menu} annotations through
  * {@link MenuConfiguration}, which lists only the views the signed-in user may open; so a viewer
@@ -49,11 +49,20 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     private final AuthenticationContext authentication;
     private final H1 viewTitle = new H1();
 
-    private final EventService events;
+    /**
+     * Something a feature shows in the header, left of the user menu (telemetry's open-events
+     * badge): a Spring bean, asked for a new component for every layout. Through this interface the
+     * layout shows features' items without depending on the features, which depend on the layout.
+     */
+    public interface HeaderItem {
+        Component create();
+    }
 
-    MainLayout(AuthenticationContext authentication, EventService events) {
+    private final List<HeaderItem> headerItems;
+
+    MainLayout(AuthenticationContext authentication, ObjectProvider<HeaderItem> headerItems) {
         this.authentication = authentication;
-        this.events = events;
+        this.headerItems = headerItems.orderedStream().toList();
         setPrimarySection(Section.DRAWER);
         addToDrawer(appName(), new Scroller(navigation()));
         addToNavbar(navbar());
@@ -94,7 +103,9 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         toggle.setAriaLabel("Show or hide the navigation");
         viewTitle.addClassNames(LumoUtility.FontSize.LARGE, LumoUtility.Margin.NONE);
         Div spacer = new Div();
-        HorizontalLayout bar = new HorizontalLayout(toggle, viewTitle, spacer, new EventsBadge(events), userMenu());
+        HorizontalLayout bar = new HorizontalLayout(toggle, viewTitle, spacer);
+        headerItems.forEach(item -> bar.add(item.create()));
+        bar.add(userMenu());
         bar.setFlexGrow(1, spacer);
         bar.setWidthFull();
         bar.setAlignItems(FlexComponent.Alignment.CENTER);

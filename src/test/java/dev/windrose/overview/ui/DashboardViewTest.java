@@ -77,7 +77,7 @@ class DashboardViewTest extends SpringBrowserlessTest {
     void the_live_activity_section_has_the_cluster_charts_and_the_top_namespace_lists() {
         assertThat(find(dev.windrose.telemetry.ui.ClusterActivity.class).all()).hasSize(1);
         assertThat(find(com.vaadin.flow.component.grid.Grid.class).all())
-                .extracting(grid -> grid.getElement().getAttribute("aria-label"))
+                .extracting(grid -> ((com.vaadin.flow.component.grid.Grid<?>) grid).getAriaLabel().orElse(""))
                 .contains("Top namespaces by IOPS", "Top namespaces by p99 latency");
     }
 
@@ -102,8 +102,9 @@ class DashboardViewTest extends SpringBrowserlessTest {
     private void signInAsAdmin() {
         SecurityContextHolder.setContextHolderStrategy(securityContexts);
         SecurityContext context = securityContexts.createEmptyContext();
+        // An administrator's effective roles, as the console grants them at sign-in (admin includes the others).
         context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(ADMIN, null,
-                AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
+                AuthorityUtils.createAuthorityList("ROLE_ADMIN", "ROLE_OPERATOR", "ROLE_VIEWER")));
         securityContexts.setContext(context);
         // The Vaadin strategy prefers a context kept in the session (e.g. an anonymous one from an
         // earlier redirect to the sign-in page) over its thread-local: replace that one too.

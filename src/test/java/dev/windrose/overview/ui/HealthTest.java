@@ -78,7 +78,7 @@ class HealthTest {
     }
 
     private static DiskInfo disk(String name, HealthStatus status, boolean present) {
-        return new DiskInfo(new DiskId(name.hashCode()), new HostId(1), "a", name, DiskKind.BLOCK, "/dev/" + name, null,
+        return new DiskInfo(new DiskId(name.hashCode()), new HostId(1), "a", name, DiskKind.BLOCK, "/dev/" + name, "serial:" + name, null,
                 null, null, DiskTransport.NVME, false, GIB, 512, 512, null, null,
                 new DiskHealth(status, "smartctl", null, null, null, null, null), present, NOW, NOW);
     }
