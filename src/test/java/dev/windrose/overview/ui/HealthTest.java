@@ -91,6 +91,6 @@ class HealthTest {
     private static SubsystemInfo subsystem(String nqn, ObservedState state, ObservedState listenerState) {
         return new SubsystemInfo(new SubsystemId(nqn.hashCode()), nqn, "serial", "Windrose", false, NOW, state, null,
                 List.of(), List.of(new SubsystemInfo.ListenerInfo(1, 1, "tcp", "IPV4", "127.0.0.1", 4420, listenerState,
-                        null)), List.of());
+                        null)), List.of(), null, null);
     }
 }
