@@ -179,7 +179,14 @@ class TelemetrySampler implements TelemetryService, SmartLifecycle {
             return;
         }
         Instant timestamp = clock.instant();
-        HostInfo host = localHost(timestamp);
+        HostInfo host;
+        try {
+            host = localHost(timestamp);
+        } catch (IllegalStateException notYetRegistered) {
+            // Right at start-up the inventory may not have registered this host yet: sample from the next tick.
+            previous = null;
+            return;
+        }
         StatsSnapshot before = previous;
         previous = now;
         lastSnapshot = now;
