@@ -1,0 +1,104 @@
+package dev.windrose.aggregation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generated texts equal the reviewed golden files under src/test/resources/aggregation (regenerate with
+ * -Dwindrose.golden.update=true and review the diff against the tools' documentation), and every command
+ * line has the shape its tool documents.
+ */
+class InitiatorConfigsTest {
+
+    static final String HOST = "nqn.2014-08.org.nvmexpress:uuid:6a1f0b52-3a57-4c4e-9d1c-2f4d7b1e8a90";
+    static final String SUBSYSTEM = AggregationService.NQN_PREFIX + "lab.node1";
+    static final List<Endpoint> LISTENERS = List.of(new Endpoint("192.0.2.10", 4420), new Endpoint("192.0.2.11", 4420));
+    static final Endpoint DISCOVERY = new Endpoint("192.0.2.10", 8009);
+
+    @Test
+    void esxi_matches_its_golden_file() throws IOException {
+        assertGolden(MemberOs.ESXI, "node1-esxi.sh");
+    }
+
+    @Test
+    void linux_matches_its_golden_file() throws IOException {
+        assertGolden(MemberOs.LINUX, "node1-linux.sh");
+    }
+
+    @Test
+    void windows_matches_its_golden_file() throws IOException {
+        assertGolden(MemberOs.WINDOWS, "node1-windows.ps1");
+    }
+
+    @Test
+    void esxi_commands_use_the_options_esxcli_nvme_fabrics_documents() {
+        List<String> commands = commands(generate(MemberOs.ESXI));
+        assertThat(commands).contains("esxcli nvme fabrics enable --protocol TCP --device vmnic1");
+        // discover: -a adapter -i IP -p port; connect adds -s subsystem NQN, one per listener.
+        assertThat(commands).filteredOn(c -> c.startsWith("esxcli nvme fabrics discover"))
+                .containsExactly("esxcli nvme fabrics discover -a vmhba65 -i 192.0.2.10 -p 8009");
+        Pattern connect = Pattern.compile("esxcli nvme fabrics connect -a vmhba\\d+ -i [0-9.]+ -p \\d+ -s \\S+");
+        assertThat(commands).filteredOn(c -> c.startsWith("esxcli nvme fabrics connect")).hasSize(2)
+                .allSatisfy(c -> assertThat(c).matches(connect).endsWith(" -s " + SUBSYSTEM));
+    }
+
+    @Test
+    void linux_commands_use_nvme_cli_options_and_name_the_members_host_nqn() {
+        String text = generate(MemberOs.LINUX);
+        List<String> commands = commands(text);
+        Pattern connect = Pattern.compile("nvme connect -t tcp -a [0-9.]+ -s \\d+ -n \\S+ -q \\S+");
+        assertThat(commands).filteredOn(c -> c.startsWith("nvme connect")).hasSize(2)
+                .allSatisfy(c -> assertThat(c).matches(connect).endsWith(" -q " + HOST));
+        assertThat(commands).contains("nvme discover -t tcp -a 192.0.2.10 -s 8009 -q " + HOST);
+        // discovery.conf holds the long options of 'nvme discover', one controller per line.
+        assertThat(InitiatorConfigs.discoveryConfLine(HOST, DISCOVERY))
+                .isEqualTo("--transport=tcp --traddr=192.0.2.10 --trsvcid=8009 --hostnqn=" + HOST);
+        assertThat(text).contains("echo '" + InitiatorConfigs.discoveryConfLine(HOST, DISCOVERY)
+                + "' >> /etc/nvme/discovery.conf");
+        assertThat(text).startsWith("#!/bin/sh\n");
+    }
+
+    @Test
+    void windows_does_not_invent_cmdlets_and_says_why() {
+        String text = generate(MemberOs.WINDOWS);
+        assertThat(text).contains("found no published").contains("Get-Command -Noun *Nvme*");
+        assertThat(commands(text)).allSatisfy(c -> assertThat(c).matches(
+                "(Get-Command|Get-PhysicalDisk|\\$Windrose\\w+ +=|@\\{|\\)).*"));
+        assertThat(text).contains("$WindroseHostNqn      = '" + HOST + "'");
+    }
+
+    @Test
+    void without_a_discovery_controller_only_the_connect_commands_remain() {
+        String linux = InitiatorConfigs.linux("lab", "node1", HOST, SUBSYSTEM, LISTENERS, null);
+        assertThat(linux).doesNotContain("nvme discover").doesNotContain("discovery.conf").contains("nvme connect");
+    }
+
+    static String generate(MemberOs os) {
+        return InitiatorConfigs.generate(os, "lab", "node1", HOST, SUBSYSTEM, LISTENERS, DISCOVERY).text();
+    }
+
+    /** The lines that are not comments or blank. */
+    static List<String> commands(String text) {
+        return text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    }
+
+    private static void assertGolden(MemberOs os, String file) throws IOException {
+        InitiatorConfig config = InitiatorConfigs.generate(os, "lab", "node1", HOST, SUBSYSTEM, LISTENERS, DISCOVERY);
+        assertThat(config.fileName()).isEqualTo("lab-" + file);
+        if (Boolean.getBoolean("windrose.golden.update")) {
+            Files.writeString(Path.of("src/test/resources/aggregation", file), config.text());
+        }
+        try (InputStream golden = InitiatorConfigsTest.class.getResourceAsStream("/aggregation/" + file)) {
+            assertThat(golden).as("golden file " + file).isNotNull();
+            assertThat(config.text()).isEqualTo(new String(golden.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+}
