@@ -1,0 +1,339 @@
+package dev.windrose.aggregation;
+
+import dev.windrose.aggregation.AggregationInfo.DriveInfo;
+import dev.windrose.aggregation.AggregationInfo.MemberInfo;
+import dev.windrose.aggregation.internal.AggregationEntity;
+import dev.windrose.aggregation.internal.AggregationRepository;
+import dev.windrose.aggregation.internal.DriveEntity;
+import dev.windrose.aggregation.internal.DriveRepository;
+import dev.windrose.aggregation.internal.MemberEntity;
+import dev.windrose.aggregation.internal.MemberRepository;
+import dev.windrose.common.ConflictException;
+import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.NotFoundException;
+import dev.windrose.common.Paging;
+import dev.windrose.dataplane.EmbeddedTarget;
+import dev.windrose.fabric.ConnectionInfo;
+import dev.windrose.fabric.FabricService;
+import dev.windrose.fabric.ListenerAddress;
+import dev.windrose.fabric.NewSubsystem;
+import dev.windrose.fabric.Nqn;
+import dev.windrose.fabric.ObservedState;
+import dev.windrose.fabric.SubsystemId;
+import dev.windrose.fabric.SubsystemInfo;
+import dev.windrose.security.AuditAction;
+import dev.windrose.security.AuditLog;
+import dev.windrose.security.Role;
+import dev.windrose.storage.NewVolume;
+import dev.windrose.storage.PoolId;
+import dev.windrose.storage.PoolService;
+import dev.windrose.storage.PoolType;
+import dev.windrose.storage.Provisioning;
+import dev.windrose.storage.VolumeId;
+import dev.windrose.storage.VolumeInfo;
+import dev.windrose.storage.VolumeService;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Pageable;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Aggregations: checks a proposal against its platform's rules, plans its capacity, and creates per member
+ * the volumes, a subsystem whose only allowed host is that member, the namespaces and a listener, all in
+ * one transaction. A failure part-way rolls the rows back; the volumes' files are removed on rollback by
+ * the storage feature, and the fabric's reconciler only runs after a commit, so nothing partial ever
+ * reaches the dataplane.
+ */
+@Service
+public class AggregationService {
+
+    /** The naming authority of the subsystems Windrose makes (the same as the README's examples). */
+    public static final String NQN_PREFIX = "nqn.2026-11.dev.windrose:agg.";
+    static final String MODEL = "Windrose aggregation";
+
+    private final AggregationRepository aggregations;
+    private final MemberRepository members;
+    private final DriveRepository drives;
+    private final PoolService pools;
+    private final VolumeService volumes;
+    private final FabricService fabric;
+    private final EmbeddedTarget embeddedTarget;
+    private final AuditLog auditLog;
+    private final Clock clock;
+
+    AggregationService(AggregationRepository aggregations, MemberRepository members, DriveRepository drives,
+            PoolService pools, VolumeService volumes, FabricService fabric, EmbeddedTarget embeddedTarget,
+            AuditLog auditLog, Clock clock) {
+        this.aggregations = aggregations;
+        this.members = members;
+        this.drives = drives;
+        this.pools = pools;
+        this.volumes = volumes;
+        this.fabric = fabric;
+        this.embeddedTarget = embeddedTarget;
+        this.auditLog = auditLog;
+        this.clock = clock;
+    }
+
+    /** The rules' verdict and the capacity plan, without creating anything (viewers may ask too). */
+    @Transactional(readOnly = true)
+    @PreAuthorize(Role.Expressions.VIEWER)
+    public Review review(Proposal proposal) {
+        validNqns(proposal);
+        List<Finding> findings = PlatformRules.check(proposal, poolFacts());
+        return new Review(findings, CapacityPlanner.plan(proposal), !PlatformRules.blocks(findings));
+    }
+
+    @Transactional(readOnly = true)
+    @PreAuthorize(Role.Expressions.VIEWER)
+    public Page<AggregationSummary> list(Pageable pageable) {
+        return aggregations.findAllByOrderByNameAsc(pageable).map(a -> new AggregationSummary(
+                new AggregationId(a.id()), a.name(), a.platform(), (int) members.countByAggregationId(a.id()),
+                a.createdAt()));
+    }
+
+    @Transactional(readOnly = true)
+    @PreAuthorize(Role.Expressions.VIEWER)
+    public AggregationInfo get(AggregationId id) {
+        return toInfo(find(id));
+    }
+
+    /**
+     * Creates the aggregation, or nothing: a layout that breaks a rule is refused (400, every error in words)
+     * before anything is made, and any failure afterwards (a taken name, a full pool) rolls everything back.
+     */
+    @Transactional
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public AggregationInfo create(NewAggregation request) {
+        Proposal proposal = request.proposal();
+        Review review = review(proposal);
+        if (!review.allowed()) {
+            throw new InvalidInputException("members", "The layout breaks the rules of "
+                    + proposal.platform().label() + ": " + review.findings().stream().filter(Finding::blocking)
+                            .map(Finding::message).collect(Collectors.joining(" ")));
+        }
+        if (aggregations.existsByName(proposal.name())) {
+            throw new ConflictException("An aggregation named '" + proposal.name() + "' already exists.");
+        }
+        Endpoint listener = listener(request.listener());
+        AggregationEntity aggregation = aggregations.saveAndFlush(new AggregationEntity(proposal.name(),
+                proposal.platform(), listener.address(), listener.port(), clock.instant()));
+        Function<PoolId, Optional<PoolFacts>> known = poolFacts();
+        for (ProposedMember member : proposal.members()) {
+            createMember(aggregation, member, listener, known);
+        }
+        auditLog.record(AuditAction.AGGREGATION_CREATED, proposal.name(), proposal.platform().label() + ", "
+                + proposal.members().size() + " members, " + PlatformRules.human(review.plan().rawBytes()) + " raw");
+        return toInfo(aggregation);
+    }
+
+    /** Deletes the members' subsystems and volumes (their files go once the delete is committed), then the aggregation. */
+    @Transactional
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public void delete(AggregationId id) {
+        AggregationEntity aggregation = find(id);
+        for (MemberEntity member : members.findByAggregationIdOrderByName(aggregation.id())) {
+            List<DriveEntity> memberDrives = drives.findByMemberIdOrderByNsid(member.id());
+            deleteSubsystemIfPresent(member);
+            deleteVolumesIfPresent(aggregation.name(), member, memberDrives);
+            drives.deleteAll(memberDrives);
+            members.delete(member);
+        }
+        aggregations.delete(aggregation);
+        auditLog.record(AuditAction.AGGREGATION_DELETED, aggregation.name(), aggregation.platform().label());
+    }
+
+    /** Per member: is its host connected to its subsystem, over how many paths, and does the dataplane serve it. */
+    @Transactional(readOnly = true)
+    @PreAuthorize(Role.Expressions.VIEWER)
+    public List<MemberStatus> status(AggregationId id) {
+        AggregationEntity aggregation = find(id);
+        Map<Long, SubsystemInfo> subsystems = fabric.list().stream()
+                .collect(Collectors.toMap(s -> s.id().value(), Function.identity()));
+        return members.findByAggregationIdOrderByName(aggregation.id()).stream()
+                .map(member -> status(member, subsystems.get(member.subsystemId()))).toList();
+    }
+
+    /** The initiator configuration of one member, for its own OS unless another is asked for. */
+    @Transactional(readOnly = true)
+    @PreAuthorize(Role.Expressions.VIEWER)
+    public InitiatorConfig initiatorConfig(AggregationId id, String memberName, @Nullable MemberOs os) {
+        AggregationEntity aggregation = find(id);
+        MemberEntity member = members.findByAggregationIdOrderByName(aggregation.id()).stream()
+                .filter(m -> m.name().equals(memberName)).findFirst()
+                .orElseThrow(() -> new NotFoundException("Aggregation " + aggregation.name() + " has no member '"
+                        + memberName + "'."));
+        Endpoint endpoint = new Endpoint(aggregation.listenerAddress(), aggregation.listenerPort());
+        return InitiatorConfigs.generate(os == null ? member.os() : os, aggregation.name(), member.name(),
+                member.hostNqn(), member.subsystemNqn(), List.of(endpoint), discovery().orElse(null));
+    }
+
+    // ---- creating ------------------------------------------------------------------------------------------
+
+    private void createMember(AggregationEntity aggregation, ProposedMember member, Endpoint listener,
+            Function<PoolId, Optional<PoolFacts>> knownPools) {
+        String nqn = subsystemNqn(aggregation.name(), member.name());
+        SubsystemInfo subsystem = fabric.create(new NewSubsystem(nqn, null, MODEL, false));
+        MemberEntity saved = members.saveAndFlush(new MemberEntity(aggregation.id(), member.name(), member.os(),
+                member.hostNqn().strip(), blankToNull(member.address()), subsystem.id().value(), nqn));
+        int nsid = 1;
+        Map<DriveTier, Integer> perTier = new LinkedHashMap<>();
+        for (DriveGroup group : member.drives()) {
+            for (int i = 0; i < group.count(); i++) {
+                int index = perTier.merge(group.tier(), 1, Integer::sum);
+                VolumeInfo volume = volumes.create(new NewVolume(volumeName(aggregation.name(), member.name(),
+                        group.tier(), index), group.pool(), group.sizeBytes(), provisioning(knownPools.apply(group.pool()).orElseThrow())));
+                fabric.addNamespace(subsystem.id(), volume.id(), nsid);
+                drives.save(new DriveEntity(saved.id(), group.tier(), nsid, volume.id().value(), group.pool().value(),
+                        group.sizeBytes()));
+                nsid++;
+            }
+        }
+        fabric.addListener(subsystem.id(), "tcp", listener.address(), listener.port());
+        // The member's own host NQN is the only one admitted: no member sees another's drives.
+        fabric.allowHost(subsystem.id(), member.hostNqn().strip());
+    }
+
+    /** Directory pools make thin files (sparse until written); the others have one provisioning only. */
+    private static @Nullable Provisioning provisioning(PoolFacts pool) {
+        return pool.type() == PoolType.DIRECTORY ? Provisioning.THIN : null;
+    }
+
+    static String subsystemNqn(String aggregation, String member) {
+        return NQN_PREFIX + aggregation + "." + member;
+    }
+
+    static String volumeName(String aggregation, String member, DriveTier tier, int index) {
+        return aggregation + "-" + member + "-" + (tier == DriveTier.CACHE ? "cache" : "cap") + index;
+    }
+
+    private Endpoint listener(@Nullable Endpoint asked) {
+        if (asked != null) {
+            ListenerAddress parsed = ListenerAddress.parse(asked.address(), asked.port());
+            return new Endpoint(parsed.address(), asked.port());
+        }
+        EmbeddedTarget.Status target = embeddedTarget.status();
+        if (target.listenAddress() == null || target.listenPort() <= 0) {
+            throw new InvalidInputException("listenerAddress", "The NVMe/TCP target is not running, so there is no "
+                    + "address to default to: give listenerAddress and listenerPort.");
+        }
+        return new Endpoint(target.listenAddress(), target.listenPort());
+    }
+
+    private Optional<Endpoint> discovery() {
+        EmbeddedTarget.Status target = embeddedTarget.status();
+        return target.listenAddress() == null || target.listenPort() <= 0 ? Optional.empty()
+                : Optional.of(new Endpoint(target.listenAddress(), target.listenPort()));
+    }
+
+    private static void validNqns(Proposal proposal) {
+        for (int i = 0; i < proposal.members().size(); i++) {
+            Nqn.validate("members[" + i + "].hostNqn", proposal.members().get(i).hostNqn());
+        }
+    }
+
+    /**
+     * Every pool, read once. Looked up from the listing rather than one by one: a lookup that fails inside this
+     * transaction would mark it for rollback.
+     */
+    private Function<PoolId, Optional<PoolFacts>> poolFacts() {
+        Map<PoolId, PoolFacts> all = new LinkedHashMap<>();
+        pools.list(null, null, PageRequest.of(0, Paging.MAX_PAGE_SIZE)).forEach(pool -> all.put(pool.id(),
+                new PoolFacts(pool.id(), pool.name(), pool.hostId(), pool.type(),
+                        Math.max(0, pool.allocationLimitBytes() - pool.allocatedBytes()))));
+        return id -> Optional.ofNullable(all.get(id));
+    }
+
+    // ---- deleting ------------------------------------------------------------------------------------------
+
+    /** Checked first: a not-found thrown by the fabric inside this transaction would mark it for rollback. */
+    private void deleteSubsystemIfPresent(MemberEntity member) {
+        boolean present = fabric.list().stream().anyMatch(s -> s.id().value() == member.subsystemId());
+        if (present) {
+            fabric.delete(new SubsystemId(member.subsystemId()));
+        }
+    }
+
+    private void deleteVolumesIfPresent(String aggregation, MemberEntity member, List<DriveEntity> memberDrives) {
+        Set<Long> wanted = memberDrives.stream().map(DriveEntity::volumeId).collect(Collectors.toSet());
+        Set<Long> pools = memberDrives.stream().map(DriveEntity::poolId).collect(Collectors.toSet());
+        for (long pool : pools) {
+            volumes.list(new PoolId(pool), null, aggregation + "-" + member.name() + "-",
+                    PageRequest.of(0, Paging.MAX_PAGE_SIZE)).stream()
+                    .filter(volume -> wanted.contains(volume.id().value()))
+                    .forEach(volume -> volumes.delete(volume.id()));
+        }
+    }
+
+    // ---- reading -------------------------------------------------------------------------------------------
+
+    private MemberStatus status(MemberEntity member, @Nullable SubsystemInfo subsystem) {
+        if (subsystem == null) {
+            return new MemberStatus(member.name(), member.hostNqn(), member.subsystemNqn(), null,
+                    "Its subsystem was deleted outside the aggregation: delete and re-create the aggregation.",
+                    false, 0, List.of(), 0, 0);
+        }
+        List<ConnectionInfo> paths = fabric.connections(subsystem.id()).stream()
+                .filter(c -> c.hostNqn().equalsIgnoreCase(member.hostNqn())).toList();
+        int applied = (int) subsystem.namespaces().stream().filter(ns -> ns.state() == ObservedState.APPLIED).count();
+        String problem = subsystem.state() == ObservedState.APPLIED ? firstNamespaceError(subsystem)
+                : subsystem.lastError();
+        return new MemberStatus(member.name(), member.hostNqn(), member.subsystemNqn(), subsystem.state(), problem,
+                !paths.isEmpty(), paths.size(), paths.stream().map(ConnectionInfo::peerAddress).distinct().toList(),
+                applied, subsystem.namespaces().size());
+    }
+
+    private static @Nullable String firstNamespaceError(SubsystemInfo subsystem) {
+        return subsystem.namespaces().stream().filter(ns -> ns.lastError() != null)
+                .map(ns -> "Namespace " + ns.nsid() + ": " + ns.lastError()).findFirst().orElse(null);
+    }
+
+    private AggregationInfo toInfo(AggregationEntity aggregation) {
+        List<MemberInfo> memberInfos = new ArrayList<>();
+        List<ProposedMember> proposed = new ArrayList<>();
+        for (MemberEntity member : members.findByAggregationIdOrderByName(aggregation.id())) {
+            List<DriveEntity> memberDrives = drives.findByMemberIdOrderByNsid(member.id());
+            memberInfos.add(new MemberInfo(member.name(), member.os(), member.hostNqn(), member.address(),
+                    member.subsystemId(), member.subsystemNqn(), memberDrives.stream()
+                            .map(d -> new DriveInfo(d.nsid(), d.tier(), d.volumeId(), d.poolId(), d.sizeBytes()))
+                            .toList()));
+            proposed.add(new ProposedMember(member.name(), member.os(), member.hostNqn(), member.address(),
+                    groups(memberDrives)));
+        }
+        CapacityPlan plan = CapacityPlanner.plan(new Proposal(aggregation.name(), aggregation.platform(), proposed));
+        return new AggregationInfo(new AggregationId(aggregation.id()), aggregation.name(), aggregation.platform(),
+                new Endpoint(aggregation.listenerAddress(), aggregation.listenerPort()), aggregation.createdAt(),
+                memberInfos, plan);
+    }
+
+    /** The drives of a member grouped back into (tier, size, pool) groups, for the capacity plan. */
+    private static List<DriveGroup> groups(List<DriveEntity> memberDrives) {
+        record Key(DriveTier tier, long size, long pool) {
+        }
+        Map<Key, Integer> counts = new LinkedHashMap<>();
+        memberDrives.forEach(d -> counts.merge(new Key(d.tier(), d.sizeBytes(), d.poolId()), 1, Integer::sum));
+        return counts.entrySet().stream().map(e -> new DriveGroup(e.getKey().tier(), e.getValue(), e.getKey().size(),
+                new PoolId(e.getKey().pool()))).toList();
+    }
+
+    private AggregationEntity find(AggregationId id) {
+        return aggregations.findById(id.value())
+                .orElseThrow(() -> new NotFoundException("There is no aggregation with id " + id + "."));
+    }
+
+    private static @Nullable String blankToNull(@Nullable String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.windrose.aggregation.api;
+
+import org.jspecify.annotations.NullMarked;

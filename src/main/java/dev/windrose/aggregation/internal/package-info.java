@@ -1,0 +1,4 @@
+@NullMarked
+package dev.windrose.aggregation.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,224 @@
+package dev.windrose.aggregation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasSize;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.windrose.inventory.ApiTokens;
+import dev.windrose.security.Role;
+import dev.windrose.security.UserService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+
+/**
+ * Aggregations through the REST API against the context's real embedded target: refused layouts create
+ * nothing, a valid one makes per member a subsystem admitting only that member, a failure part-way leaves
+ * nothing behind (rows, files, subsystems), and deleting removes all of it.
+ */
+@SpringBootTest(properties = "windrose.test-context=aggregation-api")
+@AutoConfigureMockMvc
+@ActiveProfiles("test")
+class AggregationApiTest {
+
+    static final long GIB = 1024L * 1024 * 1024;
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    UserService users;
+
+    String token;
+    Path directory;
+    long pool;
+
+    @BeforeEach
+    void signInAndMakeAPool() throws Exception {
+        token = new ApiTokens(mvc, users).admin();
+        directory = Files.createTempDirectory("windrose-aggregation-");
+        pool = ((Number) JsonPath.read(body(json(post("/api/v1/pools"), "{\"name\":\"" + unique("flash")
+                + "\",\"type\":\"DIRECTORY\",\"directory\":\"" + directory + "\",\"overcommitPercent\":1000}")
+                .andExpect(status().isCreated())), "$.id")).longValue();
+    }
+
+    @Test
+    void a_layout_that_breaks_a_rule_is_refused_in_words_and_creates_nothing() throws Exception {
+        String name = unique("bad");
+        json(post("/api/v1/aggregations"), s2d(name, 3))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.errors[0].field").value("members"))
+                .andExpect(jsonPath("$.detail", containsString("node1 has 3 capacity drives; Storage Spaces Direct "
+                        + "needs at least 4 per server.")));
+        assertThat(filesInPool()).isEmpty();
+        as(get("/api/v1/volumes").param("q", name)).andExpect(jsonPath("$.totalItems").value(0));
+    }
+
+    @Test
+    void a_check_shows_findings_and_the_capacity_plan_to_a_viewer_and_creates_nothing() throws Exception {
+        String viewer = new ApiTokens(mvc, users).userWithRole(Role.VIEWER);
+        String name = unique("plan");
+        mvc.perform(post("/api/v1/aggregations/checks").header(HttpHeaders.AUTHORIZATION, "Bearer " + viewer)
+                        .contentType(MediaType.APPLICATION_JSON).content(s2d(name, 4)))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.allowed").value(true))
+                .andExpect(jsonPath("$.plan.rawBytes").value(8 * GIB))
+                .andExpect(jsonPath("$.plan.options[0].name").value("Two-way mirror"))
+                // 8 GiB raw, reserve 2 x 1 GiB: 3 GiB two-way mirrored.
+                .andExpect(jsonPath("$.plan.options[0].usableBytes").value(3 * GIB))
+                .andExpect(jsonPath("$.findings[?(@.rule == 'placement.one-host')].severity").value("WARNING"));
+        mvc.perform(post("/api/v1/aggregations").header(HttpHeaders.AUTHORIZATION, "Bearer " + viewer)
+                        .contentType(MediaType.APPLICATION_JSON).content(s2d(name, 4)))
+                .andExpect(status().isForbidden());
+        assertThat(filesInPool()).isEmpty();
+    }
+
+    @Test
+    void an_aggregation_gives_each_member_its_own_subsystem_and_deleting_it_removes_everything() throws Exception {
+        String name = unique("s2d");
+        String created = body(json(post("/api/v1/aggregations"), s2d(name, 4))
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.name").value(name))
+                .andExpect(jsonPath("$.platform").value("S2D"))
+                .andExpect(jsonPath("$.members", hasSize(2)))
+                .andExpect(jsonPath("$.members[0].subsystemNqn").value(AggregationService.NQN_PREFIX + name + ".node1"))
+                .andExpect(jsonPath("$.members[0].drives", hasSize(4))));
+        int id = JsonPath.read(created, "$.id");
+        assertThat(filesInPool()).hasSize(8);
+
+        for (int member = 0; member < 2; member++) {
+            int subsystem = JsonPath.read(created, "$.members[" + member + "].subsystemId");
+            as(get("/api/v1/subsystems/" + subsystem))
+                    .andExpect(jsonPath("$.allowAnyHost").value(false))
+                    .andExpect(jsonPath("$.allowedHosts", hasSize(1)))
+                    .andExpect(jsonPath("$.allowedHosts[0].hostNqn").value(hostNqn(member + 1)))
+                    .andExpect(jsonPath("$.namespaces", hasSize(4)))
+                    .andExpect(jsonPath("$.listeners", hasSize(1)))
+                    .andExpect(jsonPath("$.state").value("APPLIED"));
+        }
+        as(get("/api/v1/aggregations/" + id + "/status"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$[0].name").value("node1"))
+                .andExpect(jsonPath("$[0].connected").value(false))
+                .andExpect(jsonPath("$[0].paths").value(0))
+                .andExpect(jsonPath("$[0].namespacesApplied").value(4))
+                .andExpect(jsonPath("$[0].namespaces").value(4));
+        as(get("/api/v1/aggregations/" + id + "/members/node2/initiator-config").param("os", "LINUX"))
+                .andExpect(status().isOk())
+                .andExpect(header().string(HttpHeaders.CONTENT_DISPOSITION, containsString("attachment")))
+                .andExpect(header().string(HttpHeaders.CONTENT_DISPOSITION, containsString(name + "-node2-linux.sh")))
+                .andExpect(content().string(containsString(" -n " + AggregationService.NQN_PREFIX + name + ".node2 -q "
+                        + hostNqn(2))));
+        as(get("/api/v1/aggregations").param("size", "500"))
+                .andExpect(jsonPath("$.items[?(@.name == '" + name + "')].members").value(2));
+        as(get("/api/v1/audit").param("size", "50"))
+                .andExpect(jsonPath("$.entries[?(@.action == 'AGGREGATION_CREATED' && @.target == '" + name + "')]",
+                        hasSize(1)));
+
+        as(delete("/api/v1/aggregations/" + id)).andExpect(status().isNoContent());
+        as(get("/api/v1/aggregations/" + id)).andExpect(status().isNotFound());
+        as(get("/api/v1/subsystems")).andExpect(jsonPath("$[?(@.nqn =~ /.*" + name + ".*/)]", hasSize(0)));
+        as(get("/api/v1/volumes").param("q", name)).andExpect(jsonPath("$.totalItems").value(0));
+        assertThat(filesInPool()).isEmpty();
+    }
+
+    @Test
+    void a_failure_part_way_leaves_no_volume_file_or_subsystem_behind() throws Exception {
+        String name = unique("half");
+        // node2's subsystem NQN is taken already: node1's volumes, files and subsystem are made first, then this fails.
+        int obstacle = JsonPath.read(body(json(post("/api/v1/subsystems"), "{\"nqn\":\""
+                + AggregationService.NQN_PREFIX + name + ".node2\"}").andExpect(status().isCreated())), "$.id");
+
+        json(post("/api/v1/aggregations"), s2d(name, 4))
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.detail", containsString(name + ".node2 is already used")));
+
+        as(get("/api/v1/aggregations").param("size", "500"))
+                .andExpect(jsonPath("$.items[?(@.name == '" + name + "')]", hasSize(0)));
+        as(get("/api/v1/volumes").param("q", name)).andExpect(jsonPath("$.totalItems").value(0));
+        as(get("/api/v1/subsystems")).andExpect(jsonPath("$[?(@.nqn =~ /.*" + name + ".node1/)]", hasSize(0)));
+        assertThat(filesInPool()).isEmpty();
+        // The name is free again: the same layout, once the obstacle is gone, is created in full.
+        as(delete("/api/v1/subsystems/" + obstacle)).andExpect(status().isNoContent());
+        json(post("/api/v1/aggregations"), s2d(name, 4)).andExpect(status().isCreated());
+        assertThat(filesInPool()).hasSize(8);
+    }
+
+    @Test
+    void bad_input_names_the_field_and_a_taken_name_is_a_conflict() throws Exception {
+        json(post("/api/v1/aggregations"), s2d(unique("nqn"), 4).replace(hostNqn(1), "not-an-nqn"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("members[0].hostNqn"));
+        json(post("/api/v1/aggregations"), "{\"name\":\"x\",\"platform\":\"S2D\",\"members\":[]}")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("members"));
+        json(post("/api/v1/aggregations"), s2d(unique("plat"), 4).replace("\"S2D\"", "\"HYPERV\""))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("platform"));
+        String name = unique("twice");
+        json(post("/api/v1/aggregations"), s2d(name, 4)).andExpect(status().isCreated());
+        json(post("/api/v1/aggregations"), s2d(name, 4))
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.detail").value("An aggregation named '" + name + "' already exists."));
+        as(get("/api/v1/aggregations/999999")).andExpect(status().isNotFound());
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    /** Two S2D members with {@code drives} 1 GiB capacity drives each, from this test's pool. */
+    private String s2d(String name, int drives) {
+        return """
+                {"name":"%s","platform":"S2D","members":[
+                  {"name":"node1","hostNqn":"%s","drives":[{"count":%d,"sizeBytes":%d,"poolId":%d}]},
+                  {"name":"node2","hostNqn":"%s","drives":[{"count":%d,"sizeBytes":%d,"poolId":%d}]}]}
+                """.formatted(name, hostNqn(1), drives, GIB, pool, hostNqn(2), drives, GIB, pool);
+    }
+
+    static String hostNqn(int member) {
+        return "nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-" + String.format("%012d", member);
+    }
+
+    private List<Path> filesInPool() throws Exception {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(f -> !f.getFileName().toString().startsWith(".")).toList();
+        }
+    }
+
+    private ResultActions json(MockHttpServletRequestBuilder request, String body) throws Exception {
+        return as(request.contentType(MediaType.APPLICATION_JSON).content(body));
+    }
+
+    private ResultActions as(MockHttpServletRequestBuilder request) throws Exception {
+        return mvc.perform(request.header(HttpHeaders.AUTHORIZATION, "Bearer " + token));
+    }
+
+    private static String body(ResultActions result) throws Exception {
+        return result.andReturn().getResponse().getContentAsString();
+    }
+
+    /** Lower-case: aggregation names become part of NQNs. */
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
+    }
+}
