@@ -41,5 +41,8 @@ public enum AuditAction {
     INITIATOR_REMOVED,
     // Telemetry (issue 7): events and alert thresholds.
     EVENT_ACKNOWLEDGED,
-    ALERT_THRESHOLDS_CHANGED
+    ALERT_THRESHOLDS_CHANGED,
+    // Aggregation (issue 9): S2D and vSAN compute clusters.
+    AGGREGATION_CREATED,
+    AGGREGATION_DELETED
 }
