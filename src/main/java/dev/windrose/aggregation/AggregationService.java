@@ -25,6 +25,9 @@ import dev.windrose.security.AuditAction;
 import dev.windrose.security.AuditLog;
 import dev.windrose.security.Role;
 import dev.windrose.storage.NewVolume;
+import dev.windrose.telemetry.ClusterSample;
+import dev.windrose.telemetry.MetricObject;
+import dev.windrose.telemetry.TelemetryService;
 import dev.windrose.storage.PoolId;
 import dev.windrose.storage.PoolService;
 import dev.windrose.storage.PoolType;
@@ -42,6 +45,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Pageable;
@@ -70,12 +74,13 @@ public class AggregationService {
     private final VolumeService volumes;
     private final FabricService fabric;
     private final EmbeddedTarget embeddedTarget;
+    private final ObjectProvider<TelemetryService> telemetry;
     private final AuditLog auditLog;
     private final Clock clock;
 
     AggregationService(AggregationRepository aggregations, MemberRepository members, DriveRepository drives,
             PoolService pools, VolumeService volumes, FabricService fabric, EmbeddedTarget embeddedTarget,
-            AuditLog auditLog, Clock clock) {
+            ObjectProvider<TelemetryService> telemetry, AuditLog auditLog, Clock clock) {
         this.aggregations = aggregations;
         this.members = members;
         this.drives = drives;
@@ -83,6 +88,7 @@ public class AggregationService {
         this.volumes = volumes;
         this.fabric = fabric;
         this.embeddedTarget = embeddedTarget;
+        this.telemetry = telemetry;
         this.auditLog = auditLog;
         this.clock = clock;
     }
@@ -162,8 +168,10 @@ public class AggregationService {
         AggregationEntity aggregation = find(id);
         Map<Long, SubsystemInfo> subsystems = fabric.list().stream()
                 .collect(Collectors.toMap(s -> s.id().value(), Function.identity()));
+        // Telemetry is optional: without it (not running, or not part of this build) there are no live rates.
+        Optional<ClusterSample> sample = Optional.ofNullable(telemetry.getIfAvailable()).flatMap(TelemetryService::latest);
         return members.findByAggregationIdOrderByName(aggregation.id()).stream()
-                .map(member -> status(member, subsystems.get(member.subsystemId()))).toList();
+                .map(member -> status(member, subsystems.get(member.subsystemId()), sample)).toList();
     }
 
     /** The initiator configuration of one member, for its own OS unless another is asked for. */
@@ -279,11 +287,11 @@ public class AggregationService {
 
     // ---- reading -------------------------------------------------------------------------------------------
 
-    private MemberStatus status(MemberEntity member, @Nullable SubsystemInfo subsystem) {
+    private MemberStatus status(MemberEntity member, @Nullable SubsystemInfo subsystem, Optional<ClusterSample> sample) {
         if (subsystem == null) {
             return new MemberStatus(member.name(), member.hostNqn(), member.subsystemNqn(), null,
                     "Its subsystem was deleted outside the aggregation: delete and re-create the aggregation.",
-                    false, 0, List.of(), 0, 0);
+                    false, 0, List.of(), 0, 0, null);
         }
         List<ConnectionInfo> paths = fabric.connections(subsystem.id()).stream()
                 .filter(c -> c.hostNqn().equalsIgnoreCase(member.hostNqn())).toList();
@@ -292,7 +300,8 @@ public class AggregationService {
                 : subsystem.lastError();
         return new MemberStatus(member.name(), member.hostNqn(), member.subsystemNqn(), subsystem.state(), problem,
                 !paths.isEmpty(), paths.size(), paths.stream().map(ConnectionInfo::peerAddress).distinct().toList(),
-                applied, subsystem.namespaces().size());
+                applied, subsystem.namespaces().size(),
+                sample.flatMap(s -> s.rates(new MetricObject.Subsystem(member.subsystemNqn()))).orElse(null));
     }
 
     private static @Nullable String firstNamespaceError(SubsystemInfo subsystem) {

@@ -1,6 +1,7 @@
 package dev.windrose.aggregation;
 
 import dev.windrose.fabric.ObservedState;
+import dev.windrose.telemetry.IoRates;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -12,8 +13,10 @@ import org.jspecify.annotations.Nullable;
  * @param paths live controllers of the member's host NQN on its subsystem (one per path it connected over)
  * @param peers the addresses those controllers connect from
  * @param namespacesApplied namespaces the dataplane serves, of {@code namespaces}
+ * @param rates live I/O of the member's subsystem (IOPS, MiB/s, latency percentiles) from the newest telemetry
+ *     sample; null while no telemetry is available or the subsystem was not in the sample
  */
 public record MemberStatus(String name, String hostNqn, String subsystemNqn, @Nullable ObservedState subsystemState,
         @Nullable String problem, boolean connected, int paths, List<String> peers, int namespacesApplied,
-        int namespaces) {
+        int namespaces, @Nullable IoRates rates) {
 }
