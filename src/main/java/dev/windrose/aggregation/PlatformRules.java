@@ -126,7 +126,7 @@ public final class PlatformRules {
         }
     }
 
-    /** Every pool must exist, be servable by the dataplane, and have room; all on one host is a single point of failure. */
+    /** Every pool must exist and have room; all on one host is a single point of failure. */
     private static void pools(Proposal proposal, Function<PoolId, Optional<PoolFacts>> lookup, List<Finding> findings) {
         Map<PoolId, Long> asked = new HashMap<>();
         Map<PoolId, PoolFacts> known = new HashMap<>();
@@ -144,8 +144,10 @@ public final class PlatformRules {
         }
         for (PoolFacts pool : known.values()) {
             if (pool.type() == PoolType.DISK) {
-                error(findings, "pool.type", "Pool " + pool.name() + " is a disk pool; the dataplane cannot serve disk "
-                        + "extents yet. Choose a directory or memory pool.", WINDROSE);
+                // The fabric serves a disk-pool volume straight from its extent, and refuses one split over several.
+                warn(findings, "pool.disk-extents", "Pool " + pool.name() + " is a disk pool: each drive is served "
+                        + "from one extent of its disks, so a drive that only fits split over several extents is "
+                        + "refused when the aggregation is created (and nothing is made).", WINDROSE);
             }
             if (pool.type() == PoolType.MEMORY) {
                 warn(findings, "pool.volatile", "Pool " + pool.name() + " keeps its data in memory: the members' drives "

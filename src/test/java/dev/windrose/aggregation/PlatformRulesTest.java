@@ -221,7 +221,7 @@ class PlatformRulesTest {
     }
 
     @Test
-    void an_unknown_pool_a_disk_pool_and_a_pool_without_room_are_refused() {
+    void an_unknown_pool_and_a_pool_without_room_are_refused_and_a_disk_pool_is_a_warning() {
         PoolId small = new PoolId(7);
         PoolId disk = new PoolId(8);
         List<Finding> findings = PlatformRules.check(new Proposal("lab", Platform.S2D, List.of(
@@ -234,7 +234,8 @@ class PlatformRulesTest {
                                 1L << 50))
                         : Optional.empty());
         assertThat(findings).filteredOn(Finding::blocking).extracting(Finding::rule)
-                .contains("pool.space", "pool.type", "pool.exists");
+                .contains("pool.space", "pool.exists").doesNotContain("pool.disk-extents");
+        assertThat(findings).filteredOn(f -> !f.blocking()).extracting(Finding::rule).contains("pool.disk-extents");
         assertThat(findings).filteredOn(f -> f.rule().equals("pool.space")).singleElement()
                 .satisfies(f -> assertThat(f.message()).contains("asks it for 40 GiB"));
     }
