@@ -1,0 +1,304 @@
+package dev.windrose.aggregation.ui;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.tabs.Tab;
+import com.vaadin.flow.component.tabs.Tabs;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouteParameters;
+import dev.windrose.MainLayout;
+import dev.windrose.aggregation.AggregationInfo;
+import dev.windrose.aggregation.AggregationService;
+import dev.windrose.aggregation.DriveGroup;
+import dev.windrose.aggregation.DriveTier;
+import dev.windrose.aggregation.MemberOs;
+import dev.windrose.aggregation.NewAggregation;
+import dev.windrose.aggregation.Platform;
+import dev.windrose.aggregation.PlatformRules;
+import dev.windrose.aggregation.Proposal;
+import dev.windrose.aggregation.ProposedMember;
+import dev.windrose.aggregation.Review;
+import dev.windrose.common.ConflictException;
+import dev.windrose.common.InvalidInputException;
+import dev.windrose.security.Role;
+import dev.windrose.storage.PoolInfo;
+import dev.windrose.storage.PoolService;
+import jakarta.annotation.security.RolesAllowed;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.data.domain.PageRequest;
+
+/**
+ * Creates an aggregation in four steps: platform, members, layout (with the capacity plan and the rule
+ * checks updated as it changes), review and create. Nothing is created before the last step, and a layout
+ * that breaks a rule is refused there in words.
+ */
+@Route(value = "aggregations/new", layout = MainLayout.class)
+@PageTitle("New aggregation")
+@RolesAllowed({Role.Names.ADMIN, Role.Names.OPERATOR})
+class AggregationWizardView extends VerticalLayout {
+
+    private final AggregationService aggregations;
+    private final List<PoolInfo> pools;
+
+    private final Tab platformTab = new Tab("1. Platform");
+    private final Tab membersTab = new Tab("2. Members");
+    private final Tab layoutTab = new Tab("3. Layout");
+    private final Tab reviewTab = new Tab("4. Review and create");
+    private final Tabs steps = new Tabs(platformTab, membersTab, layoutTab, reviewTab);
+    private final VerticalLayout page = new VerticalLayout();
+
+    private final TextField name = new TextField("Aggregation name");
+    private final Select<Platform> platform = new Select<>();
+    private final VerticalLayout memberRows = new VerticalLayout();
+    private final List<MemberRow> members = new ArrayList<>();
+    private final IntegerField capacityCount = new IntegerField("Capacity drives per member");
+    private final IntegerField capacityGib = new IntegerField("Capacity drive size (GiB)");
+    private final Select<PoolInfo> capacityPool = new Select<>();
+    private final IntegerField cacheCount = new IntegerField("Cache drives per member");
+    private final IntegerField cacheGib = new IntegerField("Cache drive size (GiB)");
+    private final Select<PoolInfo> cachePool = new Select<>();
+    private final FindingsList layoutFindings = new FindingsList();
+    private final PlanGrid layoutPlan = new PlanGrid();
+    private final FindingsList reviewFindings = new FindingsList();
+    private final PlanGrid reviewPlan = new PlanGrid();
+    private final Paragraph summary = new Paragraph();
+    private final Paragraph refusal = new Paragraph();
+
+    AggregationWizardView(AggregationService aggregations, PoolService poolService) {
+        this.aggregations = aggregations;
+        this.pools = poolService.list(null, null, PageRequest.of(0, 500)).getContent();
+        setSizeFull();
+        configureFields();
+        steps.addSelectedChangeListener(change -> show());
+        add(new H3("New aggregation"), steps, page);
+        setFlexGrow(1, page);
+        page.setPadding(false);
+        platform.setValue(Platform.S2D);
+        show();
+    }
+
+    // ---- fields --------------------------------------------------------------------------------------------
+
+    private void configureFields() {
+        name.setValue("cluster1");
+        name.setHelperText("Lower-case letters, digits and '-': it becomes part of NQNs and volume names.");
+        name.setValueChangeMode(ValueChangeMode.EAGER);
+        platform.setLabel("Platform");
+        platform.setItems(Platform.values());
+        platform.setItemLabelGenerator(Platform::label);
+        platform.addValueChangeListener(change -> platformChanged(change.getValue(), change.getOldValue()));
+        for (IntegerField field : List.of(capacityCount, capacityGib, cacheCount, cacheGib)) {
+            field.setMin(0);
+            field.setStepButtonsVisible(true);
+            field.setValueChangeMode(ValueChangeMode.EAGER);
+            field.addValueChangeListener(change -> recheck());
+        }
+        capacityCount.setValue(4);
+        capacityGib.setValue(1);
+        cacheCount.setValue(0);
+        cacheGib.setValue(1);
+        for (Select<PoolInfo> pool : List.of(capacityPool, cachePool)) {
+            pool.setItems(pools);
+            pool.setItemLabelGenerator(p -> p.name() + " (" + p.type().name().toLowerCase() + ", "
+                    + PlatformRules.human(Math.max(0, p.allocationLimitBytes() - p.allocatedBytes())) + " free)");
+            pool.setEmptySelectionAllowed(false);
+            if (!pools.isEmpty()) {
+                pool.setValue(pools.getFirst());
+            }
+            pool.addValueChangeListener(change -> recheck());
+        }
+        capacityPool.setLabel("Pool for capacity drives");
+        cachePool.setLabel("Pool for cache drives");
+        refusal.getStyle().set("color", "var(--lumo-error-text-color)");
+        refusal.getElement().setAttribute("role", "alert");
+    }
+
+    private void platformChanged(Platform now, @Nullable Platform before) {
+        int wanted = now == Platform.S2D ? 2 : 3;
+        while (members.size() < wanted) {
+            addMember();
+        }
+        members.forEach(row -> {
+            if (before == null || row.os.getValue() == before.os()) {
+                row.os.setValue(now.os());
+            }
+        });
+        if (now == Platform.VSAN_OSA && valueOf(cacheCount) == 0) {
+            cacheCount.setValue(1);
+        }
+        if (now == Platform.VSAN_ESA) {
+            cacheCount.setValue(0);
+        }
+        recheck();
+    }
+
+    private void addMember() {
+        MemberRow row = new MemberRow(members.size() + 1, platform.getValue() == null ? MemberOs.WINDOWS
+                : platform.getValue().os());
+        members.add(row);
+        memberRows.add(row.layout);
+    }
+
+    /** One member's fields; a host NQN is what its initiator presents, shown by that host. */
+    private final class MemberRow {
+        final TextField memberName = new TextField("Member name");
+        final TextField hostNqn = new TextField("Host NQN");
+        final Select<MemberOs> os = new Select<>();
+        final TextField address = new TextField("Address (optional)");
+        final HorizontalLayout layout = new HorizontalLayout();
+
+        MemberRow(int index, MemberOs defaultOs) {
+            memberName.setValue("node" + index);
+            hostNqn.setPlaceholder("nqn.2014-08.org.nvmexpress:uuid:…");
+            hostNqn.setWidth("32rem");
+            os.setLabel("Operating system");
+            os.setItems(MemberOs.values());
+            os.setItemLabelGenerator(MemberOs::label);
+            os.setValue(defaultOs);
+            for (TextField field : List.of(memberName, hostNqn, address)) {
+                field.setValueChangeMode(ValueChangeMode.LAZY);
+                field.addValueChangeListener(change -> recheck());
+            }
+            os.addValueChangeListener(change -> recheck());
+            Button remove = new Button(VaadinIcon.TRASH.create(), click -> {
+                members.remove(this);
+                memberRows.remove(layout);
+                recheck();
+            });
+            remove.setAriaLabel("Remove member " + index);
+            remove.addThemeVariants(ButtonVariant.TERTIARY);
+            layout.add(memberName, hostNqn, os, address, remove);
+            layout.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+            layout.getElement().setAttribute("aria-label", "Member " + index);
+        }
+
+        ProposedMember toMember(List<DriveGroup> drives) {
+            return new ProposedMember(memberName.getValue().strip(), os.getValue(), hostNqn.getValue().strip(),
+                    address.getValue(), drives);
+        }
+    }
+
+    // ---- steps ---------------------------------------------------------------------------------------------
+
+    private void show() {
+        page.removeAll();
+        refusal.setText("");
+        Tab selected = steps.getSelectedTab();
+        if (selected == platformTab) {
+            page.add(new Paragraph("Which compute cluster the storage is for. Its rules decide what layouts are "
+                    + "allowed."), name, platform, navigation(null, membersTab));
+        } else if (selected == membersTab) {
+            Button add = new Button("Add member", VaadinIcon.PLUS.create(), click -> {
+                addMember();
+                recheck();
+            });
+            page.add(new Paragraph("Each member gets its own subsystem; only its host NQN may connect to it, so no "
+                    + "member sees another's drives."), memberRows, add, navigation(platformTab, layoutTab));
+        } else if (selected == layoutTab) {
+            boolean cache = platform.getValue() != Platform.VSAN_ESA;
+            HorizontalLayout capacityRow = new HorizontalLayout(capacityCount, capacityGib, capacityPool);
+            HorizontalLayout cacheRow = new HorizontalLayout(cacheCount, cacheGib, cachePool);
+            capacityRow.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+            cacheRow.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+            cacheRow.setVisible(cache);
+            page.add(new Paragraph("Every member gets the same drives: namespaces of the size given, carved from "
+                    + "the pools chosen. The checks and the plan follow every change."), capacityRow, cacheRow,
+                    layoutFindings, layoutPlan, navigation(membersTab, reviewTab));
+            recheck();
+        } else {
+            Button create = new Button("Create aggregation", VaadinIcon.CHECK.create(), click -> create());
+            create.addThemeVariants(ButtonVariant.PRIMARY);
+            page.add(summary, reviewFindings, reviewPlan, refusal,
+                    new HorizontalLayout(new Button("Back", click -> steps.setSelectedTab(layoutTab)), create));
+            recheck();
+        }
+    }
+
+    private Component navigation(@Nullable Tab back, Tab next) {
+        HorizontalLayout bar = new HorizontalLayout();
+        if (back != null) {
+            bar.add(new Button("Back", click -> steps.setSelectedTab(back)));
+        }
+        Button forward = new Button("Next", click -> steps.setSelectedTab(next));
+        forward.addThemeVariants(ButtonVariant.PRIMARY);
+        bar.add(forward);
+        return bar;
+    }
+
+    // ---- checks and creation ---------------------------------------------------------------------------------
+
+    private Proposal proposal() {
+        List<DriveGroup> drives = new ArrayList<>();
+        if (capacityPool.getValue() != null) {
+            drives.add(new DriveGroup(DriveTier.CAPACITY, valueOf(capacityCount), valueOf(capacityGib) * PlatformRules.GIB,
+                    capacityPool.getValue().id()));
+        }
+        if (platform.getValue() != Platform.VSAN_ESA && valueOf(cacheCount) > 0 && cachePool.getValue() != null) {
+            drives.add(new DriveGroup(DriveTier.CACHE, valueOf(cacheCount), valueOf(cacheGib) * PlatformRules.GIB,
+                    cachePool.getValue().id()));
+        }
+        return new Proposal(name.getValue().strip(), platform.getValue(),
+                members.stream().map(row -> row.toMember(drives)).toList());
+    }
+
+    /** Runs the rules and the planner on what the form holds now. */
+    private void recheck() {
+        if (platform.getValue() == null) {
+            return;
+        }
+        Proposal proposal = proposal();
+        summary.setText(proposal.platform().label() + " '" + proposal.name() + "': " + proposal.members().size()
+                + " members (" + String.join(", ", proposal.members().stream().map(ProposedMember::name).toList())
+                + "), each with " + valueOf(capacityCount) + " x " + valueOf(capacityGib) + " GiB capacity drives"
+                + (proposal.platform() != Platform.VSAN_ESA && valueOf(cacheCount) > 0
+                        ? " and " + valueOf(cacheCount) + " x " + valueOf(cacheGib) + " GiB cache drives" : "")
+                + ".");
+        if (pools.isEmpty()) {
+            refusal.setText("There is no pool yet: create one under Pools first.");
+            return;
+        }
+        try {
+            Review review = aggregations.review(proposal);
+            layoutFindings.show(review.findings());
+            reviewFindings.show(review.findings());
+            layoutPlan.show(review.plan());
+            reviewPlan.show(review.plan());
+        } catch (InvalidInputException invalid) {
+            // A host NQN that is not an NQN yet: say so instead of checking the rest.
+            layoutFindings.show(List.of());
+            reviewFindings.show(List.of());
+            refusal.setText(invalid.getMessage());
+        }
+    }
+
+    private void create() {
+        refusal.setText("");
+        try {
+            AggregationInfo created = aggregations.create(new NewAggregation(proposal(), null));
+            Messages.success("Aggregation " + created.name() + " created: " + created.members().size()
+                    + " subsystems, one per member.");
+            getUI().ifPresent(ui -> ui.navigate(AggregationView.class,
+                    new RouteParameters(AggregationView.ID, created.id().toString())));
+        } catch (InvalidInputException | ConflictException refused) {
+            refusal.setText("Not created. " + refused.getMessage());
+        }
+    }
+
+    private static int valueOf(IntegerField field) {
+        return field.getValue() == null ? 0 : field.getValue();
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.windrose.aggregation.ui;
+
+import org.jspecify.annotations.NullMarked;
