@@ -8,6 +8,7 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
@@ -75,6 +76,7 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
     private final CopyableCommand esxiDiscover = new CopyableCommand("ESXi: discover");
     private final CopyableCommand esxiConnect = new CopyableCommand("ESXi: connect");
     private @Nullable SubsystemInfo subsystem;
+    private List<ConnectionInfo> shownConnections = List.of();
     private @Nullable Registration polling;
 
     SubsystemDetailView(FabricService fabric, VolumeService volumes, AuthenticationContext authentication) {
@@ -94,11 +96,11 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
         connectAs.setLabel("Connect as host");
         connectAs.addValueChangeListener(change -> showCommands());
         add(header(), section("Namespaces", namespaces, operator ? new Button("Attach volume", VaadinIcon.PLUS.create(),
-                        click -> NamespaceDialog.open(fabric, volumes, id(), this::show)) : null),
+                        click -> NamespaceDialog.open(fabric, volumes, id(), this::showAfterChange)) : null),
                 section("Listeners", listeners, operator ? new Button("Add listener", VaadinIcon.PLUS.create(),
-                        click -> ListenerDialog.open(fabric, id(), this::show)) : null),
+                        click -> ListenerDialog.open(fabric, id(), this::showAfterChange)) : null),
                 section("Allowed hosts", allowedHosts, operator ? new Button("Allow host", VaadinIcon.PLUS.create(),
-                        click -> HostDialog.open(fabric, id(), this::show)) : null),
+                        click -> HostDialog.open(fabric, id(), this::showAfterChange)) : null),
                 section("Connections", connections, null), connectPanel());
     }
 
@@ -157,6 +159,8 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
         }
         grid.setAllRowsVisible(true);
         grid.setAriaLabel(name);
+        // A reconciler's error is a sentence: let it wrap instead of widening the page.
+        grid.addThemeVariants(GridVariant.WRAP_CELL_CONTENT);
         VerticalLayout section = new VerticalLayout(heading, grid);
         section.setPadding(false);
         return section;
@@ -167,16 +171,16 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
         namespaces.addColumn(NamespaceInfo::volumeName).setHeader("Volume").setAutoWidth(true);
         namespaces.addColumn(ns -> ns.backingKind().toLowerCase(java.util.Locale.ROOT)).setHeader("Backing").setAutoWidth(true);
         namespaces.addColumn(NamespaceInfo::nguid).setHeader("NGUID").setAutoWidth(true);
-        namespaces.addComponentColumn(ns -> StateBadge.of(ns.state(), ns.lastError())).setHeader("State").setAutoWidth(true);
+        namespaces.addComponentColumn(ns -> StateBadge.withReason(ns.state(), ns.lastError())).setHeader("State").setFlexGrow(1);
         namespaces.setEmptyStateText("No namespace: attach a volume.");
         listeners.addColumn(ListenerInfo::transport).setHeader("Transport").setAutoWidth(true).setFlexGrow(0);
         listeners.addColumn(l -> l.addressFamily().equals("IPV6") ? "IPv6" : "IPv4").setHeader("Family").setAutoWidth(true);
         listeners.addColumn(ListenerInfo::address).setHeader("Address").setAutoWidth(true);
         listeners.addColumn(ListenerInfo::port).setHeader("Port").setAutoWidth(true);
-        listeners.addComponentColumn(l -> StateBadge.of(l.state(), l.lastError())).setHeader("State").setAutoWidth(true);
+        listeners.addComponentColumn(l -> StateBadge.withReason(l.state(), l.lastError())).setHeader("State").setFlexGrow(1);
         listeners.setEmptyStateText("No listener: initiators cannot reach this subsystem yet.");
         allowedHosts.addColumn(AllowedHost::hostNqn).setHeader("Host NQN").setAutoWidth(true).setFlexGrow(1);
-        allowedHosts.addComponentColumn(h -> StateBadge.of(h.state(), h.lastError())).setHeader("State").setAutoWidth(true);
+        allowedHosts.addComponentColumn(h -> StateBadge.withReason(h.state(), h.lastError())).setHeader("State").setFlexGrow(1);
         allowedHosts.setEmptyStateText("No allowed host.");
         connections.addColumn(ConnectionInfo::hostNqn).setHeader("Host NQN").setAutoWidth(true).setFlexGrow(1);
         connections.addColumn(ConnectionInfo::peerAddress).setHeader("From").setAutoWidth(true);
@@ -213,8 +217,7 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
 
     private void change(Supplier<SubsystemInfo> action, String done) {
         try {
-            SubsystemInfo changed = action.get();
-            show(fabric.get(changed.id()));
+            showAfterChange(action.get());
             Messages.success(done);
         } catch (InvalidInputException | ConflictException | NotFoundException refused) {
             Messages.error(refused.getMessage());
@@ -240,6 +243,14 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
         confirm.open();
     }
 
+    /**
+     * A change returns the subsystem as committed, before the reconciler ran; read it again so the new
+     * object shows as applied or failed (with why), not as pending until the next refresh.
+     */
+    private void showAfterChange(SubsystemInfo changed) {
+        show(fabric.get(changed.id()));
+    }
+
     private void show(SubsystemInfo shown) {
         this.subsystem = shown;
         getElement().setAttribute("data-telemetry-object", "subsystem:" + shown.nqn()); // telemetry adds its charts
@@ -256,7 +267,12 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
         allowedHosts.setItems(shown.allowedHosts());
         showHostChoices(shown);
         showCommands();
-        connections.setItems(fabric.connections(shown.id()));
+        showConnections(fabric.connections(shown.id()));
+    }
+
+    private void showConnections(List<ConnectionInfo> live) {
+        shownConnections = live;
+        connections.setItems(live);
     }
 
     /**
@@ -275,13 +291,26 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
         connectAs.setValue(choices.contains(previous) ? previous : choices.getFirst());
     }
 
+    /**
+     * Every poll: the live connections and what the reconciler observed. Only what changed is sent to
+     * the browser, so an idle page costs a round trip and nothing else, and a menu left open stays open.
+     */
     private void refreshLive() {
-        if (subsystem != null) {
-            try {
-                show(fabric.get(subsystem.id()));
-            } catch (NotFoundException gone) {
-                connections.setItems(List.of());
+        if (subsystem == null) {
+            return;
+        }
+        try {
+            SubsystemInfo now = fabric.get(subsystem.id());
+            if (!now.equals(subsystem)) {
+                show(now);
+                return;
             }
+            List<ConnectionInfo> live = fabric.connections(now.id());
+            if (!live.equals(shownConnections)) {
+                showConnections(live);
+            }
+        } catch (NotFoundException gone) {
+            showConnections(List.of());
         }
     }
 
