@@ -3,6 +3,7 @@ package dev.windrose.fabric;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
+import dev.windrose.dataplane.AnaState;
 import dev.windrose.dataplane.BlockDeviceKind;
 import dev.windrose.dataplane.ControllerInfo;
 import dev.windrose.dataplane.DataplaneException;
@@ -60,6 +61,14 @@ public class FabricService {
     public static final String DEFAULT_MODEL = "Windrose";
     public static final int MAX_SERIAL = 20;
     public static final int MAX_MODEL = 40;
+    /**
+     * ANA as the target serves it today: every namespace is added in ANA group 1 (the reconciler passes
+     * group 0, which the dataplane takes as 1) and no listener's ANA state is ever set, so each listener
+     * reports its group optimized (the dataplane's default). When ANA becomes part of the desired state,
+     * these values come from there instead.
+     */
+    public static final int ANA_GROUP = 1;
+    public static final AnaState LISTENER_ANA_STATE = AnaState.OPTIMIZED;
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -415,11 +424,11 @@ public class FabricService {
         long id = subsystem.id();
         List<NamespaceInfo> nsList = namespaces.findBySubsystemIdOrderByNsid(id).stream()
                 .map(ns -> new NamespaceInfo(ns.nsid(), ns.volumeId(), ns.volumeName(), ns.backingKind().name(),
-                        ns.sizeBytes(), ns.nguid(), ns.uuid(), ns.state(), ns.lastError()))
+                        ns.sizeBytes(), ns.nguid(), ns.uuid(), ANA_GROUP, ns.state(), ns.lastError()))
                 .toList();
         List<ListenerInfo> listenerList = listeners.findBySubsystemIdOrderByAddressAscPortAsc(id).stream()
                 .map(l -> new ListenerInfo(l.id(), l.hostId(), "tcp", l.addressFamily(), l.address(), l.port(),
-                        l.state(), l.lastError()))
+                        LISTENER_ANA_STATE, l.state(), l.lastError()))
                 .toList();
         List<AllowedHost> hostList = hosts.findBySubsystemIdOrderByHostNqn(id).stream()
                 .map(h -> new AllowedHost(h.id(), h.hostNqn(), h.state(), h.lastError())).toList();

@@ -1,5 +1,6 @@
 package dev.windrose.fabric;
 
+import dev.windrose.dataplane.AnaState;
 import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -18,14 +19,23 @@ public record SubsystemInfo(SubsystemId id, String nqn, String serial, String mo
         List<ListenerInfo> listeners, List<AllowedHost> allowedHosts, @Nullable String lastDrift,
         @Nullable Instant driftAt) {
 
-    /** A volume attached as a namespace; nguid is 32 hex digits, uuid the usual text form. */
+    /**
+     * A volume attached as a namespace; nguid is 32 hex digits, uuid the usual text form.
+     *
+     * @param anaGroup the ANA group the namespace belongs to (its access state is set per listener)
+     */
     public record NamespaceInfo(int nsid, long volumeId, String volumeName, String backingKind, long sizeBytes,
-            String nguid, String uuid, ObservedState state, @Nullable String lastError) {
+            String nguid, String uuid, int anaGroup, ObservedState state, @Nullable String lastError) {
     }
 
-    /** addressFamily is IPV4 or IPV6; transport is always tcp for now. */
+    /**
+     * addressFamily is IPV4 or IPV6; transport is always tcp for now.
+     *
+     * @param anaState what initiators reaching the namespaces through this listener are told about
+     *         their ANA group (NVMe base spec 8.1.3)
+     */
     public record ListenerInfo(long id, long hostId, String transport, String addressFamily, String address, int port,
-            ObservedState state, @Nullable String lastError) {
+            AnaState anaState, ObservedState state, @Nullable String lastError) {
     }
 
     public record AllowedHost(long id, String hostNqn, ObservedState state, @Nullable String lastError) {

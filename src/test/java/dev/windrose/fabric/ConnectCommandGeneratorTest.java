@@ -2,6 +2,7 @@ package dev.windrose.fabric;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.windrose.dataplane.AnaState;
 import dev.windrose.fabric.SubsystemInfo.ListenerInfo;
 import java.time.Instant;
 import java.util.List;
@@ -15,7 +16,7 @@ class ConnectCommandGeneratorTest {
     static SubsystemInfo listeningOn(String address, int port) {
         return new SubsystemInfo(new SubsystemId(1), NQN, "SER", "Windrose", false, Instant.EPOCH, ObservedState.APPLIED,
                 null, List.of(), List.of(new ListenerInfo(1, 1, "tcp", address.contains(":") ? "IPV6" : "IPV4", address,
-                        port, ObservedState.APPLIED, null)), List.of(), null, null);
+                        port, AnaState.OPTIMIZED, ObservedState.APPLIED, null)), List.of(), null, null);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.windrose.overview.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.windrose.dataplane.AnaState;
 import dev.windrose.fabric.ObservedState;
 import dev.windrose.fabric.SubsystemId;
 import dev.windrose.fabric.SubsystemInfo;
@@ -90,7 +91,8 @@ class HealthTest {
 
     private static SubsystemInfo subsystem(String nqn, ObservedState state, ObservedState listenerState) {
         return new SubsystemInfo(new SubsystemId(nqn.hashCode()), nqn, "serial", "Windrose", false, NOW, state, null,
-                List.of(), List.of(new SubsystemInfo.ListenerInfo(1, 1, "tcp", "IPV4", "127.0.0.1", 4420, listenerState,
+                List.of(), List.of(new SubsystemInfo.ListenerInfo(1, 1, "tcp", "IPV4", "127.0.0.1", 4420,
+                        AnaState.OPTIMIZED, listenerState,
                         null)), List.of(), null, null);
     }
 }
