@@ -28,6 +28,7 @@ import dev.windrose.MainLayout;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
+import dev.windrose.dataplane.AnaState;
 import dev.windrose.fabric.ConnectCommands;
 import dev.windrose.fabric.ConnectionInfo;
 import dev.windrose.fabric.FabricService;
@@ -171,12 +172,14 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
         namespaces.addColumn(NamespaceInfo::volumeName).setHeader("Volume").setAutoWidth(true);
         namespaces.addColumn(ns -> ns.backingKind().toLowerCase(java.util.Locale.ROOT)).setHeader("Backing").setAutoWidth(true);
         namespaces.addColumn(NamespaceInfo::nguid).setHeader("NGUID").setAutoWidth(true);
+        namespaces.addColumn(NamespaceInfo::anaGroup).setHeader("ANA group").setAutoWidth(true).setFlexGrow(0);
         namespaces.addComponentColumn(ns -> StateBadge.withReason(ns.state(), ns.lastError())).setHeader("State").setFlexGrow(1);
         namespaces.setEmptyStateText("No namespace: attach a volume.");
         listeners.addColumn(ListenerInfo::transport).setHeader("Transport").setAutoWidth(true).setFlexGrow(0);
         listeners.addColumn(l -> l.addressFamily().equals("IPV6") ? "IPv6" : "IPv4").setHeader("Family").setAutoWidth(true);
         listeners.addColumn(ListenerInfo::address).setHeader("Address").setAutoWidth(true);
         listeners.addColumn(ListenerInfo::port).setHeader("Port").setAutoWidth(true);
+        listeners.addColumn(l -> anaWords(l.anaState())).setHeader("ANA state").setAutoWidth(true);
         listeners.addComponentColumn(l -> StateBadge.withReason(l.state(), l.lastError())).setHeader("State").setFlexGrow(1);
         listeners.setEmptyStateText("No listener: initiators cannot reach this subsystem yet.");
         allowedHosts.addColumn(AllowedHost::hostNqn).setHeader("Host NQN").setAutoWidth(true).setFlexGrow(1);
@@ -195,6 +198,17 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
             allowedHosts.addComponentColumn(h -> removeButton("Disallow host " + h.hostNqn(),
                     () -> fabric.disallowHost(id(), h.id()), "Host disallowed: its connections are closed.")).setFlexGrow(0);
         }
+    }
+
+    /** ANA states as the NVMe base specification (8.1.3) names them. */
+    static String anaWords(AnaState state) {
+        return switch (state) {
+            case OPTIMIZED -> "optimized";
+            case NON_OPTIMIZED -> "non-optimized";
+            case INACCESSIBLE -> "inaccessible";
+            case PERSISTENT_LOSS -> "persistent loss";
+            case CHANGE -> "changing";
+        };
     }
 
     private Button removeButton(String label, Supplier<SubsystemInfo> action, String done) {
