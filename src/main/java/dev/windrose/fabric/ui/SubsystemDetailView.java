@@ -168,27 +168,32 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
     }
 
     private void configureGrids() {
-        namespaces.addColumn(NamespaceInfo::nsid).setHeader("NSID").setAutoWidth(true).setFlexGrow(0);
-        namespaces.addColumn(NamespaceInfo::volumeName).setHeader("Volume").setAutoWidth(true);
-        namespaces.addColumn(ns -> ns.backingKind().toLowerCase(java.util.Locale.ROOT)).setHeader("Backing").setAutoWidth(true);
-        namespaces.addColumn(NamespaceInfo::nguid).setHeader("NGUID").setAutoWidth(true);
-        namespaces.addColumn(NamespaceInfo::anaGroup).setHeader("ANA group").setAutoWidth(true).setFlexGrow(0);
-        namespaces.addComponentColumn(ns -> StateBadge.withReason(ns.state(), ns.lastError())).setHeader("State").setFlexGrow(1);
+        namespaces.addColumn(NamespaceInfo::nsid).setHeader("NSID").setKey("nsid").setAutoWidth(true).setFlexGrow(0);
+        namespaces.addColumn(NamespaceInfo::volumeName).setHeader("Volume").setKey("volume").setAutoWidth(true);
+        namespaces.addColumn(ns -> ns.backingKind().toLowerCase(java.util.Locale.ROOT))
+                .setHeader("Backing").setKey("backing").setAutoWidth(true);
+        namespaces.addColumn(NamespaceInfo::nguid).setHeader("NGUID").setKey("nguid").setAutoWidth(true);
+        namespaces.addColumn(NamespaceInfo::anaGroup).setHeader("ANA group").setKey("anaGroup").setAutoWidth(true).setFlexGrow(0);
+        namespaces.addComponentColumn(ns -> StateBadge.withReason(ns.state(), ns.lastError()))
+                .setHeader("State").setKey("state").setFlexGrow(1);
         namespaces.setEmptyStateText("No namespace: attach a volume.");
-        listeners.addColumn(ListenerInfo::transport).setHeader("Transport").setAutoWidth(true).setFlexGrow(0);
-        listeners.addColumn(l -> l.addressFamily().equals("IPV6") ? "IPv6" : "IPv4").setHeader("Family").setAutoWidth(true);
-        listeners.addColumn(ListenerInfo::address).setHeader("Address").setAutoWidth(true);
-        listeners.addColumn(ListenerInfo::port).setHeader("Port").setAutoWidth(true);
-        listeners.addColumn(l -> anaWords(l.anaState())).setHeader("ANA state").setAutoWidth(true);
-        listeners.addComponentColumn(l -> StateBadge.withReason(l.state(), l.lastError())).setHeader("State").setFlexGrow(1);
+        listeners.addColumn(ListenerInfo::transport).setHeader("Transport").setKey("transport").setAutoWidth(true).setFlexGrow(0);
+        listeners.addColumn(l -> l.addressFamily().equals("IPV6") ? "IPv6" : "IPv4")
+                .setHeader("Family").setKey("family").setAutoWidth(true);
+        listeners.addColumn(ListenerInfo::address).setHeader("Address").setKey("address").setAutoWidth(true);
+        listeners.addColumn(ListenerInfo::port).setHeader("Port").setKey("port").setAutoWidth(true);
+        listeners.addColumn(l -> anaWords(l.anaState())).setHeader("ANA state").setKey("anaState").setAutoWidth(true);
+        listeners.addComponentColumn(l -> StateBadge.withReason(l.state(), l.lastError()))
+                .setHeader("State").setKey("state").setFlexGrow(1);
         listeners.setEmptyStateText("No listener: initiators cannot reach this subsystem yet.");
-        allowedHosts.addColumn(AllowedHost::hostNqn).setHeader("Host NQN").setAutoWidth(true).setFlexGrow(1);
-        allowedHosts.addComponentColumn(h -> StateBadge.withReason(h.state(), h.lastError())).setHeader("State").setFlexGrow(1);
+        allowedHosts.addColumn(AllowedHost::hostNqn).setHeader("Host NQN").setKey("hostNqn").setAutoWidth(true).setFlexGrow(1);
+        allowedHosts.addComponentColumn(h -> StateBadge.withReason(h.state(), h.lastError()))
+                .setHeader("State").setKey("state").setFlexGrow(1);
         allowedHosts.setEmptyStateText("No allowed host.");
-        connections.addColumn(ConnectionInfo::hostNqn).setHeader("Host NQN").setAutoWidth(true).setFlexGrow(1);
-        connections.addColumn(ConnectionInfo::peerAddress).setHeader("From").setAutoWidth(true);
-        connections.addColumn(c -> TIME.format(c.connectedAt())).setHeader("Since").setAutoWidth(true);
-        connections.addColumn(ConnectionInfo::ioQueues).setHeader("I/O queues").setAutoWidth(true);
+        connections.addColumn(ConnectionInfo::hostNqn).setHeader("Host NQN").setKey("hostNqn").setAutoWidth(true).setFlexGrow(1);
+        connections.addColumn(ConnectionInfo::peerAddress).setHeader("From").setKey("from").setAutoWidth(true);
+        connections.addColumn(c -> TIME.format(c.connectedAt())).setHeader("Since").setKey("since").setAutoWidth(true);
+        connections.addColumn(ConnectionInfo::ioQueues).setHeader("I/O queues").setKey("ioQueues").setAutoWidth(true);
         connections.setEmptyStateText("Nobody is connected.");
         if (operator) {
             namespaces.addComponentColumn(ns -> removeButton("Detach namespace " + ns.nsid(),
@@ -271,10 +276,7 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
         title.setText(shown.nqn());
         summary.removeAll();
         summary.add(new Span("Serial " + shown.serial()), new Span("Model " + shown.model()),
-                StateBadge.of(shown.state(), shown.lastError()));
-        if (shown.lastError() != null) {
-            summary.add(new Span(shown.lastError()));
-        }
+                StateBadge.withReason(shown.state(), shown.lastError()));
         allowAnyHost.setValue(shown.allowAnyHost());
         namespaces.setItems(shown.namespaces());
         listeners.setItems(shown.listeners());

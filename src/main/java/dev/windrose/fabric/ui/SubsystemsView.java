@@ -51,15 +51,14 @@ class SubsystemsView extends VerticalLayout {
     }
 
     private void configureGrid() {
-        grid.addThemeVariants(GridVariant.ROW_STRIPES);
+        grid.addThemeVariants(GridVariant.ROW_STRIPES, GridVariant.WRAP_CELL_CONTENT);
         grid.addComponentColumn(SubsystemsView::link).setHeader("NQN").setAutoWidth(true).setFlexGrow(1);
         grid.addColumn(s -> s.namespaces().size()).setHeader("Namespaces").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(s -> s.listeners().stream().map(l -> l.address() + ":" + l.port()).reduce((a, b) -> a + ", " + b)
                 .orElse("—")).setHeader("Listeners").setAutoWidth(true);
         grid.addColumn(s -> s.allowAnyHost() ? "any host" : s.allowedHosts().size() + " allowed")
                 .setHeader("Hosts").setAutoWidth(true).setFlexGrow(0);
-        grid.addComponentColumn(s -> StateBadge.of(s.state(), s.lastError())).setHeader("State").setAutoWidth(true)
-                .setFlexGrow(0);
+        grid.addComponentColumn(s -> StateBadge.withReason(s.state(), s.lastError())).setHeader("State").setFlexGrow(1);
         grid.setEmptyStateText("No subsystems yet: create one, then attach a volume and add a listener.");
     }
 
