@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.vaadin.browserless.SpringBrowserlessTest;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
 import dev.windrose.fabric.FabricService;
@@ -83,6 +84,10 @@ class SubsystemViewsTest extends SpringBrowserlessTest {
 
         assertThat(getCurrentView()).isInstanceOf(SubsystemDetailView.class);
         test(find(Button.class).withText("Attach volume").single()).click();
+        // Other tests of this context leave free volumes: choose this test's own.
+        Select<?> choice = find(Select.class).withCaption("Volume").single();
+        test(choice).selectItem(test(choice).getSuggestions().stream().filter(label -> label.startsWith(volume + " ("))
+                .findFirst().orElseThrow());
         test(find(Button.class).withText("Attach").single()).click();
         test(find(Button.class).withText("Add listener").single()).click();
         test(find(IntegerField.class).withCaption("Port").single()).setValue(port);

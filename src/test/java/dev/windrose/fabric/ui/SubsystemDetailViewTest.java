@@ -1,0 +1,289 @@
+package dev.windrose.fabric.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.vaadin.browserless.SpringBrowserlessTest;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy;
+import dev.windrose.fabric.FabricService;
+import dev.windrose.fabric.NewSubsystem;
+import dev.windrose.fabric.SubsystemInfo;
+import dev.windrose.security.Role;
+import dev.windrose.security.UserService;
+import dev.windrose.storage.NewPool;
+import dev.windrose.storage.NewVolume;
+import dev.windrose.storage.PoolInfo;
+import dev.windrose.storage.PoolService;
+import dev.windrose.storage.PoolType;
+import dev.windrose.storage.VolumeService;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * The subsystem page and its dialogs, driven on the server (no browser): what is refused as it is typed
+ * and with which words, what the reconciler's verdict looks like per object, and what a viewer may not do.
+ */
+@SpringBootTest(properties = FabricViewTests.CONTEXT)
+@ActiveProfiles("test")
+class SubsystemDetailViewTest extends SpringBrowserlessTest {
+
+    /** The first administrator of this context (the other fabric view test creates the same one). */
+    static final String ADMIN = SubsystemViewsTest.OPERATOR;
+    static final String VIEWER = "fabric-viewer";
+    static final String PASSWORD = "Granite-Lighthouse-Wren-11";
+    static final String HOST = "nqn.2014-08.org.nvmexpress:uuid:0f0e0d0c-0b0a-0908-0706-050403020100";
+
+    @Autowired
+    UserService users;
+    @Autowired
+    FabricService fabric;
+    @Autowired
+    PoolService pools;
+    @Autowired
+    VolumeService volumes;
+    @Autowired
+    VaadinAwareSecurityContextHolderStrategy securityContexts;
+
+    private SubsystemInfo subsystem;
+
+    @BeforeEach
+    void an_operator_looks_at_a_fresh_subsystem() {
+        if (!users.hasAnyUser()) {
+            users.createFirstAdmin(ADMIN, PASSWORD);
+        }
+        signInAs(ADMIN, Role.ADMIN);
+        if (users.listUsers().stream().noneMatch(user -> user.username().equals(VIEWER))) {
+            users.createUser(VIEWER, PASSWORD, Set.of(Role.VIEWER));
+        }
+        subsystem = fabric.create(new NewSubsystem("nqn.2026-01.dev.windrose:" + UUID.randomUUID(), null, null, false));
+        signInAs(ADMIN, Role.OPERATOR);
+        openSubsystem();
+    }
+
+    @AfterEach
+    void remove_the_subsystem() {
+        signInAs(ADMIN, Role.ADMIN);
+        fabric.delete(subsystem.id());
+    }
+
+    @Test
+    void the_listener_dialog_refuses_a_bad_address_and_port_as_they_are_typed() {
+        test(button("Add listener")).click();
+        TextField address = find(TextField.class).withCaption("Address").single();
+        IntegerField port = find(IntegerField.class).withCaption("Port").single();
+
+        test(address).setValue("127.0.0.300");
+        assertThat(address.isInvalid()).isTrue();
+        assertThat(address.getErrorMessage()).contains("'127.0.0.300' is not an IPv4 or IPv6 address");
+        assertThat(button("Add").isEnabled()).isFalse();
+
+        test(address).setValue("127.0.0.1");
+        test(port).setValue(70000);
+        assertThat(address.isInvalid()).isFalse();
+        assertThat(port.isInvalid()).isTrue();
+        assertThat(port.getErrorMessage()).contains("A port is 1 to 65535");
+        assertThat(button("Add").isEnabled()).isFalse();
+
+        test(port).setValue(4420);
+        assertThat(port.isInvalid()).isFalse();
+        assertThat(button("Add").isEnabled()).isTrue();
+    }
+
+    @Test
+    void a_port_the_subsystem_listens_on_already_is_refused_in_the_dialog_with_words() throws IOException {
+        int port = freePort();
+        addListener(port);
+        assertThat(find(Dialog.class).all()).isEmpty();
+
+        addListener(port);
+
+        assertThat(find(Dialog.class).all()).hasSize(1);
+        assertThat(refusal()).isEqualTo("Subsystem " + subsystem.nqn() + " already listens on 127.0.0.1:" + port + ".");
+        assertThat(fabric.get(subsystem.id()).listeners()).hasSize(1);
+    }
+
+    @Test
+    void a_listener_on_a_port_another_program_holds_shows_failed_with_the_reason_written_out() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            addListener(taken.getLocalPort());
+
+            Grid<?> listeners = grid("Listeners");
+            String state = text(test(listeners).getCellComponent(0, "state"));
+            assertThat(state).startsWith("failed").contains("Could not listen on 127.0.0.1:" + taken.getLocalPort());
+            assertThat(test(listeners).getCellText(0, test(listeners).getColumnPosition("anaState"))).isEqualTo("optimized");
+        }
+    }
+
+    @Test
+    void an_added_listener_shows_applied_and_its_ana_state() throws IOException {
+        int port = freePort();
+        addListener(port);
+
+        Grid<?> listeners = grid("Listeners");
+        assertThat(test(listeners).getCellText(0, test(listeners).getColumnPosition("port"))).isEqualTo(String.valueOf(port));
+        assertThat(text(test(listeners).getCellComponent(0, "state"))).isEqualTo("applied");
+        assertThat(test(listeners).getCellText(0, test(listeners).getColumnPosition("anaState"))).isEqualTo("optimized");
+    }
+
+    @Test
+    void an_attached_volume_shows_its_nsid_ana_group_and_applied() throws IOException {
+        String volume = directoryVolume();
+        attach(volume, null);
+
+        Grid<?> namespaces = grid("Namespaces");
+        assertThat(test(namespaces).size()).isEqualTo(1);
+        assertThat(test(namespaces).getCellText(0, test(namespaces).getColumnPosition("volume"))).isEqualTo(volume);
+        assertThat(test(namespaces).getCellText(0, test(namespaces).getColumnPosition("anaGroup"))).isEqualTo("1");
+        assertThat(text(test(namespaces).getCellComponent(0, "state"))).isEqualTo("applied");
+    }
+
+    @Test
+    void an_nsid_in_use_is_refused_in_the_dialog_with_words_and_the_volume_stays_free() throws IOException {
+        attach(directoryVolume(), 7);
+        String second = directoryVolume();
+
+        attach(second, 7);
+
+        assertThat(find(Dialog.class).all()).hasSize(1);
+        assertThat(refusal()).isEqualTo("NSID 7 is already used in subsystem " + subsystem.nqn() + ".");
+        assertThat(fabric.get(subsystem.id()).namespaces()).extracting(SubsystemInfo.NamespaceInfo::volumeName)
+                .doesNotContain(second);
+    }
+
+    @Test
+    void the_host_dialog_checks_the_nqn_as_it_is_typed_and_refuses_a_host_allowed_already() {
+        test(button("Allow host")).click();
+        TextField hostNqn = find(TextField.class).withCaption("Host NQN").single();
+
+        test(hostNqn).setValue("nqn.2014-08.org.nvmexpress:uuid:not-a-uuid");
+        assertThat(hostNqn.isInvalid()).isTrue();
+        assertThat(hostNqn.getErrorMessage()).contains("comes a UUID like").contains("'not-a-uuid' is not one");
+        assertThat(button("Allow").isEnabled()).isFalse();
+        test(hostNqn).setValue("host.example:x");
+        assertThat(hostNqn.getErrorMessage()).contains("is not an NQN");
+
+        test(hostNqn).setValue(HOST);
+        assertThat(hostNqn.isInvalid()).isFalse();
+        test(button("Allow")).click();
+        assertThat(find(Dialog.class).all()).isEmpty();
+        assertThat(text(test(grid("Allowed hosts")).getCellComponent(0, "state"))).isEqualTo("applied");
+
+        test(button("Allow host")).click();
+        test(find(TextField.class).withCaption("Host NQN").single()).setValue(HOST);
+        test(button("Allow")).click();
+        assertThat(refusal()).isEqualTo("Host " + HOST + " is already allowed on subsystem " + subsystem.nqn() + ".");
+    }
+
+    @Test
+    void the_new_subsystem_dialog_refuses_a_taken_nqn_under_the_nqn() {
+        navigate(SubsystemsView.class);
+        test(button("New subsystem")).click();
+        TextField nqn = find(TextField.class).withCaption("NQN").single();
+        test(nqn).setValue(subsystem.nqn());
+        test(button("Create subsystem")).click();
+
+        assertThat(nqn.isInvalid()).isTrue();
+        assertThat(nqn.getErrorMessage()).isEqualTo("The NQN " + subsystem.nqn() + " is already used by another subsystem.");
+        assertThat(find(Dialog.class).all()).hasSize(1);
+    }
+
+    @Test
+    void a_viewer_sees_the_subsystem_and_its_commands_but_nothing_that_changes_it() throws IOException {
+        signInAs(ADMIN, Role.ADMIN);
+        fabric.allowHost(subsystem.id(), HOST);
+        fabric.addListener(subsystem.id(), "tcp", "127.0.0.1", freePort());
+        signInAs(VIEWER, Role.VIEWER);
+
+        navigate(SubsystemsView.class);
+        assertThat(find(Button.class).withText("New subsystem").all()).isEmpty();
+        openSubsystem();
+
+        assertThat(find(Button.class).all()).extracting(Button::getText)
+                .doesNotContain("Attach volume", "Add listener", "Allow host", "Delete subsystem");
+        assertThat(find(Button.class).all()).noneMatch(b -> b.getAriaLabel().orElse("").matches(
+                "(Detach namespace|Remove listener|Disallow host) .*"));
+        assertThat(find(Checkbox.class).withCaption("Allow any host to connect").single().isReadOnly()).isTrue();
+        assertThat(test(grid("Allowed hosts")).size()).isEqualTo(1);
+        assertThat(find(TextField.class).withCaption("Linux: connect").single().getValue())
+                .contains("-n " + subsystem.nqn() + " -q " + HOST);
+    }
+
+    private void openSubsystem() {
+        navigate("subsystems/" + subsystem.id(), SubsystemDetailView.class);
+    }
+
+    private void signInAs(String username, Role role) {
+        FabricViewTests.signInAs(securityContexts, username, role);
+    }
+
+    private void addListener(int port) {
+        test(button("Add listener")).click();
+        test(find(TextField.class).withCaption("Address").single()).setValue("127.0.0.1");
+        test(find(IntegerField.class).withCaption("Port").single()).setValue(port);
+        test(button("Add")).click();
+    }
+
+    /** Attaches the volume through the dialog, with the NSID typed in when one is given. */
+    private void attach(String volume, @Nullable Integer nsid) {
+        test(button("Attach volume")).click();
+        Select<?> choice = find(Select.class).withCaption("Volume").single();
+        test(choice).selectItem(test(choice).getSuggestions().stream().filter(label -> label.startsWith(volume + " ("))
+                .findFirst().orElseThrow());
+        if (nsid != null) {
+            test(find(IntegerField.class).withCaption("NSID (optional)").single()).setValue(nsid);
+        }
+        test(button("Attach")).click();
+    }
+
+    private Button button(String text) {
+        return find(Button.class).withText(text).single();
+    }
+
+    private Grid<?> grid(String name) {
+        return find(Grid.class).all().stream().filter(g -> name.equals(g.getAriaLabel().orElse(""))).findFirst()
+                .orElseThrow();
+    }
+
+    /** The words of a dialog's refusal (the paragraph under its fields). */
+    private String refusal() {
+        return find(Paragraph.class).all().stream().map(Paragraph::getText).filter(text -> !text.isBlank())
+                .reduce((a, b) -> b).orElse("");
+    }
+
+    private static String text(Component component) {
+        return component.getElement().getTextRecursively().strip();
+    }
+
+    private String directoryVolume() throws IOException {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        PoolInfo pool = pools.create(new NewPool("files-" + suffix, PoolType.DIRECTORY,
+                Files.createTempDirectory("windrose-fabric-view-").toString(), null, List.of(), null));
+        return volumes.create(new NewVolume("vol-" + suffix, pool.id(), 8L << 20, null)).name();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
