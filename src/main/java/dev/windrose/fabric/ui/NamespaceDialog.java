@@ -14,14 +14,16 @@ import dev.windrose.dataplane.NamespaceSpec;
 import dev.windrose.fabric.FabricService;
 import dev.windrose.fabric.SubsystemId;
 import dev.windrose.fabric.SubsystemInfo;
-import dev.windrose.storage.PoolType;
 import dev.windrose.storage.VolumeInfo;
 import dev.windrose.storage.VolumeService;
 import java.util.List;
 import java.util.function.Consumer;
 import org.springframework.data.domain.PageRequest;
 
-/** Attaches a free volume as a namespace; only volumes the dataplane can serve are offered. */
+/**
+ * Attaches a free volume as a namespace. Every free volume is offered; one the dataplane cannot serve
+ * (a disk-pool volume spread over several extents) is refused with the reason in the dialog.
+ */
 final class NamespaceDialog {
 
     private NamespaceDialog() {
@@ -31,7 +33,7 @@ final class NamespaceDialog {
         Dialog dialog = new Dialog();
         dialog.setHeaderTitle("Attach volume");
         List<VolumeInfo> free = volumes.list(null, null, null, PageRequest.of(0, 500)).getContent().stream()
-                .filter(volume -> volume.attachedSubsystem() == null && volume.poolType() != PoolType.DISK).toList();
+                .filter(volume -> volume.attachedSubsystem() == null).toList();
         Select<VolumeInfo> volume = new Select<>();
         volume.setLabel("Volume");
         volume.setItems(free);
@@ -43,7 +45,7 @@ final class NamespaceDialog {
         nsid.setMax(NamespaceSpec.MAX_NSID);
         nsid.setValueChangeMode(ValueChangeMode.EAGER);
         Paragraph refusal = new Paragraph(free.isEmpty()
-                ? "No free volume in a directory or memory pool: create one on the Volumes page." : "");
+                ? "No free volume: create one on the Volumes page." : "");
         refusal.getStyle().set("color", "var(--lumo-error-text-color)");
         Button attach = new Button("Attach");
         attach.addThemeVariants(ButtonVariant.PRIMARY);
