@@ -66,6 +66,7 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
 
     private final H2 title = new H2();
     private final HorizontalLayout summary = new HorizontalLayout();
+    private final Paragraph drift = new Paragraph();
     private final Checkbox allowAnyHost = new Checkbox("Allow any host to connect");
     private final Grid<NamespaceInfo> namespaces = new Grid<>();
     private final Grid<ListenerInfo> listeners = new Grid<>();
@@ -145,7 +146,9 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
         summary.setAlignItems(FlexComponent.Alignment.CENTER);
         HorizontalLayout actions = new HorizontalLayout(allowAnyHost, delete);
         actions.setAlignItems(FlexComponent.Alignment.BASELINE);
-        VerticalLayout header = new VerticalLayout(title, summary, actions);
+        drift.addClassName("subsystem-drift");
+        drift.getStyle().set("color", "var(--lumo-secondary-text-color)").set("margin", "0");
+        VerticalLayout header = new VerticalLayout(title, summary, drift, actions);
         header.setPadding(false);
         header.setSpacing(false);
         return header;
@@ -277,6 +280,10 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
         summary.removeAll();
         summary.add(new Span("Serial " + shown.serial()), new Span("Model " + shown.model()),
                 StateBadge.withReason(shown.state(), shown.lastError()));
+        // What the reconciler found changed on the dataplane behind the console's back, and repaired.
+        drift.setVisible(shown.lastDrift() != null);
+        String when = shown.driftAt() == null ? "" : " at " + TIME.format(shown.driftAt());
+        drift.setText(shown.lastDrift() == null ? "" : "Drift" + when + ": " + shown.lastDrift());
         allowAnyHost.setValue(shown.allowAnyHost());
         namespaces.setItems(shown.namespaces());
         listeners.setItems(shown.listeners());

@@ -13,9 +13,11 @@ import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy;
+import dev.windrose.dataplane.EmbeddedTarget;
 import dev.windrose.fabric.FabricService;
 import dev.windrose.fabric.NewSubsystem;
 import dev.windrose.fabric.SubsystemInfo;
+import dev.windrose.fabric.internal.FabricReconciliation;
 import dev.windrose.security.Role;
 import dev.windrose.security.UserService;
 import dev.windrose.storage.NewPool;
@@ -63,6 +65,10 @@ class SubsystemDetailViewTest extends SpringBrowserlessTest {
     VolumeService volumes;
     @Autowired
     VaadinAwareSecurityContextHolderStrategy securityContexts;
+    @Autowired
+    EmbeddedTarget embeddedTarget;
+    @Autowired
+    FabricReconciliation reconciliation;
 
     private SubsystemInfo subsystem;
 
@@ -192,6 +198,21 @@ class SubsystemDetailViewTest extends SpringBrowserlessTest {
         test(find(TextField.class).withCaption("Host NQN").single()).setValue(HOST);
         test(button("Allow")).click();
         assertThat(refusal()).isEqualTo("Host " + HOST + " is already allowed on subsystem " + subsystem.nqn() + ".");
+    }
+
+    @Test
+    void a_namespace_removed_behind_the_consoles_back_is_repaired_and_the_page_says_so() throws IOException {
+        attach(directoryVolume(), 3);
+        embeddedTarget.target().orElseThrow().removeNamespace(subsystem.nqn(), 3);
+
+        reconciliation.reconcile();
+        openSubsystem();
+
+        Paragraph drift = find(Paragraph.class).all().stream().filter(p -> p.hasClassName("subsystem-drift")).findFirst()
+                .orElseThrow();
+        assertThat(drift.isVisible()).isTrue();
+        assertThat(drift.getText()).startsWith("Drift at ").contains("namespace 3");
+        assertThat(text(test(grid("Namespaces")).getCellComponent(0, "state"))).isEqualTo("applied");
     }
 
     @Test
