@@ -112,9 +112,16 @@ export class SubsystemDetailPage {
     return grid.getByRole('row').filter({ has: this.page.getByRole('gridcell', { name: text, exact: true }) });
   }
 
-  /** The cells of the grid's first data row that holds the text, as the user reads them. */
+  /**
+   * The texts of the cells of the grid's first row that holds the text, left to right. A Vaadin grid
+   * cell shows light-DOM content through a slot, so the text is read from what the slot shows.
+   */
   async rowTexts(grid: Locator, text: string): Promise<string[]> {
-    return (await this.row(grid, text).first().getByRole('gridcell').allInnerTexts()).map((cell) => cell.trim());
+    return this.row(grid, text).first().getByRole('gridcell').evaluateAll((cells) =>
+      cells.map((cell) => {
+        const shown = Array.from(cell.querySelectorAll('slot')).flatMap((slot) => slot.assignedElements({ flatten: true }));
+        return (shown.length > 0 ? shown.map((element) => element.textContent ?? '').join('') : cell.textContent ?? '').trim();
+      }));
   }
 }
 
