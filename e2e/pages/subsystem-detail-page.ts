@@ -50,7 +50,8 @@ export class SubsystemDetailPage {
 
   async attach(volumeName: string): Promise<void> {
     await this.attachVolume.click();
-    await expect(this.namespaceDialog).toBeVisible();
+    // The dialog element itself has no size (its overlay shows the content): look at a field instead.
+    await expect(this.namespaceDialog.getByLabel('Volume')).toBeVisible();
     await this.namespaceDialog.getByLabel('Volume').click();
     await this.page.getByRole('option', { name: new RegExp(`^${escape(volumeName)} \\(`) }).click();
     await waitForVaadin(this.page);
@@ -61,11 +62,12 @@ export class SubsystemDetailPage {
 
   /** Opens the listener dialog and types an address and a port; nothing is added yet. */
   async typeListener(address: string, port: number | string): Promise<void> {
-    if (!(await this.listenerDialog.isVisible())) {
+    const addressField = this.listenerDialog.getByRole('textbox', { name: 'Address' });
+    if (!(await addressField.isVisible())) {
       await this.addListener.click();
-      await expect(this.listenerDialog).toBeVisible();
+      await expect(addressField).toBeVisible();
     }
-    await this.listenerDialog.getByRole('textbox', { name: 'Address' }).fill(address);
+    await addressField.fill(address);
     await this.listenerDialog.getByRole('textbox', { name: 'Port' }).fill(String(port));
     await waitForVaadin(this.page);
   }
@@ -81,11 +83,12 @@ export class SubsystemDetailPage {
 
   /** Opens the host dialog and types a host NQN; nothing is allowed yet. */
   async typeHostNqn(hostNqn: string): Promise<void> {
-    if (!(await this.hostDialog.isVisible())) {
+    const hostField = this.hostDialog.getByRole('textbox', { name: 'Host NQN' });
+    if (!(await hostField.isVisible())) {
       await this.allowHost.click();
-      await expect(this.hostDialog).toBeVisible();
+      await expect(hostField).toBeVisible();
     }
-    await this.hostDialog.getByRole('textbox', { name: 'Host NQN' }).fill(hostNqn);
+    await hostField.fill(hostNqn);
     await waitForVaadin(this.page);
   }
 
@@ -110,6 +113,14 @@ export class SubsystemDetailPage {
   /** A row of a grid holding the given text in one of its cells. */
   row(grid: Locator, text: string): Locator {
     return grid.getByRole('row').filter({ has: this.page.getByRole('gridcell', { name: text, exact: true }) });
+  }
+
+  /**
+   * The state cell of a row when it reads as expected ("applied", or "failed" and the reason). A grid
+   * row's own text is empty (its cells show slotted content), so the cell is found by its name.
+   */
+  state(grid: Locator, rowText: string, expected: RegExp): Locator {
+    return this.row(grid, rowText).getByRole('gridcell', { name: expected });
   }
 
   /**
