@@ -44,5 +44,10 @@ public enum AuditAction {
     ALERT_THRESHOLDS_CHANGED,
     // Aggregation (issue 9): S2D and vSAN compute clusters.
     AGGREGATION_CREATED,
-    AGGREGATION_DELETED
+    AGGREGATION_DELETED,
+    // Guided set-up (issue 8).
+    CLUSTER_NAMED,
+    ONBOARDING_FINISHED,
+    ONBOARDING_SKIPPED,
+    ONBOARDING_RESTARTED
 }
