@@ -143,9 +143,10 @@ final class ClusterStep implements StepPanel {
         return status.running() && status.listenPort() > 0 ? status.listenPort() : DEFAULT_PORT;
     }
 
-    /** A server's first real address; loopback only when the host has nothing else. */
+    /** A server's first real IPv4 address; loopback when the host has nothing else (a one-machine lab). */
     private static List<String> defaultAddresses(HostInfo local) {
         return local.addresses().stream().filter(a -> !Fields.loopback(a) && !a.contains(":")).findFirst()
+                .or(() -> local.addresses().stream().filter(a -> a.startsWith("127.")).findFirst())
                 .or(() -> local.addresses().stream().findFirst()).map(List::of).orElse(List.of());
     }
 
