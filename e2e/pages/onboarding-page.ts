@@ -44,8 +44,8 @@ export class OnboardingPage {
     this.volumeName = page.getByLabel('Volume name');
     this.subsystemNqn = page.getByLabel('Subsystem NQN');
     this.hostNqn = page.getByLabel('Host NQN of the first host');
-    this.linuxConnect = page.getByLabel('Linux: connect');
-    this.esxiConnect = page.getByLabel('ESXi: connect');
+    this.linuxConnect = page.getByRole('textbox', { name: 'Linux: connect' });
+    this.esxiConnect = page.getByRole('textbox', { name: 'ESXi: connect' });
     this.connectionIndicator = page.locator('.wizard-connection');
   }
 
