@@ -1,11 +1,11 @@
 package dev.windrose.telemetry.ui;
 
 import com.vaadin.flow.component.Component;
-import com.vaadin.flow.component.grid.Grid;
-import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.ListItem;
+import com.vaadin.flow.component.html.OrderedList;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -30,8 +30,8 @@ public class ClusterActivity extends VerticalLayout {
 
     static final int TOP = 5;
 
-    private final Grid<NamespaceSample> topByIops = topGrid("Top namespaces by IOPS");
-    private final Grid<NamespaceSample> topByLatency = topGrid("Top namespaces by p99 latency");
+    private final OrderedList topByIops = topList("Top namespaces by IOPS");
+    private final OrderedList topByLatency = topList("Top namespaces by p99 latency");
     private final LiveChart reactorBusy = new LiveChart("Reactor busy percent", "%", List.of(
             new LiveChart.Line("mean", "#1676f3"), new LiveChart.Line("busiest", "#c92a2a")));
     private final Span reactorsNow = new Span();
@@ -61,10 +61,10 @@ public class ClusterActivity extends VerticalLayout {
 
     private void showTop(@Nullable ClusterSample sample) {
         List<NamespaceSample> namespaces = sample == null ? List.of() : sample.namespaces();
-        topByIops.setItems(namespaces.stream().filter(ns -> ns.rates().totalIops() > 0)
+        showTop(topByIops, namespaces.stream().filter(ns -> ns.rates().totalIops() > 0)
                 .sorted(Comparator.comparingDouble((NamespaceSample ns) -> ns.rates().totalIops()).reversed())
                 .limit(TOP).toList());
-        topByLatency.setItems(namespaces.stream().filter(ns -> ns.rates().latency() != null)
+        showTop(topByLatency, namespaces.stream().filter(ns -> ns.rates().latency() != null)
                 .sorted(Comparator.comparingDouble(ClusterActivity::p99).reversed())
                 .limit(TOP).toList());
         reactorsNow.setText(sample == null || sample.reactors().isEmpty() ? "no reactor reported yet"
@@ -91,17 +91,27 @@ public class ClusterActivity extends VerticalLayout {
         return latency == null ? 0 : latency.p99Micros();
     }
 
-    private static Grid<NamespaceSample> topGrid(String name) {
-        Grid<NamespaceSample> grid = new Grid<>();
-        grid.setAriaLabel(name);
-        grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_NO_BORDER);
-        grid.addComponentColumn(ClusterActivity::namespaceLink).setHeader("Namespace").setFlexGrow(1);
-        grid.addColumn(ns -> Rates.number(ns.rates().totalIops())).setHeader("IOPS").setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(ns -> ns.rates().latency() == null ? "–" : Rates.micros(p99(ns))).setHeader("p99")
-                .setAutoWidth(true).setFlexGrow(0);
-        grid.setAllRowsVisible(true);
-        grid.setEmptyStateText("No namespace did any I/O in the last second.");
-        return grid;
+    /**
+     * A plain list rather than a grid: it is rewritten with every sample, and a grid would fetch its
+     * rows back from the server each time (a browser-to-server round trip a second per dashboard).
+     */
+    private static OrderedList topList(String name) {
+        OrderedList list = new OrderedList();
+        list.getElement().setAttribute("aria-label", name);
+        list.addClassNames(LumoUtility.FontSize.SMALL, LumoUtility.Margin.NONE);
+        return list;
+    }
+
+    private static void showTop(OrderedList list, List<NamespaceSample> namespaces) {
+        list.removeAll();
+        if (namespaces.isEmpty()) {
+            list.add(new ListItem("No namespace did any I/O in the last second."));
+        }
+        for (NamespaceSample ns : namespaces) {
+            ListItem item = new ListItem(namespaceLink(ns), new Span(" " + Rates.number(ns.rates().totalIops()) + " IOPS, p99 "
+                    + (ns.rates().latency() == null ? "–" : Rates.micros(p99(ns)))));
+            list.add(item);
+        }
     }
 
     private static Component namespaceLink(NamespaceSample namespace) {

@@ -76,8 +76,8 @@ class DashboardViewTest extends SpringBrowserlessTest {
     @Test
     void the_live_activity_section_has_the_cluster_charts_and_the_top_namespace_lists() {
         assertThat(find(dev.windrose.telemetry.ui.ClusterActivity.class).all()).hasSize(1);
-        assertThat(find(com.vaadin.flow.component.grid.Grid.class).all())
-                .extracting(grid -> ((com.vaadin.flow.component.grid.Grid<?>) grid).getAriaLabel().orElse(""))
+        assertThat(find(com.vaadin.flow.component.html.OrderedList.class).all())
+                .extracting(list -> list.getElement().getAttribute("aria-label"))
                 .contains("Top namespaces by IOPS", "Top namespaces by p99 latency");
     }
 
