@@ -161,7 +161,7 @@ function report(opts: Options, idle: Cpu, busy: Cpu, delays: number[]): void {
 }
 
 async function waitForReady(baseURL: string, server: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 240_000;
+  const deadline = Date.now() + 600_000;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`the server exited during start-up (${server.exitCode})`);
     try {
@@ -171,7 +171,7 @@ async function waitForReady(baseURL: string, server: ChildProcess): Promise<void
     }
     await sleep(500);
   }
-  throw new Error('the server was not ready within 240 s');
+  throw new Error('the server was not ready within 600 s');
 }
 
 function sleep(ms: number): Promise<void> {
