@@ -68,7 +68,7 @@ export class SubsystemDetailPage {
       await expect(addressField).toBeVisible();
     }
     await addressField.fill(address);
-    await this.listenerDialog.getByRole('textbox', { name: 'Port' }).fill(String(port));
+    await this.listenerDialog.getByRole('spinbutton', { name: 'Port' }).fill(String(port));
     await waitForVaadin(this.page);
   }
 
