@@ -129,14 +129,14 @@ class SubsystemDetailViewTest extends SpringBrowserlessTest {
     }
 
     @Test
-    void a_listener_on_a_port_another_program_holds_shows_failed_with_the_reason_written_out() throws IOException {
+    void a_listener_on_a_port_another_program_holds_is_refused_in_the_dialog_with_the_reason() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             addListener(taken.getLocalPort());
 
-            Grid<?> listeners = grid("Listeners");
-            String state = text(test(listeners).getCellComponent(0, "state"));
-            assertThat(state).startsWith("failed").contains("Could not listen on 127.0.0.1:" + taken.getLocalPort());
-            assertThat(test(listeners).getCellText(0, test(listeners).getColumnPosition("anaState"))).isEqualTo("optimized");
+            assertThat(find(Dialog.class).all()).hasSize(1);
+            assertThat(refusal()).isEqualTo("Port " + taken.getLocalPort() + " on 127.0.0.1 is in use by another program; "
+                    + "choose another port (4420 is the NVMe/TCP default, any free one works).");
+            assertThat(fabric.get(subsystem.id()).listeners()).isEmpty();
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.windrose.security.ui;
 
+import dev.windrose.security.Role;
+
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.server.VaadinSession;
@@ -38,8 +40,12 @@ final class ViewTests {
     static void signInAs(SecurityContextHolderStrategy contextStrategy, String username, String role) {
         SecurityContextHolder.setContextHolderStrategy(contextStrategy);
         SecurityContext context = contextStrategy.createEmptyContext();
+        // A real sign-in grants the role and the roles it includes (the header's events badge, for
+        // one, asks as a viewer): grant them here too.
+        String[] authorities = Role.valueOf(role).withIncludedRoles().stream().map(Role::authority)
+                .toArray(String[]::new);
         context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(username, null,
-                AuthorityUtils.createAuthorityList("ROLE_" + role)));
+                AuthorityUtils.createAuthorityList(authorities)));
         contextStrategy.setContext(context);
         // The Vaadin strategy prefers a context kept in the session (e.g. an anonymous one from an
         // earlier redirect to the sign-in page) over its thread-local: replace that one too.
