@@ -36,7 +36,7 @@ test('an administrator signs in, sees the overview and signs out', async ({ page
   });
 
   await test.step('an administrator sees every view in the navigation', async () => {
-    for (const view of ['Overview', 'Users', 'API tokens', 'Audit log']) {
+    for (const view of ['Dashboard', 'Users', 'API tokens', 'Audit log']) {
       await expect(layout.navLink(view)).toBeVisible();
     }
   });
@@ -45,7 +45,7 @@ test('an administrator signs in, sees the overview and signs out', async ({ page
     await page.goto('/no-such-page');
     await waitForVaadin(page);
     await expect(page.getByRole('heading', { name: 'This page is not available' })).toBeVisible();
-    await expect(layout.navLink('Overview')).toBeVisible();
+    await expect(layout.navLink('Dashboard')).toBeVisible();
   });
 
   await test.step('sign out', async () => {
