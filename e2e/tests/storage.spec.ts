@@ -38,6 +38,8 @@ test('an admin builds a lab disk, a disk pool and a volume, and can take them do
   adminToken,
   request,
 }) => {
+  // A long flow through four views: under load it reached its last step at the default 60 s.
+  test.setTimeout(180_000);
   const disk = uniqueName('lab');
   const pool = uniqueName('pool');
   const volume = uniqueName('vol');
