@@ -140,19 +140,22 @@ wait_applied() {
 
 # The guest's live controller as REST shows it ($1 = present or absent), within $2 seconds.
 wait_connection() {
-    local want=$1 until=$((SECONDS + $2)) found
+    local want=$1 until=$((SECONDS + $2)) found=''
     while ((SECONDS < until)); do
         found=$(api GET "/api/v1/subsystems/$SUB_ID/connections" |
             jq -c --arg h "$GUEST_HOSTNQN" '[.[] | select(.hostNqn == $h)]')
-        if [[ $want == present && $found != '[]' && -n $found ]]; then
+        # The admin queue connects before the I/O queues, so a controller with no I/O queue
+        # yet is a reconnect still in progress: keep polling rather than judge it.
+        if [[ $want == present && -n $found ]] &&
+            jq -e 'length > 0 and all(.[]; .ioQueues >= 1 and (.peerAddress | length > 0) and (.connectedAt | length > 0))' \
+                <<<"$found" >/dev/null; then
             echo "    live controller: $found"
-            jq -e 'all(.[]; .ioQueues >= 1 and (.peerAddress | length > 0) and (.connectedAt | length > 0))' \
-                <<<"$found" >/dev/null
-            return
+            return 0
         fi
         [[ $want == absent && $found == '[]' ]] && return 0
         sleep 1
     done
+    echo "    last seen: ${found:-nothing}"
     return 1
 }
 
