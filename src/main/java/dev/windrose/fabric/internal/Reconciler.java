@@ -93,7 +93,7 @@ public final class Reconciler {
             target.stats().namespaces().forEach(ns -> present.computeIfAbsent(ns.subsystemNqn(), k -> new HashSet<>())
                     .add(ns.nsid()));
             return present;
-        } catch (DataplaneException | UnsupportedOperationException e) {
+        } catch (DataplaneException e) {
             log.debug("No namespace list from the dataplane this pass: {}", e.getMessage());
             return null;
         }
