@@ -9,6 +9,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.ui.Notices;
 import dev.windrose.fabric.FabricService;
 import dev.windrose.fabric.Nqn;
 import dev.windrose.fabric.SubsystemId;
@@ -48,7 +49,7 @@ final class HostDialog {
         allow.addClickListener(click -> {
             try {
                 done.accept(fabric.allowHost(subsystem, hostNqn.getValue()));
-                Messages.success("Host allowed.");
+                Notices.success("Host allowed.");
                 dialog.close();
             } catch (InvalidInputException | ConflictException refused) {
                 refusal.setText(refused.getMessage());

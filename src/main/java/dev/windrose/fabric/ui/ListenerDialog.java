@@ -10,6 +10,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.ui.Notices;
 import dev.windrose.fabric.FabricService;
 import dev.windrose.fabric.ListenerAddress;
 import dev.windrose.fabric.SubsystemId;
@@ -61,7 +62,7 @@ final class ListenerDialog {
         add.addClickListener(click -> {
             try {
                 done.accept(fabric.addListener(subsystem, "tcp", address.getValue(), port.getValue()));
-                Messages.success("Listener added.");
+                Notices.success("Listener added.");
                 dialog.close();
             } catch (InvalidInputException | ConflictException refused) {
                 refusal.setText(refused.getMessage());

@@ -10,6 +10,7 @@ import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.ui.Notices;
 import dev.windrose.dataplane.NamespaceSpec;
 import dev.windrose.fabric.FabricService;
 import dev.windrose.fabric.SubsystemId;
@@ -61,7 +62,7 @@ final class NamespaceDialog {
         attach.addClickListener(click -> {
             try {
                 done.accept(fabric.addNamespace(subsystem, volume.getValue().id(), nsid.getValue()));
-                Messages.success("Volume " + volume.getValue().name() + " attached.");
+                Notices.success("Volume " + volume.getValue().name() + " attached.");
                 dialog.close();
             } catch (InvalidInputException | ConflictException refused) {
                 refusal.setText(refused.getMessage());

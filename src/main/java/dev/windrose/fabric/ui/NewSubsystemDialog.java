@@ -10,6 +10,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.ui.Notices;
 import dev.windrose.fabric.FabricService;
 import dev.windrose.fabric.NewSubsystem;
 import dev.windrose.fabric.Nqn;
@@ -76,7 +77,7 @@ class NewSubsystemDialog extends Dialog {
         try {
             SubsystemInfo created = fabric.create(new NewSubsystem(nqn.getValue(), serial.getValue(), model.getValue(),
                     allowAnyHost.getValue()));
-            Messages.success("Subsystem " + created.nqn() + " created.");
+            Notices.success("Subsystem " + created.nqn() + " created.");
             onCreated.accept(created);
             close();
         } catch (InvalidInputException invalid) {

@@ -28,6 +28,8 @@ import dev.windrose.MainLayout;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
+import dev.windrose.common.ui.CopyableCommand;
+import dev.windrose.common.ui.Notices;
 import dev.windrose.dataplane.AnaState;
 import dev.windrose.fabric.ConnectCommands;
 import dev.windrose.fabric.ConnectionInfo;
@@ -240,9 +242,9 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
     private void change(Supplier<SubsystemInfo> action, String done) {
         try {
             showAfterChange(action.get());
-            Messages.success(done);
+            Notices.success(done);
         } catch (InvalidInputException | ConflictException | NotFoundException refused) {
-            Messages.error(refused.getMessage());
+            Notices.error(refused.getMessage());
         }
     }
 
@@ -256,10 +258,10 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
         confirm.addConfirmListener(event -> {
             try {
                 fabric.delete(id());
-                Messages.success("Subsystem deleted.");
+                Notices.success("Subsystem deleted.");
                 getUI().ifPresent(ui -> ui.navigate(SubsystemsView.class));
             } catch (NotFoundException gone) {
-                Messages.error(gone.getMessage());
+                Notices.error(gone.getMessage());
             }
         });
         confirm.open();

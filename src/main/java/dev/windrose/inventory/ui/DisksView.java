@@ -24,6 +24,8 @@ import com.vaadin.flow.spring.security.AuthenticationContext;
 import dev.windrose.MainLayout;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.NotFoundException;
+import dev.windrose.common.ui.Notices;
+import dev.windrose.common.ui.Sizes;
 import dev.windrose.inventory.DiskFilter;
 import dev.windrose.inventory.DiskHealth;
 import dev.windrose.inventory.DiskInfo;
@@ -182,9 +184,9 @@ class DisksView extends VerticalLayout {
         confirm.addConfirmListener(event -> {
             try {
                 disks.deleteLabDisk(disk.id());
-                Messages.success("Lab disk " + disk.name() + " deleted.");
+                Notices.success("Lab disk " + disk.name() + " deleted.");
             } catch (ConflictException | NotFoundException refused) {
-                Messages.error(refused.getMessage());
+                Notices.error(refused.getMessage());
             }
             refresh();
         });
@@ -193,7 +195,7 @@ class DisksView extends VerticalLayout {
 
     private void rescan() {
         RescanResult result = disks.rescan();
-        Messages.success("Rescan found " + result.blockDevicesFound() + " block devices"
+        Notices.success("Rescan found " + result.blockDevicesFound() + " block devices"
                 + (result.appeared().isEmpty() ? "" : "; new: " + String.join(", ", result.appeared()))
                 + (result.disappeared().isEmpty() ? "" : "; gone: " + String.join(", ", result.disappeared()))
                 + (result.renamed().isEmpty() ? "" : "; renamed by the kernel (same disks): "

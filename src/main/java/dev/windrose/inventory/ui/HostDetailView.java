@@ -10,6 +10,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.windrose.MainLayout;
 import dev.windrose.common.NotFoundException;
+import dev.windrose.common.ui.Sizes;
 import dev.windrose.inventory.DiskFilter;
 import dev.windrose.inventory.DiskService;
 import dev.windrose.inventory.HostId;

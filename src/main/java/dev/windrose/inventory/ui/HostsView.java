@@ -13,6 +13,7 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.router.RouteConfiguration;
 import dev.windrose.MainLayout;
+import dev.windrose.common.ui.Sizes;
 import dev.windrose.inventory.HostInfo;
 import dev.windrose.inventory.HostService;
 import dev.windrose.inventory.HostState;

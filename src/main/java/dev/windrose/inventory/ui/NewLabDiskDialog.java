@@ -13,6 +13,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.ui.Notices;
 import dev.windrose.inventory.DiskInfo;
 import dev.windrose.inventory.DiskService;
 import dev.windrose.inventory.NewLabDisk;
@@ -95,7 +96,7 @@ class NewLabDiskDialog extends Dialog {
         refusal.setText("");
         try {
             DiskInfo created = disks.createLabDisk(new NewLabDisk(name.getValue(), sizeBytes(), directory.getValue()));
-            Messages.success("Lab disk " + created.name() + " created at " + created.devicePath() + ".");
+            Notices.success("Lab disk " + created.name() + " created at " + created.devicePath() + ".");
             onCreated.accept(created);
             close();
         } catch (InvalidInputException invalid) {

@@ -9,6 +9,7 @@ import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.ui.Sizes;
 import dev.windrose.dataplane.EmbeddedTarget;
 import dev.windrose.inventory.HostInfo;
 import dev.windrose.inventory.HostService;
@@ -77,7 +78,7 @@ final class ClusterStep implements StepPanel {
     public void show(OnboardingProgress progress) {
         HostInfo local = hosts.local();
         host.setText("This host: " + local.name() + " · " + local.osName() + " · " + local.cpuCores() + " CPU cores · "
-                + (local.memoryBytes() > 0 ? Fields.bytes(local.memoryBytes()) + " memory" : "memory unknown"));
+                + (local.memoryBytes() > 0 ? Sizes.bytes(local.memoryBytes()) + " memory" : "memory unknown"));
         Map<String, String> stored = progress.fieldsOf(WizardStep.CLUSTER);
         name.setValue(stored.getOrDefault(NAME, progress.clusterName() == null ? "" : progress.clusterName()));
         LinkedHashSet<String> items = new LinkedHashSet<>(local.addresses());

@@ -14,6 +14,8 @@ import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.ui.Notices;
+import dev.windrose.common.ui.Sizes;
 import dev.windrose.inventory.DiskFilter;
 import dev.windrose.inventory.DiskInfo;
 import dev.windrose.inventory.DiskKind;
@@ -141,7 +143,7 @@ final class DisksStep implements StepPanel {
             keep.add(String.valueOf(created.id().value()));
             reload(keep);
             labName.setValue(nextLabName(labName.getValue()));
-            Notices.success("Lab disk " + created.name() + " created (" + Fields.bytes(created.sizeBytes())
+            Notices.success("Lab disk " + created.name() + " created (" + Sizes.bytes(created.sizeBytes())
                     + ") and chosen.");
         } catch (InvalidInputException refused) {
             if (!markInvalid(refused.field(), refused.getMessage())) {
@@ -178,7 +180,7 @@ final class DisksStep implements StepPanel {
     }
 
     private static String label(DiskInfo disk) {
-        StringBuilder text = new StringBuilder(disk.name()).append(" · ").append(Fields.bytes(disk.sizeBytes()));
+        StringBuilder text = new StringBuilder(disk.name()).append(" · ").append(Sizes.bytes(disk.sizeBytes()));
         if (disk.model() != null && !disk.model().isBlank()) {
             text.append(" · ").append(disk.model());
         }

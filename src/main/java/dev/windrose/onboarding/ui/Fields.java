@@ -3,14 +3,12 @@ package dev.windrose.onboarding.ui;
 import com.vaadin.flow.component.HasValidation;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
-/** Small helpers shared by the steps: stored values as lists and numbers, sizes for people, marks. */
+/** Small helpers shared by the steps: stored values as lists and numbers, marks. */
 final class Fields {
 
     static final long MIB = 1024L * 1024;
-    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
 
     private Fields() {
     }
@@ -36,16 +34,6 @@ final class Fields {
 
     static String text(@Nullable Object value) {
         return value == null ? "" : value.toString();
-    }
-
-    static String bytes(long bytes) {
-        double value = bytes;
-        int unit = 0;
-        while (value >= 1024 && unit < UNITS.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, UNITS[unit]);
     }
 
     static void mark(HasValidation field, String message) {

@@ -20,6 +20,7 @@ import dev.windrose.MainLayout;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
+import dev.windrose.common.ui.Notices;
 import dev.windrose.dataplane.EmbeddedTarget;
 import dev.windrose.fabric.FabricService;
 import dev.windrose.inventory.DiskService;

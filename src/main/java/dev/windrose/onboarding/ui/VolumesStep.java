@@ -7,6 +7,7 @@ import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
+import dev.windrose.common.ui.Sizes;
 import dev.windrose.onboarding.OnboardingProgress;
 import dev.windrose.onboarding.OnboardingService;
 import dev.windrose.onboarding.WizardStep;
@@ -141,7 +142,7 @@ final class VolumesStep implements StepPanel {
             PoolInfo info = pools.get(poolId);
             long free = Math.max(0, info.allocationLimitBytes() - info.allocatedBytes());
             pool.setText("Pool " + info.name() + " (" + info.type().name().toLowerCase(java.util.Locale.ROOT)
-                    + "): " + Fields.bytes(free) + " can still be allocated.");
+                    + "): " + Sizes.bytes(free) + " can still be allocated.");
             return free;
         } catch (NotFoundException gone) {
             pool.setText("The pool created in step 3 was deleted since: go back and create another.");

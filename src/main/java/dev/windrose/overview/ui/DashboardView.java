@@ -17,6 +17,7 @@ import com.vaadin.flow.server.menu.MenuConfiguration;
 import com.vaadin.flow.server.menu.MenuEntry;
 import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.windrose.MainLayout;
+import dev.windrose.common.ui.Sizes;
 import dev.windrose.dataplane.Dataplane;
 import dev.windrose.dataplane.DataplaneException;
 import dev.windrose.dataplane.DataplaneTarget;

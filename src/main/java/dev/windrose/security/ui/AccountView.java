@@ -15,6 +15,7 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.windrose.MainLayout;
 import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.ui.Notices;
 import dev.windrose.security.PasswordPolicy;
 import dev.windrose.security.UserService;
 import dev.windrose.security.UserSummary;
@@ -82,7 +83,7 @@ class AccountView extends VerticalLayout {
             current.clear();
             replacement.clear();
             repeat.clear();
-            Notifications.success("Password changed. Use the new one from your next sign-in.");
+            Notices.success("Password changed. Use the new one from your next sign-in.");
         } catch (InvalidInputException invalid) {
             showError("currentPassword".equals(invalid.field()) ? current : replacement, invalid.getMessage());
         }

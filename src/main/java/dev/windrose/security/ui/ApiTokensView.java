@@ -25,6 +25,7 @@ import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.windrose.MainLayout;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
+import dev.windrose.common.ui.Notices;
 import dev.windrose.security.ApiTokenInfo;
 import dev.windrose.security.ApiTokenService;
 import dev.windrose.security.CreatedApiToken;
@@ -169,9 +170,9 @@ class ApiTokensView extends VerticalLayout {
     private void revoke(ApiTokenInfo token) {
         try {
             tokens.revoke(token.id());
-            Notifications.success("Token " + token.name() + " revoked.");
+            Notices.success("Token " + token.name() + " revoked.");
         } catch (NotFoundException gone) {
-            Notifications.error(gone.getMessage());
+            Notices.error(gone.getMessage());
         }
         refresh();
     }

@@ -10,6 +10,7 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.theme.lumo.LumoUtility;
+import dev.windrose.common.ui.Notices;
 import dev.windrose.security.CreatedApiToken;
 
 /**
@@ -61,8 +62,8 @@ class NewTokenDialog extends Dialog {
         source.getElement()
                 .executeJs("if (!navigator.clipboard) { throw new Error('no clipboard'); }"
                         + " return navigator.clipboard.writeText($0);", text)
-                .then(ignored -> Notifications.success("Token copied to the clipboard."),
-                        failure -> Notifications.error("The browser did not allow copying here: select the token "
+                .then(ignored -> Notices.success("Token copied to the clipboard."),
+                        failure -> Notices.error("The browser did not allow copying here: select the token "
                                 + "and copy it by hand."));
     }
 }

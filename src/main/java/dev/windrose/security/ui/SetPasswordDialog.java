@@ -8,6 +8,7 @@ import com.vaadin.flow.component.textfield.Autocomplete;
 import com.vaadin.flow.component.textfield.PasswordField;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
+import dev.windrose.common.ui.Notices;
 import dev.windrose.security.PasswordPolicy;
 import dev.windrose.security.UserService;
 import dev.windrose.security.UserSummary;
@@ -42,7 +43,7 @@ class SetPasswordDialog extends Dialog {
         try {
             users.changePassword(user.id(), password.getValue());
             close();
-            Notifications.success("New password set for " + user.username() + ".");
+            Notices.success("New password set for " + user.username() + ".");
         } catch (InvalidInputException | NotFoundException refused) {
             password.setErrorMessage(refused.getMessage());
             password.setInvalid(true);

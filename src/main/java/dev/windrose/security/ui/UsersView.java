@@ -23,6 +23,7 @@ import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.windrose.MainLayout;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.NotFoundException;
+import dev.windrose.common.ui.Notices;
 import dev.windrose.security.Role;
 import dev.windrose.security.UserService;
 import dev.windrose.security.UserSummary;
@@ -131,7 +132,7 @@ class UsersView extends VerticalLayout {
     private void openNewUserDialog() {
         new NewUserDialog(users, created -> {
             refresh();
-            Notifications.success("User " + created.username() + " created with the roles "
+            Notices.success("User " + created.username() + " created with the roles "
                     + RoleLabels.labels(created.roles()) + ".");
         }).open();
     }
@@ -139,16 +140,16 @@ class UsersView extends VerticalLayout {
     private void openRolesDialog(UserSummary user) {
         new EditRolesDialog(users, user, changed -> {
             refresh();
-            Notifications.success("Roles of " + changed.username() + ": " + RoleLabels.labels(changed.roles()) + ".");
+            Notices.success("Roles of " + changed.username() + ": " + RoleLabels.labels(changed.roles()) + ".");
         }).open();
     }
 
     private void setEnabled(UserSummary user, boolean enabled) {
         try {
             users.setEnabled(user.id(), enabled);
-            Notifications.success(user.username() + (enabled ? " may sign in again." : " can no longer sign in."));
+            Notices.success(user.username() + (enabled ? " may sign in again." : " can no longer sign in."));
         } catch (ConflictException | NotFoundException refused) {
-            Notifications.error(refused.getMessage());
+            Notices.error(refused.getMessage());
         }
         refresh();
     }
@@ -168,9 +169,9 @@ class UsersView extends VerticalLayout {
     private void delete(UserSummary user) {
         try {
             users.delete(user.id());
-            Notifications.success("User " + user.username() + " deleted.");
+            Notices.success("User " + user.username() + " deleted.");
         } catch (ConflictException | NotFoundException refused) {
-            Notifications.error(refused.getMessage());
+            Notices.error(refused.getMessage());
         }
         refresh();
     }

@@ -10,6 +10,7 @@ import com.vaadin.flow.data.value.ValueChangeMode;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
+import dev.windrose.common.ui.Notices;
 import dev.windrose.storage.ImportablePool;
 import dev.windrose.storage.PoolImportService;
 import dev.windrose.storage.PoolInfo;
@@ -39,7 +40,7 @@ class ImportPoolDialog extends Dialog {
         importButton.addClickListener(click -> {
             try {
                 PoolInfo pool = imports.importPool(found.poolUuid(), name.getValue().strip());
-                Messages.success("Pool " + pool.name() + " imported with " + pool.volumeCount() + " volume(s).");
+                Notices.success("Pool " + pool.name() + " imported with " + pool.volumeCount() + " volume(s).");
                 close();
                 onImported.accept(pool);
             } catch (InvalidInputException | ConflictException | NotFoundException refused) {

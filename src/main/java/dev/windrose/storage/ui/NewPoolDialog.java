@@ -13,6 +13,8 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.ui.Notices;
+import dev.windrose.common.ui.Sizes;
 import dev.windrose.inventory.DiskFilter;
 import dev.windrose.inventory.DiskId;
 import dev.windrose.inventory.DiskInfo;
@@ -144,7 +146,7 @@ class NewPoolDialog extends Dialog {
                 chosen == PoolType.DIRECTORY ? overcommit.getValue() : null, chosen == PoolType.DISK && overwrite.getValue());
         try {
             PoolInfo created = pools.create(request);
-            Messages.success("Pool " + created.name() + " created with " + Sizes.bytes(created.capacityBytes()) + ".");
+            Notices.success("Pool " + created.name() + " created with " + Sizes.bytes(created.capacityBytes()) + ".");
             onCreated.accept(created);
             close();
         } catch (InvalidInputException invalid) {

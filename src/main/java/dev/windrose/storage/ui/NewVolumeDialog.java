@@ -11,6 +11,8 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.ui.Notices;
+import dev.windrose.common.ui.Sizes;
 import dev.windrose.storage.NewVolume;
 import dev.windrose.storage.PoolInfo;
 import dev.windrose.storage.PoolService;
@@ -106,7 +108,7 @@ class NewVolumeDialog extends Dialog {
         try {
             VolumeInfo created = volumes.create(new NewVolume(name.getValue(), pool.getValue().id(), size.getValue(),
                     provisioning.getValue()));
-            Messages.success("Volume " + created.name() + " created in pool " + created.poolName() + ".");
+            Notices.success("Volume " + created.name() + " created in pool " + created.poolName() + ".");
             onCreated.accept(created);
             close();
         } catch (InvalidInputException invalid) {

@@ -21,6 +21,8 @@ import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.windrose.MainLayout;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.NotFoundException;
+import dev.windrose.common.ui.Notices;
+import dev.windrose.common.ui.Sizes;
 import dev.windrose.inventory.DiskService;
 import dev.windrose.security.Role;
 import dev.windrose.storage.ImportablePool;
@@ -148,9 +150,9 @@ class PoolsView extends VerticalLayout {
         confirm.addConfirmListener(event -> {
             try {
                 pools.delete(pool.id());
-                Messages.success("Pool " + pool.name() + " deleted.");
+                Notices.success("Pool " + pool.name() + " deleted.");
             } catch (ConflictException | NotFoundException refused) {
-                Messages.error(refused.getMessage());
+                Notices.error(refused.getMessage());
             }
             refresh();
         });

@@ -23,6 +23,8 @@ import dev.windrose.MainLayout;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
+import dev.windrose.common.ui.Notices;
+import dev.windrose.common.ui.Sizes;
 import dev.windrose.security.Role;
 import dev.windrose.storage.PoolService;
 import dev.windrose.storage.PoolType;
@@ -118,9 +120,9 @@ class VolumesView extends VerticalLayout {
         dialog.addConfirmListener(event -> {
             try {
                 VolumeInfo grown = volumes.grow(volume.id(), size.getValue());
-                Messages.success("Volume " + grown.name() + " now has " + Sizes.bytes(grown.sizeBytes()) + ".");
+                Notices.success("Volume " + grown.name() + " now has " + Sizes.bytes(grown.sizeBytes()) + ".");
             } catch (InvalidInputException | ConflictException | NotFoundException refused) {
-                Messages.error(refused.getMessage());
+                Notices.error(refused.getMessage());
             }
             refresh();
         });
@@ -129,7 +131,7 @@ class VolumesView extends VerticalLayout {
 
     private void confirmDelete(VolumeInfo volume) {
         if (volume.attachedSubsystem() != null) {
-            Messages.error("Volume " + volume.name() + " is attached to subsystem " + volume.attachedSubsystem()
+            Notices.error("Volume " + volume.name() + " is attached to subsystem " + volume.attachedSubsystem()
                     + ": detach it there first.");
             return;
         }
@@ -142,9 +144,9 @@ class VolumesView extends VerticalLayout {
         confirm.addConfirmListener(event -> {
             try {
                 volumes.delete(volume.id());
-                Messages.success("Volume " + volume.name() + " deleted.");
+                Notices.success("Volume " + volume.name() + " deleted.");
             } catch (ConflictException | NotFoundException refused) {
-                Messages.error(refused.getMessage());
+                Notices.error(refused.getMessage());
             }
             refresh();
         });

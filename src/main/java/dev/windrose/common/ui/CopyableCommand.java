@@ -1,4 +1,4 @@
-package dev.windrose.onboarding.ui;
+package dev.windrose.common.ui;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -7,13 +7,13 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 
-/** A ready-to-run command in a read-only field, with a button that copies it. */
-final class CommandField extends HorizontalLayout {
+/** A command in a read-only field, selectable by hand, with a button that copies it. */
+public class CopyableCommand extends HorizontalLayout {
 
     private final TextField command = new TextField();
     private final Button copy;
 
-    CommandField(String label) {
+    public CopyableCommand(String label) {
         command.setLabel(label);
         command.setReadOnly(true);
         command.setWidthFull();
@@ -27,15 +27,18 @@ final class CommandField extends HorizontalLayout {
         setFlexGrow(1, command);
     }
 
-    void setCommand(String text) {
+    public void setCommand(String text) {
         command.setValue(text);
     }
 
-    String command() {
+    public String command() {
         return command.getValue();
     }
 
-    /** The clipboard API exists only in a secure context; elsewhere the user is told to copy by hand. */
+    /**
+     * The browser's clipboard API exists only in a secure context (HTTPS or localhost); elsewhere the
+     * user is told to copy by hand rather than left believing it worked.
+     */
     private void copyToClipboard() {
         copy.getElement()
                 .executeJs("if (!navigator.clipboard) { throw new Error('no clipboard'); }"

@@ -1,16 +1,16 @@
-package dev.windrose.overview.ui;
+package dev.windrose.common.ui;
 
 import java.util.Locale;
 
 /** Byte counts for people: binary units, one decimal. */
-final class Sizes {
+public final class Sizes {
 
     private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
 
     private Sizes() {
     }
 
-    static String bytes(long bytes) {
+    public static String bytes(long bytes) {
         double value = bytes;
         int unit = 0;
         while (value >= 1024 && unit < UNITS.length - 1) {

@@ -1,0 +1,27 @@
+package dev.windrose.common.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class SizesTest {
+
+    @Test
+    void bytesBelowOneKibibyteAreShownWhole() {
+        assertThat(Sizes.bytes(0)).isEqualTo("0 B");
+        assertThat(Sizes.bytes(1023)).isEqualTo("1023 B");
+    }
+
+    @Test
+    void largerCountsUseTheLargestBinaryUnitWithOneDecimal() {
+        assertThat(Sizes.bytes(1024)).isEqualTo("1.0 KiB");
+        assertThat(Sizes.bytes(1536)).isEqualTo("1.5 KiB");
+        assertThat(Sizes.bytes(64L << 20)).isEqualTo("64.0 MiB");
+        assertThat(Sizes.bytes(3L << 40)).isEqualTo("3.0 TiB");
+    }
+
+    @Test
+    void theLargestUnitIsPebibytes() {
+        assertThat(Sizes.bytes(2048L << 50)).isEqualTo("2048.0 PiB");
+    }
+}
