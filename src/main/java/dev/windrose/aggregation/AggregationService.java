@@ -37,8 +37,10 @@ import dev.windrose.storage.VolumeInfo;
 import dev.windrose.storage.VolumeService;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -151,11 +153,7 @@ public class AggregationService {
     public void delete(AggregationId id) {
         AggregationEntity aggregation = find(id);
         for (MemberEntity member : members.findByAggregationIdOrderByName(aggregation.id())) {
-            List<DriveEntity> memberDrives = drives.findByMemberIdOrderByNsid(member.id());
-            deleteSubsystemIfPresent(member);
-            deleteVolumesIfPresent(aggregation.name(), member, memberDrives);
-            drives.deleteAll(memberDrives);
-            members.delete(member);
+            removeMember(aggregation, member);
         }
         aggregations.delete(aggregation);
         auditLog.record(AuditAction.AGGREGATION_DELETED, aggregation.name(), aggregation.platform().label());
@@ -188,6 +186,271 @@ public class AggregationService {
                 member.hostNqn(), member.subsystemNqn(), List.of(endpoint), discovery().orElse(null));
     }
 
+    // ---- changing ------------------------------------------------------------------------------------------
+
+    /**
+     * What changing the members to {@code wanted} would do, checked against the platform's rules on the aggregation
+     * as it would be; changes nothing (viewers may ask too). Members are matched by name: a new name is a new
+     * member, a missing one is removed.
+     */
+    @Transactional(readOnly = true)
+    @PreAuthorize(Role.Expressions.VIEWER)
+    public ChangeReview reviewChange(AggregationId id, List<ProposedMember> wanted) {
+        return planChange(find(id), wanted).review();
+    }
+
+    /**
+     * Changes the members and their drives, or nothing: a change that breaks a rule, or that Windrose cannot make
+     * (shrinking or resizing a member's drives), is refused (400) before anything changes; removing a member whose
+     * host is connected, or giving a connected member another host NQN, is refused (409) unless {@code force};
+     * any failure part-way rolls back everything the change made. Order: removals first (they free pool space),
+     * then changed members, then new ones.
+     */
+    @Transactional
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public AggregationInfo change(AggregationId id, List<ProposedMember> wanted, boolean force) {
+        AggregationEntity aggregation = find(id);
+        ChangePlan plan = planChange(aggregation, wanted);
+        ChangeReview review = plan.review();
+        if (!review.allowed()) {
+            throw new InvalidInputException("members", "Aggregation " + aggregation.name() + " was not changed: "
+                    + review.findings().stream().filter(Finding::blocking).map(Finding::message)
+                            .collect(Collectors.joining(" ")));
+        }
+        if (!force && !review.connectedMembers().isEmpty()) {
+            throw new ConflictException("Aggregation " + aggregation.name() + " was not changed: "
+                    + String.join(", ", review.connectedMembers()) + (review.connectedMembers().size() == 1 ? " is" : " are")
+                    + " connected and would lose " + (review.connectedMembers().size() == 1 ? "its" : "their")
+                    + " drives or connections. Retire the member from the cluster first (S2D: drain it and remove its "
+                    + "drives from the pool; vSAN: enter maintenance mode with full data migration), or repeat with "
+                    + "force=true to change it anyway.");
+        }
+        if (review.changes().isEmpty()) {
+            return toInfo(aggregation);
+        }
+        Endpoint listener = new Endpoint(aggregation.listenerAddress(), aggregation.listenerPort());
+        for (MemberEntity member : plan.removed()) {
+            removeMember(aggregation, member);
+        }
+        Function<PoolId, Optional<PoolFacts>> known = poolFacts();
+        for (MemberUpdate update : plan.updated()) {
+            updateMember(aggregation, update, known);
+        }
+        for (ProposedMember member : plan.added()) {
+            createMember(aggregation, member, listener, known);
+        }
+        auditLog.record(AuditAction.AGGREGATION_CHANGED, aggregation.name(), truncate(String.join(" ", review.changes())
+                + (force && !review.connectedMembers().isEmpty() ? " Forced while connected: "
+                        + String.join(", ", review.connectedMembers()) + "." : "")));
+        return toInfo(aggregation);
+    }
+
+    private record MemberUpdate(MemberEntity member, ProposedMember wanted, List<DriveEntity> drives,
+            List<DriveGroup> moreDrives, boolean hostChanged) {
+    }
+
+    private record ChangePlan(ChangeReview review, List<MemberEntity> removed, List<MemberUpdate> updated,
+            List<ProposedMember> added) {
+    }
+
+    private ChangePlan planChange(AggregationEntity aggregation, List<ProposedMember> wanted) {
+        Proposal proposal = new Proposal(aggregation.name(), aggregation.platform(), wanted);
+        validNqns(proposal);
+        Map<String, MemberEntity> current = new LinkedHashMap<>();
+        Map<Long, List<DriveEntity>> currentDrives = new HashMap<>();
+        Map<Long, Long> held = new HashMap<>();
+        for (MemberEntity member : members.findByAggregationIdOrderByName(aggregation.id())) {
+            current.put(member.name(), member);
+            List<DriveEntity> memberDrives = drives.findByMemberIdOrderByNsid(member.id());
+            currentDrives.put(member.id(), memberDrives);
+            memberDrives.forEach(d -> held.merge(d.poolId(), d.sizeBytes(), Long::sum));
+        }
+        Set<String> wantedNames = wanted.stream().map(ProposedMember::name).collect(Collectors.toSet());
+        Map<Long, Integer> paths = connectedPaths(current.values());
+        List<Finding> findings = new ArrayList<>();
+        List<String> steps = new ArrayList<>();
+        List<String> connected = new ArrayList<>();
+
+        List<MemberEntity> removed = current.values().stream().filter(m -> !wantedNames.contains(m.name())).toList();
+        for (MemberEntity member : removed) {
+            List<DriveEntity> memberDrives = currentDrives.get(member.id());
+            steps.add("Remove member " + member.name() + ": its subsystem and its " + memberDrives.size() + " drive"
+                    + (memberDrives.size() == 1 ? "" : "s") + " (" + PlatformRules.human(memberDrives.stream()
+                            .mapToLong(DriveEntity::sizeBytes).sum()) + ") are deleted with their data.");
+            connectedFinding(member, paths, "removing it closes its connections and deletes its drives with their data",
+                    findings, connected);
+        }
+        List<MemberUpdate> updated = new ArrayList<>();
+        List<ProposedMember> added = new ArrayList<>();
+        for (ProposedMember want : wanted) {
+            MemberEntity member = current.get(want.name());
+            if (member == null) {
+                added.add(want);
+                int count = want.count(DriveTier.CAPACITY) + want.count(DriveTier.CACHE);
+                steps.add("Add member " + want.name() + " with " + count + " drive" + (count == 1 ? "" : "s") + " ("
+                        + PlatformRules.human(want.bytes(DriveTier.CAPACITY) + want.bytes(DriveTier.CACHE))
+                        + ") and its own subsystem, which admits " + want.hostNqn().strip() + " only.");
+                continue;
+            }
+            List<DriveEntity> have = currentDrives.get(member.id());
+            List<DriveGroup> more = moreDrives(member.name(), have, want.drives(), findings);
+            boolean hostChanged = !member.hostNqn().equalsIgnoreCase(want.hostNqn().strip());
+            boolean detailsChanged = member.os() != want.os()
+                    || !java.util.Objects.equals(member.address(), blankToNull(want.address()));
+            if (hostChanged) {
+                steps.add(member.name() + "'s subsystem admits " + want.hostNqn().strip() + " instead of "
+                        + member.hostNqn() + ".");
+                connectedFinding(member, paths, "its subsystem stops admitting the host NQN it is connected with",
+                        findings, connected);
+            }
+            if (detailsChanged) {
+                steps.add(member.name() + " is recorded as " + want.os().label()
+                        + (blankToNull(want.address()) == null ? "" : " at " + want.address().strip()) + ".");
+            }
+            if (!more.isEmpty()) {
+                int count = more.stream().mapToInt(DriveGroup::count).sum();
+                steps.add("Add " + count + " drive" + (count == 1 ? "" : "s") + " to " + member.name() + ": "
+                        + more.stream().map(AggregationService::describe).collect(Collectors.joining(", ")) + ".");
+            }
+            if (hostChanged || detailsChanged || !more.isEmpty()) {
+                updated.add(new MemberUpdate(member, want, have, more, hostChanged));
+            }
+        }
+        // The rules judge the aggregation as it would be; the pools can also give back what it holds now.
+        Function<PoolId, Optional<PoolFacts>> known = poolFacts();
+        Function<PoolId, Optional<PoolFacts>> pools = id -> known.apply(id).map(p -> new PoolFacts(p.id(), p.name(),
+                p.host(), p.type(), p.allocatableBytes() + held.getOrDefault(id.value(), 0L)));
+        findings.addAll(PlatformRules.check(proposal, pools));
+        findings.sort((a, b) -> a.severity().compareTo(b.severity()));
+        ChangeReview review = new ChangeReview(findings, CapacityPlanner.plan(proposal), !PlatformRules.blocks(findings),
+                steps, connected);
+        return new ChangePlan(review, removed, updated, added);
+    }
+
+    /**
+     * The drives to add to a member so it has {@code wanted}. Windrose only adds: fewer drives, or drives of another
+     * size, are errors in {@code findings}.
+     */
+    private static List<DriveGroup> moreDrives(String member, List<DriveEntity> have, List<DriveGroup> wanted,
+            List<Finding> findings) {
+        Map<DriveKey, Integer> haveCounts = new LinkedHashMap<>();
+        have.forEach(d -> haveCounts.merge(new DriveKey(d.tier(), d.sizeBytes(), d.poolId()), 1, Integer::sum));
+        Map<DriveKey, Integer> wantCounts = new LinkedHashMap<>();
+        wanted.forEach(g -> wantCounts.merge(new DriveKey(g.tier(), g.sizeBytes(), g.pool().value()), g.count(),
+                Integer::sum));
+        for (Map.Entry<DriveKey, Integer> entry : haveCounts.entrySet()) {
+            DriveKey key = entry.getKey();
+            int want = wantCounts.getOrDefault(key, 0);
+            if (want >= entry.getValue()) {
+                continue;
+            }
+            String tier = key.tier().name().toLowerCase(Locale.ROOT);
+            boolean resized = wantCounts.keySet().stream().anyMatch(k -> k.tier() == key.tier() && k.pool() == key.pool()
+                    && k.size() != key.size());
+            if (resized) {
+                // The volume layer can grow a volume, but the dataplane cannot grow a namespace a host has open:
+                // it could only remove it and add a larger one, which the cluster would see as a lost drive.
+                PlatformRules.error(findings, "change.drive-size", member + "'s " + tier + " drives are "
+                        + PlatformRules.human(key.size()) + " each: Windrose does not change the size of a member's "
+                        + "drives, because a connected host cannot see a namespace grow (it would lose the drive and "
+                        + "find a new one). Add drives of the same size instead, or create a new aggregation with the "
+                        + "larger size.", PlatformRules.WINDROSE);
+            } else {
+                PlatformRules.error(findings, "change.remove-drives", member + " would keep " + want + " of its "
+                        + entry.getValue() + " " + tier + " drives of " + PlatformRules.human(key.size()) + ": Windrose "
+                        + "adds drives to a member but does not take them away, since the cluster may hold data on any "
+                        + "of them. Keep them, or remove the member (its drives go with it) after retiring it from the "
+                        + "cluster.", PlatformRules.WINDROSE);
+            }
+        }
+        List<DriveGroup> more = new ArrayList<>();
+        for (Map.Entry<DriveKey, Integer> entry : wantCounts.entrySet()) {
+            int missing = entry.getValue() - haveCounts.getOrDefault(entry.getKey(), 0);
+            if (missing > 0) {
+                DriveKey key = entry.getKey();
+                more.add(new DriveGroup(key.tier(), missing, key.size(), new PoolId(key.pool())));
+            }
+        }
+        return more;
+    }
+
+    private record DriveKey(DriveTier tier, long size, long pool) {
+    }
+
+    private static String describe(DriveGroup group) {
+        return group.count() + " x " + PlatformRules.human(group.sizeBytes()) + " "
+                + group.tier().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Live controllers per member subsystem; a subsystem that is gone has none. */
+    private Map<Long, Integer> connectedPaths(java.util.Collection<MemberEntity> current) {
+        Set<Long> present = fabric.list().stream().map(s -> s.id().value()).collect(Collectors.toSet());
+        Map<Long, Integer> paths = new HashMap<>();
+        for (MemberEntity member : current) {
+            if (present.contains(member.subsystemId())) {
+                paths.put(member.id(), fabric.connections(new SubsystemId(member.subsystemId())).size());
+            }
+        }
+        return paths;
+    }
+
+    private static void connectedFinding(MemberEntity member, Map<Long, Integer> paths, String consequence,
+            List<Finding> findings, List<String> connected) {
+        int count = paths.getOrDefault(member.id(), 0);
+        if (count > 0) {
+            connected.add(member.name());
+            PlatformRules.warn(findings, "change.connected", member.name() + " is connected over " + count + " path"
+                    + (count == 1 ? "" : "s") + ": " + consequence + ". Retire it from the cluster first; the change "
+                    + "is only made when forced.", PlatformRules.WINDROSE);
+        }
+    }
+
+    private void removeMember(AggregationEntity aggregation, MemberEntity member) {
+        List<DriveEntity> memberDrives = drives.findByMemberIdOrderByNsid(member.id());
+        deleteSubsystemIfPresent(member);
+        deleteVolumesIfPresent(aggregation.name(), member, memberDrives);
+        drives.deleteAll(memberDrives);
+        members.delete(member);
+    }
+
+    private void updateMember(AggregationEntity aggregation, MemberUpdate update, Function<PoolId, Optional<PoolFacts>> known) {
+        MemberEntity member = update.member();
+        SubsystemId subsystem = new SubsystemId(member.subsystemId());
+        if (update.hostChanged()) {
+            String host = update.wanted().hostNqn().strip();
+            // Admit the new NQN before the old one goes, so the subsystem never admits nobody.
+            fabric.allowHost(subsystem, host);
+            fabric.get(subsystem).allowedHosts().stream().filter(h -> h.hostNqn().equalsIgnoreCase(member.hostNqn()))
+                    .forEach(h -> fabric.disallowHost(subsystem, h.id()));
+        }
+        member.update(update.wanted().os(), update.wanted().hostNqn().strip(), blankToNull(update.wanted().address()));
+        members.saveAndFlush(member);
+        int nsid = update.drives().stream().mapToInt(DriveEntity::nsid).max().orElse(0) + 1;
+        Map<DriveTier, Integer> perTier = new LinkedHashMap<>();
+        update.drives().forEach(d -> perTier.merge(d.tier(), 1, Integer::sum));
+        for (DriveGroup group : update.moreDrives()) {
+            for (int i = 0; i < group.count(); i++) {
+                int index = perTier.merge(group.tier(), 1, Integer::sum);
+                addDrive(aggregation, member, subsystem, group, index, nsid++, known);
+            }
+        }
+    }
+
+    private void addDrive(AggregationEntity aggregation, MemberEntity member, SubsystemId subsystem, DriveGroup group,
+            int index, int nsid, Function<PoolId, Optional<PoolFacts>> known) {
+        PoolFacts pool = known.apply(group.pool()).orElseThrow(() -> new InvalidInputException("members",
+                "There is no pool with id " + group.pool() + "."));
+        VolumeInfo volume = volumes.create(new NewVolume(volumeName(aggregation.name(), member.name(), group.tier(),
+                index), group.pool(), group.sizeBytes(), provisioning(pool)));
+        fabric.addNamespace(subsystem, volume.id(), nsid);
+        drives.save(new DriveEntity(member.id(), group.tier(), nsid, volume.id().value(), group.pool().value(),
+                group.sizeBytes()));
+    }
+
+    private static String truncate(String detail) {
+        return detail.length() <= 1000 ? detail : detail.substring(0, 997) + "...";
+    }
+
     // ---- creating ------------------------------------------------------------------------------------------
 
     private void createMember(AggregationEntity aggregation, ProposedMember member, Endpoint listener,
@@ -201,12 +464,7 @@ public class AggregationService {
         for (DriveGroup group : member.drives()) {
             for (int i = 0; i < group.count(); i++) {
                 int index = perTier.merge(group.tier(), 1, Integer::sum);
-                VolumeInfo volume = volumes.create(new NewVolume(volumeName(aggregation.name(), member.name(),
-                        group.tier(), index), group.pool(), group.sizeBytes(), provisioning(knownPools.apply(group.pool()).orElseThrow())));
-                fabric.addNamespace(subsystem.id(), volume.id(), nsid);
-                drives.save(new DriveEntity(saved.id(), group.tier(), nsid, volume.id().value(), group.pool().value(),
-                        group.sizeBytes()));
-                nsid++;
+                addDrive(aggregation, saved, subsystem.id(), group, index, nsid++, knownPools);
             }
         }
         fabric.addListener(subsystem.id(), "tcp", listener.address(), listener.port());

@@ -328,11 +328,11 @@ public final class PlatformRules {
         return bytes + " bytes";
     }
 
-    private static void error(List<Finding> findings, String rule, String message, String source) {
+    static void error(List<Finding> findings, String rule, String message, String source) {
         add(findings, Severity.ERROR, rule, message, source);
     }
 
-    private static void warn(List<Finding> findings, String rule, String message, String source) {
+    static void warn(List<Finding> findings, String rule, String message, String source) {
         add(findings, Severity.WARNING, rule, message, source);
     }
 

@@ -44,6 +44,7 @@ public enum AuditAction {
     ALERT_THRESHOLDS_CHANGED,
     // Aggregation (issue 9): S2D and vSAN compute clusters.
     AGGREGATION_CREATED,
+    AGGREGATION_CHANGED,
     AGGREGATION_DELETED,
     // Guided set-up (issue 8).
     CLUSTER_NAMED,

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasSize;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
@@ -20,8 +21,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
@@ -50,16 +53,27 @@ class AggregationApiTest {
     UserService users;
 
     String token;
+    /** The test's pool directory; JUnit removes it afterwards, once the aggregations in it are deleted. */
+    @TempDir
     Path directory;
     long pool;
 
     @BeforeEach
     void signInAndMakeAPool() throws Exception {
         token = new ApiTokens(mvc, users).admin();
-        directory = Files.createTempDirectory("windrose-aggregation-");
         pool = ((Number) JsonPath.read(body(json(post("/api/v1/pools"), "{\"name\":\"" + unique("flash")
                 + "\",\"type\":\"DIRECTORY\",\"directory\":\"" + directory + "\",\"overcommitPercent\":1000}")
                 .andExpect(status().isCreated())), "$.id")).longValue();
+    }
+
+    /** Removes what the test made: its aggregations (subsystems, volumes, files), then its pool. */
+    @AfterEach
+    void deleteWhatTheTestMade() throws Exception {
+        List<Integer> ids = JsonPath.read(body(as(get("/api/v1/aggregations").param("size", "500"))), "$.items[*].id");
+        for (int id : ids) {
+            as(delete("/api/v1/aggregations/" + id)).andExpect(status().isNoContent());
+        }
+        as(delete("/api/v1/pools/" + pool)).andExpect(status().isNoContent());
     }
 
     @Test
@@ -184,7 +198,170 @@ class AggregationApiTest {
         as(get("/api/v1/aggregations/999999")).andExpect(status().isNotFound());
     }
 
+    // ---- changing -----------------------------------------------------------------------------------------
+
+    @Test
+    void a_change_adds_drives_and_a_member_after_the_check_and_removes_a_member_with_everything_it_had() throws Exception {
+        String name = unique("grow");
+        int id = JsonPath.read(body(json(post("/api/v1/aggregations"), s2d(name, 4)).andExpect(status().isCreated())),
+                "$.id");
+        String three = members(List.of(1, 2, 3), 5, GIB);
+
+        // A viewer may check a change but not make it; the check says each step and changes nothing.
+        String viewer = new ApiTokens(mvc, users).userWithRole(Role.VIEWER);
+        mvc.perform(post("/api/v1/aggregations/" + id + "/checks").header(HttpHeaders.AUTHORIZATION, "Bearer " + viewer)
+                        .contentType(MediaType.APPLICATION_JSON).content(three))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.allowed").value(true))
+                .andExpect(jsonPath("$.changes", hasSize(3)))
+                .andExpect(jsonPath("$.changes[0]").value("Add 1 drive to node1: 1 x 1 GiB capacity."))
+                .andExpect(jsonPath("$.changes[2]", containsString("Add member node3 with 5 drives (5 GiB) and its own "
+                        + "subsystem, which admits " + hostNqn(3) + " only.")))
+                .andExpect(jsonPath("$.connectedMembers", hasSize(0)))
+                .andExpect(jsonPath("$.plan.rawBytes").value(15 * GIB));
+        mvc.perform(patch("/api/v1/aggregations/" + id).header(HttpHeaders.AUTHORIZATION, "Bearer " + viewer)
+                        .contentType(MediaType.APPLICATION_JSON).content(three))
+                .andExpect(status().isForbidden());
+        assertThat(filesInPool()).hasSize(8);
+
+        String changed = body(json(patch("/api/v1/aggregations/" + id), three)
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.members", hasSize(3)))
+                .andExpect(jsonPath("$.members[0].drives", hasSize(5)))
+                .andExpect(jsonPath("$.members[0].drives[4].nsid").value(5))
+                .andExpect(jsonPath("$.members[2].name").value("node3"))
+                .andExpect(jsonPath("$.members[2].subsystemNqn").value(AggregationService.NQN_PREFIX + name + ".node3"))
+                .andExpect(jsonPath("$.plan.rawBytes").value(15 * GIB)));
+        assertThat(filesInPool()).hasSize(15);
+        for (int member = 0; member < 3; member++) {
+            int subsystem = JsonPath.read(changed, "$.members[" + member + "].subsystemId");
+            as(get("/api/v1/subsystems/" + subsystem))
+                    .andExpect(jsonPath("$.allowedHosts", hasSize(1)))
+                    .andExpect(jsonPath("$.allowedHosts[0].hostNqn").value(hostNqn(member + 1)))
+                    .andExpect(jsonPath("$.namespaces", hasSize(5)))
+                    .andExpect(jsonPath("$.listeners", hasSize(1)));
+        }
+        as(get("/api/v1/audit").param("size", "50"))
+                .andExpect(jsonPath("$.entries[?(@.action == 'AGGREGATION_CHANGED' && @.target == '" + name + "')]",
+                        hasSize(1)));
+
+        // The same members again: nothing to do, nothing changes.
+        json(post("/api/v1/aggregations/" + id + "/checks"), three).andExpect(jsonPath("$.changes", hasSize(0)));
+        json(patch("/api/v1/aggregations/" + id), three).andExpect(status().isOk());
+        assertThat(filesInPool()).hasSize(15);
+
+        // node3 leaves (not connected, so no force is needed): its subsystem, volumes and files go.
+        int node3Subsystem = JsonPath.read(changed, "$.members[2].subsystemId");
+        json(patch("/api/v1/aggregations/" + id), members(List.of(1, 2), 5, GIB))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.members", hasSize(2)));
+        as(get("/api/v1/subsystems/" + node3Subsystem)).andExpect(status().isNotFound());
+        as(get("/api/v1/volumes").param("q", name + "-node3")).andExpect(jsonPath("$.totalItems").value(0));
+        assertThat(filesInPool()).hasSize(10);
+    }
+
+    @Test
+    void a_member_gets_another_host_nqn_and_only_that_one_is_admitted() throws Exception {
+        String name = unique("nqn");
+        String created = body(json(post("/api/v1/aggregations"), s2d(name, 4)).andExpect(status().isCreated()));
+        int id = JsonPath.read(created, "$.id");
+        int subsystem = JsonPath.read(created, "$.members[0].subsystemId");
+        String reinstalled = members(List.of(1, 2), 4, GIB).replace(hostNqn(1), hostNqn(7));
+
+        json(patch("/api/v1/aggregations/" + id), reinstalled)
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.members[0].hostNqn").value(hostNqn(7)))
+                .andExpect(jsonPath("$.members[0].subsystemId").value(subsystem));
+        as(get("/api/v1/subsystems/" + subsystem))
+                .andExpect(jsonPath("$.allowedHosts", hasSize(1)))
+                .andExpect(jsonPath("$.allowedHosts[0].hostNqn").value(hostNqn(7)))
+                .andExpect(jsonPath("$.namespaces", hasSize(4)));
+        assertThat(filesInPool()).hasSize(8);
+    }
+
+    @Test
+    void fewer_or_resized_drives_and_a_layout_that_breaks_a_rule_are_refused_in_words_and_change_nothing()
+            throws Exception {
+        String name = unique("keep");
+        String created = body(json(post("/api/v1/aggregations"), s2d(name, 4)).andExpect(status().isCreated()));
+        int id = JsonPath.read(created, "$.id");
+
+        json(patch("/api/v1/aggregations/" + id), members(List.of(1, 2), 3, GIB))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.errors[0].field").value("members"))
+                .andExpect(jsonPath("$.detail", containsString("node1 would keep 3 of its 4 capacity drives of 1 GiB: "
+                        + "Windrose adds drives to a member but does not take them away")));
+        json(patch("/api/v1/aggregations/" + id), members(List.of(1, 2), 4, 2 * GIB))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail", containsString("node1's capacity drives are 1 GiB each: Windrose does "
+                        + "not change the size of a member's drives")));
+        // One server is not a Storage Spaces Direct cluster, and a new member must match the others.
+        json(patch("/api/v1/aggregations/" + id), members(List.of(1), 4, GIB))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail", containsString("Storage Spaces Direct needs 2 to 16 servers; this "
+                        + "cluster has 1.")));
+        json(patch("/api/v1/aggregations/" + id), members(List.of(1, 2), 4, GIB).replace("]}]}",
+                "]},{\"name\":\"node3\",\"hostNqn\":\"" + hostNqn(3) + "\",\"drives\":[{\"count\":2,\"sizeBytes\":"
+                        + GIB + ",\"poolId\":" + pool + "}]}]}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail", containsString("node1 has 4 capacity drives and node3 has 2")));
+        json(post("/api/v1/aggregations/" + id + "/checks"), members(List.of(1, 2), 3, GIB))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.allowed").value(false))
+                .andExpect(jsonPath("$.findings[0].rule").value("change.remove-drives"))
+                .andExpect(jsonPath("$.findings[0].severity").value("ERROR"));
+
+        as(get("/api/v1/aggregations/" + id))
+                .andExpect(jsonPath("$.members", hasSize(2)))
+                .andExpect(jsonPath("$.members[0].drives", hasSize(4)))
+                .andExpect(jsonPath("$.members[1].drives", hasSize(4)));
+        assertThat(filesInPool()).hasSize(8);
+        json(patch("/api/v1/aggregations/999999"), members(List.of(1, 2), 4, GIB)).andExpect(status().isNotFound());
+        json(patch("/api/v1/aggregations/" + id), "{\"members\":[]}")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("members"));
+    }
+
+    @Test
+    void a_failure_part_way_through_a_change_rolls_back_the_drives_it_had_added() throws Exception {
+        String name = unique("undo");
+        String created = body(json(post("/api/v1/aggregations"), s2d(name, 4)).andExpect(status().isCreated()));
+        int id = JsonPath.read(created, "$.id");
+        int node1Subsystem = JsonPath.read(created, "$.members[0].subsystemId");
+        // node3's subsystem NQN is taken: the change adds node1's and node2's fifth drives (volumes, files,
+        // namespaces) first, then fails making node3.
+        int obstacle = JsonPath.read(body(json(post("/api/v1/subsystems"), "{\"nqn\":\""
+                + AggregationService.NQN_PREFIX + name + ".node3\"}").andExpect(status().isCreated())), "$.id");
+        String three = members(List.of(1, 2, 3), 5, GIB);
+
+        json(patch("/api/v1/aggregations/" + id), three)
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.detail", containsString(name + ".node3 is already used")));
+
+        as(get("/api/v1/aggregations/" + id))
+                .andExpect(jsonPath("$.members", hasSize(2)))
+                .andExpect(jsonPath("$.members[0].drives", hasSize(4)))
+                .andExpect(jsonPath("$.members[1].drives", hasSize(4)));
+        as(get("/api/v1/subsystems/" + node1Subsystem)).andExpect(jsonPath("$.namespaces", hasSize(4)));
+        as(get("/api/v1/volumes").param("q", name)).andExpect(jsonPath("$.totalItems").value(8));
+        assertThat(filesInPool()).hasSize(8);
+
+        // Once the obstacle is gone, the same change is made in full.
+        as(delete("/api/v1/subsystems/" + obstacle)).andExpect(status().isNoContent());
+        json(patch("/api/v1/aggregations/" + id), three).andExpect(status().isOk());
+        assertThat(filesInPool()).hasSize(15);
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
+
+    /** A change body: the given members (node1, node2, ...), each with {@code drives} capacity drives of {@code size}. */
+    private String members(List<Integer> indexes, int drives, long size) {
+        return indexes.stream().map(i -> """
+                {"name":"node%d","hostNqn":"%s","drives":[{"count":%d,"sizeBytes":%d,"poolId":%d}]}"""
+                .formatted(i, hostNqn(i), drives, size, pool))
+                .collect(java.util.stream.Collectors.joining(",", "{\"members\":[", "]}"));
+    }
 
     /** Two S2D members with {@code drives} 1 GiB capacity drives each, from this test's pool. */
     private String s2d(String name, int drives) {

@@ -1,7 +1,9 @@
 package dev.windrose.aggregation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -11,7 +13,6 @@ import dev.windrose.inventory.ApiTokens;
 import dev.windrose.security.UserService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
@@ -33,7 +35,8 @@ import org.springframework.test.web.servlet.MockMvc;
  * End to end with the project's own NVMe/TCP initiator (wr-bench, built here from dataplane-native/initiator):
  * with member A's host NQN it connects to A's subsystem on the embedded target, writes and verifies data on
  * A's namespace, and the aggregation's status shows A connected over one path meanwhile; with the same host
- * NQN it is refused B's subsystem.
+ * NQN it is refused B's subsystem. Replacing A by a new member C while A is connected is refused, then made
+ * with force: C's host is served on C's subsystem and A's subsystem is gone.
  */
 @SpringBootTest(properties = "windrose.test-context=aggregation-initiator")
 @AutoConfigureMockMvc
@@ -65,9 +68,9 @@ class AggregationInitiatorTest {
     }
 
     @Test
-    void a_members_host_nqn_reaches_its_own_namespaces_and_is_refused_the_other_members() throws Exception {
+    void a_members_host_nqn_reaches_its_own_namespaces_and_is_refused_the_other_members(@TempDir Path directory)
+            throws Exception {
         String token = new ApiTokens(mvc, users).admin();
-        Path directory = Files.createTempDirectory("windrose-aggregation-e2e-");
         int pool = JsonPath.read(call(token, post("/api/v1/pools"), "{\"name\":\"e2e-" + suffix()
                 + "\",\"type\":\"DIRECTORY\",\"directory\":\"" + directory + "\",\"overcommitPercent\":1000}", 201), "$.id");
         String name = "e2e-" + suffix();
@@ -109,6 +112,43 @@ class AggregationInitiatorTest {
         // And B, as B, is served.
         Result b = finish(bench(port, subsystemB, hostB, "--verify", "--verify-mib", "2", "--io-size", "4k"));
         assertThat(b.exitCode()).as(b.output()).isZero();
+
+        // Replacing A by C while A's host is connected is refused, unless forced; then C is served, A refused.
+        String hostC = "nqn.2014-08.org.nvmexpress:uuid:" + UUID.randomUUID();
+        String bAndC = """
+                {"members":[
+                  {"name":"b","hostNqn":"%s","drives":[{"count":1,"sizeBytes":%d,"poolId":%d}]},
+                  {"name":"c","hostNqn":"%s","drives":[{"count":1,"sizeBytes":%d,"poolId":%d}]}]}
+                """.formatted(hostB, GIB, pool, hostC, GIB, pool);
+        Process connected = bench(port, subsystemA, hostA, "--workload", "randread", "--duration", "30", "--qd", "1");
+        try {
+            String check = null;
+            Instant until = Instant.now().plus(GENEROUS);
+            while (connected.isAlive() && Instant.now().isBefore(until)) {
+                check = call(token, post("/api/v1/aggregations/" + id + "/checks"), bAndC, 200);
+                if (!JsonPath.<List<String>>read(check, "$.connectedMembers").isEmpty()) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            assertThat(JsonPath.<List<String>>read(check, "$.connectedMembers")).as(check).containsExactly("a");
+            String refusedChange = call(token, patch("/api/v1/aggregations/" + id), bAndC, 409);
+            assertThat(JsonPath.<String>read(refusedChange, "$.detail")).contains("a is connected")
+                    .contains("force=true");
+            assertThat(connected.isAlive()).as("A's connection survives the refused change").isTrue();
+            String forced = call(token, patch("/api/v1/aggregations/" + id + "?force=true"), bAndC, 200);
+            assertThat(JsonPath.<List<String>>read(forced, "$.members[*].name")).containsExactly("b", "c");
+        } finally {
+            finish(connected);
+        }
+        String subsystemC = AggregationService.NQN_PREFIX + name + ".c";
+        Result c = finish(bench(port, subsystemC, hostC, "--verify", "--verify-mib", "2", "--io-size", "4k"));
+        assertThat(c.exitCode()).as(c.output()).isZero();
+        Result gone = finish(bench(port, subsystemA, hostA, "--duration", "0.2", "--qd", "1"));
+        assertThat(gone.exitCode()).as("A's subsystem is gone:\n" + gone.output()).isNotZero();
+
+        call(token, delete("/api/v1/aggregations/" + id), null, 204);
+        call(token, delete("/api/v1/pools/" + pool), null, 204);
     }
 
     record Result(int exitCode, String output) {

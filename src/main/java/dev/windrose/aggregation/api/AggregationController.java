@@ -4,6 +4,7 @@ import dev.windrose.aggregation.AggregationId;
 import dev.windrose.aggregation.AggregationInfo;
 import dev.windrose.aggregation.AggregationService;
 import dev.windrose.aggregation.AggregationSummary;
+import dev.windrose.aggregation.ChangeReview;
 import dev.windrose.aggregation.DriveGroup;
 import dev.windrose.aggregation.DriveTier;
 import dev.windrose.aggregation.Endpoint;
@@ -35,6 +36,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -46,6 +48,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * S2D and vSAN aggregations. {@code POST /checks} answers the rules' findings and the capacity plan without
  * creating anything; {@code POST} creates only a layout without errors (400 lists them in words).
+ * {@code POST /{id}/checks} and {@code PATCH /{id}} do the same for a change of the members and their drives.
  */
 @RestController
 @RequestMapping("/api/v1/aggregations")
@@ -61,6 +64,10 @@ class AggregationController {
     /** listenerAddress and listenerPort default to the embedded target's own. */
     record NewAggregationRequest(@NotBlank String name, @NotNull Platform platform, @Nullable String listenerAddress,
             @Nullable Integer listenerPort, @NotEmpty List<@Valid @NotNull MemberRequest> members) {
+    }
+
+    /** The members as they are to be: a new name adds a member, a missing one is removed. */
+    record ChangeRequest(@NotEmpty List<@Valid @NotNull MemberRequest> members) {
     }
 
     /** os defaults to the platform's (Windows Server for S2D, ESXi for vSAN). */
@@ -108,6 +115,27 @@ class AggregationController {
         return aggregations.create(new NewAggregation(proposal(request), listener));
     }
 
+    @PostMapping("/{id}/checks")
+    @Operation(summary = "Check a change of the members and their drives; changes nothing",
+            description = "The rules' findings and the capacity plan of the aggregation as it would be, each step of the "
+                    + "change in words, and the connected members it would cut off.")
+    ChangeReview checkChange(@PathVariable long id, @Valid @RequestBody ChangeRequest request) {
+        AggregationId aggregation = new AggregationId(id);
+        return aggregations.reviewChange(aggregation, members(aggregations.get(aggregation).platform(), request.members()));
+    }
+
+    @PatchMapping("/{id}")
+    @Operation(summary = "Change the members and their drives (operators)", description = "Members are matched by "
+            + "name: add one, remove one, change a member's host NQN, OS or address, or add drives. All or nothing. "
+            + "400 lists every broken rule and what Windrose cannot change (fewer or resized drives) in words; 409 "
+            + "when a connected member would be removed or cut off, unless force=true, or when a name is taken.")
+    AggregationInfo change(@PathVariable long id, @Valid @RequestBody ChangeRequest request,
+            @RequestParam(defaultValue = "false") boolean force) {
+        AggregationId aggregation = new AggregationId(id);
+        return aggregations.change(aggregation, members(aggregations.get(aggregation).platform(), request.members()),
+                force);
+    }
+
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Delete an aggregation with its subsystems and volumes (operators)")
@@ -135,10 +163,13 @@ class AggregationController {
     }
 
     private static Proposal proposal(NewAggregationRequest request) {
-        List<ProposedMember> members = request.members().stream().map(m -> new ProposedMember(m.name().strip(),
-                m.os() == null ? request.platform().os() : m.os(), m.hostNqn().strip(), m.address(),
-                m.drives().stream().map(d -> new DriveGroup(d.tier() == null ? DriveTier.CAPACITY : d.tier(), d.count(),
-                        d.sizeBytes(), new PoolId(d.poolId()))).toList())).toList();
-        return new Proposal(request.name().strip(), request.platform(), members);
+        return new Proposal(request.name().strip(), request.platform(), members(request.platform(), request.members()));
+    }
+
+    private static List<ProposedMember> members(Platform platform, List<MemberRequest> members) {
+        return members.stream().map(m -> new ProposedMember(m.name().strip(), m.os() == null ? platform.os() : m.os(),
+                m.hostNqn().strip(), m.address(), m.drives().stream().map(d -> new DriveGroup(d.tier() == null
+                        ? DriveTier.CAPACITY : d.tier(), d.count(), d.sizeBytes(), new PoolId(d.poolId()))).toList()))
+                .toList();
     }
 }

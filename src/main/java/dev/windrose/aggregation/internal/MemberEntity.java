@@ -93,4 +93,11 @@ public class MemberEntity {
     public String subsystemNqn() {
         return subsystemNqn;
     }
+
+    /** A member's OS, host NQN and address may change; its name, and so its subsystem, stay. */
+    public void update(MemberOs os, String hostNqn, @Nullable String address) {
+        this.os = os;
+        this.hostNqn = hostNqn;
+        this.address = address;
+    }
 }
