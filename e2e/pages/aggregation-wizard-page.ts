@@ -1,13 +1,19 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { openView, waitForVaadin } from '../support/vaadin.js';
 
-/** The aggregation wizard at /aggregations/new: platform, members, layout, review and create. */
+/**
+ * The aggregation wizard at /aggregations/new (platform, members, layout, review and create), and the same
+ * steps at /aggregations/:id/edit for changing one.
+ */
 export class AggregationWizardPage {
   readonly next: Locator;
   readonly back: Locator;
   readonly create: Locator;
   readonly ruleChecks: Locator;
   readonly refusal: Locator;
+  readonly change: Locator;
+  readonly changes: Locator;
+  readonly changeRefusal: Locator;
 
   constructor(private readonly page: Page) {
     this.next = page.getByRole('button', { name: 'Next' });
@@ -15,6 +21,26 @@ export class AggregationWizardPage {
     this.create = page.getByRole('button', { name: 'Create aggregation' });
     this.ruleChecks = page.getByLabel('Rule checks');
     this.refusal = page.getByRole('alert').filter({ hasText: 'Not created.' });
+    this.change = page.getByRole('button', { name: 'Change aggregation' });
+    this.changes = page.getByLabel('Changes');
+    this.changeRefusal = page.getByRole('alert').filter({ hasText: 'Not changed.' });
+  }
+
+  /** From the aggregation's own page, through its Change button; the wizard opens on the members step. */
+  async openChange(name: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'Change aggregation' }).click();
+    await waitForVaadin(this.page);
+    await expect(this.page.getByRole('heading', { name: `Change aggregation ${name}`, level: 3 })).toBeVisible();
+  }
+
+  async addMember(member: number, nqn: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'Add member' }).click();
+    await waitForVaadin(this.page);
+    await this.setHostNqn(member, nqn);
+  }
+
+  async setCapacityCount(count: number): Promise<void> {
+    await this.integer('Capacity drives per member', count);
   }
 
   /** Through the aggregations view's button, as a user would. */

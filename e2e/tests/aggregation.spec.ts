@@ -27,14 +27,14 @@ async function aggregationNamed(request: APIRequestContext, token: string, name:
   return ((await response.json()).items as Named[]).find((item) => item.name === name);
 }
 
-test('the wizard refuses a layout that breaks a rule, in words, and creates one that passes', async ({
+test('the wizard refuses a layout that breaks a rule, in words, creates one that passes, and changes it', async ({
   page,
   admin,
   adminToken,
   request,
 }) => {
-  // Seven stages through a Vaadin UI on a shared, loaded machine: more than the default minute.
-  test.setTimeout(240_000);
+  // Nine stages through a Vaadin UI on a shared, loaded machine: more than the default minute.
+  test.setTimeout(360_000);
   const directory = mkdtempSync(join(tmpdir(), 'windrose-e2e-aggregation-'));
   const pool = uniqueName('flash');
   const name = uniqueName('s2d');
@@ -103,6 +103,35 @@ test('the wizard refuses a layout that breaks a rule, in words, and creates one 
         await expect(page.getByRole('link', { name: `nqn.2026-11.dev.windrose:agg.${name}.${member}`, exact: true }))
           .toBeVisible();
       }
+    });
+
+    await test.step('a change that takes drives away is refused in words, as the layout changes', async () => {
+      const created = await aggregationNamed(request, adminToken, name);
+      expect(created).toBeDefined();
+      await openView(page, `/aggregations/${created!.id}`);
+      await wizard.openChange(name);
+      await wizard.addMember(3, hostNqn(3));
+      await wizard.goNext();
+      await wizard.setCapacityCount(3);
+      await expect(wizard.ruleChecks).toContainText('node1 would keep 3 of its 4 capacity drives of 1 GiB');
+      await expect(wizard.ruleChecks).toContainText('nothing can be changed until');
+    });
+
+    await test.step('a third member and a fifth drive each: the review lists every step, and the change is made', async () => {
+      await wizard.setCapacityCount(5);
+      await expect(wizard.ruleChecks).toContainText("The layout meets the platform's rules");
+      await wizard.goNext();
+      await expect(wizard.changes).toContainText('Add 1 drive to node1: 1 x 1 GiB capacity.');
+      await expect(wizard.changes).toContainText('Add 1 drive to node2: 1 x 1 GiB capacity.');
+      await expect(wizard.changes).toContainText(`Add member node3 with 5 drives (5 GiB) and its own subsystem, which admits ${hostNqn(3)} only.`);
+      await wizard.change.click();
+      await expect(page.getByRole('heading', { name, exact: true, level: 3 })).toBeVisible();
+      await expect(page.getByRole('gridcell', { name: 'node3', exact: true })).toBeVisible();
+      await expect(page.getByRole('gridcell', { name: '5 of 5 served', exact: true })).toHaveCount(3);
+      const changed = await request.get(`/api/v1/aggregations/${(await aggregationNamed(request, adminToken, name))!.id}`,
+        { headers: bearer(adminToken) });
+      const members = (await changed.json()).members as { name: string; drives: unknown[] }[];
+      expect(members.map((m) => [m.name, m.drives.length])).toEqual([['node1', 5], ['node2', 5], ['node3', 5]]);
     });
   } finally {
     const created = await aggregationNamed(request, adminToken, name);

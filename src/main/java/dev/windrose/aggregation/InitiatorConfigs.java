@@ -16,6 +16,16 @@ import org.jspecify.annotations.Nullable;
  * initiator was a preview for Windows Server Insider builds when this was written; Microsoft says it is
  * managed through PowerShell, but the cmdlets were not documented in anything Windrose could check, so
  * the Windows text gives the parameters and how to find the cmdlets, not invented syntax.
+ *
+ * <p>Searched again on 2026-11-25 (documentation pages, web pages, issue threads and public code; queries
+ * "Windows Server 2025 NVMe over Fabrics initiator NVMe/TCP", "Windows Server NVMe-oF initiator nvmeofutil
+ * connect", "nvmeofutil", "PowerShell Connect-NVMeoF cmdlet", "Microsoft Learn Windows Server NVMe-oF
+ * initiator NVMe/TCP configure connect subsystem", "Windows Server Insider NVMe-oF initiator preview
+ * announcement", "Windows inbox NVMe over TCP initiator PowerShell connect command"). Found only that the
+ * initiator is a preview for Windows Server Insider builds (Lightbits' interoperability note of 2026-05-28)
+ * and a Microsoft talk abstract saying it "surfaces through PowerShell for discovery and management"; no
+ * Microsoft Learn page, cmdlet reference or example command. The Connect-NVMeTCPTarget functions in Azure
+ * VMware Solution's modules configure ESXi hosts, not Windows. So still no documented Windows syntax.
  */
 public final class InitiatorConfigs {
 

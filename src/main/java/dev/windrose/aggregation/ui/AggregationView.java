@@ -20,6 +20,7 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.server.streams.DownloadHandler;
 import com.vaadin.flow.server.streams.DownloadResponse;
 import com.vaadin.flow.shared.Registration;
@@ -48,7 +49,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * One aggregation: per member whether its host is connected, over how many paths, whether the dataplane
  * serves its namespaces, and its initiator configuration to download; the capacity plan below. Refreshes
- * every few seconds while open.
+ * every few seconds while open. Operators change it (the wizard's steps) or delete it from here.
  */
 @Route(value = "aggregations/:id", layout = MainLayout.class)
 @PageTitle("Aggregation")
@@ -159,6 +160,10 @@ class AggregationView extends VerticalLayout implements BeforeEnterObserver {
         }
         actions.removeAll();
         if (operator) {
+            Button change = new Button("Change aggregation", VaadinIcon.EDIT.create(), click -> getUI().ifPresent(ui ->
+                    ui.navigate(AggregationWizardView.class, new RouteParameters(AggregationWizardView.ID,
+                            shown.id().toString()))));
+            actions.add(change);
             Button delete = new Button("Delete aggregation", VaadinIcon.TRASH.create(), click -> confirmDelete(shown));
             delete.addThemeVariants(ButtonVariant.ERROR);
             actions.add(delete);

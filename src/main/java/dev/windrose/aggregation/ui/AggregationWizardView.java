@@ -3,6 +3,9 @@ package dev.windrose.aggregation.ui;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.html.ListItem;
+import com.vaadin.flow.component.html.UnorderedList;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.icon.VaadinIcon;
@@ -15,12 +18,19 @@ import com.vaadin.flow.component.tabs.Tabs;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouteAlias;
 import com.vaadin.flow.router.RouteParameters;
 import dev.windrose.MainLayout;
+import dev.windrose.aggregation.AggregationId;
 import dev.windrose.aggregation.AggregationInfo;
+import dev.windrose.aggregation.AggregationInfo.DriveInfo;
+import dev.windrose.aggregation.AggregationInfo.MemberInfo;
 import dev.windrose.aggregation.AggregationService;
+import dev.windrose.aggregation.ChangeReview;
 import dev.windrose.aggregation.DriveGroup;
 import dev.windrose.aggregation.DriveTier;
 import dev.windrose.aggregation.MemberOs;
@@ -32,12 +42,17 @@ import dev.windrose.aggregation.ProposedMember;
 import dev.windrose.aggregation.Review;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.NotFoundException;
 import dev.windrose.security.Role;
 import dev.windrose.storage.PoolInfo;
+import dev.windrose.storage.PoolId;
 import dev.windrose.storage.PoolService;
 import jakarta.annotation.security.RolesAllowed;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.PageRequest;
 
@@ -45,11 +60,19 @@ import org.springframework.data.domain.PageRequest;
  * Creates an aggregation in four steps: platform, members, layout (with the capacity plan and the rule
  * checks updated as it changes), review and create. Nothing is created before the last step, and a layout
  * that breaks a rule is refused there in words.
+ *
+ * <p>At {@code aggregations/:id/edit} the same steps change an existing aggregation: name and platform stay,
+ * members may be added, removed or given another host NQN, and drives added (their size stays: Windrose
+ * does not resize a member's drives). The review lists each step of the change; a change that cuts off a
+ * connected member needs the box that says so ticked.
  */
 @Route(value = "aggregations/new", layout = MainLayout.class)
+@RouteAlias(value = "aggregations/:id/edit", layout = MainLayout.class)
 @PageTitle("New aggregation")
 @RolesAllowed({Role.Names.ADMIN, Role.Names.OPERATOR})
-class AggregationWizardView extends VerticalLayout {
+class AggregationWizardView extends VerticalLayout implements BeforeEnterObserver {
+
+    static final String ID = "id";
 
     private final AggregationService aggregations;
     private final List<PoolInfo> pools;
@@ -77,6 +100,12 @@ class AggregationWizardView extends VerticalLayout {
     private final PlanGrid reviewPlan = new PlanGrid();
     private final Paragraph summary = new Paragraph();
     private final Paragraph refusal = new Paragraph();
+    private final H3 heading = new H3("New aggregation");
+    private final UnorderedList changeSteps = new UnorderedList();
+    private final Checkbox force = new Checkbox("Change it even though connected members lose their drives or "
+            + "connections");
+    /** The aggregation being changed; null while creating a new one. */
+    private @Nullable AggregationInfo editing;
 
     AggregationWizardView(AggregationService aggregations, PoolService poolService) {
         this.aggregations = aggregations;
@@ -84,11 +113,70 @@ class AggregationWizardView extends VerticalLayout {
         setSizeFull();
         configureFields();
         steps.addSelectedChangeListener(change -> show());
-        add(new H3("New aggregation"), steps, page);
+        add(heading, steps, page);
         setFlexGrow(1, page);
         page.setPadding(false);
         platform.setValue(Platform.S2D);
         show();
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        Optional<String> id = event.getRouteParameters().get(ID);
+        if (id.isEmpty()) {
+            return;
+        }
+        try {
+            edit(aggregations.get(new AggregationId(Long.parseLong(id.get()))));
+        } catch (NumberFormatException | NotFoundException e) {
+            event.rerouteToError(com.vaadin.flow.router.NotFoundException.class, "There is no such aggregation.");
+        }
+    }
+
+    /** Fills the steps with the aggregation as it is; name and platform cannot change, nor drive sizes. */
+    private void edit(AggregationInfo aggregation) {
+        editing = aggregation;
+        heading.setText("Change aggregation " + aggregation.name());
+        name.setValue(aggregation.name());
+        name.setReadOnly(true);
+        platform.setValue(aggregation.platform());
+        platform.setReadOnly(true);
+        members.clear();
+        memberRows.removeAll();
+        for (MemberInfo member : aggregation.members()) {
+            MemberRow row = new MemberRow(members.size() + 1, member.os());
+            row.existing = member;
+            row.memberName.setValue(member.name());
+            row.memberName.setReadOnly(true);
+            row.memberName.setHelperText("An existing member keeps its name");
+            row.hostNqn.setValue(member.hostNqn());
+            row.address.setValue(member.address() == null ? "" : member.address());
+            members.add(row);
+            memberRows.add(row.layout);
+        }
+        if (!aggregation.members().isEmpty()) {
+            List<DriveInfo> drives = aggregation.members().getFirst().drives();
+            prefill(drives, DriveTier.CAPACITY, capacityCount, capacityGib, capacityPool);
+            prefill(drives, DriveTier.CACHE, cacheCount, cacheGib, cachePool);
+        }
+        String sizes = "Drive sizes stay as they were made; add drives instead.";
+        capacityGib.setReadOnly(true);
+        capacityGib.setHelperText(sizes);
+        cacheGib.setReadOnly(cacheCount.getValue() != null && cacheCount.getValue() > 0);
+        layoutFindings.action("changed");
+        reviewFindings.action("changed");
+        steps.setSelectedTab(membersTab);
+        show();
+    }
+
+    private void prefill(List<DriveInfo> drives, DriveTier tier, IntegerField count, IntegerField gib,
+            Select<PoolInfo> pool) {
+        List<DriveInfo> ofTier = drives.stream().filter(d -> d.tier() == tier).toList();
+        count.setValue(ofTier.size());
+        if (!ofTier.isEmpty()) {
+            gib.setValue((int) (ofTier.getFirst().sizeBytes() / PlatformRules.GIB));
+            pools.stream().filter(p -> p.id().value() == ofTier.getFirst().poolId()).findFirst().ifPresent(pool::setValue);
+        }
     }
 
     // ---- fields --------------------------------------------------------------------------------------------
@@ -128,6 +216,10 @@ class AggregationWizardView extends VerticalLayout {
     }
 
     private void platformChanged(Platform now, @Nullable Platform before) {
+        if (editing != null) {
+            recheck();
+            return;
+        }
         int wanted = now == Platform.S2D ? 2 : 3;
         while (members.size() < wanted) {
             addMember();
@@ -160,6 +252,8 @@ class AggregationWizardView extends VerticalLayout {
         final Select<MemberOs> os = new Select<>();
         final TextField address = new TextField("Address (optional)");
         final HorizontalLayout layout = new HorizontalLayout();
+        /** The member as it is, when the aggregation is being changed and this row is one of its members. */
+        @Nullable MemberInfo existing;
 
         MemberRow(int index, MemberOs defaultOs) {
             memberName.setValue("node" + index);
@@ -219,6 +313,14 @@ class AggregationWizardView extends VerticalLayout {
                     + "the pools chosen. The checks and the plan follow every change."), capacityRow, cacheRow,
                     layoutFindings, layoutPlan, navigation(membersTab, reviewTab));
             recheck();
+        } else if (editing != null) {
+            Button change = new Button("Change aggregation", VaadinIcon.CHECK.create(), click -> change());
+            change.addThemeVariants(ButtonVariant.PRIMARY);
+            changeSteps.getElement().setAttribute("aria-label", "Changes");
+            page.add(summary, new Paragraph("What changes, in this order:"), changeSteps, reviewFindings, reviewPlan,
+                    force, refusal, new HorizontalLayout(new Button("Back", click -> steps.setSelectedTab(layoutTab)),
+                            change));
+            recheck();
         } else {
             Button create = new Button("Create aggregation", VaadinIcon.CHECK.create(), click -> create());
             create.addThemeVariants(ButtonVariant.PRIMARY);
@@ -252,7 +354,33 @@ class AggregationWizardView extends VerticalLayout {
                     cachePool.getValue().id()));
         }
         return new Proposal(name.getValue().strip(), platform.getValue(),
-                members.stream().map(row -> row.toMember(drives)).toList());
+                members.stream().map(row -> row.toMember(row.existing == null ? drives : keptAndAdded(row.existing,
+                        drives))).toList());
+    }
+
+    /**
+     * An existing member's drives as the form asks: the drives it has, plus per tier as many more as the form's
+     * count exceeds what it has. A smaller count is passed on as asked, and the service refuses it in words.
+     */
+    private static List<DriveGroup> keptAndAdded(MemberInfo member, List<DriveGroup> asked) {
+        List<DriveGroup> result = new ArrayList<>();
+        for (DriveTier tier : DriveTier.values()) {
+            List<DriveInfo> have = member.drives().stream().filter(d -> d.tier() == tier).toList();
+            int wanted = asked.stream().filter(g -> g.tier() == tier).mapToInt(DriveGroup::count).sum();
+            if (wanted < have.size()) {
+                asked.stream().filter(g -> g.tier() == tier).forEach(result::add);
+                continue;
+            }
+            record Key(long size, long pool) {
+            }
+            Map<Key, Long> counts = have.stream().collect(Collectors.groupingBy(d -> new Key(d.sizeBytes(), d.poolId()),
+                    java.util.LinkedHashMap::new, Collectors.counting()));
+            counts.forEach((key, count) -> result.add(new DriveGroup(tier, count.intValue(), key.size(),
+                    new PoolId(key.pool()))));
+            asked.stream().filter(g -> g.tier() == tier).findFirst().filter(g -> wanted > have.size())
+                    .ifPresent(g -> result.add(new DriveGroup(tier, wanted - have.size(), g.sizeBytes(), g.pool())));
+        }
+        return result;
     }
 
     /** Runs the rules and the planner on what the form holds now. */
@@ -272,6 +400,18 @@ class AggregationWizardView extends VerticalLayout {
             return;
         }
         try {
+            if (editing != null) {
+                ChangeReview review = aggregations.reviewChange(editing.id(), proposal.members());
+                layoutFindings.show(review.findings());
+                reviewFindings.show(review.findings());
+                layoutPlan.show(review.plan());
+                reviewPlan.show(review.plan());
+                changeSteps.removeAll();
+                (review.changes().isEmpty() ? List.of("Nothing: the aggregation is already like this.")
+                        : review.changes()).forEach(step -> changeSteps.add(new ListItem(step)));
+                force.setVisible(!review.connectedMembers().isEmpty());
+                return;
+            }
             Review review = aggregations.review(proposal);
             layoutFindings.show(review.findings());
             reviewFindings.show(review.findings());
@@ -295,6 +435,23 @@ class AggregationWizardView extends VerticalLayout {
                     new RouteParameters(AggregationView.ID, created.id().toString())));
         } catch (InvalidInputException | ConflictException refused) {
             refusal.setText("Not created. " + refused.getMessage());
+        }
+    }
+
+    private void change() {
+        refusal.setText("");
+        AggregationInfo current = editing;
+        if (current == null) {
+            return;
+        }
+        try {
+            AggregationInfo changed = aggregations.change(current.id(), proposal().members(),
+                    force.isVisible() && force.getValue());
+            Messages.success("Aggregation " + changed.name() + " changed: " + changed.members().size() + " members.");
+            getUI().ifPresent(ui -> ui.navigate(AggregationView.class,
+                    new RouteParameters(AggregationView.ID, changed.id().toString())));
+        } catch (InvalidInputException | ConflictException refused) {
+            refusal.setText("Not changed. " + refused.getMessage());
         }
     }
 

@@ -13,10 +13,16 @@ class FindingsList extends Div {
 
     private final UnorderedList list = new UnorderedList();
     private final Span summary = new Span();
+    private String action = "created";
 
     FindingsList() {
         add(summary, list);
         getElement().setAttribute("aria-label", "Rule checks");
+    }
+
+    /** What the rules hold back: "created" in the wizard, "changed" when an aggregation is changed. */
+    void action(String action) {
+        this.action = action;
     }
 
     void show(List<Finding> findings) {
@@ -24,7 +30,7 @@ class FindingsList extends Div {
         long warnings = findings.size() - errors;
         summary.setText(errors == 0 ? "The layout meets the platform's rules" + (warnings == 0 ? "." : ", with "
                 + warnings + " warning" + (warnings == 1 ? "" : "s") + ":")
-                : errors + " rule" + (errors == 1 ? " is" : "s are") + " broken; nothing can be created until "
+                : errors + " rule" + (errors == 1 ? " is" : "s are") + " broken; nothing can be " + action + " until "
                         + (errors == 1 ? "it is" : "they are") + " fixed:");
         summary.getStyle().set("font-weight", "600")
                 .set("color", errors == 0 ? "var(--lumo-success-text-color)" : "var(--lumo-error-text-color)");
