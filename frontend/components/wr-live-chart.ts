@@ -113,6 +113,11 @@ export class WrLiveChart extends LitElement {
     return this.times.length === 0 ? 0 : this.times[this.times.length - 1] * 1000;
   }
 
+  /** The newest point's values, one per line (null where absent); empty before the first point. */
+  get lastValues(): Array<number | null> {
+    return this.times.length === 0 ? [] : this.values.map((line) => line[line.length - 1] ?? null);
+  }
+
   private redraw(): void {
     this.dataset.points = String(this.times.length);
     if (this.redrawPending) return;
