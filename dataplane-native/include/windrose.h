@@ -208,6 +208,15 @@ WR_API int32_t wr_ns_add_extent(struct wr_target *target, const char *nqn, uint3
 				uint32_t block_size, const uint8_t *nguid, const uint8_t *uuid,
 				uint32_t anagrpid);
 WR_API int32_t wr_ns_remove(struct wr_target *target, const char *nqn, uint32_t nsid);
+/* Grows a live namespace to new_size_bytes (a multiple of its block size) while I/O runs, as Linux
+ * nvmet's revalidate does: Identify Namespace reports the new NSZE/NCAP/NUSE at once, the nsid goes
+ * into the Changed Namespace List (log 04h) of every controller of the subsystem and each gets a
+ * Namespace Attribute Changed event. RAM, null, file and extent namespaces grow; a file is extended
+ * when it is shorter; for a whole file or device new_size_bytes 0 re-reads its size. An extent is
+ * never extended: -ENOSPC when [offset, offset + new size) does not lie inside its file or device.
+ * Shrinking is -EINVAL; the same size is 0 and raises nothing. -ENOENT for an unknown namespace. */
+WR_API int32_t wr_ns_resize(struct wr_target *target, const char *nqn, uint32_t nsid,
+			    uint64_t new_size_bytes);
 WR_API int32_t wr_ns_set_ana_group(struct wr_target *target, const char *nqn, uint32_t nsid,
 				   uint32_t anagrpid);
 

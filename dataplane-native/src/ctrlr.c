@@ -459,7 +459,8 @@ static void identify_exec(struct wr_req *req)
 				status = NVME_SC_INVALID_NS | NVME_SC_DNR;
 		} else if (cns == NVME_ID_CNS_NS) {
 			struct wr_id_ns_params p = {
-				.num_blocks = ns->info.num_blocks, .block_size = ns->info.block_size,
+				.num_blocks = __atomic_load_n(&ns->info.num_blocks, __ATOMIC_ACQUIRE),
+				.block_size = ns->info.block_size,
 				.nguid = ns->nguid, .anagrpid = ns->anagrpid,
 				.dealloc_reads_zero = ns->info.dealloc_reads_zero,
 			};

@@ -164,9 +164,11 @@ static void setup_rw(struct wr_req *req, enum wr_bdev_op op, uint64_t slba, uint
 	}
 }
 
+/* One acquire load: wr_ns_resize may raise the count while we run (target.c says why that is safe). */
 static bool range_ok(const struct wr_ns *ns, uint64_t slba, uint64_t nlb)
 {
-	return slba < ns->info.num_blocks && nlb <= ns->info.num_blocks - slba;
+	const uint64_t nblocks = __atomic_load_n(&ns->info.num_blocks, __ATOMIC_ACQUIRE);
+	return slba < nblocks && nlb <= nblocks - slba;
 }
 
 /* One compare at a time per queue pair uses the scratch buffer; others wait their turn. */

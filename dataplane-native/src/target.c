@@ -663,6 +663,40 @@ int32_t wr_ns_remove(struct wr_target *t, const char *nqn, uint32_t nsid)
 	return ns ? 0 : -ENOENT;
 }
 
+int32_t wr_ns_resize(struct wr_target *t, const char *nqn, uint32_t nsid, uint64_t new_size_bytes)
+{
+	if (!t || !valid_nqn(nqn) || nsid < 1 || nsid > WR_MAX_NSID)
+		return -EINVAL;
+	/* ctl_lock keeps the namespace alive (wr_ns_remove holds it until the namespace is freed) and
+	 * serialises resizes; target->lock is not held across the grow, which may ftruncate. */
+	pthread_mutex_lock(&t->ctl_lock);
+	pthread_mutex_lock(&t->lock);
+	struct wr_subsys *s = wr_subsys_find(t, nqn);
+	struct wr_ns *ns = s && !s->discovery ? atomic_load(&s->ns[nsid]) : NULL;
+	pthread_mutex_unlock(&t->lock);
+	int rc = ns ? wr_bdev_grow(ns->bdev, new_size_bytes) : -ENOENT;
+	if (rc == 0) {
+		/* The bdev published its new count first (release, bdev.h), so a reactor that reads the
+		 * namespace's count below with acquire (io.c range_ok) and then submits finds the bdev
+		 * at least as large. An I/O checked against the old count is inside the new one too:
+		 * the size only grows, so a racing command is never refused or misplaced, only
+		 * bounded by whichever count it saw. */
+		const uint64_t blocks = wr_bdev_num_blocks(ns->bdev);
+		const uint64_t old = __atomic_load_n(&ns->info.num_blocks, __ATOMIC_RELAXED);
+		if (blocks != old) {
+			pthread_mutex_lock(&t->lock);
+			__atomic_store_n(&ns->info.num_blocks, blocks, __ATOMIC_RELEASE);
+			note_ns_changed(s, nsid);
+			pthread_mutex_unlock(&t->lock);
+			wr_log(WR_LOG_INFO, "subsystem %s: namespace %u grown from %llu to %llu blocks of %u bytes",
+			       nqn, nsid, (unsigned long long)old, (unsigned long long)blocks,
+			       ns->info.block_size);
+		}
+	}
+	pthread_mutex_unlock(&t->ctl_lock);
+	return rc;
+}
+
 static void raise_ana_change(struct wr_target *t, struct wr_subsys *s, int port_slot)
 {
 	t->ana_chgcnt++;

@@ -492,6 +492,83 @@ static void namespace_changes_raise_an_async_event(void **state)
 	th_close(&h);
 }
 
+static uint64_t id_ns_u64(const uint8_t *page, size_t off)
+{
+	uint64_t v;
+	memcpy(&v, page + off, 8);
+	return v;
+}
+
+/* wr_ns_resize: Identify Namespace shows the new size at once, the host hears about it through an
+ * AER and the Changed Namespace List, and the new blocks take I/O; shrink and unknown refused. */
+static void growing_a_namespace_shows_the_new_size_and_raises_an_async_event(void **state)
+{
+	(void)state;
+	const uint32_t nsid = 7;
+	assert_int_equal(wr_ns_add(target, SUBNQN, nsid, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL,
+				   0), 0);
+	struct th h, io;
+	struct nvme_cqe cqe;
+	int cntlid = th_bringup_admin(&h, port, SUBNQN, TH_HOSTNQN, false, false);
+	assert_true(cntlid > 0);
+	uint8_t page[4096] __attribute__((aligned(8)));
+	assert_int_equal(th_identify(&h, NVME_ID_CNS_NS, nsid, page, &cqe), 0);
+	assert_int_equal(id_ns_u64(page, 0), 2048);                      /* NSZE, 512-byte blocks */
+	struct nvme_sqe cfg = { .opcode = NVME_ADMIN_SET_FEATURES, .cdw10 = NVME_FEAT_ASYNC_EVENT,
+				.cdw11 = NVME_AEN_CFG_NS_ATTR };
+	assert_int_equal(th_cmd(&h, &cfg, NULL, 0, false, NULL, 0, &cqe), 0);
+	struct nvme_tcp_cmd_pdu pdu = { 0 };
+	pdu.hdr.type = NVME_TCP_CMD;
+	pdu.hdr.hlen = 72;
+	pdu.hdr.plen = 72;
+	pdu.sqe.opcode = NVME_ADMIN_ASYNC_EVENT;
+	pdu.sqe.command_id = 0x778;
+	pdu.sqe.dptr.type = NVME_SGL_TRANSPORT;
+	assert_int_equal(th_send(&h, &pdu, sizeof(pdu)), 0);
+	usleep(50 * 1000);
+
+	assert_int_equal(wr_ns_resize(target, SUBNQN, nsid, 1 << 19), -EINVAL);   /* shrink */
+	assert_int_equal(wr_ns_resize(target, SUBNQN, nsid, (1 << 20) + 1), -EINVAL);
+	assert_int_equal(wr_ns_resize(target, SUBNQN, 99, 4 << 20), -ENOENT);
+	assert_int_equal(wr_ns_resize(target, PRIVNQN "x", nsid, 4 << 20), -ENOENT);
+	assert_int_equal(wr_ns_resize(target, SUBNQN, nsid, 1 << 20), 0);         /* same: no event */
+	assert_int_equal(wr_ns_resize(target, SUBNQN, nsid, 4 << 20), 0);
+
+	uint8_t buf[512] __attribute__((aligned(8)));
+	assert_int_equal(th_recv_pdu(&h, buf, sizeof(buf)), 24);
+	const struct nvme_tcp_rsp_pdu *rsp = (const void *)buf;
+	assert_int_equal(rsp->cqe.command_id, 0x778);
+	assert_int_equal(rsp->cqe.result & 0xffffff, 0x040002);   /* notice, ns changed, log 04h */
+	struct nvme_sqe get = { .opcode = NVME_ADMIN_GET_LOG_PAGE,
+				.cdw10 = NVME_LOG_CHANGED_NS | (1023u << 16) };
+	assert_int_equal(th_cmd(&h, &get, NULL, 0, false, page, sizeof(page), &cqe), 0);
+	uint32_t list[2];
+	memcpy(list, page, sizeof(list));
+	assert_int_equal(list[0], nsid);
+	assert_int_equal(list[1], 0);
+	assert_int_equal(th_identify(&h, NVME_ID_CNS_NS, nsid, page, &cqe), 0);
+	assert_int_equal(id_ns_u64(page, 0), 8192);   /* NSZE */
+	assert_int_equal(id_ns_u64(page, 8), 8192);   /* NCAP */
+	assert_int_equal(id_ns_u64(page, 16), 8192);  /* NUSE */
+
+	/* the new last blocks take I/O; the block after them is still out of range */
+	assert_int_equal(th_open(&io, port), 0);
+	assert_int_equal(th_icreq(&io, false, false), 0);
+	assert_int_equal(th_connect(&io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0, 0, &cqe), 0);
+	uint8_t data[4096] __attribute__((aligned(8))), back[4096] __attribute__((aligned(8)));
+	fill_pattern(data, sizeof(data), 41);
+	assert_int_equal(th_rw(&io, NVME_CMD_WRITE, nsid, 8192 - 8, 8, data, sizeof(data), false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	assert_int_equal(th_rw(&io, NVME_CMD_READ, nsid, 8192 - 8, 8, back, sizeof(back), false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	assert_memory_equal(data, back, sizeof(data));
+	assert_int_equal(th_rw(&io, NVME_CMD_READ, nsid, 8192, 1, back, 512, false, &cqe), 0);
+	assert_int_not_equal(th_status(&cqe), 0);
+	th_close(&io);
+	th_close(&h);
+	assert_int_equal(wr_ns_remove(target, SUBNQN, nsid), 0);
+}
+
 static void keep_alive_timeout_tears_the_controller_down(void **state)
 {
 	(void)state;
@@ -849,6 +926,7 @@ int main(void)
 		cmocka_unit_test(disallowed_host_is_refused_at_connect),
 		cmocka_unit_test(discovery_log_shows_a_host_only_its_subsystems),
 		cmocka_unit_test(namespace_changes_raise_an_async_event),
+		cmocka_unit_test(growing_a_namespace_shows_the_new_size_and_raises_an_async_event),
 		cmocka_unit_test(discovery_controllers_hear_about_discovery_log_changes),
 		cmocka_unit_test(keep_alive_timeout_tears_the_controller_down),
 		cmocka_unit_test(sq_flow_control_disabled_lets_reads_skip_the_response),

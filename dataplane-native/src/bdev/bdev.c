@@ -77,6 +77,43 @@ void wr_bdev_close(struct wr_bdev *bdev)
 void wr_bdev_get_info(const struct wr_bdev *bdev, struct wr_bdev_info *info)
 {
 	*info = bdev->info;
+	info->num_blocks = wr_bdev_num_blocks(bdev);
+}
+
+uint64_t wr_bdev_num_blocks(const struct wr_bdev *bdev)
+{
+	/* pairs with the release store in wr_bdev_grow (see bdev.h) */
+	return __atomic_load_n(&bdev->info.num_blocks, __ATOMIC_ACQUIRE);
+}
+
+int wr_bdev_grow(struct wr_bdev *bdev, uint64_t new_size_bytes)
+{
+	if (!bdev)
+		return -EINVAL;
+	const uint32_t bs = bdev->info.block_size;
+	const uint64_t old_size = wr_bdev_num_blocks(bdev) * bs;
+	if (new_size_bytes % bs)
+		return -EINVAL;
+	if (new_size_bytes && new_size_bytes < old_size)
+		return -EINVAL; /* shrinking: I/O may be in flight to the blocks that would go */
+	if (new_size_bytes == old_size)
+		return 0;
+	if (!bdev->ops->grow)
+		return -EOPNOTSUPP;
+	uint64_t size = new_size_bytes;
+	int rc = bdev->ops->grow(bdev, &size);
+	if (rc)
+		return rc;
+	size -= size % bs; /* a revalidated file may end in a partial block: it is not addressable */
+	if (size < old_size)
+		return -EINVAL; /* a revalidated file that shrank behind our back */
+	if (size == old_size)
+		return 0;
+	bdev->size_bytes = size;
+	/* Release: the grown backing (ftruncate, mprotect, mmap) is visible to whoever reads the new
+	 * count with acquire (wr_bdev_num_blocks). */
+	__atomic_store_n(&bdev->info.num_blocks, size / bs, __ATOMIC_RELEASE);
+	return 0;
 }
 
 const char *wr_bdev_type_name(const struct wr_bdev *bdev)
@@ -99,7 +136,7 @@ static int validate_io(const struct wr_bdev *bdev, const struct wr_bdev_io *io)
 		return 0;
 	if (io->op > WR_BDEV_OP_DISCARD || io->num_blocks == 0)
 		return -EINVAL;
-	const uint64_t nblocks = bdev->info.num_blocks;
+	const uint64_t nblocks = wr_bdev_num_blocks(bdev);
 	if (io->offset_blocks >= nblocks || io->num_blocks > nblocks - io->offset_blocks)
 		return -EINVAL;
 	if (io->op == WR_BDEV_OP_READ || io->op == WR_BDEV_OP_WRITE) {
@@ -131,7 +168,7 @@ int wr_bdev_submit(struct wr_io_ctx *ctx, struct wr_bdev *bdev, struct wr_bdev_i
 
 const void *wr_bdev_peek(const struct wr_bdev *bdev, uint64_t offset_blocks, uint64_t num_blocks)
 {
-	const uint64_t nblocks = bdev->info.num_blocks;
+	const uint64_t nblocks = wr_bdev_num_blocks(bdev);
 	if (!bdev->mem || num_blocks == 0 || offset_blocks >= nblocks || num_blocks > nblocks - offset_blocks)
 		return NULL;
 	return bdev->mem + offset_blocks * bdev->info.block_size;

@@ -1,8 +1,8 @@
 /*
  * bdev.h - block devices behind namespaces (internal to libwindrose, not part of windrose.h).
  *
- * A wr_bdev is opened on a control thread and is immutable afterwards, so any reactor may submit
- * to it. I/O goes through a per-reactor wr_io_ctx (one io_uring per reactor, shared by all the
+ * A wr_bdev is opened on a control thread and is immutable afterwards (except its size, which
+ * wr_bdev_grow only raises, see there), so any reactor may submit to it. I/O goes through a per-reactor wr_io_ctx (one io_uring per reactor, shared by all the
  * bdevs that reactor touches), so one poll reaps every completion of that reactor.
  *
  * Completions are never delivered from inside wr_bdev_submit(): even a RAM bdev that finishes at
@@ -108,5 +108,22 @@ bool wr_io_ctx_uses_uring(const struct wr_io_ctx *ctx);
  * READ into its own buffer: one copy (into the socket) instead of two. A write to the same blocks
  * while the send is in flight may be seen partially, which NVMe allows for overlapping commands. */
 const void *wr_bdev_peek(const struct wr_bdev *bdev, uint64_t offset_blocks, uint64_t num_blocks);
+
+/* Added for live namespace resize (nothing above changed):
+ * Grows the bdev to new_size_bytes while I/O runs; for a whole FILE, 0 means "the file's or the
+ * device's size now" (a revalidate). A regular file is extended (ftruncate) when it is shorter; a
+ * block device and an extent are never extended: -ENOSPC when the new range does not lie inside
+ * what exists. RAM and null grow inside the address range reserved at open (or right after it).
+ * Shrinking is -EINVAL (I/O may be in flight to the blocks that would go), as is a size that is
+ * not a multiple of the block size; the same size is 0 and changes nothing.
+ *
+ * Publication: the backing is grown first, then info.num_blocks is stored with release order;
+ * the submit path reads it with acquire order (wr_bdev_num_blocks), so whoever sees the new count
+ * also sees the grown backing. An I/O racing the resize was checked against the old or the new
+ * count, and both lie inside the backing by then: the old range never goes away. Control threads
+ * only (callers serialise grows of one bdev). */
+int wr_bdev_grow(struct wr_bdev *bdev, uint64_t new_size_bytes);
+/* info.num_blocks as published by wr_bdev_grow (acquire). */
+uint64_t wr_bdev_num_blocks(const struct wr_bdev *bdev);
 
 #endif /* WR_BDEV_H */

@@ -204,11 +204,50 @@ static void file_close(struct wr_bdev *bdev)
 	free(bdev->zero_buf);
 }
 
+/* Bytes the file or device has now. */
+static int backing_size(const struct wr_bdev *bdev, uint64_t *size)
+{
+	if (bdev->is_blockdev)
+		return ioctl(bdev->fd, BLKGETSIZE64, size) == 0 ? 0 : -errno;
+	struct stat st;
+	if (fstat(bdev->fd, &st) != 0)
+		return -errno;
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
+/* A whole regular file is extended when it is shorter (never shortened: it may be longer than the
+ * namespace already); a block device and an extent must already hold the new range, because what
+ * follows an extent belongs to another volume. The reactors never see the new size before this
+ * returns (bdev.h: wr_bdev_grow publishes it afterwards), so no I/O reaches the new blocks early. */
+static int file_grow(struct wr_bdev *bdev, uint64_t *new_size)
+{
+	uint64_t have;
+	int rc = backing_size(bdev, &have);
+	if (rc)
+		return rc;
+	if (bdev->base_offset) {
+		if (!*new_size)
+			return -EINVAL; /* an extent's size is what its volume says, never the disk's */
+		return bdev->base_offset > have || *new_size > have - bdev->base_offset ? -ENOSPC : 0;
+	}
+	if (!*new_size) {
+		*new_size = have;
+		return 0;
+	}
+	if (*new_size <= have)
+		return 0;
+	if (bdev->is_blockdev)
+		return -ENOSPC;
+	return ftruncate(bdev->fd, (off_t)*new_size) == 0 ? 0 : -errno;
+}
+
 static const struct wr_bdev_ops file_ops = {
 	.name = "file",
 	.submit = file_submit,
 	.on_cqe = file_on_cqe,
 	.close = file_close,
+	.grow = file_grow,
 };
 
 /* ---------------------------------------------------------------- opening */

@@ -26,13 +26,18 @@ struct wr_bdev_ops {
 	 * io->result), false when it queued a follow-up SQE (chunked zero writes). */
 	bool (*on_cqe)(struct wr_io_ctx *ctx, struct wr_bdev_io *io, int res);
 	void (*close)(struct wr_bdev *bdev);
+	/* Make [0, new_size) of the backing usable (new_size > the current size, a multiple of the
+	 * block size; 0 for FILE: the backing's size now, returned in *new_size). Must not touch
+	 * info.num_blocks: wr_bdev_grow publishes it afterwards. NULL: cannot grow (-EOPNOTSUPP). */
+	int (*grow)(struct wr_bdev *bdev, uint64_t *new_size);
 };
 
 struct wr_bdev {
 	const struct wr_bdev_ops *ops;
 	struct wr_bdev_info info;
 	uint64_t size_bytes;
-	uint8_t *mem;           /* RAM: the mapping */
+	uint8_t *mem;           /* RAM, null: the mapping */
+	uint64_t reserved;      /* RAM, null: bytes of address space mapped at mem (>= size_bytes) */
 	int fd;                 /* FILE */
 	bool is_blockdev;       /* FILE: raw block device, not a regular file */
 	uint8_t *zero_buf;      /* FILE: WR_BDEV_ZERO_CHUNK aligned zeroes */

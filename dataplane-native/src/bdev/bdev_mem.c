@@ -3,6 +3,11 @@
  *
  * Both finish every request at submit and hand the completion to the context's pending list, so
  * wr_io_ctx_poll() delivers it (bdev.h: never complete from inside wr_bdev_submit()).
+ *
+ * Growing (wr_bdev_grow): reactors hold bdev->mem, so the mapping can never move. Open therefore
+ * reserves address space beyond the size (PROT_NONE for RAM: costs no memory and no commit charge)
+ * and a grow makes more of it usable with mprotect; past the reservation it maps the next range
+ * right behind it (MAP_FIXED_NOREPLACE), and fails with -ENOMEM when something else lives there.
  */
 #include <errno.h>
 #include <string.h>
@@ -10,6 +15,64 @@
 #include <unistd.h>
 
 #include "bdev_internal.h"
+
+/* Address space reserved at open: room to double, and at least this much more. */
+#define WR_MEM_RESERVE_MIN_EXTRA (1ull << 30)
+
+static uint64_t page_size(void)
+{
+	return (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+static uint64_t page_round_up(uint64_t v)
+{
+	const uint64_t page = page_size();
+	return (v + page - 1) & ~(page - 1);
+}
+
+/* size_bytes usable with prot, the rest of the reservation PROT_NONE (for PROT_READ mappings the
+ * whole reservation is readable: read-only private zero pages cost nothing until touched). */
+static int mem_map(struct wr_bdev *bdev, int prot)
+{
+	uint64_t extra = bdev->size_bytes > WR_MEM_RESERVE_MIN_EXTRA ? bdev->size_bytes
+								     : WR_MEM_RESERVE_MIN_EXTRA;
+	uint64_t reserve = page_round_up(bdev->size_bytes) + page_round_up(extra);
+	int reserve_prot = prot == PROT_READ ? PROT_READ : PROT_NONE;
+	/* MAP_NORESERVE: a 1 GiB namespace costs only the pages actually written. */
+	void *mem = mmap(NULL, reserve, reserve_prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (mem == MAP_FAILED)
+		return -errno;
+	if (prot != reserve_prot && mprotect(mem, page_round_up(bdev->size_bytes), prot) != 0) {
+		int rc = -errno;
+		munmap(mem, reserve);
+		return rc;
+	}
+	bdev->mem = mem;
+	bdev->reserved = reserve;
+	return 0;
+}
+
+/* Makes [0, new_size) usable; see the file comment. */
+static int mem_grow(struct wr_bdev *bdev, uint64_t new_size, int prot)
+{
+	uint64_t have = page_round_up(bdev->size_bytes), want = page_round_up(new_size);
+	if (want > bdev->reserved) {
+		uint64_t more = want - bdev->reserved;
+		void *at = bdev->mem + bdev->reserved;
+		void *got = mmap(at, more, PROT_NONE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+		if (got == MAP_FAILED)
+			return errno == EEXIST ? -ENOMEM : -errno;
+		if (got != at) { /* kernels before 4.17 take the flag as a hint only */
+			munmap(got, more);
+			return -ENOMEM;
+		}
+		bdev->reserved += more;
+	}
+	if (want > have && mprotect(bdev->mem + have, want - have, prot) != 0)
+		return -errno;
+	return 0;
+}
 
 static uint32_t block_size_or_default(const struct wr_bdev_open_opts *opts)
 {
@@ -34,7 +97,7 @@ static int mem_geometry(const struct wr_bdev_open_opts *opts, struct wr_bdev *bd
  * the unaligned edges by hand, so a large deallocate also frees memory. */
 static void ram_discard(struct wr_bdev *bdev, uint64_t off, uint64_t len)
 {
-	const uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	const uint64_t page = page_size();
 	uint64_t first = (off + page - 1) & ~(page - 1);
 	uint64_t last = (off + len) & ~(page - 1);
 	if (first >= last || madvise(bdev->mem + first, last - first, MADV_DONTNEED) != 0) {
@@ -69,15 +132,21 @@ static int ram_submit(struct wr_io_ctx *ctx, struct wr_bdev *bdev, struct wr_bde
 	return 0;
 }
 
-static void ram_close(struct wr_bdev *bdev)
+static void mem_close(struct wr_bdev *bdev)
 {
-	munmap(bdev->mem, bdev->size_bytes);
+	munmap(bdev->mem, bdev->reserved);
+}
+
+static int ram_grow(struct wr_bdev *bdev, uint64_t *new_size)
+{
+	return *new_size ? mem_grow(bdev, *new_size, PROT_READ | PROT_WRITE) : -EINVAL;
 }
 
 static const struct wr_bdev_ops ram_ops = {
 	.name = "ram",
 	.submit = ram_submit,
-	.close = ram_close,
+	.close = mem_close,
+	.grow = ram_grow,
 };
 
 int wr_bdev_ram_open(const struct wr_bdev_open_opts *opts, struct wr_bdev *bdev)
@@ -85,12 +154,9 @@ int wr_bdev_ram_open(const struct wr_bdev_open_opts *opts, struct wr_bdev *bdev)
 	int rc = mem_geometry(opts, bdev);
 	if (rc)
 		return rc;
-	/* MAP_NORESERVE: a 1 GiB namespace costs only the pages actually written. */
-	void *mem = mmap(NULL, bdev->size_bytes, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (mem == MAP_FAILED)
-		return -errno;
-	bdev->mem = mem;
+	rc = mem_map(bdev, PROT_READ | PROT_WRITE);
+	if (rc)
+		return rc;
 	bdev->ops = &ram_ops;
 	return 0;
 }
@@ -103,15 +169,16 @@ static int null_submit(struct wr_io_ctx *ctx, struct wr_bdev *bdev, struct wr_bd
 	return 0;
 }
 
-static void null_close(struct wr_bdev *bdev)
+static int null_grow(struct wr_bdev *bdev, uint64_t *new_size)
 {
-	munmap(bdev->mem, bdev->size_bytes);
+	return *new_size ? mem_grow(bdev, *new_size, PROT_READ) : -EINVAL;
 }
 
 static const struct wr_bdev_ops null_ops = {
 	.name = "null",
 	.submit = null_submit,
-	.close = null_close,
+	.close = mem_close,
+	.grow = null_grow,
 };
 
 int wr_bdev_null_open(const struct wr_bdev_open_opts *opts, struct wr_bdev *bdev)
@@ -121,11 +188,9 @@ int wr_bdev_null_open(const struct wr_bdev_open_opts *opts, struct wr_bdev *bdev
 		return rc;
 	/* Read-only zero pages for wr_bdev_peek(): the kernel backs them all with its one zero
 	 * page, so even a huge null bdev costs page tables only when touched. */
-	void *mem = mmap(NULL, bdev->size_bytes, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-			 -1, 0);
-	if (mem == MAP_FAILED)
-		return -errno;
-	bdev->mem = mem;
+	rc = mem_map(bdev, PROT_READ);
+	if (rc)
+		return rc;
 	bdev->ops = &null_ops;
 	return 0;
 }

@@ -473,6 +473,99 @@ static void test_peek_gives_memory_bdevs_bytes_in_place(void **state)
 /* Raw block device path (BLKGETSIZE64, BLKSSZGET, O_DIRECT, fallocate on a device). Needs a
  * scratch device, e.g. a loop device: WR_BDEV_TEST_BLOCKDEV=/dev/loop0 (its data is destroyed).
  * Skipped without one. */
+/* Grow, then the new blocks take I/O, the old data stays, and shrinking is refused. */
+static void grow_keeps_data_and_opens_new_blocks(struct wr_bdev *bdev, bool stores_data)
+{
+	struct wr_io_ctx *ctx;
+	assert_int_equal(wr_io_ctx_create(8, &ctx), 0);
+	uint8_t *wbuf = xalign(8 * BS), *rbuf = xalign(8 * BS);
+	fill_pattern(wbuf, 8 * BS, 9);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_WRITE, NBLOCKS - 8, 8, wbuf, false), 0);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_READ, NBLOCKS, 8, rbuf, false), -EINVAL);
+
+	assert_int_equal(wr_bdev_grow(bdev, (uint64_t)NBLOCKS * BS - BS), -EINVAL);  /* shrink */
+	assert_int_equal(wr_bdev_grow(bdev, (uint64_t)NBLOCKS * BS + 100), -EINVAL); /* not a block */
+	assert_int_equal(wr_bdev_grow(bdev, (uint64_t)NBLOCKS * BS), 0);             /* same: nothing */
+	assert_int_equal(wr_bdev_num_blocks(bdev), NBLOCKS);
+	assert_int_equal(wr_bdev_grow(bdev, (uint64_t)NBLOCKS * 3 * BS), 0);
+	struct wr_bdev_info info;
+	wr_bdev_get_info(bdev, &info);
+	assert_int_equal(info.num_blocks, NBLOCKS * 3);
+
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_READ, NBLOCKS - 8, 8, rbuf, false), 0);
+	if (stores_data)
+		assert_memory_equal(rbuf, wbuf, 8 * BS);
+	fill_pattern(wbuf, 8 * BS, 77);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_WRITE, NBLOCKS * 3 - 8, 8, wbuf, false), 0);
+	memset(rbuf, 0xee, 8 * BS);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_READ, NBLOCKS * 3 - 8, 8, rbuf, false), 0);
+	if (stores_data)
+		assert_memory_equal(rbuf, wbuf, 8 * BS);
+	else
+		assert_true(all_zero(rbuf, 8 * BS));
+	/* blocks never written read as zeroes */
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_READ, NBLOCKS + 8, 8, rbuf, false), 0);
+	assert_true(all_zero(rbuf, 8 * BS));
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_READ, NBLOCKS * 3, 8, rbuf, false), -EINVAL);
+	if (wr_bdev_peek(bdev, 0, 1))
+		assert_non_null(wr_bdev_peek(bdev, NBLOCKS * 3 - 1, 1));
+	free(wbuf);
+	free(rbuf);
+	wr_io_ctx_destroy(ctx);
+}
+
+static void test_ram_and_null_grow_in_place(void **state)
+{
+	(void)state;
+	const enum wr_bdev_type types[] = { WR_BDEV_RAM, WR_BDEV_NULL };
+	for (size_t i = 0; i < 2; i++) {
+		struct wr_bdev_open_opts o = {.type = types[i], .size_bytes = (uint64_t)NBLOCKS * BS};
+		struct wr_bdev *bdev;
+		assert_int_equal(wr_bdev_open(&o, &bdev), 0);
+		const void *before = wr_bdev_peek(bdev, 0, 1);
+		grow_keeps_data_and_opens_new_blocks(bdev, types[i] == WR_BDEV_RAM);
+		assert_ptr_equal(wr_bdev_peek(bdev, 0, 1), before); /* reactors keep their pointer */
+		/* far past the reservation made at open (size + 1 GiB): mapped behind it, or refused */
+		int rc = wr_bdev_grow(bdev, 4ull << 30);
+		assert_true(rc == 0 || rc == -ENOMEM);
+		if (rc == 0) {
+			assert_int_equal(wr_bdev_num_blocks(bdev), (4ull << 30) / BS);
+			assert_ptr_equal(wr_bdev_peek(bdev, 0, 1), before);
+			if (types[i] == WR_BDEV_RAM) {
+				uint8_t *last = (uint8_t *)wr_bdev_peek(bdev, (4ull << 30) / BS - 1, 1);
+				last[BS - 1] = 1; /* writable, not PROT_NONE */
+			}
+		}
+		wr_bdev_close(bdev);
+	}
+}
+
+static void test_file_grows_and_revalidates(void **state)
+{
+	(void)state;
+	char path[] = "wr-grow-test-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	struct wr_bdev_open_opts o = {.type = WR_BDEV_FILE, .path = path,
+				      .size_bytes = (uint64_t)NBLOCKS * BS};
+	struct wr_bdev *bdev;
+	assert_int_equal(wr_bdev_open(&o, &bdev), 0);
+	grow_keeps_data_and_opens_new_blocks(bdev, true);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, (off_t)NBLOCKS * 3 * BS); /* extended by the grow */
+	/* revalidate: someone (the volume layer) extended the file; 0 takes its size, a partial
+	 * last block is not addressable */
+	assert_int_equal(truncate(path, (off_t)NBLOCKS * 4 * BS + 100), 0);
+	assert_int_equal(wr_bdev_grow(bdev, 0), 0);
+	assert_int_equal(wr_bdev_num_blocks(bdev), NBLOCKS * 4);
+	assert_int_equal(wr_bdev_grow(bdev, 0), 0);
+	assert_int_equal(wr_bdev_num_blocks(bdev), NBLOCKS * 4);
+	wr_bdev_close(bdev);
+	unlink(path);
+}
+
 static void test_block_device_round_trip(void **state)
 {
 	const char *dev = getenv("WR_BDEV_TEST_BLOCKDEV");
@@ -561,6 +654,8 @@ int main(void)
 		cmocka_unit_test(test_file_size_from_existing_file),
 		cmocka_unit_test(test_peek_gives_memory_bdevs_bytes_in_place),
 		cmocka_unit_test(test_block_device_round_trip),
+		cmocka_unit_test(test_ram_and_null_grow_in_place),
+		cmocka_unit_test(test_file_grows_and_revalidates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

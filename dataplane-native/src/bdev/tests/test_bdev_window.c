@@ -181,6 +181,44 @@ static void test_window_written_data_is_where_the_extent_is(void **state)
 	unlink(path);
 }
 
+/* A disk-pool volume grown in place: the extent widens into the bytes right after it, which the
+ * volume layer has allocated to it; the disk is never extended and nothing past the new end is
+ * touched. */
+static void test_window_grows_in_place_inside_the_disk(void **state)
+{
+	(void)state;
+	const char *path = make_disk();
+	struct wr_bdev *bdev;
+	assert_int_equal(open_window(path, EXTENT_OFFSET, EXTENT_BYTES / 2, &bdev), 0);
+	struct wr_io_ctx *ctx;
+	assert_int_equal(wr_io_ctx_create(8, &ctx), 0);
+	uint8_t *buf = xalign(8 * BS), *back = xalign(8 * BS);
+	const uint64_t last = EXTENT_BYTES / BS - 8;
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_READ, last, 8, back), -EINVAL);
+	assert_int_equal(wr_bdev_grow(bdev, 0), -EINVAL);            /* an extent has no "file's size" */
+	assert_int_equal(wr_bdev_grow(bdev, EXTENT_BYTES / 4), -EINVAL); /* shrink */
+	/* past the end of the disk: refused, the disk is not extended */
+	assert_int_equal(wr_bdev_grow(bdev, DISK_BYTES - EXTENT_OFFSET + BS), -ENOSPC);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, (off_t)DISK_BYTES);
+	assert_int_equal(wr_bdev_num_blocks(bdev), EXTENT_BYTES / 2 / BS);
+
+	assert_int_equal(wr_bdev_grow(bdev, EXTENT_BYTES), 0);
+	assert_int_equal(wr_bdev_num_blocks(bdev), EXTENT_BYTES / BS);
+	memset(buf, 0x5e, 8 * BS);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_WRITE, last, 8, buf), 0);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_READ, last, 8, back), 0);
+	assert_memory_equal(buf, back, 8 * BS);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_WRITE, EXTENT_BYTES / BS, 8, buf), -EINVAL);
+	wr_bdev_close(bdev);
+	wr_io_ctx_destroy(ctx);
+	assert_outside_untouched(path);
+	free(buf);
+	free(back);
+	unlink(path);
+}
+
 static void test_bad_windows_are_refused(void **state)
 {
 	(void)state;
@@ -208,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_window_addresses_the_extent_only),
 		cmocka_unit_test(test_window_written_data_is_where_the_extent_is),
 		cmocka_unit_test(test_bad_windows_are_refused),
+		cmocka_unit_test(test_window_grows_in_place_inside_the_disk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
