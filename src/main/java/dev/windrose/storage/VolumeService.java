@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Pageable;
@@ -50,8 +51,11 @@ public class VolumeService {
     private final AuditLog auditLog;
     private final Clock clock;
     private final DiskPoolMaps maps;
+    private final ApplicationEventPublisher events;
 
-    VolumeService(VolumeRepository volumes, PoolRepository pools, AuditLog auditLog, Clock clock, DiskPoolMaps maps) {
+    VolumeService(VolumeRepository volumes, PoolRepository pools, AuditLog auditLog, Clock clock, DiskPoolMaps maps,
+            ApplicationEventPublisher events) {
+        this.events = events;
         this.volumes = volumes;
         this.pools = pools;
         this.auditLog = auditLog;
@@ -128,21 +132,45 @@ public class VolumeService {
         }
         long delta = newSize - oldSize;
         checkAllocationLimit(pool, delta);
-        List<Extent> added = List.of();
         switch (pool.type()) {
-            case DIRECTORY -> resizeFile(volume, newSize, oldSize);
-            case DISK -> added = allocate(pool, delta);
-            case MEMORY -> {
-                // accounting only, as at creation
+            case DIRECTORY -> {
+                resizeFile(volume, newSize, oldSize);
+                volume.grow(newSize, List.of());
             }
+            case DISK -> growExtents(pool, volume, newSize, delta);
+            case MEMORY -> volume.grow(newSize, List.of()); // accounting only, as at creation
         }
-        volume.grow(newSize, added);
         if (pool.type() == PoolType.DISK) {
             volumes.flush();
             maps.write(pool);
         }
         auditLog.record(AuditAction.VOLUME_GROWN, volume.name(), oldSize + " -> " + newSize + " bytes");
+        // A subsystem that exports the volume resizes its namespace on the live target (fabric listens).
+        events.publishEvent(new VolumeGrown(volume.id(), oldSize, newSize));
         return toInfo(volume, pool, usedOf(volume));
+    }
+
+    /**
+     * A disk-pool volume grows in place when the space right after its last extent is free, so it stays
+     * one range that a subsystem can keep serving. Otherwise it takes more extents elsewhere, which only a
+     * volume no subsystem exports may do: a live namespace cannot become several ranges, nor its data move.
+     */
+    private void growExtents(PoolEntity pool, VolumeEntity volume, long newSize, long delta) {
+        List<ExtentAllocator.Region> regions = regions(pool);
+        List<Extent> used = usedExtents(pool);
+        Extent last = volume.extents().getLast();
+        var inPlace = ExtentAllocator.extend(regions, used, last, delta, SIZE_UNIT);
+        if (inPlace.isPresent()) {
+            volume.growInPlace(newSize, inPlace.get());
+        } else if (volume.attachedSubsystem() != null) {
+            long room = ExtentAllocator.roomAfter(regions, used, last, SIZE_UNIT);
+            throw new ConflictException("Volume " + volume.name() + " is exported by subsystem "
+                    + volume.attachedSubsystem() + " and can only grow in place while it is, into the free space "
+                    + "right after it on its disk: " + room / SIZE_UNIT + " MiB are free there, " + delta / SIZE_UNIT
+                    + " MiB were asked for. Grow it by at most " + room / SIZE_UNIT + " MiB, or detach it first.");
+        } else {
+            volume.grow(newSize, allocate(pool, delta));
+        }
     }
 
     /** Deletes a volume and, once that is committed, its file. Refused while it is attached to a subsystem. */
@@ -202,14 +230,20 @@ public class VolumeService {
         }
     }
 
-    private List<Extent> allocate(PoolEntity pool, long size) {
-        List<ExtentAllocator.Region> regions = pool.members().stream()
+    private static List<ExtentAllocator.Region> regions(PoolEntity pool) {
+        return pool.members().stream()
                 .map(member -> new ExtentAllocator.Region(member.diskId(), member.dataOffsetBytes(), member.dataBytes()))
                 .toList();
-        List<Extent> used = volumes.findByPoolIdOrderByName(pool.id().value()).stream()
+    }
+
+    private List<Extent> usedExtents(PoolEntity pool) {
+        return volumes.findByPoolIdOrderByName(pool.id().value()).stream()
                 .flatMap(volume -> volume.extents().stream()).toList();
+    }
+
+    private List<Extent> allocate(PoolEntity pool, long size) {
         try {
-            return ExtentAllocator.allocate(regions, used, size, SIZE_UNIT);
+            return ExtentAllocator.allocate(regions(pool), usedExtents(pool), size, SIZE_UNIT);
         } catch (InsufficientSpaceException e) {
             throw new ConflictException("Pool " + pool.name() + " has only " + e.free() / SIZE_UNIT
                     + " MiB free; " + size / SIZE_UNIT + " MiB were asked for.");

@@ -90,6 +90,34 @@ public final class ExtentAllocator {
         return List.copyOf(pieces);
     }
 
+    /**
+     * Free bytes right after {@code extent} on its disk (up to the next extent or the end of its disk's
+     * region): how far it can grow in place, which a volume needs while a host uses it, since its data may
+     * not move and a served namespace is one range. {@code extent} must be one of {@code used}.
+     */
+    public static long roomAfter(List<Region> regions, Collection<Extent> used, Extent extent, long alignment) {
+        if (!used.contains(extent)) {
+            throw new IllegalArgumentException("extent " + extent + " is not allocated");
+        }
+        for (Extent gap : freeGaps(regions, used, alignment)) {
+            if (gap.diskId() == extent.diskId() && gap.start() == extent.end()) {
+                return gap.length();
+            }
+        }
+        return 0;
+    }
+
+    /** The extent grown by {@code more} bytes in place, or empty when {@link #roomAfter} is less. */
+    public static java.util.Optional<Extent> extend(List<Region> regions, Collection<Extent> used, Extent extent,
+            long more, long alignment) {
+        if (alignment <= 0 || more <= 0 || more % alignment != 0) {
+            throw new IllegalArgumentException("more " + more + " must be a positive multiple of " + alignment);
+        }
+        return roomAfter(regions, used, extent, alignment) >= more
+                ? java.util.Optional.of(new Extent(extent.diskId(), extent.start(), extent.length() + more))
+                : java.util.Optional.empty();
+    }
+
     /** Total bytes still allocatable on aligned boundaries. */
     public static long free(List<Region> regions, Collection<Extent> used, long alignment) {
         return freeGaps(regions, used, alignment).stream().mapToLong(Extent::length).sum();

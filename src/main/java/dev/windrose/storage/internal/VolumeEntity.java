@@ -137,6 +137,17 @@ public class VolumeEntity {
         added.forEach(extent -> this.extents.add(new VolumeExtent(extent)));
     }
 
+    /** Grows the volume by widening its last extent in place (see {@link ExtentAllocator#extend}). */
+    public void growInPlace(long newSizeBytes, ExtentAllocator.Extent grown) {
+        VolumeExtent last = extents.getLast();
+        ExtentAllocator.Extent old = last.toExtent();
+        if (old.diskId() != grown.diskId() || old.start() != grown.start() || grown.length() <= old.length()) {
+            throw new IllegalArgumentException("extent " + grown + " does not grow " + old + " in place");
+        }
+        extents.set(extents.size() - 1, new VolumeExtent(grown));
+        this.sizeBytes = newSizeBytes;
+    }
+
     public void attach(String subsystem) {
         this.attachedSubsystem = subsystem;
     }

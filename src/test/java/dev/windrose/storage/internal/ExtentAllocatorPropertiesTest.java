@@ -75,6 +75,48 @@ class ExtentAllocatorPropertiesTest {
                 .isInstanceOf(InsufficientSpaceException.class);
     }
 
+    /** Growing a volume's last extent in place (what an exported volume does) never takes what is taken. */
+    @Property(tries = 300)
+    void growing_an_extent_in_place_never_overlaps_and_takes_exactly_the_room_after_it(
+            @ForAll("regions") List<Region> regions, @ForAll("stepLists") List<Step> steps,
+            @ForAll @IntRange(min = 1, max = 40) int moreUnits) {
+        List<Extent> used = new ArrayList<>();
+        for (Step step : steps) {
+            if (step.allocate() && ExtentAllocator.free(regions, used, ALIGN) >= step.units() * ALIGN) {
+                used.addAll(ExtentAllocator.allocate(regions, used, step.units() * ALIGN, ALIGN));
+            } else if (!step.allocate() && !used.isEmpty()) {
+                used.remove(step.victim() % used.size());
+            }
+        }
+        if (used.isEmpty()) {
+            return;
+        }
+        Extent extent = used.get(steps.size() % used.size());
+        long more = moreUnits * ALIGN;
+        long room = ExtentAllocator.roomAfter(regions, used, extent, ALIGN);
+        var grown = ExtentAllocator.extend(regions, used, extent, more, ALIGN);
+
+        assertThat(grown.isPresent()).as("room %d, more %d", room, more).isEqualTo(room >= more);
+        grown.ifPresent(bigger -> {
+            assertThat(bigger.start()).isEqualTo(extent.start());
+            assertThat(bigger.length()).isEqualTo(extent.length() + more);
+            List<Extent> after = new ArrayList<>(used);
+            after.set(after.indexOf(extent), bigger);
+            assertNoOverlap(after);
+            assertInside(after, regions);
+        });
+        if (room > 0 && room < more) {
+            // the room is really all there is: one unit more than it overlaps or leaves the region
+            Extent tooBig = new Extent(extent.diskId(), extent.start(), extent.length() + room + ALIGN);
+            List<Extent> after = new ArrayList<>(used);
+            after.set(after.indexOf(extent), tooBig);
+            boolean overlaps = after.stream().anyMatch(o -> o != tooBig && o.overlaps(tooBig));
+            boolean outside = regions.stream().noneMatch(r -> r.diskId() == tooBig.diskId()
+                    && tooBig.start() >= r.start() && tooBig.end() <= r.start() + r.length());
+            assertThat(overlaps || outside).isTrue();
+        }
+    }
+
     @Property(tries = 100)
     void overlapping_stored_extents_are_refused_rather_than_allocated_over(@ForAll("regions") List<Region> regions) {
         Region first = regions.getFirst();
