@@ -32,6 +32,14 @@ public interface DataplaneTarget extends AutoCloseable {
     /** Waits until no reactor uses the namespace any more. */
     void removeNamespace(String nqn, int nsid);
 
+    /**
+     * Grows a live namespace while I/O runs: connected hosts see the new size in Identify Namespace and
+     * get a Namespace Attribute Changed event (with the NSID in the Changed Namespace List). A FILE is
+     * extended when shorter, and 0 re-reads a FILE's size; an EXTENT must fit inside its disk (ENOSPC).
+     * Shrinking is EINVAL; the same size changes nothing.
+     */
+    void resizeNamespace(String nqn, int nsid, long sizeBytes);
+
     void setNamespaceAnaGroup(String nqn, int nsid, int anaGroup);
 
     /** Listens on an IPv4 or IPv6 literal; port 0 picks a free port. Returns the bound port. */

@@ -44,6 +44,7 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
     private final MethodHandle wrNsAdd;
     private final MethodHandle wrNsAddExtent;
     private final MethodHandle wrNsRemove;
+    private final MethodHandle wrNsResize;
     private final MethodHandle wrNsSetAnaGroup;
     private final MethodHandle wrListenerAdd;
     private final MethodHandle wrListenerRemove;
@@ -80,6 +81,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
                 JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         wrNsRemove = downcall(linker, library, "wr_ns_remove",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        wrNsResize = downcall(linker, library, "wr_ns_resize",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG));
         wrNsSetAnaGroup = downcall(linker, library, "wr_ns_set_ana_group",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
         wrListenerAdd = downcall(linker, library, "wr_listener_add",
@@ -254,6 +257,15 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
             checked((int) wrNsRemove.invokeExact(target, text(call, nqn), nsid), "wr_ns_remove(" + nqn + ", " + nsid + ")");
         } catch (Throwable t) {
             throw rethrow("wr_ns_remove", t);
+        }
+    }
+
+    void nsResize(MemorySegment target, String nqn, int nsid, long sizeBytes) {
+        try (Arena call = Arena.ofConfined()) {
+            checked((int) wrNsResize.invokeExact(target, text(call, nqn), nsid, sizeBytes),
+                    "wr_ns_resize(" + nqn + ", " + nsid + ", " + sizeBytes + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_ns_resize", t);
         }
     }
 

@@ -76,6 +76,14 @@ final class NativeTarget implements DataplaneTarget {
     }
 
     @Override
+    public void resizeNamespace(String nqn, int nsid, long sizeBytes) {
+        if (sizeBytes < 0) {
+            throw new IllegalArgumentException("a namespace size cannot be negative: " + sizeBytes);
+        }
+        run(target -> dataplane.nsResize(target, nqn, nsid, sizeBytes));
+    }
+
+    @Override
     public void setNamespaceAnaGroup(String nqn, int nsid, int anaGroup) {
         run(target -> dataplane.nsSetAnaGroup(target, nqn, nsid, anaGroup));
     }

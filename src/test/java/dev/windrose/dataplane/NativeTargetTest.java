@@ -112,6 +112,32 @@ class NativeTargetTest {
     }
 
     @Test
+    void namespaces_grow_through_the_binding_and_shrinking_or_leaving_the_disk_is_refused(@TempDir Path dir)
+            throws IOException {
+        Path disk = dir.resolve("disk.img");
+        java.nio.file.Files.write(disk, new byte[8 << 20]);
+        Path file = dir.resolve("vol.img");
+        target.createSubsystem(NQN, null, null, true);
+        target.addNamespace(NQN, NamespaceSpec.ram(1, 1L << 20));
+        target.addNamespace(NQN, NamespaceSpec.extent(2, disk.toString(), 1L << 20, 2L << 20));
+        target.addNamespace(NQN, NamespaceSpec.file(3, file.toString(), 1L << 20));
+
+        target.resizeNamespace(NQN, 1, 4L << 20);
+        target.resizeNamespace(NQN, 2, 7L << 20);
+        target.resizeNamespace(NQN, 3, 3L << 20);
+
+        assertThat(java.nio.file.Files.size(file)).as("a file namespace is extended").isEqualTo(3L << 20);
+        assertThatThrownBy(() -> target.resizeNamespace(NQN, 1, 2L << 20))
+                .isInstanceOf(DataplaneException.class).hasMessageStartingWith("wr_ns_resize(" + NQN + ", 1, 2097152): EINVAL");
+        assertThatThrownBy(() -> target.resizeNamespace(NQN, 2, 8L << 20)).as("past the end of its disk")
+                .isInstanceOf(DataplaneException.class)
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(28));
+        assertThat(java.nio.file.Files.size(disk)).isEqualTo(8L << 20);
+        assertThatThrownBy(() -> target.resizeNamespace(NQN, 9, 8L << 20)).isInstanceOf(DataplaneException.class)
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(2));
+    }
+
+    @Test
     void a_closed_target_refuses_calls_and_closing_twice_is_harmless() {
         DataplaneTarget other = dataplane.createTarget(TargetOptions.adaptive(1));
         other.close();

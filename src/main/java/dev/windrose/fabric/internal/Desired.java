@@ -42,6 +42,13 @@ public final class Desired {
                     && uuid.equals(other.uuid);
         }
 
+        /** The same device made larger (its volume grew in place): resized on the live target, not re-added. */
+        boolean grownFrom(Namespace old) {
+            return sizeBytes > old.sizeBytes
+                    && sameDevice(new Namespace(id, old.nsid, old.kind, old.path, sizeBytes, old.nguid, old.uuid,
+                            old.offsetBytes));
+        }
+
         /**
          * FILE namespaces pass size 0 so the dataplane takes the file's size (a grown volume shows up); an
          * EXTENT is exactly its bytes of the disk, never more.

@@ -98,6 +98,14 @@ public class NamespaceEntity extends ReconciledEntity {
         return sizeBytes;
     }
 
+    /** Its volume grew in place: the reconciler resizes the namespace on the live target. */
+    public void grow(long newSizeBytes) {
+        if (newSizeBytes < sizeBytes) {
+            throw new IllegalArgumentException("a namespace never shrinks: " + sizeBytes + " -> " + newSizeBytes);
+        }
+        this.sizeBytes = newSizeBytes;
+    }
+
     public String nguid() {
         return nguid;
     }

@@ -280,7 +280,7 @@ public final class Reconciler {
                 .collect(Collectors.toMap(Desired.Namespace::nsid, Function.identity()));
         for (Desired.Namespace old : List.copyOf(state.namespaces.values())) {
             Desired.Namespace now = wanted.get(old.nsid());
-            if (now == null || !now.sameDevice(old)) {
+            if (now == null || !(now.sameDevice(old) || now.grownFrom(old))) {
                 removeQuietly(() -> target.removeNamespace(subsystem.nqn(), old.nsid()), "namespace " + old.nsid(),
                         subsystem.nqn(), () -> state.namespaces.remove(old.nsid()));
             }
@@ -289,6 +289,8 @@ public final class Reconciler {
             Desired.Namespace current = state.namespaces.get(namespace.nsid());
             if (current != null && current.sameDevice(namespace)) {
                 seen.add(Observation.applied(Kind.NAMESPACE, namespace.id()));
+            } else if (current != null && namespace.grownFrom(current)) {
+                seen.add(resizeNamespace(subsystem.nqn(), namespace, current, state, target));
             } else if (current != null) {
                 seen.add(Observation.pending(Kind.NAMESPACE, namespace.id(),
                         "Waiting for the previous namespace " + namespace.nsid() + " to be removed."));
@@ -318,6 +320,27 @@ public final class Reconciler {
         } catch (IllegalArgumentException e) {
             return Observation.failed(Kind.NAMESPACE, namespace.id(), "The namespace is invalid: " + e.getMessage());
         }
+        state.namespaces.put(namespace.nsid(), namespace);
+        return Observation.applied(Kind.NAMESPACE, namespace.id());
+    }
+
+    /**
+     * Grows a served namespace in place, as its volume grew: hosts keep their connection and I/O and are told
+     * to rescan. A failure keeps the old size remembered, so the next pass tries again; it never falls back to
+     * remove and re-add, which would drop the hosts' I/O and, for an extent, could not serve more anyway.
+     */
+    private static Observation resizeNamespace(String nqn, Desired.Namespace namespace, Desired.Namespace current,
+            Applied state, DataplaneTarget target) {
+        try {
+            target.resizeNamespace(nqn, namespace.nsid(), namespace.sizeBytes());
+        } catch (DataplaneException e) {
+            return Observation.failed(Kind.NAMESPACE, namespace.id(), "Could not grow namespace " + namespace.nsid()
+                    + " from " + current.sizeBytes() + " to " + namespace.sizeBytes()
+                    + " bytes on the running target (hosts still see the old size; retried at the next pass): "
+                    + e.getMessage());
+        }
+        log.info("Namespace {} of subsystem {} grown from {} to {} bytes on the running target", namespace.nsid(), nqn,
+                current.sizeBytes(), namespace.sizeBytes());
         state.namespaces.put(namespace.nsid(), namespace);
         return Observation.applied(Kind.NAMESPACE, namespace.id());
     }

@@ -203,14 +203,84 @@ class ReconcilerTest {
     void a_changed_namespace_device_is_replaced() {
         reconciler.reconcile(List.of(full()), target);
         target.calls.clear();
-        Desired.Namespace bigger = new Desired.Namespace(11, 2, BlockDeviceKind.RAM, null, 2 << 20, ram(11, 2).nguid(),
+        // Another device behind the same NSID (a grown one is resized instead, see below).
+        Desired.Namespace other = new Desired.Namespace(11, 2, BlockDeviceKind.NULL, null, 2 << 20, ram(11, 2).nguid(),
                 ram(11, 2).uuid(), 0);
 
-        reconciler.reconcile(List.of(subsystem(false, List.of(ram(10, 1), bigger), full().listeners(), full().hosts())),
+        reconciler.reconcile(List.of(subsystem(false, List.of(ram(10, 1), other), full().listeners(), full().hosts())),
                 target);
 
         assertThat(target.calls).containsExactly("removeNamespace " + NQN + " 2", "addNamespace " + NQN + " 2");
+        assertThat(target.subsystems.get(NQN).namespaces().get(2).kind()).isEqualTo(BlockDeviceKind.NULL);
         assertThat(target.subsystems.get(NQN).namespaces().get(2).sizeBytes()).isEqualTo(2 << 20);
+    }
+
+    static Desired.Namespace grown(Desired.Namespace namespace, long sizeBytes) {
+        return new Desired.Namespace(namespace.id(), namespace.nsid(), namespace.kind(), namespace.path(), sizeBytes,
+                namespace.nguid(), namespace.uuid(), namespace.offsetBytes());
+    }
+
+    static Desired.Subsystem withNamespaces(Desired.Namespace... namespaces) {
+        return subsystem(true, List.of(namespaces), List.of(), List.of());
+    }
+
+    @Test
+    void a_grown_volume_resizes_its_live_namespace_without_removing_it_and_finds_no_drift() {
+        Desired.Namespace file = new Desired.Namespace(10, 1, BlockDeviceKind.FILE, "/srv/vol.img", 1 << 20, NGUID,
+                UUID_TEXT, 0);
+        Desired.Namespace extent = new Desired.Namespace(11, 2, BlockDeviceKind.EXTENT, "/dev/sdb", 1 << 20,
+                NGUID.replace('0', '1'), UUID.nameUUIDFromBytes(new byte[] {2}).toString(), 4 << 20);
+        reconciler.reconcile(List.of(withNamespaces(file, extent)), target);
+        target.calls.clear();
+
+        List<Observation> seen = reconciler.reconcile(List.of(withNamespaces(grown(file, 3 << 20), grown(extent, 2 << 20))),
+                target);
+
+        assertThat(target.calls).containsExactly("resizeNamespace " + NQN + " 1 " + (3 << 20),
+                "resizeNamespace " + NQN + " 2 " + (2 << 20));
+        assertThat(seen).extracting(Observation::state).containsOnly(ObservedState.APPLIED);
+        assertThat(target.subsystems.get(NQN).namespaces().get(2).offsetBytes()).isEqualTo(4 << 20);
+        target.calls.clear();
+        List<Observation> again = reconciler.reconcile(List.of(withNamespaces(grown(file, 3 << 20), grown(extent, 2 << 20))),
+                target);
+        assertThat(target.calls).as("the grown size is remembered: nothing to redo").isEmpty();
+        assertThat(again).extracting(Observation::kind).doesNotContain(Kind.DRIFT);
+    }
+
+    @Test
+    void a_resize_the_target_refuses_is_failed_in_words_keeps_the_namespace_and_is_retried() {
+        Desired.Namespace namespace = ram(10, 1);
+        reconciler.reconcile(List.of(withNamespaces(namespace)), target);
+        target.failCallsStartingWith("resizeNamespace", RecordingTarget.ENOSPC);
+
+        List<Observation> seen = reconciler.reconcile(List.of(withNamespaces(grown(namespace, 4 << 20))), target);
+
+        assertThat(seen).filteredOn(o -> o.kind() == Kind.NAMESPACE).singleElement().satisfies(o -> {
+            assertThat(o.state()).isEqualTo(ObservedState.FAILED);
+            assertThat(o.error()).contains("Could not grow namespace 1 from 1048576 to 4194304 bytes")
+                    .contains("hosts still see the old size");
+        });
+        assertThat(target.calls).noneMatch(call -> call.startsWith("removeNamespace"));
+        assertThat(target.subsystems.get(NQN).namespaces()).containsKey(1);
+        target.heal();
+        target.calls.clear();
+
+        List<Observation> retried = reconciler.reconcile(List.of(withNamespaces(grown(namespace, 4 << 20))), target);
+
+        assertThat(target.calls).containsExactly("resizeNamespace " + NQN + " 1 " + (4 << 20));
+        assertThat(retried).extracting(Observation::state).containsOnly(ObservedState.APPLIED);
+        assertThat(target.subsystems.get(NQN).namespaces().get(1).sizeBytes()).isEqualTo(4 << 20);
+    }
+
+    @Test
+    void a_smaller_namespace_is_replaced_not_resized() {
+        Desired.Namespace namespace = grown(ram(10, 1), 4 << 20);
+        reconciler.reconcile(List.of(withNamespaces(namespace)), target);
+        target.calls.clear();
+
+        reconciler.reconcile(List.of(withNamespaces(ram(10, 1))), target);
+
+        assertThat(target.calls).containsExactly("removeNamespace " + NQN + " 1", "addNamespace " + NQN + " 1");
     }
 
     @Test

@@ -25,6 +25,8 @@ final class RecordingTarget implements DataplaneTarget {
 
     static final int ENOENT = 2;
     static final int EEXIST = 17;
+    static final int EINVAL = 22;
+    static final int ENOSPC = 28;
     static final int EADDRINUSE = 98;
 
     record Subsystem(String serial, String model, boolean allowAnyHost, Set<String> hosts,
@@ -122,6 +124,21 @@ final class RecordingTarget implements DataplaneTarget {
         if (existing(nqn).namespaces().remove(nsid) == null) {
             throw new DataplaneException("wr_ns_remove", ENOENT);
         }
+    }
+
+    /** As the C target: grows the namespace it has (EINVAL for a smaller size, ENOENT for none). */
+    @Override
+    public void resizeNamespace(String nqn, int nsid, long sizeBytes) {
+        call("resizeNamespace " + nqn + " " + nsid + " " + sizeBytes);
+        NamespaceSpec old = existing(nqn).namespaces().get(nsid);
+        if (old == null) {
+            throw new DataplaneException("wr_ns_resize", ENOENT);
+        }
+        if (sizeBytes != 0 && sizeBytes < old.sizeBytes()) {
+            throw new DataplaneException("wr_ns_resize", EINVAL);
+        }
+        existing(nqn).namespaces().put(nsid, new NamespaceSpec(nsid, old.kind(), old.path(), sizeBytes, old.blockSize(),
+                old.nguid(), old.uuid(), old.anaGroup(), old.offsetBytes()));
     }
 
     @Override
