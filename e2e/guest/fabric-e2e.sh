@@ -12,6 +12,8 @@
 # 3. The guest (run-guest.sh) runs the Linux connect command of the subsystem's Connect panel and
 #    writes a crc32c-verified pattern with fio on both namespaces (fabric-steps.sh); the disk pool's
 #    label in front of the extent must still be readable.
+#    Both volumes then grow through REST (64 -> 96 MiB, 32 -> 48 MiB) while the guest is connected: the
+#    kernel must see the new sizes (Namespace Attribute Changed, rescan) without reconnecting.
 # 4. The console is stopped (SIGTERM, must exit cleanly) and started again on the same data directory;
 #    the kernel reconnects by itself (REST shows its live controller again) and both patterns verify.
 # 5. The host NQN is removed from the allowed list through REST: the live controller is disconnected,
@@ -163,16 +165,16 @@ set_up_export() {
     TOKEN=$(api POST /api/v1/auth/tokens "{\"username\":\"admin\",\"password\":\"$ADMIN_PASSWORD\",\"name\":\"fabric-e2e\",\"expiresInDays\":1}" |
         jq -r .secret) && [[ $TOKEN == wr_* ]] || return 1
     mkdir -p "$WORK/pool"
-    local pool volume disk disk_pool disk_volume
+    local pool disk
     pool=$(api POST /api/v1/pools "{\"name\":\"e2e-files\",\"type\":\"DIRECTORY\",\"directory\":\"$WORK/pool\"}" | jq -r .id) &&
-        volume=$(api POST /api/v1/volumes "{\"name\":\"e2e-vol\",\"poolId\":$pool,\"sizeBytes\":67108864}" | jq -r .id) &&
+        FILE_VOLUME=$(api POST /api/v1/volumes "{\"name\":\"e2e-vol\",\"poolId\":$pool,\"sizeBytes\":67108864}" | jq -r .id) &&
         # Namespace 2: a disk-pool volume, served from its extent of a (file-backed) lab disk.
         disk=$(api POST /api/v1/disks '{"name":"e2e-disk","sizeBytes":134217728}' | jq -r .id) &&
         DISK_POOL=$(api POST /api/v1/pools "{\"name\":\"e2e-disks\",\"type\":\"DISK\",\"diskIds\":[$disk]}" | jq -r .id) &&
-        disk_volume=$(api POST /api/v1/volumes "{\"name\":\"e2e-disk-vol\",\"poolId\":$DISK_POOL,\"sizeBytes\":33554432}" | jq -r .id) &&
+        DISK_VOLUME=$(api POST /api/v1/volumes "{\"name\":\"e2e-disk-vol\",\"poolId\":$DISK_POOL,\"sizeBytes\":33554432}" | jq -r .id) &&
         SUB_ID=$(api POST /api/v1/subsystems "{\"nqn\":\"$SUBNQN\"}" | jq -r .id) &&
-        api POST "/api/v1/subsystems/$SUB_ID/namespaces" "{\"volumeId\":$volume,\"nsid\":1}" >/dev/null &&
-        api POST "/api/v1/subsystems/$SUB_ID/namespaces" "{\"volumeId\":$disk_volume,\"nsid\":2}" >/dev/null &&
+        api POST "/api/v1/subsystems/$SUB_ID/namespaces" "{\"volumeId\":$FILE_VOLUME,\"nsid\":1}" >/dev/null &&
+        api POST "/api/v1/subsystems/$SUB_ID/namespaces" "{\"volumeId\":$DISK_VOLUME,\"nsid\":2}" >/dev/null &&
         api POST "/api/v1/subsystems/$SUB_ID/listeners" "{\"address\":\"127.0.0.1\",\"port\":$IO_PORT}" >/dev/null &&
         api POST "/api/v1/subsystems/$SUB_ID/hosts" "{\"hostNqn\":\"$GUEST_HOSTNQN\"}" >/dev/null
 }
@@ -192,6 +194,7 @@ shown_connect_command() {
 on_guest_request() {
     case $1 in
     restart-app) restart_app ;;
+    grow-volumes) grow_volumes ;;
     remove-host) remove_host ;;
     *) log "unknown request '$1'"; return 1 ;;
     esac
@@ -200,6 +203,24 @@ on_guest_request() {
 # The guest wrote to the disk extent: the pool's label at the start of the disk must be untouched.
 disk_label_intact() {
     api GET /api/v1/pools/labels | jq -e --argjson p "$DISK_POOL" 'any(.[]; .knownPool == $p)' >/dev/null
+}
+
+# Grows both exported volumes; the namespaces must stay APPLIED (resized on the live target, not re-added).
+grow_volumes() {
+    if api PATCH "/api/v1/volumes/$FILE_VOLUME" '{"sizeBytes":100663296}' >/dev/null &&
+        api PATCH "/api/v1/volumes/$DISK_VOLUME" '{"sizeBytes":50331648}' >/dev/null; then
+        e2e_pass volumes-grown-through-rest
+    else
+        e2e_fail volumes-grown-through-rest "PATCH /api/v1/volumes failed"
+        return 1
+    fi
+    if wait_applied 60 && api GET "/api/v1/subsystems/$SUB_ID" |
+        jq -e '[.namespaces[].sizeBytes] == [100663296, 50331648] and .lastDrift == null' >/dev/null; then
+        e2e_pass namespaces-resized-without-drift
+    else
+        e2e_fail namespaces-resized-without-drift "$(api GET "/api/v1/subsystems/$SUB_ID" | jq -c '[.namespaces[] | {nsid, sizeBytes, state, lastError}], .lastDrift')"
+        return 1
+    fi
 }
 
 restart_app() {

@@ -4,7 +4,7 @@
 #                    10.0.2.2 — the only change, since the guest reaches the host's loopback there
 #   SUBNQN           the subsystem's NQN, to find its controller and namespace
 plan connect-as-shown namespace-appears write-verify flush disk-namespace-appears disk-write-verify \
-    reconnect-after-restart verify-after-restart disk-verify-after-restart \
+    namespace-grown-live disk-namespace-grown-live reconnect-after-restart verify-after-restart disk-verify-after-restart \
     controller-dropped-when-host-removed kernel-reconnect-refused disconnect-refused-controller connect-refused
 
 info "connect command: $CONNECT_COMMAND"
@@ -29,6 +29,26 @@ fi
 DISK_DEV=$(block_device_of "$SUBNQN" 2)
 fio_write_verify disk-write-verify "$DISK_DEV" 16M
 [ -n "$DISK_DEV" ] && nvme flush "$DISK_DEV" >/dev/null 2>&1
+
+# --- both volumes grow through REST while connected: the target raises Namespace Attribute Changed,
+# the kernel rescans, and the block devices take the new size without a reconnect -----------------
+size_of() { echo $(($(cat "/sys/block/$(basename "$1")/size" 2>/dev/null || echo 0) * 512)); }
+grown_to() { [ -n "$1" ] && [ "$(size_of "$1")" = "$2" ]; }
+reconnects_before_grow=$(dmesg | grep -c "Successfully reconnected")
+ask_host grow-volumes || info "the host could not grow the volumes"
+if wait_for 120 grown_to "$DEV" 100663296 &&
+    [ "$(dmesg | grep -c "Successfully reconnected")" = "$reconnects_before_grow" ] &&
+    [ "$(controller_state "$SUBNQN")" = live ]; then
+    info "kernel: $(dmesg | grep -i 'capacity change' | tail -2 | tr '\n' ' ')"
+    pass namespace-grown-live
+else
+    fail namespace-grown-live "${DEV:-no device} has $(size_of "${DEV:-none}") bytes (want 100663296, controller live, no reconnect: $(controller_state "$SUBNQN")); kernel: $(dmesg | grep -i nvme | tail -3 | tr '\n' ' ')"
+fi
+if wait_for 120 grown_to "$DISK_DEV" 50331648; then
+    pass disk-namespace-grown-live
+else
+    fail disk-namespace-grown-live "${DISK_DEV:-no device} has $(size_of "${DISK_DEV:-none}") bytes, not 50331648"
+fi
 
 # --- the application restarts; the kernel must reconnect by itself (reconnect-delay and ctrl-loss-tmo
 # are nvme-cli's defaults, 10 s and 600 s: the shown command sets neither) ---------------------------
