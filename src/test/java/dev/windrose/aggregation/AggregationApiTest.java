@@ -353,6 +353,36 @@ class AggregationApiTest {
         assertThat(filesInPool()).hasSize(15);
     }
 
+    @Test
+    void a_member_removed_by_a_change_that_fails_later_keeps_its_subsystem_drives_and_files() throws Exception {
+        String name = unique("keep3");
+        String three = members(List.of(1, 2, 3), 4, GIB).replace("{\"members\":", "{\"name\":\"" + name
+                + "\",\"platform\":\"S2D\",\"members\":");
+        String created = body(json(post("/api/v1/aggregations"), three).andExpect(status().isCreated()));
+        int id = JsonPath.read(created, "$.id");
+        int node3Subsystem = JsonPath.read(created, "$.members[2].subsystemId");
+        assertThat(filesInPool()).hasSize(12);
+        // node4's subsystem NQN is taken: the change removes node3 first (subsystem, volumes, files once
+        // committed), then fails making node4.
+        int obstacle = JsonPath.read(body(json(post("/api/v1/subsystems"), "{\"nqn\":\""
+                + AggregationService.NQN_PREFIX + name + ".node4\"}").andExpect(status().isCreated())), "$.id");
+
+        json(patch("/api/v1/aggregations/" + id), members(List.of(1, 2, 4), 4, GIB))
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.detail", containsString(name + ".node4 is already used")));
+
+        as(get("/api/v1/aggregations/" + id))
+                .andExpect(jsonPath("$.members[*].name", org.hamcrest.Matchers.contains("node1", "node2", "node3")))
+                .andExpect(jsonPath("$.members[2].drives", hasSize(4)));
+        as(get("/api/v1/subsystems/" + node3Subsystem))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.namespaces", hasSize(4)))
+                .andExpect(jsonPath("$.allowedHosts[0].hostNqn").value(hostNqn(3)));
+        as(get("/api/v1/volumes").param("q", name + "-node3")).andExpect(jsonPath("$.totalItems").value(4));
+        assertThat(filesInPool()).hasSize(12);
+        as(delete("/api/v1/subsystems/" + obstacle)).andExpect(status().isNoContent());
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
 
     /** A change body: the given members (node1, node2, ...), each with {@code drives} capacity drives of {@code size}. */
