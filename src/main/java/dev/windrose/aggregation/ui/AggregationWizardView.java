@@ -20,7 +20,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteAlias;
 import com.vaadin.flow.router.RouteParameters;
@@ -68,9 +68,8 @@ import org.springframework.data.domain.PageRequest;
  */
 @Route(value = "aggregations/new", layout = MainLayout.class)
 @RouteAlias(value = "aggregations/:id/edit", layout = MainLayout.class)
-@PageTitle("New aggregation")
 @RolesAllowed({Role.Names.ADMIN, Role.Names.OPERATOR})
-class AggregationWizardView extends VerticalLayout implements BeforeEnterObserver {
+class AggregationWizardView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
 
     static final String ID = "id";
 
@@ -118,6 +117,11 @@ class AggregationWizardView extends VerticalLayout implements BeforeEnterObserve
         page.setPadding(false);
         platform.setValue(Platform.S2D);
         show();
+    }
+
+    @Override
+    public String getPageTitle() {
+        return editing == null ? "New aggregation" : "Change aggregation " + editing.name();
     }
 
     @Override
