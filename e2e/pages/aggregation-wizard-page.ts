@@ -43,6 +43,10 @@ export class AggregationWizardPage {
     await this.integer('Capacity drives per member', count);
   }
 
+  async setCapacitySize(gib: number): Promise<void> {
+    await this.integer('Capacity drive size (GiB)', gib);
+  }
+
   /** Through the aggregations view's button, as a user would. */
   async open(): Promise<void> {
     await openView(this.page, '/aggregations');

@@ -117,21 +117,24 @@ test('the wizard refuses a layout that breaks a rule, in words, creates one that
       await expect(wizard.ruleChecks).toContainText('nothing can be changed until');
     });
 
-    await test.step('a third member and a fifth drive each: the review lists every step, and the change is made', async () => {
+    await test.step('a third member, a fifth drive each and 2 GiB drives: the review lists every step, and the change is made', async () => {
       await wizard.setCapacityCount(5);
+      await wizard.setCapacitySize(2);
       await expect(wizard.ruleChecks).toContainText("The layout meets the platform's rules");
       await wizard.goNext();
-      await expect(wizard.changes).toContainText('Add 1 drive to node1: 1 x 1 GiB capacity.');
-      await expect(wizard.changes).toContainText('Add 1 drive to node2: 1 x 1 GiB capacity.');
-      await expect(wizard.changes).toContainText(`Add member node3 with 5 drives (5 GiB) and its own subsystem, which admits ${hostNqn(3)} only.`);
+      await expect(wizard.changes).toContainText("Grow 4 of node1's capacity drives from 1 GiB to 2 GiB");
+      await expect(wizard.changes).toContainText('Add 1 drive to node1: 1 x 2 GiB capacity.');
+      await expect(wizard.changes).toContainText('Add 1 drive to node2: 1 x 2 GiB capacity.');
+      await expect(wizard.changes).toContainText(`Add member node3 with 5 drives (10 GiB) and its own subsystem, which admits ${hostNqn(3)} only.`);
       await wizard.change.click();
       await expect(page.getByRole('heading', { name, exact: true, level: 3 })).toBeVisible();
       await expect(page.getByRole('gridcell', { name: 'node3', exact: true })).toBeVisible();
       await expect(page.getByRole('gridcell', { name: '5 of 5 served', exact: true })).toHaveCount(3);
       const changed = await request.get(`/api/v1/aggregations/${(await aggregationNamed(request, adminToken, name))!.id}`,
         { headers: bearer(adminToken) });
-      const members = (await changed.json()).members as { name: string; drives: unknown[] }[];
+      const members = (await changed.json()).members as { name: string; drives: { sizeBytes: number }[] }[];
       expect(members.map((m) => [m.name, m.drives.length])).toEqual([['node1', 5], ['node2', 5], ['node3', 5]]);
+      expect(new Set(members.flatMap((m) => m.drives.map((d) => d.sizeBytes)))).toEqual(new Set([2 * 1024 ** 3]));
     });
   } finally {
     const created = await aggregationNamed(request, adminToken, name);

@@ -201,7 +201,7 @@ public class AggregationService {
 
     /**
      * Changes the members and their drives, or nothing: a change that breaks a rule, or that Windrose cannot make
-     * (shrinking or resizing a member's drives), is refused (400) before anything changes; removing a member whose
+     * (fewer or smaller drives), is refused (400) before anything changes; drives grow in place; removing a member whose
      * host is connected, or giving a connected member another host NQN, is refused (409) unless {@code force};
      * any failure part-way rolls back everything the change made. Order: removals first (they free pool space),
      * then changed members, then new ones.
@@ -246,7 +246,7 @@ public class AggregationService {
     }
 
     private record MemberUpdate(MemberEntity member, ProposedMember wanted, List<DriveEntity> drives,
-            List<DriveGroup> moreDrives, boolean hostChanged) {
+            DriveChanges driveChanges, boolean hostChanged) {
     }
 
     private record ChangePlan(ChangeReview review, List<MemberEntity> removed, List<MemberUpdate> updated,
@@ -293,7 +293,8 @@ public class AggregationService {
                 continue;
             }
             List<DriveEntity> have = currentDrives.get(member.id());
-            List<DriveGroup> more = moreDrives(member.name(), have, want.drives(), findings);
+            DriveChanges driveChanges = driveChanges(member.name(), have, want.drives(), findings);
+            List<DriveGroup> more = driveChanges.more();
             boolean hostChanged = !member.hostNqn().equalsIgnoreCase(want.hostNqn().strip());
             boolean detailsChanged = member.os() != want.os()
                     || !java.util.Objects.equals(member.address(), blankToNull(want.address()));
@@ -307,13 +308,21 @@ public class AggregationService {
                 steps.add(member.name() + " is recorded as " + want.os().label()
                         + (blankToNull(want.address()) == null ? "" : " at " + want.address().strip()) + ".");
             }
+            record Growth(DriveTier tier, long from, long to) {
+            }
+            driveChanges.grow().entrySet().stream().collect(Collectors.groupingBy(e -> new Growth(e.getKey().tier(),
+                    e.getKey().sizeBytes(), e.getValue()), LinkedHashMap::new, Collectors.counting()))
+                    .forEach((growth, count) -> steps.add("Grow " + count + " of " + member.name() + "'s "
+                            + growth.tier().name().toLowerCase(Locale.ROOT) + " drives from "
+                            + PlatformRules.human(growth.from()) + " to " + PlatformRules.human(growth.to())
+                            + " (in place: connected hosts are told the new size)."));
             if (!more.isEmpty()) {
                 int count = more.stream().mapToInt(DriveGroup::count).sum();
                 steps.add("Add " + count + " drive" + (count == 1 ? "" : "s") + " to " + member.name() + ": "
                         + more.stream().map(AggregationService::describe).collect(Collectors.joining(", ")) + ".");
             }
-            if (hostChanged || detailsChanged || !more.isEmpty()) {
-                updated.add(new MemberUpdate(member, want, have, more, hostChanged));
+            if (hostChanged || detailsChanged || !driveChanges.isEmpty()) {
+                updated.add(new MemberUpdate(member, want, have, driveChanges, hostChanged));
             }
         }
         // The rules judge the aggregation as it would be; the pools can also give back what it holds now.
@@ -327,51 +336,70 @@ public class AggregationService {
         return new ChangePlan(review, removed, updated, added);
     }
 
+    /** What a member's drives need so it has the drives wanted: some grown to a larger size, some added. */
+    private record DriveChanges(Map<DriveEntity, Long> grow, List<DriveGroup> more) {
+
+        boolean isEmpty() {
+            return grow.isEmpty() && more.isEmpty();
+        }
+    }
+
     /**
-     * The drives to add to a member so it has {@code wanted}. Windrose only adds: fewer drives, or drives of another
-     * size, are errors in {@code findings}.
+     * Matches a member's drives to {@code wanted}, per tier and pool: drives of a size still wanted stay; drives
+     * whose size is no longer wanted grow to a larger size wanted in the same tier and pool (the volume grows in
+     * place and the namespace with it, so connected hosts see the new size); what is left over is added. Fewer
+     * drives, or smaller ones, are errors in {@code findings}: a drive is never taken away or shrunk, since the
+     * cluster may hold data on any of it.
      */
-    private static List<DriveGroup> moreDrives(String member, List<DriveEntity> have, List<DriveGroup> wanted,
+    private static DriveChanges driveChanges(String member, List<DriveEntity> have, List<DriveGroup> wanted,
             List<Finding> findings) {
-        Map<DriveKey, Integer> haveCounts = new LinkedHashMap<>();
-        have.forEach(d -> haveCounts.merge(new DriveKey(d.tier(), d.sizeBytes(), d.poolId()), 1, Integer::sum));
-        Map<DriveKey, Integer> wantCounts = new LinkedHashMap<>();
-        wanted.forEach(g -> wantCounts.merge(new DriveKey(g.tier(), g.sizeBytes(), g.pool().value()), g.count(),
+        Map<DriveKey, List<DriveEntity>> haveByKey = new LinkedHashMap<>();
+        have.forEach(d -> haveByKey.computeIfAbsent(new DriveKey(d.tier(), d.sizeBytes(), d.poolId()),
+                k -> new ArrayList<>()).add(d));
+        Map<DriveKey, Integer> remaining = new LinkedHashMap<>();
+        wanted.forEach(g -> remaining.merge(new DriveKey(g.tier(), g.sizeBytes(), g.pool().value()), g.count(),
                 Integer::sum));
-        for (Map.Entry<DriveKey, Integer> entry : haveCounts.entrySet()) {
+        Map<DriveEntity, Long> grow = new LinkedHashMap<>();
+        for (Map.Entry<DriveKey, List<DriveEntity>> entry : haveByKey.entrySet()) {
             DriveKey key = entry.getKey();
-            int want = wantCounts.getOrDefault(key, 0);
-            if (want >= entry.getValue()) {
+            int count = entry.getValue().size();
+            int same = remaining.getOrDefault(key, 0);
+            if (same >= count) {
+                remaining.put(key, same - count);
                 continue;
             }
             String tier = key.tier().name().toLowerCase(Locale.ROOT);
-            boolean resized = wantCounts.keySet().stream().anyMatch(k -> k.tier() == key.tier() && k.pool() == key.pool()
-                    && k.size() != key.size());
-            if (resized) {
-                // The volume layer can grow a volume, but the dataplane cannot grow a namespace a host has open:
-                // it could only remove it and add a larger one, which the cluster would see as a lost drive.
-                PlatformRules.error(findings, "change.drive-size", member + "'s " + tier + " drives are "
-                        + PlatformRules.human(key.size()) + " each: Windrose does not change the size of a member's "
-                        + "drives, because a connected host cannot see a namespace grow (it would lose the drive and "
-                        + "find a new one). Add drives of the same size instead, or create a new aggregation with the "
-                        + "larger size.", PlatformRules.WINDROSE);
+            Optional<DriveKey> larger = same > 0 ? Optional.empty() : remaining.entrySet().stream()
+                    .filter(w -> w.getKey().tier() == key.tier() && w.getKey().pool() == key.pool()
+                            && w.getKey().size() > key.size() && w.getValue() >= count)
+                    .map(Map.Entry::getKey).min((a, b) -> Long.compare(a.size(), b.size()));
+            if (larger.isPresent()) {
+                entry.getValue().forEach(d -> grow.put(d, larger.get().size()));
+                remaining.merge(larger.get(), -count, Integer::sum);
+                continue;
+            }
+            boolean smaller = remaining.keySet().stream().anyMatch(w -> w.tier() == key.tier() && w.pool() == key.pool()
+                    && w.size() < key.size());
+            if (smaller && same == 0) {
+                PlatformRules.error(findings, "change.shrink-drives", member + "'s " + tier + " drives are "
+                        + PlatformRules.human(key.size()) + " each: Windrose grows drives but never shrinks them, "
+                        + "since that would cut off data the cluster may hold. Keep the size, or choose a larger one.",
+                        PlatformRules.WINDROSE);
             } else {
-                PlatformRules.error(findings, "change.remove-drives", member + " would keep " + want + " of its "
-                        + entry.getValue() + " " + tier + " drives of " + PlatformRules.human(key.size()) + ": Windrose "
-                        + "adds drives to a member but does not take them away, since the cluster may hold data on any "
-                        + "of them. Keep them, or remove the member (its drives go with it) after retiring it from the "
+                PlatformRules.error(findings, "change.remove-drives", member + " would keep " + same + " of its "
+                        + count + " " + tier + " drives of " + PlatformRules.human(key.size()) + ": Windrose adds "
+                        + "drives to a member but does not take them away, since the cluster may hold data on any of "
+                        + "them. Keep them, or remove the member (its drives go with it) after retiring it from the "
                         + "cluster.", PlatformRules.WINDROSE);
             }
         }
         List<DriveGroup> more = new ArrayList<>();
-        for (Map.Entry<DriveKey, Integer> entry : wantCounts.entrySet()) {
-            int missing = entry.getValue() - haveCounts.getOrDefault(entry.getKey(), 0);
+        remaining.forEach((key, missing) -> {
             if (missing > 0) {
-                DriveKey key = entry.getKey();
                 more.add(new DriveGroup(key.tier(), missing, key.size(), new PoolId(key.pool())));
             }
-        }
-        return more;
+        });
+        return new DriveChanges(grow, more);
     }
 
     private record DriveKey(DriveTier tier, long size, long pool) {
@@ -428,7 +456,12 @@ public class AggregationService {
         int nsid = update.drives().stream().mapToInt(DriveEntity::nsid).max().orElse(0) + 1;
         Map<DriveTier, Integer> perTier = new LinkedHashMap<>();
         update.drives().forEach(d -> perTier.merge(d.tier(), 1, Integer::sum));
-        for (DriveGroup group : update.moreDrives()) {
+        for (Map.Entry<DriveEntity, Long> grown : update.driveChanges().grow().entrySet()) {
+            volumes.grow(new VolumeId(grown.getKey().volumeId()), grown.getValue());
+            grown.getKey().grow(grown.getValue());
+            drives.save(grown.getKey());
+        }
+        for (DriveGroup group : update.driveChanges().more()) {
             for (int i = 0; i < group.count(); i++) {
                 int index = perTier.merge(group.tier(), 1, Integer::sum);
                 addDrive(aggregation, member, subsystem, group, index, nsid++, known);

@@ -280,7 +280,7 @@ class AggregationApiTest {
     }
 
     @Test
-    void fewer_or_resized_drives_and_a_layout_that_breaks_a_rule_are_refused_in_words_and_change_nothing()
+    void fewer_drives_and_a_layout_that_breaks_a_rule_are_refused_in_words_and_change_nothing()
             throws Exception {
         String name = unique("keep");
         String created = body(json(post("/api/v1/aggregations"), s2d(name, 4)).andExpect(status().isCreated()));
@@ -292,10 +292,6 @@ class AggregationApiTest {
                 .andExpect(jsonPath("$.errors[0].field").value("members"))
                 .andExpect(jsonPath("$.detail", containsString("node1 would keep 3 of its 4 capacity drives of 1 GiB: "
                         + "Windrose adds drives to a member but does not take them away")));
-        json(patch("/api/v1/aggregations/" + id), members(List.of(1, 2), 4, 2 * GIB))
-                .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.detail", containsString("node1's capacity drives are 1 GiB each: Windrose does "
-                        + "not change the size of a member's drives")));
         // One server is not a Storage Spaces Direct cluster, and a new member must match the others.
         json(patch("/api/v1/aggregations/" + id), members(List.of(1), 4, GIB))
                 .andExpect(status().isBadRequest())
@@ -321,6 +317,44 @@ class AggregationApiTest {
         json(patch("/api/v1/aggregations/" + id), "{\"members\":[]}")
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors[0].field").value("members"));
+    }
+
+    @Test
+    void drives_grow_in_place_with_their_namespaces_and_never_shrink() throws Exception {
+        String name = unique("big");
+        String created = body(json(post("/api/v1/aggregations"), s2d(name, 4)).andExpect(status().isCreated()));
+        int id = JsonPath.read(created, "$.id");
+        int node1Subsystem = JsonPath.read(created, "$.members[0].subsystemId");
+        List<Integer> node1Volumes = JsonPath.read(created, "$.members[0].drives[*].volumeId");
+        String bigger = members(List.of(1, 2), 5, 2 * GIB);
+
+        json(post("/api/v1/aggregations/" + id + "/checks"), bigger)
+                .andExpect(jsonPath("$.allowed").value(true))
+                .andExpect(jsonPath("$.changes[0]").value("Grow 4 of node1's capacity drives from 1 GiB to 2 GiB (in "
+                        + "place: connected hosts are told the new size)."))
+                .andExpect(jsonPath("$.changes[1]").value("Add 1 drive to node1: 1 x 2 GiB capacity."))
+                .andExpect(jsonPath("$.plan.rawBytes").value(20 * GIB));
+        json(patch("/api/v1/aggregations/" + id), bigger)
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.members[0].drives", hasSize(5)))
+                .andExpect(jsonPath("$.members[0].drives[*].sizeBytes", org.hamcrest.Matchers.everyItem(
+                        org.hamcrest.Matchers.is(2 * GIB))))
+                .andExpect(jsonPath("$.members[0].drives[0].volumeId").value(node1Volumes.getFirst()));
+        as(get("/api/v1/subsystems/" + node1Subsystem))
+                .andExpect(jsonPath("$.namespaces", hasSize(5)))
+                .andExpect(jsonPath("$.namespaces[*].sizeBytes", org.hamcrest.Matchers.everyItem(
+                        org.hamcrest.Matchers.is(2 * GIB))));
+        as(get("/api/v1/volumes/" + node1Volumes.getFirst())).andExpect(jsonPath("$.sizeBytes").value(2 * GIB));
+        assertThat(filesInPool()).hasSize(10);
+        for (Path file : filesInPool()) {
+            assertThat(Files.size(file)).as(file.toString()).isEqualTo(2 * GIB);
+        }
+
+        json(patch("/api/v1/aggregations/" + id), members(List.of(1, 2), 5, GIB))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail", containsString("node1's capacity drives are 2 GiB each: Windrose grows "
+                        + "drives but never shrinks them")));
+        as(get("/api/v1/volumes/" + node1Volumes.getFirst())).andExpect(jsonPath("$.sizeBytes").value(2 * GIB));
     }
 
     @Test

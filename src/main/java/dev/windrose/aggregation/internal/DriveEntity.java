@@ -74,4 +74,12 @@ public class DriveEntity {
     public long sizeBytes() {
         return sizeBytes;
     }
+
+    /** Its volume grew in place; a drive never shrinks. */
+    public void grow(long newSizeBytes) {
+        if (newSizeBytes < sizeBytes) {
+            throw new IllegalArgumentException("a drive never shrinks: " + sizeBytes + " -> " + newSizeBytes);
+        }
+        this.sizeBytes = newSizeBytes;
+    }
 }

@@ -62,8 +62,7 @@ import org.springframework.data.domain.PageRequest;
  * that breaks a rule is refused there in words.
  *
  * <p>At {@code aggregations/:id/edit} the same steps change an existing aggregation: name and platform stay,
- * members may be added, removed or given another host NQN, and drives added (their size stays: Windrose
- * does not resize a member's drives). The review lists each step of the change; a change that cuts off a
+ * members may be added, removed or given another host NQN, and drives added or grown (never shrunk). The review lists each step of the change; a change that cuts off a
  * connected member needs the box that says so ticked.
  */
 @Route(value = "aggregations/new", layout = MainLayout.class)
@@ -137,7 +136,7 @@ class AggregationWizardView extends VerticalLayout implements BeforeEnterObserve
         }
     }
 
-    /** Fills the steps with the aggregation as it is; name and platform cannot change, nor drive sizes. */
+    /** Fills the steps with the aggregation as it is; name and platform cannot change. */
     private void edit(AggregationInfo aggregation) {
         editing = aggregation;
         heading.setText("Change aggregation " + aggregation.name());
@@ -163,10 +162,9 @@ class AggregationWizardView extends VerticalLayout implements BeforeEnterObserve
             prefill(drives, DriveTier.CAPACITY, capacityCount, capacityGib, capacityPool);
             prefill(drives, DriveTier.CACHE, cacheCount, cacheGib, cachePool);
         }
-        String sizes = "Drive sizes stay as they were made; add drives instead.";
-        capacityGib.setReadOnly(true);
+        String sizes = "A larger size grows the drives in place; they never shrink.";
         capacityGib.setHelperText(sizes);
-        cacheGib.setReadOnly(cacheCount.getValue() != null && cacheCount.getValue() > 0);
+        cacheGib.setHelperText(sizes);
         layoutFindings.action("changed");
         reviewFindings.action("changed");
         steps.setSelectedTab(membersTab);
@@ -364,14 +362,18 @@ class AggregationWizardView extends VerticalLayout implements BeforeEnterObserve
 
     /**
      * An existing member's drives as the form asks: the drives it has, plus per tier as many more as the form's
-     * count exceeds what it has. A smaller count is passed on as asked, and the service refuses it in words.
+     * count exceeds what it has (from the pool chosen now). Another size or a smaller count is passed on as asked:
+     * the service grows the drives, or refuses in words.
      */
     private static List<DriveGroup> keptAndAdded(MemberInfo member, List<DriveGroup> asked) {
         List<DriveGroup> result = new ArrayList<>();
         for (DriveTier tier : DriveTier.values()) {
             List<DriveInfo> have = member.drives().stream().filter(d -> d.tier() == tier).toList();
             int wanted = asked.stream().filter(g -> g.tier() == tier).mapToInt(DriveGroup::count).sum();
-            if (wanted < have.size()) {
+            boolean resized = asked.stream().anyMatch(g -> g.tier() == tier
+                    && have.stream().anyMatch(d -> d.sizeBytes() != g.sizeBytes()));
+            if (wanted < have.size() || resized) {
+                // As asked: the service grows the drives, or says in words why it cannot.
                 asked.stream().filter(g -> g.tier() == tier).forEach(result::add);
                 continue;
             }
