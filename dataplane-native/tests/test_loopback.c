@@ -569,6 +569,81 @@ static void growing_a_namespace_shows_the_new_size_and_raises_an_async_event(voi
 	assert_int_equal(wr_ns_remove(target, SUBNQN, nsid), 0);
 }
 
+struct resize_steps {
+	uint32_t nsid;
+	uint32_t mib;   /* grow 1 MiB at a time up to this */
+	int failures;
+};
+
+static void *grow_step_by_step(void *arg)
+{
+	struct resize_steps *r = arg;
+	for (uint32_t m = 2; m <= r->mib; m++) {
+		if (wr_ns_resize(target, SUBNQN, r->nsid, (uint64_t)m << 20) != 0)
+			r->failures++;
+		usleep(3000);
+	}
+	return NULL;
+}
+
+/* Writes and reads race a resize running on another thread: every command either lands inside the
+ * namespace as it was when checked (and reads back what it wrote) or is refused with LBA Out of
+ * Range, never a crash (the RAM device's new pages are made writable before the size is published;
+ * ASan/UBSan run this too) and never a wrong answer. */
+static void io_racing_a_resize_lands_or_is_refused_never_wrong(void **state)
+{
+	(void)state;
+	const uint32_t nsid = 8, mib = 32;
+	assert_int_equal(wr_ns_add(target, SUBNQN, nsid, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL,
+				   0), 0);
+	struct th admin, io;
+	struct nvme_cqe cqe;
+	int cntlid = th_bringup_admin(&admin, port, SUBNQN, TH_HOSTNQN, false, false);
+	assert_true(cntlid > 0);
+	assert_int_equal(th_open(&io, port), 0);
+	assert_int_equal(th_icreq(&io, false, false), 0);
+	assert_int_equal(th_connect(&io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0, 0, &cqe), 0);
+
+	struct resize_steps r = { .nsid = nsid, .mib = mib };
+	pthread_t grower;
+	assert_int_equal(pthread_create(&grower, NULL, grow_step_by_step, &r), 0);
+	uint8_t data[4096] __attribute__((aligned(8))), back[4096] __attribute__((aligned(8)));
+	uint32_t refused = 0;
+	for (uint32_t m = 1; m <= mib; m++) {
+		/* the last 4 KiB of MiB m: refused until the grower got there, then it must take */
+		const uint64_t lba = (uint64_t)m * 2048 - 8;
+		fill_pattern(data, sizeof(data), m);
+		const uint64_t deadline = wr_now_ns() + 10000000000ull;
+		for (;;) {
+			assert_int_equal(th_rw(&io, NVME_CMD_WRITE, nsid, lba, 8, data, sizeof(data), false, &cqe), 0);
+			if (th_status(&cqe) == 0)
+				break;
+			assert_int_equal(th_status(&cqe), NVME_SC_LBA_RANGE);
+			refused++;
+			assert_true(wr_now_ns() < deadline);
+		}
+		assert_int_equal(th_rw(&io, NVME_CMD_READ, nsid, lba, 8, back, sizeof(back), false, &cqe), 0);
+		assert_int_equal(th_status(&cqe), 0);
+		assert_memory_equal(back, data, sizeof(data));
+	}
+	assert_int_equal(pthread_join(grower, NULL), 0);
+	assert_int_equal(r.failures, 0);
+	/* everything written while it grew is still there */
+	for (uint32_t m = 1; m <= mib; m++) {
+		fill_pattern(data, sizeof(data), m);
+		assert_int_equal(th_rw(&io, NVME_CMD_READ, nsid, (uint64_t)m * 2048 - 8, 8, back, sizeof(back),
+				       false, &cqe), 0);
+		assert_memory_equal(back, data, sizeof(data));
+	}
+	uint8_t page[4096] __attribute__((aligned(8)));
+	assert_int_equal(th_identify(&admin, NVME_ID_CNS_NS, nsid, page, &cqe), 0);
+	assert_int_equal(id_ns_u64(page, 0), (uint64_t)mib * 2048);
+	print_message("io racing resize: %u writes refused before the namespace reached them\n", refused);
+	th_close(&io);
+	th_close(&admin);
+	assert_int_equal(wr_ns_remove(target, SUBNQN, nsid), 0);
+}
+
 static void keep_alive_timeout_tears_the_controller_down(void **state)
 {
 	(void)state;
@@ -927,6 +1002,7 @@ int main(void)
 		cmocka_unit_test(discovery_log_shows_a_host_only_its_subsystems),
 		cmocka_unit_test(namespace_changes_raise_an_async_event),
 		cmocka_unit_test(growing_a_namespace_shows_the_new_size_and_raises_an_async_event),
+		cmocka_unit_test(io_racing_a_resize_lands_or_is_refused_never_wrong),
 		cmocka_unit_test(discovery_controllers_hear_about_discovery_log_changes),
 		cmocka_unit_test(keep_alive_timeout_tears_the_controller_down),
 		cmocka_unit_test(sq_flow_control_disabled_lets_reads_skip_the_response),
