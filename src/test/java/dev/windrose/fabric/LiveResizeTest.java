@@ -105,6 +105,30 @@ class LiveResizeTest {
     }
 
     @Test
+    void an_exported_memory_volume_grows_with_its_data_and_the_host_sees_the_new_size() throws Exception {
+        int pool = JsonPath.read(body(json(post("/api/v1/pools"), "{\"name\":\"" + unique("ram")
+                + "\",\"type\":\"MEMORY\",\"capacityBytes\":" + 64 * MIB + "}").andExpect(status().isCreated())), "$.id");
+        long volume = volume(pool, 8);
+        Exported exported = export(volume);
+
+        try (TestHost host = TestHost.admin("127.0.0.1", exported.port(), exported.nqn());
+                TestHost io = host.ioQueue()) {
+            byte[] block = new byte[512];
+            Arrays.fill(block, (byte) 0x51);
+            io.write(1, 8 * MIB / 512 - 1, block);
+
+            json(patch("/api/v1/volumes/" + volume), "{\"sizeBytes\":" + 40 * MIB + "}").andExpect(status().isOk());
+
+            assertThat(host.namespaceSize(1)).isEqualTo(40 * MIB / 512);
+            assertThat(io.read(1, 8 * MIB / 512 - 1, 512)).as("RAM keeps its data when it grows").isEqualTo(block);
+            io.write(1, 40 * MIB / 512 - 1, block);
+            assertThat(io.read(1, 40 * MIB / 512 - 1, 512)).isEqualTo(block);
+        }
+        as(delete(exported.path())).andExpect(status().isNoContent());
+        as(delete("/api/v1/volumes/" + volume)).andExpect(status().isNoContent());
+    }
+
+    @Test
     void an_exported_disk_pool_volume_grows_in_place_and_is_refused_in_words_when_the_space_after_it_is_taken()
             throws Exception {
         int disk = JsonPath.read(body(json(post("/api/v1/disks"), "{\"name\":\"" + unique("lab") + "\",\"sizeBytes\":"
