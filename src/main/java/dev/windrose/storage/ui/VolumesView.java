@@ -113,14 +113,20 @@ class VolumesView extends VerticalLayout {
         dialog.setHeader("Grow volume " + volume.name());
         SizeField size = new SizeField("New size", 1, "GiB");
         size.setValue(volume.sizeBytes() + PoolService.MIB * 1024);
-        dialog.add(new Span("Now " + Sizes.bytes(volume.sizeBytes()) + ". A volume can only grow."), size);
+        dialog.add(new Span("Now " + Sizes.bytes(volume.sizeBytes()) + ". A volume can only grow"
+                + (volume.attachedSubsystem() == null ? "." : "; connected hosts of " + volume.attachedSubsystem()
+                        + " see the new size without reconnecting.")), size);
         dialog.setCancelable(true);
         dialog.setConfirmText("Grow");
         dialog.setCloseOnEsc(true);
         dialog.addConfirmListener(event -> {
             try {
                 VolumeInfo grown = volumes.grow(volume.id(), size.getValue());
-                Notices.success("Volume " + grown.name() + " now has " + Sizes.bytes(grown.sizeBytes()) + ".");
+                // An exported volume's namespace grows on the running target right after this commit.
+                String exported = grown.attachedSubsystem() == null ? ""
+                        : " Subsystem " + grown.attachedSubsystem() + " serves the new size to its connected hosts"
+                                + " (its page says so if that failed).";
+                Notices.success("Volume " + grown.name() + " now has " + Sizes.bytes(grown.sizeBytes()) + "." + exported);
             } catch (InvalidInputException | ConflictException | NotFoundException refused) {
                 Notices.error(refused.getMessage());
             }

@@ -161,6 +161,34 @@ class StorageViewsTest extends SpringBrowserlessTest {
     }
 
     @Test
+    void growing_an_exported_volume_in_the_view_says_its_hosts_see_the_new_size() {
+        PoolInfo pool = pools.create(new NewPool(unique("ram"), PoolType.MEMORY, null, 2048 * MIB, List.of(), null));
+        VolumeInfo volume = volumes.create(new NewVolume(unique("v"), pool.id(), 8 * MIB, null));
+        String nqn = "nqn.2026-01.dev.windrose.test:" + unique("grow");
+        volumes.markAttached(volume.id(), nqn);
+        navigate(VolumesView.class);
+
+        @SuppressWarnings("unchecked")
+        Grid<VolumeInfo> grid = find(Grid.class).single();
+        int row = IntStream.range(0, test(grid).size())
+                .filter(i -> test(grid).getRow(i).name().equals(volume.name())).findFirst().orElseThrow();
+        com.vaadin.flow.component.Component actions = test(grid).getCellComponent(row, grid.getColumns().size() - 1);
+        Button grow = (Button) actions.getChildren().findFirst().orElseThrow();
+        assertThat(grow.getAriaLabel()).contains("Grow volume " + volume.name());
+        test(grow).click();
+
+        assertThat(find(Span.class).withCondition(span -> span.getText().contains("connected hosts of " + nqn
+                + " see the new size without reconnecting")).single()).isNotNull();
+        test(find(com.vaadin.flow.component.confirmdialog.ConfirmDialog.class).single()).confirm();
+
+        assertThat(volumes.get(volume.id()).sizeBytes()).isEqualTo(8 * MIB + 1024 * MIB);
+        assertThat(test(find(com.vaadin.flow.component.notification.Notification.class).last()).getText())
+                .startsWith("Volume " + volume.name() + " now has ")
+                .endsWith("Subsystem " + nqn + " serves the new size to its connected hosts (its page says so if "
+                        + "that failed).");
+    }
+
+    @Test
     void the_new_volume_dialog_refuses_a_size_the_pool_has_no_room_for_as_it_is_typed() {
         PoolInfo pool = pools.create(new NewPool(unique("small"), PoolType.MEMORY, null, 32 * MIB, List.of(), null));
         navigate(VolumesView.class);
