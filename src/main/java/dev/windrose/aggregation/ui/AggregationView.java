@@ -1,8 +1,6 @@
 package dev.windrose.aggregation.ui;
 
-import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
-import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -23,7 +21,6 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.server.streams.DownloadHandler;
 import com.vaadin.flow.server.streams.DownloadResponse;
-import com.vaadin.flow.shared.Registration;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import dev.windrose.MainLayout;
 import dev.windrose.aggregation.AggregationId;
@@ -36,6 +33,8 @@ import dev.windrose.aggregation.MemberOs;
 import dev.windrose.aggregation.MemberStatus;
 import dev.windrose.aggregation.PlatformRules;
 import dev.windrose.common.NotFoundException;
+import dev.windrose.common.ui.Notices;
+import dev.windrose.common.ui.Refresh;
 import dev.windrose.security.Role;
 import dev.windrose.telemetry.IoRates;
 import dev.windrose.telemetry.Latency;
@@ -68,7 +67,6 @@ class AggregationView extends VerticalLayout implements BeforeEnterObserver {
     private final PlanGrid plan = new PlanGrid();
     private final HorizontalLayout actions = new HorizontalLayout();
     private @Nullable AggregationInfo aggregation;
-    private @Nullable Registration polling;
 
     AggregationView(AggregationService aggregations, AuthenticationContext authentication) {
         this.aggregations = aggregations;
@@ -78,6 +76,8 @@ class AggregationView extends VerticalLayout implements BeforeEnterObserver {
         downloads.setPadding(false);
         add(title, facts, actions, new H4("Members"), status, new H4("Initiator configuration"), downloads,
                 new H4("Capacity plan"), plan);
+        // Connections come and go without any change here: poll so they show up by themselves.
+        Refresh.whileAttached(this, REFRESH_MILLIS, this::refreshStatus);
     }
 
     @Override
@@ -92,21 +92,7 @@ class AggregationView extends VerticalLayout implements BeforeEnterObserver {
         show(aggregation);
     }
 
-    @Override
-    protected void onAttach(AttachEvent event) {
-        // Connections come and go without any change here: poll so they show up by themselves.
-        event.getUI().setPollInterval(REFRESH_MILLIS);
-        polling = event.getUI().addPollListener(poll -> refreshStatus());
-    }
 
-    @Override
-    protected void onDetach(DetachEvent event) {
-        event.getUI().setPollInterval(-1);
-        if (polling != null) {
-            polling.remove();
-            polling = null;
-        }
-    }
 
     private void configureStatus() {
         status.addThemeVariants(GridVariant.ROW_STRIPES);
@@ -206,7 +192,7 @@ class AggregationView extends VerticalLayout implements BeforeEnterObserver {
         Button delete = new Button("Delete", click -> {
             aggregations.delete(shown.id());
             confirm.close();
-            Messages.success("Aggregation " + shown.name() + " deleted.");
+            Notices.success("Aggregation " + shown.name() + " deleted.");
             getUI().ifPresent(ui -> ui.navigate(AggregationsView.class));
         });
         delete.addThemeVariants(ButtonVariant.PRIMARY, ButtonVariant.ERROR);

@@ -43,6 +43,7 @@ import dev.windrose.aggregation.Review;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
+import dev.windrose.common.ui.Notices;
 import dev.windrose.security.Role;
 import dev.windrose.storage.PoolInfo;
 import dev.windrose.storage.PoolId;
@@ -435,7 +436,7 @@ class AggregationWizardView extends VerticalLayout implements BeforeEnterObserve
         refusal.setText("");
         try {
             AggregationInfo created = aggregations.create(new NewAggregation(proposal(), null));
-            Messages.success("Aggregation " + created.name() + " created: " + created.members().size()
+            Notices.success("Aggregation " + created.name() + " created: " + created.members().size()
                     + " subsystems, one per member.");
             getUI().ifPresent(ui -> ui.navigate(AggregationView.class,
                     new RouteParameters(AggregationView.ID, created.id().toString())));
@@ -453,7 +454,7 @@ class AggregationWizardView extends VerticalLayout implements BeforeEnterObserve
         try {
             AggregationInfo changed = aggregations.change(current.id(), proposal().members(),
                     force.isVisible() && force.getValue());
-            Messages.success("Aggregation " + changed.name() + " changed: " + changed.members().size() + " members.");
+            Notices.success("Aggregation " + changed.name() + " changed: " + changed.members().size() + " members.");
             getUI().ifPresent(ui -> ui.navigate(AggregationView.class,
                     new RouteParameters(AggregationView.ID, changed.id().toString())));
         } catch (InvalidInputException | ConflictException refused) {

@@ -1,8 +1,6 @@
 package dev.windrose.fabric.ui;
 
-import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
-import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
@@ -22,7 +20,6 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.shared.Registration;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import dev.windrose.MainLayout;
 import dev.windrose.common.ConflictException;
@@ -30,6 +27,7 @@ import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
 import dev.windrose.common.ui.CopyableCommand;
 import dev.windrose.common.ui.Notices;
+import dev.windrose.common.ui.Refresh;
 import dev.windrose.dataplane.AnaState;
 import dev.windrose.fabric.ConnectCommands;
 import dev.windrose.fabric.ConnectionInfo;
@@ -81,7 +79,6 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
     private final CopyableCommand esxiConnect = new CopyableCommand("ESXi: connect");
     private @Nullable SubsystemInfo subsystem;
     private List<ConnectionInfo> shownConnections = List.of();
-    private @Nullable Registration polling;
 
     SubsystemDetailView(FabricService fabric, VolumeService volumes, AuthenticationContext authentication) {
         this.fabric = fabric;
@@ -97,6 +94,8 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
             }
         });
         configureGrids();
+        // Connections come and go without any change here: poll so a new one shows up by itself.
+        Refresh.whileAttached(this, POLL_MILLIS, this::refreshLive);
         connectAs.setLabel("Connect as host");
         connectAs.addValueChangeListener(change -> showCommands());
         add(header(), section("Namespaces", namespaces, operator ? new Button("Attach volume", VaadinIcon.PLUS.create(),
@@ -118,21 +117,7 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
         }
     }
 
-    @Override
-    protected void onAttach(AttachEvent event) {
-        // Connections come and go without any change here: poll so a new one shows up by itself.
-        event.getUI().setPollInterval(POLL_MILLIS);
-        polling = event.getUI().addPollListener(poll -> refreshLive());
-    }
 
-    @Override
-    protected void onDetach(DetachEvent event) {
-        event.getUI().setPollInterval(-1);
-        if (polling != null) {
-            polling.remove();
-            polling = null;
-        }
-    }
 
     private SubsystemId id() {
         if (subsystem == null) {

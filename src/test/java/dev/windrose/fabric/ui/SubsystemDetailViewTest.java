@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vaadin.browserless.SpringBrowserlessTest;
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -90,6 +91,17 @@ class SubsystemDetailViewTest extends SpringBrowserlessTest {
     void remove_the_subsystem() {
         signInAs(ADMIN, Role.ADMIN);
         fabric.delete(subsystem.id());
+    }
+
+    @Test
+    void the_page_polls_for_connections_while_it_is_shown_and_stops_when_it_is_left() {
+        assertThat(UI.getCurrent().getPollInterval()).isEqualTo(3_000);
+
+        navigate(SubsystemsView.class);
+
+        assertThat(UI.getCurrent().getPollInterval()).isEqualTo(-1);
+        openSubsystem();
+        assertThat(UI.getCurrent().getPollInterval()).isEqualTo(3_000);
     }
 
     @Test
