@@ -16,6 +16,7 @@ import dev.windrose.fabric.internal.FabricReconciliation;
 import dev.windrose.inventory.ApiTokens;
 import dev.windrose.security.Role;
 import dev.windrose.security.UserService;
+import dev.windrose.support.Leftovers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -23,10 +24,13 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -56,12 +60,25 @@ class FabricApiTest {
     EmbeddedTarget embeddedTarget;
     @Autowired
     FabricReconciliation reconciliation;
+    @Autowired
+    ApplicationContext context;
 
     String token;
+    /** Where the test's directory pools live; JUnit removes it once the test's pools are deleted. */
+    @TempDir
+    Path directory;
+    Leftovers leftovers;
 
     @BeforeEach
     void signIn() throws Exception {
+        leftovers = Leftovers.now(context);
         token = new ApiTokens(mvc, users).admin();
+    }
+
+    /** The context is shared: what the test made (subsystems, volumes, pools, lab disks) goes with it. */
+    @AfterEach
+    void deleteWhatTheTestMade() {
+        leftovers.remove();
     }
 
     @Test
@@ -287,7 +304,7 @@ class FabricApiTest {
     }
 
     private long directoryVolume() throws Exception {
-        Path dir = Files.createTempDirectory("windrose-fabric-");
+        Path dir = Files.createDirectories(directory.resolve(unique("files")));
         int pool = JsonPath.read(body(json(post("/api/v1/pools"), "{\"name\":\"" + unique("files") + "\",\"type\":\"DIRECTORY\","
                 + "\"directory\":\"" + dir + "\"}").andExpect(status().isCreated())), "$.id");
         int volume = JsonPath.read(body(json(post("/api/v1/volumes"), "{\"name\":\"" + unique("vol") + "\",\"poolId\":" + pool
