@@ -13,16 +13,20 @@ import com.jayway.jsonpath.JsonPath;
 import dev.windrose.fabric.internal.FabricReconciliation;
 import dev.windrose.inventory.ApiTokens;
 import dev.windrose.security.UserService;
+import dev.windrose.support.Leftovers;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -53,10 +57,18 @@ class LiveResizeTest {
     @Autowired
     com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy securityContexts;
 
+    @Autowired
+    ApplicationContext context;
+
     String token;
+    /** Where the test's directory pool lives; JUnit removes it once the test's pool is deleted. */
+    @TempDir
+    Path directory;
+    Leftovers leftovers;
 
     @BeforeEach
     void signIn() throws Exception {
+        leftovers = Leftovers.now(context);
         // Every Spring context in the JVM installs its own Vaadin strategy as the global one (see the
         // views' tests); a context cached from earlier must make its own current again, empty.
         org.springframework.security.core.context.SecurityContextHolder.setContextHolderStrategy(securityContexts);
@@ -67,9 +79,8 @@ class LiveResizeTest {
     @Test
     void growing_an_exported_directory_volume_resizes_the_live_namespace_and_tells_the_connected_host()
             throws Exception {
-        Path dir = Files.createTempDirectory("windrose-resize-");
         int pool = JsonPath.read(body(json(post("/api/v1/pools"), "{\"name\":\"" + unique("files")
-                + "\",\"type\":\"DIRECTORY\",\"directory\":\"" + dir + "\"}").andExpect(status().isCreated())), "$.id");
+                + "\",\"type\":\"DIRECTORY\",\"directory\":\"" + directory + "\"}").andExpect(status().isCreated())), "$.id");
         long volume = volume(pool, 8);
         Exported exported = export(volume);
 
@@ -94,7 +105,7 @@ class LiveResizeTest {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.read(1, 24 * MIB / 512, 512))
                     .as("past the new end").isInstanceOf(IOException.class).hasMessageContaining("status");
         }
-        assertThat(Files.size(dir.resolve(JsonPath.<String>read(body(as(get("/api/v1/volumes/" + volume))), "$.uuid")
+        assertThat(Files.size(directory.resolve(JsonPath.<String>read(body(as(get("/api/v1/volumes/" + volume))), "$.uuid")
                 + ".img"))).isEqualTo(24 * MIB);
         reconciliation.reconcile();
         as(get(exported.path())).andExpect(jsonPath("$.namespaces[0].sizeBytes").value(24 * MIB))
@@ -168,6 +179,12 @@ class LiveResizeTest {
         as(delete(last.path())).andExpect(status().isNoContent());
         as(delete("/api/v1/volumes/" + first)).andExpect(status().isNoContent());
         as(delete("/api/v1/volumes/" + second)).andExpect(status().isNoContent());
+    }
+
+    /** The context is shared: the subsystems, volumes, pools and lab disks the test made go with it. */
+    @AfterEach
+    void deleteWhatTheTestMade() {
+        leftovers.remove();
     }
 
     record Exported(String nqn, String path, int port) {

@@ -27,10 +27,12 @@ import dev.windrose.storage.PoolInfo;
 import dev.windrose.storage.PoolService;
 import dev.windrose.storage.PoolType;
 import dev.windrose.storage.VolumeService;
+import dev.windrose.support.Leftovers;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -38,8 +40,10 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
@@ -70,11 +74,18 @@ class SubsystemDetailViewTest extends SpringBrowserlessTest {
     EmbeddedTarget embeddedTarget;
     @Autowired
     FabricReconciliation reconciliation;
+    @Autowired
+    ApplicationContext context;
 
+    /** Where the test's directory pools live; JUnit removes it once the test's pools are deleted. */
+    @TempDir
+    Path directory;
+    private Leftovers leftovers;
     private SubsystemInfo subsystem;
 
     @BeforeEach
     void an_operator_looks_at_a_fresh_subsystem() {
+        leftovers = Leftovers.now(context);
         if (!users.hasAnyUser()) {
             users.createFirstAdmin(ADMIN, PASSWORD);
         }
@@ -87,10 +98,10 @@ class SubsystemDetailViewTest extends SpringBrowserlessTest {
         openSubsystem();
     }
 
+    /** The context is shared: the test's subsystem and the volumes and pools it made go with it. */
     @AfterEach
-    void remove_the_subsystem() {
-        signInAs(ADMIN, Role.ADMIN);
-        fabric.delete(subsystem.id());
+    void remove_what_the_test_made() {
+        leftovers.remove();
     }
 
     @Test
@@ -310,7 +321,7 @@ class SubsystemDetailViewTest extends SpringBrowserlessTest {
     private String directoryVolume() throws IOException {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         PoolInfo pool = pools.create(new NewPool("files-" + suffix, PoolType.DIRECTORY,
-                Files.createTempDirectory("windrose-fabric-view-").toString(), null, List.of(), null));
+                Files.createDirectories(directory.resolve("files-" + suffix)).toString(), null, List.of(), null));
         return volumes.create(new NewVolume("vol-" + suffix, pool.id(), 8L << 20, null)).name();
     }
 

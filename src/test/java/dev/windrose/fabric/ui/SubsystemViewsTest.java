@@ -18,15 +18,20 @@ import dev.windrose.storage.PoolInfo;
 import dev.windrose.storage.PoolService;
 import dev.windrose.storage.PoolType;
 import dev.windrose.storage.VolumeService;
+import dev.windrose.support.Leftovers;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.security.test.context.support.WithMockUser;
 import org.springframework.test.context.ActiveProfiles;
 
@@ -47,10 +52,18 @@ class SubsystemViewsTest extends SpringBrowserlessTest {
     PoolService pools;
     @Autowired
     VolumeService volumes;
+    @Autowired
+    ApplicationContext context;
+
+    /** Where the test's directory pools live; JUnit removes it once the test's pools are deleted. */
+    @TempDir
+    Path directory;
+    Leftovers leftovers;
 
     /** The signed-in user must exist: the layout and the overview look it up. This context has no other user. */
     @BeforeEach
     void the_signed_in_user_exists() {
+        leftovers = Leftovers.now(context);
         if (!users.hasAnyUser()) {
             users.createFirstAdmin(OPERATOR, "Granite-Lighthouse-Wren-11");
         }
@@ -113,10 +126,16 @@ class SubsystemViewsTest extends SpringBrowserlessTest {
         fabric.delete(stored.id());
     }
 
+    /** The context is shared: the subsystems, volumes and pools the test made go with it. */
+    @AfterEach
+    void removeWhatTheTestMade() {
+        leftovers.remove();
+    }
+
     private String directoryVolume() throws IOException {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         PoolInfo pool = pools.create(new NewPool("files-" + suffix, PoolType.DIRECTORY,
-                Files.createTempDirectory("windrose-fabric-view-").toString(), null, List.of(), null));
+                Files.createDirectories(directory.resolve("files-" + suffix)).toString(), null, List.of(), null));
         return volumes.create(new NewVolume("vol-" + suffix, pool.id(), 8L << 20, null)).name();
     }
 

@@ -22,14 +22,17 @@ import dev.windrose.security.AuditLog;
 import dev.windrose.security.UserService;
 import dev.windrose.storage.PoolType;
 import dev.windrose.storage.VolumeService;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.windrose.support.Leftovers;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.security.test.context.support.WithMockUser;
 import org.springframework.test.context.ActiveProfiles;
@@ -55,10 +58,18 @@ class OnboardingViewTest extends SpringBrowserlessTest {
     EmbeddedTarget target;
     @Autowired
     AuditLog auditLog;
+    @Autowired
+    ApplicationContext context;
+
+    /** The directory of the pool a test makes; JUnit removes it once the pool is deleted. */
+    @TempDir
+    Path directory;
+    Leftovers leftovers;
 
     /** The layout looks the signed-in user up; every test starts the wizard from step 1. */
     @BeforeEach
     void a_fresh_wizard() {
+        leftovers = Leftovers.now(context);
         if (!users.hasAnyUser()) {
             users.createFirstAdmin(ADMIN, "Granite-Lighthouse-Wren-11");
         }
@@ -66,7 +77,7 @@ class OnboardingViewTest extends SpringBrowserlessTest {
     }
 
     @Test
-    void the_wizard_goes_from_a_cluster_name_to_the_connect_commands_and_back_keeps_what_was_typed() throws IOException {
+    void the_wizard_goes_from_a_cluster_name_to_the_connect_commands_and_back_keeps_what_was_typed() {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         navigate(OnboardingView.class);
         assertThat(title()).isEqualTo("Step 1 of 6: Cluster");
@@ -92,7 +103,7 @@ class OnboardingViewTest extends SpringBrowserlessTest {
         assertThat(type.getValue()).isEqualTo(PoolType.DIRECTORY);
         assertThat(paragraphs()).anyMatch(p -> p.startsWith("Suggested: a directory pool"));
         type("Pool name", "pool-" + suffix);
-        type("Directory", Files.createTempDirectory("windrose-wizard-").toString());
+        type("Directory", directory.toString());
         next();
 
         assertThat(title()).isEqualTo("Step 4 of 6: Volumes");
@@ -183,11 +194,7 @@ class OnboardingViewTest extends SpringBrowserlessTest {
         next();
         next();
         type("Pool name", "anyhost-" + UUID.randomUUID().toString().substring(0, 8));
-        try {
-            type("Directory", Files.createTempDirectory("windrose-wizard-").toString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        type("Directory", directory.toString());
         next();
         type("Volume name", "anyhost-" + UUID.randomUUID().toString().substring(0, 8));
         test(find(IntegerField.class).withCaption("Size (MiB)").single()).setValue(8);
@@ -205,6 +212,12 @@ class OnboardingViewTest extends SpringBrowserlessTest {
         assertThat(created.allowAnyHost()).isTrue();
         assertThat(text("Linux: connect").getValue()).endsWith("-q $(cat /etc/nvme/hostnqn)");
         fabric.delete(created.id());
+    }
+
+    /** The context is shared: the subsystem, volume and pool the wizard made go with the test. */
+    @AfterEach
+    void removeWhatTheWizardMade() {
+        leftovers.remove();
     }
 
     private String title() {
