@@ -20,13 +20,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -37,19 +40,30 @@ import org.springframework.test.web.servlet.ResultActions;
  * Hosts and disks through the REST API, the real services and database, with discovery reading a copy of
  * the recorded mixed-host sysfs/procfs tree (so a test may make a disk vanish).
  */
+// Its context reads a directory of this class (discovery roots, lab disks): it is closed after the class,
+// before JUnit removes that directory, instead of staying cached over a deleted tree.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @SpringBootTest
 @AutoConfigureMockMvc
 @ActiveProfiles("test")
 class InventoryApiTest {
 
-    static final Path TREE = copyOfRecordedTree();
-    static final Path LAB_DIR = TREE.resolve("lab");
+    /** The class's copy of the recorded sysfs/procfs tree, with the lab disks' directory; JUnit removes it after the class, once @DirtiesContext has closed the context that reads it. */
+    @TempDir
+    static Path tree;
+    static Path labDir;
+
+    @BeforeAll
+    static void copyTheRecordedTree() throws IOException {
+        copy(Path.of("src/test/resources/sysfs/mixed-host"), tree);
+        labDir = Files.createDirectories(tree.resolve("lab"));
+    }
 
     @DynamicPropertySource
     static void discoveryReadsTheRecordedTree(DynamicPropertyRegistry registry) {
-        registry.add("windrose.inventory.sysfs-root", () -> TREE.resolve("sys").toString());
-        registry.add("windrose.inventory.procfs-root", () -> TREE.resolve("proc").toString());
-        registry.add("windrose.inventory.lab-disk-directory", LAB_DIR::toString);
+        registry.add("windrose.inventory.sysfs-root", () -> tree.resolve("sys").toString());
+        registry.add("windrose.inventory.procfs-root", () -> tree.resolve("proc").toString());
+        registry.add("windrose.inventory.lab-disk-directory", () -> labDir.toString());
     }
 
     @Autowired
@@ -103,7 +117,7 @@ class InventoryApiTest {
                 .andExpect(jsonPath("$.eligible").value(true))
                 .andReturn().getResponse().getContentAsString();
         Path file = Path.of(JsonPath.<String>read(body, "$.devicePath"));
-        assertThat(file).hasParent(LAB_DIR);
+        assertThat(file).hasParent(labDir);
         assertThat(Files.size(file)).isEqualTo(134217728L);
         int id = JsonPath.read(body, "$.id");
 
@@ -136,7 +150,7 @@ class InventoryApiTest {
         as(admin, post("/api/v1/disks").contentType(MediaType.APPLICATION_JSON).content("{\"sizeBytes\":134217728}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors[0].field").value("name"));
-        assertThat(LAB_DIR.resolve("odd-size.img")).doesNotExist();
+        assertThat(labDir.resolve("odd-size.img")).doesNotExist();
     }
 
     @Test
@@ -149,13 +163,13 @@ class InventoryApiTest {
                 .andExpect(status().isForbidden())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
         as(viewer, post("/api/v1/disks/rescan")).andExpect(status().isForbidden());
-        assertThat(LAB_DIR.resolve("sneaky.img")).doesNotExist();
+        assertThat(labDir.resolve("sneaky.img")).doesNotExist();
     }
 
     @Test
     void a_disk_that_vanishes_is_reported_by_the_rescan_marked_missing_and_audited() throws Exception {
-        Path vdb = TREE.resolve("sys/block/vdb");
-        copy(TREE.resolve("sys/block/vda"), vdb);
+        Path vdb = tree.resolve("sys/block/vdb");
+        copy(tree.resolve("sys/block/vda"), vdb);
         Files.writeString(vdb.resolve("serial"), "wr-lab-0002\n");
         as(admin, post("/api/v1/disks/rescan")).andExpect(status().isOk())
                 .andExpect(jsonPath("$.appeared", hasItem("vdb")));
@@ -182,17 +196,6 @@ class InventoryApiTest {
     private ResultActions as(String token, org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder request)
             throws Exception {
         return mvc.perform(request.header(HttpHeaders.AUTHORIZATION, "Bearer " + token));
-    }
-
-    private static Path copyOfRecordedTree() {
-        try {
-            Path target = Files.createTempDirectory("windrose-sysfs-");
-            copy(Path.of("src/test/resources/sysfs/mixed-host"), target);
-            Files.createDirectories(target.resolve("lab"));
-            return target;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static void copy(Path from, Path to) throws IOException {

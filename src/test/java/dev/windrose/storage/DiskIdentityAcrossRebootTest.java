@@ -17,12 +17,15 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -36,20 +39,37 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
  * files in a directory of the test (moved as the kernel would have renamed them), so the pool label really
  * travels with the disk.
  */
+// Its context reads a directory of this class (discovery roots, lab disks): it is closed after the class,
+// before JUnit removes that directory, instead of staying cached over a deleted tree.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @SpringBootTest(properties = "windrose.test-context=disk-identity")
 @AutoConfigureMockMvc
 @ActiveProfiles("test")
 class DiskIdentityAcrossRebootTest {
 
     static final Path RECORDED = Path.of("src/test/resources/sysfs/renamed-disks").toAbsolutePath();
-    static final Path WORK = tempDir();
+    /** The class's work directory (the copied sysfs/procfs tree, device nodes, lab disks); JUnit removes it after the class, once @DirtiesContext has closed the context that reads it. */
+    @TempDir
+    static Path work;
+
+    @BeforeAll
+    static void copyTheTreeBeforeTheReboot() throws IOException {
+        copy(RECORDED.resolve("before"), work);
+        Files.createDirectories(work.resolve("lab"));
+        Path dev = Files.createDirectories(work.resolve("dev"));
+        for (String node : List.of("sda", "sdb", "sdc", "nvme0n1")) {
+            try (RandomAccessFile file = new RandomAccessFile(dev.resolve(node).toFile(), "rw")) {
+                file.setLength(8L << 20);
+            }
+        }
+    }
 
     @DynamicPropertySource
     static void discoveryReadsTheCopiedTree(DynamicPropertyRegistry registry) {
-        registry.add("windrose.inventory.sysfs-root", () -> WORK.resolve("sys").toString());
-        registry.add("windrose.inventory.procfs-root", () -> WORK.resolve("proc").toString());
-        registry.add("windrose.inventory.dev-root", () -> WORK.resolve("dev").toString());
-        registry.add("windrose.inventory.lab-disk-directory", () -> WORK.resolve("lab").toString());
+        registry.add("windrose.inventory.sysfs-root", () -> work.resolve("sys").toString());
+        registry.add("windrose.inventory.procfs-root", () -> work.resolve("proc").toString());
+        registry.add("windrose.inventory.dev-root", () -> work.resolve("dev").toString());
+        registry.add("windrose.inventory.lab-disk-directory", () -> work.resolve("lab").toString());
     }
 
     @Autowired
@@ -78,7 +98,7 @@ class DiskIdentityAcrossRebootTest {
                 .andExpect(jsonPath("$.renamed", hasItem("nvme0n1 -> nvme1n1")));
 
         as(admin, get("/api/v1/disks/" + first)).andExpect(jsonPath("$.name").value("sdb"))
-                .andExpect(jsonPath("$.devicePath").value(WORK.resolve("dev/sdb").toString()))
+                .andExpect(jsonPath("$.devicePath").value(work.resolve("dev/sdb").toString()))
                 .andExpect(jsonPath("$.identity").value("wwid:naa.5002538e4a1b0001"))
                 .andExpect(jsonPath("$.claimedBy").value("survivor"))
                 .andExpect(jsonPath("$.present").value(true));
@@ -94,10 +114,10 @@ class DiskIdentityAcrossRebootTest {
 
     /** The kernel's new names: the recorded "after" tree, and the device nodes moved along. */
     private static void reboot() throws IOException {
-        deleteTree(WORK.resolve("sys"));
-        deleteTree(WORK.resolve("proc"));
-        copy(RECORDED.resolve("after"), WORK);
-        Path dev = WORK.resolve("dev");
+        deleteTree(work.resolve("sys"));
+        deleteTree(work.resolve("proc"));
+        copy(RECORDED.resolve("after"), work);
+        Path dev = work.resolve("dev");
         Files.move(dev.resolve("sda"), dev.resolve("swap"));
         Files.move(dev.resolve("sdb"), dev.resolve("sda"));
         Files.move(dev.resolve("swap"), dev.resolve("sdb"));
@@ -118,22 +138,6 @@ class DiskIdentityAcrossRebootTest {
         return result.andReturn().getResponse().getContentAsString();
     }
 
-    private static Path tempDir() {
-        try {
-            Path dir = Files.createTempDirectory("windrose-reboot-");
-            copy(RECORDED.resolve("before"), dir);
-            Files.createDirectories(dir.resolve("lab"));
-            Path dev = Files.createDirectories(dir.resolve("dev"));
-            for (String node : List.of("sda", "sdb", "sdc", "nvme0n1")) {
-                try (RandomAccessFile file = new RandomAccessFile(dev.resolve(node).toFile(), "rw")) {
-                    file.setLength(8L << 20);
-                }
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {

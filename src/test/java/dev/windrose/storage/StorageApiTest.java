@@ -16,18 +16,22 @@ import dev.windrose.inventory.ApiTokens;
 import dev.windrose.security.Role;
 import dev.windrose.security.UserService;
 import dev.windrose.storage.internal.DiskPoolLabel;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -40,6 +44,9 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
  * extents, sparse and preallocated files in a directory pool, RAM reservations. Discovery reads the
  * recorded mixed-host tree, so a system disk (sdb) exists.
  */
+// Its context reads a directory of this class (discovery roots, lab disks): it is closed after the class,
+// before JUnit removes that directory, instead of staying cached over a deleted tree.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @SpringBootTest
 @AutoConfigureMockMvc
 @ActiveProfiles("test")
@@ -47,13 +54,20 @@ class StorageApiTest {
 
     static final long MIB = 1024 * 1024;
     static final Path TREE = Path.of("src/test/resources/sysfs/mixed-host").toAbsolutePath();
-    static final Path WORK = tempDir();
+    /** The class's work directory (lab disks, directory pools); JUnit removes it after the class, once @DirtiesContext has closed the context that reads it. */
+    @TempDir
+    static Path work;
+
+    @BeforeAll
+    static void makeTheLabDirectory() throws IOException {
+        Files.createDirectories(work.resolve("lab"));
+    }
 
     @DynamicPropertySource
     static void discoveryReadsTheRecordedTree(DynamicPropertyRegistry registry) {
         registry.add("windrose.inventory.sysfs-root", () -> TREE.resolve("sys").toString());
         registry.add("windrose.inventory.procfs-root", () -> TREE.resolve("proc").toString());
-        registry.add("windrose.inventory.lab-disk-directory", () -> WORK.resolve("lab").toString());
+        registry.add("windrose.inventory.lab-disk-directory", () -> work.resolve("lab").toString());
     }
 
     @Autowired
@@ -178,7 +192,7 @@ class StorageApiTest {
 
     @Test
     void a_directory_pool_backs_thin_volumes_with_sparse_files_and_thick_ones_with_preallocated_files() throws Exception {
-        Path dir = Files.createDirectories(WORK.resolve(unique("dir")));
+        Path dir = Files.createDirectories(work.resolve(unique("dir")));
         String pool = body(json(post("/api/v1/pools"), "{\"name\":\"" + unique("files") + "\",\"type\":\"DIRECTORY\",\"directory\":\""
                 + dir + "\",\"overcommitPercent\":200}").andExpect(status().isCreated()));
         int poolId = JsonPath.read(pool, "$.id");
@@ -384,15 +398,5 @@ class StorageApiTest {
 
     private static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
-    }
-
-    private static Path tempDir() {
-        try {
-            Path dir = Files.createTempDirectory("windrose-storage-");
-            Files.createDirectories(dir.resolve("lab"));
-            return dir;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

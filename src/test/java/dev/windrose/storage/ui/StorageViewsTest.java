@@ -34,10 +34,12 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.security.test.context.support.WithMockUser;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -46,6 +48,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * The pools and volumes views as an operator meets them, driven on the server (no browser). Discovery reads
  * the recorded mixed-host tree, so the system disk sdb and the LVM disk sdc are there and in use.
  */
+// Its context reads a directory of this class (discovery roots, lab disks): it is closed after the class,
+// before JUnit removes that directory, instead of staying cached over a deleted tree.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @SpringBootTest(properties = "windrose.test-context=storage-views")
 @ActiveProfiles("test")
 @WithMockUser(username = StorageViewsTest.USER, roles = {"ADMIN", "OPERATOR", "VIEWER"})
@@ -54,13 +59,15 @@ class StorageViewsTest extends SpringBrowserlessTest {
     static final String USER = "storage-view-admin";
     static final long MIB = 1024 * 1024;
     static final Path TREE = Path.of("src/test/resources/sysfs/mixed-host").toAbsolutePath();
-    static final Path LAB = tempDir();
+    /** The class's lab disks' directory; JUnit removes it after the class, once @DirtiesContext has closed the context that reads it. */
+    @TempDir
+    static Path lab;
 
     @DynamicPropertySource
     static void discoveryReadsTheRecordedTree(DynamicPropertyRegistry registry) {
         registry.add("windrose.inventory.sysfs-root", () -> TREE.resolve("sys").toString());
         registry.add("windrose.inventory.procfs-root", () -> TREE.resolve("proc").toString());
-        registry.add("windrose.inventory.lab-disk-directory", LAB::toString);
+        registry.add("windrose.inventory.lab-disk-directory", () -> lab.toString());
     }
 
     @Autowired
@@ -281,13 +288,5 @@ class StorageViewsTest extends SpringBrowserlessTest {
 
     private static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("windrose-storage-views-");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
