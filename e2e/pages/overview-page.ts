@@ -11,6 +11,7 @@ export class OverviewPage {
   readonly topByIops: Locator;
   readonly topByLatency: Locator;
   readonly reactorBusy: Locator;
+  readonly poolCapacity: Locator;
   readonly heading: Locator;
   readonly dataplaneVersion: Locator;
   readonly signedInUser: Locator;
@@ -25,6 +26,7 @@ export class OverviewPage {
     this.topByIops = page.getByRole('list', { name: 'Top namespaces by IOPS' });
     this.topByLatency = page.getByRole('list', { name: 'Top namespaces by p99 latency' });
     this.reactorBusy = page.getByRole('img', { name: 'Reactor busy percent' });
+    this.poolCapacity = page.getByLabel('Pool capacity');
     this.dataplaneVersion = page.getByLabel('Dataplane library version');
     this.signedInUser = page.getByLabel('Signed in as');
     this.roles = page.getByLabel('Roles');

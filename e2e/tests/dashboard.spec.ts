@@ -17,6 +17,7 @@ const LOAD_SECONDS = 150;
 
 interface Created {
   poolId?: number;
+  laterPoolId?: number;
   volumeId?: number;
   subsystemId?: number;
 }
@@ -51,6 +52,7 @@ async function removeCreated(request: APIRequestContext, token: string, created:
   if (created.subsystemId) await request.delete(`/api/v1/subsystems/${created.subsystemId}`, { headers: bearer(token) });
   if (created.volumeId) await request.delete(`/api/v1/volumes/${created.volumeId}`, { headers: bearer(token) });
   if (created.poolId) await request.delete(`/api/v1/pools/${created.poolId}`, { headers: bearer(token) });
+  if (created.laterPoolId) await request.delete(`/api/v1/pools/${created.laterPoolId}`, { headers: bearer(token) });
 }
 
 /** One line of the Prometheus text format: a metric name, its labels and its value. */
@@ -178,6 +180,17 @@ test.describe('the dashboard under load', () => {
           { message: 'read MiB/s of the newest point', timeout: 5_000 }).toBeGreaterThan(0);
         await expect(charts.iopsNow).toHaveText(/^[1-9][\d,]* IOPS \(read [1-9][\d,]*, write 0\)$/);
         await expect(dashboard.topByIops.getByRole('link', { name: `${nqn} #1` })).toBeVisible();
+        expect(await page.evaluate(() => (window as unknown as { dashboardMarker?: string }).dashboardMarker)).toBe('no reload');
+      });
+
+      await test.step('a pool created meanwhile shows in the capacity card without a reload', async () => {
+        const before = await dashboard.poolCapacity.textContent();
+        const pools = Number(/ in (\d+) pools?$/.exec(before ?? '')?.[1]);
+        expect(pools, `the capacity card counts the pools: ${before}`).toBeGreaterThan(0);
+        created.laterPoolId = (await post(request, adminToken, '/api/v1/pools',
+          { name: `later-${suffix}`, type: 'MEMORY', capacityBytes: 64 * MIB })).id;
+        // Read again with every fifth sample (and at every alert change), pushed like the samples.
+        await expect(dashboard.poolCapacity).toHaveText(new RegExp(` in ${pools + 1} pools$`), { timeout: 15_000 });
         expect(await page.evaluate(() => (window as unknown as { dashboardMarker?: string }).dashboardMarker)).toBe('no reload');
       });
 

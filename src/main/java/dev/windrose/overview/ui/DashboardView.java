@@ -1,6 +1,10 @@
 package dev.windrose.overview.ui;
 
+import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.component.card.Card;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.DescriptionList;
@@ -22,20 +26,12 @@ import dev.windrose.dataplane.Dataplane;
 import dev.windrose.dataplane.DataplaneException;
 import dev.windrose.dataplane.DataplaneTarget;
 import dev.windrose.dataplane.EmbeddedTarget;
-import dev.windrose.common.Paging;
-import dev.windrose.fabric.FabricService;
 import dev.windrose.fabric.SubsystemInfo;
-import dev.windrose.inventory.DiskFilter;
-import dev.windrose.inventory.DiskService;
 import dev.windrose.inventory.HostInfo;
-import dev.windrose.inventory.HostService;
 import dev.windrose.security.Role;
-import dev.windrose.storage.PoolService;
-import dev.windrose.telemetry.EventService;
+import dev.windrose.telemetry.Subscription;
 import dev.windrose.telemetry.TelemetryService;
 import dev.windrose.telemetry.ui.ClusterActivity;
-import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Pageable;
 import dev.windrose.security.UserService;
 import dev.windrose.security.UserSummary;
 import jakarta.annotation.security.PermitAll;
@@ -44,11 +40,16 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The landing page after sign-in, the dashboard: what needs attention (hosts, disks, pools,
- * subsystems) and the capacity, read at the visit; the cluster's activity live, pushed by the
- * telemetry feature every second; and this node's facts (account, dataplane library, target).
+ * subsystems) and the capacity; the cluster's activity live, pushed by the telemetry feature every
+ * second; and this node's facts (account, dataplane library, target).
+ *
+ * <p>Health and capacity follow changes over the same push channel: {@link HealthWatch} reads them
+ * once for all open dashboards whenever an alert event changes and every few samples, and the cards
+ * are redrawn only when what they say changed.
  */
 @Route(value = "", layout = MainLayout.class)
 @PageTitle("Dashboard")
@@ -56,16 +57,52 @@ import java.util.stream.Collectors;
 @PermitAll
 class DashboardView extends VerticalLayout {
 
-    DashboardView(UserService users, Dataplane dataplane, EmbeddedTarget target, HostService hosts,
-            DiskService disks, PoolService pools, FabricService fabric, TelemetryService telemetry, EventService events) {
+    private final HealthWatch healthWatch;
+    private final FlexLayout healthRow;
+    private Health shownHealth;
+    private @Nullable Subscription following;
+
+    DashboardView(UserService users, Dataplane dataplane, EmbeddedTarget target, HealthWatch healthWatch,
+            TelemetryService telemetry) {
+        this.healthWatch = healthWatch;
         setPadding(true);
         setMaxWidth("90rem");
-        Health health = Health.of(hosts.list(EVERYTHING).getContent(), disks.list(DiskFilter.all(), EVERYTHING).getContent(),
-                pools.list(null, null, EVERYTHING).getContent(), fabric.list(), events.thresholds().poolWarningPercent());
-        add(row(healthCard(health), capacityCard(health.capacity())));
+        shownHealth = healthWatch.read();
+        healthRow = row(healthCard(shownHealth), capacityCard(shownHealth.capacity()));
+        add(healthRow);
         add(sectionHeading("Activity"), new ClusterActivity(telemetry));
         add(sectionHeading("This node"));
         add(row(accountCard(users.currentUser()), dataplaneCard(dataplane), targetCard(target), shortcutsCard()));
+    }
+
+    @Override
+    protected void onAttach(AttachEvent attach) {
+        UI ui = attach.getUI();
+        following = healthWatch.follow(health -> {
+            try {
+                ui.access(() -> show(health));
+            } catch (UIDetachedException closed) {
+                // The page went away meanwhile; detach stops following.
+            }
+        });
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detach) {
+        if (following != null) {
+            following.cancel();
+            following = null;
+        }
+    }
+
+    /** Redraws the health and capacity cards if this reading says something else than they do. */
+    private void show(Health health) {
+        if (health.equals(shownHealth)) {
+            return;
+        }
+        shownHealth = health;
+        healthRow.removeAll();
+        healthRow.add(healthCard(health), capacityCard(health.capacity()));
     }
 
     private static FlexLayout row(Component... cards) {
@@ -256,9 +293,6 @@ class DashboardView extends VerticalLayout {
         hint.addClassNames(LumoUtility.FontSize.SMALL, LumoUtility.TextColor.SECONDARY, LumoUtility.Margin.NONE);
         return hint;
     }
-
-    /** Every item of a listing: the dashboard counts all of them (a console has hundreds at most). */
-    private static final Pageable EVERYTHING = PageRequest.of(0, Paging.MAX_PAGE_SIZE);
 
     private static Fact fact(String id, String label, String value) {
         return new Fact(id, label, value);

@@ -9,11 +9,19 @@ import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy;
 import dev.windrose.dataplane.Dataplane;
 import dev.windrose.dataplane.EmbeddedTarget;
+import dev.windrose.common.ui.Sizes;
 import dev.windrose.security.UserService;
+import dev.windrose.storage.NewPool;
+import dev.windrose.storage.PoolInfo;
+import dev.windrose.storage.PoolService;
+import dev.windrose.storage.PoolType;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.domain.PageRequest;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContext;
@@ -39,6 +47,10 @@ class DashboardViewTest extends SpringBrowserlessTest {
     VaadinAwareSecurityContextHolderStrategy securityContexts;
     @Autowired
     dev.windrose.inventory.HostService hostService;
+    @Autowired
+    PoolService pools;
+    @Autowired
+    HealthWatch healthWatch;
 
     @BeforeEach
     void the_signed_in_administrator_exists() {
@@ -82,6 +94,28 @@ class DashboardViewTest extends SpringBrowserlessTest {
     }
 
     @Test
+    void health_and_capacity_follow_a_change_without_a_new_visit_and_stay_as_they_are_without_one() {
+        navigate(DashboardView.class);
+        PoolInfo pool = pools.create(new NewPool("dashboard-" + UUID.randomUUID().toString().substring(0, 8),
+                PoolType.MEMORY, null, 32L << 20, List.of(), null));
+        try {
+            healthWatch.refreshNow();
+            roundTrip();
+
+            List<PoolInfo> all = pools.list(null, null, PageRequest.of(0, 500)).getContent();
+            long total = all.stream().mapToLong(PoolInfo::capacityBytes).sum();
+            assertThat(fact("capacity-total")).isEqualTo(Sizes.bytes(total) + " in " + all.size()
+                    + (all.size() == 1 ? " pool" : " pools"));
+            DescriptionList.Description shown = factValue("capacity-total");
+            healthWatch.refreshNow();
+            roundTrip();
+            assertThat(factValue("capacity-total")).as("an unchanged reading keeps the cards as they are").isSameAs(shown);
+        } finally {
+            pools.delete(pool.id());
+        }
+    }
+
+    @Test
     void an_administrator_is_offered_every_other_view() {
         assertThat(find(Anchor.class).all()).extracting(Anchor::getText)
                 .contains("Users", "API tokens", "Audit log");
@@ -89,10 +123,14 @@ class DashboardViewTest extends SpringBrowserlessTest {
 
     /** The value whose term has the given id suffix (values are tied to their terms by aria-labelledby). */
     private String fact(String id) {
+        return factValue(id).getText();
+    }
+
+    private DescriptionList.Description factValue(String id) {
         String termId = "overview-" + id + "-term";
         return find(DescriptionList.Description.class)
                 .withCondition(value -> termId.equals(value.getElement().getAttribute("aria-labelledby")))
-                .single().getText();
+                .single();
     }
 
     /**
