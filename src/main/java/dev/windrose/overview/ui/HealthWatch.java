@@ -5,8 +5,7 @@ import dev.windrose.fabric.FabricService;
 import dev.windrose.inventory.DiskFilter;
 import dev.windrose.inventory.DiskService;
 import dev.windrose.inventory.HostService;
-import dev.windrose.security.AuditLog;
-import dev.windrose.security.Role;
+import dev.windrose.security.SystemViewer;
 import dev.windrose.storage.PoolService;
 import dev.windrose.telemetry.EventService;
 import dev.windrose.telemetry.Subscription;
@@ -21,17 +20,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Pageable;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.core.context.SecurityContext;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 
 /**
@@ -110,7 +104,7 @@ class HealthWatch implements DisposableBean {
             last = null;
             return;
         }
-        Health now = asSystemViewer(this::read);
+        Health now = SystemViewer.read(this::read);
         if (now.equals(last)) {
             return;
         }
@@ -133,19 +127,6 @@ class HealthWatch implements DisposableBean {
             });
         } catch (RejectedExecutionException shuttingDown) {
             readPending.set(false);
-        }
-    }
-
-    private static Health asSystemViewer(Supplier<Health> work) {
-        SecurityContext before = SecurityContextHolder.getContext();
-        SecurityContext system = SecurityContextHolder.createEmptyContext();
-        system.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(AuditLog.SYSTEM_ACTOR, null,
-                List.of(new SimpleGrantedAuthority(Role.VIEWER.authority()))));
-        SecurityContextHolder.setContext(system);
-        try {
-            return work.get();
-        } finally {
-            SecurityContextHolder.setContext(before);
         }
     }
 

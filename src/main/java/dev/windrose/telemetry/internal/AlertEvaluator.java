@@ -11,6 +11,7 @@ import dev.windrose.inventory.HostInfo;
 import dev.windrose.inventory.HostService;
 import dev.windrose.inventory.HostState;
 import dev.windrose.inventory.DiskService;
+import dev.windrose.security.SystemViewer;
 import dev.windrose.storage.PoolInfo;
 import dev.windrose.storage.PoolService;
 import dev.windrose.telemetry.AlertRule;

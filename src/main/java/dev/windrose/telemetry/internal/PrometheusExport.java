@@ -2,6 +2,7 @@ package dev.windrose.telemetry.internal;
 
 import dev.windrose.dataplane.LatencyHistogram;
 import dev.windrose.dataplane.StatsSnapshot;
+import dev.windrose.security.SystemViewer;
 import dev.windrose.storage.PoolInfo;
 import dev.windrose.storage.PoolService;
 import dev.windrose.telemetry.ClusterSample;

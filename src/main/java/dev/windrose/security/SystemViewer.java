@@ -1,7 +1,5 @@
-package dev.windrose.telemetry.internal;
+package dev.windrose.security;
 
-import dev.windrose.security.AuditLog;
-import dev.windrose.security.Role;
 import java.util.List;
 import java.util.function.Supplier;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -10,15 +8,16 @@ import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
- * Background alert evaluation reads pools, hosts, disks and subsystems through their services,
- * which let only signed-in viewers read: it does so as the read-only "system" actor.
+ * Background work (alert evaluation, the metrics export, the dashboards' shared health reading) reads
+ * pools, hosts, disks and subsystems through their services, which let only signed-in viewers read:
+ * it does so as the read-only "system" actor, on the current thread only, and puts back what was there.
  */
-final class SystemViewer {
+public final class SystemViewer {
 
     private SystemViewer() {
     }
 
-    static <T> T read(Supplier<T> reading) {
+    public static <T> T read(Supplier<T> reading) {
         SecurityContext before = SecurityContextHolder.getContext();
         SecurityContext system = SecurityContextHolder.createEmptyContext();
         system.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(AuditLog.SYSTEM_ACTOR, null,
