@@ -14,6 +14,7 @@ import dev.windrose.fabric.internal.FabricReconciliation;
 import dev.windrose.inventory.ApiTokens;
 import dev.windrose.security.UserService;
 import dev.windrose.support.Leftovers;
+import dev.windrose.support.NvmeTcpHost;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -84,11 +85,11 @@ class LiveResizeTest {
         long volume = volume(pool, 8);
         Exported exported = export(volume);
 
-        try (TestHost host = TestHost.admin("127.0.0.1", exported.port(), exported.nqn());
-                TestHost io = host.ioQueue()) {
+        try (NvmeTcpHost host = NvmeTcpHost.admin("127.0.0.1", exported.port(), exported.nqn());
+                NvmeTcpHost io = host.ioQueue()) {
             assertThat(host.namespaceSize(1)).isEqualTo(8 * MIB / 512);
             assertThat(io.read(1, 8 * MIB / 512 - 1, 512)).hasSize(512);
-            host.enableAsyncEvents(TestHost.AEN_NS_ATTRIBUTE);
+            host.enableAsyncEvents(NvmeTcpHost.AEN_NS_ATTRIBUTE);
             short aer = host.requestAsyncEvent();
 
             json(patch("/api/v1/volumes/" + volume), "{\"sizeBytes\":" + 24 * MIB + "}").andExpect(status().isOk())
@@ -122,8 +123,8 @@ class LiveResizeTest {
         long volume = volume(pool, 8);
         Exported exported = export(volume);
 
-        try (TestHost host = TestHost.admin("127.0.0.1", exported.port(), exported.nqn());
-                TestHost io = host.ioQueue()) {
+        try (NvmeTcpHost host = NvmeTcpHost.admin("127.0.0.1", exported.port(), exported.nqn());
+                NvmeTcpHost io = host.ioQueue()) {
             byte[] block = new byte[512];
             Arrays.fill(block, (byte) 0x51);
             io.write(1, 8 * MIB / 512 - 1, block);
@@ -156,11 +157,11 @@ class LiveResizeTest {
                 .andExpect(jsonPath("$.detail", containsString("0 MiB are free there")));
         as(get("/api/v1/volumes/" + first)).andExpect(jsonPath("$.sizeBytes").value(8 * MIB));
 
-        try (TestHost host = TestHost.admin("127.0.0.1", last.port(), last.nqn()); TestHost io = host.ioQueue()) {
+        try (NvmeTcpHost host = NvmeTcpHost.admin("127.0.0.1", last.port(), last.nqn()); NvmeTcpHost io = host.ioQueue()) {
             byte[] block = new byte[512];
             Arrays.fill(block, (byte) 0x3d);
             io.write(1, 8 * MIB / 512 - 1, block);
-            host.enableAsyncEvents(TestHost.AEN_NS_ATTRIBUTE);
+            host.enableAsyncEvents(NvmeTcpHost.AEN_NS_ATTRIBUTE);
             short aer = host.requestAsyncEvent();
 
             json(patch("/api/v1/volumes/" + second), "{\"sizeBytes\":" + 20 * MIB + "}").andExpect(status().isOk())

@@ -11,6 +11,7 @@ import com.jayway.jsonpath.JsonPath;
 import dev.windrose.inventory.ApiTokens;
 import dev.windrose.security.Role;
 import dev.windrose.security.UserService;
+import dev.windrose.support.NvmeTcpHost;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

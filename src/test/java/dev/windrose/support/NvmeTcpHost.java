@@ -1,4 +1,4 @@
-package dev.windrose.fabric;
+package dev.windrose.support;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -12,17 +12,18 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A small blocking NVMe/TCP host for the fabric tests: what a host needs to notice that a namespace
- * changed under it. The admin queue does Identify Namespace, Set Features (async event configuration),
- * Get Log Page and holds an Asynchronous Event Request while other commands run (its completion may arrive
- * between theirs); an I/O queue reads and writes 512-byte blocks. One command at a time per queue, no
- * digests, in-capsule writes (the target takes 8 KiB), reads in C2HData. The telemetry tests have their own
- * twin for I/O counters (NvmeTcpHost); this one adds the admin commands and keeps to this feature's tests.
+ * A small blocking NVMe/TCP host for tests (the Java twin of dataplane-native/tests/host.c). It does
+ * real I/O over loopback, so the target's counters move exactly as under an initiator, and what a
+ * host needs to notice that a namespace changed under it: the admin queue does Identify Namespace,
+ * Set Features (async event configuration), Get Log Page and holds an Asynchronous Event Request
+ * while other commands run (its completion may arrive between theirs); an I/O queue reads and writes
+ * 512-byte blocks. One command at a time per queue, no digests, in-capsule writes (the target takes
+ * 8 KiB), reads in C2HData.
  */
-final class TestHost implements AutoCloseable {
+public final class NvmeTcpHost implements AutoCloseable {
 
-    static final String HOST_NQN = "nqn.2014-08.org.nvmexpress:uuid:7e1e7e1e-0000-4000-8000-00000000fab1";
-    static final int AEN_NS_ATTRIBUTE = 1 << 8;
+    public static final String HOST_NQN = "nqn.2014-08.org.nvmexpress:uuid:7e1e7e1e-0000-4000-8000-00000000fab1";
+    public static final int AEN_NS_ATTRIBUTE = 1 << 8;
     private static final int CAPSULE_CMD = 0x04;
     private static final int CAPSULE_RESP = 0x05;
     private static final int C2H_DATA = 0x07;
@@ -36,7 +37,7 @@ final class TestHost implements AutoCloseable {
     /** Completions (CQE dword 0 and status) of commands nobody is waiting for right now: held AERs. */
     private final Map<Short, long[]> early = new HashMap<>();
 
-    private TestHost(String address, int port) throws IOException {
+    private NvmeTcpHost(String address, int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress(address, port), 5000);
         socket.setSoTimeout(10_000);
@@ -51,8 +52,8 @@ final class TestHost implements AutoCloseable {
     }
 
     /** A controller: admin queue connected and enabled. */
-    static TestHost admin(String address, int port, String subsystemNqn) throws IOException {
-        TestHost admin = new TestHost(address, port);
+    public static NvmeTcpHost admin(String address, int port, String subsystemNqn) throws IOException {
+        NvmeTcpHost admin = new NvmeTcpHost(address, port);
         try {
             admin.controllerId = admin.fabricsConnect(subsystemNqn, 0, 0xffff);
             admin.propertySet(0x14, 1 | 6 << 16 | 4 << 20);   // CC.EN, IOSQES, IOCQES
@@ -69,14 +70,42 @@ final class TestHost implements AutoCloseable {
         }
     }
 
+    /** A controller with its I/O queue 1, for tests that only read and write. */
+    public static Connection connect(String address, int port, String subsystemNqn) throws IOException {
+        NvmeTcpHost admin = admin(address, port, subsystemNqn);
+        try {
+            return new Connection(admin, admin.ioQueue());
+        } catch (IOException | RuntimeException e) {
+            admin.close();
+            throw e;
+        }
+    }
+
+    /** The admin and one I/O queue of a controller. */
+    public record Connection(NvmeTcpHost admin, NvmeTcpHost io) implements AutoCloseable {
+        public void write(int nsid, long lba, byte[] data) throws IOException {
+            io.write(nsid, lba, data);
+        }
+
+        public byte[] read(int nsid, long lba, int length) throws IOException {
+            return io.read(nsid, lba, length);
+        }
+
+        @Override
+        public void close() {
+            io.close();
+            admin.close();
+        }
+    }
+
     private int controllerId;
     private String subsystemNqn = "";
     private String address = "";
     private int port;
 
     /** I/O queue 1 of this controller. */
-    TestHost ioQueue() throws IOException {
-        TestHost io = new TestHost(address, port);
+    public NvmeTcpHost ioQueue() throws IOException {
+        NvmeTcpHost io = new NvmeTcpHost(address, port);
         try {
             io.fabricsConnect(subsystemNqn, 1, controllerId);
             return io;
@@ -87,7 +116,7 @@ final class TestHost implements AutoCloseable {
     }
 
     /** NSZE of Identify Namespace (CNS 00h), in blocks. */
-    long namespaceSize(int nsid) throws IOException {
+    public long namespaceSize(int nsid) throws IOException {
         ByteBuffer sqe = sqe(0x06);
         sqe.putInt(4, nsid);
         sqe.putInt(40, 0x00);
@@ -96,7 +125,7 @@ final class TestHost implements AutoCloseable {
         return ByteBuffer.wrap(page).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
     }
 
-    void enableAsyncEvents(int mask) throws IOException {
+    public void enableAsyncEvents(int mask) throws IOException {
         ByteBuffer sqe = sqe(0x09);
         sqe.putInt(40, 0x0b);
         sqe.putInt(44, mask);
@@ -104,14 +133,14 @@ final class TestHost implements AutoCloseable {
     }
 
     /** Sends an Asynchronous Event Request without waiting; returns its command ID for {@link #awaitAsyncEvent}. */
-    short requestAsyncEvent() throws IOException {
+    public short requestAsyncEvent() throws IOException {
         ByteBuffer sqe = sqe(0x0c);
         send(sqe, null, 0);
         return sqe.getShort(2);
     }
 
     /** Dword 0 of the AER's completion (type, info, log page), waiting up to the socket timeout. */
-    int awaitAsyncEvent(short aer) throws IOException {
+    public int awaitAsyncEvent(short aer) throws IOException {
         while (!early.containsKey(aer)) {
             collect(aer, null);
         }
@@ -123,7 +152,7 @@ final class TestHost implements AutoCloseable {
     }
 
     /** The Changed Namespace List (log 04h): the NSIDs it holds, up to the first zero. */
-    int[] changedNamespaces() throws IOException {
+    public int[] changedNamespaces() throws IOException {
         ByteBuffer sqe = sqe(0x02);
         sqe.putInt(4, 0xffffffff);
         sqe.putInt(40, 0x04 | (1024 - 1) << 16);   // log 04h, NUMDL: 4 KiB
@@ -141,11 +170,11 @@ final class TestHost implements AutoCloseable {
         return nsids;
     }
 
-    void write(int nsid, long lba, byte[] data) throws IOException {
+    public void write(int nsid, long lba, byte[] data) throws IOException {
         command(readWrite(0x01, nsid, lba, data.length), data, null);
     }
 
-    byte[] read(int nsid, long lba, int length) throws IOException {
+    public byte[] read(int nsid, long lba, int length) throws IOException {
         byte[] data = new byte[length];
         command(readWrite(0x02, nsid, lba, length), null, data);
         return data;
