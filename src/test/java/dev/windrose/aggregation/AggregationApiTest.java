@@ -1,5 +1,7 @@
 package dev.windrose.aggregation;
 
+import static dev.windrose.support.TestValues.body;
+import static dev.windrose.support.TestValues.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasSize;
@@ -19,7 +21,6 @@ import dev.windrose.security.UserService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -452,14 +453,5 @@ class AggregationApiTest {
 
     private ResultActions as(MockHttpServletRequestBuilder request) throws Exception {
         return mvc.perform(request.header(HttpHeaders.AUTHORIZATION, "Bearer " + token));
-    }
-
-    private static String body(ResultActions result) throws Exception {
-        return result.andReturn().getResponse().getContentAsString();
-    }
-
-    /** Lower-case: aggregation names become part of NQNs. */
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
     }
 }

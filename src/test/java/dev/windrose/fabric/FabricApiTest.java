@@ -1,5 +1,8 @@
 package dev.windrose.fabric;
 
+import static dev.windrose.support.TestValues.body;
+import static dev.windrose.support.TestValues.freePort;
+import static dev.windrose.support.TestValues.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasSize;
@@ -321,27 +324,12 @@ class FabricApiTest {
         }
     }
 
-    /** A port nobody uses right now (the kernel's choice), for a listener the test then creates. */
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     private ResultActions json(MockHttpServletRequestBuilder request, String body) throws Exception {
         return as(request.contentType(MediaType.APPLICATION_JSON).content(body));
     }
 
     private ResultActions as(MockHttpServletRequestBuilder request) throws Exception {
         return mvc.perform(request.header(HttpHeaders.AUTHORIZATION, "Bearer " + token));
-    }
-
-    private static String body(ResultActions result) throws Exception {
-        return result.andReturn().getResponse().getContentAsString();
-    }
-
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
     }
 
     private static String uniqueNqn() {

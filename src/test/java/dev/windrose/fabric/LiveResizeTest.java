@@ -1,5 +1,8 @@
 package dev.windrose.fabric;
 
+import static dev.windrose.support.TestValues.body;
+import static dev.windrose.support.TestValues.freePort;
+import static dev.windrose.support.TestValues.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
@@ -16,7 +19,6 @@ import dev.windrose.security.UserService;
 import dev.windrose.support.Leftovers;
 import dev.windrose.support.NvmeTcpHost;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -211,25 +213,11 @@ class LiveResizeTest {
                 .longValue();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     private ResultActions json(MockHttpServletRequestBuilder request, String body) throws Exception {
         return as(request.contentType(MediaType.APPLICATION_JSON).content(body));
     }
 
     private ResultActions as(MockHttpServletRequestBuilder request) throws Exception {
         return mvc.perform(request.header(HttpHeaders.AUTHORIZATION, "Bearer " + token));
-    }
-
-    private static String body(ResultActions result) throws Exception {
-        return result.andReturn().getResponse().getContentAsString();
-    }
-
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
     }
 }

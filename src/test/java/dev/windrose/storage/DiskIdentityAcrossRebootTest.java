@@ -1,5 +1,6 @@
 package dev.windrose.storage;
 
+import static dev.windrose.support.TestValues.body;
 import static org.hamcrest.Matchers.hasItem;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -133,11 +134,6 @@ class DiskIdentityAcrossRebootTest {
     private ResultActions as(String token, MockHttpServletRequestBuilder request) throws Exception {
         return mvc.perform(request.header(HttpHeaders.AUTHORIZATION, "Bearer " + token));
     }
-
-    private static String body(ResultActions result) throws Exception {
-        return result.andReturn().getResponse().getContentAsString();
-    }
-
 
     private static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {

@@ -1,5 +1,7 @@
 package dev.windrose.storage;
 
+import static dev.windrose.support.TestValues.body;
+import static dev.windrose.support.TestValues.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasSize;
@@ -390,13 +392,5 @@ class StorageApiTest {
 
     private ResultActions json(MockHttpServletRequestBuilder request, String body) throws Exception {
         return as(request.contentType(MediaType.APPLICATION_JSON).content(body));
-    }
-
-    private static String body(ResultActions result) throws Exception {
-        return result.andReturn().getResponse().getContentAsString();
-    }
-
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
     }
 }

@@ -1,5 +1,7 @@
 package dev.windrose.telemetry;
 
+import static dev.windrose.support.TestValues.body;
+import static dev.windrose.support.TestValues.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -12,9 +14,6 @@ import dev.windrose.inventory.ApiTokens;
 import dev.windrose.security.Role;
 import dev.windrose.security.UserService;
 import dev.windrose.support.NvmeTcpHost;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -366,16 +365,6 @@ class TelemetryApiTest {
             }
             Thread.sleep(200);
         }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String body(ResultActions result) throws Exception {
-        return result.andReturn().getResponse().getContentAsString();
     }
 
     private ResultActions as(MockHttpServletRequestBuilder request) throws Exception {

@@ -1,5 +1,6 @@
 package dev.windrose.fabric.ui;
 
+import static dev.windrose.support.TestValues.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vaadin.browserless.SpringBrowserlessTest;
@@ -323,11 +324,5 @@ class SubsystemDetailViewTest extends SpringBrowserlessTest {
         PoolInfo pool = pools.create(new NewPool("files-" + suffix, PoolType.DIRECTORY,
                 Files.createDirectories(directory.resolve("files-" + suffix)).toString(), null, List.of(), null));
         return volumes.create(new NewVolume("vol-" + suffix, pool.id(), 8L << 20, null)).name();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

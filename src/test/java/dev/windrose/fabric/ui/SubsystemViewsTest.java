@@ -1,5 +1,6 @@
 package dev.windrose.fabric.ui;
 
+import static dev.windrose.support.TestValues.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vaadin.browserless.SpringBrowserlessTest;
@@ -20,7 +21,6 @@ import dev.windrose.storage.PoolType;
 import dev.windrose.storage.VolumeService;
 import dev.windrose.support.Leftovers;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -137,11 +137,5 @@ class SubsystemViewsTest extends SpringBrowserlessTest {
         PoolInfo pool = pools.create(new NewPool("files-" + suffix, PoolType.DIRECTORY,
                 Files.createDirectories(directory.resolve("files-" + suffix)).toString(), null, List.of(), null));
         return volumes.create(new NewVolume("vol-" + suffix, pool.id(), 8L << 20, null)).name();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.windrose.storage.ui;
 
+import static dev.windrose.support.TestValues.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vaadin.browserless.SpringBrowserlessTest;
@@ -12,7 +13,6 @@ import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
-import dev.windrose.inventory.DiskFilter;
 import dev.windrose.inventory.DiskInfo;
 import dev.windrose.inventory.DiskService;
 import dev.windrose.inventory.NewLabDisk;
@@ -27,7 +27,6 @@ import dev.windrose.storage.VolumeService;
 import dev.windrose.storage.internal.DiskPoolLabel;
 import dev.windrose.storage.internal.PoolVolumeMap;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -284,9 +283,5 @@ class StorageViewsTest extends SpringBrowserlessTest {
             com.vaadin.flow.component.Component root) {
         return java.util.stream.Stream.concat(java.util.stream.Stream.of(root),
                 root.getChildren().flatMap(StorageViewsTest::descendants));
-    }
-
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
     }
 }
