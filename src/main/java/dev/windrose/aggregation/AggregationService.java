@@ -1,5 +1,6 @@
 package dev.windrose.aggregation;
 
+import dev.windrose.common.Names;
 import dev.windrose.aggregation.AggregationInfo.DriveInfo;
 import dev.windrose.aggregation.AggregationInfo.MemberInfo;
 import dev.windrose.aggregation.internal.AggregationEntity;
@@ -99,7 +100,7 @@ public class AggregationService {
     @Transactional(readOnly = true)
     @PreAuthorize(Role.Expressions.VIEWER)
     public Review review(Proposal proposal) {
-        validNqns(proposal);
+        validNames(proposal);
         List<Finding> findings = PlatformRules.check(proposal, poolFacts());
         return new Review(findings, CapacityPlanner.plan(proposal), !PlatformRules.blocks(findings));
     }
@@ -255,7 +256,7 @@ public class AggregationService {
 
     private ChangePlan planChange(AggregationEntity aggregation, List<ProposedMember> wanted) {
         Proposal proposal = new Proposal(aggregation.name(), aggregation.platform(), wanted);
-        validNqns(proposal);
+        validNames(proposal);
         Map<String, MemberEntity> current = new LinkedHashMap<>();
         Map<Long, List<DriveEntity>> currentDrives = new HashMap<>();
         Map<Long, Long> held = new HashMap<>();
@@ -537,9 +538,16 @@ public class AggregationService {
                 : Optional.of(new Endpoint(target.listenAddress(), target.listenPort()));
     }
 
-    private static void validNqns(Proposal proposal) {
+    /** Characters no name may hold and malformed host NQNs are refused (400) before any rule is weighed. */
+    private static void validNames(Proposal proposal) {
+        Names.requireSafe("name", proposal.name());
         for (int i = 0; i < proposal.members().size(); i++) {
-            Nqn.validate("members[" + i + "].hostNqn", proposal.members().get(i).hostNqn());
+            ProposedMember member = proposal.members().get(i);
+            Names.requireSafe("members[" + i + "].name", member.name());
+            Nqn.validate("members[" + i + "].hostNqn", member.hostNqn());
+            if (member.address() != null) {
+                Names.requireSafe("members[" + i + "].address", member.address());
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.windrose.fabric;
 
+import dev.windrose.common.Names;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
@@ -40,10 +41,7 @@ public class InitiatorService {
     @PreAuthorize(Role.Expressions.OPERATOR)
     public InitiatorInfo add(String hostNqn, String name) {
         String nqn = Nqn.validate("hostNqn", hostNqn);
-        String friendly = name.strip();
-        if (friendly.isEmpty() || friendly.length() > MAX_NAME) {
-            throw new InvalidInputException("name", "A name has 1 to " + MAX_NAME + " characters.");
-        }
+        String friendly = Names.text("name", name, MAX_NAME);
         if (initiators.existsByHostNqn(nqn)) {
             throw new ConflictException("The host NQN " + nqn + " is already known.");
         }

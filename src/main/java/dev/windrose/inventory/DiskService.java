@@ -1,5 +1,6 @@
 package dev.windrose.inventory;
 
+import dev.windrose.common.Names;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
@@ -178,6 +179,7 @@ public class DiskService {
     }
 
     private static String validLabName(@Nullable String name) {
+        Names.requireSafe("name", name == null ? "" : name);
         String stripped = name == null ? "" : name.strip();
         if (!NAME.matcher(stripped).matches()) {
             throw new InvalidInputException("name", "A lab disk name has 1 to 63 characters: lower-case letters, "

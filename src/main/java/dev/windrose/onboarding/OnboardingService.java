@@ -1,5 +1,6 @@
 package dev.windrose.onboarding;
 
+import dev.windrose.common.Names;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.WindroseProperties;
 import dev.windrose.fabric.FabricService;
@@ -273,6 +274,7 @@ public class OnboardingService {
     }
 
     public static String validClusterName(@Nullable String name) {
+        Names.requireSafe("clusterName", name == null ? "" : name);
         String stripped = name == null ? "" : name.strip();
         if (!CLUSTER_NAME.matcher(stripped).matches()) {
             throw new InvalidInputException("clusterName", "A cluster name has 1 to 64 characters: letters, digits, "

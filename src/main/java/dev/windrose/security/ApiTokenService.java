@@ -1,5 +1,6 @@
 package dev.windrose.security;
 
+import dev.windrose.common.Names;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
 import dev.windrose.security.internal.ApiTokenEntity;
@@ -143,6 +144,7 @@ public class ApiTokenService {
     }
 
     private static void validate(String name, int expiresInDays) {
+        Names.requireSafe("name", name);
         if (name.isBlank() || name.strip().length() > MAX_NAME_LENGTH) {
             throw new InvalidInputException("name", "A token needs a name of 1 to " + MAX_NAME_LENGTH + " characters.");
         }

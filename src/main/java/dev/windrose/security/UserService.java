@@ -1,5 +1,6 @@
 package dev.windrose.security;
 
+import dev.windrose.common.Names;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
 import dev.windrose.security.internal.CurrentRequest;
@@ -165,6 +166,7 @@ public class UserService {
 
     /** Lower-cases and checks a username; the one rule for what a username may look like. */
     public static String normalizeUsername(String username) {
+        Names.requireSafe("username", username);
         String normalized = username.strip().toLowerCase(Locale.ROOT);
         if (!USERNAME.matcher(normalized).matches()) {
             throw new InvalidInputException("username", "A username has 2 to 64 characters: letters, digits, "

@@ -1,5 +1,6 @@
 package dev.windrose.storage;
 
+import dev.windrose.common.Names;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
@@ -335,6 +336,7 @@ public class PoolService {
     }
 
     static String validName(@Nullable String name) {
+        Names.requireSafe("name", name == null ? "" : name);
         String stripped = name == null ? "" : name.strip();
         if (!NAME.matcher(stripped).matches()) {
             throw new InvalidInputException("name", "A name has 1 to 64 characters: letters, digits, '.', '_' or '-', "

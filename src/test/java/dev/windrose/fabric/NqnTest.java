@@ -19,7 +19,7 @@ class NqnTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "iqn.2026-01.dev.windrose:alpha", "nqn.2026-13.dev.windrose:alpha", "nqn.26-01.dev.windrose:alpha",
             "nqn.2026-01.windrose:alpha", "nqn.2026-01.dev.windrose", "nqn.2026-01.dev.windrose:", "nqn.2026-01.dev.windrose:has space",
-            "nqn.2026-01.-dev.windrose:a", "nqn.2014-08.org.nvmexpress.discovery"})
+            "nqn.2026-01.-dev.windrose:a"})
     void malformed_names_are_rejected_with_the_expected_form(String nqn) {
         assertThatThrownBy(() -> Nqn.validate("nqn", nqn)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("nqn.yyyy-mm.reverse.domain:name");
@@ -43,5 +43,36 @@ class NqnTest {
         // Bytes, not characters: two-byte characters count twice.
         String wide = prefix + "é".repeat(100);
         assertThatThrownBy(() -> Nqn.validate("nqn", wide)).hasMessageContaining("this one has 225");
+    }
+
+    @org.junit.jupiter.api.Test
+    void the_discovery_nqn_names_no_subsystem_or_host() {
+        assertThatThrownBy(() -> Nqn.validate("nqn", "nqn.2014-08.org.nvmexpress.discovery"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("discovery controller's NQN");
+    }
+
+    /** A NUL would make the C dataplane see "…:twin"; CR/LF, ESC and bidi overrides forge logs, scripts, screens. */
+    @ParameterizedTest
+    @ValueSource(strings = {"nqn.2026-12.dev.example:twin\u0000evil", "nqn.2026-12.dev.example:h\u0000x",
+            "nqn.2026-12.dev.example:a\rb", "nqn.2026-12.dev.example:a\nb", "nqn.2026-12.dev.example:a\u001b[31m",
+            "nqn.2026-12.dev.example:a\u202egnp.exe", "nqn.2026-12.dev.example:a\u2066b", "nqn.2026-12.dev.example:a\u007f",
+            "nqn.2026-12.dev.example:a\u0085b", "nqn.2026-12.dev.example:a\u2028b", "nqn.2026-12.dev.example:a\ud800b",
+            "nqn.2026-12.dev.example:twin\u0000", "\u0000nqn.2026-12.dev.example:twin"})
+    void names_with_control_characters_or_bidi_overrides_are_rejected_naming_the_field(String nqn) {
+        assertThatThrownBy(() -> Nqn.validate("hostNqn", nqn)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("The hostNqn contains").hasMessageContaining("at position")
+                .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("hostNqn");
+    }
+
+    @org.junit.jupiter.api.Test
+    void the_message_names_the_character_and_where_it_is() {
+        assertThatThrownBy(() -> Nqn.validate("nqn", "nqn.2026-12.dev.example:twin\u0000evil"))
+                .hasMessageStartingWith("The nqn contains a control character (U+0000 NUL) at position 29");
+    }
+
+    @org.junit.jupiter.api.Test
+    void printable_unicode_after_the_colon_is_an_nqn() {
+        assertThat(Nqn.isValid("nqn.2026-12.dev.example:stockage-é")).isTrue();
+        assertThat(Nqn.isValid("nqn.2026-12.dev.example:with'quote$(x)")).isTrue();
     }
 }

@@ -44,6 +44,7 @@ import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
 import dev.windrose.common.ui.Notices;
+import dev.windrose.fabric.Nqn;
 import dev.windrose.security.Role;
 import dev.windrose.storage.PoolInfo;
 import dev.windrose.storage.PoolId;
@@ -270,6 +271,7 @@ class AggregationWizardView extends VerticalLayout implements BeforeEnterObserve
                 field.setValueChangeMode(ValueChangeMode.LAZY);
                 field.addValueChangeListener(change -> recheck());
             }
+            hostNqn.addValueChangeListener(change -> markHostNqn());
             os.addValueChangeListener(change -> recheck());
             Button remove = new Button(VaadinIcon.TRASH.create(), click -> {
                 members.remove(this);
@@ -281,6 +283,17 @@ class AggregationWizardView extends VerticalLayout implements BeforeEnterObserve
             layout.add(memberName, hostNqn, os, address, remove);
             layout.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
             layout.getElement().setAttribute("aria-label", "Member " + index);
+        }
+
+        /** The field says what is wrong with the NQN as typed, with the same words the API would answer. */
+        private void markHostNqn() {
+            try {
+                Nqn.validate("hostNqn", hostNqn.getValue());
+                hostNqn.setInvalid(false);
+            } catch (InvalidInputException invalid) {
+                hostNqn.setErrorMessage(invalid.getMessage());
+                hostNqn.setInvalid(!hostNqn.getValue().isEmpty());
+            }
         }
 
         ProposedMember toMember(List<DriveGroup> drives) {
