@@ -1,3 +1,4 @@
+#!/bin/sh
 # Windrose aggregation 'lab', member 'node1' (VMware ESXi)
 # Host NQN the subsystem admits: nqn.2014-08.org.nvmexpress:uuid:6a1f0b52-3a57-4c4e-9d1c-2f4d7b1e8a90
 # Subsystem (this member's own):  nqn.2026-11.dev.windrose:agg.lab.node1

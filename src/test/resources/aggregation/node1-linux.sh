@@ -12,5 +12,5 @@ nvme list
 # To connect at every boot: one line per discovery controller in /etc/nvme/discovery.conf,
 # read by 'nvme connect-all' (nvmf-autoconnect.service runs it at boot).
 grep -qxF -- '--transport=tcp --traddr=192.0.2.10 --trsvcid=8009 --hostnqn=nqn.2014-08.org.nvmexpress:uuid:6a1f0b52-3a57-4c4e-9d1c-2f4d7b1e8a90' /etc/nvme/discovery.conf 2>/dev/null || \
-    echo '--transport=tcp --traddr=192.0.2.10 --trsvcid=8009 --hostnqn=nqn.2014-08.org.nvmexpress:uuid:6a1f0b52-3a57-4c4e-9d1c-2f4d7b1e8a90' >> /etc/nvme/discovery.conf
+    printf '%s\n' '--transport=tcp --traddr=192.0.2.10 --trsvcid=8009 --hostnqn=nqn.2014-08.org.nvmexpress:uuid:6a1f0b52-3a57-4c4e-9d1c-2f4d7b1e8a90' >> /etc/nvme/discovery.conf
 systemctl enable nvmf-autoconnect.service

@@ -1,5 +1,7 @@
 package dev.windrose.aggregation;
 
+import dev.windrose.common.PosixShell;
+import dev.windrose.common.PowerShell;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -16,6 +18,10 @@ import org.jspecify.annotations.Nullable;
  * initiator was a preview for Windows Server Insider builds when this was written; Microsoft says it is
  * managed through PowerShell, but the cmdlets were not documented in anything Windrose could check, so
  * the Windows text gives the parameters and how to find the cmdlets, not invented syntax.
+ *
+ * <p>Every value is quoted for the shell that runs the script: {@link PosixShell} for Linux and ESXi (whose shell
+ * is BusyBox ash), {@link PowerShell} for Windows; values in comments have their line breaks escaped. The quoting
+ * holds on its own, whatever validation let through.
  *
  * <p>Searched again on 2026-11-25 (documentation pages, web pages, issue threads and public code; queries
  * "Windows Server 2025 NVMe over Fabrics initiator NVMe/TCP", "Windows Server NVMe-oF initiator nvmeofutil
@@ -57,7 +63,8 @@ public final class InitiatorConfigs {
 
     static String esxi(String aggregation, String member, String hostNqn, String subsystemNqn,
             List<Endpoint> listeners, @Nullable Endpoint discovery) {
-        StringBuilder text = header("#", aggregation, member, MemberOs.ESXI, hostNqn, subsystemNqn);
+        StringBuilder text = new StringBuilder("#!/bin/sh\n");
+        text.append(header(aggregation, member, MemberOs.ESXI, hostNqn, subsystemNqn));
         text.append("""
                 # 1. This host's NQN must be the one above, or the subsystem refuses it. Check it:
                 esxcli nvme info get
@@ -70,12 +77,12 @@ public final class InitiatorConfigs {
                 """.formatted(ESXI_NIC, ESXI_NIC, ESXI_ADAPTER));
         if (discovery != null) {
             text.append("esxcli nvme fabrics discover -a ").append(ESXI_ADAPTER).append(" -i ")
-                    .append(discovery.address()).append(" -p ").append(discovery.port()).append('\n');
+                    .append(sh(discovery.address())).append(" -p ").append(discovery.port()).append('\n');
         }
         for (Endpoint listener : listeners) {
             text.append("esxcli nvme fabrics connect -a ").append(ESXI_ADAPTER).append(" -i ")
-                    .append(listener.address()).append(" -p ").append(listener.port()).append(" -s ")
-                    .append(subsystemNqn).append('\n');
+                    .append(sh(listener.address())).append(" -p ").append(listener.port()).append(" -s ")
+                    .append(sh(subsystemNqn)).append('\n');
         }
         text.append("""
                 # 4. The namespaces appear as NVMe devices of this host:
@@ -87,29 +94,31 @@ public final class InitiatorConfigs {
     static String linux(String aggregation, String member, String hostNqn, String subsystemNqn,
             List<Endpoint> listeners, @Nullable Endpoint discovery) {
         StringBuilder text = new StringBuilder("#!/bin/sh\n");
-        text.append(header("#", aggregation, member, MemberOs.LINUX, hostNqn, subsystemNqn));
+        text.append(header(aggregation, member, MemberOs.LINUX, hostNqn, subsystemNqn));
         text.append("""
                 # Run as root on the member. Every command names the host NQN, so /etc/nvme/hostnqn stays as it is.
                 set -e
                 modprobe nvme-tcp
                 """);
         if (discovery != null) {
-            text.append("nvme discover -t tcp -a ").append(discovery.address()).append(" -s ")
-                    .append(discovery.port()).append(" -q ").append(hostNqn).append('\n');
+            text.append("nvme discover -t tcp -a ").append(sh(discovery.address())).append(" -s ")
+                    .append(discovery.port()).append(" -q ").append(sh(hostNqn)).append('\n');
         }
         for (Endpoint listener : listeners) {
-            text.append("nvme connect -t tcp -a ").append(listener.address()).append(" -s ").append(listener.port())
-                    .append(" -n ").append(subsystemNqn).append(" -q ").append(hostNqn).append('\n');
+            text.append("nvme connect -t tcp -a ").append(sh(listener.address())).append(" -s ").append(listener.port())
+                    .append(" -n ").append(sh(subsystemNqn)).append(" -q ").append(sh(hostNqn)).append('\n');
         }
         text.append("nvme list\n");
         if (discovery != null) {
+            // printf, not echo: dash's echo would turn a backslash in an NQN into something else.
+            String line = sh(discoveryConfLine(hostNqn, discovery));
             text.append("""
                     # To connect at every boot: one line per discovery controller in /etc/nvme/discovery.conf,
                     # read by 'nvme connect-all' (nvmf-autoconnect.service runs it at boot).
-                    grep -qxF -- '%s' /etc/nvme/discovery.conf 2>/dev/null || \\
-                        echo '%s' >> /etc/nvme/discovery.conf
+                    grep -qxF -- %s /etc/nvme/discovery.conf 2>/dev/null || \\
+                        printf '%%s\\n' %s >> /etc/nvme/discovery.conf
                     systemctl enable nvmf-autoconnect.service
-                    """.formatted(discoveryConfLine(hostNqn, discovery), discoveryConfLine(hostNqn, discovery)));
+                    """.formatted(line, line));
         }
         return text.toString();
     }
@@ -122,7 +131,7 @@ public final class InitiatorConfigs {
 
     static String windows(String aggregation, String member, String hostNqn, String subsystemNqn,
             List<Endpoint> listeners, @Nullable Endpoint discovery) {
-        StringBuilder text = header("#", aggregation, member, MemberOs.WINDOWS, hostNqn, subsystemNqn);
+        StringBuilder text = header(aggregation, member, MemberOs.WINDOWS, hostNqn, subsystemNqn);
         text.append("""
                 # Windows Server's inbox NVMe over Fabrics initiator (NVMe/TCP) was announced as a preview for
                 # Windows Server Insider builds and is managed from PowerShell. Windrose found no published
@@ -135,16 +144,17 @@ public final class InitiatorConfigs {
                 # 2. Use them with these parameters (the subsystem admits only the host NQN above):
                 """);
         text.append("$WindroseTransport    = 'TCP'\n");
-        text.append("$WindroseHostNqn      = '").append(hostNqn).append("'\n");
-        text.append("$WindroseSubsystemNqn = '").append(subsystemNqn).append("'\n");
+        text.append("$WindroseHostNqn      = ").append(PowerShell.quote(hostNqn)).append('\n');
+        text.append("$WindroseSubsystemNqn = ").append(PowerShell.quote(subsystemNqn)).append('\n');
         if (discovery != null) {
-            text.append("$WindroseDiscovery    = @{ Address = '").append(discovery.address()).append("'; Port = ")
-                    .append(discovery.port()).append(" }\n");
+            text.append("$WindroseDiscovery    = @{ Address = ").append(PowerShell.quote(discovery.address()))
+                    .append("; Port = ").append(discovery.port()).append(" }\n");
         }
         text.append("$WindroseControllers  = @(\n");
         for (int i = 0; i < listeners.size(); i++) {
             Endpoint listener = listeners.get(i);
-            text.append("    @{ Address = '").append(listener.address()).append("'; Port = ").append(listener.port())
+            text.append("    @{ Address = ").append(PowerShell.quote(listener.address())).append("; Port = ")
+                    .append(listener.port())
                     .append(" }").append(i + 1 < listeners.size() ? "," : "").append('\n');
         }
         text.append(")\n");
@@ -156,12 +166,17 @@ public final class InitiatorConfigs {
         return text.toString();
     }
 
-    private static StringBuilder header(String comment, String aggregation, String member, MemberOs os,
-            String hostNqn, String subsystemNqn) {
+    /** The first lines: '#' comments in all three shells; escaped so a line break in a name cannot end them. */
+    private static StringBuilder header(String aggregation, String member, MemberOs os, String hostNqn,
+            String subsystemNqn) {
         return new StringBuilder()
-                .append(comment).append(" Windrose aggregation '").append(aggregation).append("', member '")
-                .append(member).append("' (").append(os.label()).append(")\n")
-                .append(comment).append(" Host NQN the subsystem admits: ").append(hostNqn).append('\n')
-                .append(comment).append(" Subsystem (this member's own):  ").append(subsystemNqn).append('\n');
+                .append("# Windrose aggregation '").append(PosixShell.comment(aggregation)).append("', member '")
+                .append(PosixShell.comment(member)).append("' (").append(os.label()).append(")\n")
+                .append("# Host NQN the subsystem admits: ").append(PosixShell.comment(hostNqn)).append('\n')
+                .append("# Subsystem (this member's own):  ").append(PosixShell.comment(subsystemNqn)).append('\n');
+    }
+
+    private static String sh(String value) {
+        return PosixShell.quote(value);
     }
 }

@@ -1,12 +1,14 @@
 package dev.windrose.fabric;
 
 import dev.windrose.fabric.SubsystemInfo.ListenerInfo;
+import dev.windrose.common.PosixShell;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Ready-to-run initiator commands for a subsystem: Linux nvme-cli and ESXi esxcli. Wildcard listeners
- * (0.0.0.0, ::) are reached through one of this host's addresses.
+ * (0.0.0.0, ::) are reached through one of this host's addresses. Every value is quoted for the shell that runs
+ * the command ({@link PosixShell}: Linux's sh and ESXi's BusyBox ash), whatever validation let through.
  *
  * @param discoveryAddress where the discovery controller listens, null when the target is not running
  */
@@ -27,32 +29,38 @@ record ConnectCommandGenerator(SubsystemInfo subsystem, @Nullable String discove
         ListenerInfo listener = listener();
         String address = discoveryAddress != null ? reachable(discoveryAddress) : listener == null ? "<address>" : reachable(listener.address());
         int port = discoveryAddress != null ? discoveryPort : listener == null ? 8009 : listener.port();
-        return "nvme discover -t tcp -a " + address + " -s " + port + " -q " + host(hostNqn);
+        return "nvme discover -t tcp -a " + quote(address) + " -s " + port + " -q " + host(hostNqn);
     }
 
     String linuxConnect(@Nullable String hostNqn) {
         ListenerInfo listener = listener();
         String address = listener == null ? "<address>" : reachable(listener.address());
         int port = listener == null ? 4420 : listener.port();
-        return "nvme connect -t tcp -a " + address + " -s " + port + " -n " + subsystem.nqn() + " -q " + host(hostNqn);
+        return "nvme connect -t tcp -a " + quote(address) + " -s " + port + " -n " + quote(subsystem.nqn()) + " -q "
+                + host(hostNqn);
     }
 
     String esxiDiscover() {
         ListenerInfo listener = listener();
         String address = discoveryAddress != null ? reachable(discoveryAddress) : listener == null ? "<address>" : reachable(listener.address());
         int port = discoveryAddress != null ? discoveryPort : listener == null ? 8009 : listener.port();
-        return "esxcli nvme fabrics discover -a " + ConnectCommands.ESXI_ADAPTER + " -i " + address + " -p " + port;
+        return "esxcli nvme fabrics discover -a " + ConnectCommands.ESXI_ADAPTER + " -i " + quote(address) + " -p " + port;
     }
 
     String esxiConnect() {
         ListenerInfo listener = listener();
         String address = listener == null ? "<address>" : reachable(listener.address());
         int port = listener == null ? 4420 : listener.port();
-        return "esxcli nvme fabrics connect -a " + ConnectCommands.ESXI_ADAPTER + " -i " + address + " -p " + port + " -s " + subsystem.nqn();
+        return "esxcli nvme fabrics connect -a " + ConnectCommands.ESXI_ADAPTER + " -i " + quote(address) + " -p " + port
+                + " -s " + quote(subsystem.nqn());
     }
 
     private static String host(@Nullable String hostNqn) {
-        return hostNqn == null ? ConnectCommands.LINUX_HOSTNQN : hostNqn;
+        return hostNqn == null ? ConnectCommands.LINUX_HOSTNQN : quote(hostNqn);
+    }
+
+    private static String quote(String value) {
+        return PosixShell.quote(value);
     }
 
     /** A wildcard address accepts on every interface; an initiator needs one of them. */

@@ -9,6 +9,6 @@ public record ConnectCommands(String linuxDiscover, String linuxConnect, String 
 
     /** What ESXi calls its NVMe/TCP adapter; the admin replaces it with theirs. */
     public static final String ESXI_ADAPTER = "vmhba65";
-    /** Linux reads its own host NQN from here when no host NQN is chosen. */
-    public static final String LINUX_HOSTNQN = "$(cat /etc/nvme/hostnqn)";
+    /** Linux reads its own host NQN from here when no host NQN is chosen; double quotes keep it one word. */
+    public static final String LINUX_HOSTNQN = "\"$(cat /etc/nvme/hostnqn)\"";
 }

@@ -119,7 +119,7 @@ class FabricApiTest {
                 .andExpect(jsonPath("$.linuxDiscover").value(containsString(" -q " + HOST_NQN)))
                 .andExpect(jsonPath("$.esxiConnect").value(containsString("-i 127.0.0.1 -p " + port + " -s " + nqn)));
         as(get(subsystem + "/connect-commands")).andExpect(status().isOk())
-                .andExpect(jsonPath("$.linuxConnect").value(containsString(" -q $(cat /etc/nvme/hostnqn)")));
+                .andExpect(jsonPath("$.linuxConnect").value(containsString(" -q \"$(cat /etc/nvme/hostnqn)\"")));
         as(get(subsystem + "/connect-commands").param("hostNqn", "not-an-nqn")).andExpect(status().isBadRequest());
         as(get("/api/v1/volumes/" + volumeId)).andExpect(jsonPath("$.attachedSubsystem").value(nqn));
         as(get(subsystem + "/connections")).andExpect(status().isOk()).andExpect(jsonPath("$", hasSize(0)));
