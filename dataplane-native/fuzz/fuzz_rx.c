@@ -93,10 +93,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	wr_set_log_level(getenv("WR_FUZZ_LOG") ? 3 : 0);
 	if (wr_target_create_manual(1, &target) ||
-	    wr_subsystem_create(target, FUZZ_SUBNQN, NULL, NULL, WR_SUBSYS_ALLOW_ANY_HOST) ||
-	    wr_ns_add(target, FUZZ_SUBNQN, 1, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL, 0) ||
-	    wr_ns_add(target, FUZZ_SUBNQN, 2, WR_BDEV_KIND_NULL, NULL, 1 << 20, 4096, NULL, NULL, 0) ||
-	    wr_listener_add(target, FUZZ_SUBNQN, "127.0.0.1", 0) <= 0)
+	    wr_subsystem_create(target, WR_NAME(FUZZ_SUBNQN), NULL, NULL, WR_SUBSYS_ALLOW_ANY_HOST) ||
+	    wr_ns_add(target, WR_NAME(FUZZ_SUBNQN), 1, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL, 0) ||
+	    wr_ns_add(target, WR_NAME(FUZZ_SUBNQN), 2, WR_BDEV_KIND_NULL, NULL, 1 << 20, 4096, NULL, NULL, 0) ||
+	    wr_listener_add(target, WR_NAME(FUZZ_SUBNQN), "127.0.0.1", 0) <= 0)
 		abort();
 	reactor = &target->reactors[0];
 	connect_admin();

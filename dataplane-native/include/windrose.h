@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -20,10 +21,28 @@ extern "C" {
 #define WR_API __attribute__((visibility("default")))
 
 /* Bumped whenever a structure below or a function signature changes. */
-#define WR_ABI_VERSION 2u
+#define WR_ABI_VERSION 3u
 
 /* NVMe Qualified Names are at most 223 bytes (NVMe base spec 4.5); +1 for the NUL. */
 #define WR_NQN_SIZE 224u
+#define WR_NQN_MAX_LEN 223u
+
+/* ---------------------------------------------------------------------------------------------
+ * Names: every NQN passed to the control API is bytes and a length, never a C string, so that no
+ * layer can see another name than the caller meant: a name whose length includes a NUL is refused
+ * (-EINVAL) instead of being cut short at it. WR_NAME("literal") or WR_NAME(c_string) passes a C
+ * string as both arguments.
+ * ------------------------------------------------------------------------------------------- */
+#define WR_NAME(s) (s), (uint32_t)strlen(s)
+
+/* 0 when nqn[0..len) is an NQN as the NVMe base specification (2.0, 4.5) defines it, else -EINVAL:
+ * 1..223 bytes of well-formed UTF-8; "nqn.yyyy-mm.reverse.domain:name" (month 01-12, at least two
+ * domain labels of letters, digits and inner '-', at least one character after the ':', no blank)
+ * or "nqn.2014-08.org.nvmexpress:uuid:" and a UUID (8-4-4-4-12 hex digits) or the discovery NQN
+ * "nqn.2014-08.org.nvmexpress.discovery"; and, beyond the specification, no NUL, no control
+ * character (C0, DEL, C1), no line or paragraph separator and no bidirectional override or isolate
+ * (U+202A-U+202E, U+2066-U+2069). The same rules as the console's (dev.windrose.fabric.Nqn). */
+WR_API int32_t wr_nqn_check(const char *nqn, uint32_t len);
 /* Enough for "[ffff:...:ffff%ifname]:65535". */
 #define WR_ADDR_SIZE 64u
 
@@ -160,7 +179,8 @@ struct wr_qpair_stats {
  *
  * Every call is thread-safe (a mutex on the configuration, messages to the reactors) and may be
  * made while I/O runs: removing a namespace or listener waits until no reactor uses it any more.
- * Strings are NUL-terminated UTF-8/ASCII; results are 0 (or a count) or a negative errno.
+ * NQNs (nqn, hostnqn) are bytes and a length (see WR_NAME), checked with wr_nqn_check (-EINVAL);
+ * other strings are NUL-terminated UTF-8/ASCII; results are 0 (or a count) or a negative errno.
  * ------------------------------------------------------------------------------------------- */
 struct wr_target;
 
@@ -178,15 +198,17 @@ WR_API void wr_target_destroy(struct wr_target *target);
 
 #define WR_SUBSYS_ALLOW_ANY_HOST 0x1u
 /* serial (<= 20 chars) and model (<= 40 chars) may be NULL for defaults. -EEXIST if taken. */
-WR_API int32_t wr_subsystem_create(struct wr_target *target, const char *nqn, const char *serial,
-				   const char *model, uint32_t flags);
+WR_API int32_t wr_subsystem_create(struct wr_target *target, const char *nqn, uint32_t nqn_len,
+				   const char *serial, const char *model, uint32_t flags);
 /* Disconnects its controllers and removes its namespaces and listeners. */
-WR_API int32_t wr_subsystem_delete(struct wr_target *target, const char *nqn);
+WR_API int32_t wr_subsystem_delete(struct wr_target *target, const char *nqn, uint32_t nqn_len);
 WR_API int32_t wr_subsystem_set_allow_any_host(struct wr_target *target, const char *nqn,
-					       uint32_t allow);
-WR_API int32_t wr_host_allow(struct wr_target *target, const char *nqn, const char *hostnqn);
+					       uint32_t nqn_len, uint32_t allow);
+WR_API int32_t wr_host_allow(struct wr_target *target, const char *nqn, uint32_t nqn_len,
+			     const char *hostnqn, uint32_t hostnqn_len);
 /* Controllers of that host on the subsystem are disconnected. */
-WR_API int32_t wr_host_disallow(struct wr_target *target, const char *nqn, const char *hostnqn);
+WR_API int32_t wr_host_disallow(struct wr_target *target, const char *nqn, uint32_t nqn_len,
+				const char *hostnqn, uint32_t hostnqn_len);
 
 enum wr_bdev_kind {
 	WR_BDEV_KIND_NULL = 0,  /* size_bytes: reads zeroes, drops writes */
@@ -196,18 +218,19 @@ enum wr_bdev_kind {
 
 /* nsid 1..1024. nguid/uuid: 16 bytes each or NULL to derive stable ones from (nqn, nsid).
  * block_size 0 = 512. anagrpid 0 = group 1. */
-WR_API int32_t wr_ns_add(struct wr_target *target, const char *nqn, uint32_t nsid, uint32_t kind,
-			 const char *path, uint64_t size_bytes, uint32_t block_size,
+WR_API int32_t wr_ns_add(struct wr_target *target, const char *nqn, uint32_t nqn_len, uint32_t nsid,
+			 uint32_t kind, const char *path, uint64_t size_bytes, uint32_t block_size,
 			 const uint8_t *nguid, const uint8_t *uuid, uint32_t anagrpid);
 /* A namespace on bytes [offset_bytes, offset_bytes + size_bytes) of a file or block device: an
  * extent of a disk-pool volume. Nothing outside that range is read or written, and the file is never
  * created or extended (-ENOSPC when the range does not lie inside it). offset_bytes > 0; offset and
  * size are multiples of the block size (-EINVAL). The rest as wr_ns_add. */
-WR_API int32_t wr_ns_add_extent(struct wr_target *target, const char *nqn, uint32_t nsid,
-				const char *path, uint64_t offset_bytes, uint64_t size_bytes,
-				uint32_t block_size, const uint8_t *nguid, const uint8_t *uuid,
-				uint32_t anagrpid);
-WR_API int32_t wr_ns_remove(struct wr_target *target, const char *nqn, uint32_t nsid);
+WR_API int32_t wr_ns_add_extent(struct wr_target *target, const char *nqn, uint32_t nqn_len,
+				uint32_t nsid, const char *path, uint64_t offset_bytes,
+				uint64_t size_bytes, uint32_t block_size, const uint8_t *nguid,
+				const uint8_t *uuid, uint32_t anagrpid);
+WR_API int32_t wr_ns_remove(struct wr_target *target, const char *nqn, uint32_t nqn_len,
+			    uint32_t nsid);
 /* Grows a live namespace to new_size_bytes (a multiple of its block size) while I/O runs, as Linux
  * nvmet's revalidate does: Identify Namespace reports the new NSZE/NCAP/NUSE at once, the nsid goes
  * into the Changed Namespace List (log 04h) of every controller of the subsystem and each gets a
@@ -215,23 +238,23 @@ WR_API int32_t wr_ns_remove(struct wr_target *target, const char *nqn, uint32_t 
  * when it is shorter; for a whole file or device new_size_bytes 0 re-reads its size. An extent is
  * never extended: -ENOSPC when [offset, offset + new size) does not lie inside its file or device.
  * Shrinking is -EINVAL; the same size is 0 and raises nothing. -ENOENT for an unknown namespace. */
-WR_API int32_t wr_ns_resize(struct wr_target *target, const char *nqn, uint32_t nsid,
-			    uint64_t new_size_bytes);
-WR_API int32_t wr_ns_set_ana_group(struct wr_target *target, const char *nqn, uint32_t nsid,
-				   uint32_t anagrpid);
+WR_API int32_t wr_ns_resize(struct wr_target *target, const char *nqn, uint32_t nqn_len,
+			    uint32_t nsid, uint64_t new_size_bytes);
+WR_API int32_t wr_ns_set_ana_group(struct wr_target *target, const char *nqn, uint32_t nqn_len,
+				   uint32_t nsid, uint32_t anagrpid);
 
 /* TCP listener on addr (IPv4 or IPv6 literal) and port; port 0 picks a free port. Returns the
  * bound port (> 0). nqn may be the discovery NQN (nqn.2014-08.org.nvmexpress.discovery): a
  * discovery-only listener. */
-WR_API int32_t wr_listener_add(struct wr_target *target, const char *nqn, const char *addr,
-			       uint16_t port);
-WR_API int32_t wr_listener_remove(struct wr_target *target, const char *nqn, const char *addr,
-				  uint16_t port);
+WR_API int32_t wr_listener_add(struct wr_target *target, const char *nqn, uint32_t nqn_len,
+			       const char *addr, uint16_t port);
+WR_API int32_t wr_listener_remove(struct wr_target *target, const char *nqn, uint32_t nqn_len,
+				  const char *addr, uint16_t port);
 /* ANA state of group anagrpid as seen through that listener: 1 optimized, 2 non-optimized,
  * 3 inaccessible, 4 persistent loss, 15 change. */
 WR_API int32_t wr_listener_set_ana_state(struct wr_target *target, const char *nqn,
-					 const char *addr, uint16_t port, uint32_t anagrpid,
-					 uint32_t state);
+					 uint32_t nqn_len, const char *addr, uint16_t port,
+					 uint32_t anagrpid, uint32_t state);
 
 struct wr_ctrlr_info {
 	char subnqn[WR_NQN_SIZE];

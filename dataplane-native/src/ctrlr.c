@@ -176,7 +176,7 @@ static struct wr_ctrlr *ctrlr_create(struct wr_conn *c, struct wr_subsys *s,
 	ctrlr->cntlid = cntlid;
 	ctrlr->port_slot = c->port_slot;
 	ctrlr->discovery = s->discovery;
-	snprintf(ctrlr->hostnqn, sizeof(ctrlr->hostnqn), "%.223s", d->hostnqn);
+	wr_name_copy(ctrlr->hostnqn, d->hostnqn, strlen(d->hostnqn));   /* < 224: nqn_field_len */
 	memcpy(ctrlr->hostid, d->hostid, sizeof(ctrlr->hostid));
 	snprintf(ctrlr->peer, sizeof(ctrlr->peer), "%s", c->peer);
 	ctrlr->connected_at_ms = wr_unix_ms();
@@ -203,10 +203,16 @@ static struct wr_ctrlr *ctrlr_find(struct wr_subsys *s, uint16_t cntlid)
 	return NULL;
 }
 
-static bool nqn_field_ok(const char *field)
+/* The length of the NQN in a 256-byte Connect field, or -1: it must end with a NUL within 224 bytes
+ * (an NQN has at most 223), hold at least one byte, and none that no name may hold (control
+ * characters, bidi overrides, malformed UTF-8), so the name compared, stored, logged and shown by the
+ * console is exactly what the host sent up to its NUL. */
+static int nqn_field_len(const char *field)
 {
-	/* NUL-terminated within the field and no longer than an NQN may be (223 bytes) */
-	return memchr(field, '\0', WR_NQN_SIZE) != NULL && field[0] != '\0';
+	const char *end = memchr(field, '\0', WR_NQN_SIZE);
+	if (!end || end == field || wr_name_check(field, (size_t)(end - field)) < 0)
+		return -1;
+	return (int)(end - field);
 }
 
 static void connect_exec(struct wr_req *req)
@@ -227,12 +233,13 @@ static void connect_exec(struct wr_req *req)
 		connect_reject(req, NVME_SC_CONNECT_FORMAT, 0, 0, "unknown record format", NULL, NULL);
 		return;
 	}
-	if (!nqn_field_ok(d->subsysnqn)) {
+	int sublen = nqn_field_len(d->subsysnqn), hostlen = nqn_field_len(d->hostnqn);
+	if (sublen < 0) {
 		connect_reject(req, NVME_SC_CONNECT_INVALID_PARAM, NVMF_IATTR_DATA,
 			       offsetof(struct nvmf_connect_data, subsysnqn), "malformed SUBNQN", NULL, NULL);
 		return;
 	}
-	if (!nqn_field_ok(d->hostnqn)) {
+	if (hostlen < 0) {
 		connect_reject(req, NVME_SC_CONNECT_INVALID_PARAM, NVMF_IATTR_DATA,
 			       offsetof(struct nvmf_connect_data, hostnqn), "malformed HOSTNQN", NULL,
 			       d->subsysnqn);
@@ -248,7 +255,7 @@ static void connect_exec(struct wr_req *req)
 
 	struct wr_target *t = c->target;
 	pthread_mutex_lock(&t->lock);
-	struct wr_subsys *s = wr_subsys_find(t, d->subsysnqn);
+	struct wr_subsys *s = wr_subsys_find(t, d->subsysnqn, (size_t)sublen);
 	const char *why = NULL;
 	uint16_t status = NVME_SC_CONNECT_INVALID_PARAM;
 	uint32_t iattr = NVMF_IATTR_DATA, ipo = offsetof(struct nvmf_connect_data, subsysnqn);
@@ -257,7 +264,7 @@ static void connect_exec(struct wr_req *req)
 		why = "unknown subsystem";
 	} else if (!s->discovery && !wr_subsys_on_port(s, c->port_slot)) {
 		why = "subsystem does not listen on this port";
-	} else if (!wr_subsys_host_allowed(s, d->hostnqn)) {
+	} else if (!wr_subsys_host_allowed(s, d->hostnqn, (size_t)hostlen)) {
 		why = "host not allowed";
 		status = NVME_SC_CONNECT_INVALID_HOST;
 		ipo = offsetof(struct nvmf_connect_data, hostnqn);
@@ -272,7 +279,8 @@ static void connect_exec(struct wr_req *req)
 	} else {
 		ctrlr = ctrlr_find(s, d->cntlid);
 		uint64_t bit = cmd->qid <= 64 ? 1ull << (cmd->qid - 1) : 0;
-		if (!ctrlr || ctrlr->discovery || strcmp(ctrlr->hostnqn, d->hostnqn) != 0 ||
+		if (!ctrlr || ctrlr->discovery ||
+		    !wr_name_eq(ctrlr->hostnqn, d->hostnqn, (size_t)hostlen) ||
 		    memcmp(ctrlr->hostid, d->hostid, sizeof(d->hostid)) != 0) {
 			why = "I/O queue for an unknown controller";
 			ipo = offsetof(struct nvmf_connect_data, cntlid);
@@ -877,7 +885,7 @@ uint8_t *wr_discovery_log_alloc(struct wr_target *t, const char *hostnqn, int lo
 {
 	uint64_t n = 0;
 	for (struct wr_subsys *s = t->subsystems; s; s = s->next) {
-		if (s->discovery || s->deleted || !wr_subsys_host_allowed(s, hostnqn))
+		if (s->discovery || s->deleted || !wr_subsys_host_allowed(s, hostnqn, strlen(hostnqn)))
 			continue;
 		for (struct wr_listener *l = s->listeners; l; l = l->next)
 			n++;
@@ -892,7 +900,7 @@ uint8_t *wr_discovery_log_alloc(struct wr_target *t, const char *hostnqn, int lo
 	hdr->recfmt = 0;
 	struct nvmf_disc_log_entry *e = (struct nvmf_disc_log_entry *)(hdr + 1);
 	for (struct wr_subsys *s = t->subsystems; s; s = s->next) {
-		if (s->discovery || s->deleted || !wr_subsys_host_allowed(s, hostnqn))
+		if (s->discovery || s->deleted || !wr_subsys_host_allowed(s, hostnqn, strlen(hostnqn)))
 			continue;
 		for (struct wr_listener *l = s->listeners; l; l = l->next, e++) {
 			e->trtype = NVMF_TRTYPE_TCP;

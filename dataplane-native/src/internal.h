@@ -363,9 +363,27 @@ struct wr_target {
 	uint64_t epoch_started_ms;
 };
 
+/* names.c: 0 when name[0..len) is well-formed UTF-8 with no NUL, control character, line
+ * separator or bidi override, else -EINVAL (the NQN rules are wr_nqn_check in windrose.h). */
+int wr_name_check(const char *name, size_t len);
+
+/* A stored name (NUL-terminated, no NUL inside: every name is checked on the way in) equals
+ * name[0..len): compared by length and bytes, never up to a NUL of the caller's. */
+static inline bool wr_name_eq(const char *stored, const char *name, size_t len)
+{
+	return strnlen(stored, WR_NQN_SIZE) == len && memcmp(stored, name, len) == 0;
+}
+
+/* Copies name[0..len) (len < WR_NQN_SIZE, checked) into a WR_NQN_SIZE field with its NUL. */
+static inline void wr_name_copy(char *field, const char *name, size_t len)
+{
+	memcpy(field, name, len);
+	field[len] = '\0';
+}
+
 /* target.c */
-struct wr_subsys *wr_subsys_find(struct wr_target *t, const char *nqn);
-bool wr_subsys_host_allowed(const struct wr_subsys *s, const char *hostnqn);
+struct wr_subsys *wr_subsys_find(struct wr_target *t, const char *nqn, size_t len);
+bool wr_subsys_host_allowed(const struct wr_subsys *s, const char *hostnqn, size_t len);
 bool wr_subsys_on_port(const struct wr_subsys *s, uint16_t port_slot);
 void wr_subsys_put(struct wr_target *t, struct wr_subsys *s);
 void wr_target_discovery_changed(struct wr_target *t);

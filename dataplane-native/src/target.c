@@ -27,20 +27,20 @@
 /* ---------------------------------------------------------------------------------------------
  * Lookups (t->lock held)
  * ------------------------------------------------------------------------------------------- */
-struct wr_subsys *wr_subsys_find(struct wr_target *t, const char *nqn)
+struct wr_subsys *wr_subsys_find(struct wr_target *t, const char *nqn, size_t len)
 {
 	for (struct wr_subsys *s = t->subsystems; s; s = s->next)
-		if (!s->deleted && strcmp(s->nqn, nqn) == 0)
+		if (!s->deleted && wr_name_eq(s->nqn, nqn, len))
 			return s;
 	return NULL;
 }
 
-bool wr_subsys_host_allowed(const struct wr_subsys *s, const char *hostnqn)
+bool wr_subsys_host_allowed(const struct wr_subsys *s, const char *hostnqn, size_t len)
 {
 	if (s->allow_any_host)
 		return true;
 	for (const struct wr_host *h = s->hosts; h; h = h->next)
-		if (strcmp(h->nqn, hostnqn) == 0)
+		if (wr_name_eq(h->nqn, hostnqn, len))
 			return true;
 	return false;
 }
@@ -84,10 +84,11 @@ void wr_target_discovery_changed(struct wr_target *t)
 			wr_ctrlr_raise_aen(c, NVME_AEN_CFG_DISC_CHANGE);
 }
 
-static void fail_ctrlrs(struct wr_subsys *s, const char *hostnqn, int port_slot, const char *why)
+static void fail_ctrlrs(struct wr_subsys *s, const char *hostnqn, size_t hostnqn_len, int port_slot,
+			const char *why)
 {
 	for (struct wr_ctrlr *c = s->ctrlrs; c; c = c->next) {
-		if (hostnqn && strcmp(c->hostnqn, hostnqn) != 0)
+		if (hostnqn && !wr_name_eq(c->hostnqn, hostnqn, hostnqn_len))
 			continue;
 		if (port_slot >= 0 && c->port_slot != port_slot)
 			continue;
@@ -95,24 +96,26 @@ static void fail_ctrlrs(struct wr_subsys *s, const char *hostnqn, int port_slot,
 	}
 }
 
-static bool valid_nqn(const char *nqn)
+/* Names cross this API as bytes and a length: one with a NUL inside is refused here, not cut at it,
+ * so the dataplane never serves "nqn...:twin" for a caller that said "nqn...:twin\0evil". */
+static bool valid_nqn(const char *nqn, uint32_t len)
 {
-	size_t n = nqn ? strlen(nqn) : 0;
-	return n > 0 && n < WR_NQN_SIZE;
+	return wr_nqn_check(nqn, len) == 0;
 }
 
 /* ---------------------------------------------------------------------------------------------
  * Target
  * ------------------------------------------------------------------------------------------- */
-static struct wr_subsys *subsys_alloc(const char *nqn, const char *serial, const char *model)
+static struct wr_subsys *subsys_alloc(const char *nqn, size_t len, const char *serial,
+				      const char *model)
 {
 	struct wr_subsys *s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
-	snprintf(s->nqn, sizeof(s->nqn), "%s", nqn);
+	wr_name_copy(s->nqn, nqn, len);
 	uint64_t h = 1469598103934665603ull;       /* FNV-1a: a stable default serial per NQN */
-	for (const char *p = nqn; *p; p++)
-		h = (h ^ (uint8_t)*p) * 1099511628211ull;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)nqn[i]) * 1099511628211ull;
 	if (serial && *serial)
 		snprintf(s->serial, sizeof(s->serial), "%s", serial);
 	else
@@ -172,7 +175,7 @@ static int target_create(uint32_t reactors, uint32_t mode, const char *cpu_list,
 	if (getrandom(&t->epoch, sizeof(t->epoch), 0) != sizeof(t->epoch))
 		t->epoch = wr_now_ns() ^ ((uint64_t)getpid() << 32);
 	t->epoch_started_ms = wr_unix_ms();
-	t->disc = subsys_alloc(NVME_DISC_SUBSYS_NAME, "WRDISCOVERY", "Windrose discovery");
+	t->disc = subsys_alloc(WR_NAME(NVME_DISC_SUBSYS_NAME), "WRDISCOVERY", "Windrose discovery");
 	t->reactors = calloc(reactors, sizeof(*t->reactors));
 	if (!t->disc || !t->reactors)
 		goto err_alloc;
@@ -306,21 +309,21 @@ void wr_target_destroy(struct wr_target *t)
 /* ---------------------------------------------------------------------------------------------
  * Subsystems and hosts
  * ------------------------------------------------------------------------------------------- */
-int32_t wr_subsystem_create(struct wr_target *t, const char *nqn, const char *serial,
-			    const char *model, uint32_t flags)
+int32_t wr_subsystem_create(struct wr_target *t, const char *nqn, uint32_t nqn_len,
+			    const char *serial, const char *model, uint32_t flags)
 {
-	if (!t || !valid_nqn(nqn) || strcmp(nqn, NVME_DISC_SUBSYS_NAME) == 0 ||
+	if (!t || !valid_nqn(nqn, nqn_len) || wr_name_eq(NVME_DISC_SUBSYS_NAME, nqn, nqn_len) ||
 	    (serial && strlen(serial) > 20) || (model && strlen(model) > 40) ||
 	    (flags & ~WR_SUBSYS_ALLOW_ANY_HOST))
 		return -EINVAL;
 	pthread_mutex_lock(&t->ctl_lock);
 	pthread_mutex_lock(&t->lock);
 	int rc = 0;
-	if (wr_subsys_find(t, nqn)) {
+	if (wr_subsys_find(t, nqn, nqn_len)) {
 		rc = -EEXIST;
 		goto out;
 	}
-	struct wr_subsys *s = subsys_alloc(nqn, serial, model);
+	struct wr_subsys *s = subsys_alloc(nqn, nqn_len, serial, model);
 	if (!s) {
 		rc = -ENOMEM;
 		goto out;
@@ -330,7 +333,7 @@ int32_t wr_subsystem_create(struct wr_target *t, const char *nqn, const char *se
 	while (*pp)
 		pp = &(*pp)->next;
 	*pp = s;
-	wr_log(WR_LOG_INFO, "subsystem %s created", nqn);
+	wr_log(WR_LOG_INFO, "subsystem %.*s created", (int)nqn_len, nqn);
 out:
 	pthread_mutex_unlock(&t->lock);
 	pthread_mutex_unlock(&t->ctl_lock);
@@ -347,13 +350,13 @@ static void unlink_subsys(struct wr_target *t, struct wr_subsys *s)
 	}
 }
 
-int32_t wr_subsystem_delete(struct wr_target *t, const char *nqn)
+int32_t wr_subsystem_delete(struct wr_target *t, const char *nqn, uint32_t nqn_len)
 {
-	if (!t || !valid_nqn(nqn))
+	if (!t || !valid_nqn(nqn, nqn_len))
 		return -EINVAL;
 	pthread_mutex_lock(&t->ctl_lock);
 	pthread_mutex_lock(&t->lock);
-	struct wr_subsys *s = wr_subsys_find(t, nqn);
+	struct wr_subsys *s = wr_subsys_find(t, nqn, nqn_len);
 	if (!s || s->discovery) {
 		pthread_mutex_unlock(&t->lock);
 		pthread_mutex_unlock(&t->ctl_lock);
@@ -361,7 +364,7 @@ int32_t wr_subsystem_delete(struct wr_target *t, const char *nqn)
 	}
 	s->deleted = true;
 	unlink_subsys(t, s);
-	fail_ctrlrs(s, NULL, -1, "subsystem deleted");
+	fail_ctrlrs(s, NULL, 0, -1, "subsystem deleted");
 	struct wr_ns *gone[WR_MAX_NSID];
 	uint32_t ngone = 0;
 	for (uint32_t nsid = 1; nsid <= WR_MAX_NSID; nsid++) {
@@ -392,22 +395,23 @@ int32_t wr_subsystem_delete(struct wr_target *t, const char *nqn)
 	wr_subsys_put(t, s);
 	pthread_mutex_unlock(&t->lock);
 	pthread_mutex_unlock(&t->ctl_lock);
-	wr_log(WR_LOG_INFO, "subsystem %s deleted", nqn);
+	wr_log(WR_LOG_INFO, "subsystem %.*s deleted", (int)nqn_len, nqn);
 	return 0;
 }
 
-int32_t wr_subsystem_set_allow_any_host(struct wr_target *t, const char *nqn, uint32_t allow)
+int32_t wr_subsystem_set_allow_any_host(struct wr_target *t, const char *nqn, uint32_t nqn_len,
+					uint32_t allow)
 {
-	if (!t || !valid_nqn(nqn))
+	if (!t || !valid_nqn(nqn, nqn_len))
 		return -EINVAL;
 	pthread_mutex_lock(&t->lock);
-	struct wr_subsys *s = wr_subsys_find(t, nqn);
+	struct wr_subsys *s = wr_subsys_find(t, nqn, nqn_len);
 	int rc = !s ? -ENOENT : s->discovery ? -EINVAL : 0;
 	if (rc == 0) {
 		s->allow_any_host = allow != 0;
 		if (!allow) {     /* hosts that are not on the list lose their controllers */
 			for (struct wr_ctrlr *c = s->ctrlrs; c; c = c->next)
-				if (!wr_subsys_host_allowed(s, c->hostnqn))
+				if (!wr_subsys_host_allowed(s, c->hostnqn, strlen(c->hostnqn)))
 					wr_ctrlr_fail(c, "host no longer allowed");
 		}
 		wr_target_discovery_changed(t);
@@ -416,22 +420,23 @@ int32_t wr_subsystem_set_allow_any_host(struct wr_target *t, const char *nqn, ui
 	return rc;
 }
 
-int32_t wr_host_allow(struct wr_target *t, const char *nqn, const char *hostnqn)
+int32_t wr_host_allow(struct wr_target *t, const char *nqn, uint32_t nqn_len, const char *hostnqn,
+			 uint32_t hostnqn_len)
 {
-	if (!t || !valid_nqn(nqn) || !valid_nqn(hostnqn))
+	if (!t || !valid_nqn(nqn, nqn_len) || !valid_nqn(hostnqn, hostnqn_len))
 		return -EINVAL;
 	pthread_mutex_lock(&t->lock);
-	struct wr_subsys *s = wr_subsys_find(t, nqn);
+	struct wr_subsys *s = wr_subsys_find(t, nqn, nqn_len);
 	int rc = !s ? -ENOENT : s->discovery ? -EINVAL : 0;
 	for (struct wr_host *h = rc ? NULL : s->hosts; h; h = h->next)
-		if (strcmp(h->nqn, hostnqn) == 0)
+		if (wr_name_eq(h->nqn, hostnqn, hostnqn_len))
 			rc = -EEXIST;
 	if (rc == 0) {
 		struct wr_host *h = calloc(1, sizeof(*h));
 		if (!h) {
 			rc = -ENOMEM;
 		} else {
-			snprintf(h->nqn, sizeof(h->nqn), "%s", hostnqn);
+			wr_name_copy(h->nqn, hostnqn, hostnqn_len);
 			h->next = s->hosts;
 			s->hosts = h;
 			wr_target_discovery_changed(t);
@@ -441,15 +446,16 @@ int32_t wr_host_allow(struct wr_target *t, const char *nqn, const char *hostnqn)
 	return rc;
 }
 
-int32_t wr_host_disallow(struct wr_target *t, const char *nqn, const char *hostnqn)
+int32_t wr_host_disallow(struct wr_target *t, const char *nqn, uint32_t nqn_len,
+			 const char *hostnqn, uint32_t hostnqn_len)
 {
-	if (!t || !valid_nqn(nqn) || !valid_nqn(hostnqn))
+	if (!t || !valid_nqn(nqn, nqn_len) || !valid_nqn(hostnqn, hostnqn_len))
 		return -EINVAL;
 	pthread_mutex_lock(&t->lock);
-	struct wr_subsys *s = wr_subsys_find(t, nqn);
+	struct wr_subsys *s = wr_subsys_find(t, nqn, nqn_len);
 	int rc = s ? -ENOENT : -ENOENT;
 	for (struct wr_host **pp = s ? &s->hosts : NULL; pp && *pp; pp = &(*pp)->next) {
-		if (strcmp((*pp)->nqn, hostnqn) == 0) {
+		if (wr_name_eq((*pp)->nqn, hostnqn, hostnqn_len)) {
 			struct wr_host *h = *pp;
 			*pp = h->next;
 			free(h);
@@ -459,7 +465,7 @@ int32_t wr_host_disallow(struct wr_target *t, const char *nqn, const char *hostn
 	}
 	if (rc == 0) {
 		if (!s->allow_any_host)
-			fail_ctrlrs(s, hostnqn, -1, "host disallowed");
+			fail_ctrlrs(s, hostnqn, hostnqn_len, -1, "host disallowed");
 		wr_target_discovery_changed(t);
 	}
 	pthread_mutex_unlock(&t->lock);
@@ -479,11 +485,11 @@ static uint64_t mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-static void derive_id(const char *nqn, uint32_t nsid, uint64_t salt, uint8_t out[16])
+static void derive_id(const char *nqn, size_t len, uint32_t nsid, uint64_t salt, uint8_t out[16])
 {
 	uint64_t h = 1469598103934665603ull ^ salt;
-	for (const char *p = nqn; *p; p++)
-		h = (h ^ (uint8_t)*p) * 1099511628211ull;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)nqn[i]) * 1099511628211ull;
 	h = (h ^ nsid) * 1099511628211ull;
 	uint64_t a = mix64(h), b = mix64(h ^ 0x9e3779b97f4a7c15ull);
 	memcpy(out, &a, 8);
@@ -559,12 +565,12 @@ static int open_bdev(uint32_t kind, const char *path, uint64_t offset, uint64_t 
 	return wr_bdev_open(&o, out);
 }
 
-static int32_t add_namespace(struct wr_target *t, const char *nqn, uint32_t nsid, uint32_t kind,
-			     const char *path, uint64_t offset_bytes, uint64_t size_bytes,
+static int32_t add_namespace(struct wr_target *t, const char *nqn, uint32_t nqn_len, uint32_t nsid,
+			     uint32_t kind, const char *path, uint64_t offset_bytes, uint64_t size_bytes,
 			     uint32_t block_size, const uint8_t *nguid, const uint8_t *uuid,
 			     uint32_t anagrpid)
 {
-	if (!t || !valid_nqn(nqn) || nsid < 1 || nsid > WR_MAX_NSID || anagrpid > WR_MAX_ANAGRP ||
+	if (!t || !valid_nqn(nqn, nqn_len) || nsid < 1 || nsid > WR_MAX_NSID || anagrpid > WR_MAX_ANAGRP ||
 	    (nguid && id_is_zero(nguid)) || (uuid && id_is_zero(uuid)))
 		return -EINVAL;
 	struct wr_ns *ns = calloc(1, sizeof(*ns));
@@ -586,18 +592,18 @@ static int32_t add_namespace(struct wr_target *t, const char *nqn, uint32_t nsid
 	if (nguid)
 		memcpy(ns->nguid, nguid, 16);
 	else
-		derive_id(nqn, nsid, 0x4e475549u, ns->nguid);
+		derive_id(nqn, nqn_len, nsid, 0x4e475549u, ns->nguid);
 	if (uuid) {
 		memcpy(ns->uuid, uuid, 16);
 	} else {
-		derive_id(nqn, nsid, 0x55554944u, ns->uuid);
+		derive_id(nqn, nqn_len, nsid, 0x55554944u, ns->uuid);
 		ns->uuid[6] = (ns->uuid[6] & 0x0f) | 0x80;   /* RFC 9562 version 8 (custom) */
 		ns->uuid[8] = (ns->uuid[8] & 0x3f) | 0x80;   /* RFC variant */
 	}
 
 	pthread_mutex_lock(&t->ctl_lock);
 	pthread_mutex_lock(&t->lock);
-	struct wr_subsys *s = wr_subsys_find(t, nqn);
+	struct wr_subsys *s = wr_subsys_find(t, nqn, nqn_len);
 	if (!s || s->discovery)
 		rc = s ? -EINVAL : -ENOENT;
 	else if (atomic_load(&s->ns[nsid]))
@@ -608,7 +614,7 @@ static int32_t add_namespace(struct wr_target *t, const char *nqn, uint32_t nsid
 		ns->subsys = s;
 		atomic_store_explicit(&s->ns[nsid], ns, memory_order_release);
 		note_ns_changed(s, nsid);
-		wr_log(WR_LOG_INFO, "subsystem %s: namespace %u added (%s, %llu blocks of %u bytes)", nqn,
+		wr_log(WR_LOG_INFO, "subsystem %s: namespace %u added (%s, %llu blocks of %u bytes)", s->nqn,
 		       nsid, ns->desc, (unsigned long long)ns->info.num_blocks, ns->info.block_size);
 	}
 	pthread_mutex_unlock(&t->lock);
@@ -622,32 +628,32 @@ err_bdev:
 	return rc;
 }
 
-int32_t wr_ns_add(struct wr_target *t, const char *nqn, uint32_t nsid, uint32_t kind,
-		  const char *path, uint64_t size_bytes, uint32_t block_size, const uint8_t *nguid,
+int32_t wr_ns_add(struct wr_target *t, const char *nqn, uint32_t nqn_len, uint32_t nsid,
+		  uint32_t kind, const char *path, uint64_t size_bytes, uint32_t block_size, const uint8_t *nguid,
 		  const uint8_t *uuid, uint32_t anagrpid)
 {
-	return add_namespace(t, nqn, nsid, kind, path, 0, size_bytes, block_size, nguid, uuid,
+	return add_namespace(t, nqn, nqn_len, nsid, kind, path, 0, size_bytes, block_size, nguid, uuid,
 			     anagrpid);
 }
 
-int32_t wr_ns_add_extent(struct wr_target *t, const char *nqn, uint32_t nsid, const char *path,
-			 uint64_t offset_bytes, uint64_t size_bytes, uint32_t block_size,
+int32_t wr_ns_add_extent(struct wr_target *t, const char *nqn, uint32_t nqn_len, uint32_t nsid,
+			 const char *path, uint64_t offset_bytes, uint64_t size_bytes, uint32_t block_size,
 			 const uint8_t *nguid, const uint8_t *uuid, uint32_t anagrpid)
 {
 	/* offset 0 would be a whole-file namespace that may create and extend: not an extent */
 	if (!path || !*path || !offset_bytes || !size_bytes)
 		return -EINVAL;
-	return add_namespace(t, nqn, nsid, WR_BDEV_KIND_FILE, path, offset_bytes, size_bytes,
+	return add_namespace(t, nqn, nqn_len, nsid, WR_BDEV_KIND_FILE, path, offset_bytes, size_bytes,
 			     block_size, nguid, uuid, anagrpid);
 }
 
-int32_t wr_ns_remove(struct wr_target *t, const char *nqn, uint32_t nsid)
+int32_t wr_ns_remove(struct wr_target *t, const char *nqn, uint32_t nqn_len, uint32_t nsid)
 {
-	if (!t || !valid_nqn(nqn) || nsid < 1 || nsid > WR_MAX_NSID)
+	if (!t || !valid_nqn(nqn, nqn_len) || nsid < 1 || nsid > WR_MAX_NSID)
 		return -EINVAL;
 	pthread_mutex_lock(&t->ctl_lock);
 	pthread_mutex_lock(&t->lock);
-	struct wr_subsys *s = wr_subsys_find(t, nqn);
+	struct wr_subsys *s = wr_subsys_find(t, nqn, nqn_len);
 	struct wr_ns *ns = s ? atomic_exchange(&s->ns[nsid], NULL) : NULL;
 	if (ns)
 		note_ns_changed(s, nsid);
@@ -657,21 +663,22 @@ int32_t wr_ns_remove(struct wr_target *t, const char *nqn, uint32_t nsid)
 		 * commands that did to finish. */
 		wr_target_barrier(t);
 		ns_destroy(t, ns);
-		wr_log(WR_LOG_INFO, "subsystem %s: namespace %u removed", nqn, nsid);
+		wr_log(WR_LOG_INFO, "subsystem %.*s: namespace %u removed", (int)nqn_len, nqn, nsid);
 	}
 	pthread_mutex_unlock(&t->ctl_lock);
 	return ns ? 0 : -ENOENT;
 }
 
-int32_t wr_ns_resize(struct wr_target *t, const char *nqn, uint32_t nsid, uint64_t new_size_bytes)
+int32_t wr_ns_resize(struct wr_target *t, const char *nqn, uint32_t nqn_len, uint32_t nsid,
+		     uint64_t new_size_bytes)
 {
-	if (!t || !valid_nqn(nqn) || nsid < 1 || nsid > WR_MAX_NSID)
+	if (!t || !valid_nqn(nqn, nqn_len) || nsid < 1 || nsid > WR_MAX_NSID)
 		return -EINVAL;
 	/* ctl_lock keeps the namespace alive (wr_ns_remove holds it until the namespace is freed) and
 	 * serialises resizes; target->lock is not held across the grow, which may ftruncate. */
 	pthread_mutex_lock(&t->ctl_lock);
 	pthread_mutex_lock(&t->lock);
-	struct wr_subsys *s = wr_subsys_find(t, nqn);
+	struct wr_subsys *s = wr_subsys_find(t, nqn, nqn_len);
 	struct wr_ns *ns = s && !s->discovery ? atomic_load(&s->ns[nsid]) : NULL;
 	pthread_mutex_unlock(&t->lock);
 	int rc = ns ? wr_bdev_grow(ns->bdev, new_size_bytes) : -ENOENT;
@@ -689,7 +696,7 @@ int32_t wr_ns_resize(struct wr_target *t, const char *nqn, uint32_t nsid, uint64
 			note_ns_changed(s, nsid);
 			pthread_mutex_unlock(&t->lock);
 			wr_log(WR_LOG_INFO, "subsystem %s: namespace %u grown from %llu to %llu blocks of %u bytes",
-			       nqn, nsid, (unsigned long long)old, (unsigned long long)blocks,
+			       s->nqn, nsid, (unsigned long long)old, (unsigned long long)blocks,
 			       ns->info.block_size);
 		}
 	}
@@ -705,13 +712,14 @@ static void raise_ana_change(struct wr_target *t, struct wr_subsys *s, int port_
 			wr_ctrlr_raise_aen(c, NVME_AEN_CFG_ANA_CHANGE);
 }
 
-int32_t wr_ns_set_ana_group(struct wr_target *t, const char *nqn, uint32_t nsid, uint32_t anagrpid)
+int32_t wr_ns_set_ana_group(struct wr_target *t, const char *nqn, uint32_t nqn_len, uint32_t nsid,
+			    uint32_t anagrpid)
 {
-	if (!t || !valid_nqn(nqn) || nsid < 1 || nsid > WR_MAX_NSID || anagrpid < 1 ||
+	if (!t || !valid_nqn(nqn, nqn_len) || nsid < 1 || nsid > WR_MAX_NSID || anagrpid < 1 ||
 	    anagrpid > WR_MAX_ANAGRP)
 		return -EINVAL;
 	pthread_mutex_lock(&t->lock);
-	struct wr_subsys *s = wr_subsys_find(t, nqn);
+	struct wr_subsys *s = wr_subsys_find(t, nqn, nqn_len);
 	struct wr_ns *ns = s ? atomic_load(&s->ns[nsid]) : NULL;
 	if (ns) {
 		__atomic_store_n(&ns->anagrpid, anagrpid, __ATOMIC_RELAXED);
@@ -814,18 +822,19 @@ static void port_poll_on_reactor(struct wr_reactor *r, void *arg)
 		port->polled = true;
 }
 
-int32_t wr_listener_add(struct wr_target *t, const char *nqn, const char *addr, uint16_t port)
+int32_t wr_listener_add(struct wr_target *t, const char *nqn, uint32_t nqn_len, const char *addr,
+			uint16_t port)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	if (!t || !valid_nqn(nqn) || parse_addr(addr, port, &ss, &sl) < 0)
+	if (!t || !valid_nqn(nqn, nqn_len) || parse_addr(addr, port, &ss, &sl) < 0)
 		return -EINVAL;
 	pthread_mutex_lock(&t->ctl_lock);
 	pthread_mutex_lock(&t->lock);
 	int rc = 0;
 	struct wr_port *p = NULL;
 	bool fresh = false;
-	struct wr_subsys *s = wr_subsys_find(t, nqn);
+	struct wr_subsys *s = wr_subsys_find(t, nqn, nqn_len);
 	struct wr_listener *l = NULL;
 	if (!s) {
 		rc = -ENOENT;
@@ -866,7 +875,7 @@ int32_t wr_listener_add(struct wr_target *t, const char *nqn, const char *addr, 
 		wr_target_discovery_changed(t);
 	}
 	rc = p->port;
-	wr_log(WR_LOG_INFO, "subsystem %s: listening on %s port %u", nqn, addr, p->port);
+	wr_log(WR_LOG_INFO, "subsystem %.*s: listening on %s port %u", (int)nqn_len, nqn, addr, p->port);
 out:
 	free(l);
 	pthread_mutex_unlock(&t->lock);
@@ -876,16 +885,17 @@ out:
 	return rc;
 }
 
-int32_t wr_listener_remove(struct wr_target *t, const char *nqn, const char *addr, uint16_t port)
+int32_t wr_listener_remove(struct wr_target *t, const char *nqn, uint32_t nqn_len, const char *addr,
+			   uint16_t port)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	if (!t || !valid_nqn(nqn) || parse_addr(addr, port, &ss, &sl) < 0)
+	if (!t || !valid_nqn(nqn, nqn_len) || parse_addr(addr, port, &ss, &sl) < 0)
 		return -EINVAL;
 	pthread_mutex_lock(&t->ctl_lock);
 	pthread_mutex_lock(&t->lock);
 	int rc = -ENOENT;
-	struct wr_subsys *s = wr_subsys_find(t, nqn);
+	struct wr_subsys *s = wr_subsys_find(t, nqn, nqn_len);
 	struct wr_port *p = s ? port_find(t, &ss, port) : NULL;
 	bool release = false;
 	if (p && s->discovery && p->discovery) {
@@ -902,7 +912,7 @@ int32_t wr_listener_remove(struct wr_target *t, const char *nqn, const char *add
 			}
 		}
 		if (rc == 0) {
-			fail_ctrlrs(s, NULL, p->slot, "listener removed");
+			fail_ctrlrs(s, NULL, 0, p->slot, "listener removed");
 			wr_target_discovery_changed(t);
 		}
 	}
@@ -917,19 +927,19 @@ int32_t wr_listener_remove(struct wr_target *t, const char *nqn, const char *add
 	return rc;
 }
 
-int32_t wr_listener_set_ana_state(struct wr_target *t, const char *nqn, const char *addr,
-				  uint16_t port, uint32_t anagrpid, uint32_t state)
+int32_t wr_listener_set_ana_state(struct wr_target *t, const char *nqn, uint32_t nqn_len,
+				  const char *addr, uint16_t port, uint32_t anagrpid, uint32_t state)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	bool valid_state = state == NVME_ANA_OPTIMIZED || state == NVME_ANA_NONOPTIMIZED ||
 			   state == NVME_ANA_INACCESSIBLE || state == NVME_ANA_PERSISTENT_LOSS ||
 			   state == NVME_ANA_CHANGE;
-	if (!t || !valid_nqn(nqn) || parse_addr(addr, port, &ss, &sl) < 0 || !valid_state ||
+	if (!t || !valid_nqn(nqn, nqn_len) || parse_addr(addr, port, &ss, &sl) < 0 || !valid_state ||
 	    anagrpid < 1 || anagrpid > WR_MAX_ANAGRP)
 		return -EINVAL;
 	pthread_mutex_lock(&t->lock);
-	struct wr_subsys *s = wr_subsys_find(t, nqn);
+	struct wr_subsys *s = wr_subsys_find(t, nqn, nqn_len);
 	struct wr_port *p = s ? port_find(t, &ss, port) : NULL;
 	int rc = (p && wr_subsys_on_port(s, p->slot)) ? 0 : -ENOENT;
 	if (rc == 0) {

@@ -394,9 +394,9 @@ int main(int argc, char **argv)
 	t->mode = WR_MODE_BUSY;
 	wr_io_ctx_set_notify(r->ioctx, false);
 	int port = -1;
-	if (wr_subsystem_create(t, SUBNQN, NULL, NULL, WR_SUBSYS_ALLOW_ANY_HOST) ||
-	    wr_ns_add(t, SUBNQN, 1, WR_BDEV_KIND_RAM, NULL, (uint64_t)span_mib << 20, 0, NULL, NULL, 0) ||
-	    (port = wr_listener_add(t, SUBNQN, "127.0.0.1", 0)) <= 0) {
+	if (wr_subsystem_create(t, WR_NAME(SUBNQN), NULL, NULL, WR_SUBSYS_ALLOW_ANY_HOST) ||
+	    wr_ns_add(t, WR_NAME(SUBNQN), 1, WR_BDEV_KIND_RAM, NULL, (uint64_t)span_mib << 20, 0, NULL, NULL, 0) ||
+	    (port = wr_listener_add(t, WR_NAME(SUBNQN), "127.0.0.1", 0)) <= 0) {
 		fprintf(stderr, "wr-costbench: cannot configure the target\n");
 		wr_target_destroy(t);
 		return 1;

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -22,8 +23,8 @@ static void a_full_configuration_parses_into_its_parts(void **state)
 		"subsystem nqn.2026-11.dev.windrose:lab\n"
 		"  serial WR0001\n"
 		"  model Windrose\n"
-		"  allow-host nqn.2014-08.org.nvmexpress:uuid:1\n"
-		"  allow-host nqn.2014-08.org.nvmexpress:uuid:2\n"
+		"  allow-host nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000001\n"
+		"  allow-host nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000002\n"
 		"  namespace 1 ram 256M\n"
 		"  namespace 2 file /tmp/x.img 1G\n"
 		"  namespace 3 file /dev/nvme9n1\n"
@@ -80,18 +81,52 @@ static void errors_name_the_line_and_what_is_wrong(void **state)
 	expect_error("reactors 0\n", "line 1: reactors needs a number from 1 to 64");
 	expect_error("mode fast\n", "line 1: mode must be 'busy' or 'adaptive'");
 	expect_error("\n\nnamespace 1 ram 1M\n", "line 3: 'namespace' outside a subsystem block");
-	expect_error("subsystem nqn.x\n namespace 0 ram 1M\n", "line 2: NSID '0'");
-	expect_error("subsystem nqn.x\n namespace 1 ram 12Q\n", "line 2: size '12Q'");
-	expect_error("subsystem nqn.x\n namespace 1 disk /x\n", "unknown namespace type 'disk'");
-	expect_error("subsystem nqn.x\n namespace 1 ram 1M\n namespace 1 ram 1M\n",
+	expect_error("subsystem nqn.2026-11.dev.windrose:x\n namespace 0 ram 1M\n", "line 2: NSID '0'");
+	expect_error("subsystem nqn.2026-11.dev.windrose:x\n namespace 1 ram 12Q\n", "line 2: size '12Q'");
+	expect_error("subsystem nqn.2026-11.dev.windrose:x\n namespace 1 disk /x\n", "unknown namespace type 'disk'");
+	expect_error("subsystem nqn.2026-11.dev.windrose:x\n namespace 1 ram 1M\n namespace 1 ram 1M\n",
 		     "line 3: namespace 1 is already defined on line 2");
-	expect_error("subsystem nqn.x\n listener 127.0.0.1 70000\n", "line 2: port '70000'");
-	expect_error("subsystem nqn.x\n listener 127.0.0.1\n", "line 2: 'listener' needs ADDR PORT");
-	expect_error("subsystem nqn.x\n serial 123456789012345678901\n", "longer than 20");
-	expect_error("subsystem nqn.x\n frobnicate\n", "line 2: unknown keyword 'frobnicate'");
-	expect_error("subsystem nqn.x\nsubsystem nqn.x\n", "line 2: subsystem nqn.x is already defined on line 1");
-	expect_error("subsystem nqn.x\n allow-any-host yes\n", "allow-any-host takes no value");
-	expect_error("subsystem nqn.x\n namespace 1 ram 1M bs=3000\n", "line 2: block size 'bs=3000'");
+	expect_error("subsystem nqn.2026-11.dev.windrose:x\n listener 127.0.0.1 70000\n", "line 2: port '70000'");
+	expect_error("subsystem nqn.2026-11.dev.windrose:x\n listener 127.0.0.1\n", "line 2: 'listener' needs ADDR PORT");
+	expect_error("subsystem nqn.2026-11.dev.windrose:x\n serial 123456789012345678901\n", "longer than 20");
+	expect_error("subsystem nqn.2026-11.dev.windrose:x\n frobnicate\n", "line 2: unknown keyword 'frobnicate'");
+	expect_error("subsystem nqn.2026-11.dev.windrose:x\nsubsystem nqn.2026-11.dev.windrose:x\n", "line 2: subsystem nqn.2026-11.dev.windrose:x is already defined on line 1");
+	expect_error("subsystem nqn.2026-11.dev.windrose:x\n allow-any-host yes\n", "allow-any-host takes no value");
+	expect_error("subsystem nqn.2026-11.dev.windrose:x\n namespace 1 ram 1M bs=3000\n", "line 2: block size 'bs=3000'");
+}
+
+/* wr-target serves what its file names: an NQN the NVMe base specification would not accept, or one
+ * that would print as another (control characters, bidi overrides), stops it with the line. */
+static void invalid_nqns_are_refused_with_their_line(void **state)
+{
+	(void)state;
+	const char *rules = "not an NQN (nqn.yyyy-mm.reverse.domain:name";
+	const char *bad[] = {
+		"nqn.x", "iqn.2026-11.dev.windrose:x", "nqn.2026-13.dev.windrose:x", "nqn.2026-11.windrose:x",
+		"nqn.2026-11.dev.windrose", "nqn.2026-11.dev.windrose:", "nqn.2026-11.-dev.windrose:x",
+		"nqn.2014-08.org.nvmexpress:uuid:1", "nqn.2014-08.org.nvmexpress.discovery",
+		"nqn.2026-11.dev.windrose:a\x1b[31m", "nqn.2026-11.dev.windrose:a\xe2\x80\xaetxt",
+		"nqn.2026-11.dev.windrose:\xff", "nqn.2026-11.dev.windrose:\xc0\xaf",
+	};
+	char text[600], want[128];
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "# lab\nsubsystem %s\n", bad[i]);
+		snprintf(want, sizeof(want), "line 2: subsystem: %s", rules);
+		expect_error(text, want);
+		snprintf(text, sizeof(text), "subsystem nqn.2026-11.dev.windrose:x\n\n allow-host %s\n", bad[i]);
+		snprintf(want, sizeof(want), "line 3: allow-host: %s", rules);
+		expect_error(text, want);
+	}
+	char longest[300];
+	int n = snprintf(longest, sizeof(longest), "subsystem nqn.2026-11.dev.windrose:");
+	memset(longest + n, 'a', 223 - 25);
+	longest[n + 223 - 25] = '\0';
+	struct wr_config cfg;
+	char err[256] = "";
+	assert_int_equal(wr_config_parse(longest, &cfg, err, sizeof(err)), 0);
+	wr_config_free(&cfg);
+	strcat(longest, "a");
+	expect_error(longest, "line 1: subsystem: not an NQN");
 }
 
 static void sizes_accept_binary_suffixes_only(void **state)
@@ -120,6 +155,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_full_configuration_parses_into_its_parts),
 		cmocka_unit_test(errors_name_the_line_and_what_is_wrong),
+		cmocka_unit_test(invalid_nqns_are_refused_with_their_line),
 		cmocka_unit_test(sizes_accept_binary_suffixes_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,20 +31,20 @@ static int setup(void **state)
 	wr_set_log_level(1);
 	if (wr_target_create(2, WR_MODE_ADAPTIVE, NULL, &target))
 		return -1;
-	if (wr_subsystem_create(target, SUBNQN, "SN-TEST", NULL, WR_SUBSYS_ALLOW_ANY_HOST) ||
-	    wr_ns_add(target, SUBNQN, 1, WR_BDEV_KIND_RAM, NULL, 8 << 20, 0, NULL, NULL, 0) ||
-	    wr_ns_add(target, SUBNQN, 2, WR_BDEV_KIND_RAM, NULL, 1 << 20, 4096, NULL, NULL, 0))
+	if (wr_subsystem_create(target, WR_NAME(SUBNQN), "SN-TEST", NULL, WR_SUBSYS_ALLOW_ANY_HOST) ||
+	    wr_ns_add(target, WR_NAME(SUBNQN), 1, WR_BDEV_KIND_RAM, NULL, 8 << 20, 0, NULL, NULL, 0) ||
+	    wr_ns_add(target, WR_NAME(SUBNQN), 2, WR_BDEV_KIND_RAM, NULL, 1 << 20, 4096, NULL, NULL, 0))
 		return -1;
-	int p = wr_listener_add(target, SUBNQN, "127.0.0.1", 0);
+	int p = wr_listener_add(target, WR_NAME(SUBNQN), "127.0.0.1", 0);
 	if (p <= 0)
 		return -1;
 	port = (uint16_t)p;
-	if (wr_subsystem_create(target, PRIVNQN, NULL, NULL, 0) ||
-	    wr_host_allow(target, PRIVNQN, ALLOWED_HOST) ||
-	    wr_ns_add(target, PRIVNQN, 1, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL, 0) ||
-	    wr_listener_add(target, PRIVNQN, "127.0.0.1", port) != port)
+	if (wr_subsystem_create(target, WR_NAME(PRIVNQN), NULL, NULL, 0) ||
+	    wr_host_allow(target, WR_NAME(PRIVNQN), WR_NAME(ALLOWED_HOST)) ||
+	    wr_ns_add(target, WR_NAME(PRIVNQN), 1, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL, 0) ||
+	    wr_listener_add(target, WR_NAME(PRIVNQN), "127.0.0.1", port) != port)
 		return -1;
-	p = wr_listener_add(target, NVME_DISC_SUBSYS_NAME, "127.0.0.1", 0);
+	p = wr_listener_add(target, WR_NAME(NVME_DISC_SUBSYS_NAME), "127.0.0.1", 0);
 	if (p <= 0)
 		return -1;
 	disc_port = (uint16_t)p;
@@ -418,6 +418,38 @@ static void disallowed_host_is_refused_at_connect(void **state)
 	th_close(&h);
 }
 
+/* Connect's NQN fields end at their NUL and are compared by length: a prefix or an extension of an
+ * allowed host is another host, and a name with control characters or bidi overrides (which would
+ * reach the log and the console) is refused as malformed, naming the field. */
+static void connect_compares_nqns_exactly_and_refuses_control_characters(void **state)
+{
+	(void)state;
+	struct th h;
+	struct nvme_cqe cqe;
+	static const struct {
+		const char *subnqn, *hostnqn;
+		uint16_t status;
+		uint32_t ipo;      /* 0: not checked */
+	} cases[] = {
+		{ PRIVNQN, "nqn.2014-08.org.nvmexpress:uuid:aaaaaaaa-0000-0000-0000-00000000000",
+		  NVME_SC_CONNECT_INVALID_HOST, 512 },
+		{ PRIVNQN, ALLOWED_HOST "x", NVME_SC_CONNECT_INVALID_HOST, 512 },
+		{ PRIVNQN, ALLOWED_HOST "\r\n\x1b[2J", NVME_SC_CONNECT_INVALID_PARAM, 512 },
+		{ PRIVNQN, ALLOWED_HOST "\xe2\x80\xae", NVME_SC_CONNECT_INVALID_PARAM, 512 },
+		{ PRIVNQN, ALLOWED_HOST "\xff", NVME_SC_CONNECT_INVALID_PARAM, 512 },
+		{ PRIVNQN "\x1b", ALLOWED_HOST, NVME_SC_CONNECT_INVALID_PARAM, 256 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(th_open(&h, port), 0);
+		assert_int_equal(th_icreq(&h, false, false), 0);
+		assert_int_equal(th_connect(&h, cases[i].subnqn, cases[i].hostnqn, 0, 0xffff, 0, 0, &cqe), 0);
+		if (th_status(&cqe) != cases[i].status || (cqe.result & 0xffff) != cases[i].ipo)
+			fail_msg("case %zu: status 0x%x, offset %u", i, th_status(&cqe),
+				 (unsigned)(cqe.result & 0xffff));
+		th_close(&h);
+	}
+}
+
 static int read_discovery(const char *hostnqn, uint8_t *log, uint32_t len)
 {
 	struct th h;
@@ -473,7 +505,7 @@ static void namespace_changes_raise_an_async_event(void **state)
 	pdu.sqe.dptr.type = NVME_SGL_TRANSPORT;
 	assert_int_equal(th_send(&h, &pdu, sizeof(pdu)), 0);
 	usleep(50 * 1000);
-	assert_int_equal(wr_ns_add(target, SUBNQN, 5, WR_BDEV_KIND_NULL, NULL, 1 << 20, 0, NULL, NULL,
+	assert_int_equal(wr_ns_add(target, WR_NAME(SUBNQN), 5, WR_BDEV_KIND_NULL, NULL, 1 << 20, 0, NULL, NULL,
 				   0), 0);
 	uint8_t buf[512] __attribute__((aligned(8)));
 	assert_int_equal(th_recv_pdu(&h, buf, sizeof(buf)), 24);
@@ -487,8 +519,8 @@ static void namespace_changes_raise_an_async_event(void **state)
 	uint32_t first;
 	memcpy(&first, log, 4);
 	assert_int_equal(first, 5);
-	assert_int_equal(wr_ns_remove(target, SUBNQN, 5), 0);
-	assert_int_equal(wr_ns_remove(target, SUBNQN, 5), -ENOENT);
+	assert_int_equal(wr_ns_remove(target, WR_NAME(SUBNQN), 5), 0);
+	assert_int_equal(wr_ns_remove(target, WR_NAME(SUBNQN), 5), -ENOENT);
 	th_close(&h);
 }
 
@@ -505,7 +537,7 @@ static void growing_a_namespace_shows_the_new_size_and_raises_an_async_event(voi
 {
 	(void)state;
 	const uint32_t nsid = 7;
-	assert_int_equal(wr_ns_add(target, SUBNQN, nsid, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL,
+	assert_int_equal(wr_ns_add(target, WR_NAME(SUBNQN), nsid, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL,
 				   0), 0);
 	struct th h, io;
 	struct nvme_cqe cqe;
@@ -527,12 +559,12 @@ static void growing_a_namespace_shows_the_new_size_and_raises_an_async_event(voi
 	assert_int_equal(th_send(&h, &pdu, sizeof(pdu)), 0);
 	usleep(50 * 1000);
 
-	assert_int_equal(wr_ns_resize(target, SUBNQN, nsid, 1 << 19), -EINVAL);   /* shrink */
-	assert_int_equal(wr_ns_resize(target, SUBNQN, nsid, (1 << 20) + 1), -EINVAL);
-	assert_int_equal(wr_ns_resize(target, SUBNQN, 99, 4 << 20), -ENOENT);
-	assert_int_equal(wr_ns_resize(target, PRIVNQN "x", nsid, 4 << 20), -ENOENT);
-	assert_int_equal(wr_ns_resize(target, SUBNQN, nsid, 1 << 20), 0);         /* same: no event */
-	assert_int_equal(wr_ns_resize(target, SUBNQN, nsid, 4 << 20), 0);
+	assert_int_equal(wr_ns_resize(target, WR_NAME(SUBNQN), nsid, 1 << 19), -EINVAL);   /* shrink */
+	assert_int_equal(wr_ns_resize(target, WR_NAME(SUBNQN), nsid, (1 << 20) + 1), -EINVAL);
+	assert_int_equal(wr_ns_resize(target, WR_NAME(SUBNQN), 99, 4 << 20), -ENOENT);
+	assert_int_equal(wr_ns_resize(target, WR_NAME(PRIVNQN "x"), nsid, 4 << 20), -ENOENT);
+	assert_int_equal(wr_ns_resize(target, WR_NAME(SUBNQN), nsid, 1 << 20), 0);         /* same: no event */
+	assert_int_equal(wr_ns_resize(target, WR_NAME(SUBNQN), nsid, 4 << 20), 0);
 
 	uint8_t buf[512] __attribute__((aligned(8)));
 	assert_int_equal(th_recv_pdu(&h, buf, sizeof(buf)), 24);
@@ -566,7 +598,7 @@ static void growing_a_namespace_shows_the_new_size_and_raises_an_async_event(voi
 	assert_int_not_equal(th_status(&cqe), 0);
 	th_close(&io);
 	th_close(&h);
-	assert_int_equal(wr_ns_remove(target, SUBNQN, nsid), 0);
+	assert_int_equal(wr_ns_remove(target, WR_NAME(SUBNQN), nsid), 0);
 }
 
 struct resize_steps {
@@ -579,7 +611,7 @@ static void *grow_step_by_step(void *arg)
 {
 	struct resize_steps *r = arg;
 	for (uint32_t m = 2; m <= r->mib; m++) {
-		if (wr_ns_resize(target, SUBNQN, r->nsid, (uint64_t)m << 20) != 0)
+		if (wr_ns_resize(target, WR_NAME(SUBNQN), r->nsid, (uint64_t)m << 20) != 0)
 			r->failures++;
 		usleep(3000);
 	}
@@ -594,7 +626,7 @@ static void io_racing_a_resize_lands_or_is_refused_never_wrong(void **state)
 {
 	(void)state;
 	const uint32_t nsid = 8, mib = 32;
-	assert_int_equal(wr_ns_add(target, SUBNQN, nsid, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL,
+	assert_int_equal(wr_ns_add(target, WR_NAME(SUBNQN), nsid, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL,
 				   0), 0);
 	struct th admin, io;
 	struct nvme_cqe cqe;
@@ -641,7 +673,7 @@ static void io_racing_a_resize_lands_or_is_refused_never_wrong(void **state)
 	print_message("io racing resize: %u writes refused before the namespace reached them\n", refused);
 	th_close(&io);
 	th_close(&admin);
-	assert_int_equal(wr_ns_remove(target, SUBNQN, nsid), 0);
+	assert_int_equal(wr_ns_remove(target, WR_NAME(SUBNQN), nsid), 0);
 }
 
 static void keep_alive_timeout_tears_the_controller_down(void **state)
@@ -784,13 +816,13 @@ static void removing_a_namespace_under_io_is_safe(void **state)
 	while (__atomic_load_n(&rd.ok_before, __ATOMIC_SEQ_CST) < 50 &&
 	       __atomic_load_n(&rd.other, __ATOMIC_SEQ_CST) == 0)
 		usleep(1000);
-	assert_int_equal(wr_ns_remove(target, SUBNQN, 2), 0);
+	assert_int_equal(wr_ns_remove(target, WR_NAME(SUBNQN), 2), 0);
 	pthread_join(tid, NULL);
 	assert_true(rd.ok_before >= 50);
 	assert_true(rd.invalid_after > 0);
 	assert_int_equal(rd.other, 0);
 	/* The namespace can come back with the same identifiers. */
-	assert_int_equal(wr_ns_add(target, SUBNQN, 2, WR_BDEV_KIND_RAM, NULL, 1 << 20, 4096, NULL,
+	assert_int_equal(wr_ns_add(target, WR_NAME(SUBNQN), 2, WR_BDEV_KIND_RAM, NULL, 1 << 20, 4096, NULL,
 				   NULL, 0), 0);
 	static uint8_t buf[4096];
 	assert_int_equal(th_rw(&io, NVME_CMD_READ, 2, 0, 1, buf, 4096, false, &cqe), 0);
@@ -804,10 +836,10 @@ static void removing_a_listener_closes_its_connections(void **state)
 	(void)state;
 	struct th h;
 	assert_true(th_bringup_admin(&h, port, PRIVNQN, ALLOWED_HOST, false, false) > 0);
-	assert_int_equal(wr_listener_remove(target, PRIVNQN, "127.0.0.1", port), 0);
+	assert_int_equal(wr_listener_remove(target, WR_NAME(PRIVNQN), "127.0.0.1", port), 0);
 	assert_int_equal(th_wait_closed(&h), 1);
 	th_close(&h);
-	assert_int_equal(wr_listener_remove(target, PRIVNQN, "127.0.0.1", port), -ENOENT);
+	assert_int_equal(wr_listener_remove(target, WR_NAME(PRIVNQN), "127.0.0.1", port), -ENOENT);
 	/* the port stays open for the other subsystem */
 	struct th other;
 	assert_true(th_bringup_admin(&other, port, SUBNQN, TH_HOSTNQN, false, false) > 0);
@@ -876,8 +908,8 @@ static void listener_ana_state_shows_in_the_ana_log_and_gates_io(void **state)
 	struct th admin, io;
 	struct nvme_cqe cqe;
 	bring_up_admin_and_io_queue(&admin, &io);
-	assert_int_equal(wr_ns_set_ana_group(target, SUBNQN, 2, 2), 0);
-	assert_int_equal(wr_listener_set_ana_state(target, SUBNQN, "127.0.0.1", port, 2,
+	assert_int_equal(wr_ns_set_ana_group(target, WR_NAME(SUBNQN), 2, 2), 0);
+	assert_int_equal(wr_listener_set_ana_state(target, WR_NAME(SUBNQN), "127.0.0.1", port, 2,
 						   NVME_ANA_INACCESSIBLE), 0);
 	static uint8_t log[8192] __attribute__((aligned(8)));
 	struct nvme_sqe lp = { .opcode = NVME_ADMIN_GET_LOG_PAGE, .cdw10 = NVME_LOG_ANA | (1155u << 16) };
@@ -903,11 +935,11 @@ static void listener_ana_state_shows_in_the_ana_log_and_gates_io(void **state)
 	static uint8_t buf[4096];
 	assert_int_equal(th_rw(&io, NVME_CMD_READ, 2, 0, 1, buf, 4096, false, &cqe), 0);
 	assert_int_equal(th_status(&cqe), NVME_SC_ANA_INACCESSIBLE);
-	assert_int_equal(wr_listener_set_ana_state(target, SUBNQN, "127.0.0.1", port, 2,
+	assert_int_equal(wr_listener_set_ana_state(target, WR_NAME(SUBNQN), "127.0.0.1", port, 2,
 						   NVME_ANA_OPTIMIZED), 0);
 	assert_int_equal(th_rw(&io, NVME_CMD_READ, 2, 0, 1, buf, 4096, false, &cqe), 0);
 	assert_int_equal(th_status(&cqe), 0);
-	assert_int_equal(wr_ns_set_ana_group(target, SUBNQN, 2, 1), 0);
+	assert_int_equal(wr_ns_set_ana_group(target, WR_NAME(SUBNQN), 2, 1), 0);
 	th_close(&io);
 	th_close(&admin);
 }
@@ -939,16 +971,16 @@ static void discovery_controllers_hear_about_discovery_log_changes(void **state)
 	pdu.sqe.dptr.type = NVME_SGL_TRANSPORT;
 	assert_int_equal(th_send(&h, &pdu, sizeof(pdu)), 0);
 	usleep(50 * 1000);
-	assert_int_equal(wr_subsystem_create(target, "nqn.2026-11.dev.windrose:late", NULL, NULL,
+	assert_int_equal(wr_subsystem_create(target, WR_NAME("nqn.2026-11.dev.windrose:late"), NULL, NULL,
 					     WR_SUBSYS_ALLOW_ANY_HOST), 0);
-	assert_int_equal(wr_listener_add(target, "nqn.2026-11.dev.windrose:late", "127.0.0.1", port),
+	assert_int_equal(wr_listener_add(target, WR_NAME("nqn.2026-11.dev.windrose:late"), "127.0.0.1", port),
 			 port);
 	uint8_t buf[512] __attribute__((aligned(8)));
 	assert_int_equal(th_recv_pdu(&h, buf, sizeof(buf)), 24);
 	const struct nvme_tcp_rsp_pdu *rsp = (const void *)buf;
 	assert_int_equal(rsp->cqe.command_id, 0x999);
 	assert_int_equal(rsp->cqe.result & 0xffffff, 0x70f002);   /* notice, discovery change, 70h */
-	assert_int_equal(wr_subsystem_delete(target, "nqn.2026-11.dev.windrose:late"), 0);
+	assert_int_equal(wr_subsystem_delete(target, WR_NAME("nqn.2026-11.dev.windrose:late")), 0);
 	th_close(&h);
 }
 
@@ -957,9 +989,9 @@ static void busy_mode_target_serves_a_session(void **state)
 	(void)state;
 	struct wr_target *busy;
 	assert_int_equal(wr_target_create(1, WR_MODE_BUSY, "0", &busy), 0);
-	assert_int_equal(wr_subsystem_create(busy, SUBNQN, NULL, NULL, WR_SUBSYS_ALLOW_ANY_HOST), 0);
-	assert_int_equal(wr_ns_add(busy, SUBNQN, 1, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL, 0), 0);
-	int p = wr_listener_add(busy, SUBNQN, "127.0.0.1", 0);
+	assert_int_equal(wr_subsystem_create(busy, WR_NAME(SUBNQN), NULL, NULL, WR_SUBSYS_ALLOW_ANY_HOST), 0);
+	assert_int_equal(wr_ns_add(busy, WR_NAME(SUBNQN), 1, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL, 0), 0);
+	int p = wr_listener_add(busy, WR_NAME(SUBNQN), "127.0.0.1", 0);
 	assert_true(p > 0);
 	struct th admin, io;
 	struct nvme_cqe cqe;
@@ -999,6 +1031,7 @@ int main(void)
 		cmocka_unit_test(h2cdata_outside_the_r2t_window_gets_c2h_termreq),
 		cmocka_unit_test(io_before_connect_is_a_command_sequence_error),
 		cmocka_unit_test(disallowed_host_is_refused_at_connect),
+		cmocka_unit_test(connect_compares_nqns_exactly_and_refuses_control_characters),
 		cmocka_unit_test(discovery_log_shows_a_host_only_its_subsystems),
 		cmocka_unit_test(namespace_changes_raise_an_async_event),
 		cmocka_unit_test(growing_a_namespace_shows_the_new_size_and_raises_an_async_event),

@@ -21,6 +21,10 @@
 
 #define SUBNQN "nqn.2026-11.dev.windrose:unit"
 #define HOSTNQN "nqn.2014-08.org.nvmexpress:uuid:00000000-1111-2222-3333-444444444444"
+#define NQN_A "nqn.2026-11.dev.windrose:a"
+#define NQN_B "nqn.2026-11.dev.windrose:b"
+#define HOST_X "nqn.2026-11.dev.windrose:host-x"
+#define HOST_Y "nqn.2026-11.dev.windrose:host-y"
 
 struct seen {
 	int icresp, rsp, c2h, r2t, term;
@@ -46,9 +50,9 @@ static int setup(void **state)
 	wr_set_log_level(0);
 	if (wr_target_create_manual(1, &t))
 		return -1;
-	if (wr_subsystem_create(t, SUBNQN, NULL, NULL, WR_SUBSYS_ALLOW_ANY_HOST) ||
-	    wr_ns_add(t, SUBNQN, 1, WR_BDEV_KIND_RAM, NULL, 4 << 20, 0, NULL, NULL, 0) ||
-	    wr_listener_add(t, SUBNQN, "127.0.0.1", 0) <= 0)
+	if (wr_subsystem_create(t, WR_NAME(SUBNQN), NULL, NULL, WR_SUBSYS_ALLOW_ANY_HOST) ||
+	    wr_ns_add(t, WR_NAME(SUBNQN), 1, WR_BDEV_KIND_RAM, NULL, 4 << 20, 0, NULL, NULL, 0) ||
+	    wr_listener_add(t, WR_NAME(SUBNQN), "127.0.0.1", 0) <= 0)
 		return -1;
 	return 0;
 }
@@ -420,60 +424,106 @@ static void discovery_log_lists_each_listener_of_the_subsystems_a_host_may_use(v
 	(void)state;
 	struct wr_target *d;
 	assert_int_equal(wr_target_create_manual(1, &d), 0);
-	assert_int_equal(wr_subsystem_create(d, "nqn.a", NULL, NULL, WR_SUBSYS_ALLOW_ANY_HOST), 0);
-	assert_int_equal(wr_subsystem_create(d, "nqn.b", NULL, NULL, 0), 0);
-	int pa = wr_listener_add(d, "nqn.a", "127.0.0.1", 0);
+	assert_int_equal(wr_subsystem_create(d, WR_NAME(NQN_A), NULL, NULL, WR_SUBSYS_ALLOW_ANY_HOST), 0);
+	assert_int_equal(wr_subsystem_create(d, WR_NAME(NQN_B), NULL, NULL, 0), 0);
+	int pa = wr_listener_add(d, WR_NAME(NQN_A), "127.0.0.1", 0);
 	assert_true(pa > 0);
-	assert_true(wr_listener_add(d, "nqn.a", "::1", 0) > 0);
-	assert_int_equal(wr_listener_add(d, "nqn.b", "127.0.0.1", (uint16_t)pa), pa);
-	assert_int_equal(wr_listener_add(d, "nqn.b", "127.0.0.1", (uint16_t)pa), -EEXIST);
-	assert_int_equal(wr_host_allow(d, "nqn.b", "nqn.host-x"), 0);
+	assert_true(wr_listener_add(d, WR_NAME(NQN_A), "::1", 0) > 0);
+	assert_int_equal(wr_listener_add(d, WR_NAME(NQN_B), "127.0.0.1", (uint16_t)pa), pa);
+	assert_int_equal(wr_listener_add(d, WR_NAME(NQN_B), "127.0.0.1", (uint16_t)pa), -EEXIST);
+	assert_int_equal(wr_host_allow(d, WR_NAME(NQN_B), WR_NAME(HOST_X)), 0);
 	size_t len;
 	pthread_mutex_lock(&d->lock);
 	uint64_t gen = d->disc_genctr;
-	uint8_t *x = wr_discovery_log_alloc(d, "nqn.host-x", -1, &len);
-	uint8_t *y = wr_discovery_log_alloc(d, "nqn.host-y", -1, &len);
+	uint8_t *x = wr_discovery_log_alloc(d, HOST_X, -1, &len);
+	uint8_t *y = wr_discovery_log_alloc(d, HOST_Y, -1, &len);
 	pthread_mutex_unlock(&d->lock);
 	const struct nvmf_disc_log_hdr *hx = (const void *)x, *hy = (const void *)y;
 	assert_int_equal(hx->numrec, 3);
 	assert_int_equal(hy->numrec, 2);
 	const struct nvmf_disc_log_entry *e = (const void *)(hy + 1);
 	for (int i = 0; i < 2; i++)
-		assert_string_equal(e[i].subnqn, "nqn.a");
+		assert_string_equal(e[i].subnqn, NQN_A);
 	assert_true((e[0].adrfam == NVMF_ADRFAM_IPV6) != (e[1].adrfam == NVMF_ADRFAM_IPV6));
 	free(x);
 	free(y);
-	assert_int_equal(wr_host_disallow(d, "nqn.b", "nqn.host-x"), 0);
+	assert_int_equal(wr_host_disallow(d, WR_NAME(NQN_B), WR_NAME(HOST_X)), 0);
 	assert_true(d->disc_genctr > gen);
-	assert_int_equal(wr_listener_remove(d, "nqn.a", "::1", 0), -ENOENT);
-	assert_int_equal(wr_subsystem_delete(d, "nqn.b"), 0);
-	assert_int_equal(wr_subsystem_delete(d, "nqn.b"), -ENOENT);
+	assert_int_equal(wr_listener_remove(d, WR_NAME(NQN_A), "::1", 0), -ENOENT);
+	assert_int_equal(wr_subsystem_delete(d, WR_NAME(NQN_B)), 0);
+	assert_int_equal(wr_subsystem_delete(d, WR_NAME(NQN_B)), -ENOENT);
 	wr_target_destroy(d);
 }
 
 static void control_api_rejects_bad_arguments_clearly(void **state)
 {
 	(void)state;
-	assert_int_equal(wr_subsystem_create(t, SUBNQN, NULL, NULL, 0), -EEXIST);
-	assert_int_equal(wr_subsystem_create(t, "", NULL, NULL, 0), -EINVAL);
-	assert_int_equal(wr_subsystem_create(t, NVME_DISC_SUBSYS_NAME, NULL, NULL, 0), -EINVAL);
-	assert_int_equal(wr_ns_add(t, SUBNQN, 0, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL, 0), -EINVAL);
-	assert_int_equal(wr_ns_add(t, SUBNQN, 1, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL, 0), -EEXIST);
-	assert_int_equal(wr_ns_add(t, "nqn.none", 3, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL, 0), -ENOENT);
-	assert_int_equal(wr_ns_add(t, SUBNQN, 3, WR_BDEV_KIND_RAM, NULL, 0, 0, NULL, NULL, 0), -EINVAL);
-	assert_int_equal(wr_ns_add(t, SUBNQN, 3, 9, NULL, 1 << 20, 0, NULL, NULL, 0), -EINVAL);
-	assert_int_equal(wr_listener_add(t, SUBNQN, "not-an-address", 4420), -EINVAL);
-	assert_int_equal(wr_listener_set_ana_state(t, SUBNQN, "127.0.0.1", t->ports[0]->port, 1, 9), -EINVAL);
-	assert_int_equal(wr_listener_set_ana_state(t, SUBNQN, "127.0.0.1", t->ports[0]->port, 1,
+	assert_int_equal(wr_subsystem_create(t, WR_NAME(SUBNQN), NULL, NULL, 0), -EEXIST);
+	assert_int_equal(wr_subsystem_create(t, WR_NAME(""), NULL, NULL, 0), -EINVAL);
+	assert_int_equal(wr_subsystem_create(t, WR_NAME(NVME_DISC_SUBSYS_NAME), NULL, NULL, 0), -EINVAL);
+	assert_int_equal(wr_ns_add(t, WR_NAME(SUBNQN), 0, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL, 0), -EINVAL);
+	assert_int_equal(wr_ns_add(t, WR_NAME(SUBNQN), 1, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL, 0), -EEXIST);
+	assert_int_equal(wr_ns_add(t, WR_NAME("nqn.2026-11.dev.windrose:none"), 3, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL, 0), -ENOENT);
+	assert_int_equal(wr_ns_add(t, WR_NAME(SUBNQN), 3, WR_BDEV_KIND_RAM, NULL, 0, 0, NULL, NULL, 0), -EINVAL);
+	assert_int_equal(wr_ns_add(t, WR_NAME(SUBNQN), 3, 9, NULL, 1 << 20, 0, NULL, NULL, 0), -EINVAL);
+	assert_int_equal(wr_listener_add(t, WR_NAME(SUBNQN), "not-an-address", 4420), -EINVAL);
+	assert_int_equal(wr_listener_set_ana_state(t, WR_NAME(SUBNQN), "127.0.0.1", t->ports[0]->port, 1, 9), -EINVAL);
+	assert_int_equal(wr_listener_set_ana_state(t, WR_NAME(SUBNQN), "127.0.0.1", t->ports[0]->port, 1,
 						   NVME_ANA_NONOPTIMIZED), 0);
-	assert_int_equal(wr_listener_set_ana_state(t, SUBNQN, "127.0.0.1", t->ports[0]->port, 1,
+	assert_int_equal(wr_listener_set_ana_state(t, WR_NAME(SUBNQN), "127.0.0.1", t->ports[0]->port, 1,
 						   NVME_ANA_OPTIMIZED), 0);
-	assert_int_equal(wr_ns_set_ana_group(t, SUBNQN, 1, 0), -EINVAL);
-	assert_int_equal(wr_ns_set_ana_group(t, SUBNQN, 1, 1), 0);
+	assert_int_equal(wr_ns_set_ana_group(t, WR_NAME(SUBNQN), 1, 0), -EINVAL);
+	assert_int_equal(wr_ns_set_ana_group(t, WR_NAME(SUBNQN), 1, 1), 0);
 	/* caller-given identifiers must be unique within the subsystem */
 	uint8_t id[16];
 	memcpy(id, atomic_load(&t->subsystems->next->ns[1])->nguid, 16);
-	assert_int_equal(wr_ns_add(t, SUBNQN, 3, WR_BDEV_KIND_NULL, NULL, 1 << 20, 0, id, NULL, 0), -EEXIST);
+	assert_int_equal(wr_ns_add(t, WR_NAME(SUBNQN), 3, WR_BDEV_KIND_NULL, NULL, 1 << 20, 0, id, NULL, 0), -EEXIST);
+}
+
+/* Names cross the control API as bytes and a length: "...:twin\0evil" is refused, never cut to the
+ * restricted "...:twin", and "...:h\0x" never admits "...:h" (issue 13). */
+static void control_api_refuses_names_with_an_embedded_nul(void **state)
+{
+	(void)state;
+	static const char twin[] = "nqn.2026-12.dev.example:twin";
+	static const char evil[] = "nqn.2026-12.dev.example:twin\0evil";
+	static const char host[] = "nqn.2026-12.dev.example:h";
+	static const char host_x[] = "nqn.2026-12.dev.example:h\0x";
+	struct wr_target *d;
+	assert_int_equal(wr_target_create_manual(1, &d), 0);
+	assert_int_equal(wr_subsystem_create(d, WR_NAME(twin), NULL, NULL, 0), 0);
+	assert_int_equal(wr_host_allow(d, WR_NAME(twin), WR_NAME("nqn.2026-12.dev.example:allowed")), 0);
+
+	assert_int_equal(wr_subsystem_create(d, evil, sizeof(evil) - 1, NULL, NULL, WR_SUBSYS_ALLOW_ANY_HOST),
+			 -EINVAL);
+	assert_int_equal(wr_subsystem_set_allow_any_host(d, evil, sizeof(evil) - 1, 1), -EINVAL);
+	assert_int_equal(wr_host_allow(d, WR_NAME(twin), host_x, sizeof(host_x) - 1), -EINVAL);
+	assert_int_equal(wr_listener_add(d, evil, sizeof(evil) - 1, "127.0.0.1", 0), -EINVAL);
+	assert_int_equal(wr_ns_add(d, evil, sizeof(evil) - 1, 1, WR_BDEV_KIND_NULL, NULL, 1 << 20, 0, NULL,
+				   NULL, 0), -EINVAL);
+	assert_int_equal(wr_subsystem_delete(d, evil, sizeof(evil) - 1), -EINVAL);
+
+	/* twin is as it was: restricted, h not admitted, only the allowed host */
+	pthread_mutex_lock(&d->lock);
+	struct wr_subsys *s = wr_subsys_find(d, WR_NAME(twin));
+	assert_non_null(s);
+	assert_false(s->allow_any_host);
+	assert_false(wr_subsys_host_allowed(s, WR_NAME(host)));
+	assert_true(wr_subsys_host_allowed(s, WR_NAME("nqn.2026-12.dev.example:allowed")));
+	/* compared by length: a prefix of a name, or the name and more, is another name */
+	assert_null(wr_subsys_find(d, twin, sizeof(twin) - 2));
+	assert_null(wr_subsys_find(d, evil, sizeof(evil) - 1));
+	assert_false(wr_subsys_host_allowed(s, "nqn.2026-12.dev.example:allowed", 30));
+	pthread_mutex_unlock(&d->lock);
+
+	/* lengths that are no NQN's: none, past 223 bytes */
+	assert_int_equal(wr_subsystem_create(d, twin, 0, NULL, NULL, 0), -EINVAL);
+	char longer[WR_NQN_SIZE + 1];
+	memset(longer, 'a', sizeof(longer));
+	memcpy(longer, twin, sizeof(twin) - 1);
+	assert_int_equal(wr_subsystem_create(d, longer, WR_NQN_SIZE, NULL, NULL, 0), -EINVAL);
+	assert_int_equal(wr_subsystem_create(d, longer, WR_NQN_MAX_LEN, NULL, NULL, 0), 0);
+	wr_target_destroy(d);
 }
 
 static void more_commands_than_the_queue_holds_get_a_termreq(void **state)
@@ -597,6 +647,7 @@ int main(void)
 		cmocka_unit_test(connect_with_a_queue_larger_than_mqes_is_refused),
 		cmocka_unit_test(discovery_log_lists_each_listener_of_the_subsystems_a_host_may_use),
 		cmocka_unit_test(control_api_rejects_bad_arguments_clearly),
+		cmocka_unit_test(control_api_refuses_names_with_an_embedded_nul),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -73,6 +74,17 @@ static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 		return -EINVAL;
 	*out = (uint32_t)v;
 	return 0;
+}
+
+/* What wr_nqn_check accepts, said once for every error that refuses an NQN. */
+#define NQN_RULES "not an NQN (nqn.yyyy-mm.reverse.domain:name or nqn.2014-08.org.nvmexpress:uuid:" \
+	"<uuid>, at most 223 bytes, no blanks or control characters)"
+
+static bool nqn_ok(const char *nqn)
+{
+	size_t len = strlen(nqn);
+	return len <= WR_NQN_MAX_LEN && wr_nqn_check(nqn, (uint32_t)len) == 0 &&
+	       strcmp(nqn, "nqn.2014-08.org.nvmexpress.discovery") != 0;
 }
 
 static int tokenize(char *line, char **tok)
@@ -172,8 +184,10 @@ static int parse_subsys_line(struct wr_cfg_subsys *s, char **tok, int n, uint32_
 		return 0;
 	}
 	if (strcmp(kw, "allow-host") == 0) {
-		if (n != 2 || strlen(tok[1]) >= WR_NQN_SIZE)
-			return fail(err, errlen, line, "allow-host needs one host NQN of at most 223 characters");
+		if (n != 2)
+			return fail(err, errlen, line, "allow-host needs one host NQN");
+		if (!nqn_ok(tok[1]))
+			return fail(err, errlen, line, "allow-host: %s", NQN_RULES);
 		void *p = grow(s->hosts, s->nhosts, sizeof(*s->hosts));
 		if (!p)
 			return -ENOMEM;
@@ -229,8 +243,10 @@ static int parse_line(struct wr_config *cfg, char **tok, int n, uint32_t line, c
 		return parse_listener(tok, n, line, &cfg->discovery[cfg->ndiscovery++], err, errlen);
 	}
 	if (strcmp(kw, "subsystem") == 0) {
-		if (n != 2 || strlen(tok[1]) >= WR_NQN_SIZE)
-			return fail(err, errlen, line, "subsystem needs one NQN of at most 223 characters");
+		if (n != 2)
+			return fail(err, errlen, line, "subsystem needs one NQN");
+		if (!nqn_ok(tok[1]) || strcmp(tok[1], "nqn.2014-08.org.nvmexpress.discovery") == 0)
+			return fail(err, errlen, line, "subsystem: %s", NQN_RULES);
 		for (uint32_t i = 0; i < cfg->nsubsys; i++)
 			if (strcmp(cfg->subsys[i].nqn, tok[1]) == 0)
 				return fail(err, errlen, line, "subsystem %s is already defined on line %u",
@@ -316,26 +332,26 @@ void wr_config_free(struct wr_config *cfg)
 
 static int apply_subsys(const struct wr_cfg_subsys *s, struct wr_target *t, char *err, size_t errlen)
 {
-	int rc = wr_subsystem_create(t, s->nqn, s->serial[0] ? s->serial : NULL,
+	int rc = wr_subsystem_create(t, WR_NAME(s->nqn), s->serial[0] ? s->serial : NULL,
 				     s->model[0] ? s->model : NULL,
 				     s->allow_any_host ? WR_SUBSYS_ALLOW_ANY_HOST : 0);
 	if (rc < 0)
 		return fail(err, errlen, s->line, "subsystem %s: %s", s->nqn, strerror(-rc)), rc;
 	for (uint32_t i = 0; i < s->nhosts; i++) {
-		rc = wr_host_allow(t, s->nqn, s->hosts[i]);
+		rc = wr_host_allow(t, WR_NAME(s->nqn), WR_NAME(s->hosts[i]));
 		if (rc < 0)
 			return fail(err, errlen, s->line, "allow-host %s: %s", s->hosts[i], strerror(-rc)), rc;
 	}
 	for (uint32_t i = 0; i < s->nns; i++) {
 		const struct wr_cfg_ns *ns = &s->ns[i];
-		rc = wr_ns_add(t, s->nqn, ns->nsid, ns->kind, ns->path, ns->size, ns->block_size, NULL,
+		rc = wr_ns_add(t, WR_NAME(s->nqn), ns->nsid, ns->kind, ns->path, ns->size, ns->block_size, NULL,
 			       NULL, 0);
 		if (rc < 0)
 			return fail(err, errlen, ns->line, "namespace %u: %s", ns->nsid, strerror(-rc)), rc;
 	}
 	for (uint32_t i = 0; i < s->nlisteners; i++) {
 		const struct wr_cfg_listener *l = &s->listeners[i];
-		rc = wr_listener_add(t, s->nqn, l->addr, l->port);
+		rc = wr_listener_add(t, WR_NAME(s->nqn), l->addr, l->port);
 		if (rc < 0)
 			return fail(err, errlen, l->line, "listener %s %u: %s", l->addr, l->port,
 				    strerror(-rc)), rc;
@@ -353,7 +369,7 @@ int wr_config_apply(const struct wr_config *cfg, struct wr_target *t, char *err,
 	}
 	for (uint32_t i = 0; i < cfg->ndiscovery; i++) {
 		const struct wr_cfg_listener *l = &cfg->discovery[i];
-		int rc = wr_listener_add(t, "nqn.2014-08.org.nvmexpress.discovery", l->addr, l->port);
+		int rc = wr_listener_add(t, WR_NAME("nqn.2014-08.org.nvmexpress.discovery"), l->addr, l->port);
 		if (rc < 0)
 			return fail(err, errlen, l->line, "discovery-listener %s %u: %s", l->addr, l->port,
 				    strerror(-rc)), rc;

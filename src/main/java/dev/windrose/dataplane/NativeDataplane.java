@@ -13,6 +13,11 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,31 +71,31 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
         wrTargetDestroy = downcall(linker, library, "wr_target_destroy", FunctionDescriptor.ofVoid(ADDRESS));
         wrSubsystemCreate = downcall(linker, library, "wr_subsystem_create",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         wrSubsystemDelete = downcall(linker, library, "wr_subsystem_delete",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-        wrSubsystemSetAllowAnyHost = downcall(linker, library, "wr_subsystem_set_allow_any_host",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        wrSubsystemSetAllowAnyHost = downcall(linker, library, "wr_subsystem_set_allow_any_host",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
         wrHostAllow = downcall(linker, library, "wr_host_allow",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
         wrHostDisallow = downcall(linker, library, "wr_host_disallow",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-        wrNsAdd = downcall(linker, library, "wr_ns_add", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT,
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+        wrNsAdd = downcall(linker, library, "wr_ns_add", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT,
                 JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-        wrNsAddExtent = downcall(linker, library, "wr_ns_add_extent", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
+        wrNsAddExtent = downcall(linker, library, "wr_ns_add_extent", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT,
                 JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         wrNsRemove = downcall(linker, library, "wr_ns_remove",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-        wrNsResize = downcall(linker, library, "wr_ns_resize",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG));
-        wrNsSetAnaGroup = downcall(linker, library, "wr_ns_set_ana_group",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
+        wrNsResize = downcall(linker, library, "wr_ns_resize",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_LONG));
+        wrNsSetAnaGroup = downcall(linker, library, "wr_ns_set_ana_group",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
         wrListenerAdd = downcall(linker, library, "wr_listener_add",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_SHORT));
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_SHORT));
         wrListenerRemove = downcall(linker, library, "wr_listener_remove",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_SHORT));
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_SHORT));
         wrListenerSetAnaState = downcall(linker, library, "wr_listener_set_ana_state",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_SHORT, JAVA_INT, JAVA_INT));
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_SHORT, JAVA_INT, JAVA_INT));
         wrTargetListControllers = downcall(linker, library, "wr_target_list_controllers",
                 FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT));
         wrTargetListQpairs = downcall(linker, library, "wr_target_list_qpairs",
@@ -182,7 +187,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
 
     void subsystemCreate(MemorySegment target, String nqn, @Nullable String serial, @Nullable String model, int flags) {
         try (Arena call = Arena.ofConfined()) {
-            int result = (int) wrSubsystemCreate.invokeExact(target, text(call, nqn), text(call, serial),
+            MemorySegment name = name(call, nqn);
+            int result = (int) wrSubsystemCreate.invokeExact(target, name, length(name), text(call, serial),
                     text(call, model), flags);
             checked(result, "wr_subsystem_create(" + nqn + ")");
         } catch (Throwable t) {
@@ -192,7 +198,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
 
     void subsystemDelete(MemorySegment target, String nqn) {
         try (Arena call = Arena.ofConfined()) {
-            checked((int) wrSubsystemDelete.invokeExact(target, text(call, nqn)), "wr_subsystem_delete(" + nqn + ")");
+            MemorySegment name = name(call, nqn);
+            checked((int) wrSubsystemDelete.invokeExact(target, name, length(name)), "wr_subsystem_delete(" + nqn + ")");
         } catch (Throwable t) {
             throw rethrow("wr_subsystem_delete", t);
         }
@@ -200,7 +207,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
 
     void subsystemSetAllowAnyHost(MemorySegment target, String nqn, boolean allow) {
         try (Arena call = Arena.ofConfined()) {
-            checked((int) wrSubsystemSetAllowAnyHost.invokeExact(target, text(call, nqn), allow ? 1 : 0),
+            MemorySegment name = name(call, nqn);
+            checked((int) wrSubsystemSetAllowAnyHost.invokeExact(target, name, length(name), allow ? 1 : 0),
                     "wr_subsystem_set_allow_any_host(" + nqn + ", " + allow + ")");
         } catch (Throwable t) {
             throw rethrow("wr_subsystem_set_allow_any_host", t);
@@ -209,7 +217,9 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
 
     void hostAllow(MemorySegment target, String nqn, String hostNqn) {
         try (Arena call = Arena.ofConfined()) {
-            checked((int) wrHostAllow.invokeExact(target, text(call, nqn), text(call, hostNqn)),
+            MemorySegment name = name(call, nqn);
+            MemorySegment host = name(call, hostNqn);
+            checked((int) wrHostAllow.invokeExact(target, name, length(name), host, length(host)),
                     "wr_host_allow(" + nqn + ", " + hostNqn + ")");
         } catch (Throwable t) {
             throw rethrow("wr_host_allow", t);
@@ -218,7 +228,9 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
 
     void hostDisallow(MemorySegment target, String nqn, String hostNqn) {
         try (Arena call = Arena.ofConfined()) {
-            checked((int) wrHostDisallow.invokeExact(target, text(call, nqn), text(call, hostNqn)),
+            MemorySegment name = name(call, nqn);
+            MemorySegment host = name(call, hostNqn);
+            checked((int) wrHostDisallow.invokeExact(target, name, length(name), host, length(host)),
                     "wr_host_disallow(" + nqn + ", " + hostNqn + ")");
         } catch (Throwable t) {
             throw rethrow("wr_host_disallow", t);
@@ -231,7 +243,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
             return;
         }
         try (Arena call = Arena.ofConfined()) {
-            int result = (int) wrNsAdd.invokeExact(target, text(call, nqn), ns.nsid(), ns.kind().code,
+            MemorySegment name = name(call, nqn);
+            int result = (int) wrNsAdd.invokeExact(target, name, length(name), ns.nsid(), ns.kind().code,
                     text(call, ns.path()), ns.sizeBytes(), ns.blockSize(), bytes(call, ns.nguid()),
                     bytes(call, ns.uuid()), ns.anaGroup());
             checked(result, "wr_ns_add(" + nqn + ", nsid " + ns.nsid() + ", " + ns.kind() + ")");
@@ -242,7 +255,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
 
     private void nsAddExtent(MemorySegment target, String nqn, NamespaceSpec ns) {
         try (Arena call = Arena.ofConfined()) {
-            int result = (int) wrNsAddExtent.invokeExact(target, text(call, nqn), ns.nsid(), text(call, ns.path()),
+            MemorySegment name = name(call, nqn);
+            int result = (int) wrNsAddExtent.invokeExact(target, name, length(name), ns.nsid(), text(call, ns.path()),
                     ns.offsetBytes(), ns.sizeBytes(), ns.blockSize(), bytes(call, ns.nguid()), bytes(call, ns.uuid()),
                     ns.anaGroup());
             checked(result, "wr_ns_add_extent(" + nqn + ", nsid " + ns.nsid() + ", " + ns.path() + " at "
@@ -254,7 +268,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
 
     void nsRemove(MemorySegment target, String nqn, int nsid) {
         try (Arena call = Arena.ofConfined()) {
-            checked((int) wrNsRemove.invokeExact(target, text(call, nqn), nsid), "wr_ns_remove(" + nqn + ", " + nsid + ")");
+            MemorySegment name = name(call, nqn);
+            checked((int) wrNsRemove.invokeExact(target, name, length(name), nsid), "wr_ns_remove(" + nqn + ", " + nsid + ")");
         } catch (Throwable t) {
             throw rethrow("wr_ns_remove", t);
         }
@@ -262,7 +277,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
 
     void nsResize(MemorySegment target, String nqn, int nsid, long sizeBytes) {
         try (Arena call = Arena.ofConfined()) {
-            checked((int) wrNsResize.invokeExact(target, text(call, nqn), nsid, sizeBytes),
+            MemorySegment name = name(call, nqn);
+            checked((int) wrNsResize.invokeExact(target, name, length(name), nsid, sizeBytes),
                     "wr_ns_resize(" + nqn + ", " + nsid + ", " + sizeBytes + ")");
         } catch (Throwable t) {
             throw rethrow("wr_ns_resize", t);
@@ -271,7 +287,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
 
     void nsSetAnaGroup(MemorySegment target, String nqn, int nsid, int anaGroup) {
         try (Arena call = Arena.ofConfined()) {
-            checked((int) wrNsSetAnaGroup.invokeExact(target, text(call, nqn), nsid, anaGroup),
+            MemorySegment name = name(call, nqn);
+            checked((int) wrNsSetAnaGroup.invokeExact(target, name, length(name), nsid, anaGroup),
                     "wr_ns_set_ana_group(" + nqn + ", " + nsid + ", " + anaGroup + ")");
         } catch (Throwable t) {
             throw rethrow("wr_ns_set_ana_group", t);
@@ -280,7 +297,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
 
     int listenerAdd(MemorySegment target, String nqn, String address, int port) {
         try (Arena call = Arena.ofConfined()) {
-            int result = (int) wrListenerAdd.invokeExact(target, text(call, nqn), text(call, address), port16(port));
+            MemorySegment name = name(call, nqn);
+            int result = (int) wrListenerAdd.invokeExact(target, name, length(name), text(call, address), port16(port));
             return (int) checked(result, "wr_listener_add(" + nqn + ", " + address + ", " + port + ")");
         } catch (Throwable t) {
             throw rethrow("wr_listener_add", t);
@@ -289,7 +307,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
 
     void listenerRemove(MemorySegment target, String nqn, String address, int port) {
         try (Arena call = Arena.ofConfined()) {
-            checked((int) wrListenerRemove.invokeExact(target, text(call, nqn), text(call, address), port16(port)),
+            MemorySegment name = name(call, nqn);
+            checked((int) wrListenerRemove.invokeExact(target, name, length(name), text(call, address), port16(port)),
                     "wr_listener_remove(" + nqn + ", " + address + ", " + port + ")");
         } catch (Throwable t) {
             throw rethrow("wr_listener_remove", t);
@@ -298,7 +317,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
 
     void listenerSetAnaState(MemorySegment target, String nqn, String address, int port, int anaGroup, int state) {
         try (Arena call = Arena.ofConfined()) {
-            checked((int) wrListenerSetAnaState.invokeExact(target, text(call, nqn), text(call, address), port16(port),
+            MemorySegment name = name(call, nqn);
+            checked((int) wrListenerSetAnaState.invokeExact(target, name, length(name), text(call, address), port16(port),
                     anaGroup, state), "wr_listener_set_ana_state(" + nqn + ", " + address + ", " + port + ")");
         } catch (Throwable t) {
             throw rethrow("wr_listener_set_ana_state", t);
@@ -337,6 +357,31 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
         } catch (Throwable t) {
             throw rethrow("wr_target_stats_snapshot", t);
         }
+    }
+
+    /**
+     * An NQN as the control API takes it: its UTF-8 bytes and their count (followed by a NUL that the library
+     * does not rely on). Unencodable text (half a surrogate pair) is refused here rather than sent as '?', and the
+     * library refuses a NUL inside the length: the dataplane serves exactly the name the console stored.
+     */
+    private static MemorySegment name(Arena arena, String value) {
+        ByteBuffer encoded;
+        try {
+            encoded = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(value));
+        } catch (CharacterCodingException e) {
+            throw new DataplaneException("The name " + value + " is not valid Unicode", Errno.EINVAL);
+        }
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        MemorySegment segment = arena.allocate(bytes.length + 1L);
+        MemorySegment.copy(bytes, 0, segment, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+        return segment;
+    }
+
+    /** The byte count of a {@link #name}: its size without the trailing NUL. */
+    private static int length(MemorySegment name) {
+        return (int) (name.byteSize() - 1);
     }
 
     private static MemorySegment text(Arena arena, @Nullable String value) {

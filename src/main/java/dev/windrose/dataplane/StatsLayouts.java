@@ -17,7 +17,7 @@ import java.util.List;
 final class StatsLayouts {
 
     /** Mirrors WR_ABI_VERSION: the layouts below describe this version. */
-    static final int ABI_VERSION = 2;
+    static final int ABI_VERSION = 3;
     static final int NQN_SIZE = 224;
     static final int ADDR_SIZE = 64;
     static final int HIST_BUCKETS = 528;

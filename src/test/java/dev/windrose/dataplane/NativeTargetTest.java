@@ -44,6 +44,28 @@ class NativeTargetTest {
         target.close();
     }
 
+    /** The FFM binding passes bytes and a length; the library refuses the NUL instead of serving "…:twin". */
+    @Test
+    void names_with_an_embedded_nul_are_refused_not_cut_short() {
+        String twin = "nqn.2026-12.dev.example:twin";
+        target.createSubsystem(twin, null, null, false);
+
+        assertThatThrownBy(() -> target.createSubsystem(twin + "\u0000evil", null, null, true))
+                .isInstanceOf(DataplaneException.class)
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EINVAL));
+        assertThatThrownBy(() -> target.setAllowAnyHost(twin + "\u0000evil", true))
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EINVAL));
+        assertThatThrownBy(() -> target.allowHost(twin, "nqn.2026-12.dev.example:h\u0000x"))
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EINVAL));
+        assertThatThrownBy(() -> target.allowHost(twin, "nqn.2026-12.dev.example:h\ud800"))
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EINVAL));
+        // twin itself is untouched: still there (a second create is EEXIST), still restricted
+        assertThatThrownBy(() -> target.createSubsystem(twin, null, null, false))
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(17));
+        target.allowHost(twin, "nqn.2026-12.dev.example:h");
+        target.deleteSubsystem(twin);
+    }
+
     @Test
     void a_subsystem_with_a_ram_namespace_listens_on_loopback_and_shows_in_the_statistics() throws IOException {
         target.createSubsystem(NQN, "WR0001", "Windrose test", true);

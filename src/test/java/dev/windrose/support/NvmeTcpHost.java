@@ -53,7 +53,16 @@ public final class NvmeTcpHost implements AutoCloseable {
 
     /** A controller: admin queue connected and enabled. */
     public static NvmeTcpHost admin(String address, int port, String subsystemNqn) throws IOException {
+        return admin(address, port, subsystemNqn, HOST_NQN);
+    }
+
+    /**
+     * A controller of the host {@code hostNqn}. Both names go into Connect's 256-byte fields as UTF-8 bytes as
+     * they are, a NUL included: what a hostile host could send. A refused Connect throws with its status.
+     */
+    public static NvmeTcpHost admin(String address, int port, String subsystemNqn, String hostNqn) throws IOException {
         NvmeTcpHost admin = new NvmeTcpHost(address, port);
+        admin.hostNqn = hostNqn;
         try {
             admin.controllerId = admin.fabricsConnect(subsystemNqn, 0, 0xffff);
             admin.propertySet(0x14, 1 | 6 << 16 | 4 << 20);   // CC.EN, IOSQES, IOCQES
@@ -100,6 +109,7 @@ public final class NvmeTcpHost implements AutoCloseable {
 
     private int controllerId;
     private String subsystemNqn = "";
+    private String hostNqn = HOST_NQN;
     private String address = "";
     private int port;
 
@@ -107,6 +117,7 @@ public final class NvmeTcpHost implements AutoCloseable {
     public NvmeTcpHost ioQueue() throws IOException {
         NvmeTcpHost io = new NvmeTcpHost(address, port);
         try {
+            io.hostNqn = hostNqn;
             io.fabricsConnect(subsystemNqn, 1, controllerId);
             return io;
         } catch (IOException | RuntimeException e) {
@@ -198,8 +209,8 @@ public final class NvmeTcpHost implements AutoCloseable {
             data.put(i, (byte) 0x6b);
         }
         data.putShort(16, (short) cntlid);
-        data.put(256, nqn.getBytes(StandardCharsets.US_ASCII));
-        data.put(512, HOST_NQN.getBytes(StandardCharsets.US_ASCII));
+        data.put(256, nqn.getBytes(StandardCharsets.UTF_8));
+        data.put(512, hostNqn.getBytes(StandardCharsets.UTF_8));
         return (int) (command(sqe, data.array(), null) & 0xffff);
     }
 
