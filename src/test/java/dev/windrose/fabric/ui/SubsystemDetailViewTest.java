@@ -211,6 +211,10 @@ class SubsystemDetailViewTest extends SpringBrowserlessTest {
         assertThat(button("Allow").isEnabled()).isFalse();
         test(hostNqn).setValue("host.example:x");
         assertThat(hostNqn.getErrorMessage()).contains("is not an NQN");
+        test(hostNqn).setValue(HOST + "\u0000x");
+        assertThat(hostNqn.isInvalid()).isTrue();
+        assertThat(hostNqn.getErrorMessage()).startsWith("The hostNqn contains a control character (U+0000 NUL)");
+        assertThat(button("Allow").isEnabled()).isFalse();
 
         test(hostNqn).setValue(HOST);
         assertThat(hostNqn.isInvalid()).isFalse();

@@ -210,7 +210,7 @@ class OnboardingViewTest extends SpringBrowserlessTest {
         assertThat(title()).isEqualTo("Step 6 of 6: Connect");
         SubsystemInfo created = onboarding.createdSubsystem().orElseThrow();
         assertThat(created.allowAnyHost()).isTrue();
-        assertThat(text("Linux: connect").getValue()).endsWith("-q $(cat /etc/nvme/hostnqn)");
+        assertThat(text("Linux: connect").getValue()).endsWith("-q \"$(cat /etc/nvme/hostnqn)\"");
         fabric.delete(created.id());
     }
 

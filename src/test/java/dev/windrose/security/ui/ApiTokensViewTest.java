@@ -60,6 +60,19 @@ class ApiTokensViewTest extends SpringBrowserlessTest {
     }
 
     @Test
+    void a_name_with_a_control_character_is_refused_under_the_name_and_creates_nothing() {
+        int before = rows().size();
+        test(find(TextField.class).withCaption("Token name").single()).setValue("ci\u001b[2Jbuild");
+        test(find(Button.class).withText("Create token").single()).click();
+
+        TextField name = find(TextField.class).withCaption("Token name").single();
+        assertThat(name.isInvalid()).isTrue();
+        assertThat(name.getErrorMessage()).startsWith("The name contains a control character (U+001B ESC) at position 3");
+        assertThat(find(Dialog.class).all()).isEmpty();
+        assertThat(rows()).hasSize(before);
+    }
+
+    @Test
     void a_blank_name_is_refused_under_the_name_and_creates_nothing() {
         int before = rows().size();
         test(find(TextField.class).withCaption("Token name").single()).setValue("   ");
