@@ -285,6 +285,54 @@ WR_API int64_t wr_target_stats_snapshot(struct wr_target *target, void *buf, uin
 /* 0 error, 1 warn, 2 info (default), 3 debug; log lines go to stderr. */
 WR_API void wr_set_log_level(uint32_t level);
 
+/* Log lines at info level and above are rate-limited per kind of message (a token bucket: burst
+ * lines at once, then lines_per_minute; process-wide); what is dropped is counted and reported in a
+ * "N more lines like ... suppressed" line when that kind may speak again. Every line is escaped
+ * (bytes outside printable ASCII and '\\' as \xNN). 0 is taken as 1. */
+#define WR_LOG_DEFAULT_BURST 20u
+#define WR_LOG_DEFAULT_PER_MINUTE 60u
+WR_API void wr_set_log_rate_limit(uint32_t burst, uint32_t lines_per_minute);
+
+/* ---------------------------------------------------------------------------------------------
+ * Connection admission: what a peer that reaches the port may hold before it is an NVMe host.
+ *
+ * A connection must send ICReq within the ICReq timeout of being accepted and complete a fabrics
+ * Connect within the Connect timeout of its ICReq, or it is closed (after Connect the keep-alive
+ * timeout takes over). Connections over a cap are accepted and closed at once, so the listen
+ * backlog never fills, and counted. The total cap is never more than half of RLIMIT_NOFILE (which
+ * wr_target_create raises to its hard limit): the rest of the process (the console) keeps room.
+ * ------------------------------------------------------------------------------------------- */
+enum wr_limit {
+	WR_LIMIT_ICREQ_TIMEOUT_MS = 1,      /* 100..600000, default 5000 */
+	WR_LIMIT_CONNECT_TIMEOUT_MS = 2,    /* 100..600000, default 10000 */
+	WR_LIMIT_CONNS_PER_LISTENER = 3,    /* 1..1048576, default 1024 */
+	WR_LIMIT_CONNS_PER_SOURCE = 4,      /* per source IP address, 1..1048576, default 128 */
+	WR_LIMIT_CONNS_TOTAL = 5,           /* 0 = derived: RLIMIT_NOFILE / 2; else 1..1048576 */
+};
+#define WR_DEFAULT_ICREQ_TIMEOUT_MS 5000u
+#define WR_DEFAULT_CONNECT_TIMEOUT_MS 10000u
+#define WR_DEFAULT_CONNS_PER_LISTENER 1024u
+#define WR_DEFAULT_CONNS_PER_SOURCE 128u
+
+/* -EINVAL for an unknown limit or a value out of range. */
+WR_API int32_t wr_target_set_limit(struct wr_target *target, uint32_t limit, uint64_t value);
+/* The limit in force (for WR_LIMIT_CONNS_TOTAL: the effective cap after the descriptor budget). */
+WR_API int64_t wr_target_get_limit(struct wr_target *target, uint32_t limit);
+
+enum wr_net_counter {
+	WR_NET_ACCEPTED = 0,                /* connections admitted */
+	WR_NET_REFUSED_TOTAL = 1,           /* closed at once: the target's total cap */
+	WR_NET_REFUSED_LISTENER = 2,        /* ... the listener's cap */
+	WR_NET_REFUSED_SOURCE = 3,          /* ... the source address's cap */
+	WR_NET_HANDSHAKE_TIMEOUTS = 4,      /* closed: no ICReq or no Connect in time */
+	WR_NET_ACCEPT_BACKOFFS = 5,         /* accept() failed for want of descriptors or memory */
+	WR_NET_LOG_LINES = 6,               /* log lines written (process-wide) */
+	WR_NET_LOG_SUPPRESSED = 7,          /* log lines dropped by the rate limit (process-wide) */
+	WR_NET_COUNTERS = 8,
+};
+/* Copies up to max counters (indexed by enum wr_net_counter); returns WR_NET_COUNTERS. */
+WR_API int64_t wr_target_net_counters(struct wr_target *target, uint64_t *out, uint32_t max);
+
 #ifdef __cplusplus
 }
 #endif

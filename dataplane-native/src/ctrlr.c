@@ -36,7 +36,7 @@ static void ctrlr_log(const struct wr_ctrlr *ctrlr, int level, const char *fmt, 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	wr_log(level, "controller %u (%s, host %s, %s): %s", ctrlr->cntlid, ctrlr->subsys->nqn,
+	wr_log_kind(fmt, level, "controller %u (%s, host %s, %s): %s", ctrlr->cntlid, ctrlr->subsys->nqn,
 	       ctrlr->hostnqn, ctrlr->peer, msg);
 }
 

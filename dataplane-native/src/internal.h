@@ -43,7 +43,17 @@
 #define WR_CHANGED_NS_MAX 1024u
 
 enum wr_log_level { WR_LOG_ERROR = 0, WR_LOG_WARN = 1, WR_LOG_INFO = 2, WR_LOG_DEBUG = 3 };
+#define WR_LOG_LINE_MAX 512u
+/* One line on stderr, control characters escaped, rate-limited per kind (see util.c). wr_log's kind
+ * is its format string; wrappers that add a prefix pass the caller's format as the kind. */
 void wr_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void wr_log_kind(const void *kind, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Summary lines for kinds that were suppressed and may speak again (reactor 0's tick). */
+void wr_log_flush_suppressed(void);
+void wr_log_counters(uint64_t *written, uint64_t *suppressed);
+/* src escaped into dst (printable ASCII kept, everything else and '\\' as \xNN); returns length. */
+size_t wr_escape(char *dst, size_t cap, const char *src);
 extern int wr_log_threshold;
 #define WR_LOG(level, ...) do { if ((level) <= wr_log_threshold) wr_log((level), __VA_ARGS__); } while (0)
 
@@ -100,6 +110,11 @@ struct wr_port {
 	uint32_t refs;                   /* subsystem listeners + discovery listener */
 	bool discovery;                  /* an explicit discovery listener uses it */
 	bool polled;                     /* registered in reactor 0's epoll */
+	/* accept() back-off (reactor 0 only): out of descriptors or memory, the port is disarmed in
+	 * epoll until rearm_at_ns instead of failing the same accept() every loop iteration */
+	bool disarmed;
+	uint32_t backoff_ms;             /* the last back-off; doubles while accept keeps failing */
+	uint64_t rearm_at_ns;
 	struct sockaddr_storage ss;      /* bound address, for lookups by address */
 };
 
@@ -218,6 +233,36 @@ enum wr_tx_state {
 	TX_DONE,         /* TermReq sent or the connection is closing: nothing more goes out */
 };
 
+/* A peer's IP address, the key of the per-source connection count. */
+struct wr_src_addr {
+	uint8_t family;
+	uint8_t addr[16];
+};
+
+struct wr_src_entry {
+	struct wr_src_addr src;
+	uint32_t count;
+	struct wr_src_entry *next;
+};
+
+#define WR_SRC_BUCKETS 1024u
+
+/* Connection admission (admission.c). Counts under lock: accept (reactor 0) adds, the owning
+ * reactor's wr_conn_destroy subtracts; limits are atomics because reactors read them each tick. */
+struct wr_admission {
+	pthread_mutex_t lock;
+	uint32_t total;
+	uint32_t per_port[WR_MAX_PORTS];
+	struct wr_src_entry *sources[WR_SRC_BUCKETS];
+	_Atomic uint32_t icreq_timeout_ms;
+	_Atomic uint32_t connect_timeout_ms;
+	_Atomic uint32_t per_listener;
+	_Atomic uint32_t per_source;
+	_Atomic uint32_t total_configured;  /* 0: derived from the descriptor budget */
+	uint64_t nofile;                    /* RLIMIT_NOFILE (soft) after raising it */
+	atomic_uint_fast64_t counters[WR_NET_COUNTERS];
+};
+
 struct wr_conn_stats {
 	uint64_t read_ops, read_bytes, write_ops, write_bytes, other_ops;
 	uint64_t read_errors, write_errors, other_errors;
@@ -231,6 +276,12 @@ struct wr_conn {
 	uint16_t port_slot;
 	char peer[WR_ADDR_SIZE];
 	uint64_t connected_at_ms;
+	/* admission: counted against the caps (accepted connections only, not test sockets) */
+	bool admitted;
+	bool handshake_done;             /* Connect succeeded once: the handshake deadlines are off */
+	struct wr_src_addr src;
+	uint64_t accepted_ns;            /* the ICReq deadline counts from here */
+	uint64_t icreq_ns;               /* ... the Connect deadline from here */
 
 	/* receive machine */
 	enum wr_rx_state rx_state;
@@ -342,6 +393,8 @@ struct wr_reactor {
 	bool in_loop;                    /* inside reactor_iteration */
 	uint32_t nread, nread_last;      /* connections that gave data this / the last iteration */
 	uint64_t last_tick_ns;
+	struct wr_port *disarmed[WR_MAX_PORTS];  /* reactor 0: ports in accept() back-off */
+	uint32_t ndisarmed;
 	/* statistics: written here, read with relaxed loads */
 	uint64_t busy_ns, idle_ns, polls, sleeps;
 };
@@ -361,6 +414,7 @@ struct wr_target {
 	uint64_t ana_chgcnt;
 	uint64_t epoch;
 	uint64_t epoch_started_ms;
+	struct wr_admission admission;
 };
 
 /* names.c: 0 when name[0..len) is well-formed UTF-8 with no NUL, control character, line
@@ -389,7 +443,19 @@ void wr_subsys_put(struct wr_target *t, struct wr_subsys *s);
 void wr_target_discovery_changed(struct wr_target *t);
 int wr_target_create_manual(uint32_t reactors, struct wr_target **out);
 
+/* admission.c */
+void wr_admission_init(struct wr_target *t);
+void wr_admission_fini(struct wr_target *t);
+/* Counts the connection in, or says which cap refuses it (WR_NET_REFUSED_*, with the cap). */
+int wr_admission_admit(struct wr_target *t, uint16_t port_slot, const struct sockaddr_storage *ss,
+		       struct wr_src_addr *src, uint32_t *cap);
+void wr_admission_release(struct wr_target *t, uint16_t port_slot, const struct wr_src_addr *src);
+void wr_admission_count(struct wr_target *t, uint32_t counter);
+/* The handshake deadline this connection missed, in ms, or 0 while it is in time. */
+uint32_t wr_admission_handshake_expired(struct wr_target *t, const struct wr_conn *c, uint64_t now_ns);
+
 /* reactor.c */
+void wr_reactor_forget_port(struct wr_reactor *r, struct wr_port *port);
 int wr_reactor_init(struct wr_target *t, struct wr_reactor *r, uint32_t id);
 void wr_reactor_fini(struct wr_reactor *r);
 int wr_reactor_start(struct wr_reactor *r);

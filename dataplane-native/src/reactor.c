@@ -54,6 +54,11 @@
 #define WR_DEFAULT_EPOLL_INTERVAL 16
 #define WR_MAX_EPOLL_INTERVAL 1000000
 #define WR_HOT_ITERATIONS 4096    /* a connection stays hot this long after data arrived */
+/* accept() out of descriptors or memory: stop polling the port this long, doubling up to the max.
+ * Retrying at once would fail the same way every loop iteration (a spinning core and a log line
+ * each time); a second is short enough that hosts reconnecting after a burst barely notice. */
+#define WR_ACCEPT_BACKOFF_MIN_MS 100u
+#define WR_ACCEPT_BACKOFF_MAX_MS 1000u
 
 static void mailbox_wake(struct wr_reactor *r)
 {
@@ -329,6 +334,81 @@ static void format_peer(const struct sockaddr_storage *ss, char *out, size_t len
 	}
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Accepting: caps, refusals and the back-off when descriptors run out
+ * ------------------------------------------------------------------------------------------- */
+static void port_arm(struct wr_reactor *r, struct wr_port *port, bool on)
+{
+	struct epoll_event ev = { .events = on ? EPOLLIN : 0, .data.ptr = port };
+	if (epoll_ctl(r->epfd, EPOLL_CTL_MOD, port->fd, &ev) == 0)
+		port->disarmed = !on;
+}
+
+static void accept_backoff(struct wr_reactor *r, struct wr_port *port, int err)
+{
+	port->backoff_ms = port->backoff_ms ? port->backoff_ms * 2 : WR_ACCEPT_BACKOFF_MIN_MS;
+	if (port->backoff_ms > WR_ACCEPT_BACKOFF_MAX_MS)
+		port->backoff_ms = WR_ACCEPT_BACKOFF_MAX_MS;
+	port->rearm_at_ns = r->now_ns + (uint64_t)port->backoff_ms * 1000000u;
+	wr_admission_count(r->target, WR_NET_ACCEPT_BACKOFFS);
+	wr_log(WR_LOG_WARN, "accept on %s:%u: %s; not accepting for %u ms", port->addr, port->port,
+	       strerror(err), port->backoff_ms);
+	if (port->disarmed)
+		return;
+	port_arm(r, port, false);
+	if (port->disarmed)
+		r->disarmed[r->ndisarmed++] = port;
+}
+
+static void rearm_ports(struct wr_reactor *r, uint64_t now)
+{
+	for (uint32_t i = 0; i < r->ndisarmed;) {
+		struct wr_port *port = r->disarmed[i];
+		if (now < port->rearm_at_ns) {
+			i++;
+			continue;
+		}
+		port_arm(r, port, true);
+		r->disarmed[i] = r->disarmed[--r->ndisarmed];
+	}
+}
+
+void wr_reactor_forget_port(struct wr_reactor *r, struct wr_port *port)
+{
+	for (uint32_t i = 0; i < r->ndisarmed; i++) {
+		if (r->disarmed[i] == port) {
+			r->disarmed[i] = r->disarmed[--r->ndisarmed];
+			break;
+		}
+	}
+	port->disarmed = false;
+}
+
+static const char *refusal_name(int verdict)
+{
+	switch (verdict) {
+	case WR_NET_REFUSED_TOTAL: return "the target's connection cap";
+	case WR_NET_REFUSED_LISTENER: return "this listener's connection cap";
+	default: return "the per-address connection cap";
+	}
+}
+
+/* Over a cap: close at once (RST, no TIME_WAIT kept here), so the backlog drains and the peer
+ * learns at once instead of waiting out a timeout. */
+static void refuse(struct wr_port *port, int fd, const char *peer, int verdict, uint32_t cap)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(fd);
+	wr_log(WR_LOG_WARN, "refused a connection from %s on %s:%u: %s (%u) is reached", peer,
+	       port->addr, port->port, refusal_name(verdict), cap);
+}
+
+static bool out_of_resources(int err)
+{
+	return err == EMFILE || err == ENFILE || err == ENOMEM || err == ENOBUFS;
+}
+
 static int accept_on(struct wr_reactor *r, struct wr_port *port)
 {
 	struct wr_target *t = r->target;
@@ -338,21 +418,36 @@ static int accept_on(struct wr_reactor *r, struct wr_port *port)
 		socklen_t sl = sizeof(ss);
 		int fd = accept4(port->fd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			int err = errno;
+			if (out_of_resources(err))
+				accept_backoff(r, port, err);
+			else if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR &&
+				 err != ECONNABORTED)
 				wr_log(WR_LOG_WARN, "accept on %s:%u: %s", port->addr, port->port,
-				       strerror(errno));
+				       strerror(err));
 			break;
+		}
+		port->backoff_ms = 0;
+		char peer[WR_ADDR_SIZE];
+		format_peer(&ss, peer, sizeof(peer));
+		struct wr_src_addr src;
+		uint32_t cap = 0;
+		int verdict = wr_admission_admit(t, port->slot, &ss, &src, &cap);
+		if (verdict != WR_NET_ACCEPTED) {
+			refuse(port, fd, peer, verdict, cap);
+			continue;
 		}
 		int one = 1;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		char peer[WR_ADDR_SIZE];
-		format_peer(&ss, peer, sizeof(peer));
 		struct wr_conn *c = wr_conn_create(t, fd, port->slot, peer);
 		if (!c) {
+			wr_admission_release(t, port->slot, &src);
 			wr_log(WR_LOG_ERROR, "no memory for a connection from %s", peer);
 			close(fd);
 			continue;
 		}
+		c->admitted = true;
+		c->src = src;
 		uint32_t target = atomic_fetch_add(&t->next_reactor, 1) % t->nreactors;
 		wr_reactor_post(&t->reactors[target], adopt_conn, c);
 	}
@@ -378,10 +473,30 @@ static int flush_dirty(struct wr_reactor *r)
 	return work;
 }
 
+/* Before Connect a connection is only a socket: it gets the handshake deadlines, not a KATO. */
+static bool handshake_overdue(struct wr_reactor *r, struct wr_conn *c, uint64_t now)
+{
+	if (c->handshake_done || c->closing)
+		return false;
+	if (c->ctrlr) {
+		c->handshake_done = true;
+		return false;
+	}
+	uint32_t ms = wr_admission_handshake_expired(r->target, c, now);
+	if (!ms)
+		return false;
+	char why[96];
+	snprintf(why, sizeof(why), "no %s within %u ms", c->icreq_done ? "Connect after ICResp" : "ICReq",
+		 ms);
+	wr_admission_count(r->target, WR_NET_HANDSHAKE_TIMEOUTS);
+	wr_conn_close(c, why);
+	return true;
+}
+
 static void service_conns(struct wr_reactor *r, uint64_t now)
 {
 	for (struct wr_conn *c = r->conns; c; c = c->next) {
-		if (c->dead)
+		if (c->dead || handshake_overdue(r, c, now))
 			continue;
 		if (c->ctrlr && atomic_load(&c->ctrlr->failed)) {
 			wr_conn_close(c, "controller torn down");
@@ -514,6 +629,10 @@ static int reactor_iteration(struct wr_reactor *r, int timeout_ms)
 	uint64_t now = r->now_ns;
 	if (atomic_exchange(&r->kicked, false) || now - r->last_tick_ns >= WR_TICK_NS) {
 		r->last_tick_ns = now;
+		if (r->ndisarmed)
+			rearm_ports(r, now);
+		if (r->id == 0)
+			wr_log_flush_suppressed();
 		service_conns(r, now);
 		work += flush_dirty(r);
 		reap_dead(r);

@@ -175,6 +175,7 @@ static int target_create(uint32_t reactors, uint32_t mode, const char *cpu_list,
 	if (getrandom(&t->epoch, sizeof(t->epoch), 0) != sizeof(t->epoch))
 		t->epoch = wr_now_ns() ^ ((uint64_t)getpid() << 32);
 	t->epoch_started_ms = wr_unix_ms();
+	wr_admission_init(t);
 	t->disc = subsys_alloc(WR_NAME(NVME_DISC_SUBSYS_NAME), "WRDISCOVERY", "Windrose discovery");
 	t->reactors = calloc(reactors, sizeof(*t->reactors));
 	if (!t->disc || !t->reactors)
@@ -207,6 +208,7 @@ err_reactors:
 	while (inited-- > 0)
 		wr_reactor_fini(&t->reactors[inited]);
 err_alloc:
+	wr_admission_fini(t);
 	free(t->reactors);
 	free(t->disc);
 	pthread_mutex_destroy(&t->lock);
@@ -253,6 +255,7 @@ static void port_close_on_reactor(struct wr_reactor *r, void *arg)
 	if (port->polled)
 		epoll_ctl(r->epfd, EPOLL_CTL_DEL, port->fd, NULL);
 	port->polled = false;
+	wr_reactor_forget_port(r, port);
 }
 
 static void close_port_conns(struct wr_reactor *r, void *arg)
@@ -301,6 +304,7 @@ void wr_target_destroy(struct wr_target *t)
 		subsys_free(s);     /* controllers died with their connections */
 	}
 	free(t->reactors);
+	wr_admission_fini(t);
 	pthread_mutex_destroy(&t->lock);
 	pthread_mutex_destroy(&t->ctl_lock);
 	free(t);

@@ -56,7 +56,7 @@ static void conn_log(const struct wr_conn *c, int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	wr_log(level, "qpair %s cntlid %d qid %u: %s", c->peer,
+	wr_log_kind(fmt, level, "qpair %s cntlid %d qid %u: %s", c->peer,
 	       c->ctrlr ? (int)c->ctrlr->cntlid : -1, c->qid, msg);
 }
 
@@ -132,6 +132,7 @@ struct wr_conn *wr_conn_create(struct wr_target *t, int fd, uint16_t port_slot, 
 	c->port_slot = port_slot;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer ? peer : "?");
 	c->connected_at_ms = wr_unix_ms();
+	c->accepted_ns = wr_now_ns();
 	c->nreqs = WR_MAX_QUEUE_ENTRIES;
 	c->reqs = calloc(c->nreqs, sizeof(*c->reqs));
 	/* One buffer per request, mapped lazily: only pages a command touches become resident. */
@@ -174,6 +175,8 @@ void wr_conn_destroy(struct wr_conn *c)
 	wr_conn_release_ctrlr(c);
 	if (c->fd >= 0)
 		close(c->fd);
+	if (c->admitted)
+		wr_admission_release(c->target, c->port_slot, &c->src);
 	munmap(c->bufs, c->bufs_len);
 	free(c->reqs);
 	free(c);
@@ -759,6 +762,7 @@ static void handle_icreq(struct wr_conn *c)
 		return;
 	}
 	c->icreq_done = true;
+	c->icreq_ns = wr_now_ns();
 	c->hdgst = icreq->digest & NVME_TCP_HDGST_ENABLE;
 	c->ddgst = icreq->digest & NVME_TCP_DDGST_ENABLE;
 	c->c2h_align = ((uint32_t)icreq->hpda + 1) * 4;

@@ -129,6 +129,32 @@ static void invalid_nqns_are_refused_with_their_line(void **state)
 	expect_error(longest, "line 1: subsystem: not an NQN");
 }
 
+static void connection_limits_parse_apply_and_name_bad_values(void **state)
+{
+	(void)state;
+	struct wr_config cfg;
+	char err[256] = "";
+	assert_int_equal(wr_config_parse("icreq-timeout-ms 2000\nconnect-timeout-ms 3000\n"
+					 "max-connections-per-listener 64\nmax-connections-per-source 8\n"
+					 "max-connections 100\nlog-rate 20 60\n", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(wr_config_set_limit(&cfg, "max-connections-per-source", "4", 0, err, sizeof(err)), 0);
+	assert_int_equal(wr_config_set_limit(&cfg, "max-sockets", "4", 0, err, sizeof(err)), -ENOENT);
+	struct wr_target *t;
+	assert_int_equal(wr_target_create(1, WR_MODE_ADAPTIVE, NULL, &t), 0);
+	assert_int_equal(wr_config_apply(&cfg, t, err, sizeof(err)), 0);
+	assert_int_equal(wr_target_get_limit(t, WR_LIMIT_ICREQ_TIMEOUT_MS), 2000);
+	assert_int_equal(wr_target_get_limit(t, WR_LIMIT_CONNECT_TIMEOUT_MS), 3000);
+	assert_int_equal(wr_target_get_limit(t, WR_LIMIT_CONNS_PER_LISTENER), 64);
+	assert_int_equal(wr_target_get_limit(t, WR_LIMIT_CONNS_PER_SOURCE), 4);   /* the override */
+	assert_int_equal(wr_target_get_limit(t, WR_LIMIT_CONNS_TOTAL), 100);
+	wr_target_destroy(t);
+	wr_config_free(&cfg);
+	expect_error("icreq-timeout-ms 50\n", "line 1: icreq-timeout-ms needs a number from 100 to 600000");
+	expect_error("\nmax-connections-per-source 0\n", "line 2: max-connections-per-source needs a number from 1");
+	expect_error("max-connections-per-host 3\n", "line 1: unknown limit 'max-connections-per-host'");
+	expect_error("log-rate 20\n", "line 1: log-rate needs BURST and PER_MINUTE");
+}
+
 static void sizes_accept_binary_suffixes_only(void **state)
 {
 	(void)state;
@@ -157,6 +183,7 @@ int main(void)
 		cmocka_unit_test(errors_name_the_line_and_what_is_wrong),
 		cmocka_unit_test(invalid_nqns_are_refused_with_their_line),
 		cmocka_unit_test(sizes_accept_binary_suffixes_only),
+		cmocka_unit_test(connection_limits_parse_apply_and_name_bad_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,9 @@
 /*
  * config.c - parser for wr-target's line-based configuration file.
  *
- *   reactors N | mode busy|adaptive | discovery-listener ADDR PORT
+ *   reactors N | mode busy|adaptive | discovery-listener ADDR PORT | log-rate BURST PER_MINUTE |
+ *   icreq-timeout-ms MS | connect-timeout-ms MS | max-connections-per-listener N |
+ *   max-connections-per-source N | max-connections N
  *   subsystem NQN, then within it: serial S | model M | allow-any-host | allow-host NQN |
  *   namespace NSID (ram SIZE | null SIZE | file PATH [SIZE]) [bs=512|1024|2048|4096] |
  *   listener ADDR PORT
@@ -220,10 +222,61 @@ static int parse_subsys_line(struct wr_cfg_subsys *s, char **tok, int n, uint32_
 	return fail(err, errlen, line, "unknown keyword '%s'", kw);
 }
 
+static const struct {
+	const char *name;
+	uint32_t limit;
+	uint64_t min, max;
+} limit_names[] = {
+	{ "icreq-timeout-ms", WR_LIMIT_ICREQ_TIMEOUT_MS, 100, 600000 },
+	{ "connect-timeout-ms", WR_LIMIT_CONNECT_TIMEOUT_MS, 100, 600000 },
+	{ "max-connections-per-listener", WR_LIMIT_CONNS_PER_LISTENER, 1, 1u << 20 },
+	{ "max-connections-per-source", WR_LIMIT_CONNS_PER_SOURCE, 1, 1u << 20 },
+	{ "max-connections", WR_LIMIT_CONNS_TOTAL, 0, 1u << 20 },
+};
+
+int wr_config_set_limit(struct wr_config *cfg, const char *name, const char *value, uint32_t line,
+			char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof(limit_names) / sizeof(limit_names[0]); i++) {
+		if (strcmp(name, limit_names[i].name) != 0)
+			continue;
+		uint64_t v;
+		char *end;
+		errno = 0;
+		v = value && isdigit((unsigned char)*value) ? strtoull(value, &end, 10) : 0;
+		if (!value || !isdigit((unsigned char)*value) || errno || *end ||
+		    v < limit_names[i].min || v > limit_names[i].max)
+			return fail(err, errlen, line, "%s needs a number from %llu to %llu", name,
+				    (unsigned long long)limit_names[i].min,
+				    (unsigned long long)limit_names[i].max);
+		uint32_t id = limit_names[i].limit;
+		cfg->limits[id] = v;
+		cfg->limit_set |= 1u << id;
+		cfg->limit_line[id] = line;
+		return 0;
+	}
+	fail(err, errlen, line, "unknown limit '%s'", name);
+	return -ENOENT;
+}
+
 static int parse_line(struct wr_config *cfg, char **tok, int n, uint32_t line, char *err,
 		      size_t errlen)
 {
 	const char *kw = tok[0];
+	if (strcmp(kw, "log-rate") == 0) {
+		if (n != 3 || parse_u32(tok[1], 1, 1000000, &cfg->log_burst) < 0 ||
+		    parse_u32(tok[2], 1, 1000000, &cfg->log_per_minute) < 0)
+			return fail(err, errlen, line, "log-rate needs BURST and PER_MINUTE, numbers "
+				    "from 1 to 1000000");
+		return 0;
+	}
+	if (strncmp(kw, "max-connections", 15) == 0 || strcmp(kw, "icreq-timeout-ms") == 0 ||
+	    strcmp(kw, "connect-timeout-ms") == 0) {
+		if (n != 2)
+			return fail(err, errlen, line, "%s needs one number", kw);
+		int rc = wr_config_set_limit(cfg, kw, tok[1], line, err, errlen);
+		return rc == -ENOENT ? -EINVAL : rc;
+	}
 	if (strcmp(kw, "reactors") == 0) {
 		if (n != 2 || parse_u32(tok[1], 1, 64, &cfg->reactors) < 0)
 			return fail(err, errlen, line, "reactors needs a number from 1 to 64");
@@ -362,6 +415,17 @@ static int apply_subsys(const struct wr_cfg_subsys *s, struct wr_target *t, char
 
 int wr_config_apply(const struct wr_config *cfg, struct wr_target *t, char *err, size_t errlen)
 {
+	/* Limits first: they must hold from the first connection a listener accepts. */
+	for (uint32_t id = 1; id < WR_CFG_LIMITS; id++) {
+		if (!(cfg->limit_set & (1u << id)))
+			continue;
+		int rc = wr_target_set_limit(t, id, cfg->limits[id]);
+		if (rc < 0)
+			return fail(err, errlen, cfg->limit_line[id], "connection limit %u: %s", id,
+				    strerror(-rc)), rc;
+	}
+	if (cfg->log_burst)
+		wr_set_log_rate_limit(cfg->log_burst, cfg->log_per_minute);
 	for (uint32_t i = 0; i < cfg->nsubsys; i++) {
 		int rc = apply_subsys(&cfg->subsys[i], t, err, errlen);
 		if (rc < 0)

@@ -39,9 +39,16 @@ struct wr_cfg_subsys {
 	uint32_t line;
 };
 
+#define WR_CFG_LIMITS 6u          /* enum wr_limit values are 1..5 */
+
 struct wr_config {
 	uint32_t reactors;          /* 0 = not given */
 	int mode;                   /* -1 = not given, else WR_MODE_* */
+	uint64_t limits[WR_CFG_LIMITS];   /* by enum wr_limit; applied when limit_set has the bit */
+	uint32_t limit_set;
+	uint32_t limit_line[WR_CFG_LIMITS];
+	uint32_t log_burst;         /* 0 = not given */
+	uint32_t log_per_minute;
 	struct wr_cfg_listener *discovery;
 	uint32_t ndiscovery;
 	struct wr_cfg_subsys *subsys;
@@ -52,6 +59,11 @@ struct wr_config {
 int wr_config_parse(const char *text, struct wr_config *cfg, char *err, size_t errlen);
 int wr_config_load(const char *path, struct wr_config *cfg, char *err, size_t errlen);
 void wr_config_free(struct wr_config *cfg);
+/* "NAME VALUE" of a connection limit (icreq-timeout-ms, connect-timeout-ms,
+ * max-connections-per-listener, max-connections-per-source, max-connections); line 0 for the
+ * command line. Returns 0, or -EINVAL with the reason in err; -ENOENT for an unknown name. */
+int wr_config_set_limit(struct wr_config *cfg, const char *name, const char *value, uint32_t line,
+			char *err, size_t errlen);
 /* Creates everything on the target; on error says which line failed and why. */
 int wr_config_apply(const struct wr_config *cfg, struct wr_target *t, char *err, size_t errlen);
 /* "256M", "1G", "4096", "1.5G" is not accepted. Returns 0 or -EINVAL. */

@@ -20,7 +20,8 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: wr-target -c CONFIG [-r REACTORS] [-m busy|adaptive] [--cpu LIST] [-v]\n"
+		"usage: wr-target -c CONFIG [-r REACTORS] [-m busy|adaptive] [--cpu LIST]\n"
+		"                 [--limit NAME=VALUE]... [-v]\n"
 		"  -c, --config FILE   configuration (subsystems, namespaces, listeners, hosts)\n"
 		"  -r, --reactors N    reactor threads (overrides the file; default 1)\n"
 		"  -m, --mode MODE     busy (100%% polling) or adaptive (default; sleeps when idle)\n"
@@ -28,6 +29,9 @@ static void usage(FILE *out)
 		"      --epoll-interval N  while polling: epoll_wait every N loop iterations while queues\n"
 		"                      are hot (1 = every iteration; default 16; sets\n"
 		"                      WINDROSE_EPOLL_INTERVAL)\n"
+		"      --limit NAME=VALUE  a connection limit, as in the file (overrides it):\n"
+		"                      icreq-timeout-ms, connect-timeout-ms, max-connections-per-listener,\n"
+		"                      max-connections-per-source, max-connections; repeatable\n"
 		"  -v, --verbose       debug logging (repeat: no effect beyond debug)\n"
 		"  -h, --help          this text\n");
 }
@@ -61,9 +65,12 @@ int main(int argc, char **argv)
 		{ "mode", required_argument, NULL, 'm' },   { "cpu", required_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },      { "help", no_argument, NULL, 'h' },
 		{ "epoll-interval", required_argument, NULL, 'E' },
+		{ "limit", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = NULL, *cpus = NULL;
+	char *limits[16];
+	int nlimits = 0;
 	long reactors = 0;
 	int mode = -1, verbose = 0, c;
 	while ((c = getopt_long(argc, argv, "c:r:m:vh", opts, NULL)) != -1) {
@@ -99,6 +106,13 @@ int main(int argc, char **argv)
 			setenv("WINDROSE_EPOLL_INTERVAL", optarg, 1);   /* read by every reactor at start */
 			break;
 		}
+		case 'L':
+			if (nlimits == 16 || !strchr(optarg, '=')) {
+				fprintf(stderr, "wr-target: --limit needs NAME=VALUE (at most 16 times)\n");
+				return 2;
+			}
+			limits[nlimits++] = optarg;
+			break;
 		case 'v': verbose++; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -113,6 +127,15 @@ int main(int argc, char **argv)
 	if (wr_config_load(config, &cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "wr-target: %s: %s\n", config, err);
 		return 1;
+	}
+	for (int i = 0; i < nlimits; i++) {
+		char *eq = strchr(limits[i], '=');
+		*eq = '\0';
+		if (wr_config_set_limit(&cfg, limits[i], eq + 1, 0, err, sizeof(err)) < 0) {
+			fprintf(stderr, "wr-target: --limit: %s\n", err);
+			wr_config_free(&cfg);
+			return 2;
+		}
 	}
 	wr_set_log_level(verbose ? 3 : 2);
 	uint32_t nreactors = reactors ? (uint32_t)reactors : cfg.reactors ? cfg.reactors : 1;
