@@ -55,6 +55,9 @@ public interface DataplaneTarget extends AutoCloseable {
 
     StatsSnapshot stats();
 
+    /** Connections admitted and refused, handshake timeouts, accept back-offs and log lines. */
+    NetworkCounters networkCounters();
+
     /** Destroys the target; a second close does nothing. */
     @Override
     void close();

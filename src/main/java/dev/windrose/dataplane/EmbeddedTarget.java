@@ -53,8 +53,12 @@ public final class EmbeddedTarget implements SmartLifecycle {
                     properties.listenPort());
             target = started;
             status = new Status(true, true, properties.listenAddress(), port, null);
-            log.info("NVMe/TCP target running: {} {} reactor(s), discovery on {}:{}", properties.mode(),
-                    properties.reactors(), properties.listenAddress(), port);
+            ConnectionLimits limits = properties.limits();
+            log.info("NVMe/TCP target running: {} {} reactor(s), discovery on {}:{}; a connection must send ICReq "
+                    + "within {} and Connect within {}; at most {} connections per listener, {} per address, {} in all",
+                    properties.mode(), properties.reactors(), properties.listenAddress(), port, limits.icreqTimeout(),
+                    limits.connectTimeout(), limits.maxConnectionsPerListener(), limits.maxConnectionsPerSource(),
+                    started.networkCounters().connectionCap());
         } catch (DataplaneException | IllegalArgumentException e) {
             if (started != null) {
                 started.close();

@@ -1,5 +1,6 @@
 package dev.windrose.dataplane;
 
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -10,10 +11,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param cpuList CPUs to pin reactors to ("2,3", "0-3"); empty for none
  * @param listenAddress where the discovery listener binds (an IPv4 or IPv6 literal)
  * @param listenPort 4420 is the NVMe/TCP port; 0 picks a free one (tests)
+ * @param icreqTimeout a socket that has not sent ICReq this long after it connected is closed
+ * @param connectTimeout ... and one that has not completed the fabrics Connect this long after ICReq
+ * @param maxConnectionsPerListener connections over it are closed at once
+ * @param maxConnectionsPerSource the same per source IP address
+ * @param maxConnections the whole target; 0 = half of the open-files limit (never more than that)
  */
 @ConfigurationProperties(prefix = "windrose.dataplane.target")
 public record EmbeddedTargetProperties(boolean enabled, int reactors, PollMode mode, @Nullable String cpuList,
-        String listenAddress, int listenPort) {
+        String listenAddress, int listenPort, @Nullable Duration icreqTimeout, @Nullable Duration connectTimeout,
+        int maxConnectionsPerListener, int maxConnectionsPerSource, int maxConnections) {
 
     public EmbeddedTargetProperties {
         if (mode == null) {
@@ -25,9 +32,27 @@ public record EmbeddedTargetProperties(boolean enabled, int reactors, PollMode m
         if (reactors == 0) {
             reactors = 1;
         }
+        ConnectionLimits defaults = ConnectionLimits.DEFAULTS;
+        if (icreqTimeout == null) {
+            icreqTimeout = defaults.icreqTimeout();
+        }
+        if (connectTimeout == null) {
+            connectTimeout = defaults.connectTimeout();
+        }
+        if (maxConnectionsPerListener == 0) {
+            maxConnectionsPerListener = defaults.maxConnectionsPerListener();
+        }
+        if (maxConnectionsPerSource == 0) {
+            maxConnectionsPerSource = defaults.maxConnectionsPerSource();
+        }
+    }
+
+    ConnectionLimits limits() {
+        return new ConnectionLimits(icreqTimeout, connectTimeout, maxConnectionsPerListener, maxConnectionsPerSource,
+                maxConnections);
     }
 
     TargetOptions options() {
-        return new TargetOptions(reactors, mode, cpuList == null || cpuList.isBlank() ? null : cpuList);
+        return new TargetOptions(reactors, mode, cpuList == null || cpuList.isBlank() ? null : cpuList, limits());
     }
 }

@@ -58,6 +58,9 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
     private final MethodHandle wrTargetListQpairs;
     private final MethodHandle wrTargetStatsSize;
     private final MethodHandle wrTargetStatsSnapshot;
+    private final MethodHandle wrTargetSetLimit;
+    private final MethodHandle wrTargetGetLimit;
+    private final MethodHandle wrTargetNetCounters;
 
     private NativeDataplane(Arena libraryArena, SymbolLookup library) {
         this.libraryArena = libraryArena;
@@ -103,6 +106,12 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
         wrTargetStatsSize = downcall(linker, library, "wr_target_stats_size", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
         wrTargetStatsSnapshot = downcall(linker, library, "wr_target_stats_snapshot",
                 FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+        wrTargetSetLimit = downcall(linker, library, "wr_target_set_limit",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+        wrTargetGetLimit = downcall(linker, library, "wr_target_get_limit",
+                FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT));
+        wrTargetNetCounters = downcall(linker, library, "wr_target_net_counters",
+                FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT));
     }
 
     /** Loads the library file, resolves its functions and checks ABI version and layouts. */
@@ -169,13 +178,58 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
             int result = (int) wrTargetCreate.invokeExact(options.reactors(), options.mode().code,
                     text(call, options.cpuList()), out);
             checked(result, "wr_target_create(" + options + ")");
-            return new NativeTarget(this, out.get(ADDRESS, 0));
+            MemorySegment target = out.get(ADDRESS, 0);
+            try {
+                setLimits(target, options.limits());
+            } catch (RuntimeException e) {
+                targetDestroy(target);
+                throw e;
+            }
+            return new NativeTarget(this, target);
         } catch (Throwable t) {
             throw rethrow("wr_target_create", t);
         }
     }
 
     // --- the control API, one method per C function; NativeTarget adds the lifecycle ----------
+
+    /** enum wr_limit */
+    private static final int LIMIT_ICREQ_TIMEOUT_MS = 1;
+    private static final int LIMIT_CONNECT_TIMEOUT_MS = 2;
+    private static final int LIMIT_CONNS_PER_LISTENER = 3;
+    private static final int LIMIT_CONNS_PER_SOURCE = 4;
+    private static final int LIMIT_CONNS_TOTAL = 5;
+    /** WR_NET_COUNTERS */
+    private static final int NET_COUNTERS = 8;
+
+    private void setLimits(MemorySegment target, ConnectionLimits limits) {
+        setLimit(target, LIMIT_ICREQ_TIMEOUT_MS, limits.icreqTimeout().toMillis());
+        setLimit(target, LIMIT_CONNECT_TIMEOUT_MS, limits.connectTimeout().toMillis());
+        setLimit(target, LIMIT_CONNS_PER_LISTENER, limits.maxConnectionsPerListener());
+        setLimit(target, LIMIT_CONNS_PER_SOURCE, limits.maxConnectionsPerSource());
+        setLimit(target, LIMIT_CONNS_TOTAL, limits.maxConnections());
+    }
+
+    private void setLimit(MemorySegment target, int limit, long value) {
+        try {
+            checked((int) wrTargetSetLimit.invokeExact(target, limit, value),
+                    "wr_target_set_limit(" + limit + ", " + value + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_target_set_limit", t);
+        }
+    }
+
+    NetworkCounters netCounters(MemorySegment target) {
+        try (Arena call = Arena.ofConfined()) {
+            long cap = checked((long) wrTargetGetLimit.invokeExact(target, LIMIT_CONNS_TOTAL), "wr_target_get_limit");
+            MemorySegment out = call.allocate(JAVA_LONG, NET_COUNTERS);
+            checked((long) wrTargetNetCounters.invokeExact(target, out, NET_COUNTERS), "wr_target_net_counters");
+            long[] v = out.toArray(JAVA_LONG);
+            return new NetworkCounters(cap, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+        } catch (Throwable t) {
+            throw rethrow("wr_target_net_counters", t);
+        }
+    }
 
     void targetDestroy(MemorySegment target) {
         try {

@@ -116,6 +116,11 @@ final class NativeTarget implements DataplaneTarget {
     }
 
     @Override
+    public NetworkCounters networkCounters() {
+        return call(dataplane::netCounters);
+    }
+
+    @Override
     public StatsSnapshot stats() {
         return call(this::snapshot);
     }

@@ -69,6 +69,7 @@ class EmbeddedTargetTest {
     }
 
     private static EmbeddedTargetProperties properties(boolean enabled, int port) {
-        return new EmbeddedTargetProperties(enabled, 1, PollMode.ADAPTIVE, "", "127.0.0.1", port);
+        return new EmbeddedTargetProperties(enabled, 1, PollMode.ADAPTIVE, "", "127.0.0.1", port, null, null, 0,
+                0, 0);
     }
 }

@@ -5,6 +5,7 @@ import dev.windrose.dataplane.ControllerInfo;
 import dev.windrose.dataplane.DataplaneException;
 import dev.windrose.dataplane.DataplaneTarget;
 import dev.windrose.dataplane.NamespaceSpec;
+import dev.windrose.dataplane.NetworkCounters;
 import dev.windrose.dataplane.QueuePairStats;
 import dev.windrose.dataplane.StatsSnapshot;
 import java.util.ArrayList;
@@ -179,6 +180,11 @@ final class RecordingTarget implements DataplaneTarget {
     }
 
     /** Only what the reconciler reads: which namespaces exist (counters zero, no histograms). */
+    @Override
+    public NetworkCounters networkCounters() {
+        return new NetworkCounters(1024, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
     @Override
     public StatsSnapshot stats() {
         List<StatsSnapshot.Namespace> namespaces = new ArrayList<>();
