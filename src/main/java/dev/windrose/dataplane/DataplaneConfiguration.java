@@ -31,6 +31,11 @@ class DataplaneConfiguration {
     }
 
     @Bean
+    AdmissionMeters dataplaneAdmissionMeters(EmbeddedTarget target) {
+        return new AdmissionMeters(target);
+    }
+
+    @Bean
     DataplaneHealthIndicator dataplaneHealthIndicator(Dataplane dataplane, EmbeddedTarget target) {
         return new DataplaneHealthIndicator(dataplane, target);
     }
