@@ -4,6 +4,7 @@ import dev.windrose.common.AfterTransaction;
 import dev.windrose.common.ConflictException;
 import dev.windrose.inventory.DiskId;
 import dev.windrose.inventory.DiskService;
+import dev.windrose.storage.internal.DiskPoolLabel;
 import dev.windrose.storage.internal.ExtentAllocator.Extent;
 import dev.windrose.storage.internal.PoolEntity;
 import dev.windrose.storage.internal.PoolMember;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -57,6 +59,26 @@ class DiskPoolMaps {
             }
             previous.ifPresent(old -> AfterTransaction.onRollback(() -> restore(device, old)));
         }
+    }
+
+    /** What one member disk of a pool carries: its label and newest map, or why they could not be read. */
+    record MemberMap(Path device, Optional<DiskPoolLabel> label, Optional<PoolVolumeMap> map,
+            @Nullable String error) {
+    }
+
+    /** Reads, without changing anything, the label and the newest map of every member disk of the pool. */
+    List<MemberMap> readAll(PoolEntity pool) {
+        List<MemberMap> found = new ArrayList<>();
+        for (PoolMember member : pool.members()) {
+            Path device = Path.of(disks.get(new DiskId(member.diskId())).devicePath());
+            try {
+                found.add(new MemberMap(device, DiskPoolLabel.readFrom(device),
+                        PoolVolumeMap.readFrom(device, pool.labelUuid()), null));
+            } catch (IOException | RuntimeException e) {
+                found.add(new MemberMap(device, Optional.empty(), Optional.empty(), e.toString()));
+            }
+        }
+        return found;
     }
 
     static PoolVolumeMap mapOf(PoolEntity pool, List<VolumeEntity> inPool) {

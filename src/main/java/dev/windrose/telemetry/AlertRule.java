@@ -13,5 +13,10 @@ public enum AlertRule {
     /** A subsystem, namespace, listener or allowed host could not be applied to the dataplane. */
     RECONCILIATION_ERROR,
     /** Commands on a subsystem's queue pairs completed with errors. */
-    QUEUE_PAIR_ERRORS
+    QUEUE_PAIR_ERRORS,
+    /**
+     * At start-up, a volume file, a disk pool's map entry or a volume's file disagreed with the database
+     * (what a crash can leave); raised once per finding, with what was done about it.
+     */
+    STORAGE_DISCREPANCY
 }

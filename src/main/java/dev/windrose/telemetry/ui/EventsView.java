@@ -167,6 +167,7 @@ class EventsView extends VerticalLayout {
             case DISK_HEALTH -> "Disk health";
             case RECONCILIATION_ERROR -> "Reconciliation";
             case QUEUE_PAIR_ERRORS -> "Queue-pair errors";
+            case STORAGE_DISCREPANCY -> "Storage at start-up";
         };
     }
 
