@@ -76,14 +76,42 @@ class SecurityConfiguration {
                 .securityContext(context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
                 .addFilterBefore(new FirstRunApiGuard(users, problems), AnonymousAuthenticationFilter.class)
                 .addFilterBefore(new ApiTokenAuthenticationFilter(tokens, entryPoint), AnonymousAuthenticationFilter.class)
-                .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(HttpMethod.POST, "/api/v1/auth/tokens").permitAll()
-                        .requestMatchers("/api/v1/users/**", "/api/v1/audit/**").hasRole(Role.Names.ADMIN)
-                        .anyRequest().authenticated())
+                .authorizeHttpRequests(SecurityConfiguration::apiRules)
                 .exceptionHandling(errors -> errors
                         .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler(new ProblemAccessDeniedHandler(problems)));
         return http.build();
+    }
+
+    /**
+     * Who may call what, by URL, before any controller runs: so a body that fails validation never tells a
+     * lower role more than "forbidden", and an endpoint is guarded even if its service forgot its
+     * {@code @PreAuthorize} (which stays, as the second wall). Reads are for viewers and writes for
+     * operators unless listed above them. {@code ApiRoleMatrixTest} calls every documented operation with
+     * every role against this table's intent, so a new endpoint must be added there too.
+     */
+    private static void apiRules(
+            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry rules) {
+        rules.requestMatchers(HttpMethod.POST, "/api/v1/auth/tokens").permitAll()
+                // Every signed-in user: who am I, my own tokens (the service checks ownership).
+                .requestMatchers(HttpMethod.GET, "/api/v1/auth/whoami", "/api/v1/tokens").authenticated()
+                .requestMatchers(HttpMethod.DELETE, "/api/v1/tokens/*").authenticated()
+                // Administrators: users, the audit log, lab disks (files on this host), alert thresholds.
+                .requestMatchers("/api/v1/users", "/api/v1/users/**", "/api/v1/audit", "/api/v1/audit/**")
+                .hasRole(Role.Names.ADMIN)
+                .requestMatchers(HttpMethod.POST, "/api/v1/disks").hasRole(Role.Names.ADMIN)
+                .requestMatchers(HttpMethod.DELETE, "/api/v1/disks/*").hasRole(Role.Names.ADMIN)
+                .requestMatchers(HttpMethod.PUT, "/api/v1/alert-thresholds").hasRole(Role.Names.ADMIN)
+                // Checks change nothing: viewers may ask what a change would do.
+                .requestMatchers(HttpMethod.POST, "/api/v1/aggregations/checks", "/api/v1/aggregations/*/checks")
+                .hasRole(Role.Names.VIEWER)
+                .requestMatchers(HttpMethod.GET, "/api/**").hasRole(Role.Names.VIEWER)
+                .requestMatchers(HttpMethod.HEAD, "/api/**").hasRole(Role.Names.VIEWER)
+                .requestMatchers(HttpMethod.POST, "/api/**").hasRole(Role.Names.OPERATOR)
+                .requestMatchers(HttpMethod.PUT, "/api/**").hasRole(Role.Names.OPERATOR)
+                .requestMatchers(HttpMethod.PATCH, "/api/**").hasRole(Role.Names.OPERATOR)
+                .requestMatchers(HttpMethod.DELETE, "/api/**").hasRole(Role.Names.OPERATOR)
+                .anyRequest().authenticated();
     }
 
     @Bean
