@@ -126,6 +126,8 @@ function serverArguments(port: number, dataDir: string): string[] {
     // The embedded NVMe/TCP target is not under test here: a free port keeps it from colliding
     // with a console already running on this machine (4420).
     '--windrose.dataplane.target.listen-port=0',
+    // Specs make their directory pools in fresh temporary directories (the aggregation spec).
+    `--windrose.storage.allowed-roots=${tmpdir()}`,
     ...extraArguments(),
   ];
 }

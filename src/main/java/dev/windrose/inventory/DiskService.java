@@ -1,5 +1,7 @@
 package dev.windrose.inventory;
 
+import dev.windrose.common.AllowedRoots;
+import dev.windrose.common.PrivateFiles;
 import dev.windrose.common.Names;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
@@ -56,9 +58,11 @@ public class DiskService {
     private final AuditLog auditLog;
     private final Clock clock;
     private final Path defaultLabDirectory;
+    private final AllowedRoots allowedRoots;
 
     DiskService(DiskRepository disks, HostRepository hosts, LocalHost localHost, DiskScanner scanner,
-            AuditLog auditLog, Clock clock, InventoryProperties inventory, WindroseProperties windrose) {
+            AuditLog auditLog, Clock clock, InventoryProperties inventory, WindroseProperties windrose,
+            AllowedRoots allowedRoots) {
         this.disks = disks;
         this.hosts = hosts;
         this.localHost = localHost;
@@ -67,6 +71,7 @@ public class DiskService {
         this.clock = clock;
         this.defaultLabDirectory = inventory.labDiskDirectory() != null ? inventory.labDiskDirectory()
                 : windrose.dataDir().resolve("lab-disks");
+        this.allowedRoots = allowedRoots;
     }
 
     /** Disks by host and name. */
@@ -201,15 +206,13 @@ public class DiskService {
     private Path validLabDirectory(@Nullable String directory) {
         if (directory == null || directory.isBlank()) {
             try {
-                return Files.createDirectories(defaultLabDirectory).toAbsolutePath();
+                // The administrator chose this one (or it is the data directory's own lab-disks folder).
+                return PrivateFiles.createDirectories(defaultLabDirectory).toAbsolutePath();
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot create the lab-disk directory " + defaultLabDirectory, e);
             }
         }
-        Path path = Path.of(directory.strip());
-        if (!path.isAbsolute()) {
-            throw new InvalidInputException("directory", "Give an absolute directory, e.g. /var/lib/windrose/lab.");
-        }
+        Path path = allowedRoots.check("directory", directory);
         if (!Files.isDirectory(path) || !Files.isWritable(path)) {
             throw new InvalidInputException("directory", "The directory " + path + " does not exist or is not writable.");
         }
@@ -219,7 +222,7 @@ public class DiskService {
     /** A sparse file: it takes no space until written, like a thin disk. */
     private static void createSparseFile(Path file, long size) {
         try {
-            Files.createFile(file);
+            PrivateFiles.createFile(file);
         } catch (FileAlreadyExistsException e) {
             throw new ConflictException("A file already exists at " + file + ": choose another name or directory.");
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.windrose.onboarding;
 
 import dev.windrose.common.Names;
 import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.PrivateFiles;
 import dev.windrose.common.WindroseProperties;
 import dev.windrose.fabric.FabricService;
 import dev.windrose.fabric.NewSubsystem;
@@ -266,7 +267,7 @@ public class OnboardingService {
 
     private void createSuggestedDirectory() {
         try {
-            Files.createDirectories(suggestedPoolDirectory);
+            PrivateFiles.createDirectories(suggestedPoolDirectory);
         } catch (IOException e) {
             throw new InvalidInputException("directory", "Cannot create " + suggestedPoolDirectory + ": " + e.getMessage()
                     + ". Give an existing, writable directory.");

@@ -1,5 +1,6 @@
 package dev.windrose.storage;
 
+import dev.windrose.common.AllowedRoots;
 import dev.windrose.common.Names;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
@@ -64,9 +65,10 @@ public class PoolService {
     private final AuditLog auditLog;
     private final Clock clock;
     private final DiskPoolMaps maps;
+    private final AllowedRoots allowedRoots;
 
     PoolService(PoolRepository pools, VolumeRepository volumes, DiskService disks, HostService hosts,
-            AuditLog auditLog, Clock clock, DiskPoolMaps maps) {
+            AuditLog auditLog, Clock clock, DiskPoolMaps maps, AllowedRoots allowedRoots) {
         this.pools = pools;
         this.volumes = volumes;
         this.disks = disks;
@@ -74,6 +76,7 @@ public class PoolService {
         this.auditLog = auditLog;
         this.clock = clock;
         this.maps = maps;
+        this.allowedRoots = allowedRoots;
     }
 
     @Transactional(readOnly = true)
@@ -352,14 +355,11 @@ public class PoolService {
         }
     }
 
-    private static Path validDirectory(@Nullable String directory) {
+    private Path validDirectory(@Nullable String directory) {
         if (directory == null || directory.isBlank()) {
             throw new InvalidInputException("directory", "A directory pool needs a directory.");
         }
-        Path path = Path.of(directory.strip()).normalize();
-        if (!path.isAbsolute()) {
-            throw new InvalidInputException("directory", "Give an absolute directory, e.g. /srv/windrose.");
-        }
+        Path path = allowedRoots.check("directory", directory);
         if (!Files.isDirectory(path) || !Files.isWritable(path)) {
             throw new InvalidInputException("directory", "The directory " + path + " does not exist or is not writable.");
         }

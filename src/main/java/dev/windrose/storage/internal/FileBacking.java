@@ -1,5 +1,6 @@
 package dev.windrose.storage.internal;
 
+import dev.windrose.common.PrivateFiles;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ public final class FileBacking {
     }
 
     public static void create(Path file, long sizeBytes, boolean preallocate) throws IOException {
-        Files.createFile(file);
+        PrivateFiles.createFile(file);
         try {
             resize(file, sizeBytes, preallocate);
         } catch (IOException | RuntimeException e) {
