@@ -39,7 +39,8 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
  * below the minimum get exactly 403 (401 without a valid token), those at or above it never 401/403, and
  * that every one of these refusals is problem+json.
  */
-@SpringBootTest
+// FabricApiTest's context (same properties): started once for all of them.
+@SpringBootTest(properties = "windrose.test-context=fabric-api")
 @AutoConfigureMockMvc
 @ActiveProfiles("test")
 class ApiRoleMatrixTest {

@@ -11,6 +11,7 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -26,9 +27,13 @@ class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
     private final ApiTokenAuthenticator authenticator;
     private final AuthenticationEntryPoint entryPoint;
 
-    ApiTokenAuthenticationFilter(ApiTokenAuthenticator authenticator, AuthenticationEntryPoint entryPoint) {
+    private final ObjectProvider<SecurityContextHolderStrategy> strategies;
+
+    ApiTokenAuthenticationFilter(ApiTokenAuthenticator authenticator, AuthenticationEntryPoint entryPoint,
+            ObjectProvider<SecurityContextHolderStrategy> strategies) {
         this.authenticator = authenticator;
         this.entryPoint = entryPoint;
+        this.strategies = strategies;
     }
 
     @Override
@@ -39,8 +44,10 @@ class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        // Looked up per request: Vaadin installs its own strategy after this filter is built.
-        SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
+        // Looked up per request: Vaadin installs its own strategy after this filter is built. This
+        // application's strategy bean, not the JVM-global one, which belongs to whichever application
+        // context started last (tests run several in one JVM; the authorization filter reads the bean's).
+        SecurityContextHolderStrategy contexts = strategies.getIfAvailable(SecurityContextHolder::getContextHolderStrategy);
         try {
             Authentication authentication = authenticator.authenticate(header.substring(BEARER.length()).strip());
             SecurityContext context = contexts.createEmptyContext();
