@@ -25,6 +25,17 @@ export const test = base.extend<WindroseFixtures>({
     await use({ username: ADMIN_USERNAME, password: requireEnv('WINDROSE_E2E_ADMIN_PASSWORD') });
   },
 
+  // Every page fails its test if the browser refused anything under the console's Content-Security-Policy
+  // (Chromium reports each refusal as a console message naming the policy).
+  page: async ({ page }, use) => {
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    await use(page);
+    expect(violations, 'Content-Security-Policy violations in the browser console').toEqual([]);
+  },
+
   api: async ({ request }, use) => {
     await use(new WindroseApi(request));
   },

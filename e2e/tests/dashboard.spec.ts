@@ -208,9 +208,10 @@ test.describe('the dashboard under load', () => {
         await expect(charts.latencyNow).toHaveText(/^p50 [\d,.]+ (µs|ms), p99 [\d,.]+ (µs|ms), p99\.9 [\d,.]+ (µs|ms)$/);
       });
 
-      await test.step('/actuator/prometheus parses and carries the namespace\'s counters', async () => {
+      await test.step('/actuator/prometheus parses and carries the namespace\'s counters (a scrape with a token)', async () => {
         const scrape = async () => {
-          const response = await request.get('/actuator/prometheus');
+          // An anonymous scrape sees totals only (no NQNs); the namespace's own series need a token.
+          const response = await request.get('/actuator/prometheus', { headers: bearer(adminToken) });
           expect(response.status()).toBe(200);
           return parsePrometheus(await response.text());
         };

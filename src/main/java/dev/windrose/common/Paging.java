@@ -29,6 +29,11 @@ public final class Paging {
         if (size < 1 || size > MAX_PAGE_SIZE) {
             throw new InvalidInputException("size", "size must be between 1 and " + MAX_PAGE_SIZE + ".");
         }
+        // The database takes the offset (page × size) as an int: beyond that no page can hold anything.
+        if ((long) page * size > Integer.MAX_VALUE - size) {
+            throw new InvalidInputException("page", "page × size must stay below " + Integer.MAX_VALUE
+                    + "; there are not that many items.");
+        }
         return PageRequest.of(page, size);
     }
 }

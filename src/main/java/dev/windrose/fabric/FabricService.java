@@ -45,6 +45,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
@@ -84,10 +85,16 @@ public class FabricService {
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
+    /** Ports below this are privileged on Linux (system services). */
+    static final int PRIVILEGED_PORTS = 1024;
+    private final boolean allowPrivilegedPorts;
+
     FabricService(SubsystemRepository subsystems, NamespaceRepository namespaces, ListenerRepository listeners,
             AllowedHostRepository hosts, VolumeService volumes, HostService inventoryHosts, DiskService disks,
             EmbeddedTarget embeddedTarget,
-            AuditLog auditLog, ApplicationEventPublisher events, Clock clock) {
+            AuditLog auditLog, ApplicationEventPublisher events, Clock clock,
+            @Value("${windrose.fabric.allow-privileged-ports:false}") boolean allowPrivilegedPorts) {
+        this.allowPrivilegedPorts = allowPrivilegedPorts;
         this.subsystems = subsystems;
         this.namespaces = namespaces;
         this.listeners = listeners;
@@ -213,6 +220,13 @@ public class FabricService {
             throw new InvalidInputException("transport", "Only the tcp transport is supported, not '" + transport + "'.");
         }
         ListenerAddress endpoint = ListenerAddress.parse(address, port);
+        // The target runs in the console's process, often root: an operator must not make it take a
+        // system service's port (22, 80, 443...) unless the administrator allowed that.
+        if (port < PRIVILEGED_PORTS && !allowPrivilegedPorts) {
+            throw new InvalidInputException("port", "Ports below " + PRIVILEGED_PORTS + " are reserved for system "
+                    + "services; choose " + PRIVILEGED_PORTS + " or above (4420 is the NVMe/TCP port). An administrator "
+                    + "can allow them with windrose.fabric.allow-privileged-ports=true.");
+        }
         long host = inventoryHosts.local().id().value();
         if (listeners.existsBySubsystemIdAndHostIdAndAddressAndPort(subsystem.id(), host, endpoint.address(), port)) {
             throw new ConflictException("Subsystem " + subsystem.nqn() + " already listens on " + endpoint + ".");

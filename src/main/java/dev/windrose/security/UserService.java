@@ -5,6 +5,8 @@ import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
 import dev.windrose.security.internal.CurrentRequest;
 import dev.windrose.security.internal.UserEntity;
+import dev.windrose.security.internal.ApiTokenEntity;
+import dev.windrose.security.internal.ApiTokenRepository;
 import dev.windrose.security.internal.UserRepository;
 import java.time.Clock;
 import java.util.List;
@@ -29,14 +31,16 @@ public class UserService {
     private final UserRepository users;
     private final PasswordEncoder passwordEncoder;
     private final PasswordPolicy passwordPolicy;
+    private final ApiTokenRepository tokens;
     private final AuditLog auditLog;
     private final Clock clock;
     /** Once a user exists there is always one (the last admin cannot be deleted): no need to ask again. */
     private volatile boolean someUserExists;
 
-    UserService(UserRepository users, PasswordEncoder passwordEncoder, PasswordPolicy passwordPolicy,
-            AuditLog auditLog, Clock clock) {
+    UserService(UserRepository users, ApiTokenRepository tokens, PasswordEncoder passwordEncoder,
+            PasswordPolicy passwordPolicy, AuditLog auditLog, Clock clock) {
         this.users = users;
+        this.tokens = tokens;
         this.passwordEncoder = passwordEncoder;
         this.passwordPolicy = passwordPolicy;
         this.auditLog = auditLog;
@@ -139,14 +143,30 @@ public class UserService {
         auditLog.record(AuditAction.USER_DELETED, user.username(), null);
     }
 
-    /** An administrator sets another user's password (e.g. a forgotten one). */
+    /**
+     * An administrator sets another user's password (e.g. a forgotten or exposed one). The user's API
+     * tokens are revoked with it: a reset is what one does when the credentials may be in other hands,
+     * and a token is as good as the password. Returns how many tokens were revoked.
+     */
     @Transactional
     @PreAuthorize(Role.Expressions.ADMIN)
-    public void changePassword(UserId id, String newPassword) {
+    public int changePassword(UserId id, String newPassword) {
         UserEntity user = load(id);
         passwordPolicy.check(user.username(), newPassword);
         user.changePasswordHash(passwordEncoder.encode(newPassword));
-        auditLog.record(AuditAction.USER_PASSWORD_CHANGED, user.username(), "set by an administrator");
+        int revoked = 0;
+        for (ApiTokenEntity token : tokens.findByUserIdOrderByCreatedAtDesc(id.value())) {
+            if (!token.isRevoked()) {
+                token.revoke(clock.instant(), "an administrator set a new password for " + user.username()
+                        + "; sign in and create a new token");
+                auditLog.record(AuditAction.TOKEN_REVOKED, token.name(), "of " + user.username()
+                        + ", with the password reset by an administrator");
+                revoked++;
+            }
+        }
+        auditLog.record(AuditAction.USER_PASSWORD_CHANGED, user.username(), "set by an administrator"
+                + (revoked == 0 ? "" : "; " + revoked + " API token(s) revoked"));
+        return revoked;
     }
 
     /** The signed-in user changes their own password, proving they know the current one. */

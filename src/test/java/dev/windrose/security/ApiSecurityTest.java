@@ -233,6 +233,33 @@ class ApiSecurityTest {
     }
 
     @Test
+    void a_password_set_by_an_administrator_revokes_the_users_tokens_and_says_why() throws Exception {
+        String admin = tokenFor(ADMIN, ADMIN_PASSWORD);
+        String user = createUser("OPERATOR");
+        String first = tokenFor(user, PASSWORD, "laptop");
+        String second = tokenFor(user, PASSWORD, "ci");
+        long id = jdbc.queryForObject("select id from app_user where username = ?", Long.class, user);
+
+        mvc.perform(patch("/api/v1/users/" + id).header(HttpHeaders.AUTHORIZATION, "Bearer " + admin)
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"password\":\"Another-Long-Secret-81\"}"))
+                .andExpect(status().isOk());
+
+        for (String token : new String[] {first, second}) {
+            mvc.perform(get("/api/v1/auth/whoami").header(HttpHeaders.AUTHORIZATION, "Bearer " + token))
+                    .andExpect(status().isUnauthorized())
+                    .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                    .andExpect(jsonPath("$.detail", containsString("an administrator set a new password for " + user)));
+        }
+        mvc.perform(get("/api/v1/audit?size=500").header(HttpHeaders.AUTHORIZATION, "Bearer " + admin))
+                .andExpect(jsonPath("$.entries[?(@.action == 'TOKEN_REVOKED' && @.target == 'laptop')]").exists())
+                .andExpect(jsonPath("$.entries[?(@.action == 'USER_PASSWORD_CHANGED' && @.target == '" + user
+                        + "')].detail", hasItem(containsString("2 API token(s) revoked"))));
+        String fresh = tokenFor(user, "Another-Long-Secret-81", "after-reset");
+        mvc.perform(get("/api/v1/auth/whoami").header(HttpHeaders.AUTHORIZATION, "Bearer " + fresh))
+                .andExpect(status().isOk());
+    }
+
+    @Test
     void the_openapi_document_declares_the_bearer_token_scheme() throws Exception {
         mvc.perform(get("/v3/api-docs"))
                 .andExpect(status().isOk())

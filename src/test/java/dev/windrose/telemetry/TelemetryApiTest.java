@@ -90,7 +90,9 @@ class TelemetryApiTest {
 
         String series = "{direction=\"read\",nsid=\"1\",subsystem=\"" + exported.nqn() + "\"}";
         String text = eventually(() -> {
-            String body = mvc.perform(get("/actuator/prometheus")).andExpect(status().isOk())
+            // With a token: an anonymous scrape sees totals without NQNs (WebHardeningTest).
+            String body = mvc.perform(get("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, "Bearer " + admin))
+                    .andExpect(status().isOk())
                     .andReturn().getResponse().getContentAsString();
             return body.contains("windrose_namespace_ops_total" + series + " 30") ? body : null;
         });

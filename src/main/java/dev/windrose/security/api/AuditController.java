@@ -1,13 +1,12 @@
 package dev.windrose.security.api;
 
-import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.Paging;
 import dev.windrose.security.AuditEntry;
 import dev.windrose.security.AuditLog;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.springframework.data.domain.Page;
-import org.springframework.data.domain.PageRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -17,8 +16,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/audit")
 @Tag(name = "Audit log", description = "Security-relevant actions, newest first (administrators only)")
 class AuditController {
-
-    static final int MAX_PAGE_SIZE = 500;
 
     private final AuditLog auditLog;
 
@@ -32,13 +29,7 @@ class AuditController {
     @GetMapping
     @Operation(summary = "A page of the audit log, newest first")
     AuditPage page(@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        if (page < 0) {
-            throw new InvalidInputException("page", "page starts at 0.");
-        }
-        if (size < 1 || size > MAX_PAGE_SIZE) {
-            throw new InvalidInputException("size", "size must be between 1 and " + MAX_PAGE_SIZE + ".");
-        }
-        Page<AuditEntry> entries = auditLog.page(PageRequest.of(page, size));
+        Page<AuditEntry> entries = auditLog.page(Paging.request(page, size));
         return new AuditPage(entries.getContent(), page, size, entries.getTotalElements());
     }
 }

@@ -32,7 +32,8 @@ class ApiTokenAuthenticator {
                 .orElseThrow(() -> new InvalidApiTokenException("The API token is not known."));
         Instant now = clock.instant();
         if (token.isRevoked()) {
-            throw new InvalidApiTokenException("The API token '" + token.name() + "' has been revoked.");
+            throw new InvalidApiTokenException("The API token '" + token.name() + "' has been revoked"
+                    + (token.revokedReason() == null ? "." : ": " + token.revokedReason() + "."));
         }
         if (token.isExpiredAt(now)) {
             throw new InvalidApiTokenException("The API token '" + token.name() + "' has expired: create a new one.");

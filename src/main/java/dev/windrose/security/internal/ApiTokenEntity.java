@@ -46,6 +46,9 @@ public class ApiTokenEntity {
     @Column(name = "revoked_at")
     private @Nullable Instant revokedAt;
 
+    @Column(name = "revoked_reason")
+    private @Nullable String revokedReason;
+
     protected ApiTokenEntity() {
         this.name = "";
         this.tokenHash = "";
@@ -91,6 +94,18 @@ public class ApiTokenEntity {
         if (revokedAt == null) {
             revokedAt = now;
         }
+    }
+
+    /** Revokes it for a reason its owner did not choose, which the 401 then names. */
+    public void revoke(Instant now, String reason) {
+        if (revokedAt == null) {
+            revokedAt = now;
+            revokedReason = reason;
+        }
+    }
+
+    public @Nullable String revokedReason() {
+        return revokedReason;
     }
 
     /** Records a use; skips the write when the last one is recent, so busy scripts do not hammer the table. */

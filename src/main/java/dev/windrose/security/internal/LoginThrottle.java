@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 /**
  * Slows down password guessing: counts failed sign-ins per username and per remote address; after
  * the free attempts each key is locked for a delay that doubles with every further failure.
- * A success clears both keys. State is in memory, per node: a restart forgives, which is
+ * A success clears the username's count only; an address's count fades with quiet time. State is in memory, per node: a restart forgives, which is
  * acceptable since the delays are minutes, not days. Entries are forgotten after a quiet day, so the
  * maps cannot grow without bound from a slow scan.
  */
@@ -58,10 +58,12 @@ public class LoginThrottle {
         }
     }
 
+    /**
+     * Clears that username's count only. The address keeps its count: otherwise one valid sign-in after
+     * every few guesses would let a script guess on forever against many usernames from one address.
+     */
     public void recordSuccess(String username, @Nullable String remoteAddress) {
-        for (String key : keys(username, remoteAddress)) {
-            failures.remove(key);
-        }
+        failures.remove(userKey(username));
     }
 
     private Failures nextFailure(@Nullable Failures previous, Instant now) {
@@ -105,7 +107,11 @@ public class LoginThrottle {
     }
 
     private static String[] keys(String username, @Nullable String remoteAddress) {
-        String userKey = "user:" + username.strip().toLowerCase(Locale.ROOT);
+        String userKey = userKey(username);
         return remoteAddress == null ? new String[] {userKey} : new String[] {userKey, "addr:" + remoteAddress};
+    }
+
+    private static String userKey(String username) {
+        return "user:" + username.strip().toLowerCase(Locale.ROOT);
     }
 }

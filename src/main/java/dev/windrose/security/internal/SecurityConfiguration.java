@@ -1,5 +1,6 @@
 package dev.windrose.security.internal;
 
+import com.vaadin.flow.spring.security.RequestUtil;
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
 import dev.windrose.security.AuditLog;
 import dev.windrose.security.Role;
@@ -7,6 +8,9 @@ import dev.windrose.security.UserService;
 import dev.windrose.security.ui.FirstRunView;
 import dev.windrose.security.ui.LoginView;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -28,6 +32,9 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.ExceptionTranslationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.header.HeaderWriterFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.config.ObjectPostProcessor;
 
 /**
  * Three filter chains, tried in order:
@@ -42,6 +49,19 @@ import org.springframework.security.web.context.RequestAttributeSecurityContextR
 class SecurityConfiguration {
 
     static final String API_PATHS = "/api/**";
+
+    /**
+     * The console's Content-Security-Policy. Vaadin's client needs inline scripts (the bootstrap page),
+     * eval (Flow runs server-sent JavaScript through {@code new Function}) and inline styles (Lumo, the
+     * charts); what the policy still buys: nothing loads or connects anywhere but this server, no
+     * plugins, no framing, no foreign form targets or base URL.
+     */
+    static final String CONSOLE_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+            + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+            + "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
+            + "form-action 'self'; frame-ancestors 'none'";
+    /** The REST API answers JSON only: nothing in it may run or be framed. */
+    static final String API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
     /** Argon2id for new hashes; bcrypt still verifies, should hashes ever be imported. */
     @Bean
@@ -64,7 +84,7 @@ class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain apiFilterChain(HttpSecurity http, UserService users, ApiTokenAuthenticator tokens,
-            ProblemResponses problems) throws Exception {
+            ProblemResponses problems, ObjectProvider<SecurityContextHolderStrategy> strategies) throws Exception {
         var entryPoint = new ProblemAuthenticationEntryPoint(problems);
         http.securityMatcher(API_PATHS)
                 .csrf(AbstractHttpConfigurer::disable)
@@ -75,8 +95,9 @@ class SecurityConfiguration {
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .securityContext(context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
                 .addFilterBefore(new FirstRunApiGuard(users, problems), AnonymousAuthenticationFilter.class)
-                .addFilterBefore(new ApiTokenAuthenticationFilter(tokens, entryPoint), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new ApiTokenAuthenticationFilter(tokens, entryPoint, strategies), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(SecurityConfiguration::apiRules)
+                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(API_CSP)))
                 .exceptionHandling(errors -> errors
                         .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler(new ProblemAccessDeniedHandler(problems)));
@@ -114,22 +135,56 @@ class SecurityConfiguration {
                 .anyRequest().authenticated();
     }
 
+    /**
+     * Health, metrics and the API description. A Prometheus scrape may bring an API token: with one it sees
+     * pool names and subsystem NQNs, without one only totals ({@code PrometheusExport}); with
+     * {@code windrose.metrics.require-token=true} it must bring one.
+     */
     @Bean
     @Order(2)
-    SecurityFilterChain operationsFilterChain(HttpSecurity http) throws Exception {
+    SecurityFilterChain operationsFilterChain(HttpSecurity http, ApiTokenAuthenticator tokens, ProblemResponses problems,
+            ObjectProvider<SecurityContextHolderStrategy> strategies,
+            @Value("${windrose.metrics.require-token:false}") boolean metricsRequireToken) throws Exception {
+        var entryPoint = new ProblemAuthenticationEntryPoint(problems);
         http.securityMatcher("/actuator/**", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
                 .csrf(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
+                .securityContext(context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
+                .addFilterBefore(new ApiTokenAuthenticationFilter(tokens, entryPoint, strategies), AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(requests -> {
+                    if (metricsRequireToken) {
+                        requests.requestMatchers("/actuator/prometheus", "/actuator/prometheus/**").hasRole(Role.Names.VIEWER);
+                    }
+                    requests.anyRequest().permitAll();
+                })
+                .exceptionHandling(errors -> errors
+                        .authenticationEntryPoint(entryPoint)
+                        .accessDeniedHandler(new ProblemAccessDeniedHandler(problems)));
         return http.build();
     }
 
     @Bean
     @Order(3)
     SecurityFilterChain consoleFilterChain(HttpSecurity http, AuthenticationManager authenticationManager,
-            UserService users, AuditLog auditLog) throws Exception {
+            UserService users, AuditLog auditLog, RequestUtil vaadinRequests) throws Exception {
         http.authenticationManager(authenticationManager)
+                // Vaadin would exempt the login page from CSRF; here only its own framework requests (UIDL,
+                // push, which carry Vaadin's own token) are exempt, so POST /login needs Spring's token,
+                // which Vaadin's login form sends from the page's _csrf meta tags.
+                .csrf(csrf -> csrf.ignoringRequestMatchers(vaadinRequests::isFrameworkInternalRequest))
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONSOLE_CSP))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
+                        // Console pages are forwarded to the Vaadin servlet, and a forward commits the
+                        // response behind the filter's back: headers written at commit never arrive.
+                        .addObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
+                            @Override
+                            public <O extends HeaderWriterFilter> O postProcess(O filter) {
+                                filter.setShouldWriteHeadersEagerly(true);
+                                return filter;
+                            }
+                        }))
                 // Vaadin denies every path it does not know; without /error, errors become login redirects.
                 // The set-up and login pages must load without a session; Vaadin would find them from the
                 // route registry, but only once its servlet runs, so say it explicitly. The views
@@ -138,6 +193,7 @@ class SecurityConfiguration {
                         .requestMatchers("/error", "/" + FirstRunView.ROUTE, "/" + LoginView.ROUTE).permitAll())
                 .addFilterBefore(new FirstRunRedirectFilter(users), ExceptionTranslationFilter.class)
                 .with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin
+                        .enableCsrfConfiguration(false)
                         .loginView(LoginView.class)
                         // Signed-in users reach Vaadin for any path, so an unknown one gets the console's
                         // own "not found" view instead of a bare 403; anonymous users still go to /login.

@@ -31,7 +31,7 @@ class SetPasswordDialog extends Dialog {
         password.setManualValidation(true);
         password.setWidthFull();
         add(new Paragraph("Tell " + user.username() + " the new password through a safe channel. "
-                + "Their API tokens keep working; revoke them in the API tokens view if they may be exposed."),
+                + "Their API tokens are revoked with it: they create new ones after signing in."),
                 password);
         Button cancel = new Button("Cancel", click -> close());
         Button save = new Button("Set password", click -> save());
@@ -41,9 +41,10 @@ class SetPasswordDialog extends Dialog {
 
     private void save() {
         try {
-            users.changePassword(user.id(), password.getValue());
+            int revoked = users.changePassword(user.id(), password.getValue());
             close();
-            Notices.success("New password set for " + user.username() + ".");
+            Notices.success("New password set for " + user.username() + "."
+                    + (revoked == 0 ? "" : " " + revoked + " API token(s) of theirs revoked."));
         } catch (InvalidInputException | NotFoundException refused) {
             password.setErrorMessage(refused.getMessage());
             password.setInvalid(true);

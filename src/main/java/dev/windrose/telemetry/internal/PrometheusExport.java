@@ -8,6 +8,12 @@ import dev.windrose.storage.PoolService;
 import dev.windrose.telemetry.ClusterSample;
 import dev.windrose.telemetry.ReactorSample;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -45,23 +51,65 @@ class PrometheusExport implements MultiCollector {
 
     private static final Logger log = LoggerFactory.getLogger(PrometheusExport.class);
     private static final int[] BOUNDARIES = boundaries();
+    /** The label value of a series that stands for every pool or namespace (anonymous scrapes). */
+    static final String ALL = "all";
 
     private final TelemetrySampler sampler;
     private final PoolService pools;
 
-    PrometheusExport(TelemetrySampler sampler, PoolService pools, ObjectProvider<PrometheusMeterRegistry> registry) {
+    private final ObjectProvider<SecurityContextHolderStrategy> strategies;
+
+    PrometheusExport(TelemetrySampler sampler, PoolService pools, ObjectProvider<PrometheusMeterRegistry> registry,
+            ObjectProvider<SecurityContextHolderStrategy> strategies) {
         this.sampler = sampler;
         this.pools = pools;
+        this.strategies = strategies;
         registry.ifAvailable(r -> r.getPrometheusRegistry().register(this));
     }
 
     @Override
     public MetricSnapshots collect() {
         List<io.prometheus.metrics.model.snapshots.MetricSnapshot> metrics = new ArrayList<>();
-        sampler.lastSnapshot().ifPresent(snapshot -> namespaceMetrics(snapshot, metrics));
+        // Subsystem NQNs and pool names are user data: only a scrape with an API token sees them; an
+        // anonymous one gets the same series summed over those labels (totals per direction, host, type).
+        boolean named = scrapedWithToken();
+        sampler.lastSnapshot().ifPresent(snapshot -> namespaceMetrics(named ? snapshot : totalled(snapshot), metrics));
         sampler.latestInternally().ifPresent(sample -> metrics.add(reactorBusy(sample)));
-        poolMetrics(metrics);
+        poolMetrics(metrics, named);
         return new MetricSnapshots(metrics);
+    }
+
+    /** A scrape runs on the request's thread: its authentication is the scraper's (anonymous without a token). */
+    private boolean scrapedWithToken() {
+        Authentication caller = strategies.getIfAvailable(SecurityContextHolder::getContextHolderStrategy).getContext()
+                .getAuthentication();
+        return caller != null && caller.isAuthenticated() && !(caller instanceof AnonymousAuthenticationToken);
+    }
+
+    /** All namespaces as one, labelled "all": no NQN in the labels. */
+    private static StatsSnapshot totalled(StatsSnapshot snapshot) {
+        if (snapshot.namespaces().isEmpty()) {
+            return snapshot;
+        }
+        StatsSnapshot.Namespace total = null;
+        for (StatsSnapshot.Namespace ns : snapshot.namespaces()) {
+            total = total == null ? new StatsSnapshot.Namespace(ALL, 0, ns.read(), ns.write(), ns.otherOps(),
+                    ns.otherErrors()) : new StatsSnapshot.Namespace(ALL, 0, sum(total.read(), ns.read()),
+                    sum(total.write(), ns.write()), total.otherOps() + ns.otherOps(),
+                    total.otherErrors() + ns.otherErrors());
+        }
+        return new StatsSnapshot(snapshot.targetEpoch(), snapshot.timestampNanos(), snapshot.reactors(), List.of(total),
+                snapshot.queuePairs());
+    }
+
+    private static StatsSnapshot.Direction sum(StatsSnapshot.Direction a, StatsSnapshot.Direction b) {
+        long[] counts = a.latency().counts().clone();
+        long[] more = b.latency().counts();
+        for (int i = 0; i < counts.length && i < more.length; i++) {
+            counts[i] += more[i];
+        }
+        return new StatsSnapshot.Direction(a.ops() + b.ops(), a.bytes() + b.bytes(), a.errors() + b.errors(),
+                LatencyHistogram.of(counts));
     }
 
     private static void namespaceMetrics(StatsSnapshot snapshot, List<io.prometheus.metrics.model.snapshots.MetricSnapshot> out) {
@@ -115,7 +163,7 @@ class PrometheusExport implements MultiCollector {
         return gauge.build();
     }
 
-    private void poolMetrics(List<io.prometheus.metrics.model.snapshots.MetricSnapshot> out) {
+    private void poolMetrics(List<io.prometheus.metrics.model.snapshots.MetricSnapshot> out, boolean named) {
         List<PoolInfo> list;
         try {
             list = SystemViewer.read(() -> pools.list(null, null, PageRequest.of(0, 1000)).getContent());
@@ -130,14 +178,26 @@ class PrometheusExport implements MultiCollector {
                 .help("The sum of a pool's volume sizes");
         GaugeSnapshot.Builder used = GaugeSnapshot.builder().name("windrose_pool_used_bytes")
                 .help("What a pool's volumes really take (absent when it cannot be measured)");
+        Map<Labels, double[]> sums = new LinkedHashMap<>();
         for (PoolInfo pool : list) {
-            Labels labels = Labels.of("pool", pool.name(), "host", pool.hostId().toString(), "type", pool.type().name());
-            capacity.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(pool.capacityBytes()).build());
-            allocated.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(pool.allocatedBytes()).build());
+            Labels labels = named
+                    ? Labels.of("pool", pool.name(), "host", pool.hostId().toString(), "type", pool.type().name())
+                    : Labels.of("pool", ALL, "host", pool.hostId().toString(), "type", pool.type().name());
+            double[] sum = sums.computeIfAbsent(labels, key -> new double[] {0, 0, 0, 0});
+            sum[0] += pool.capacityBytes();
+            sum[1] += pool.allocatedBytes();
             if (pool.usedBytes() != null) {
-                used.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(pool.usedBytes()).build());
+                sum[2] += pool.usedBytes();
+                sum[3]++;
             }
         }
+        sums.forEach((labels, sum) -> {
+            capacity.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(sum[0]).build());
+            allocated.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(sum[1]).build());
+            if (sum[3] > 0) {
+                used.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(sum[2]).build());
+            }
+        });
         out.add(capacity.build());
         out.add(allocated.build());
         out.add(used.build());

@@ -91,12 +91,36 @@ class LoginThrottleTest {
     }
 
     @Test
-    void a_success_clears_the_username_and_the_address() {
-        for (int i = 0; i < 5; i++) {
+    void a_success_clears_that_username_but_not_the_address() {
+        for (int i = 0; i < 4; i++) {
             throttle.recordFailure("carol", "10.0.0.4");
         }
         throttle.recordSuccess("carol", "10.0.0.4");
-        assertThat(throttle.remainingLock("carol", "10.0.0.4")).isEmpty();
+        assertThat(throttle.remainingLock("carol", "10.0.0.9")).as("carol's own count starts again").isEmpty();
+
+        throttle.recordFailure("carol", "10.0.0.4");
+        assertThat(throttle.remainingLock("anyone", "10.0.0.4")).as("the address still counts all five")
+                .contains(Duration.ofSeconds(30));
+        assertThat(throttle.remainingLock("carol", "10.0.0.9")).isEmpty();
+    }
+
+    @Test
+    void interleaving_a_valid_sign_in_does_not_reset_the_address_for_a_guesser_spreading_over_many_users() {
+        int guesses = 0;
+        int refused = 0;
+        for (int user = 0; user < 16; user++) {
+            if (throttle.remainingLock("victim" + user, "10.0.0.6").isPresent()) {
+                refused++;
+            } else {
+                throttle.recordFailure("victim" + user, "10.0.0.6");
+                guesses++;
+            }
+            if (user % 4 == 3) {
+                throttle.recordSuccess("accomplice", "10.0.0.6");
+            }
+        }
+        assertThat(guesses).as("guesses let through").isEqualTo(5);
+        assertThat(refused).isEqualTo(11);
     }
 
     @Test
