@@ -7,6 +7,8 @@
 #   e2e           Playwright in Debian's Chromium against the packaged jar
 #   interop       the Linux kernel NVMe/TCP initiator in QEMU against the standalone target
 #   fabric-e2e    the packaged console exports a volume over REST; the kernel initiator in QEMU uses it across a restart
+#   crash-loop    kill -9 of the packaged console at random moments of a REST write loop, on H2 and PostgreSQL:
+#                 nothing acknowledged is lost, nothing is left orphaned (WINDROSE_CRASH_CYCLES, 20)
 #   bench-smoke   a one-second run of the benchmark matrix (proves the benchmark works; no numbers judged)
 #
 #   ./test.sh                    everything
@@ -19,13 +21,13 @@ set -uo pipefail
 source "$(dirname "$0")/.ci/env.sh"
 cd "$WR_ROOT"
 
-ALL_STEPS=(c-unit c-sanitizers fuzz java e2e interop fabric-e2e bench-smoke)
+ALL_STEPS=(c-unit c-sanitizers fuzz java e2e interop fabric-e2e crash-loop bench-smoke)
 only="" skip=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--only) only="$2"; shift ;;
 	--skip) skip="$2"; shift ;;
-	-h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,19p' "$0"; exit 0 ;;
 	*) wr_die "unknown option '$1' (see ./test.sh --help)" ;;
 	esac
 	shift
@@ -84,6 +86,11 @@ step_interop() {
 step_fabric_e2e() {
 	[ -f target/windrose.jar ] || mvn -B -q package -DskipTests || return 1
 	e2e/guest/fabric-e2e.sh
+}
+
+step_crash_loop() {
+	[ -f target/windrose.jar ] || mvn -B -q package -DskipTests || return 1
+	e2e/crash/crash-loop.sh
 }
 
 step_bench_smoke() {
