@@ -98,8 +98,8 @@ start_console() { # $1: label of this start
 set_up() {
 	TOKEN=$(api POST /api/v1/auth/tokens "{\"username\":\"admin\",\"password\":\"$PASSWORD\",\"name\":\"crash\",\"expiresInDays\":1}" |
 		jq -r .secret) && [[ $TOKEN == wr_* ]] || return 1
-	mkdir -p "$WORK/pool"
-	DIR_POOL=$(api POST /api/v1/pools "{\"name\":\"crash-files\",\"type\":\"DIRECTORY\",\"directory\":\"$WORK/pool\",\"overcommitPercent\":1000}" | jq -r .id) &&
+	mkdir -p "$POOL_DIR"
+	DIR_POOL=$(api POST /api/v1/pools "{\"name\":\"crash-files\",\"type\":\"DIRECTORY\",\"directory\":\"$POOL_DIR\",\"overcommitPercent\":1000}" | jq -r .id) &&
 		DISK=$(api POST /api/v1/disks '{"name":"crash-disk","sizeBytes":4294967296}' | jq -r .id) &&
 		DISK_FILE=$(api GET "/api/v1/disks/$DISK" | jq -r .devicePath) &&
 		DISK_POOL=$(api POST /api/v1/pools "{\"name\":\"crash-disks\",\"type\":\"DISK\",\"diskIds\":[$DISK]}" | jq -r .id) &&
@@ -169,7 +169,7 @@ verify() { # $1: label
 	[ "$lost" -eq 0 ] || { log "$label: LOST $lost acknowledged changes:"; head -20 "$v/lost" >&2; }
 	# Files and map entries against the volumes the API lists, both ways.
 	awk -F'\t' '$3 == "DIRECTORY" { print $4 }' "$v/volumes" | sort >"$v/owned-files"
-	find "$WORK/pool" -maxdepth 1 -type f -name '*.img' | sort >"$v/files"
+	find "$POOL_DIR" -maxdepth 1 -type f -name '*.img' | sort >"$v/files"
 	awk -F'\t' '$3 == "DISK" { print $2 }' "$v/volumes" | sort >"$v/owned-entries"
 	"$JAVA" -cp "$WORK/classes" "$ROOT/e2e/crash/ReadPoolMap.java" "$DISK_FILE" | sort >"$v/entries" || { log "$label: cannot read the pool map"; return 1; }
 	orphaned=0
@@ -181,12 +181,12 @@ verify() { # $1: label
 		[ -z "$missing" ] || { log "$label: ${*:3} missing for a known volume: $missing"; orphaned=$((orphaned + $(wc -l <<<"$missing"))); }
 	done
 	# Each quarantined file was reported by an event.
-	for f in "$WORK/pool/.orphaned"/*.img; do
+	for f in "$POOL_DIR/.orphaned"/*.img; do
 		[ -e "$f" ] || continue
 		grep -qF "$(basename "$f")" "$v/events" || { log "$label: $f was quarantined without an event"; orphaned=$((orphaned + 1)); }
 	done
 	LOST=$((LOST + lost)) ORPHANED=$((ORPHANED + orphaned))
-	FOUND_FILES=$(find "$WORK/pool/.orphaned" -type f 2>/dev/null | wc -l)
+	FOUND_FILES=$(find "$POOL_DIR/.orphaned" -type f 2>/dev/null | wc -l)
 	FOUND_ENTRIES=$(grep -c '^Orphan map entry' "$v/events")
 	FOUND_OTHER=$(grep -vc '^Orphan ' "$v/events")
 	return 0
@@ -197,6 +197,8 @@ run_database() {
 	WORK="$ROOT/target/crash-loop/$DB${H2_WRITE_DELAY:+-write-delay-$H2_WRITE_DELAY}"
 	rm -rf "$WORK" && mkdir -p "$WORK/classes"
 	(cd "$WORK/classes" && unzip -q "$JAR" 'BOOT-INF/classes/dev/windrose/storage/internal/*' && mv BOOT-INF/classes/* . && rm -rf BOOT-INF) || return 1
+	# Under the data directory's pools/, which the console always allows for directory pools.
+	POOL_DIR="$WORK/data/pools/crash"
 	PASSWORD="crash $(cat /proc/sys/kernel/random/uuid)"
 	HTTP_PORT=$(free_port) || return 1
 	BASE="http://127.0.0.1:$HTTP_PORT"
