@@ -61,6 +61,7 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
     private final MethodHandle wrTargetSetLimit;
     private final MethodHandle wrTargetGetLimit;
     private final MethodHandle wrTargetNetCounters;
+    private final MethodHandle wrNqnCheck;
 
     private NativeDataplane(Arena libraryArena, SymbolLookup library) {
         this.libraryArena = libraryArena;
@@ -112,6 +113,7 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
                 FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT));
         wrTargetNetCounters = downcall(linker, library, "wr_target_net_counters",
                 FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT));
+        wrNqnCheck = downcall(linker, library, "wr_nqn_check", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     }
 
     /** Loads the library file, resolves its functions and checks ABI version and layouts. */
@@ -410,6 +412,18 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
             return (long) wrTargetStatsSnapshot.invokeExact(target, buffer, buffer.byteSize());
         } catch (Throwable t) {
             throw rethrow("wr_target_stats_snapshot", t);
+        }
+    }
+
+    /** Whether the dataplane's own rules (wr_nqn_check) accept the NQN: the console's and the C rules must agree. */
+    boolean nqnAccepted(String nqn) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment name = name(call, nqn);
+            return (int) wrNqnCheck.invokeExact(name, length(name)) == 0;
+        } catch (DataplaneException unencodable) {
+            return false;
+        } catch (Throwable t) {
+            throw rethrow("wr_nqn_check", t);
         }
     }
 

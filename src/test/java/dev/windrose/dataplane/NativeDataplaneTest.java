@@ -43,6 +43,42 @@ class NativeDataplaneTest {
         assertThat(dataplane.abiVersion()).isEqualTo(StatsLayouts.ABI_VERSION);
     }
 
+    /**
+     * The console (dev.windrose.fabric.Nqn) and the dataplane (wr_nqn_check) judge NQNs alike, so no name passes
+     * one layer and fails, or means something else, in the other. The discovery NQN is the one intended difference:
+     * the dataplane serves it, the console lets nobody name a subsystem or host with it.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"nqn.2026-01.dev.windrose:alpha",
+            "nqn.2014-08.org.nvmexpress:uuid:0f0e0d0c-0b0a-0908-0706-050403020100", "NQN.2026-01.Dev.Windrose:A",
+            "nqn.1992-05.com.example-storage.lab:subsystem/one", "nqn.2026-12.dev.example:stockage-é",
+            "nqn.2026-12.dev.example:it's$(x)`y`;z", "nqn.2026-12.dev.example:a’b",
+            "", "iqn.2026-01.dev.windrose:alpha", "nqn.2026-13.dev.windrose:alpha", "nqn.2026-00.dev.windrose:a",
+            "nqn.26-01.dev.windrose:alpha", "nqn.2026-01.windrose:alpha", "nqn.2026-01.dev.windrose",
+            "nqn.2026-01.dev.windrose:", "nqn.2026-01.dev.windrose:has space", "nqn.2026-01.-dev.windrose:a",
+            "nqn.2026-01.dev-.windrose:a", "nqn.2026-01.dev..windrose:a", "nqn.2026-01.dev_x.windrose:a",
+            "nqn.2014-08.org.nvmexpress:uuid:not-a-uuid", "nqn.2014-08.org.nvmexpress:uuid:0f0e0d0c0b0a090807060504030201000000",
+            "nqn.2026-12.dev.example:twin\u0000evil", "nqn.2026-12.dev.example:h\u0000x", "nqn.2026-12.dev.example:a\rb",
+            "nqn.2026-12.dev.example:a\u001b[31m", "nqn.2026-12.dev.example:a\u007f", "nqn.2026-12.dev.example:a\u0085",
+            "nqn.2026-12.dev.example:a\u2028", "nqn.2026-12.dev.example:a\u202egnp", "nqn.2026-12.dev.example:a\u2069",
+            "nqn.2026-12.dev.example:a\ud800b"})
+    void the_dataplane_accepts_exactly_the_nqns_the_console_accepts(String nqn) {
+        assertThat(dataplane.nqnAccepted(nqn)).as(nqn.replace("\u0000", "\\0"))
+                .isEqualTo(dev.windrose.fabric.Nqn.isValid(nqn));
+    }
+
+    @Test
+    void both_layers_count_223_bytes_of_utf8_and_only_the_dataplane_serves_the_discovery_nqn() {
+        String prefix = "nqn.2026-01.dev.windrose:";
+        for (String nqn : new String[] {prefix + "a".repeat(223 - prefix.length()), prefix + "a".repeat(224 - prefix.length()),
+                prefix + "é".repeat(99), prefix + "é".repeat(100)}) {
+            assertThat(dataplane.nqnAccepted(nqn)).as(nqn.length() + " characters")
+                    .isEqualTo(dev.windrose.fabric.Nqn.isValid(nqn));
+        }
+        assertThat(dataplane.nqnAccepted("nqn.2014-08.org.nvmexpress.discovery")).isTrue();
+        assertThat(dev.windrose.fabric.Nqn.isValid("nqn.2014-08.org.nvmexpress.discovery")).isFalse();
+    }
+
     @Test
     void every_java_struct_layout_matches_the_c_sizes_and_offsets() {
         for (StatsLayouts.Checked checked : StatsLayouts.ALL) {
