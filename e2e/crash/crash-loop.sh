@@ -221,7 +221,7 @@ run_database() {
 			wait "$loader"
 			start_console "$DB cycle $cycle" || { ok=0; break; }
 			verify "$DB cycle $cycle" || { ok=0; break; }
-			log "$DB cycle $cycle: $(wc -l <"$WORK/acked") acknowledged so far, lost $LOST, orphans found $((FOUND_FILES + FOUND_ENTRIES)), left orphaned $ORPHANED"
+			log "$DB cycle $cycle: $(grep -cv '^try-' "$WORK/acked") acknowledged so far, lost $LOST, orphans found $((FOUND_FILES + FOUND_ENTRIES)), left orphaned $ORPHANED"
 		done
 	fi
 	kill -9 "$PID" 2>/dev/null
