@@ -17,6 +17,12 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/**
+ * On a machine shared by several builds every step can take several times longer: this factor
+ * stretches the test, expect and action timeouts (never what a test asserts).
+ */
+const SLOW = Math.max(1, Number(process.env.WINDROSE_E2E_TIMEOUT_FACTOR ?? 1));
+
 export default defineConfig({
   testDir: './tests',
   outputDir: './test-results',
@@ -26,16 +32,16 @@ export default defineConfig({
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  timeout: 60_000 * SLOW,
+  expect: { timeout: 10_000 * SLOW },
   reporter: [['list'], ['html', { open: 'never', outputFolder: './playwright-report' }]],
   use: {
     browserName: 'chromium',
     headless: true,
     launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
     viewport: { width: 1280, height: 800 },
-    actionTimeout: 10_000,
-    navigationTimeout: 30_000,
+    actionTimeout: 10_000 * SLOW,
+    navigationTimeout: 30_000 * SLOW,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     video: 'off',

@@ -1,9 +1,10 @@
 /**
  * The test fixtures: the server's address (from the global setup), the administrator's
  * credentials, a REST client, an admin API token issued over REST for the test and revoked after
- * it, and a register of users a test creates so that exactly those are removed afterwards.
+ * it, and a register of users a test creates so that exactly those are removed afterwards. On top of
+ * the base in page-problems.ts: every test fails on an uncaught page error or a console error.
  */
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect } from './page-problems.js';
 import { WindroseApi, type Credentials } from './api.js';
 
 export const ADMIN_USERNAME = 'admin';

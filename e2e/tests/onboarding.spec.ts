@@ -13,10 +13,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Locator } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 import { FirstRunPage } from '../pages/first-run-page.js';
 import { LoginPage } from '../pages/login-page.js';
 import { OnboardingPage } from '../pages/onboarding-page.js';
+import { expect, test } from '../support/fixtures.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { waitForVaadin } from '../support/vaadin.js';
 

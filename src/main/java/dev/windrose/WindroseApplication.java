@@ -23,5 +23,7 @@ public class WindroseApplication implements AppShellConfigurator {
     @Override
     public void configurePage(AppShellSettings settings) {
         settings.setPageTitle("Windrose");
+        // Without an icon of its own, every browser asks for /favicon.ico and logs the 404 as an error.
+        settings.addFavIcon("icon", "icons/windrose.svg", "any");
     }
 }
