@@ -142,9 +142,10 @@ export class WrLiveChart extends LitElement {
         cursor: { drag: { x: false, y: false } },
         scales: {
           x: { time: true },
-          y: this.logScale ? { distr: 3, log: 10 } : { range: (_u, _min, max) => [0, niceMax(max)] },
+          y: this.logScale ? { distr: 3, log: 10, range: (_u, min, max) => logRange(min, max) } : { range: (_u, _min, max) => [0, niceMax(max)] },
         },
-        axes: [{}, { label: unit, size: 60, values: (_u, ticks) => ticks.map((tick) => formatNumber(tick)) }],
+        // uPlot thins a log axis' labels by passing null for the ticks it leaves unlabelled.
+        axes: [{}, { label: unit, size: 60, values: (_u, ticks) => ticks.map((tick) => (tick === null || tick === undefined ? '' : formatNumber(tick))) }],
         series: [
           {},
           ...this.series.map((spec) => ({ label: spec.label, stroke: spec.color, width: 1.5, spanGaps: false, value: (_u: uPlot, v: number | null) => format(v) })),
@@ -166,13 +167,28 @@ function niceMax(max: number | null): number {
   return max * 1.1;
 }
 
+/**
+ * A log axis over whole decades around the data; 1 to 1000 while there is none (an idle namespace has
+ * no latency at all), so the axis never asks for the logarithm of nothing or of zero.
+ */
+function logRange(min: number | null, max: number | null): uPlot.Range.MinMax {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max) || min <= 0 || max <= 0) return [1, 1000];
+  return uPlot.rangeLog(min, max, 10, true);
+}
+
+/** 1.5M, 12k, 950, 9.5, 0.25, 0: as few digits as tell the value, no trailing zeros. */
 function formatNumber(value: number): string {
   const abs = Math.abs(value);
-  if (abs >= 1e6) return `${(value / 1e6).toFixed(1)}M`;
+  if (abs >= 1e6) return `${trimZeros((value / 1e6).toFixed(1))}M`;
   if (abs >= 1e4) return `${(value / 1e3).toFixed(0)}k`;
   if (abs >= 100) return value.toFixed(0);
-  if (abs >= 1) return value.toFixed(1);
-  return value.toFixed(2);
+  if (abs >= 1) return trimZeros(value.toFixed(1));
+  if (abs === 0) return '0';
+  return trimZeros(value.toPrecision(2));
+}
+
+function trimZeros(text: string): string {
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
 
 declare global {
