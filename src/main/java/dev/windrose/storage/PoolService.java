@@ -315,17 +315,18 @@ public class PoolService {
                 inPool.size(), warnings(pool, allocated, used), pool.type() == PoolType.MEMORY, pool.createdAt());
     }
 
+    /**
+     * What may harm the data: overcommitment, and written data nearing the capacity while thin volumes
+     * may still claim more. Being fully allocated is no warning (PoolInfo#fullyAllocated says it).
+     */
     static List<String> warnings(PoolEntity pool, long allocated, @Nullable Long used) {
         List<String> warnings = new ArrayList<>();
         long capacity = Math.max(1, pool.capacityBytes());
         if (allocated > pool.capacityBytes()) {
             warnings.add("Overcommitted: " + percent(allocated, capacity) + "% of the capacity is allocated.");
         }
-        if (used != null && percent(used, capacity) >= USED_WARNING_PERCENT && pool.type() == PoolType.DIRECTORY) {
+        if (used != null && allocated > used && percent(used, capacity) >= USED_WARNING_PERCENT) {
             warnings.add("Filling up: volumes use " + percent(used, capacity) + "% of the capacity.");
-        }
-        if (allocated >= pool.allocationLimitBytes() && allocated > 0) {
-            warnings.add("Full: nothing more can be allocated.");
         }
         return warnings;
     }

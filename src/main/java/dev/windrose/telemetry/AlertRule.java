@@ -2,7 +2,10 @@ package dev.windrose.telemetry;
 
 /** Why an event was raised. An object has at most one event per rule that is not cleared. */
 public enum AlertRule {
-    /** A pool's used (or, where usage cannot be measured, allocated) share of its capacity is high. */
+    /**
+     * A pool is running out of space: thin volumes may still claim space and what is written is above
+     * the warning share of the capacity. A fully allocated thick pool is not (no write can fail there).
+     */
     POOL_USAGE,
     /** A namespace's p99 latency over 10 s is above the bound. */
     LATENCY_P99,

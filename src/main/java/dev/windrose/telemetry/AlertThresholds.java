@@ -5,7 +5,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What raises events; admins change them.
  *
- * @param poolWarningPercent       pool usage (percent of capacity) above which a WARNING is raised (1..100)
+ * @param poolWarningPercent       written data (percent of capacity) of a pool whose thin volumes may
+ *                                 still claim space, above which a WARNING is raised (1..100)
  * @param poolCriticalPercent      above which it becomes CRITICAL (≥ the warning level, ≤ 100)
  * @param latencyP99Micros         a namespace's p99 over 10 s above this raises a WARNING; null: off
  * @param queuePairErrorsPerMinute errors per minute on a subsystem's queue pairs that raise a WARNING

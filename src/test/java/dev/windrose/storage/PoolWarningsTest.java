@@ -36,14 +36,19 @@ class PoolWarningsTest {
     }
 
     @Test
-    void a_pool_at_its_allocation_limit_says_it_is_full() {
-        assertThat(PoolService.warnings(thin, 200 * GIB, 10 * GIB)).contains("Full: nothing more can be allocated.");
-        assertThat(PoolService.warnings(ram, 10 * GIB, 10 * GIB))
-                .containsExactly("Full: nothing more can be allocated.");
+    void a_pool_at_its_allocation_limit_is_fully_allocated_but_that_is_no_warning() {
+        assertThat(PoolService.warnings(thin, 200 * GIB, 10 * GIB))
+                .containsExactly("Overcommitted: 200% of the capacity is allocated.");
+        assertThat(PoolService.warnings(ram, 10 * GIB, 10 * GIB)).isEmpty();
     }
 
     @Test
-    void a_thick_pool_is_never_filling_up_before_it_is_full() {
+    void a_thick_pool_is_never_filling_up() {
         assertThat(PoolService.warnings(ram, 9 * GIB, 9 * GIB)).isEmpty();
+    }
+
+    @Test
+    void a_directory_pool_of_preallocated_files_only_is_not_filling_up_since_nothing_can_claim_more() {
+        assertThat(PoolService.warnings(thin, 95 * GIB, 95 * GIB)).isEmpty();
     }
 }

@@ -3,6 +3,7 @@ package dev.windrose.telemetry;
 import static dev.windrose.support.TestValues.body;
 import static dev.windrose.support.TestValues.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
@@ -14,6 +15,7 @@ import dev.windrose.inventory.ApiTokens;
 import dev.windrose.security.Role;
 import dev.windrose.security.UserService;
 import dev.windrose.support.NvmeTcpHost;
+import dev.windrose.telemetry.internal.AlertsNow;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -62,6 +65,8 @@ class TelemetryApiTest {
     MockMvc mvc;
     @Autowired
     UserService users;
+    @Autowired
+    ApplicationContext context;
     @LocalServerPort
     int httpPort;
 
@@ -234,36 +239,24 @@ class TelemetryApiTest {
     }
 
     @Test
-    void a_pool_above_the_warning_level_raises_an_event_that_clears_when_the_level_is_raised() throws Exception {
+    void a_thick_pool_allocated_to_the_last_byte_raises_no_event_and_reports_itself_fully_allocated() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         int pool = JsonPath.read(body(json(post("/api/v1/pools"),
                 "{\"name\":\"full-" + suffix + "\",\"type\":\"MEMORY\",\"capacityBytes\":33554432}", admin)
                 .andExpect(status().isCreated())), "$.id");
-        json(post("/api/v1/volumes"), "{\"name\":\"fv-" + suffix + "\",\"poolId\":" + pool
-                + ",\"sizeBytes\":29360128}", admin).andExpect(status().isCreated());
-        String key = "pool:" + pool;
+        int volume = JsonPath.read(body(json(post("/api/v1/volumes"), "{\"name\":\"fv-" + suffix + "\",\"poolId\":"
+                + pool + ",\"sizeBytes\":33554432}", admin).andExpect(status().isCreated())), "$.id");
         try {
-            String raised = eventually(() -> {
-                String open = as(get("/api/v1/events?state=OPEN&size=500")).andReturn().getResponse().getContentAsString();
-                List<Map<String, Object>> mine = JsonPath.read(open, "$.items[?(@.objectKey == '" + key + "')]");
-                return mine.isEmpty() ? null : open;
-            });
-            List<Map<String, Object>> event = JsonPath.read(raised, "$.items[?(@.objectKey == '" + key + "')]");
-            assertThat(event.getFirst()).containsEntry("rule", "POOL_USAGE").containsEntry("severity", "WARNING")
-                    .containsEntry("objectName", "full-" + suffix);
-            assertThat((String) event.getFirst().get("message")).startsWith("88% of the capacity is used");
-            int id = (Integer) event.getFirst().get("id");
-
-            json(put("/api/v1/alert-thresholds"), """
-                    {"poolWarningPercent":95,"poolCriticalPercent":99,"latencyP99Micros":10000,
-                     "queuePairErrorsPerMinute":1,"hostHeartbeat":true,"diskHealth":true,"reconciliationErrors":true}""",
-                    admin).andExpect(status().isOk());
-            eventually(() -> {
-                String now = as(get("/api/v1/events/" + id)).andReturn().getResponse().getContentAsString();
-                return "CLEARED".equals(JsonPath.read(now, "$.state")) ? now : null;
-            });
+            AlertsNow.evaluateInventory(context);
+            String open = as(get("/api/v1/events?state=OPEN&size=500")).andReturn().getResponse().getContentAsString();
+            List<Map<String, Object>> mine = JsonPath.read(open, "$.items[?(@.objectKey == 'pool:" + pool + "')]");
+            assertThat(mine).as("a fully allocated thick pool is no emergency").isEmpty();
+            as(get("/api/v1/pools/" + pool)).andExpect(status().isOk())
+                    .andExpect(jsonPath("$.allocatedBytes").value(33554432))
+                    .andExpect(jsonPath("$.warnings").isEmpty());
         } finally {
-            json(put("/api/v1/alert-thresholds"), thresholds(10_000L), admin).andExpect(status().isOk());
+            as(delete("/api/v1/volumes/" + volume)).andExpect(status().isNoContent());
+            as(delete("/api/v1/pools/" + pool)).andExpect(status().isNoContent());
         }
     }
 

@@ -62,9 +62,9 @@ final class DisksStep implements StepPanel {
         choice.setItemEnabledProvider(DiskInfo::eligible);
         choice.setHelperText("Whole disks go into a disk pool and are wiped. Choose none to put the pool in a "
                 + "directory or in memory in the next step.");
+        // Any whole MiB from the minimum is valid: a step would make the browser mark sizes between steps
+        // invalid (counted from the minimum, 1024 itself) and step to odd values.
         labSize.setMin((int) (DiskService.MIN_LAB_DISK_BYTES / Fields.MIB));
-        labSize.setStepButtonsVisible(true);
-        labSize.setStep(1024);
         HorizontalLayout lab = new HorizontalLayout(labName, labSize, createLab);
         lab.setAlignItems(FlexComponent.Alignment.BASELINE);
         locked.addClassName("wizard-note");

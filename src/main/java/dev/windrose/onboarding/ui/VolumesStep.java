@@ -44,9 +44,8 @@ final class VolumesStep implements StepPanel {
         this.onboarding = onboarding;
         this.pools = pools;
         name.setRequired(true);
+        // Any whole MiB is valid (the pool's room often is not a multiple of anything): no browser step.
         size.setMin(1);
-        size.setStep(1024);
-        size.setStepButtonsVisible(true);
         count.setMin(1);
         count.setMax(MAX_COUNT);
         count.setStepButtonsVisible(true);

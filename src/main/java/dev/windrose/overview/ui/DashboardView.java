@@ -28,6 +28,7 @@ import dev.windrose.dataplane.DataplaneTarget;
 import dev.windrose.dataplane.EmbeddedTarget;
 import dev.windrose.fabric.SubsystemInfo;
 import dev.windrose.inventory.HostInfo;
+import dev.windrose.storage.PoolInfo;
 import dev.windrose.security.Role;
 import dev.windrose.telemetry.Subscription;
 import dev.windrose.telemetry.TelemetryService;
@@ -68,7 +69,7 @@ class DashboardView extends VerticalLayout {
         setPadding(true);
         setMaxWidth("90rem");
         shownHealth = healthWatch.read();
-        healthRow = row(healthCard(shownHealth), capacityCard(shownHealth.capacity()));
+        healthRow = row(healthCard(shownHealth), capacityCard(shownHealth));
         add(healthRow);
         add(sectionHeading("Activity"), new ClusterActivity(telemetry));
         add(sectionHeading("This node"));
@@ -102,7 +103,7 @@ class DashboardView extends VerticalLayout {
         }
         shownHealth = health;
         healthRow.removeAll();
-        healthRow.add(healthCard(health), capacityCard(health.capacity()));
+        healthRow.add(healthCard(health), capacityCard(health));
     }
 
     private static FlexLayout row(Component... cards) {
@@ -128,8 +129,8 @@ class DashboardView extends VerticalLayout {
                         + names(health.hostsOffline().stream().map(HostInfo::name).toList(), "offline")),
                 fact("health-disks", "Disks with warnings", health.disksWithWarnings().size()
                         + names(health.disksWithWarnings().stream().map(disk -> disk.hostName() + ":" + disk.name()).toList(), "")),
-                fact("health-pools", "Pools near full (" + health.nearFullPercent() + " % or more used)",
-                        health.poolsNearFull().size() + names(health.poolsNearFull().stream()
+                fact("health-pools", "Pools running out of space (" + health.nearFullPercent() + " % or more written)",
+                        health.poolsRunningOut().size() + names(health.poolsRunningOut().stream()
                                 .map(pool -> pool.name() + " " + Health.usedPercent(pool) + " %").toList(), "")),
                 fact("health-subsystems", "Subsystems with errors", health.subsystemsWithErrors().size()
                         + names(health.subsystemsWithErrors().stream().map(SubsystemInfo::nqn).toList(), ""))));
@@ -144,7 +145,8 @@ class DashboardView extends VerticalLayout {
         return card;
     }
 
-    private static Card capacityCard(Health.Capacity capacity) {
+    private static Card capacityCard(Health health) {
+        Health.Capacity capacity = health.capacity();
         Card card = card("Capacity");
         if (capacity.pools() == 0) {
             card.add(facts(fact("capacity-total", "Pool capacity", "No pool yet")));
@@ -161,6 +163,11 @@ class DashboardView extends VerticalLayout {
             used += " (" + capacity.poolsWithoutUsage() + " pool(s) cannot measure use)";
         }
         facts.add(fact("capacity-used", "Used", used));
+        if (!health.poolsFullyAllocated().isEmpty()) {
+            facts.add(fact("capacity-fully-allocated", "Fully allocated (no room for a new volume)",
+                    health.poolsFullyAllocated().size() + names(health.poolsFullyAllocated().stream()
+                            .map(PoolInfo::name).toList(), "")));
+        }
         card.add(facts(facts.toArray(Fact[]::new)));
         return card;
     }

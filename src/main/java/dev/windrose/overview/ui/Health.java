@@ -12,14 +12,16 @@ import java.util.stream.Stream;
 
 /**
  * What needs attention, worked out from the inventory, storage and fabric listings at one moment:
- * hosts that stopped beating, disks whose health is not good, pools near full, subsystems the
- * dataplane refused, and the capacity of all pools together.
+ * hosts that stopped beating, disks whose health is not good, pools running out of space, subsystems
+ * the dataplane refused, and the capacity of all pools together. Fully allocated pools are a fact of
+ * the capacity, not trouble: no new volume fits, but no write fails.
  *
- * @param nearFullPercent a pool at or above this share of its capacity in use is near full
+ * @param nearFullPercent a pool whose thin volumes may claim more runs out of space once its written
+ *                        data is at or above this share of its capacity
  */
 record Health(int hostsOnline, List<HostInfo> hostsOffline, List<DiskInfo> disksWithWarnings,
-        List<PoolInfo> poolsNearFull, List<SubsystemInfo> subsystemsWithErrors, Capacity capacity,
-        int nearFullPercent) {
+        List<PoolInfo> poolsRunningOut, List<SubsystemInfo> subsystemsWithErrors, Capacity capacity,
+        List<PoolInfo> poolsFullyAllocated, int nearFullPercent) {
 
     /** Every pool together: capacity, allocated to volumes, and used where pools can measure it. */
     record Capacity(int pools, long capacityBytes, long allocatedBytes, long usedBytes, int poolsWithoutUsage) {
@@ -31,14 +33,15 @@ record Health(int hostsOnline, List<HostInfo> hostsOffline, List<DiskInfo> disks
                 (int) hosts.stream().filter(host -> host.state() == HostState.ONLINE).count(),
                 hosts.stream().filter(host -> host.state() != HostState.ONLINE).toList(),
                 disks.stream().filter(Health::needsAttention).toList(),
-                pools.stream().filter(pool -> usedPercent(pool) >= nearFullPercent).toList(),
+                pools.stream().filter(pool -> runningOut(pool, nearFullPercent)).toList(),
                 subsystems.stream().filter(Health::hasErrors).toList(),
                 capacity(pools),
+                pools.stream().filter(PoolInfo::fullyAllocated).toList(),
                 nearFullPercent);
     }
 
     boolean allWell() {
-        return hostsOffline.isEmpty() && disksWithWarnings.isEmpty() && poolsNearFull.isEmpty()
+        return hostsOffline.isEmpty() && disksWithWarnings.isEmpty() && poolsRunningOut.isEmpty()
                 && subsystemsWithErrors.isEmpty();
     }
 
@@ -48,16 +51,16 @@ record Health(int hostsOnline, List<HostInfo> hostsOffline, List<DiskInfo> disks
                 || disk.health().status() == HealthStatus.FAILING);
     }
 
-    /**
-     * How full a pool is: what its volumes really take where it can be measured, else what is
-     * allocated to them (a thick pool's allocation is its use).
-     */
+    /** Thin volumes may claim more and the written data is at or above the share: writes may soon fail. */
+    private static boolean runningOut(PoolInfo pool, int percent) {
+        Double used = pool.usedPercent();
+        return pool.mayRunOutOfSpace() && used != null && used >= percent;
+    }
+
+    /** What the pool's volumes have written, in whole percent of its capacity (0 when unmeasured). */
     static int usedPercent(PoolInfo pool) {
-        if (pool.capacityBytes() <= 0) {
-            return 0;
-        }
-        long used = pool.usedBytes() != null ? pool.usedBytes() : pool.allocatedBytes();
-        return (int) Math.min(100L * 10, used * 100 / pool.capacityBytes());
+        Double used = pool.usedPercent();
+        return used == null ? 0 : (int) Math.floor(used);
     }
 
     /** The subsystem itself, or any namespace, listener or allowed host of it, was refused. */

@@ -100,7 +100,7 @@ class PoolsView extends VerticalLayout {
         };
     }
 
-    /** Two bars: allocated against the allocation limit, and really used against the capacity. */
+    /** A bar of what is allocated against the allocation limit, what is really used, and what is wrong. */
     static Component capacity(PoolInfo pool) {
         VerticalLayout box = new VerticalLayout();
         box.setPadding(false);
@@ -108,7 +108,8 @@ class PoolsView extends VerticalLayout {
         double allocated = fraction(pool.allocatedBytes(), pool.allocationLimitBytes());
         ProgressBar allocation = new ProgressBar(0, 1, allocated);
         allocation.getElement().setAttribute("aria-label", "Allocated of " + pool.name());
-        if (allocated >= 0.9) {
+        // Red only for what may harm data (a thin pool filling up, overcommitment), never for allocation alone.
+        if (!pool.warnings().isEmpty()) {
             allocation.addThemeVariants(ProgressBarVariant.ERROR);
         }
         String used = pool.usedBytes() == null ? "used unknown" : Sizes.bytes(pool.usedBytes()) + " used";
@@ -118,6 +119,12 @@ class PoolsView extends VerticalLayout {
                 + limit + " · " + used);
         text.addClassNames(LumoUtility.FontSize.XSMALL, LumoUtility.TextColor.SECONDARY);
         box.add(allocation, text);
+        if (pool.fullyAllocated()) {
+            Span full = new Span(pool.mayRunOutOfSpace() ? "Fully allocated: no room for another volume."
+                    : "Fully allocated: no room for another volume. Its volumes hold their space, so writes never fail.");
+            full.addClassNames(LumoUtility.FontSize.XSMALL, LumoUtility.TextColor.SECONDARY);
+            box.add(full);
+        }
         for (String warning : pool.warnings()) {
             Span line = new Span(warning);
             line.addClassNames(LumoUtility.FontSize.XSMALL, LumoUtility.TextColor.ERROR);

@@ -1,5 +1,6 @@
 package dev.windrose.telemetry.internal;
 
+import dev.windrose.common.ui.Sizes;
 import dev.windrose.dataplane.DataplaneTarget;
 import dev.windrose.fabric.FabricService;
 import dev.windrose.fabric.ObservedState;
@@ -144,20 +145,33 @@ class AlertEvaluator implements WindowListener {
     private List<Condition> poolConditions(AlertThresholds thresholds) {
         List<Condition> holding = new ArrayList<>();
         for (PoolInfo pool : pools.list(null, null, PageRequest.of(0, MAX_LISTED)).getContent()) {
-            long capacity = Math.max(1, pool.capacityBytes());
-            boolean measured = pool.usedBytes() != null;
-            long used = measured ? pool.usedBytes() : pool.allocatedBytes();
-            double percent = used * 100.0 / capacity;
-            Severity severity = percent > thresholds.poolCriticalPercent() ? Severity.CRITICAL
-                    : percent > thresholds.poolWarningPercent() ? Severity.WARNING : null;
-            if (severity != null) {
-                holding.add(new Condition("pool:" + pool.id().value(), pool.name(), severity, String.format(Locale.ROOT,
-                        "%.0f%% of the capacity is %s (warning above %d%%, critical above %d%%).", percent,
-                        measured ? "used" : "allocated", thresholds.poolWarningPercent(),
-                        thresholds.poolCriticalPercent())));
-            }
+            poolCondition(pool, thresholds).ifPresent(holding::add);
         }
         return holding;
+    }
+
+    /**
+     * A pool is running out of space when writes may fail for lack of it: thin volumes may still claim
+     * space, and what the volumes have written is above the warning (or critical) share of the capacity.
+     * A thick pool never is, however fully allocated: its volumes hold their space, so no write fails; a
+     * full allocation only means that no new volume fits, which the pool's page and the dashboard say
+     * and which creating a volume explains. Where use cannot be measured nothing is claimed either.
+     */
+    static java.util.Optional<Condition> poolCondition(PoolInfo pool, AlertThresholds thresholds) {
+        Double percent = pool.usedPercent();
+        if (!pool.mayRunOutOfSpace() || percent == null) {
+            return java.util.Optional.empty();
+        }
+        Severity severity = percent > thresholds.poolCriticalPercent() ? Severity.CRITICAL
+                : percent > thresholds.poolWarningPercent() ? Severity.WARNING : null;
+        if (severity == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Condition("pool:" + pool.id().value(), pool.name(), severity, String.format(
+                Locale.ROOT, "Running out of space: volumes have written %.0f%% of the capacity and thin volumes may "
+                        + "still claim %s; writes fail once the pool is full (warning above %d%%, critical above %d%%). "
+                        + "Add capacity or move volumes.", percent, Sizes.bytes(pool.claimableBytes()),
+                thresholds.poolWarningPercent(), thresholds.poolCriticalPercent())));
     }
 
     private List<Condition> hostConditions() {

@@ -23,6 +23,10 @@ import dev.windrose.security.UserService;
 import dev.windrose.storage.PoolType;
 import dev.windrose.storage.VolumeService;
 import dev.windrose.support.Leftovers;
+import dev.windrose.telemetry.AlertRule;
+import dev.windrose.telemetry.EventService;
+import dev.windrose.telemetry.EventState;
+import dev.windrose.telemetry.internal.AlertsNow;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.UUID;
@@ -60,6 +64,8 @@ class OnboardingViewTest extends SpringBrowserlessTest {
     AuditLog auditLog;
     @Autowired
     ApplicationContext context;
+    @Autowired
+    EventService events;
 
     /** The directory of the pool a test makes; JUnit removes it once the pool is deleted. */
     @TempDir
@@ -212,6 +218,34 @@ class OnboardingViewTest extends SpringBrowserlessTest {
         assertThat(created.allowAnyHost()).isTrue();
         assertThat(text("Linux: connect").getValue()).endsWith("-q \"$(cat /etc/nvme/hostnqn)\"");
         fabric.delete(created.id());
+    }
+
+    @Test
+    void the_suggested_sizes_are_valid_any_whole_mib_is_and_accepting_them_raises_no_pool_alarm() {
+        navigate(OnboardingView.class);
+        type("Cluster name", "Defaults lab");
+        next();
+        IntegerField labSize = find(IntegerField.class).withCaption("Lab disk size (MiB)").single();
+        assertThat(labSize.getValue()).isEqualTo(1024);
+        assertThat(labSize.isInvalid()).as("the suggested 1024 MiB").isFalse();
+        test(labSize).setValue(1023);
+        assertThat(labSize.isInvalid()).as("1023 MiB").isFalse();
+        test(labSize).setValue(1024);
+        click("Create lab disk");
+        next();
+        assertThat(title()).isEqualTo("Step 3 of 6: Pool");
+        next();
+        assertThat(title()).isEqualTo("Step 4 of 6: Volumes");
+        IntegerField size = find(IntegerField.class).withCaption("Size (MiB)").single();
+        assertThat(size.getValue()).as("the suggested volume: what the pool holds, at most 1 GiB").isEqualTo(1023);
+        assertThat(size.isInvalid()).isFalse();
+        next();
+        assertThat(title()).isEqualTo("Step 5 of 6: Subsystem");
+
+        AlertsNow.evaluateInventory(context);
+        assertThat(events.list(EventState.OPEN, PageRequest.of(0, 500)).getContent())
+                .as("a thick pool holding the suggested volume is fully allocated, not running out of space")
+                .noneMatch(event -> event.rule() == AlertRule.POOL_USAGE);
     }
 
     /** The context is shared: the subsystem, volume and pool the wizard made go with the test. */

@@ -48,14 +48,23 @@ class HealthTest {
     }
 
     @Test
-    void a_pool_is_near_full_from_what_is_used_or_else_from_what_is_allocated() {
-        PoolInfo measured = pool("measured", 10 * GIB, 9 * GIB, 7L * GIB);
-        PoolInfo thick = pool("thick", 10 * GIB, 8 * GIB, null);
-        PoolInfo roomy = pool("roomy", 10 * GIB, 2 * GIB, 1L * GIB);
-        Health health = Health.of(List.of(), List.of(), List.of(measured, thick, roomy), List.of(), 80);
-        assertThat(health.poolsNearFull()).extracting(PoolInfo::name).containsExactly("thick");
-        assertThat(Health.usedPercent(measured)).isEqualTo(70);
-        assertThat(health.capacity()).isEqualTo(new Health.Capacity(3, 30 * GIB, 19 * GIB, 8 * GIB, 1));
+    void a_thin_pool_runs_out_of_space_from_what_is_written_while_a_full_thick_pool_is_only_fully_allocated() {
+        PoolInfo filling = pool("filling", PoolType.DIRECTORY, 10 * GIB, 12 * GIB, 8L * GIB);
+        PoolInfo thick = pool("thick", PoolType.DISK, 10 * GIB, 10 * GIB, 10L * GIB);
+        PoolInfo roomy = pool("roomy", PoolType.DIRECTORY, 10 * GIB, 2 * GIB, 1L * GIB);
+        PoolInfo unmeasured = pool("unmeasured", PoolType.DIRECTORY, 10 * GIB, 9 * GIB, null);
+        Health health = Health.of(List.of(), List.of(), List.of(filling, thick, roomy, unmeasured), List.of(), 80);
+        assertThat(health.poolsRunningOut()).extracting(PoolInfo::name).containsExactly("filling");
+        assertThat(health.poolsFullyAllocated()).extracting(PoolInfo::name).containsExactly("thick");
+        assertThat(Health.usedPercent(filling)).isEqualTo(80);
+        assertThat(health.capacity()).isEqualTo(new Health.Capacity(4, 40 * GIB, 33 * GIB, 19 * GIB, 1));
+    }
+
+    @Test
+    void a_fully_allocated_thick_pool_alone_is_all_well() {
+        Health health = Health.of(List.of(), List.of(),
+                List.of(pool("thick", PoolType.MEMORY, 10 * GIB, 10 * GIB, 10L * GIB)), List.of(), 80);
+        assertThat(health.allWell()).isTrue();
     }
 
     @Test
@@ -84,9 +93,11 @@ class HealthTest {
                 new DiskHealth(status, "smartctl", null, null, null, null, null), present, NOW, NOW);
     }
 
-    private static PoolInfo pool(String name, long capacity, long allocated, @Nullable Long used) {
-        return new PoolInfo(new PoolId(name.hashCode()), new HostId(1), name, PoolType.DIRECTORY, "/srv/" + name,
-                List.of(), capacity, allocated, used, 100, capacity, 1, List.of(), false, NOW);
+    private static PoolInfo pool(String name, PoolType type, long capacity, long allocated, @Nullable Long used) {
+        int overcommit = type == PoolType.DIRECTORY ? 200 : 100;
+        return new PoolInfo(new PoolId(name.hashCode()), new HostId(1), name, type,
+                type == PoolType.DIRECTORY ? "/srv/" + name : null, List.of(), capacity, allocated, used, overcommit,
+                capacity * overcommit / 100, 1, List.of(), type == PoolType.MEMORY, NOW);
     }
 
     private static SubsystemInfo subsystem(String nqn, ObservedState state, ObservedState listenerState) {
