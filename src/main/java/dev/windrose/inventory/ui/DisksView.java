@@ -171,6 +171,12 @@ class DisksView extends VerticalLayout {
         delete.addThemeVariants(ButtonVariant.TERTIARY, ButtonVariant.LUMO_ICON, ButtonVariant.ERROR);
         delete.setAriaLabel("Delete lab disk " + disk.name());
         delete.setTooltipText("Delete lab disk " + disk.name());
+        if (disk.claimedBy() != null) {
+            // Not offered, then refused: the reason is on the disabled button.
+            delete.setEnabled(false);
+            delete.setTooltipText("Lab disk " + disk.name() + " belongs to pool " + disk.claimedBy()
+                    + ": delete the pool first.");
+        }
         return delete;
     }
 

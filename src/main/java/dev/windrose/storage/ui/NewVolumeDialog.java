@@ -27,6 +27,8 @@ import org.springframework.data.domain.PageRequest;
 /** Creates a volume: the free room of the chosen pool is shown, and refusals are explained. */
 class NewVolumeDialog extends Dialog {
 
+    private static final long DEFAULT_SIZE = 1024 * VolumeService.SIZE_UNIT;
+
     private final VolumeService volumes;
     private final Consumer<VolumeInfo> onCreated;
     private final TextField name = new TextField("Name");
@@ -80,28 +82,46 @@ class NewVolumeDialog extends Dialog {
         }
         provisioning.setValue(chosen.type().defaultProvisioning());
         provisioning.setEnabled(chosen.type() == PoolType.DIRECTORY);
-        long left = Math.max(0, chosen.allocationLimitBytes() - chosen.allocatedBytes());
+        long left = room(chosen);
         room.setText(Sizes.bytes(left) + " left to allocate in " + chosen.name()
                 + (chosen.dataIsVolatile() ? " (RAM: the data vanishes when Windrose restarts)" : "") + ".");
+        // Start at what fits: a GiB, or all that is left when that is less.
+        if (left >= VolumeService.SIZE_UNIT) {
+            size.setValue(Math.min(DEFAULT_SIZE, left / VolumeService.SIZE_UNIT * VolumeService.SIZE_UNIT));
+        }
         validate();
     }
 
+    private static long room(PoolInfo pool) {
+        return Math.max(0, pool.allocationLimitBytes() - pool.allocatedBytes());
+    }
+
+    /** Marks what is wrong in words; the name is judged once typed (or on Create), so a new dialog is calm. */
     private boolean validate() {
-        boolean nameOk = PoolService.NAME.matcher(name.getValue().strip()).matches();
-        name.setInvalid(!name.getValue().isEmpty() && !nameOk);
-        name.setErrorMessage("1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        return validate(false);
+    }
+
+    private boolean validate(boolean creating) {
+        String typed = name.getValue().strip();
+        boolean nameOk = PoolService.NAME.matcher(typed).matches();
+        name.setInvalid((creating || !name.getValue().isEmpty()) && !nameOk);
+        name.setErrorMessage(typed.isEmpty() ? "Give the volume a name."
+                : "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
         PoolInfo chosen = pool.getValue();
         Long bytes = size.getValue();
-        boolean sizeOk = bytes != null && bytes >= VolumeService.SIZE_UNIT;
-        boolean fits = chosen != null && sizeOk && bytes <= chosen.allocationLimitBytes() - chosen.allocatedBytes();
-        size.setInvalid(!sizeOk || (chosen != null && !fits));
-        size.setErrorMessage(sizeOk ? "More than the pool has left." : "At least 1 MiB.");
-        create.setEnabled(nameOk && fits);
-        return nameOk && fits;
+        String sizeProblem = bytes == null || bytes < VolumeService.SIZE_UNIT ? "At least 1 MiB."
+                : chosen != null && bytes > room(chosen) ? "Only " + Sizes.bytes(room(chosen)) + " left in "
+                        + chosen.name() + "." : null;
+        size.setInvalid(sizeProblem != null);
+        size.setErrorMessage(sizeProblem);
+        boolean ok = nameOk && chosen != null && sizeProblem == null;
+        // Create stays enabled for a missing name (it then says so); a size that cannot fit disables it.
+        create.setEnabled(chosen != null && sizeProblem == null);
+        return ok;
     }
 
     private void create() {
-        if (!validate()) {
+        if (!validate(true)) {
             return;
         }
         refusal.setText("");

@@ -30,6 +30,8 @@ class SizeField extends CustomField<Long> {
         add(row);
         amount.addValueChangeListener(change -> updateValue());
         unit.addValueChangeListener(change -> updateValue());
+        // The shown size is the value from the start, not only after the first edit.
+        updateValue();
     }
 
     @Override

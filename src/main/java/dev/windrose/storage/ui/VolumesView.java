@@ -26,6 +26,7 @@ import dev.windrose.common.NotFoundException;
 import dev.windrose.common.ui.Notices;
 import dev.windrose.common.ui.Sizes;
 import dev.windrose.security.Role;
+import dev.windrose.storage.PoolInfo;
 import dev.windrose.storage.PoolService;
 import dev.windrose.storage.PoolType;
 import dev.windrose.storage.VolumeInfo;
@@ -41,12 +42,14 @@ import org.springframework.data.domain.PageRequest;
 class VolumesView extends VerticalLayout {
 
     private final VolumeService volumes;
+    private final PoolService pools;
     private final Grid<VolumeInfo> grid = new Grid<>();
     private final TextField search = new TextField();
     private final boolean operator;
 
     VolumesView(VolumeService volumes, PoolService pools, AuthenticationContext authentication) {
         this.volumes = volumes;
+        this.pools = pools;
         this.operator = authentication.hasAnyRole(Role.Names.ADMIN, Role.Names.OPERATOR);
         setSizeFull();
         search.setPlaceholder("Volume name");
@@ -109,30 +112,17 @@ class VolumesView extends VerticalLayout {
     }
 
     private void grow(VolumeInfo volume) {
-        ConfirmDialog dialog = new ConfirmDialog();
-        dialog.setHeader("Grow volume " + volume.name());
-        SizeField size = new SizeField("New size", 1, "GiB");
-        size.setValue(volume.sizeBytes() + PoolService.MIB * 1024);
-        dialog.add(new Span("Now " + Sizes.bytes(volume.sizeBytes()) + ". A volume can only grow"
-                + (volume.attachedSubsystem() == null ? "." : "; connected hosts of " + volume.attachedSubsystem()
-                        + " see the new size without reconnecting.")), size);
-        dialog.setCancelable(true);
-        dialog.setConfirmText("Grow");
-        dialog.setCloseOnEsc(true);
-        dialog.addConfirmListener(event -> {
-            try {
-                VolumeInfo grown = volumes.grow(volume.id(), size.getValue());
-                // An exported volume's namespace grows on the running target right after this commit.
-                String exported = grown.attachedSubsystem() == null ? ""
-                        : " Subsystem " + grown.attachedSubsystem() + " serves the new size to its connected hosts"
-                                + " (its page says so if that failed).";
-                Notices.success("Volume " + grown.name() + " now has " + Sizes.bytes(grown.sizeBytes()) + "." + exported);
-            } catch (InvalidInputException | ConflictException | NotFoundException refused) {
-                Notices.error(refused.getMessage());
-            }
-            refresh();
-        });
-        dialog.open();
+        new GrowVolumeDialog(volumes, volume, roomIn(volume), this::refresh).open();
+    }
+
+    /** What the volume's pool can still allocate: the most it may grow by. */
+    private long roomIn(VolumeInfo volume) {
+        try {
+            PoolInfo pool = pools.get(volume.poolId());
+            return Math.max(0, pool.allocationLimitBytes() - pool.allocatedBytes());
+        } catch (NotFoundException gone) {
+            return 0;
+        }
     }
 
     private void confirmDelete(VolumeInfo volume) {

@@ -13,15 +13,16 @@ class SizesTest {
     }
 
     @Test
-    void largerCountsUseTheLargestBinaryUnitWithOneDecimal() {
-        assertThat(Sizes.bytes(1024)).isEqualTo("1.0 KiB");
+    void largerCountsUseTheLargestBinaryUnitWithOneDecimalWhereItIsNotZero() {
+        assertThat(Sizes.bytes(1024)).isEqualTo("1 KiB");
         assertThat(Sizes.bytes(1536)).isEqualTo("1.5 KiB");
-        assertThat(Sizes.bytes(64L << 20)).isEqualTo("64.0 MiB");
-        assertThat(Sizes.bytes(3L << 40)).isEqualTo("3.0 TiB");
+        assertThat(Sizes.bytes(64L << 20)).isEqualTo("64 MiB");
+        assertThat(Sizes.bytes(1023L << 20)).isEqualTo("1023 MiB");
+        assertThat(Sizes.bytes(3L << 40)).isEqualTo("3 TiB");
     }
 
     @Test
     void theLargestUnitIsPebibytes() {
-        assertThat(Sizes.bytes(2048L << 50)).isEqualTo("2048.0 PiB");
+        assertThat(Sizes.bytes(2048L << 50)).isEqualTo("2048 PiB");
     }
 }

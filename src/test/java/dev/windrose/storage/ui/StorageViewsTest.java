@@ -151,19 +151,21 @@ class StorageViewsTest extends SpringBrowserlessTest {
     }
 
     @Test
-    void the_capacity_bar_shows_the_allocated_share_and_a_full_pool_warns() {
+    void the_capacity_bar_shows_the_allocated_share_and_a_fully_allocated_thick_pool_is_said_calmly() {
         PoolInfo pool = pools.create(new NewPool(unique("ram"), PoolType.MEMORY, null, 64 * MIB, List.of(), null));
         volumes.create(new NewVolume(unique("v"), pool.id(), 48 * MIB, null));
         PoolInfo threeQuarters = pools.get(pool.id());
 
         ProgressBar bar = first(ProgressBar.class, PoolsView.capacity(threeQuarters));
         assertThat(bar.getValue()).isEqualTo(0.75);
-        assertThat(texts(PoolsView.capacity(threeQuarters))).anyMatch(t -> t.startsWith("48.0 MiB allocated of 64.0 MiB"));
+        assertThat(texts(PoolsView.capacity(threeQuarters))).anyMatch(t -> t.startsWith("48 MiB allocated of 64 MiB"));
 
         volumes.create(new NewVolume(unique("v"), pool.id(), 16 * MIB, null));
         PoolInfo full = pools.get(pool.id());
         assertThat(first(ProgressBar.class, PoolsView.capacity(full)).getValue()).isEqualTo(1.0);
-        assertThat(texts(PoolsView.capacity(full))).contains("Full: nothing more can be allocated.");
+        assertThat(texts(PoolsView.capacity(full))).contains(
+                "Fully allocated: no room for another volume. Its volumes hold their space, so writes never fail.");
+        assertThat(first(ProgressBar.class, PoolsView.capacity(full)).getThemeNames()).doesNotContain("error");
     }
 
     @Test
@@ -183,9 +185,9 @@ class StorageViewsTest extends SpringBrowserlessTest {
         assertThat(grow.getAriaLabel()).contains("Grow volume " + volume.name());
         test(grow).click();
 
-        assertThat(find(Span.class).withCondition(span -> span.getText().contains("connected hosts of " + nqn
+        assertThat(find(Paragraph.class).withCondition(p -> p.getText().contains("connected hosts of " + nqn
                 + " see the new size without reconnecting")).single()).isNotNull();
-        test(find(com.vaadin.flow.component.confirmdialog.ConfirmDialog.class).single()).confirm();
+        test(find(Button.class).withText("Grow").single()).click();
 
         assertThat(volumes.get(volume.id()).sizeBytes()).isEqualTo(8 * MIB + 1024 * MIB);
         assertThat(test(find(com.vaadin.flow.component.notification.Notification.class).last()).getText())
@@ -210,16 +212,96 @@ class StorageViewsTest extends SpringBrowserlessTest {
                 .withCondition(s -> "Size unit".equals(s.getAriaLabel().orElse(""))).single();
         Button create = find(Button.class).withText("Create volume").single();
 
-        unit.setValue("MiB");
+        assertThat(amount.getValue()).as("the pool's room, less than the usual GiB").isEqualTo(32);
+        assertThat(unit.getValue()).isEqualTo("MiB");
+        com.vaadin.flow.component.customfield.CustomField<?> size = find(SizeField.class).single();
+        assertThat(size.isInvalid()).isFalse();
         test(amount).setValue(48);
         assertThat(create.isEnabled()).isFalse();
+        assertThat(size.isInvalid()).isTrue();
+        assertThat(size.getErrorMessage()).isEqualTo("Only 32 MiB left in " + pool.name() + ".");
         assertThat(find(Paragraph.class).withCondition(p -> p.getText().contains("left to allocate in " + pool.name()))
-                .single().getText()).contains("32.0 MiB left").contains("the data vanishes when Windrose restarts");
+                .single().getText()).contains("32 MiB left").contains("the data vanishes when Windrose restarts");
 
         test(amount).setValue(16);
         assertThat(create.isEnabled()).isTrue();
         test(create).click();
         assertThat(volumes.list(pool.id(), null, null, PageRequest.of(0, 10)).getTotalElements()).isEqualTo(1);
+    }
+
+    @Test
+    void the_new_volume_dialog_opens_calm_with_a_valid_gib_and_asks_for_the_name_only_on_create() {
+        pools.create(new NewPool(unique("roomy"), PoolType.MEMORY, null, 2048 * MIB, List.of(), null));
+        navigate(VolumesView.class);
+        test(find(Button.class).withText("New volume").single()).click();
+        @SuppressWarnings("unchecked")
+        com.vaadin.flow.component.select.Select<PoolInfo> choice =
+                find(com.vaadin.flow.component.select.Select.class).withCaption("Pool").single();
+        choice.setValue(choice.getListDataView().getItems().filter(p -> p.allocationLimitBytes() - p.allocatedBytes()
+                >= 1024 * MIB).findFirst().orElseThrow());
+        SizeField size = find(SizeField.class).single();
+        TextField name = find(TextField.class).withCaption("Name").single();
+        Button create = find(Button.class).withText("Create volume").single();
+
+        assertThat(size.getValue()).isEqualTo(1024 * MIB);
+        assertThat(size.isInvalid()).isFalse();
+        assertThat(name.isInvalid()).isFalse();
+        assertThat(create.isEnabled()).isTrue();
+        test(create).click();
+        assertThat(name.isInvalid()).isTrue();
+        assertThat(name.getErrorMessage()).isEqualTo("Give the volume a name.");
+    }
+
+    @Test
+    void the_grow_dialog_says_the_most_it_can_grow_to_starts_at_what_fits_and_keeps_a_refusal_inline() {
+        PoolInfo pool = pools.create(new NewPool(unique("ram"), PoolType.MEMORY, null, 256 * MIB, List.of(), null));
+        VolumeInfo volume = volumes.create(new NewVolume(unique("v"), pool.id(), 64 * MIB, null));
+        navigate(VolumesView.class);
+        @SuppressWarnings("unchecked")
+        Grid<VolumeInfo> grid = find(Grid.class).single();
+        int row = IntStream.range(0, test(grid).size())
+                .filter(i -> test(grid).getRow(i).name().equals(volume.name())).findFirst().orElseThrow();
+        test((Button) test(grid).getCellComponent(row, grid.getColumns().size() - 1).getChildren().findFirst()
+                .orElseThrow()).click();
+
+        SizeField size = find(SizeField.class).single();
+        assertThat(size.getHelperText()).isEqualTo("At most 256 MiB: pool " + pool.name() + " has 192 MiB left.");
+        assertThat(size.getValue()).as("all the pool has, less than a GiB more").isEqualTo(256 * MIB);
+        assertThat(size.isInvalid()).isFalse();
+        size.setValue(300 * MIB);
+        assertThat(size.isInvalid()).isTrue();
+        assertThat(size.getErrorMessage()).isEqualTo("At most 256 MiB: that is all pool " + pool.name() + " has left.");
+        Button grow = find(Button.class).withText("Grow").single();
+        assertThat(grow.isEnabled()).isFalse();
+
+        // Someone else takes the room meanwhile: the server's refusal stays in the open dialog.
+        size.setValue(200 * MIB);
+        volumes.create(new NewVolume(unique("other"), pool.id(), 160 * MIB, null));
+        test(grow).click();
+        GrowVolumeDialog dialog = find(GrowVolumeDialog.class).single();
+        assertThat(dialog.isOpened()).isTrue();
+        assertThat(find(Paragraph.class).withClassName("dialog-refusal").single().getText()).startsWith("Pool " + pool.name());
+        assertThat(volumes.get(volume.id()).sizeBytes()).isEqualTo(64 * MIB);
+    }
+
+    @Test
+    void a_lab_disk_in_a_pool_is_not_offered_for_deletion_and_the_disabled_button_says_why() {
+        DiskInfo lab = disks.createLabDisk(new NewLabDisk(unique("held"), 64 * MIB, null));
+        PoolInfo pool = pools.create(new NewPool(unique("held"), PoolType.DISK, null, null, List.of(lab.id()), null));
+        try {
+            navigate("disks", com.vaadin.flow.component.orderedlayout.VerticalLayout.class);
+            @SuppressWarnings("unchecked")
+            Grid<DiskInfo> grid = find(Grid.class).single();
+            int row = IntStream.range(0, test(grid).size())
+                    .filter(i -> test(grid).getRow(i).id().equals(lab.id())).findFirst().orElseThrow();
+            Button delete = (Button) test(grid).getCellComponent(row, grid.getColumns().size() - 1);
+            assertThat(delete.isEnabled()).isFalse();
+            assertThat(delete.getTooltip().getText()).isEqualTo("Lab disk " + lab.name() + " belongs to pool "
+                    + pool.name() + ": delete the pool first.");
+        } finally {
+            pools.delete(pool.id());
+            disks.deleteLabDisk(lab.id());
+        }
     }
 
     @Test
