@@ -16,7 +16,7 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.server.streams.DownloadHandler;
@@ -51,9 +51,8 @@ import org.jspecify.annotations.Nullable;
  * every few seconds while open. Operators change it (the wizard's steps) or delete it from here.
  */
 @Route(value = "aggregations/:id", layout = MainLayout.class)
-@PageTitle("Aggregation")
 @PermitAll
-class AggregationView extends VerticalLayout implements BeforeEnterObserver {
+class AggregationView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
 
     static final String ID = "id";
     static final int REFRESH_MILLIS = 3_000;
@@ -80,6 +79,12 @@ class AggregationView extends VerticalLayout implements BeforeEnterObserver {
         Refresh.whileAttached(this, REFRESH_MILLIS, this::refreshStatus);
     }
 
+    /** The browser tab names the aggregation. */
+    @Override
+    public String getPageTitle() {
+        return aggregation == null ? "Aggregation" : "Aggregation " + aggregation.name();
+    }
+
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         try {
@@ -95,16 +100,17 @@ class AggregationView extends VerticalLayout implements BeforeEnterObserver {
 
 
     private void configureStatus() {
-        status.addThemeVariants(GridVariant.ROW_STRIPES);
+        // NQNs are long: cells wrap and the NQN columns share the width, so Subsystem and Problem stay in view.
+        status.addThemeVariants(GridVariant.ROW_STRIPES, GridVariant.WRAP_CELL_CONTENT);
         status.setAllRowsVisible(true);
         status.addColumn(MemberStatus::name).setHeader("Member").setAutoWidth(true);
-        status.addColumn(MemberStatus::hostNqn).setHeader("Host NQN").setAutoWidth(true);
+        status.addColumn(MemberStatus::hostNqn).setHeader("Host NQN").setFlexGrow(2);
         status.addComponentColumn(AggregationView::connection).setHeader("Connected").setAutoWidth(true);
         status.addColumn(s -> s.namespacesApplied() + " of " + s.namespaces() + " served").setHeader("Namespaces")
                 .setAutoWidth(true);
         status.addColumn(AggregationView::liveIo).setHeader("Live I/O").setAutoWidth(true);
-        status.addColumn(MemberStatus::subsystemNqn).setHeader("Subsystem").setAutoWidth(true);
-        status.addColumn(s -> s.problem() == null ? "" : s.problem()).setHeader("Problem").setFlexGrow(1);
+        status.addColumn(MemberStatus::subsystemNqn).setHeader("Subsystem").setFlexGrow(2);
+        status.addColumn(s -> s.problem() == null ? "" : s.problem()).setHeader("Problem").setFlexGrow(2);
     }
 
     private static Component connection(MemberStatus member) {

@@ -40,6 +40,7 @@ import dev.windrose.aggregation.PlatformRules;
 import dev.windrose.aggregation.Proposal;
 import dev.windrose.aggregation.ProposedMember;
 import dev.windrose.aggregation.Review;
+import dev.windrose.fabric.Nqn;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
@@ -104,6 +105,10 @@ class AggregationWizardView extends VerticalLayout implements BeforeEnterObserve
     private final UnorderedList changeSteps = new UnorderedList();
     private final Checkbox force = new Checkbox("Change it even though connected members lose their drives or "
             + "connections");
+    private final Paragraph memberRefusal = new Paragraph();
+    /** Next was clicked on the members step: from then on an empty host NQN is marked too. */
+    private boolean membersNextTried;
+    private final Button create = new Button("Create aggregation", VaadinIcon.CHECK.create(), click -> create());
     /** The aggregation being changed; null while creating a new one. */
     private @Nullable AggregationInfo editing;
 
@@ -111,6 +116,9 @@ class AggregationWizardView extends VerticalLayout implements BeforeEnterObserve
         this.aggregations = aggregations;
         this.pools = poolService.list(null, null, PageRequest.of(0, 500)).getContent();
         setSizeFull();
+        create.addThemeVariants(ButtonVariant.PRIMARY);
+        memberRefusal.addClassName("member-refusal");
+        memberRefusal.getStyle().set("color", "var(--lumo-error-text-color)");
         configureFields();
         steps.addSelectedChangeListener(change -> show());
         add(heading, steps, page);
@@ -262,7 +270,8 @@ class AggregationWizardView extends VerticalLayout implements BeforeEnterObserve
         MemberRow(int index, MemberOs defaultOs) {
             memberName.setValue("node" + index);
             hostNqn.setPlaceholder("nqn.2014-08.org.nvmexpress:uuid:…");
-            hostNqn.setWidth("32rem");
+            hostNqn.setWidth("30rem");
+            hostNqn.setHelperText("Linux: /etc/nvme/hostnqn; ESXi: esxcli nvme info get; Windows: the initiator's host NQN");
             os.setLabel("Operating system");
             os.setItems(MemberOs.values());
             os.setItemLabelGenerator(MemberOs::label);
@@ -271,7 +280,6 @@ class AggregationWizardView extends VerticalLayout implements BeforeEnterObserve
                 field.setValueChangeMode(ValueChangeMode.LAZY);
                 field.addValueChangeListener(change -> recheck());
             }
-            hostNqn.addValueChangeListener(change -> markHostNqn());
             os.addValueChangeListener(change -> recheck());
             Button remove = new Button(VaadinIcon.TRASH.create(), click -> {
                 members.remove(this);
@@ -282,18 +290,35 @@ class AggregationWizardView extends VerticalLayout implements BeforeEnterObserve
             remove.addThemeVariants(ButtonVariant.TERTIARY);
             layout.add(memberName, hostNqn, os, address, remove);
             layout.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+            // Wrap rather than push the remove button off-screen on a laptop-sized window.
+            layout.setWrap(true);
+            layout.setWidthFull();
             layout.getElement().setAttribute("aria-label", "Member " + index);
         }
 
-        /** The field says what is wrong with the NQN as typed, with the same words the API would answer. */
-        private void markHostNqn() {
-            try {
-                Nqn.validate("hostNqn", hostNqn.getValue());
-                hostNqn.setInvalid(false);
-            } catch (InvalidInputException invalid) {
-                hostNqn.setErrorMessage(invalid.getMessage());
-                hostNqn.setInvalid(!hostNqn.getValue().isEmpty());
+        /** What is wrong with this member's fields, in words naming it; marks the field. Null when fine. */
+        @Nullable String problem() {
+            String who = memberName.getValue().isBlank() ? "A member" : "Member " + memberName.getValue().strip();
+            memberName.setInvalid(memberName.getValue().isBlank());
+            // An empty host NQN is marked once Next was tried on this step; a malformed one as soon as typed.
+            boolean mark = membersNextTried || !hostNqn.getValue().isBlank();
+            memberName.setErrorMessage("Give the member a name.");
+            if (memberName.getValue().isBlank()) {
+                return "A member has no name.";
             }
+            String nqnProblem = null;
+            if (hostNqn.getValue().isBlank()) {
+                nqnProblem = "Enter the host NQN its initiator presents.";
+            } else {
+                try {
+                    Nqn.validate("hostNqn", hostNqn.getValue());
+                } catch (InvalidInputException invalid) {
+                    nqnProblem = invalid.getMessage();
+                }
+            }
+            hostNqn.setInvalid(mark && nqnProblem != null);
+            hostNqn.setErrorMessage(nqnProblem);
+            return nqnProblem == null ? null : who + ": " + nqnProblem;
         }
 
         ProposedMember toMember(List<DriveGroup> drives) {
@@ -316,8 +341,20 @@ class AggregationWizardView extends VerticalLayout implements BeforeEnterObserve
                 addMember();
                 recheck();
             });
+            HorizontalLayout bar = new HorizontalLayout(new Button("Back", click -> steps.setSelectedTab(platformTab)));
+            Button forward = new Button("Next", click -> {
+                membersNextTried = true;
+                List<String> problems = memberProblems();
+                if (problems.isEmpty()) {
+                    steps.setSelectedTab(layoutTab);
+                } else {
+                    memberRefusal.setText(String.join(" ", problems));
+                }
+            });
+            forward.addThemeVariants(ButtonVariant.PRIMARY);
+            bar.add(forward);
             page.add(new Paragraph("Each member gets its own subsystem; only its host NQN may connect to it, so no "
-                    + "member sees another's drives."), memberRows, add, navigation(platformTab, layoutTab));
+                    + "member sees another's drives."), memberRows, add, memberRefusal, bar);
         } else if (selected == layoutTab) {
             boolean cache = platform.getValue() != Platform.VSAN_ESA;
             HorizontalLayout capacityRow = new HorizontalLayout(capacityCount, capacityGib, capacityPool);
@@ -338,8 +375,6 @@ class AggregationWizardView extends VerticalLayout implements BeforeEnterObserve
                             change));
             recheck();
         } else {
-            Button create = new Button("Create aggregation", VaadinIcon.CHECK.create(), click -> create());
-            create.addThemeVariants(ButtonVariant.PRIMARY);
             page.add(summary, reviewFindings, reviewPlan, refusal,
                     new HorizontalLayout(new Button("Back", click -> steps.setSelectedTab(layoutTab)), create));
             recheck();
@@ -416,9 +451,17 @@ class AggregationWizardView extends VerticalLayout implements BeforeEnterObserve
                         ? " and " + valueOf(cacheCount) + " x " + valueOf(cacheGib) + " GiB cache drives" : "")
                 + ".");
         if (pools.isEmpty()) {
-            refusal.setText("There is no pool yet: create one under Pools first.");
+            notChecked("There is no pool yet: create one under Pools first.");
             return;
         }
+        List<String> problems = memberProblems();
+        if (!problems.isEmpty()) {
+            notChecked("Not checked yet: " + String.join(" ", problems));
+            return;
+        }
+        refusal.setText("");
+        memberRefusal.setText("");
+        create.setEnabled(true);
         try {
             if (editing != null) {
                 ChangeReview review = aggregations.reviewChange(editing.id(), proposal.members());
@@ -432,17 +475,39 @@ class AggregationWizardView extends VerticalLayout implements BeforeEnterObserve
                 force.setVisible(!review.connectedMembers().isEmpty());
                 return;
             }
+            layoutPlan.setVisible(true);
+            reviewPlan.setVisible(true);
             Review review = aggregations.review(proposal);
             layoutFindings.show(review.findings());
             reviewFindings.show(review.findings());
             layoutPlan.show(review.plan());
             reviewPlan.show(review.plan());
         } catch (InvalidInputException invalid) {
-            // A host NQN that is not an NQN yet: say so instead of checking the rest.
-            layoutFindings.show(List.of());
-            reviewFindings.show(List.of());
-            refusal.setText(invalid.getMessage());
+            // Something the rules cannot judge yet: say so instead of a verdict on the rest.
+            notChecked("Not checked yet: " + invalid.getMessage());
         }
+    }
+
+    /** Every member's problem, in words that name the member; the fields are marked. */
+    private List<String> memberProblems() {
+        List<String> problems = new ArrayList<>();
+        for (MemberRow row : members) {
+            String problem = row.problem();
+            if (problem != null) {
+                problems.add(problem);
+            }
+        }
+        return problems;
+    }
+
+    /** No verdict and no plan that was not computed: the findings say why, and nothing can be created. */
+    private void notChecked(String why) {
+        layoutFindings.notChecked(why);
+        reviewFindings.notChecked(why);
+        layoutPlan.setVisible(false);
+        reviewPlan.setVisible(false);
+        refusal.setText(why);
+        create.setEnabled(false);
     }
 
     private void create() {

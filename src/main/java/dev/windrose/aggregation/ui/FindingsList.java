@@ -25,6 +25,13 @@ class FindingsList extends Div {
         this.action = action;
     }
 
+    /** No verdict: the rules could not be run on what the form holds, and this says why. */
+    void notChecked(String why) {
+        summary.setText(why);
+        summary.getStyle().set("font-weight", "600").set("color", "var(--lumo-secondary-text-color)");
+        list.removeAll();
+    }
+
     void show(List<Finding> findings) {
         long errors = findings.stream().filter(Finding::blocking).count();
         long warnings = findings.size() - errors;

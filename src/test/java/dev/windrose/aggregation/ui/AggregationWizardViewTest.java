@@ -141,6 +141,41 @@ class AggregationWizardViewTest extends SpringBrowserlessTest {
         assertThat(aggregations.get(aggregation.id()).members()).hasSize(2);
     }
 
+    @Test
+    void empty_host_nqns_are_refused_on_the_members_step_naming_each_member_and_no_verdict_is_shown_before_a_check() {
+        navigate("aggregations/new", AggregationWizardView.class);
+        test(button("Next")).click();
+        List<TextField> nqns = find(TextField.class).withCaption("Host NQN").all();
+        assertThat(nqns).isNotEmpty().noneMatch(TextField::isInvalid);
+
+        test(button("Next")).click();
+
+        assertThat(find(TextField.class).withCaption("Host NQN").all()).allMatch(TextField::isInvalid);
+        assertThat(find(Paragraph.class).withClassName("member-refusal").single().getText())
+                .contains("Member node1: Enter the host NQN its initiator presents.")
+                .contains("Member node2: Enter the host NQN its initiator presents.");
+        com.vaadin.flow.component.tabs.Tabs tabs = find(com.vaadin.flow.component.tabs.Tabs.class).single();
+        assertThat(tabs.getSelectedIndex()).as("still on the members step").isEqualTo(1);
+
+        // The steps' tabs let the user jump ahead: there the rules give no verdict on what they could not check.
+        tabs.setSelectedIndex(2);
+        String findings = text(find(FindingsList.class).single());
+        assertThat(findings).startsWith("Not checked yet: Member node1").doesNotContain("meets the platform's rules");
+        assertThat(find(PlanGrid.class).all()).isEmpty();
+        tabs.setSelectedIndex(3);
+        assertThat(button("Create aggregation").isEnabled()).isFalse();
+
+        tabs.setSelectedIndex(1);
+        test(find(TextField.class).withCaption("Host NQN").all().get(0)).setValue("nqn.not-a-host");
+        assertThat(find(TextField.class).withCaption("Host NQN").all().get(0).getErrorMessage()).contains("is not an NQN");
+        test(find(TextField.class).withCaption("Host NQN").all().get(0)).setValue(hostNqn(11));
+        test(find(TextField.class).withCaption("Host NQN").all().get(1)).setValue(hostNqn(12));
+        assertThat(find(TextField.class).withCaption("Host NQN").all()).noneMatch(TextField::isInvalid);
+        test(button("Next")).click();
+        assertThat(tabs.getSelectedIndex()).isEqualTo(2);
+        assertThat(text(find(FindingsList.class).single())).doesNotStartWith("Not checked yet");
+    }
+
     private ProposedMember member(int index) {
         return new ProposedMember("node" + index, MemberOs.WINDOWS, hostNqn(index), null,
                 List.of(new DriveGroup(DriveTier.CAPACITY, 4, PlatformRules.GIB, pool.id())));
