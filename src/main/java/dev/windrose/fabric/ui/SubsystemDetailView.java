@@ -18,7 +18,7 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import dev.windrose.MainLayout;
@@ -51,9 +51,8 @@ import org.jspecify.annotations.Nullable;
  * seconds), and the Connect panel with ready-to-run initiator commands.
  */
 @Route(value = "subsystems/:" + SubsystemDetailView.ID, layout = MainLayout.class)
-@PageTitle("Subsystem")
 @PermitAll
-class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver {
+class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
 
     static final String ID = "id";
     private static final int POLL_MILLIS = 3_000;
@@ -67,6 +66,8 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
     private final H2 title = new H2();
     private final HorizontalLayout summary = new HorizontalLayout();
     private final Paragraph drift = new Paragraph();
+    /** In view for as long as the subsystem is open to every host. */
+    private final Paragraph openToAll = new Paragraph();
     private final Checkbox allowAnyHost = new Checkbox("Allow any host to connect");
     private final Grid<NamespaceInfo> namespaces = new Grid<>();
     private final Grid<ListenerInfo> listeners = new Grid<>();
@@ -89,10 +90,13 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
         allowAnyHost.setReadOnly(!operator);
         allowAnyHost.addValueChangeListener(change -> {
             if (change.isFromClient()) {
-                change(() -> fabric.setAllowAnyHost(id(), change.getValue()),
-                        change.getValue() ? "Any host may connect now." : "Only the allowed hosts may connect now.");
+                confirmAllowAnyHost(change.getValue());
             }
         });
+        openToAll.addClassName("subsystem-open-warning");
+        openToAll.getStyle().set("color", "var(--lumo-error-text-color)").set("margin", "0");
+        openToAll.setText("Any host that reaches a listener may connect and use every namespace of this subsystem: "
+                + "for a trial only. Untick \"Allow any host to connect\" and allow hosts by their NQN.");
         configureGrids();
         // Connections come and go without any change here: poll so a new one shows up by itself.
         Refresh.whileAttached(this, POLL_MILLIS, this::refreshLive);
@@ -119,6 +123,18 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
 
 
 
+    /** The browser tab names the subsystem (the end of its NQN), so several open tabs can be told apart. */
+    @Override
+    public String getPageTitle() {
+        return subsystem == null ? "Subsystem" : "Subsystem " + shortName(subsystem.nqn());
+    }
+
+    /** What follows the NQN's last ':' (its own part, after the naming authority), or the whole NQN. */
+    static String shortName(String nqn) {
+        int colon = nqn.lastIndexOf(':');
+        return colon < 0 || colon == nqn.length() - 1 ? nqn : nqn.substring(colon + 1);
+    }
+
     private SubsystemId id() {
         if (subsystem == null) {
             throw new IllegalStateException("no subsystem shown");
@@ -135,7 +151,7 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
         actions.setAlignItems(FlexComponent.Alignment.BASELINE);
         drift.addClassName("subsystem-drift");
         drift.getStyle().set("color", "var(--lumo-secondary-text-color)").set("margin", "0");
-        VerticalLayout header = new VerticalLayout(title, summary, drift, actions);
+        VerticalLayout header = new VerticalLayout(title, summary, drift, openToAll, actions);
         header.setPadding(false);
         header.setSpacing(false);
         return header;
@@ -233,17 +249,50 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
         }
     }
 
-    private void confirmDelete() {
+    /**
+     * Opening a subsystem to every host, or closing it to all but the allowed ones (which cuts off any
+     * other connected host), is asked first; cancelling puts the box back.
+     */
+    private void confirmAllowAnyHost(boolean open) {
         ConfirmDialog confirm = new ConfirmDialog();
-        confirm.setHeader("Delete subsystem?");
-        confirm.setText("Connected hosts are disconnected; the volumes stay and become free.");
+        confirm.setHeader(open ? "Allow any host to connect?" : "Allow only the listed hosts?");
+        confirm.setText(open ? "Any host that reaches a listener may then connect and read and write every namespace "
+                + "of " + subsystemNqn() + ", without being allowed by its NQN."
+                : "Hosts that are not in the allowed list are refused from now on, and cut off if they are connected.");
+        confirm.setCancelable(true);
+        confirm.setConfirmText(open ? "Allow any host" : "Allow only the listed hosts");
+        if (open) {
+            confirm.setConfirmButtonTheme("error primary");
+        }
+        confirm.addConfirmListener(event -> change(() -> fabric.setAllowAnyHost(id(), open),
+                open ? "Any host may connect now." : "Only the allowed hosts may connect now."));
+        confirm.addCancelListener(event -> allowAnyHost.setValue(!open));
+        confirm.open();
+    }
+
+    private String subsystemNqn() {
+        return subsystem == null ? "" : subsystem.nqn();
+    }
+
+    private void confirmDelete() {
+        SubsystemInfo shown = subsystem;
+        if (shown == null) {
+            return;
+        }
+        List<String> connected = fabric.connections(shown.id()).stream().map(ConnectionInfo::hostNqn).distinct().toList();
+        ConfirmDialog confirm = new ConfirmDialog();
+        confirm.setHeader("Delete subsystem " + shortName(shown.nqn()) + "?");
+        confirm.setText(shown.nqn() + " goes, with its " + shown.namespaces().size() + " namespace(s) and "
+                + shown.listeners().size() + " listener(s); its volumes stay and become free. "
+                + (connected.isEmpty() ? "No host is connected to it now."
+                        : "Connected now, and cut off at once: " + String.join(", ", connected) + "."));
         confirm.setCancelable(true);
         confirm.setConfirmText("Delete");
         confirm.setConfirmButtonTheme("error primary");
         confirm.addConfirmListener(event -> {
             try {
                 fabric.delete(id());
-                Notices.success("Subsystem deleted.");
+                Notices.success("Subsystem " + shown.nqn() + " deleted.");
                 getUI().ifPresent(ui -> ui.navigate(SubsystemsView.class));
             } catch (NotFoundException gone) {
                 Notices.error(gone.getMessage());
@@ -272,6 +321,7 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver 
         String when = shown.driftAt() == null ? "" : " at " + TIME.format(shown.driftAt());
         drift.setText(shown.lastDrift() == null ? "" : "Drift" + when + ": " + shown.lastDrift());
         allowAnyHost.setValue(shown.allowAnyHost());
+        openToAll.setVisible(shown.allowAnyHost());
         namespaces.setItems(shown.namespaces());
         listeners.setItems(shown.listeners());
         allowedHosts.setItems(shown.allowedHosts());

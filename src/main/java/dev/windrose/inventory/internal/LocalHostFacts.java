@@ -1,6 +1,7 @@
 package dev.windrose.inventory.internal;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -53,8 +54,12 @@ final class LocalHostFacts {
                     continue;
                 }
                 for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                    String text = address.getHostAddress().replaceFirst("%.*$", "");
-                    (address.isLoopbackAddress() ? loopback : addresses).add(text);
+                    // A link-local address is only usable with its interface (fe80::1%eth0), which a
+                    // listener and an initiator's command cannot carry: offering it would only fail later.
+                    if (address.isLinkLocalAddress()) {
+                        continue;
+                    }
+                    (address.isLoopbackAddress() ? loopback : addresses).add(text(address));
                 }
             }
         } catch (SocketException e) {
@@ -62,6 +67,45 @@ final class LocalHostFacts {
         }
         addresses.addAll(loopback);
         return addresses;
+    }
+
+    /** IPv4 as usual; IPv6 in its recommended short form (RFC 5952: "::1", "fd00::5"), without a zone. */
+    static String text(InetAddress address) {
+        if (!(address instanceof Inet6Address)) {
+            return address.getHostAddress();
+        }
+        byte[] bytes = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (bytes[2 * i] & 0xff) << 8 | bytes[2 * i + 1] & 0xff;
+        }
+        // The longest run of two or more zero groups (the first of equals) becomes "::".
+        int runStart = -1;
+        int runLength = 1;
+        for (int i = 0; i < 8; i++) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > runLength) {
+                runStart = i;
+                runLength = j - i;
+            }
+            i = Math.max(i, j);
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == runStart) {
+                text.append("::");
+                i += runLength - 1;
+                continue;
+            }
+            if (!text.isEmpty() && text.charAt(text.length() - 1) != ':') {
+                text.append(':');
+            }
+            text.append(Integer.toHexString(groups[i]));
+        }
+        return text.toString();
     }
 
     String osName() {

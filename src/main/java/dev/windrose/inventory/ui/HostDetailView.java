@@ -6,7 +6,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import dev.windrose.MainLayout;
 import dev.windrose.common.NotFoundException;
@@ -23,9 +23,8 @@ import org.springframework.data.domain.PageRequest;
 
 /** Everything known about one host, and how many disks it has. */
 @Route(value = "hosts/:" + HostDetailView.ID, layout = MainLayout.class)
-@PageTitle("Host")
 @PermitAll
-class HostDetailView extends VerticalLayout implements BeforeEnterObserver {
+class HostDetailView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
 
     static final String ID = "id";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
@@ -37,6 +36,14 @@ class HostDetailView extends VerticalLayout implements BeforeEnterObserver {
     HostDetailView(HostService hosts, DiskService disks) {
         this.hosts = hosts;
         this.disks = disks;
+    }
+
+    /** The browser tab names the host. */
+    private String title = "Host";
+
+    @Override
+    public String getPageTitle() {
+        return title;
     }
 
     @Override
@@ -51,6 +58,7 @@ class HostDetailView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void show(HostInfo host) {
+        title = "Host " + host.name();
         FormLayout facts = new FormLayout();
         facts.addFormItem(HostsView.state(host), "State");
         facts.addFormItem(new Span(host.name()), "Name");

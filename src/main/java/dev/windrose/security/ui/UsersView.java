@@ -25,10 +25,13 @@ import dev.windrose.common.ConflictException;
 import dev.windrose.common.NotFoundException;
 import dev.windrose.common.ui.Notices;
 import dev.windrose.security.Role;
+import dev.windrose.security.UserId;
 import dev.windrose.security.UserService;
 import dev.windrose.security.UserSummary;
 import jakarta.annotation.security.RolesAllowed;
 import java.util.Comparator;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Administrators manage who may sign in: create users with roles, change roles, disable or enable
@@ -43,6 +46,8 @@ class UsersView extends VerticalLayout {
 
     private final UserService users;
     private final Grid<UserSummary> grid = new Grid<>();
+    /** The only enabled administrator, whom the service would refuse to disable or delete; null if several. */
+    private @Nullable UserId soleAdministrator;
 
     UsersView(UserService users) {
         this.users = users;
@@ -114,6 +119,14 @@ class UsersView extends VerticalLayout {
                 : action("Enable", VaadinIcon.CHECK, "Enable " + user.username(), () -> setEnabled(user, true));
         Button delete = action("Delete", VaadinIcon.TRASH, "Delete " + user.username(), () -> confirmDelete(user));
         delete.addThemeVariants(ButtonVariant.ERROR);
+        // Offered, confirmed, then refused is worse than not offered: say why on the disabled buttons.
+        if (user.id().equals(soleAdministrator)) {
+            String why = user.username() + " is the only enabled administrator: make another user an administrator first.";
+            for (Button refused : List.of(toggle, delete)) {
+                refused.setEnabled(false);
+                refused.setTooltipText(why);
+            }
+        }
         HorizontalLayout actions = new HorizontalLayout(roles, password, toggle, delete);
         actions.setSpacing(false);
         actions.addClassNames(LumoUtility.Gap.XSMALL);
@@ -177,6 +190,9 @@ class UsersView extends VerticalLayout {
     }
 
     private void refresh() {
-        grid.setItems(users.listUsers());
+        List<UserSummary> all = users.listUsers();
+        List<UserSummary> admins = all.stream().filter(user -> user.enabled() && user.hasRole(Role.ADMIN)).toList();
+        soleAdministrator = admins.size() == 1 ? admins.getFirst().id() : null;
+        grid.setItems(all);
     }
 }

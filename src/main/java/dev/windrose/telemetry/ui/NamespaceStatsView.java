@@ -7,7 +7,7 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.NotFoundException;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.theme.lumo.LumoUtility;
@@ -26,9 +26,11 @@ import java.util.Optional;
  * (query parameters, since an NQN is full of characters a path segment would need escaped).
  */
 @Route(value = NamespaceStatsView.ROUTE, layout = MainLayout.class)
-@PageTitle("Namespace statistics")
 @PermitAll
-class NamespaceStatsView extends VerticalLayout implements BeforeEnterObserver {
+class NamespaceStatsView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
+
+    /** The browser tab names the namespace: "Namespace 1 of lab". */
+    private String title = "Namespace statistics";
 
     static final String ROUTE = "statistics/namespace";
 
@@ -61,7 +63,14 @@ class NamespaceStatsView extends VerticalLayout implements BeforeEnterObserver {
         show(nqn.get(), nsid.get());
     }
 
+    @Override
+    public String getPageTitle() {
+        return title;
+    }
+
     private void show(String nqn, int nsid) {
+        int colon = nqn.lastIndexOf(':');
+        this.title = "Namespace " + nsid + " of " + (colon < 0 ? nqn : nqn.substring(colon + 1));
         H2 title = new H2("Namespace " + nsid + " of " + nqn);
         title.addClassNames(LumoUtility.FontSize.LARGE);
         title.getStyle().set("word-break", "break-all");

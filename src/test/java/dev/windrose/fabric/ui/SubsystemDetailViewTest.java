@@ -106,6 +106,45 @@ class SubsystemDetailViewTest extends SpringBrowserlessTest {
     }
 
     @Test
+    void the_tab_title_names_the_subsystem_and_deleting_it_asks_by_name() {
+        String own = subsystem.nqn().substring(subsystem.nqn().lastIndexOf(':') + 1);
+        assertThat(UI.getCurrent().getInternals().getTitle()).isEqualTo("Subsystem " + own);
+
+        test(button("Delete subsystem")).click();
+        com.vaadin.flow.component.confirmdialog.ConfirmDialog confirm =
+                find(com.vaadin.flow.component.confirmdialog.ConfirmDialog.class).single();
+        assertThat(confirm.getElement().getProperty("header")).isEqualTo("Delete subsystem " + own + "?");
+        assertThat(confirm.getElement().getProperty("message")).startsWith(subsystem.nqn() + " goes, with its 0 namespace(s)")
+                .endsWith("No host is connected to it now.");
+    }
+
+    @Test
+    void allowing_any_host_is_confirmed_in_both_directions_and_a_warning_stays_while_it_is_on() {
+        Checkbox anyHost = find(Checkbox.class).withCaption("Allow any host to connect").single();
+        assertThat(find(Paragraph.class).withClassName("subsystem-open-warning").all()).isEmpty();
+
+        test(anyHost).click();
+        var confirm = find(com.vaadin.flow.component.confirmdialog.ConfirmDialog.class).single();
+        assertThat(confirm.getElement().getProperty("header")).isEqualTo("Allow any host to connect?");
+        test(confirm).cancel();
+        assertThat(anyHost.getValue()).isFalse();
+        assertThat(fabric.get(subsystem.id()).allowAnyHost()).isFalse();
+
+        test(anyHost).click();
+        test(find(com.vaadin.flow.component.confirmdialog.ConfirmDialog.class).single()).confirm();
+        assertThat(fabric.get(subsystem.id()).allowAnyHost()).isTrue();
+        assertThat(find(Paragraph.class).withClassName("subsystem-open-warning").single().getText())
+                .startsWith("Any host that reaches a listener may connect");
+
+        test(anyHost).click();
+        var closing = find(com.vaadin.flow.component.confirmdialog.ConfirmDialog.class).single();
+        assertThat(closing.getElement().getProperty("header")).isEqualTo("Allow only the listed hosts?");
+        test(closing).confirm();
+        assertThat(fabric.get(subsystem.id()).allowAnyHost()).isFalse();
+        assertThat(find(Paragraph.class).withClassName("subsystem-open-warning").all()).isEmpty();
+    }
+
+    @Test
     void the_page_polls_for_connections_while_it_is_shown_and_stops_when_it_is_left() {
         assertThat(UI.getCurrent().getPollInterval()).isEqualTo(3_000);
 
