@@ -145,9 +145,18 @@ export class WrLiveChart extends LitElement {
           y: this.logScale ? { distr: 3, log: 10, range: (_u, min, max) => logRange(min, max) } : { range: (_u, _min, max) => [0, niceMax(max)] },
         },
         // uPlot thins a log axis' labels by passing null for the ticks it leaves unlabelled.
-        axes: [{}, { label: unit, size: 60, values: (_u, ticks) => ticks.map((tick) => (tick === null || tick === undefined ? '' : formatNumber(tick))) }],
+        axes: [
+          { label: `Time (${ZONE})`, labelSize: 20, values: (_u, ticks) => timeLabels(ticks) },
+          {
+            label: unit,
+            size: 60,
+            // A log axis gets a line and a label per decade only: uPlot's 2..9 lines turn it into grey bands.
+            ...(this.logScale ? { splits: (_u: uPlot, _axis: number, min: number, max: number) => decades(min, max) } : {}),
+            values: (_u, ticks) => ticks.map((tick) => (tick === null || tick === undefined ? '' : formatNumber(tick))),
+          },
+        ],
         series: [
-          {},
+          { value: (_u: uPlot, time: number | null) => (time === null || time === undefined ? '–' : moment(time)) },
           ...this.series.map((spec) => ({ label: spec.label, stroke: spec.color, width: 1.5, spanGaps: false, value: (_u: uPlot, v: number | null) => format(v) })),
         ],
       },
@@ -159,6 +168,40 @@ export class WrLiveChart extends LitElement {
   private size(): { width: number; height: number } {
     return { width: Math.max(200, this.clientWidth || 400), height: this.plotHeight };
   }
+}
+
+/** The browser's time zone, named on the time axis: the times shown are local to the reader. */
+const ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'local time';
+
+/** Powers of ten from min to max (a log axis' ticks). */
+function decades(min: number | undefined, max: number | undefined): number[] {
+  if (!min || !max || min <= 0 || max <= 0) return [1, 10, 100, 1000];
+  const ticks: number[] = [];
+  for (let exponent = Math.floor(Math.log10(min)); exponent <= Math.ceil(Math.log10(max)) && ticks.length < 30; exponent++) {
+    const tick = 10 ** exponent;
+    if (tick >= min * 0.999 && tick <= max * 1.001) ticks.push(tick);
+  }
+  return ticks;
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** 24-hour times; the date (month-day, as in ISO) where the ticks span more than a day. */
+function timeLabels(ticks: number[]): string[] {
+  const span = ticks.length > 1 ? ticks[ticks.length - 1] - ticks[0] : 0;
+  const step = ticks.length > 1 ? ticks[1] - ticks[0] : 60;
+  return ticks.map((tick) => {
+    if (tick === null || tick === undefined) return '';
+    const at = new Date(tick * 1000);
+    const clock = `${two(at.getHours())}:${two(at.getMinutes())}${step < 60 ? `:${two(at.getSeconds())}` : ''}`;
+    return span > 86_400 ? `${two(at.getMonth() + 1)}-${two(at.getDate())} ${clock}` : clock;
+  });
+}
+
+/** A moment in the legend: ISO date and 24-hour time to the second. */
+function moment(seconds: number): string {
+  const at = new Date(seconds * 1000);
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}`;
 }
 
 /** Axis top: a little above the highest point, at least 1 so an idle chart still has a scale. */
