@@ -24,6 +24,7 @@ public class WindroseApplication implements AppShellConfigurator {
     public void configurePage(AppShellSettings settings) {
         settings.setPageTitle("Windrose");
         // Without an icon of its own, every browser asks for /favicon.ico and logs the 404 as an error.
-        settings.addFavIcon("icon", "icons/windrose.svg", "any");
+        // From the root (with the context path): a relative link would resolve against /subsystems/4 and 404.
+        settings.addFavIcon("icon", settings.getRequest().getContextPath() + "/icons/windrose.svg", "any");
     }
 }
