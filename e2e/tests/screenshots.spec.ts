@@ -41,7 +41,8 @@ async function shoot(page: Page, name: string, path: string, size: { width: numb
 }
 
 test('every main page is photographed at 1440×900 and 1024×768 without a page error', async ({ page, admin, adminToken, request }) => {
-  test.setTimeout(240_000);
+  // Thirty pages; on a loaded machine a page can take ten seconds to settle.
+  test.setTimeout(600_000);
   const suffix = randomUUID().slice(0, 8);
   const made: Made = {};
   try {
