@@ -12,6 +12,7 @@ import { test as base, expect, type BrowserContext, type ConsoleMessage, type We
 export class PageProblems {
   private readonly seen: string[] = [];
   private readonly expected: RegExp[] = [];
+  private readonly tolerated: RegExp[] = [];
 
   watch(context: BrowserContext): void {
     context.on('weberror', (error: WebError) => this.seen.push(describeError(error)));
@@ -25,8 +26,16 @@ export class PageProblems {
     this.expected.push(pattern);
   }
 
+  /**
+   * A known bug that is not this test's subject and not fixed yet: forgiven whether it occurs or not.
+   * Name the bug in a comment beside the call; remove the call with the fix.
+   */
+  tolerate(pattern: RegExp): void {
+    this.tolerated.push(pattern);
+  }
+
   get unexpected(): string[] {
-    return this.seen.filter((problem) => !this.expected.some((pattern) => pattern.test(problem)));
+    return this.seen.filter((problem) => ![...this.expected, ...this.tolerated].some((pattern) => pattern.test(problem)));
   }
 
   get missing(): RegExp[] {
