@@ -1,6 +1,8 @@
 package dev.windrose.inventory;
 
 import dev.windrose.common.NotFoundException;
+import dev.windrose.common.InvalidInputException;
+import dev.windrose.inventory.internal.DiskRepository;
 import dev.windrose.inventory.internal.HostEntity;
 import dev.windrose.inventory.internal.HostRepository;
 import dev.windrose.inventory.internal.InventoryProperties;
@@ -21,12 +23,15 @@ import org.springframework.transaction.annotation.Transactional;
 public class HostService {
 
     private final HostRepository hosts;
+    private final DiskRepository disks;
     private final LocalHost localHost;
     private final InventoryProperties properties;
     private final Clock clock;
 
-    HostService(HostRepository hosts, LocalHost localHost, InventoryProperties properties, Clock clock) {
+    HostService(HostRepository hosts, DiskRepository disks, LocalHost localHost, InventoryProperties properties,
+            Clock clock) {
         this.hosts = hosts;
+        this.disks = disks;
         this.localHost = localHost;
         this.properties = properties;
         this.clock = clock;
@@ -56,5 +61,39 @@ public class HostService {
         HostEntity host = hosts.findById(localHost.id().value())
                 .orElseThrow(() -> new IllegalStateException("the local host is not registered"));
         return host.toInfo(clock.instant(), properties.heartbeat(), localHost.machineId());
+    }
+
+    /**
+     * Gives a host a name of the administrator's that its restarts keep. Callers check who may (the
+     * cluster's membership service does); the name is trimmed and must be printable.
+     */
+    @Transactional
+    public HostInfo rename(HostId id, String name) {
+        String trimmed = name.strip();
+        if (trimmed.isEmpty() || trimmed.length() > 255 || trimmed.codePoints().anyMatch(HostService::unsafe)) {
+            throw new InvalidInputException("name", "A node's name is 1 to 255 printable characters.");
+        }
+        HostEntity host = hosts.findById(id.value())
+                .orElseThrow(() -> new NotFoundException("There is no host with id " + id + "."));
+        host.rename(trimmed);
+        return host.toInfo(clock.instant(), properties.heartbeat(), localHost.machineId());
+    }
+
+    /**
+     * Forgets a host and the disks it reported: for a node removed from the cluster. Callers first make
+     * sure nothing else (pools, listeners) still belongs to it; the database refuses otherwise.
+     */
+    @Transactional
+    public void forget(HostId id) {
+        HostEntity host = hosts.findById(id.value())
+                .orElseThrow(() -> new NotFoundException("There is no host with id " + id + "."));
+        disks.deleteAll(disks.findByHostId(id.value()));
+        hosts.delete(host);
+        hosts.flush();
+    }
+
+    private static boolean unsafe(int codePoint) {
+        return Character.isISOControl(codePoint) || (codePoint >= 0x202A && codePoint <= 0x202E)
+                || (codePoint >= 0x2066 && codePoint <= 0x2069);
     }
 }

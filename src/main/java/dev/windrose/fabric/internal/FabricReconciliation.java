@@ -1,6 +1,14 @@
 package dev.windrose.fabric.internal;
 
+import dev.windrose.cluster.ClusterService;
 import dev.windrose.dataplane.EmbeddedTarget;
+import dev.windrose.inventory.HostService;
+import dev.windrose.security.SystemViewer;
+import dev.windrose.storage.VolumeInfo;
+import dev.windrose.storage.VolumeService;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.data.domain.PageRequest;
 import dev.windrose.fabric.FabricChanged;
 import java.time.Clock;
 import java.util.List;
@@ -22,6 +30,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * serves the same subsystems), after every committed change, and periodically to retry failures. Each
  * pass reads the desired state in one transaction, calls the dataplane outside any transaction, and
  * writes back only the observations that changed.
+ *
+ * <p>Each node applies only its slice (issue 15): the subsystems that have a listener on this node or a
+ * namespace whose volume lives here (and those with neither, which cost nothing), with only this
+ * node's listeners and the namespaces of its own volumes. A node that is not (yet) a member applies
+ * nothing.
  */
 @Component
 public class FabricReconciliation {
@@ -36,10 +49,19 @@ public class FabricReconciliation {
     private final AllowedHostRepository hosts;
     private final TransactionTemplate newTransaction;
     private final Clock clock;
+    private final ClusterService cluster;
+    private final HostService nodes;
+    private final VolumeService volumes;
+
+    /** More volumes than any one node of a small shop has; the slice is read in one page. */
+    private static final int MAX_LOCAL_VOLUMES = 100_000;
 
     FabricReconciliation(EmbeddedTarget embeddedTarget, SubsystemRepository subsystems, NamespaceRepository namespaces,
             ListenerRepository listeners, AllowedHostRepository hosts, PlatformTransactionManager transactions,
-            Clock clock) {
+            Clock clock, ClusterService cluster, HostService nodes, VolumeService volumes) {
+        this.cluster = cluster;
+        this.nodes = nodes;
+        this.volumes = volumes;
         this.embeddedTarget = embeddedTarget;
         this.subsystems = subsystems;
         this.namespaces = namespaces;
@@ -91,22 +113,47 @@ public class FabricReconciliation {
     }
 
     private List<Desired.Subsystem> readDesired() {
-        return subsystems.findAllByOrderByNqn().stream().map(this::desired).toList();
+        if (!cluster.localIsMember()) {
+            return List.of();
+        }
+        Slice slice = localSlice();
+        return subsystems.findAllByOrderByNqn().stream().map(subsystem -> desired(subsystem, slice))
+                .flatMap(Optional::stream).toList();
     }
 
-    private Desired.Subsystem desired(SubsystemEntity subsystem) {
+    /** What lives on this node: its host id and the ids of its volumes. */
+    private record Slice(long node, Set<Long> volumes) {
+    }
+
+    private Slice localSlice() {
+        var local = nodes.local().id();
+        Set<Long> localVolumes = SystemViewer.read(() -> volumes.list(null, local, null,
+                PageRequest.of(0, MAX_LOCAL_VOLUMES)).getContent().stream().map(VolumeInfo::id)
+                .map(dev.windrose.storage.VolumeId::value).collect(Collectors.toSet()));
+        return new Slice(local.value(), localVolumes);
+    }
+
+    private Optional<Desired.Subsystem> desired(SubsystemEntity subsystem, Slice slice) {
         long id = subsystem.id();
-        return new Desired.Subsystem(id, subsystem.nqn(), subsystem.serial(), subsystem.model(),
+        List<NamespaceEntity> allNamespaces = namespaces.findBySubsystemIdOrderByNsid(id);
+        List<ListenerEntity> allListeners = listeners.findBySubsystemIdOrderByAddressAscPortAsc(id);
+        List<NamespaceEntity> ours = allNamespaces.stream().filter(ns -> slice.volumes().contains(ns.volumeId()))
+                .toList();
+        List<ListenerEntity> ourListeners = allListeners.stream().filter(l -> l.hostId() == slice.node()).toList();
+        boolean nowhere = allNamespaces.isEmpty() && allListeners.isEmpty();
+        if (ours.isEmpty() && ourListeners.isEmpty() && !nowhere) {
+            return Optional.empty();
+        }
+        return Optional.of(new Desired.Subsystem(id, subsystem.nqn(), subsystem.serial(), subsystem.model(),
                 subsystem.allowAnyHost(),
-                namespaces.findBySubsystemIdOrderByNsid(id).stream()
+                ours.stream()
                         .map(ns -> new Desired.Namespace(ns.id(), ns.nsid(), ns.backingKind(), ns.backingPath(),
                                 ns.sizeBytes(), ns.nguid(), ns.uuid(),
                                 ns.backingOffset() == null ? 0 : ns.backingOffset()))
                         .toList(),
-                listeners.findBySubsystemIdOrderByAddressAscPortAsc(id).stream()
-                        .map(l -> new Desired.Listener(l.id(), l.address(), l.port())).toList(),
+                ourListeners.stream().map(l -> new Desired.Listener(l.id(), l.address(), l.port())).toList(),
                 hosts.findBySubsystemIdOrderByHostNqn(id).stream()
-                        .map(h -> new Desired.Host(h.id(), h.hostNqn())).toList());
+                        .map(h -> new Desired.Host(h.id(), h.hostNqn())).toList()));
     }
 
     private void record(List<Observation> seen) {

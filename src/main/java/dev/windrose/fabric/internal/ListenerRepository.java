@@ -7,6 +7,8 @@ public interface ListenerRepository extends JpaRepository<ListenerEntity, Long> 
 
     List<ListenerEntity> findBySubsystemIdOrderByAddressAscPortAsc(long subsystemId);
 
+    List<ListenerEntity> findByHostIdOrderByAddressAscPortAsc(long hostId);
+
     boolean existsBySubsystemIdAndHostIdAndAddressAndPort(long subsystemId, long hostId, String address, int port);
 
     /** Whether any subsystem of this host listens there (subsystems share ports, as NVMe/TCP allows). */

@@ -17,6 +17,8 @@ public interface DiskRepository extends JpaRepository<DiskEntity, Long> {
 
     List<DiskEntity> findByHostIdAndKind(long hostId, DiskKind kind);
 
+    List<DiskEntity> findByHostId(long hostId);
+
     /** Kernel names are not unique: a vanished disk keeps the name another disk may have taken since. */
     boolean existsByHostIdAndName(long hostId, String name);
 

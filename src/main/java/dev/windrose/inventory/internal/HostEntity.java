@@ -61,6 +61,9 @@ public class HostEntity {
     @Column(name = "last_heartbeat_at", nullable = false)
     private Instant lastHeartbeatAt;
 
+    @Column(name = "named_by_admin", nullable = false)
+    private boolean namedByAdmin;
+
     protected HostEntity() {
         this.machineId = "";
         this.name = "";
@@ -81,7 +84,9 @@ public class HostEntity {
 
     /** Takes the facts of a new start: a host may have been renamed, upgraded or given more memory. */
     public void update(HostFacts facts, Instant now) {
-        this.name = facts.name();
+        if (!namedByAdmin) {
+            this.name = facts.name();
+        }
         this.addresses = String.join(",", facts.addresses());
         this.osName = facts.osName();
         this.kernel = facts.kernel();
@@ -90,6 +95,12 @@ public class HostEntity {
         this.dataplaneVersion = facts.dataplaneVersion();
         this.dataplaneMode = facts.dataplaneMode();
         this.lastHeartbeatAt = now;
+    }
+
+    /** An administrator's name, kept across restarts. */
+    public void rename(String newName) {
+        this.name = newName;
+        this.namedByAdmin = true;
     }
 
     public void heartbeat(Instant now) {

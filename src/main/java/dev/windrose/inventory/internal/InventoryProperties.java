@@ -36,7 +36,7 @@ public record InventoryProperties(@Nullable Path sysfsRoot, @Nullable Path procf
     }
 
     public Duration heartbeat() {
-        return heartbeatInterval == null ? Duration.ofSeconds(30) : heartbeatInterval;
+        return heartbeatInterval == null ? Duration.ofSeconds(2) : heartbeatInterval;
     }
 
     public String mode() {

@@ -30,10 +30,11 @@ public class LocalHost {
     private final Clock clock;
     private final TransactionTemplate transactions;
     private final LocalHostFacts facts;
+    private final NodeProperties node;
     private volatile @Nullable HostId id;
 
     LocalHost(HostRepository hosts, Dataplane dataplane, InventoryProperties properties, AuditLog auditLog,
-            Clock clock, PlatformTransactionManager transactionManager) {
+            Clock clock, PlatformTransactionManager transactionManager, NodeProperties node) {
         this.hosts = hosts;
         this.dataplane = dataplane;
         this.properties = properties;
@@ -41,6 +42,7 @@ public class LocalHost {
         this.clock = clock;
         this.transactions = new TransactionTemplate(transactionManager);
         this.facts = new LocalHostFacts(properties.procfs(), Path.of("/etc"));
+        this.node = node;
     }
 
     @EventListener(ApplicationStartedEvent.class)
@@ -60,11 +62,12 @@ public class LocalHost {
     }
 
     public String machineId() {
-        return facts.machineId(LocalHostFacts.hostName());
+        String configured = node.id();
+        return configured != null ? configured : facts.machineId(LocalHostFacts.hostName());
     }
 
-    @Scheduled(fixedDelayString = "${windrose.inventory.heartbeat-interval:PT30S}",
-            initialDelayString = "${windrose.inventory.heartbeat-interval:PT30S}")
+    @Scheduled(fixedDelayString = "${windrose.inventory.heartbeat-interval:PT2S}",
+            initialDelayString = "${windrose.inventory.heartbeat-interval:PT2S}")
     public void heartbeat() {
         HostId host = id();
         transactions.executeWithoutResult(status -> hosts.findById(host.value())
@@ -72,7 +75,7 @@ public class LocalHost {
     }
 
     private HostId register() {
-        HostFacts current = facts.read(dataplane.version(), properties.mode());
+        HostFacts current = node.applyTo(facts.read(dataplane.version(), properties.mode()));
         HostId registered = transactions.execute(status -> hosts.findByMachineId(current.machineId())
                 .map(existing -> {
                     existing.update(current, clock.instant());

@@ -27,6 +27,8 @@ public interface PoolRepository extends JpaRepository<PoolEntity, Long> {
 
     List<PoolEntity> findByHostIdAndType(long hostId, PoolType type);
 
+    List<PoolEntity> findByHostIdOrderByName(long hostId);
+
     @Query("""
             select p from PoolEntity p
             where (:hostId is null or p.hostId = :hostId) and (:type is null or p.type = :type)

@@ -1,5 +1,6 @@
 package dev.windrose.telemetry.internal;
 
+import dev.windrose.cluster.OncePerCluster;
 import dev.windrose.common.ui.Sizes;
 import dev.windrose.dataplane.DataplaneTarget;
 import dev.windrose.fabric.FabricService;
@@ -25,6 +26,7 @@ import dev.windrose.telemetry.Latency;
 import dev.windrose.telemetry.MetricObject;
 import dev.windrose.telemetry.Severity;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,9 +66,14 @@ class AlertEvaluator implements WindowListener {
     private final FabricService fabric;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final OncePerCluster oncePerCluster;
+    private final TelemetryProperties properties;
 
     AlertEvaluator(EventStore store, Events events, PoolService pools, HostService hosts, DiskService disks,
-            FabricService fabric, PlatformTransactionManager transactions, Clock clock) {
+            FabricService fabric, PlatformTransactionManager transactions, Clock clock, OncePerCluster oncePerCluster,
+            TelemetryProperties properties) {
+        this.oncePerCluster = oncePerCluster;
+        this.properties = properties;
         this.store = store;
         this.events = events;
         this.pools = pools;
@@ -122,14 +129,36 @@ class AlertEvaluator implements WindowListener {
         apply(AlertRule.QUEUE_PAIR_ERRORS, holding);
     }
 
+    /** Every node schedules it; one node of the cluster runs it per interval. */
     @Scheduled(fixedDelayString = "${windrose.telemetry.alert-interval:PT15S}", initialDelay = 5_000)
     void periodically() {
         try {
-            evaluateInventory();
+            oncePerCluster.run("alert-evaluation", properties.alertInterval(), this::evaluateInventory);
         } catch (RuntimeException e) {
             // The next pass tries again; a broken rule must not stop the scheduler.
             log.warn("Alert evaluation failed", e);
         }
+    }
+
+    /**
+     * Judges the nodes' heartbeats more often than the other rules, so that a node that stops is an
+     * event within seconds (heartbeat interval × 3 + this interval); once per cluster like the rest.
+     */
+    @Scheduled(fixedDelayString = "${windrose.cluster.node-watch-interval:PT2S}", initialDelay = 5_000)
+    void watchNodes() {
+        try {
+            oncePerCluster.run("node-watch", NODE_WATCH_PERIOD, this::evaluateHosts);
+        } catch (RuntimeException e) {
+            log.warn("Judging the nodes' heartbeats failed", e);
+        }
+    }
+
+    /** The once-per-cluster period of {@link #watchNodes()}: a little under its schedule, which jitters. */
+    static final Duration NODE_WATCH_PERIOD = Duration.ofMillis(1500);
+
+    void evaluateHosts() {
+        AlertThresholds thresholds = thresholds();
+        apply(AlertRule.HOST_HEARTBEAT, thresholds.hostHeartbeat() ? SystemViewer.read(this::hostConditions) : List.of());
     }
 
     /** Pools, hosts, disks and reconciliation, now. */

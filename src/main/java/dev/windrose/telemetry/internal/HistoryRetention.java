@@ -1,5 +1,6 @@
 package dev.windrose.telemetry.internal;
 
+import dev.windrose.cluster.OncePerCluster;
 import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -8,8 +9,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Deletes history points beyond their retention. Idempotent, so every node may run it; with a shared
- * PostgreSQL the deletes of one node leave nothing for the others.
+ * Deletes history points beyond their retention, on one node of the cluster per interval (idempotent
+ * anyway, but three nodes deleting the same rows is load for nothing).
  */
 @Component
 class HistoryRetention {
@@ -19,8 +20,10 @@ class HistoryRetention {
     private final HistoryStore history;
     private final TelemetryProperties properties;
     private final Clock clock;
+    private final OncePerCluster oncePerCluster;
 
-    HistoryRetention(HistoryStore history, TelemetryProperties properties, Clock clock) {
+    HistoryRetention(HistoryStore history, TelemetryProperties properties, Clock clock, OncePerCluster oncePerCluster) {
+        this.oncePerCluster = oncePerCluster;
         this.history = history;
         this.properties = properties;
         this.clock = clock;
@@ -29,7 +32,7 @@ class HistoryRetention {
     @Scheduled(fixedDelayString = "${windrose.telemetry.cleanup-interval:PT10M}", initialDelay = 60_000)
     void periodically() {
         try {
-            purge();
+            oncePerCluster.run("history-retention", properties.cleanupInterval(), this::purge);
         } catch (RuntimeException e) {
             log.warn("Could not delete old telemetry history; the next pass tries again", e);
         }

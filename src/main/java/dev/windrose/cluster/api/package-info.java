@@ -1,0 +1,4 @@
+@NullMarked
+package dev.windrose.cluster.api;
+
+import org.jspecify.annotations.NullMarked;

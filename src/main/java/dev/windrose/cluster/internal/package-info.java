@@ -1,0 +1,4 @@
+@NullMarked
+package dev.windrose.cluster.internal;
+
+import org.jspecify.annotations.NullMarked;
