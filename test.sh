@@ -9,6 +9,7 @@
 #   fabric-e2e    the packaged console exports a volume over REST; the kernel initiator in QEMU uses it across a restart
 #   crash-loop    kill -9 of the packaged console at random moments of a REST write loop, on H2 and PostgreSQL:
 #                 nothing acknowledged is lost, nothing is left orphaned (WINDROSE_CRASH_CYCLES, 20)
+#   cluster-e2e   three packaged nodes on one PostgreSQL: join, accept, join token, once-per-cluster jobs, kill -9
 #   bench-smoke   a one-second run of the benchmark matrix (proves the benchmark works; no numbers judged)
 #
 #   ./test.sh                    everything
@@ -21,13 +22,13 @@ set -uo pipefail
 source "$(dirname "$0")/.ci/env.sh"
 cd "$WR_ROOT"
 
-ALL_STEPS=(c-unit c-sanitizers fuzz java e2e interop fabric-e2e crash-loop bench-smoke)
+ALL_STEPS=(c-unit c-sanitizers fuzz java e2e interop fabric-e2e crash-loop cluster-e2e bench-smoke)
 only="" skip=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--only) only="$2"; shift ;;
 	--skip) skip="$2"; shift ;;
-	-h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
 	*) wr_die "unknown option '$1' (see ./test.sh --help)" ;;
 	esac
 	shift
@@ -91,6 +92,11 @@ step_fabric_e2e() {
 step_crash_loop() {
 	[ -f target/windrose.jar ] || mvn -B -q package -DskipTests || return 1
 	e2e/crash/crash-loop.sh
+}
+
+step_cluster_e2e() {
+	[ -f target/windrose.jar ] || mvn -B -q package -DskipTests || return 1
+	e2e/cluster/cluster-e2e.sh
 }
 
 step_bench_smoke() {

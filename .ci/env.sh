@@ -88,6 +88,7 @@ wr_ensure_packages() {
 WR_BUILD_PACKAGES=(maven cmake gcc make pkg-config liburing-dev libisal-dev libnvme-dev)
 # What the full test suite needs on top.
 # shellcheck and busybox-static (BusyBox ash, ESXi's shell) check and run the generated initiator scripts.
+# postgresql-client (psql, pg_isready): the cluster end-to-end test makes and inspects its database.
 WR_TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev chromium qemu-system-x86 busybox-static
 	nvme-cli fio tshark iperf3 cpio kmod jq curl shellcheck postgresql-client unzip)
 

@@ -9,6 +9,7 @@ import dev.windrose.cluster.internal.ClusterMemberRepository;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
+import dev.windrose.common.PosixShell;
 import dev.windrose.inventory.HostId;
 import dev.windrose.inventory.HostInfo;
 import dev.windrose.inventory.HostService;
@@ -169,10 +170,10 @@ public class ClusterService {
                 : "jdbc:postgresql://<database host>:5432/<database>";
         String user = environment.getProperty("spring.datasource.username", "windrose");
         StringBuilder command = new StringBuilder("SPRING_PROFILES_ACTIVE=postgres WINDROSE_DB_URL=")
-                .append(ShellWords.quote(url)).append(" WINDROSE_DB_USER=").append(ShellWords.quote(user))
+                .append(PosixShell.quote(url)).append(" WINDROSE_DB_USER=").append(PosixShell.quote(user))
                 .append(" WINDROSE_DB_PASSWORD='<the database password>'");
         if (secret != null) {
-            command.append(" WINDROSE_CLUSTER_JOIN_TOKEN=").append(ShellWords.quote(secret));
+            command.append(" WINDROSE_CLUSTER_JOIN_TOKEN=").append(PosixShell.quote(secret));
         }
         return command.append(" ./run.sh").toString();
     }

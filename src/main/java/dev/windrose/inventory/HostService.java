@@ -1,7 +1,7 @@
 package dev.windrose.inventory;
 
 import dev.windrose.common.NotFoundException;
-import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.Names;
 import dev.windrose.inventory.internal.DiskRepository;
 import dev.windrose.inventory.internal.HostEntity;
 import dev.windrose.inventory.internal.HostRepository;
@@ -65,14 +65,11 @@ public class HostService {
 
     /**
      * Gives a host a name of the administrator's that its restarts keep. Callers check who may (the
-     * cluster's membership service does); the name is trimmed and must be printable.
+     * cluster's membership service does); the name passes {@link Names#text}.
      */
     @Transactional
     public HostInfo rename(HostId id, String name) {
-        String trimmed = name.strip();
-        if (trimmed.isEmpty() || trimmed.length() > 255 || trimmed.codePoints().anyMatch(HostService::unsafe)) {
-            throw new InvalidInputException("name", "A node's name is 1 to 255 printable characters.");
-        }
+        String trimmed = Names.text("name", name, 255);
         HostEntity host = hosts.findById(id.value())
                 .orElseThrow(() -> new NotFoundException("There is no host with id " + id + "."));
         host.rename(trimmed);
@@ -90,10 +87,5 @@ public class HostService {
         disks.deleteAll(disks.findByHostId(id.value()));
         hosts.delete(host);
         hosts.flush();
-    }
-
-    private static boolean unsafe(int codePoint) {
-        return Character.isISOControl(codePoint) || (codePoint >= 0x202A && codePoint <= 0x202E)
-                || (codePoint >= 0x2066 && codePoint <= 0x2069);
     }
 }

@@ -11,17 +11,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     to be accepted (unattended installs). Used once.
  * @param membershipRefresh how often a node rereads its own membership (an administrator may accept or
  *     remove it on another node)
- * @param nodeWatchInterval how often the cluster judges heartbeats (once per cluster, on any one node)
  */
 @ConfigurationProperties(prefix = "windrose.cluster")
-public record ClusterProperties(@Nullable String joinToken, @Nullable Duration membershipRefresh,
-        @Nullable Duration nodeWatchInterval) {
+public record ClusterProperties(@Nullable String joinToken, @Nullable Duration membershipRefresh) {
 
     public Duration refresh() {
         return membershipRefresh == null ? Duration.ofSeconds(2) : membershipRefresh;
-    }
-
-    public Duration nodeWatch() {
-        return nodeWatchInterval == null ? Duration.ofSeconds(2) : nodeWatchInterval;
     }
 }

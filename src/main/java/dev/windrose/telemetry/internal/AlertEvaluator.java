@@ -36,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -68,10 +69,14 @@ class AlertEvaluator implements WindowListener {
     private final Clock clock;
     private final OncePerCluster oncePerCluster;
     private final TelemetryProperties properties;
+    private final Duration nodeWatchPeriod;
 
     AlertEvaluator(EventStore store, Events events, PoolService pools, HostService hosts, DiskService disks,
             FabricService fabric, PlatformTransactionManager transactions, Clock clock, OncePerCluster oncePerCluster,
-            TelemetryProperties properties) {
+            TelemetryProperties properties,
+            @Value("${windrose.cluster.node-watch-interval:PT1S}") Duration nodeWatchInterval) {
+        // A little under the schedule, which jitters: a late run of one node must not skip a period.
+        this.nodeWatchPeriod = nodeWatchInterval.multipliedBy(3).dividedBy(4);
         this.oncePerCluster = oncePerCluster;
         this.properties = properties;
         this.store = store;
@@ -144,17 +149,14 @@ class AlertEvaluator implements WindowListener {
      * Judges the nodes' heartbeats more often than the other rules, so that a node that stops is an
      * event within seconds (heartbeat interval × 3 + this interval); once per cluster like the rest.
      */
-    @Scheduled(fixedDelayString = "${windrose.cluster.node-watch-interval:PT2S}", initialDelay = 5_000)
+    @Scheduled(fixedDelayString = "${windrose.cluster.node-watch-interval:PT1S}", initialDelay = 5_000)
     void watchNodes() {
         try {
-            oncePerCluster.run("node-watch", NODE_WATCH_PERIOD, this::evaluateHosts);
+            oncePerCluster.run("node-watch", nodeWatchPeriod, this::evaluateHosts);
         } catch (RuntimeException e) {
             log.warn("Judging the nodes' heartbeats failed", e);
         }
     }
-
-    /** The once-per-cluster period of {@link #watchNodes()}: a little under its schedule, which jitters. */
-    static final Duration NODE_WATCH_PERIOD = Duration.ofMillis(1500);
 
     void evaluateHosts() {
         AlertThresholds thresholds = thresholds();
