@@ -34,7 +34,9 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
  * cluster; a node that asks to join (written into the database as another node's start would) is
  * listed, accepted, renamed and removed by an administrator, and only by one.
  */
-@SpringBootTest
+// The fabric REST tests' context: a context of its own would install another security-context strategy
+// (Vaadin sets it JVM-wide) under the cached contexts that later test classes reuse.
+@SpringBootTest(properties = "windrose.test-context=fabric-api")
 @AutoConfigureMockMvc
 @ActiveProfiles("test")
 class ClusterApiTest {
