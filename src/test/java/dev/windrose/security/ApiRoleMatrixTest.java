@@ -115,7 +115,14 @@ class ApiRoleMatrixTest {
             "GET /api/v1/events/{id}", Minimum.VIEWER,
             "POST /api/v1/events/{id}/acknowledge", Minimum.OPERATOR,
             "GET /api/v1/alert-thresholds", Minimum.VIEWER,
-            "PUT /api/v1/alert-thresholds", Minimum.ADMIN);
+            "PUT /api/v1/alert-thresholds", Minimum.ADMIN,
+            "GET /api/v1/cluster/nodes", Minimum.VIEWER,
+            "GET /api/v1/cluster/nodes/{id}", Minimum.VIEWER,
+            "POST /api/v1/cluster/nodes/{id}/accept", Minimum.ADMIN,
+            "PATCH /api/v1/cluster/nodes/{id}", Minimum.ADMIN,
+            "DELETE /api/v1/cluster/nodes/{id}", Minimum.ADMIN,
+            "GET /api/v1/cluster/join-command", Minimum.VIEWER,
+            "POST /api/v1/cluster/join-tokens", Minimum.ADMIN);
 
     @Autowired
     MockMvc mvc;

@@ -117,12 +117,17 @@ class SecurityConfiguration {
                 // Every signed-in user: who am I, my own tokens (the service checks ownership).
                 .requestMatchers(HttpMethod.GET, "/api/v1/auth/whoami", "/api/v1/tokens").authenticated()
                 .requestMatchers(HttpMethod.DELETE, "/api/v1/tokens/*").authenticated()
-                // Administrators: users, the audit log, lab disks (files on this host), alert thresholds.
+                // Administrators: users, the audit log, lab disks (files on this host), alert thresholds, cluster nodes.
                 .requestMatchers("/api/v1/users", "/api/v1/users/**", "/api/v1/audit", "/api/v1/audit/**")
                 .hasRole(Role.Names.ADMIN)
                 .requestMatchers(HttpMethod.POST, "/api/v1/disks").hasRole(Role.Names.ADMIN)
                 .requestMatchers(HttpMethod.DELETE, "/api/v1/disks/*").hasRole(Role.Names.ADMIN)
                 .requestMatchers(HttpMethod.PUT, "/api/v1/alert-thresholds").hasRole(Role.Names.ADMIN)
+                // The cluster's membership: accepting, renaming, removing nodes and join tokens.
+                .requestMatchers(HttpMethod.POST, "/api/v1/cluster/nodes/*/accept", "/api/v1/cluster/join-tokens")
+                .hasRole(Role.Names.ADMIN)
+                .requestMatchers(HttpMethod.PATCH, "/api/v1/cluster/nodes/*").hasRole(Role.Names.ADMIN)
+                .requestMatchers(HttpMethod.DELETE, "/api/v1/cluster/nodes/*").hasRole(Role.Names.ADMIN)
                 // Checks change nothing: viewers may ask what a change would do.
                 .requestMatchers(HttpMethod.POST, "/api/v1/aggregations/checks", "/api/v1/aggregations/*/checks")
                 .hasRole(Role.Names.VIEWER)
