@@ -28,6 +28,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -50,10 +51,12 @@ public class ClusterService {
     private final AuditLog auditLog;
     private final Environment environment;
     private final Clock clock;
+    private final ObjectProvider<SecurityContextHolderStrategy> securityContexts;
 
     ClusterService(HostService hosts, ClusterMemberRepository members, JoinTokenRepository tokens,
             LocalMembership localMembership, ObjectProvider<NodeUsage> usages, AuditLog auditLog,
-            Environment environment, Clock clock) {
+            Environment environment, Clock clock, ObjectProvider<SecurityContextHolderStrategy> securityContexts) {
+        this.securityContexts = securityContexts;
         this.hosts = hosts;
         this.members = members;
         this.tokens = tokens;
@@ -195,8 +198,10 @@ public class ClusterService {
                 holds(host.id()));
     }
 
-    private static String actor() {
-        var authentication = SecurityContextHolder.getContext().getAuthentication();
+    /** Who acts: read through this application's strategy bean (the JVM-wide holder may be another's). */
+    private String actor() {
+        var authentication = securityContexts.getIfAvailable(SecurityContextHolder::getContextHolderStrategy)
+                .getContext().getAuthentication();
         return authentication == null ? AuditLog.SYSTEM_ACTOR : authentication.getName();
     }
 }
