@@ -1,32 +1,69 @@
 package dev.windrose.security;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
 
 /**
  * Background work (alert evaluation, the metrics export, the dashboards' shared health reading) reads
  * pools, hosts, disks and subsystems through their services, which let only signed-in viewers read:
  * it does so as the read-only "system" actor, on the current thread only, and puts back what was there.
+ *
+ * <p>Method security reads the application's own security-context strategy (a bean: Vaadin's), while the
+ * JVM-wide {@link SecurityContextHolder} holds the strategy of whichever application started last. In
+ * production they are the same; where several applications share a JVM (the test suite's cached
+ * contexts) they are not, so the system actor is set in every application's strategy as well
+ * ({@code SystemViewerStrategies} registers them), each only for this thread and this call.
  */
 public final class SystemViewer {
+
+    private static final Set<SecurityContextHolderStrategy> APPLICATION_STRATEGIES =
+            Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
     private SystemViewer() {
     }
 
     public static <T> T read(Supplier<T> reading) {
-        SecurityContext before = SecurityContextHolder.getContext();
-        SecurityContext system = SecurityContextHolder.createEmptyContext();
-        system.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(AuditLog.SYSTEM_ACTOR, null,
-                List.of(new SimpleGrantedAuthority(Role.VIEWER.authority()))));
-        SecurityContextHolder.setContext(system);
+        List<SecurityContextHolderStrategy> strategies = strategies();
+        List<SecurityContext> before = new ArrayList<>(strategies.size());
+        for (SecurityContextHolderStrategy strategy : strategies) {
+            before.add(strategy.getContext());
+            SecurityContext system = strategy.createEmptyContext();
+            system.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(AuditLog.SYSTEM_ACTOR, null,
+                    List.of(new SimpleGrantedAuthority(Role.VIEWER.authority()))));
+            strategy.setContext(system);
+        }
         try {
             return reading.get();
         } finally {
-            SecurityContextHolder.setContext(before);
+            for (int i = 0; i < strategies.size(); i++) {
+                strategies.get(i).setContext(before.get(i));
+            }
         }
+    }
+
+    static void register(SecurityContextHolderStrategy strategy) {
+        APPLICATION_STRATEGIES.add(strategy);
+    }
+
+    static void unregister(SecurityContextHolderStrategy strategy) {
+        APPLICATION_STRATEGIES.remove(strategy);
+    }
+
+    private static List<SecurityContextHolderStrategy> strategies() {
+        Set<SecurityContextHolderStrategy> all = Collections.newSetFromMap(new IdentityHashMap<>());
+        all.add(SecurityContextHolder.getContextHolderStrategy());
+        synchronized (APPLICATION_STRATEGIES) {
+            all.addAll(APPLICATION_STRATEGIES);
+        }
+        return List.copyOf(all);
     }
 }
