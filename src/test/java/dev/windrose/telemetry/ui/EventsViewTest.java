@@ -11,23 +11,19 @@ import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy;
 import dev.windrose.security.Role;
 import dev.windrose.security.UserService;
-import dev.windrose.storage.NewPool;
-import dev.windrose.storage.NewVolume;
-import dev.windrose.storage.PoolInfo;
-import dev.windrose.storage.PoolService;
-import dev.windrose.storage.PoolType;
-import dev.windrose.storage.VolumeInfo;
-import dev.windrose.storage.VolumeService;
 import dev.windrose.telemetry.AlertRule;
 import dev.windrose.telemetry.AlertThresholds;
 import dev.windrose.telemetry.EventInfo;
 import dev.windrose.telemetry.EventService;
 import dev.windrose.telemetry.EventState;
 import dev.windrose.telemetry.internal.AlertsNow;
-import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,9 +34,10 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
- * The events view, driven on the server: a real event (a memory pool allocated to 88 %, judged by
- * the alert rules as the scheduler would) is listed with its rule, object, words and state; an
- * operator acknowledges it from its row; the filter shows it by state; a viewer has no button.
+ * The events view, driven on the server: a real event (a host whose heartbeat stopped an hour ago,
+ * judged by the alert rules as the scheduler would) is listed with its rule, object, words and state; an
+ * operator acknowledges it from its row; the filter shows it by state; a viewer has no button. (A full
+ * thick pool no longer raises an event: it is fully allocated, not running out of space.)
  */
 @SpringBootTest(properties = TelemetryViewTests.CONTEXT)
 @ActiveProfiles("test")
@@ -48,14 +45,9 @@ class EventsViewTest extends SpringBrowserlessTest {
 
     static final String ADMIN = TelemetryViewTests.ADMIN;
     static final String VIEWER = "events-viewer";
-    static final long MIB = 1L << 20;
 
     @Autowired
     UserService users;
-    @Autowired
-    PoolService pools;
-    @Autowired
-    VolumeService volumes;
     @Autowired
     EventService events;
     @Autowired
@@ -63,31 +55,35 @@ class EventsViewTest extends SpringBrowserlessTest {
     @Autowired
     VaadinAwareSecurityContextHolderStrategy securityContexts;
 
+    @Autowired
+    JdbcTemplate jdbc;
+
     private AlertThresholds before;
-    private PoolInfo pool;
-    private VolumeInfo volume;
+    private String host;
 
     @BeforeEach
-    void a_pool_is_allocated_above_the_warning_level() {
+    void a_host_stopped_its_heartbeat_an_hour_ago() {
         TelemetryViewTests.ensureAdmin(users);
         signInAs(ADMIN, Role.ADMIN);
         if (users.listUsers().stream().noneMatch(user -> user.username().equals(VIEWER))) {
             users.createUser(VIEWER, TelemetryViewTests.PASSWORD, Set.of(Role.VIEWER));
         }
         before = events.thresholds();
-        events.updateThresholds(new AlertThresholds(80, 90, before.latencyP99Micros(), before.queuePairErrorsPerMinute(),
-                before.hostHeartbeat(), before.diskHealth(), before.reconciliationErrors()));
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        pool = pools.create(new NewPool("full-" + suffix, PoolType.MEMORY, null, 32 * MIB, List.of(), null));
-        volume = volumes.create(new NewVolume("fv-" + suffix, pool.id(), 28 * MIB, null));
+        events.updateThresholds(new AlertThresholds(before.poolWarningPercent(), before.poolCriticalPercent(),
+                before.latencyP99Micros(), before.queuePairErrorsPerMinute(), true, before.diskHealth(),
+                before.reconciliationErrors()));
+        host = "gone-" + UUID.randomUUID().toString().substring(0, 8);
+        Timestamp anHourAgo = Timestamp.from(Instant.now().minus(Duration.ofHours(1)));
+        jdbc.update("INSERT INTO host (machine_id, name, addresses, os_name, kernel, cpu_cores, memory_bytes, "
+                + "dataplane_version, dataplane_mode, registered_at, last_heartbeat_at) VALUES (?, ?, '192.0.2.9', "
+                + "'Debian', '6.1', 2, 1073741824, '0.1', 'adaptive', ?, ?)", host, host, anHourAgo, anHourAgo);
         AlertsNow.evaluateInventory(context);
     }
 
     @AfterEach
-    void the_pool_goes_and_the_thresholds_are_restored() {
+    void the_host_goes_and_the_thresholds_are_restored() {
         signInAs(ADMIN, Role.ADMIN);
-        volumes.delete(volume.id());
-        pools.delete(pool.id());
+        jdbc.update("DELETE FROM host WHERE machine_id = ?", host);
         events.updateThresholds(before);
         AlertsNow.evaluateInventory(context);
     }
@@ -96,14 +92,15 @@ class EventsViewTest extends SpringBrowserlessTest {
     void an_open_event_is_listed_with_its_rule_object_words_and_state() {
         navigate(EventsView.class);
         var grid = test(grid());
-        int row = rowOf(pool.name()).orElseThrow();
+        int row = rowOf(host).orElseThrow();
 
         assertThat(IntStream.range(0, 8).mapToObj(grid::getHeaderCell).toList()).containsExactly("Severity", "Rule",
                 "Object", "What happened", "State", "Raised", "Acknowledged / cleared", "");
-        assertThat(text(grid.getCellComponent(row, 0))).isEqualTo("warning");
-        assertThat(grid.getCellText(row, 1)).isEqualTo("Pool usage");
-        assertThat(grid.getCellText(row, 2)).isEqualTo(pool.name());
-        assertThat(grid.getCellText(row, 3)).startsWith("88% of the capacity is ").endsWith("(warning above 80%, critical above 90%).");
+        assertThat(text(grid.getCellComponent(row, 0))).isEqualTo("critical");
+        assertThat(grid.getCellText(row, 1)).isEqualTo("Host heartbeat");
+        assertThat(grid.getCellText(row, 2)).isEqualTo(host);
+        assertThat(grid.getCellText(row, 3)).startsWith("No heartbeat since ")
+                .endsWith(": the host is down or cannot reach the database.");
         assertThat(grid.getCellText(row, 4)).isEqualTo("open");
         assertThat(grid.getCellText(row, 5)).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
         assertThat(grid.getCellText(row, 6)).isEmpty();
@@ -112,15 +109,15 @@ class EventsViewTest extends SpringBrowserlessTest {
     @Test
     void an_operator_acknowledges_an_open_event_from_its_row() {
         navigate(EventsView.class);
-        int row = rowOf(pool.name()).orElseThrow();
+        int row = rowOf(host).orElseThrow();
         Button acknowledge = (Button) test(grid()).getCellComponent(row, 7);
         assertThat(acknowledge.getText()).isEqualTo("Acknowledge");
-        assertThat(acknowledge.getAriaLabel()).hasValueSatisfying(label -> label.startsWith("Acknowledge: 88% of the capacity"));
+        assertThat(acknowledge.getAriaLabel()).hasValueSatisfying(label -> label.startsWith("Acknowledge: No heartbeat since"));
 
         test(acknowledge).click();
 
-        assertThat(test(find(Notification.class).last()).getText()).isEqualTo("Acknowledged: " + pool.name() + ".");
-        int after = rowOf(pool.name()).orElseThrow();
+        assertThat(test(find(Notification.class).last()).getText()).isEqualTo("Acknowledged: " + host + ".");
+        int after = rowOf(host).orElseThrow();
         assertThat(test(grid()).getCellText(after, 4)).isEqualTo("acknowledged");
         assertThat(test(grid()).getCellText(after, 6)).matches("acknowledged \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} by " + ADMIN);
         assertThat(test(grid()).getCellComponent(after, 7)).isNotInstanceOf(Button.class);
@@ -133,24 +130,23 @@ class EventsViewTest extends SpringBrowserlessTest {
     void the_filter_shows_the_event_under_its_state_only() {
         events.acknowledge(mine(EventState.OPEN).id());
         navigate(EventsView.class);
-        assertThat(rowOf(pool.name())).as("shown under All").isPresent();
+        assertThat(rowOf(host)).as("shown under All").isPresent();
 
         show("Open");
-        assertThat(rowOf(pool.name())).as("not under Open").isEmpty();
+        assertThat(rowOf(host)).as("not under Open").isEmpty();
         show("Acknowledged");
-        assertThat(rowOf(pool.name())).as("under Acknowledged").isPresent();
+        assertThat(rowOf(host)).as("under Acknowledged").isPresent();
         show("Cleared");
-        assertThat(rowOf(pool.name())).as("not under Cleared").isEmpty();
+        assertThat(rowOf(host)).as("not under Cleared").isEmpty();
     }
 
     @Test
     void a_cleared_event_says_when_it_was_cleared() {
-        events.updateThresholds(new AlertThresholds(95, 99, before.latencyP99Micros(), before.queuePairErrorsPerMinute(),
-                before.hostHeartbeat(), before.diskHealth(), before.reconciliationErrors()));
+        jdbc.update("UPDATE host SET last_heartbeat_at = ? WHERE machine_id = ?", Timestamp.from(Instant.now()), host);
         AlertsNow.evaluateInventory(context);
         navigate(EventsView.class);
         show("Cleared");
-        int row = rowOf(pool.name()).orElseThrow();
+        int row = rowOf(host).orElseThrow();
         assertThat(test(grid()).getCellText(row, 4)).isEqualTo("cleared");
         assertThat(test(grid()).getCellText(row, 6)).matches("cleared \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
     }
@@ -159,16 +155,16 @@ class EventsViewTest extends SpringBrowserlessTest {
     void a_viewer_sees_the_event_but_no_acknowledge_button() {
         signInAs(VIEWER, Role.VIEWER);
         navigate(EventsView.class);
-        int row = rowOf(pool.name()).orElseThrow();
+        int row = rowOf(host).orElseThrow();
         assertThat(grid().getColumns()).hasSize(7);
         assertThat(test(grid()).getCellText(row, 4)).isEqualTo("open");
         assertThat(find(Button.class).all()).extracting(Button::getText).doesNotContain("Acknowledge");
     }
 
-    /** This test's pool-usage event, through the service (newest first). */
+    /** This test's heartbeat event, through the service (newest first). */
     private EventInfo mine(EventState state) {
         return events.list(state, org.springframework.data.domain.PageRequest.of(0, 500)).stream()
-                .filter(event -> event.rule() == AlertRule.POOL_USAGE && event.objectKey().equals("pool:" + pool.id().value()))
+                .filter(event -> event.rule() == AlertRule.HOST_HEARTBEAT && event.objectName().equals(host))
                 .findFirst().orElseThrow();
     }
 
@@ -177,11 +173,11 @@ class EventsViewTest extends SpringBrowserlessTest {
         return find(Grid.class).single();
     }
 
-    /** The grid's row about this test's pool, if it lists one. */
+    /** The grid's row about this test's host, if it lists one. */
     private OptionalInt rowOf(String objectName) {
         var grid = test(grid());
         return IntStream.range(0, grid.size())
-                .filter(i -> grid.getRow(i).rule() == AlertRule.POOL_USAGE && grid.getRow(i).objectName().equals(objectName))
+                .filter(i -> grid.getRow(i).rule() == AlertRule.HOST_HEARTBEAT && grid.getRow(i).objectName().equals(objectName))
                 .findFirst();
     }
 
