@@ -9,10 +9,7 @@ import { openView, waitForVaadin } from '../support/vaadin.js';
 // every other test signs in as.
 test.describe.configure({ mode: 'serial' });
 
-test('every page leads to the first-run page while no administrator exists', async ({ page, pageProblems }) => {
-  // Known bug, open: the first-run page, served for '/', fetches /login (not as a page), which answers
-  // 404 while no administrator exists. Remove this line with its fix.
-  pageProblems.tolerate(/status of 404 .*\/login:0:0\)\n  on .*\/setup$/);
+test('every page leads to the first-run page while no administrator exists', async ({ page }) => {
   for (const path of ['/', '/login', '/users']) {
     await test.step(`open ${path}`, async () => {
       await openView(page, path);

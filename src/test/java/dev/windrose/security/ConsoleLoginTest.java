@@ -61,6 +61,16 @@ class ConsoleLoginTest {
     }
 
     @Test
+    void the_console_icon_loads_without_signing_in() throws Exception {
+        // Signed out (on the login and set-up pages) the browser asks for the icon too: a redirect to the
+        // login page answered the image request with a 404, which Chromium logs as a console error.
+        HttpResponse<String> icon = new Browser(port).open("/icons/windrose.svg");
+        assertThat(icon.statusCode()).isEqualTo(200);
+        assertThat(icon.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("image/svg+xml"));
+    }
+
+    @Test
     void the_right_password_signs_in_and_is_audited() throws Exception {
         MvcResult result = login(ApiSecurityTest.ADMIN, ApiSecurityTest.ADMIN_PASSWORD, nextAddress())
                 .andExpect(status().isFound()).andReturn();

@@ -193,9 +193,11 @@ class SecurityConfiguration {
                 // Vaadin denies every path it does not know; without /error, errors become login redirects.
                 // The set-up and login pages must load without a session; Vaadin would find them from the
                 // route registry, but only once its servlet runs, so say it explicitly. The views
-                // themselves are @AnonymousAllowed and check their own preconditions.
+                // themselves are @AnonymousAllowed and check their own preconditions. The console's icon is
+                // asked for on those pages too: redirected to /login, the image request ended in a 404.
                 .authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/error", "/" + FirstRunView.ROUTE, "/" + LoginView.ROUTE).permitAll())
+                        .requestMatchers("/error", "/" + FirstRunView.ROUTE, "/" + LoginView.ROUTE, "/icons/**")
+                        .permitAll())
                 .addFilterBefore(new FirstRunRedirectFilter(users), ExceptionTranslationFilter.class)
                 .with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin
                         .enableCsrfConfiguration(false)
