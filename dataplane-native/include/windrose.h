@@ -250,11 +250,33 @@ WR_API int32_t wr_listener_add(struct wr_target *target, const char *nqn, uint32
 			       const char *addr, uint16_t port);
 WR_API int32_t wr_listener_remove(struct wr_target *target, const char *nqn, uint32_t nqn_len,
 				  const char *addr, uint16_t port);
-/* ANA state of group anagrpid as seen through that listener: 1 optimized, 2 non-optimized,
- * 3 inaccessible, 4 persistent loss, 15 change. */
+/* ANA state of group anagrpid (1..16) as seen through that listener: 1 optimized, 2 non-optimized,
+ * 3 inaccessible, 4 persistent loss, 15 change (a new listener starts optimized for every group).
+ * A real change bumps the ANA log's change count and raises an ANA change notice on the
+ * controllers connected through that listener (those whose host enabled it); setting the state
+ * a group already has changes nothing, so a reconciler may re-apply it freely. I/O through the
+ * listener to a namespace of a group that is inaccessible, lost or in change completes with
+ * Asymmetric Access Inaccessible / Persistent Loss / Transition (path errors: the host retries it
+ * on another path); non-optimized serves I/O. A group left in change longer than the ANA
+ * transition time (WR_LIMIT_ANATT_S) turns inaccessible by itself, with its own notice: the
+ * target never reports change longer than the ANATT it advertises. -ENOENT when the subsystem
+ * has no such listener. */
 WR_API int32_t wr_listener_set_ana_state(struct wr_target *target, const char *nqn,
 					 uint32_t nqn_len, const char *addr, uint16_t port,
 					 uint32_t anagrpid, uint32_t state);
+/* The ANA state of group anagrpid through that listener (1, 2, 3, 4 or 15), or -ENOENT. */
+WR_API int32_t wr_listener_get_ana_state(struct wr_target *target, const char *nqn,
+					 uint32_t nqn_len, const char *addr, uint16_t port,
+					 uint32_t anagrpid);
+
+/* The controller IDs this target hands out to new controllers (dynamic model): min..max within
+ * 1..0xFFEF (min <= max, else -EINVAL); the default is the whole 1..0xFFEF. Nodes that export the
+ * same subsystem must use disjoint ranges so that no host meets two controllers with one CNTLID
+ * (Linux nvmet's cntlid_min/cntlid_max). Controllers already connected keep their IDs; a Connect
+ * finding every ID of the range taken is refused. Call it before the first listener. */
+#define WR_CNTLID_MIN 1u
+#define WR_CNTLID_MAX 0xffefu
+WR_API int32_t wr_target_set_cntlid_range(struct wr_target *target, uint32_t min, uint32_t max);
 
 struct wr_ctrlr_info {
 	char subnqn[WR_NQN_SIZE];
@@ -308,11 +330,15 @@ enum wr_limit {
 	WR_LIMIT_CONNS_PER_LISTENER = 3,    /* 1..1048576, default 1024 */
 	WR_LIMIT_CONNS_PER_SOURCE = 4,      /* per source IP address, 1..1048576, default 128 */
 	WR_LIMIT_CONNS_TOTAL = 5,           /* 0 = derived: RLIMIT_NOFILE / 2; else 1..1048576 */
+	WR_LIMIT_ANATT_S = 6,               /* ANA transition time (Identify Controller ANATT) in
+	                                       seconds, 1..255, default 10: no group stays in change
+	                                       longer (see wr_listener_set_ana_state) */
 };
 #define WR_DEFAULT_ICREQ_TIMEOUT_MS 5000u
 #define WR_DEFAULT_CONNECT_TIMEOUT_MS 10000u
 #define WR_DEFAULT_CONNS_PER_LISTENER 1024u
 #define WR_DEFAULT_CONNS_PER_SOURCE 128u
+#define WR_DEFAULT_ANATT_S 10u
 
 /* -EINVAL for an unknown limit or a value out of range. */
 WR_API int32_t wr_target_set_limit(struct wr_target *target, uint32_t limit, uint64_t value);

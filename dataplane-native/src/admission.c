@@ -185,6 +185,12 @@ static _Atomic uint32_t *limit_field(struct wr_admission *a, uint32_t limit)
 
 int32_t wr_target_set_limit(struct wr_target *t, uint32_t limit, uint64_t value)
 {
+	if (t && limit == WR_LIMIT_ANATT_S) {
+		if (value < 1 || value > 255)           /* ANATT is one byte of Identify Controller */
+			return -EINVAL;
+		atomic_store(&t->anatt_s, (uint32_t)value);
+		return 0;
+	}
 	_Atomic uint32_t *field = t ? limit_field(&t->admission, limit) : NULL;
 	if (!field)
 		return -EINVAL;
@@ -199,6 +205,8 @@ int32_t wr_target_set_limit(struct wr_target *t, uint32_t limit, uint64_t value)
 
 int64_t wr_target_get_limit(struct wr_target *t, uint32_t limit)
 {
+	if (t && limit == WR_LIMIT_ANATT_S)
+		return atomic_load(&t->anatt_s);
 	_Atomic uint32_t *field = t ? limit_field(&t->admission, limit) : NULL;
 	if (!field)
 		return -EINVAL;

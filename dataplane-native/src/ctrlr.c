@@ -147,11 +147,16 @@ static void connect_reject(struct wr_req *req, uint16_t status, uint32_t iattr, 
 	wr_req_complete(req, status | NVME_SC_DNR);
 }
 
-static uint16_t alloc_cntlid(struct wr_subsys *s)
+/* With target->lock held: the next free ID of the target's range (wr_target_set_cntlid_range),
+ * round robin per subsystem so that a reconnecting host does not get the ID it just dropped. */
+static uint16_t alloc_cntlid(const struct wr_target *t, struct wr_subsys *s)
 {
-	for (uint32_t tries = 0; tries < 0xffef; tries++) {
+	uint16_t min = t->cntlid_min, max = t->cntlid_max;
+	for (uint32_t tries = 0; tries <= (uint32_t)(max - min); tries++) {
 		uint16_t id = s->next_cntlid;
-		s->next_cntlid = id >= 0xffef ? 1 : id + 1;
+		if (id < min || id > max)
+			id = min;
+		s->next_cntlid = id >= max ? min : id + 1;
 		bool used = false;
 		for (struct wr_ctrlr *c = s->ctrlrs; c; c = c->next)
 			used |= c->cntlid == id;
@@ -165,7 +170,7 @@ static struct wr_ctrlr *ctrlr_create(struct wr_conn *c, struct wr_subsys *s,
 				     const struct nvmf_connect_cmd *cmd,
 				     const struct nvmf_connect_data *d)
 {
-	uint16_t cntlid = alloc_cntlid(s);
+	uint16_t cntlid = alloc_cntlid(c->target, s);
 	if (!cntlid)
 		return NULL;
 	struct wr_ctrlr *ctrlr = calloc(1, sizeof(*ctrlr));
@@ -452,6 +457,7 @@ static void identify_exec(struct wr_req *req)
 			.discovery = ctrlr->discovery, .maxcmd = WR_MAX_QUEUE_ENTRIES,
 			.nn = WR_MAX_NSID, .anagrpmax = WR_MAX_ANAGRP, .mdts = WR_MDTS,
 			.ioccsz_bytes = WR_ICD_SIZE, .aerl = WR_AERL - 1, .kas = WR_KAS_100MS,
+			.anatt = (uint8_t)atomic_load(&ctrlr->target->anatt_s),
 		};
 		wr_page_id_ctrl(page, &p);
 	} else if (ctrlr->discovery) {

@@ -136,8 +136,10 @@ struct wr_subsys {
 	struct wr_ctrlr *ctrlrs;
 	uint16_t next_cntlid;
 	_Atomic(struct wr_ns *) ns[WR_MAX_NSID + 1];
-	/* ANA state per port and group; atomics because the I/O path reads them */
+	/* ANA state per port and group; atomics because the I/O path reads them. 0 is optimized (a
+	 * new listener); every change goes through ana_set() in target.c. */
 	_Atomic uint8_t ana[WR_MAX_PORTS][WR_MAX_ANAGRP + 1];
+	uint64_t ana_change_ns[WR_MAX_PORTS][WR_MAX_ANAGRP + 1];  /* when it entered change */
 	struct wr_subsys *next;
 };
 
@@ -412,6 +414,9 @@ struct wr_target {
 	struct wr_port *ports[WR_MAX_PORTS];
 	uint64_t disc_genctr;
 	uint64_t ana_chgcnt;
+	uint16_t cntlid_min, cntlid_max;  /* wr_target_set_cntlid_range */
+	_Atomic uint32_t anatt_s;         /* WR_LIMIT_ANATT_S */
+	atomic_bool ana_watch;            /* a group may be in change: reactor 0 watches ANATT */
 	uint64_t epoch;
 	uint64_t epoch_started_ms;
 	struct wr_admission admission;
@@ -441,6 +446,8 @@ bool wr_subsys_host_allowed(const struct wr_subsys *s, const char *hostnqn, size
 bool wr_subsys_on_port(const struct wr_subsys *s, uint16_t port_slot);
 void wr_subsys_put(struct wr_target *t, struct wr_subsys *s);
 void wr_target_discovery_changed(struct wr_target *t);
+/* Reactor 0, while t->ana_watch: groups in change longer than ANATT become inaccessible. */
+void wr_target_ana_watchdog(struct wr_target *t, uint64_t now_ns);
 int wr_target_create_manual(uint32_t reactors, struct wr_target **out);
 
 /* admission.c */

@@ -232,14 +232,19 @@ static uint16_t dsm_exec(struct wr_req *req)
 	return 0xffff;                          /* submitted */
 }
 
+/* Path Related Status (SCT 3) for a path whose group serves no I/O; non-optimized serves it. No
+ * DNR, not even for persistent loss: Linux completes a DNR status to the application before it
+ * looks at path errors (core.c, nvme_decide_disposition), so only a status without it is retried
+ * on another path; nvmet answers the same (core.c, nvmet_check_ana_state). */
 static uint16_t ana_status(struct wr_req *req)
 {
 	struct wr_ctrlr *ctrlr = req->conn->ctrlr;
-	uint8_t state = atomic_load_explicit(&ctrlr->subsys->ana[ctrlr->port_slot][req->ns->anagrpid],
+	uint32_t grp = __atomic_load_n(&req->ns->anagrpid, __ATOMIC_RELAXED);
+	uint8_t state = atomic_load_explicit(&ctrlr->subsys->ana[ctrlr->port_slot][grp],
 					     memory_order_relaxed);
 	switch (state) {
 	case NVME_ANA_INACCESSIBLE: return NVME_SC_ANA_INACCESSIBLE;
-	case NVME_ANA_PERSISTENT_LOSS: return NVME_SC_ANA_PERSISTENT_LOSS | NVME_SC_DNR;
+	case NVME_ANA_PERSISTENT_LOSS: return NVME_SC_ANA_PERSISTENT_LOSS;
 	case NVME_ANA_CHANGE: return NVME_SC_ANA_TRANSITION;
 	default: return NVME_SC_SUCCESS;
 	}

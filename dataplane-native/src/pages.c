@@ -70,7 +70,7 @@ void wr_page_id_ctrl(uint8_t *page, const struct wr_id_ctrl_params *p)
 	id->vwc = 0x1 | (0x2u << 1);                 /* present; broadcast flush not supported */
 	id->nn = p->nn;
 	id->mnan = p->nn;
-	id->anatt = 10;
+	id->anatt = p->anatt;                        /* seconds; the target keeps to it */
 	id->anacap = 0x1f;                           /* optimized .. change states reported */
 	id->anagrpmax = p->anagrpmax;
 	id->nanagrpid = p->anagrpmax;

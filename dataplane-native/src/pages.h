@@ -23,6 +23,7 @@ struct wr_id_ctrl_params {
 	uint16_t maxcmd;
 	uint32_t nn;
 	uint32_t anagrpmax;
+	uint8_t anatt;
 	uint8_t mdts;
 	uint32_t ioccsz_bytes;       /* in-capsule data bytes for I/O commands */
 	uint8_t aerl;                /* zero-based */

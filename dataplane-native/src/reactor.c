@@ -631,8 +631,11 @@ static int reactor_iteration(struct wr_reactor *r, int timeout_ms)
 		r->last_tick_ns = now;
 		if (r->ndisarmed)
 			rearm_ports(r, now);
-		if (r->id == 0)
+		if (r->id == 0) {
 			wr_log_flush_suppressed();
+			if (atomic_load_explicit(&r->target->ana_watch, memory_order_relaxed))
+				wr_target_ana_watchdog(r->target, now);
+		}
 		service_conns(r, now);
 		work += flush_dirty(r);
 		reap_dead(r);

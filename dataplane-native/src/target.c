@@ -175,6 +175,9 @@ static int target_create(uint32_t reactors, uint32_t mode, const char *cpu_list,
 	if (getrandom(&t->epoch, sizeof(t->epoch), 0) != sizeof(t->epoch))
 		t->epoch = wr_now_ns() ^ ((uint64_t)getpid() << 32);
 	t->epoch_started_ms = wr_unix_ms();
+	t->cntlid_min = WR_CNTLID_MIN;
+	t->cntlid_max = WR_CNTLID_MAX;
+	atomic_init(&t->anatt_s, WR_DEFAULT_ANATT_S);
 	wr_admission_init(t);
 	t->disc = subsys_alloc(WR_NAME(NVME_DISC_SUBSYS_NAME), "WRDISCOVERY", "Windrose discovery");
 	t->reactors = calloc(reactors, sizeof(*t->reactors));
@@ -226,6 +229,18 @@ int32_t wr_target_create(uint32_t reactors, uint32_t mode, const char *cpu_list,
 int wr_target_create_manual(uint32_t reactors, struct wr_target **out)
 {
 	return target_create(reactors, WR_MODE_ADAPTIVE, NULL, true, out);
+}
+
+int32_t wr_target_set_cntlid_range(struct wr_target *t, uint32_t min, uint32_t max)
+{
+	if (!t || min < WR_CNTLID_MIN || max > WR_CNTLID_MAX || min > max)
+		return -EINVAL;
+	pthread_mutex_lock(&t->lock);
+	t->cntlid_min = (uint16_t)min;
+	t->cntlid_max = (uint16_t)max;
+	pthread_mutex_unlock(&t->lock);
+	wr_log(WR_LOG_INFO, "controller IDs %u..%u", min, max);
+	return 0;
 }
 
 static void ns_destroy(struct wr_target *t, struct wr_ns *ns)
@@ -708,12 +723,84 @@ int32_t wr_ns_resize(struct wr_target *t, const char *nqn, uint32_t nqn_len, uin
 	return rc;
 }
 
+/* With t->lock held. One change count for the whole target, as Linux nvmet's nvmet_ana_chgcnt:
+ * the header's count and every descriptor's carry it (drivers/nvme/target/admin-cmd.c). The
+ * notice goes to the controllers that read a different log now: those of that port, or all. */
 static void raise_ana_change(struct wr_target *t, struct wr_subsys *s, int port_slot)
 {
 	t->ana_chgcnt++;
 	for (struct wr_ctrlr *c = s->ctrlrs; c; c = c->next)
 		if (!atomic_load(&c->failed) && (port_slot < 0 || c->port_slot == port_slot))
 			wr_ctrlr_raise_aen(c, NVME_AEN_CFG_ANA_CHANGE);
+}
+
+static uint8_t ana_get(struct wr_subsys *s, uint16_t slot, uint32_t grp)
+{
+	uint8_t state = atomic_load(&s->ana[slot][grp]);
+	return state ? state : NVME_ANA_OPTIMIZED;
+}
+
+/* The one place an ANA state changes (t->lock held): false when it already was that state. */
+static bool ana_set(struct wr_target *t, struct wr_subsys *s, uint16_t slot, uint32_t grp,
+		    uint8_t state)
+{
+	uint8_t old = ana_get(s, slot, grp);
+	if (old == state)
+		return false;
+	if (state == NVME_ANA_CHANGE) {
+		s->ana_change_ns[slot][grp] = wr_now_ns();
+		atomic_store(&t->ana_watch, true);
+	}
+	/* Release: a reactor that sees the new state sees the namespace it gates as it was. */
+	atomic_store_explicit(&s->ana[slot][grp], state, memory_order_release);
+	wr_log(WR_LOG_INFO, "subsystem %s port %u: ANA group %u %u -> %u", s->nqn, slot, grp, old,
+	       state);
+	return true;
+}
+
+/* A listener that goes away takes its states along: a new one on the same slot starts optimized. */
+static void ana_forget_port(struct wr_subsys *s, uint16_t slot)
+{
+	for (uint32_t grp = 0; grp <= WR_MAX_ANAGRP; grp++)
+		atomic_store(&s->ana[slot][grp], 0);
+}
+
+void wr_target_ana_watchdog(struct wr_target *t, uint64_t now_ns)
+{
+	uint64_t anatt_ns = (uint64_t)atomic_load(&t->anatt_s) * 1000000000ull;
+	bool changing = false;
+	/* Cleared first: a change that ana_set() makes while we scan sets it again. */
+	atomic_store(&t->ana_watch, false);
+	pthread_mutex_lock(&t->lock);
+	for (struct wr_subsys *s = t->subsystems; s; s = s->next) {
+		for (struct wr_listener *l = s->listeners; l; l = l->next) {
+			uint16_t slot = l->port->slot;
+			bool raised = false;
+			for (uint32_t grp = 1; grp <= WR_MAX_ANAGRP; grp++) {
+				if (ana_get(s, slot, grp) != NVME_ANA_CHANGE)
+					continue;
+				/* now_ns is the loop's clock: it may be older than the change. */
+				uint64_t since = s->ana_change_ns[slot][grp];
+				if (now_ns < since || now_ns - since < anatt_ns) {
+					changing = true;
+					continue;
+				}
+				/* ANATT is the longest the controller may report change (base spec,
+				 * Identify Controller ANATT); Linux resets the controller after twice
+				 * that (multipath.c, nvme_anatt_timeout). Inaccessible is the state that
+				 * serves nothing, so no write can reach a node that lost its role. */
+				wr_log(WR_LOG_WARN, "subsystem %s port %u: ANA group %u in change longer "
+				       "than ANATT (%u s): now inaccessible", s->nqn, slot, grp,
+				       atomic_load(&t->anatt_s));
+				raised |= ana_set(t, s, slot, grp, NVME_ANA_INACCESSIBLE);
+			}
+			if (raised)
+				raise_ana_change(t, s, slot);
+		}
+	}
+	pthread_mutex_unlock(&t->lock);
+	if (changing)
+		atomic_store(&t->ana_watch, true);
 }
 
 int32_t wr_ns_set_ana_group(struct wr_target *t, const char *nqn, uint32_t nqn_len, uint32_t nsid,
@@ -725,7 +812,7 @@ int32_t wr_ns_set_ana_group(struct wr_target *t, const char *nqn, uint32_t nqn_l
 	pthread_mutex_lock(&t->lock);
 	struct wr_subsys *s = wr_subsys_find(t, nqn, nqn_len);
 	struct wr_ns *ns = s ? atomic_load(&s->ns[nsid]) : NULL;
-	if (ns) {
+	if (ns && __atomic_load_n(&ns->anagrpid, __ATOMIC_RELAXED) != anagrpid) {
 		__atomic_store_n(&ns->anagrpid, anagrpid, __ATOMIC_RELAXED);
 		raise_ana_change(t, s, -1);
 	}
@@ -917,6 +1004,7 @@ int32_t wr_listener_remove(struct wr_target *t, const char *nqn, uint32_t nqn_le
 		}
 		if (rc == 0) {
 			fail_ctrlrs(s, NULL, 0, p->slot, "listener removed");
+			ana_forget_port(s, p->slot);
 			wr_target_discovery_changed(t);
 		}
 	}
@@ -946,10 +1034,24 @@ int32_t wr_listener_set_ana_state(struct wr_target *t, const char *nqn, uint32_t
 	struct wr_subsys *s = wr_subsys_find(t, nqn, nqn_len);
 	struct wr_port *p = s ? port_find(t, &ss, port) : NULL;
 	int rc = (p && wr_subsys_on_port(s, p->slot)) ? 0 : -ENOENT;
-	if (rc == 0) {
-		atomic_store(&s->ana[p->slot][anagrpid], (uint8_t)state);
+	if (rc == 0 && ana_set(t, s, p->slot, anagrpid, (uint8_t)state))
 		raise_ana_change(t, s, p->slot);
-	}
+	pthread_mutex_unlock(&t->lock);
+	return rc;
+}
+
+int32_t wr_listener_get_ana_state(struct wr_target *t, const char *nqn, uint32_t nqn_len,
+				  const char *addr, uint16_t port, uint32_t anagrpid)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	if (!t || !valid_nqn(nqn, nqn_len) || parse_addr(addr, port, &ss, &sl) < 0 || anagrpid < 1 ||
+	    anagrpid > WR_MAX_ANAGRP)
+		return -EINVAL;
+	pthread_mutex_lock(&t->lock);
+	struct wr_subsys *s = wr_subsys_find(t, nqn, nqn_len);
+	struct wr_port *p = s ? port_find(t, &ss, port) : NULL;
+	int rc = (p && wr_subsys_on_port(s, p->slot)) ? ana_get(s, p->slot, anagrpid) : -ENOENT;
 	pthread_mutex_unlock(&t->lock);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -944,6 +945,225 @@ static void listener_ana_state_shows_in_the_ana_log_and_gates_io(void **state)
 	th_close(&admin);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * ANA across two listeners of one subsystem: what a multipath host sees on each path.
+ * ------------------------------------------------------------------------------------------- */
+struct ana_path {
+	struct th admin, io;
+	uint16_t port;
+};
+
+/* Admin and I/O queue through that listener; the host enables the events in aen_cfg. */
+static void ana_path_up(struct ana_path *p, uint16_t on_port, uint32_t aen_cfg)
+{
+	struct nvme_cqe cqe;
+	p->port = on_port;
+	int cntlid = th_bringup_admin(&p->admin, on_port, SUBNQN, TH_HOSTNQN, false, false);
+	assert_true(cntlid > 0);
+	assert_int_equal(th_open(&p->io, on_port), 0);
+	assert_int_equal(th_icreq(&p->io, false, false), 0);
+	assert_int_equal(th_connect(&p->io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	struct nvme_sqe cfg = { .opcode = NVME_ADMIN_SET_FEATURES, .cdw10 = NVME_FEAT_ASYNC_EVENT,
+				.cdw11 = aen_cfg };
+	assert_int_equal(th_cmd(&p->admin, &cfg, NULL, 0, false, NULL, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+}
+
+static void ana_path_down(struct ana_path *p)
+{
+	th_close(&p->io);
+	th_close(&p->admin);
+}
+
+/* Posts an Asynchronous Event Request without waiting for it. */
+static void send_aer(struct th *h, uint16_t cid)
+{
+	struct nvme_tcp_cmd_pdu pdu = { 0 };
+	pdu.hdr.type = NVME_TCP_CMD;
+	pdu.hdr.hlen = 72;
+	pdu.hdr.plen = 72;
+	pdu.sqe.opcode = NVME_ADMIN_ASYNC_EVENT;
+	pdu.sqe.command_id = cid;
+	pdu.sqe.dptr.type = NVME_SGL_TRANSPORT;
+	assert_int_equal(th_send(h, &pdu, sizeof(pdu)), 0);
+}
+
+/* The AER cid completes within timeout_ms: its DW0, or -1 when nothing arrived. */
+static int64_t aer_result(struct th *h, uint16_t cid, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = h->fd, .events = POLLIN };
+	if (poll(&pfd, 1, timeout_ms) != 1)
+		return -1;
+	uint8_t buf[512] __attribute__((aligned(8)));
+	assert_int_equal(th_recv_pdu(h, buf, sizeof(buf)), 24);
+	const struct nvme_tcp_rsp_pdu *rsp = (const void *)buf;
+	assert_int_equal(rsp->cqe.command_id, cid);
+	assert_int_equal(th_status(&rsp->cqe), 0);
+	return rsp->cqe.result;
+}
+
+/* Reads the ANA log (clearing the ANA event mask): the change count, and the state of group grp
+ * with its NSIDs (0 when the group is not in the log). */
+static uint8_t read_ana_log(struct th *admin, uint32_t grp, uint64_t *chgcnt, uint32_t *nsids,
+			    uint32_t *nnsids)
+{
+	static uint8_t log[8192] __attribute__((aligned(8)));
+	struct nvme_cqe cqe;
+	struct nvme_sqe lp = { .opcode = NVME_ADMIN_GET_LOG_PAGE, .cdw10 = NVME_LOG_ANA | (1155u << 16) };
+	assert_int_equal(th_cmd(admin, &lp, NULL, 0, false, log, 4624, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	uint16_t ngrps;
+	memcpy(chgcnt, log, 8);
+	memcpy(&ngrps, log + 8, 2);
+	size_t off = 16;
+	for (uint16_t i = 0; i < ngrps; i++) {
+		uint32_t id, n;
+		uint64_t desc_chg;
+		memcpy(&id, log + off, 4);
+		memcpy(&n, log + off + 4, 4);
+		memcpy(&desc_chg, log + off + 8, 8);
+		assert_true(desc_chg <= *chgcnt);
+		if (id == grp) {
+			*nnsids = n;
+			memcpy(nsids, log + off + 32, n * 4);
+			return log[off + 16];
+		}
+		off += 32 + n * 4;
+	}
+	return 0;
+}
+
+#define ANA_NOTICE 0x0c0302u   /* notice (2), ANA change (03h), log page 0Ch */
+
+static void ana_state_of_one_listener_reaches_only_its_hosts_and_gates_their_io(void **state)
+{
+	(void)state;
+	struct nvme_cqe cqe;
+	static uint8_t buf[4096];
+	int p2 = wr_listener_add(target, WR_NAME(SUBNQN), "127.0.0.1", 0);
+	assert_true(p2 > 0);
+	assert_int_equal(wr_ns_set_ana_group(target, WR_NAME(SUBNQN), 2, 3), 0);
+	/* Path a through the first listener, b and c through the second; c did not ask for ANA
+	 * notices. Everyone of them has an AER waiting. */
+	struct ana_path a, b, c;
+	ana_path_up(&a, port, NVME_AEN_CFG_ANA_CHANGE);
+	ana_path_up(&b, (uint16_t)p2, NVME_AEN_CFG_ANA_CHANGE | NVME_AEN_CFG_NS_ATTR);
+	ana_path_up(&c, (uint16_t)p2, NVME_AEN_CFG_NS_ATTR);
+	uint64_t chg0, chg;
+	uint32_t nsids[WR_MAX_NSID], n;
+	assert_int_equal(read_ana_log(&b.admin, 3, &chg0, nsids, &n), NVME_ANA_OPTIMIZED);
+	assert_int_equal(n, 1);
+	assert_int_equal(nsids[0], 2);
+	send_aer(&a.admin, 0x701);
+	send_aer(&b.admin, 0x702);
+	send_aer(&c.admin, 0x703);
+	usleep(50 * 1000);
+
+	assert_int_equal(wr_listener_set_ana_state(target, WR_NAME(SUBNQN), "127.0.0.1", (uint16_t)p2, 3,
+						   NVME_ANA_INACCESSIBLE), 0);
+	assert_int_equal(aer_result(&b.admin, 0x702, 2000) & 0xffffff, ANA_NOTICE);
+	assert_int_equal(aer_result(&a.admin, 0x701, 300), -1);  /* its listener did not change */
+	assert_int_equal(aer_result(&c.admin, 0x703, 300), -1);  /* it did not enable the notice */
+	assert_int_equal(read_ana_log(&b.admin, 3, &chg, nsids, &n), NVME_ANA_INACCESSIBLE);
+	assert_int_equal(chg, chg0 + 1);
+	assert_int_equal(read_ana_log(&a.admin, 3, &chg, nsids, &n), NVME_ANA_OPTIMIZED);
+	assert_int_equal(chg, chg0 + 1);
+	/* I/O to ns 2 fails on b's path with a path error and no DNR; ns 1 (group 1) and a's path
+	 * serve it. */
+	assert_int_equal(th_rw(&b.io, NVME_CMD_READ, 2, 0, 1, buf, 4096, false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_ANA_INACCESSIBLE);
+	assert_int_equal(cqe.status & 0x8000, 0);
+	assert_int_equal(th_rw(&b.io, NVME_CMD_WRITE, 2, 0, 1, buf, 4096, false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_ANA_INACCESSIBLE);
+	assert_int_equal(th_rw(&b.io, NVME_CMD_READ, 1, 0, 1, buf, 512, false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	assert_int_equal(th_rw(&a.io, NVME_CMD_WRITE, 2, 0, 1, buf, 4096, false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+
+	/* Each state through b's path: non-optimized serves, the others answer their status. */
+	static const struct { uint8_t state; uint16_t status; } cases[] = {
+		{ NVME_ANA_NONOPTIMIZED, 0 },
+		{ NVME_ANA_PERSISTENT_LOSS, NVME_SC_ANA_PERSISTENT_LOSS },
+		{ NVME_ANA_CHANGE, NVME_SC_ANA_TRANSITION },
+		{ NVME_ANA_OPTIMIZED, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint16_t cid = (uint16_t)(0x710 + i);
+		send_aer(&b.admin, cid);
+		assert_int_equal(wr_listener_set_ana_state(target, WR_NAME(SUBNQN), "127.0.0.1",
+							   (uint16_t)p2, 3, cases[i].state), 0);
+		assert_int_equal(aer_result(&b.admin, cid, 2000) & 0xffffff, ANA_NOTICE);
+		assert_int_equal(read_ana_log(&b.admin, 3, &chg, nsids, &n), cases[i].state);
+		assert_int_equal(chg, chg0 + 2 + i);
+		assert_int_equal(th_rw(&b.io, NVME_CMD_READ, 2, 0, 1, buf, 4096, false, &cqe), 0);
+		assert_int_equal(th_status(&cqe), cases[i].status);
+		assert_int_equal(cqe.status & 0x8000, 0);
+	}
+	/* The same state again raises nothing. */
+	send_aer(&b.admin, 0x720);
+	assert_int_equal(wr_listener_set_ana_state(target, WR_NAME(SUBNQN), "127.0.0.1", (uint16_t)p2, 3,
+						   NVME_ANA_OPTIMIZED), 0);
+	assert_int_equal(aer_result(&b.admin, 0x720, 300), -1);
+	/* Moving the namespace to another group concerns every path. */
+	assert_int_equal(wr_ns_set_ana_group(target, WR_NAME(SUBNQN), 2, 1), 0);
+	assert_int_equal(aer_result(&b.admin, 0x720, 2000) & 0xffffff, ANA_NOTICE);
+	assert_int_equal(aer_result(&a.admin, 0x701, 2000) & 0xffffff, ANA_NOTICE);
+	ana_path_down(&c);
+	ana_path_down(&b);
+	ana_path_down(&a);
+	assert_int_equal(wr_listener_remove(target, WR_NAME(SUBNQN), "127.0.0.1", (uint16_t)p2), 0);
+}
+
+static void a_group_left_in_change_turns_inaccessible_after_anatt(void **state)
+{
+	(void)state;
+	struct nvme_cqe cqe;
+	static uint8_t page[4096] __attribute__((aligned(8)));
+	assert_int_equal(wr_target_set_limit(target, WR_LIMIT_ANATT_S, 1), 0);
+	assert_int_equal(wr_ns_set_ana_group(target, WR_NAME(SUBNQN), 2, 4), 0);
+	struct ana_path a;
+	ana_path_up(&a, port, NVME_AEN_CFG_ANA_CHANGE);
+	assert_int_equal(th_identify(&a.admin, NVME_ID_CNS_CTRL, 0, page, &cqe), 0);
+	assert_int_equal(page[342], 1);                     /* ANATT */
+	assert_int_equal(page[343], 0x1f);                  /* ANACAP: every state */
+	uint32_t grpmax, ngrpid;
+	memcpy(&grpmax, page + 344, 4);
+	memcpy(&ngrpid, page + 348, 4);
+	assert_int_equal(grpmax, WR_MAX_ANAGRP);
+	assert_int_equal(ngrpid, WR_MAX_ANAGRP);
+	assert_int_equal(th_identify(&a.admin, NVME_ID_CNS_NS, 2, page, &cqe), 0);
+	uint32_t anagrpid;
+	memcpy(&anagrpid, page + 92, 4);
+	assert_int_equal(anagrpid, 4);
+
+	send_aer(&a.admin, 0x731);
+	assert_int_equal(wr_listener_set_ana_state(target, WR_NAME(SUBNQN), "127.0.0.1", port, 4,
+						   NVME_ANA_CHANGE), 0);
+	assert_int_equal(aer_result(&a.admin, 0x731, 2000) & 0xffffff, ANA_NOTICE);
+	uint64_t chg;
+	uint32_t nsids[WR_MAX_NSID], n;
+	assert_int_equal(read_ana_log(&a.admin, 4, &chg, nsids, &n), NVME_ANA_CHANGE);
+	static uint8_t buf[4096];
+	assert_int_equal(th_rw(&a.io, NVME_CMD_READ, 2, 0, 1, buf, 4096, false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_ANA_TRANSITION);
+	/* Nobody ends the change: after ANATT the target does, and says so. */
+	send_aer(&a.admin, 0x732);
+	assert_int_equal(aer_result(&a.admin, 0x732, 3000) & 0xffffff, ANA_NOTICE);
+	uint64_t chg2;
+	assert_int_equal(read_ana_log(&a.admin, 4, &chg2, nsids, &n), NVME_ANA_INACCESSIBLE);
+	assert_int_equal(chg2, chg + 1);
+	assert_int_equal(wr_listener_get_ana_state(target, WR_NAME(SUBNQN), "127.0.0.1", port, 4),
+			 NVME_ANA_INACCESSIBLE);
+	assert_int_equal(th_rw(&a.io, NVME_CMD_READ, 2, 0, 1, buf, 4096, false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_ANA_INACCESSIBLE);
+	assert_int_equal(wr_listener_set_ana_state(target, WR_NAME(SUBNQN), "127.0.0.1", port, 4,
+						   NVME_ANA_OPTIMIZED), 0);
+	assert_int_equal(wr_ns_set_ana_group(target, WR_NAME(SUBNQN), 2, 1), 0);
+	assert_int_equal(wr_target_set_limit(target, WR_LIMIT_ANATT_S, WR_DEFAULT_ANATT_S), 0);
+	ana_path_down(&a);
+}
+
 static void discovery_controllers_hear_about_discovery_log_changes(void **state)
 {
 	(void)state;
@@ -1042,6 +1262,8 @@ int main(void)
 		cmocka_unit_test(stats_snapshot_counts_io_and_lists_queue_pairs),
 		cmocka_unit_test(features_answer_what_linux_asks),
 		cmocka_unit_test(listener_ana_state_shows_in_the_ana_log_and_gates_io),
+		cmocka_unit_test(ana_state_of_one_listener_reaches_only_its_hosts_and_gates_their_io),
+		cmocka_unit_test(a_group_left_in_change_turns_inaccessible_after_anatt),
 		cmocka_unit_test(removing_a_namespace_under_io_is_safe),
 		cmocka_unit_test(removing_a_listener_closes_its_connections),
 		cmocka_unit_test(busy_mode_target_serves_a_session),

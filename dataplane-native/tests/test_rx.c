@@ -631,6 +631,106 @@ static void a_host_termreq_closes_without_an_answer(void **state)
 	}
 }
 
+/* Connects an admin queue on a fresh connection: the Connect status, and the CNTLID in *cntlid. */
+static uint16_t connect_admin(int *peer, struct wr_conn **conn, uint16_t *cntlid)
+{
+	static uint8_t stream[2048] __attribute__((aligned(8)));
+	struct pb p = { .cid = 1 };
+	*conn = new_conn(peer, 0);
+	size_t n = pb_icreq(&p, stream);
+	n += pb_connect(&p, stream + n, 0, 0xffff, SUBNQN, HOSTNQN);
+	inlen = 0;
+	feed(*conn, *peer, stream, n, n);
+	struct seen *s = calloc(1, sizeof(*s));
+	parse(s);
+	assert_int_equal(s->rsp, 1);
+	uint16_t status = s->status[0];
+	*cntlid = (uint16_t)s->result[0];
+	free(s);
+	return status;
+}
+
+static void cntlid_range_bounds_the_ids_new_controllers_get(void **state)
+{
+	(void)state;
+	assert_int_equal(wr_target_set_cntlid_range(t, 0, 10), -EINVAL);
+	assert_int_equal(wr_target_set_cntlid_range(t, 5, 4), -EINVAL);
+	assert_int_equal(wr_target_set_cntlid_range(t, 1, 0xfff0), -EINVAL);
+	assert_int_equal(wr_target_set_cntlid_range(t, 0xffef, 0xffef), 0);
+	assert_int_equal(wr_target_set_cntlid_range(t, 300, 301), 0);
+	int peer[3];
+	struct wr_conn *c[3];
+	uint16_t id[3];
+	assert_int_equal(connect_admin(&peer[0], &c[0], &id[0]), 0);
+	assert_int_equal(connect_admin(&peer[1], &c[1], &id[1]), 0);
+	assert_int_equal(id[0], 300);
+	assert_int_equal(id[1], 301);
+	/* The range is full: the Connect is refused, the target lives on. */
+	assert_int_not_equal(connect_admin(&peer[2], &c[2], &id[2]), 0);
+	close(peer[2]);
+	close(peer[0]);
+	poll_target();
+	/* 300 is free again; the round robin comes back to it after 301. */
+	assert_int_equal(connect_admin(&peer[2], &c[2], &id[2]), 0);
+	assert_int_equal(id[2], 300);
+	close(peer[1]);
+	close(peer[2]);
+	poll_target();
+	assert_int_equal(wr_target_set_cntlid_range(t, WR_CNTLID_MIN, WR_CNTLID_MAX), 0);
+}
+
+static void ana_state_changes_count_once_and_change_gives_way_after_anatt(void **state)
+{
+	(void)state;
+	uint16_t port = t->ports[0]->port;
+	struct wr_subsys *s = t->subsystems->next;
+	assert_int_equal(wr_target_set_limit(t, WR_LIMIT_ANATT_S, 0), -EINVAL);
+	assert_int_equal(wr_target_set_limit(t, WR_LIMIT_ANATT_S, 256), -EINVAL);
+	assert_int_equal(wr_target_get_limit(t, WR_LIMIT_ANATT_S), WR_DEFAULT_ANATT_S);
+	assert_int_equal(wr_listener_get_ana_state(t, WR_NAME(SUBNQN), "127.0.0.1", port, 0), -EINVAL);
+	assert_int_equal(wr_listener_get_ana_state(t, WR_NAME(SUBNQN), "127.0.0.1", port, 17), -EINVAL);
+	assert_int_equal(wr_listener_get_ana_state(t, WR_NAME(SUBNQN), "127.0.0.2", port, 1), -ENOENT);
+	assert_int_equal(wr_listener_get_ana_state(t, WR_NAME(SUBNQN), "127.0.0.1", port, 4),
+			 NVME_ANA_OPTIMIZED);
+
+	uint64_t chg = t->ana_chgcnt;
+	assert_int_equal(wr_listener_set_ana_state(t, WR_NAME(SUBNQN), "127.0.0.1", port, 4,
+						   NVME_ANA_CHANGE), 0);
+	assert_int_equal(t->ana_chgcnt, chg + 1);
+	/* The same state again is no change: a reconciler may re-apply it without noise. */
+	assert_int_equal(wr_listener_set_ana_state(t, WR_NAME(SUBNQN), "127.0.0.1", port, 4,
+						   NVME_ANA_CHANGE), 0);
+	assert_int_equal(t->ana_chgcnt, chg + 1);
+	assert_true(atomic_load(&t->ana_watch));
+
+	uint64_t entered = s->ana_change_ns[t->ports[0]->slot][4];
+	wr_target_ana_watchdog(t, entered + WR_DEFAULT_ANATT_S * 1000000000ull - 1);
+	assert_int_equal(wr_listener_get_ana_state(t, WR_NAME(SUBNQN), "127.0.0.1", port, 4),
+			 NVME_ANA_CHANGE);
+	assert_true(atomic_load(&t->ana_watch));
+	wr_target_ana_watchdog(t, entered - 1);     /* a loop clock taken before the change */
+	assert_int_equal(wr_listener_get_ana_state(t, WR_NAME(SUBNQN), "127.0.0.1", port, 4),
+			 NVME_ANA_CHANGE);
+	wr_target_ana_watchdog(t, entered + WR_DEFAULT_ANATT_S * 1000000000ull);
+	assert_int_equal(wr_listener_get_ana_state(t, WR_NAME(SUBNQN), "127.0.0.1", port, 4),
+			 NVME_ANA_INACCESSIBLE);
+	assert_int_equal(t->ana_chgcnt, chg + 2);
+	assert_false(atomic_load(&t->ana_watch));
+
+	/* A listener removed and added again starts optimized: its old states are gone. */
+	int other = wr_listener_add(t, WR_NAME(SUBNQN), "127.0.0.1", 0);
+	assert_true(other > 0);
+	assert_int_equal(wr_listener_set_ana_state(t, WR_NAME(SUBNQN), "127.0.0.1", (uint16_t)other, 2,
+						   NVME_ANA_PERSISTENT_LOSS), 0);
+	assert_int_equal(wr_listener_remove(t, WR_NAME(SUBNQN), "127.0.0.1", (uint16_t)other), 0);
+	assert_int_equal(wr_listener_add(t, WR_NAME(SUBNQN), "127.0.0.1", (uint16_t)other), other);
+	assert_int_equal(wr_listener_get_ana_state(t, WR_NAME(SUBNQN), "127.0.0.1", (uint16_t)other, 2),
+			 NVME_ANA_OPTIMIZED);
+	assert_int_equal(wr_listener_remove(t, WR_NAME(SUBNQN), "127.0.0.1", (uint16_t)other), 0);
+	assert_int_equal(wr_listener_set_ana_state(t, WR_NAME(SUBNQN), "127.0.0.1", port, 4,
+						   NVME_ANA_OPTIMIZED), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -648,6 +748,8 @@ int main(void)
 		cmocka_unit_test(discovery_log_lists_each_listener_of_the_subsystems_a_host_may_use),
 		cmocka_unit_test(control_api_rejects_bad_arguments_clearly),
 		cmocka_unit_test(control_api_refuses_names_with_an_embedded_nul),
+		cmocka_unit_test(cntlid_range_bounds_the_ids_new_controllers_get),
+		cmocka_unit_test(ana_state_changes_count_once_and_change_gives_way_after_anatt),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
