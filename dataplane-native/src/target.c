@@ -236,10 +236,12 @@ int32_t wr_target_set_cntlid_range(struct wr_target *t, uint32_t min, uint32_t m
 	if (!t || min < WR_CNTLID_MIN || max > WR_CNTLID_MAX || min > max)
 		return -EINVAL;
 	pthread_mutex_lock(&t->lock);
+	bool changed = t->cntlid_min != min || t->cntlid_max != max;
 	t->cntlid_min = (uint16_t)min;
 	t->cntlid_max = (uint16_t)max;
 	pthread_mutex_unlock(&t->lock);
-	wr_log(WR_LOG_INFO, "controller IDs %u..%u", min, max);
+	if (changed)
+		wr_log(WR_LOG_INFO, "new controllers get IDs %u..%u", min, max);
 	return 0;
 }
 

@@ -9,4 +9,13 @@ public enum AnaState {
     AnaState(int code) {
         this.code = code;
     }
+
+    static AnaState of(int code) {
+        for (AnaState state : values()) {
+            if (state.code == code) {
+                return state;
+            }
+        }
+        throw new IllegalArgumentException("no ANA state has the code " + code);
+    }
 }

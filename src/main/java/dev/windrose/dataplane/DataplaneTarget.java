@@ -47,7 +47,26 @@ public interface DataplaneTarget extends AutoCloseable {
 
     void removeListener(String nqn, String address, int port);
 
+    /**
+     * The ANA state of group {@code anaGroup} (1..16) as hosts see it through that listener. A real change
+     * bumps the ANA log's change count and sends an ANA change notice to the controllers connected through
+     * the listener; setting the state a group already has changes nothing, so a reconciler may re-apply it.
+     * I/O to the group's namespaces through the listener completes with a path error (the host retries it
+     * on another path) while it is INACCESSIBLE, PERSISTENT_LOSS or CHANGE; NON_OPTIMIZED serves I/O. A
+     * group left in CHANGE longer than the ANA transition time ({@link TargetOptions#anaTransitionTime()})
+     * turns INACCESSIBLE by itself. A new listener starts OPTIMIZED for every group. ENOENT when the
+     * subsystem has no such listener.
+     */
     void setListenerAnaState(String nqn, String address, int port, int anaGroup, AnaState state);
+
+    /** What {@link #setListenerAnaState} set (or the ANATT watchdog, or OPTIMIZED for a new listener). */
+    AnaState listenerAnaState(String nqn, String address, int port, int anaGroup);
+
+    /**
+     * The CNTLIDs new controllers get from now on (controllers already connected keep theirs). Give each
+     * node of a cluster its own range before it serves hosts.
+     */
+    void setControllerIdRange(ControllerIdRange range);
 
     List<ControllerInfo> controllers();
 

@@ -25,6 +25,8 @@ public final class EmbeddedTarget implements SmartLifecycle {
     private final EmbeddedTargetProperties properties;
     private volatile @Nullable DataplaneTarget target;
     private volatile Status status;
+    /** Set by the cluster from its membership; the properties' range until then. */
+    private @Nullable ControllerIdRange controllerIds;
 
     EmbeddedTarget(Dataplane dataplane, EmbeddedTargetProperties properties) {
         this.dataplane = dataplane;
@@ -41,6 +43,25 @@ public final class EmbeddedTarget implements SmartLifecycle {
         return status;
     }
 
+    /**
+     * The controller IDs this node hands out: call it before {@link #start()} (the target starts with it)
+     * or while it runs (new controllers get IDs from it; connected ones keep theirs). It overrides
+     * windrose.dataplane.target.cntlid-min/-max and survives a stop and start.
+     */
+    public synchronized void setControllerIdRange(ControllerIdRange range) {
+        DataplaneTarget running = target;
+        if (running != null) {
+            running.setControllerIdRange(range);
+        }
+        controllerIds = range;
+        log.info("NVMe/TCP target: controller IDs {}..{}", range.min(), range.max());
+    }
+
+    /** The range new controllers get their IDs from (or will, once the target starts). */
+    public synchronized ControllerIdRange controllerIdRange() {
+        return controllerIds != null ? controllerIds : properties.controllerIds();
+    }
+
     @Override
     public synchronized void start() {
         if (!properties.enabled() || target != null) {
@@ -48,17 +69,19 @@ public final class EmbeddedTarget implements SmartLifecycle {
         }
         DataplaneTarget started = null;
         try {
-            started = dataplane.createTarget(properties.options());
+            started = dataplane.createTarget(properties.options(controllerIdRange()));
             int port = started.addListener(DataplaneTarget.DISCOVERY_NQN, properties.listenAddress(),
                     properties.listenPort());
             target = started;
             status = new Status(true, true, properties.listenAddress(), port, null);
             ConnectionLimits limits = properties.limits();
             log.info("NVMe/TCP target running: {} {} reactor(s), discovery on {}:{}; a connection must send ICReq "
-                    + "within {} and Connect within {}; at most {} connections per listener, {} per address, {} in all",
+                    + "within {} and Connect within {}; at most {} connections per listener, {} per address, {} in all; "
+                    + "controller IDs {}..{}, ANA transition time {}",
                     properties.mode(), properties.reactors(), properties.listenAddress(), port, limits.icreqTimeout(),
                     limits.connectTimeout(), limits.maxConnectionsPerListener(), limits.maxConnectionsPerSource(),
-                    started.networkCounters().connectionCap());
+                    started.networkCounters().connectionCap(), controllerIdRange().min(), controllerIdRange().max(),
+                    properties.anaTransitionTime());
         } catch (DataplaneException | IllegalArgumentException e) {
             if (started != null) {
                 started.close();

@@ -16,11 +16,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxConnectionsPerListener connections over it are closed at once
  * @param maxConnectionsPerSource the same per source IP address
  * @param maxConnections the whole target; 0 = half of the open-files limit (never more than that)
+ * @param cntlidMin the lowest controller ID this node hands out; 0 = 1
+ * @param cntlidMax the highest; 0 = 0xFFEF (65519). Nodes exporting one subsystem need disjoint ranges
+ * @param anaTransitionTime ANATT (whole seconds, 1s..255s; null = 10s): no ANA group stays in change longer
  */
 @ConfigurationProperties(prefix = "windrose.dataplane.target")
 public record EmbeddedTargetProperties(boolean enabled, int reactors, PollMode mode, @Nullable String cpuList,
         String listenAddress, int listenPort, @Nullable Duration icreqTimeout, @Nullable Duration connectTimeout,
-        int maxConnectionsPerListener, int maxConnectionsPerSource, int maxConnections) {
+        int maxConnectionsPerListener, int maxConnectionsPerSource, int maxConnections, int cntlidMin,
+        int cntlidMax, @Nullable Duration anaTransitionTime) {
 
     public EmbeddedTargetProperties {
         if (mode == null) {
@@ -45,6 +49,20 @@ public record EmbeddedTargetProperties(boolean enabled, int reactors, PollMode m
         if (maxConnectionsPerSource == 0) {
             maxConnectionsPerSource = defaults.maxConnectionsPerSource();
         }
+        if (cntlidMin == 0) {
+            cntlidMin = ControllerIdRange.MIN;
+        }
+        if (cntlidMax == 0) {
+            cntlidMax = ControllerIdRange.MAX;
+        }
+        if (anaTransitionTime == null) {
+            anaTransitionTime = TargetOptions.DEFAULT_ANA_TRANSITION_TIME;
+        }
+    }
+
+    /** The configured range (checked when the target starts: a bad one is the target's problem). */
+    ControllerIdRange controllerIds() {
+        return new ControllerIdRange(cntlidMin, cntlidMax);
     }
 
     ConnectionLimits limits() {
@@ -52,7 +70,8 @@ public record EmbeddedTargetProperties(boolean enabled, int reactors, PollMode m
                 maxConnections);
     }
 
-    TargetOptions options() {
-        return new TargetOptions(reactors, mode, cpuList == null || cpuList.isBlank() ? null : cpuList, limits());
+    TargetOptions options(ControllerIdRange controllerIds) {
+        return new TargetOptions(reactors, mode, cpuList == null || cpuList.isBlank() ? null : cpuList, limits(),
+                controllerIds, anaTransitionTime);
     }
 }

@@ -54,6 +54,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
     private final MethodHandle wrListenerAdd;
     private final MethodHandle wrListenerRemove;
     private final MethodHandle wrListenerSetAnaState;
+    private final MethodHandle wrListenerGetAnaState;
+    private final MethodHandle wrTargetSetCntlidRange;
     private final MethodHandle wrTargetListControllers;
     private final MethodHandle wrTargetListQpairs;
     private final MethodHandle wrTargetStatsSize;
@@ -100,6 +102,10 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_SHORT));
         wrListenerSetAnaState = downcall(linker, library, "wr_listener_set_ana_state",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_SHORT, JAVA_INT, JAVA_INT));
+        wrListenerGetAnaState = downcall(linker, library, "wr_listener_get_ana_state",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_SHORT, JAVA_INT));
+        wrTargetSetCntlidRange = downcall(linker, library, "wr_target_set_cntlid_range",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
         wrTargetListControllers = downcall(linker, library, "wr_target_list_controllers",
                 FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT));
         wrTargetListQpairs = downcall(linker, library, "wr_target_list_qpairs",
@@ -183,6 +189,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
             MemorySegment target = out.get(ADDRESS, 0);
             try {
                 setLimits(target, options.limits());
+                setLimit(target, LIMIT_ANATT_S, options.anaTransitionTime().toSeconds());
+                targetSetCntlidRange(target, options.controllerIds());
             } catch (RuntimeException e) {
                 targetDestroy(target);
                 throw e;
@@ -201,6 +209,7 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
     private static final int LIMIT_CONNS_PER_LISTENER = 3;
     private static final int LIMIT_CONNS_PER_SOURCE = 4;
     private static final int LIMIT_CONNS_TOTAL = 5;
+    private static final int LIMIT_ANATT_S = 6;
     /** WR_NET_COUNTERS */
     private static final int NET_COUNTERS = 8;
 
@@ -378,6 +387,26 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
                     anaGroup, state), "wr_listener_set_ana_state(" + nqn + ", " + address + ", " + port + ")");
         } catch (Throwable t) {
             throw rethrow("wr_listener_set_ana_state", t);
+        }
+    }
+
+    int listenerGetAnaState(MemorySegment target, String nqn, String address, int port, int anaGroup) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment name = name(call, nqn);
+            return (int) checked((int) wrListenerGetAnaState.invokeExact(target, name, length(name), text(call, address),
+                    port16(port), anaGroup), "wr_listener_get_ana_state(" + nqn + ", " + address + ", " + port + ", "
+                    + anaGroup + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_listener_get_ana_state", t);
+        }
+    }
+
+    void targetSetCntlidRange(MemorySegment target, ControllerIdRange range) {
+        try {
+            checked((int) wrTargetSetCntlidRange.invokeExact(target, range.min(), range.max()),
+                    "wr_target_set_cntlid_range(" + range.min() + ", " + range.max() + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_target_set_cntlid_range", t);
         }
     }
 

@@ -104,6 +104,16 @@ final class NativeTarget implements DataplaneTarget {
     }
 
     @Override
+    public AnaState listenerAnaState(String nqn, String address, int port, int anaGroup) {
+        return AnaState.of(call(target -> dataplane.listenerGetAnaState(target, nqn, address, port, anaGroup)));
+    }
+
+    @Override
+    public void setControllerIdRange(ControllerIdRange range) {
+        run(target -> dataplane.targetSetCntlidRange(target, range));
+    }
+
+    @Override
     public List<ControllerInfo> controllers() {
         return call(target -> readList(StatsLayouts.CTRLR_INFO,
                 (out, max) -> dataplane.listControllers(target, out, max), NativeTarget::controller));

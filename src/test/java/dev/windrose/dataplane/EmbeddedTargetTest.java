@@ -61,6 +61,33 @@ class EmbeddedTargetTest {
     }
 
     @Test
+    void the_controller_id_range_comes_from_the_properties_until_the_cluster_sets_one() {
+        EmbeddedTarget target = new EmbeddedTarget(dataplane, new EmbeddedTargetProperties(true, 1,
+                PollMode.ADAPTIVE, "", "127.0.0.1", 0, null, null, 0, 0, 0, 1000, 1999, null));
+        assertThat(target.controllerIdRange()).isEqualTo(new ControllerIdRange(1000, 1999));
+        target.setControllerIdRange(new ControllerIdRange(2000, 2999));
+        target.start();
+        try {
+            assertThat(target.isRunning()).isTrue();
+            assertThat(target.controllerIdRange()).isEqualTo(new ControllerIdRange(2000, 2999));
+            target.setControllerIdRange(new ControllerIdRange(3000, 3999));   // while running: for new controllers
+            assertThat(target.controllerIdRange()).isEqualTo(new ControllerIdRange(3000, 3999));
+        } finally {
+            target.stop();
+        }
+        assertThat(properties(true, 0).controllerIds()).isEqualTo(ControllerIdRange.ALL);
+    }
+
+    @Test
+    void a_bad_controller_id_range_in_the_properties_keeps_the_target_down_with_the_reason() {
+        EmbeddedTarget target = new EmbeddedTarget(dataplane, new EmbeddedTargetProperties(true, 1,
+                PollMode.ADAPTIVE, "", "127.0.0.1", 0, null, null, 0, 0, 0, 500, 400, null));
+        target.start();
+        assertThat(target.isRunning()).isFalse();
+        assertThat(target.status().problem()).contains("500..400");
+    }
+
+    @Test
     void a_disabled_target_never_starts_and_is_not_a_health_problem() {
         EmbeddedTarget target = new EmbeddedTarget(dataplane, properties(false, 0));
         target.start();
@@ -70,6 +97,6 @@ class EmbeddedTargetTest {
 
     private static EmbeddedTargetProperties properties(boolean enabled, int port) {
         return new EmbeddedTargetProperties(enabled, 1, PollMode.ADAPTIVE, "", "127.0.0.1", port, null, null, 0,
-                0, 0);
+                0, 0, 0, 0, null);
     }
 }

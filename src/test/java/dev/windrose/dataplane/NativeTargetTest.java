@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -170,8 +171,59 @@ class NativeTargetTest {
     }
 
     @Test
+    void a_listener_ana_state_is_set_and_read_back_per_group() {
+        target.createSubsystem(NQN, null, null, true);
+        target.addNamespace(NQN, NamespaceSpec.ram(1, 1L << 20));
+        int port = target.addListener(NQN, "127.0.0.1", 0);
+        assertThat(target.listenerAnaState(NQN, "127.0.0.1", port, 2)).isEqualTo(AnaState.OPTIMIZED);
+
+        target.setListenerAnaState(NQN, "127.0.0.1", port, 2, AnaState.PERSISTENT_LOSS);
+        target.setListenerAnaState(NQN, "127.0.0.1", port, 3, AnaState.NON_OPTIMIZED);
+
+        assertThat(target.listenerAnaState(NQN, "127.0.0.1", port, 2)).isEqualTo(AnaState.PERSISTENT_LOSS);
+        assertThat(target.listenerAnaState(NQN, "127.0.0.1", port, 3)).isEqualTo(AnaState.NON_OPTIMIZED);
+        assertThat(target.listenerAnaState(NQN, "127.0.0.1", port, 1)).isEqualTo(AnaState.OPTIMIZED);
+        assertThatThrownBy(() -> target.listenerAnaState(NQN, "127.0.0.1", port + 1, 1))
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.ENOENT));
+        assertThatThrownBy(() -> target.listenerAnaState(NQN, "127.0.0.1", port, 17))
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EINVAL));
+    }
+
+    @Test
+    void a_group_left_in_change_turns_inaccessible_after_the_configured_ana_transition_time() throws Exception {
+        try (DataplaneTarget quick = dataplane.createTarget(new TargetOptions(1, PollMode.ADAPTIVE, null,
+                ConnectionLimits.DEFAULTS, new ControllerIdRange(100, 199), Duration.ofSeconds(1)))) {
+            quick.createSubsystem(NQN, null, null, true);
+            int port = quick.addListener(NQN, "127.0.0.1", 0);
+            quick.setListenerAnaState(NQN, "127.0.0.1", port, 1, AnaState.CHANGE);
+            assertThat(quick.listenerAnaState(NQN, "127.0.0.1", port, 1)).isEqualTo(AnaState.CHANGE);
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (quick.listenerAnaState(NQN, "127.0.0.1", port, 1) == AnaState.CHANGE
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(quick.listenerAnaState(NQN, "127.0.0.1", port, 1)).isEqualTo(AnaState.INACCESSIBLE);
+        }
+    }
+
+    @Test
+    void a_controller_id_range_reaches_the_library_in_order() {
+        target.setControllerIdRange(new ControllerIdRange(100, 200));
+        target.setControllerIdRange(new ControllerIdRange(0xFFEF, 0xFFEF));
+        target.setControllerIdRange(ControllerIdRange.ALL);
+        assertThatThrownBy(() -> new ControllerIdRange(0, 10)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ControllerIdRange(200, 100)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ControllerIdRange(1, 0xFFF0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void invalid_options_are_refused_before_reaching_c() {
         assertThatThrownBy(() -> TargetOptions.adaptive(0)).isInstanceOf(IllegalArgumentException.class);
+        for (Duration anatt : new Duration[] { Duration.ZERO, Duration.ofSeconds(256), Duration.ofMillis(1500) }) {
+            assertThatThrownBy(() -> new TargetOptions(1, PollMode.ADAPTIVE, null, ConnectionLimits.DEFAULTS,
+                    ControllerIdRange.ALL, anatt)).isInstanceOf(IllegalArgumentException.class);
+        }
         assertThatThrownBy(() -> NamespaceSpec.ram(0, 4096)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> target.addListener(NQN, "127.0.0.1", 70000)).isInstanceOf(IllegalArgumentException.class);
     }

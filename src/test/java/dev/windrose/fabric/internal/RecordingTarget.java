@@ -1,6 +1,7 @@
 package dev.windrose.fabric.internal;
 
 import dev.windrose.dataplane.AnaState;
+import dev.windrose.dataplane.ControllerIdRange;
 import dev.windrose.dataplane.ControllerInfo;
 import dev.windrose.dataplane.DataplaneException;
 import dev.windrose.dataplane.DataplaneTarget;
@@ -167,6 +168,16 @@ final class RecordingTarget implements DataplaneTarget {
     @Override
     public void setListenerAnaState(String nqn, String address, int port, int anaGroup, AnaState state) {
         throw new UnsupportedOperationException("the reconciler does not manage ANA yet");
+    }
+
+    @Override
+    public AnaState listenerAnaState(String nqn, String address, int port, int anaGroup) {
+        throw new UnsupportedOperationException("the reconciler does not manage ANA yet");
+    }
+
+    @Override
+    public void setControllerIdRange(ControllerIdRange range) {
+        call("setControllerIdRange " + range.min() + ".." + range.max());
     }
 
     @Override
