@@ -583,7 +583,16 @@ static int open_bdev(uint32_t kind, const char *path, uint64_t offset, uint64_t 
 	}
 	if (kind != WR_BDEV_KIND_FILE && size == 0)
 		return -EINVAL;
-	return wr_bdev_open(&o, out);
+	int rc = wr_bdev_open(&o, out);
+	if (rc == 0 && kind == WR_BDEV_KIND_RAM) {
+		/* how much of it huge pages back: the speed of its reads depends on it (bdev_mem.c) */
+		struct wr_bdev_mem_info mi;
+		wr_bdev_mem_info(*out, &mi);
+		size_t used = strlen(desc);
+		snprintf(desc + used, desc_len - used, ", %s, %llu of %llu MiB huge", mi.backing_name,
+			 (unsigned long long)(mi.huge_bytes >> 20), (unsigned long long)(mi.usable_bytes >> 20));
+	}
+	return rc;
 }
 
 static int32_t add_namespace(struct wr_target *t, const char *nqn, uint32_t nqn_len, uint32_t nsid,

@@ -126,4 +126,24 @@ int wr_bdev_grow(struct wr_bdev *bdev, uint64_t new_size_bytes);
 /* info.num_blocks as published by wr_bdev_grow (acquire). */
 uint64_t wr_bdev_num_blocks(const struct wr_bdev *bdev);
 
+/* Added for speed that holds (issue 18; nothing above changed):
+ * what backs a memory bdev. A RAM bdev is populated at open and at every grow (never the zero
+ * page, no first-touch faults), in hugetlbfs pages when enough are reserved, else in transparent
+ * huge pages where the kernel gives them; see bdev_mem.c. */
+enum wr_bdev_mem_backing {
+	WR_BDEV_MEM_NONE,      /* not a memory bdev (FILE) */
+	WR_BDEV_MEM_ZERO_PAGE, /* null: the kernel's shared zero page, read-only */
+	WR_BDEV_MEM_HUGETLB,   /* RAM in hugetlbfs pages (MAP_HUGETLB) */
+	WR_BDEV_MEM_THP,       /* RAM advised MADV_HUGEPAGE: huge where the kernel found them */
+	WR_BDEV_MEM_PAGES,     /* RAM in base pages (a kernel without transparent huge pages) */
+};
+struct wr_bdev_mem_info {
+	enum wr_bdev_mem_backing backing;
+	const char *backing_name;  /* "hugetlb", "thp", "4k", "zero page" or "none" */
+	uint64_t usable_bytes;     /* mapped read-write (RAM: populated), >= the size */
+	uint64_t huge_bytes;       /* of those, in huge pages now (THP: from /proc/self/smaps) */
+};
+/* Fills *out; reads /proc/self/smaps for THP, so control threads only. */
+void wr_bdev_mem_info(const struct wr_bdev *bdev, struct wr_bdev_mem_info *out);
+
 #endif /* WR_BDEV_H */

@@ -38,6 +38,8 @@ struct wr_bdev {
 	uint64_t size_bytes;
 	uint8_t *mem;           /* RAM, null: the mapping */
 	uint64_t reserved;      /* RAM, null: bytes of address space mapped at mem (>= size_bytes) */
+	uint64_t map_unit;      /* RAM, null: granule of the usable part (2 MiB for RAM, a page for null) */
+	enum wr_bdev_mem_backing mem_backing; /* WR_BDEV_MEM_NONE for FILE */
 	int fd;                 /* FILE */
 	bool is_blockdev;       /* FILE: raw block device, not a regular file */
 	uint8_t *zero_buf;      /* FILE: WR_BDEV_ZERO_CHUNK aligned zeroes */

@@ -2,6 +2,9 @@
  * test_bdev.c - block devices through the bdev.h contract: round trips for every type, range
  * checks, queue-full, FUA, completion delivery and the eventfd wake-up.
  *
+ * RAM memory is checked in /proc/self/smaps: populated at open (every page counted in Rss, which
+ * the kernel's shared zero page never is) and advised for huge pages.
+ *
  * Run twice by CTest: once as is (io_uring where the kernel has it) and once with
  * WR_BDEV_NO_URING=1 (synchronous fallback); the "sync fallback" tests also force it themselves.
  */
@@ -514,6 +517,102 @@ static void grow_keeps_data_and_opens_new_blocks(struct wr_bdev *bdev, bool stor
 	wr_io_ctx_destroy(ctx);
 }
 
+/* The mapping of /proc/self/smaps that holds addr: its Rss and AnonHugePages in bytes and its
+ * VmFlags line; false if there is none. */
+static bool smaps_of(const void *addr, uint64_t *rss, uint64_t *anon_huge, char *flags, size_t flags_len)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	assert_non_null(f);
+	char line[512];
+	bool inside = false, found = false;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		unsigned long long kib;
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {
+			if (found)
+				break;
+			inside = (uintptr_t)addr >= lo && (uintptr_t)addr < hi;
+			found = inside;
+		} else if (inside && sscanf(line, "Rss: %llu kB", &kib) == 1) {
+			*rss = kib * 1024;
+		} else if (inside && sscanf(line, "AnonHugePages: %llu kB", &kib) == 1) {
+			*anon_huge = kib * 1024;
+		} else if (inside && strncmp(line, "VmFlags:", 8) == 0) {
+			snprintf(flags, flags_len, "%.200s", line + 8);
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+static bool thp_supported(void)
+{
+	return access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) == 0;
+}
+
+/* Every usable byte is resident at once (never the zero page, no first-touch fault), in pages
+ * advised for huge pages where the kernel has them; discard and grow keep it so. */
+static void test_ram_is_populated_in_huge_pages(void **state)
+{
+	(void)state;
+	const uint64_t size = (8ull << 20) + 4096; /* not a whole number of 2 MiB pages */
+	struct wr_bdev_open_opts o = {.type = WR_BDEV_RAM, .size_bytes = size};
+	struct wr_bdev *bdev;
+	assert_int_equal(wr_bdev_open(&o, &bdev), 0);
+	struct wr_bdev_mem_info mi;
+	wr_bdev_mem_info(bdev, &mi);
+	assert_int_equal(mi.usable_bytes, 10ull << 20); /* rounded up to whole 2 MiB pages */
+	const uint8_t *mem = wr_bdev_peek(bdev, 0, 1);
+	assert_int_equal((uintptr_t)mem % (2u << 20), 0);
+	uint64_t rss = 0, huge = 0;
+	char flags[256] = "";
+	assert_true(smaps_of(mem, &rss, &huge, flags, sizeof(flags)));
+	if (mi.backing == WR_BDEV_MEM_HUGETLB) {
+		assert_non_null(strstr(flags, " ht"));
+	} else {
+		assert_int_equal(rss, mi.usable_bytes); /* no block was written, all are real memory */
+		if (thp_supported()) {
+			assert_int_equal(mi.backing, WR_BDEV_MEM_THP);
+			assert_non_null(strstr(flags, " hg")); /* MADV_HUGEPAGE */
+			assert_int_equal(mi.huge_bytes, huge);
+		} else {
+			assert_int_equal(mi.backing, WR_BDEV_MEM_PAGES);
+		}
+	}
+	assert_true(all_zero(mem, size));
+
+	/* discard zeroes the blocks and keeps the memory */
+	struct wr_io_ctx *ctx;
+	assert_int_equal(wr_io_ctx_create(4, &ctx), 0);
+	uint8_t *buf = xalign(64 * 4096);
+	fill_pattern(buf, 64 * 4096, 5);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_WRITE, 0, 64 * 4096 / BS, buf, false), 0);
+	assert_int_equal(run_io(ctx, bdev, WR_BDEV_OP_DISCARD, 0, 64 * 4096 / BS, NULL, false), 0);
+	assert_true(all_zero(mem, 64 * 4096));
+	if (mi.backing != WR_BDEV_MEM_HUGETLB) {
+		assert_true(smaps_of(mem, &rss, &huge, flags, sizeof(flags)));
+		assert_int_equal(rss, mi.usable_bytes);
+	}
+
+	/* grown blocks are populated too */
+	assert_int_equal(wr_bdev_grow(bdev, 16ull << 20), 0);
+	wr_bdev_mem_info(bdev, &mi);
+	assert_int_equal(mi.usable_bytes, 16ull << 20);
+	if (mi.backing != WR_BDEV_MEM_HUGETLB) {
+		assert_true(smaps_of(mem, &rss, &huge, flags, sizeof(flags)));
+		assert_int_equal(rss, 16ull << 20);
+	}
+	free(buf);
+	wr_io_ctx_destroy(ctx);
+	wr_bdev_close(bdev);
+
+	/* null keeps the shared zero page: nothing resident, nothing to describe as RAM */
+	struct wr_bdev *nul = open_mem(WR_BDEV_NULL);
+	wr_bdev_mem_info(nul, &mi);
+	assert_int_equal(mi.backing, WR_BDEV_MEM_ZERO_PAGE);
+	wr_bdev_close(nul);
+}
+
 static void test_ram_and_null_grow_in_place(void **state)
 {
 	(void)state;
@@ -525,14 +624,16 @@ static void test_ram_and_null_grow_in_place(void **state)
 		const void *before = wr_bdev_peek(bdev, 0, 1);
 		grow_keeps_data_and_opens_new_blocks(bdev, types[i] == WR_BDEV_RAM);
 		assert_ptr_equal(wr_bdev_peek(bdev, 0, 1), before); /* reactors keep their pointer */
-		/* far past the reservation made at open (size + 1 GiB): mapped behind it, or refused */
-		int rc = wr_bdev_grow(bdev, 4ull << 30);
+		/* past the reservation made at open (size + 1 GiB): mapped behind it, or refused (RAM
+		 * populates what it grows: only just past it, to keep the test's memory small) */
+		const uint64_t far = (uint64_t)NBLOCKS * 3 * BS + (1ull << 30) + (4ull << 20);
+		int rc = wr_bdev_grow(bdev, far);
 		assert_true(rc == 0 || rc == -ENOMEM);
 		if (rc == 0) {
-			assert_int_equal(wr_bdev_num_blocks(bdev), (4ull << 30) / BS);
+			assert_int_equal(wr_bdev_num_blocks(bdev), far / BS);
 			assert_ptr_equal(wr_bdev_peek(bdev, 0, 1), before);
 			if (types[i] == WR_BDEV_RAM) {
-				uint8_t *last = (uint8_t *)wr_bdev_peek(bdev, (4ull << 30) / BS - 1, 1);
+				uint8_t *last = (uint8_t *)wr_bdev_peek(bdev, far / BS - 1, 1);
 				last[BS - 1] = 1; /* writable, not PROT_NONE */
 			}
 		}
@@ -655,6 +756,7 @@ int main(void)
 		cmocka_unit_test(test_peek_gives_memory_bdevs_bytes_in_place),
 		cmocka_unit_test(test_block_device_round_trip),
 		cmocka_unit_test(test_ram_and_null_grow_in_place),
+		cmocka_unit_test(test_ram_is_populated_in_huge_pages),
 		cmocka_unit_test(test_file_grows_and_revalidates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
