@@ -110,6 +110,7 @@ class ApiRoleMatrixTest {
             "GET /api/v1/stats", Minimum.VIEWER,
             "GET /api/v1/stats/history", Minimum.VIEWER,
             "GET /api/v1/stats/stream", Minimum.VIEWER,
+            "GET /api/v1/stats/nodes", Minimum.VIEWER,
             "GET /api/v1/events", Minimum.VIEWER,
             "GET /api/v1/events/open-count", Minimum.VIEWER,
             "GET /api/v1/events/{id}", Minimum.VIEWER,

@@ -59,6 +59,8 @@ class WebHardeningTest {
     MockMvc mvc;
     @Autowired
     UserService users;
+    @Autowired
+    dev.windrose.inventory.HostService hosts;
     @LocalServerPort
     int port;
 
@@ -184,7 +186,8 @@ class WebHardeningTest {
 
             String anonymous = body(mvc.perform(get("/actuator/prometheus")).andExpect(status().isOk()));
             assertThat(anonymous).doesNotContain(pool).doesNotContain(nqn).doesNotContain("secret-")
-                    .contains("windrose_namespace_ops_total{direction=\"read\",nsid=\"0\",subsystem=\"all\"}");
+                    .contains("windrose_namespace_ops_total{direction=\"read\",node=\"" + hosts.local().name()
+                            + "\",nsid=\"0\",subsystem=\"all\"}");
         } finally {
             as(delete("/api/v1/subsystems/" + subsystemId));
             as(delete("/api/v1/volumes/" + volumeId));

@@ -67,6 +67,8 @@ class TelemetryApiTest {
     UserService users;
     @Autowired
     ApplicationContext context;
+    @Autowired
+    dev.windrose.inventory.HostService hosts;
     @LocalServerPort
     int httpPort;
 
@@ -93,7 +95,9 @@ class TelemetryApiTest {
             }
         }
 
-        String series = "{direction=\"read\",nsid=\"1\",subsystem=\"" + exported.nqn() + "\"}";
+        // Every series names the node that exports it (a cluster's Prometheus scrapes every node).
+        String node = hosts.local().name();
+        String series = "{direction=\"read\",node=\"" + node + "\",nsid=\"1\",subsystem=\"" + exported.nqn() + "\"}";
         String text = eventually(() -> {
             // With a token: an anonymous scrape sees totals without NQNs (WebHardeningTest).
             String body = mvc.perform(get("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, "Bearer " + admin))
@@ -102,12 +106,12 @@ class TelemetryApiTest {
             return body.contains("windrose_namespace_ops_total" + series + " 30") ? body : null;
         });
         assertThat(parsePrometheusText(text)).containsEntry("windrose_namespace_ops_total" + series, 30.0)
-                .containsEntry("windrose_namespace_bytes_total{direction=\"write\",nsid=\"1\",subsystem=\""
+                .containsEntry("windrose_namespace_bytes_total{direction=\"write\",node=\"" + node + "\",nsid=\"1\",subsystem=\""
                         + exported.nqn() + "\"}", 50.0 * 4096)
                 .containsEntry("windrose_namespace_latency_seconds_count" + series, 30.0)
-                .containsEntry("windrose_namespace_latency_seconds_bucket{direction=\"read\",nsid=\"1\",subsystem=\""
+                .containsEntry("windrose_namespace_latency_seconds_bucket{direction=\"read\",node=\"" + node + "\",nsid=\"1\",subsystem=\""
                         + exported.nqn() + "\",le=\"+Inf\"}", 30.0)
-                .containsKey("windrose_reactor_busy_ratio{host=\"1\",reactor=\"0\"}");
+                .containsKey("windrose_reactor_busy_ratio{host=\"1\",node=\"" + node + "\",reactor=\"0\"}");
         assertThat(text).contains("# TYPE windrose_namespace_latency_seconds histogram");
 
         // The sample of the interval with the I/O (or a later, idle one) lists the namespace.

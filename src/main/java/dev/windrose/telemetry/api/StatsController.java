@@ -4,6 +4,8 @@ import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
 import dev.windrose.telemetry.ClusterSample;
 import dev.windrose.telemetry.MetricObject;
+import dev.windrose.telemetry.NodeSample;
+import dev.windrose.telemetry.NodeStatistics;
 import dev.windrose.telemetry.SeriesPoint;
 import dev.windrose.telemetry.TelemetryService;
 import io.swagger.v3.oas.annotations.Operation;
@@ -35,10 +37,12 @@ class StatsController {
 
     private final TelemetryService telemetry;
     private final SampleStreams streams;
+    private final NodeStatistics nodes;
     private final Clock clock;
 
-    StatsController(TelemetryService telemetry, SampleStreams streams, Clock clock) {
+    StatsController(TelemetryService telemetry, SampleStreams streams, NodeStatistics nodes, Clock clock) {
         this.telemetry = telemetry;
+        this.nodes = nodes;
         this.streams = streams;
         this.clock = clock;
     }
@@ -49,6 +53,14 @@ class StatsController {
     ClusterSample current() {
         return telemetry.latest().orElseThrow(() -> new NotFoundException(
                 "There is no sample yet: the sampler needs a running NVMe/TCP target and one sample interval."));
+    }
+
+    @GetMapping("/nodes")
+    @Operation(summary = "Every node's newest sample as this node has it: IOPS, MiB/s, latency p50/p99/p99.9 (µs), "
+            + "whether its dataplane runs, when the node took it (sampledAt) and how long it took to arrive here "
+            + "(arrivalDelayMillis); a node that stopped keeps its last sample, look at sampledAt")
+    List<NodeSample> nodes() {
+        return nodes.latest();
     }
 
     @GetMapping("/history")

@@ -2,6 +2,7 @@ package dev.windrose.telemetry.internal;
 
 import dev.windrose.dataplane.LatencyHistogram;
 import dev.windrose.dataplane.StatsSnapshot;
+import dev.windrose.inventory.HostService;
 import dev.windrose.security.SystemViewer;
 import dev.windrose.storage.PoolInfo;
 import dev.windrose.storage.PoolService;
@@ -45,6 +46,9 @@ import org.springframework.stereotype.Component;
  * exact: the completions faster than that boundary. (Prometheus reads {@code le} as "≤"; a completion
  * of exactly that many nanoseconds counts in the next bucket, a one-nanosecond difference.) There is
  * no {@code _sum}: the dataplane does not add up latencies and an estimate would be presented as a fact.
+ *
+ * <p>Every series carries a {@code node} label, the name of the node exporting it (each node of a cluster
+ * exports its own dataplane only): a Prometheus that scrapes every node tells them apart by it.
  */
 @Component
 class PrometheusExport implements MultiCollector {
@@ -56,13 +60,16 @@ class PrometheusExport implements MultiCollector {
 
     private final TelemetrySampler sampler;
     private final PoolService pools;
+    private final HostService hosts;
+    private volatile String nodeName = "";
 
     private final ObjectProvider<SecurityContextHolderStrategy> strategies;
 
-    PrometheusExport(TelemetrySampler sampler, PoolService pools, ObjectProvider<PrometheusMeterRegistry> registry,
-            ObjectProvider<SecurityContextHolderStrategy> strategies) {
+    PrometheusExport(TelemetrySampler sampler, PoolService pools, HostService hosts,
+            ObjectProvider<PrometheusMeterRegistry> registry, ObjectProvider<SecurityContextHolderStrategy> strategies) {
         this.sampler = sampler;
         this.pools = pools;
+        this.hosts = hosts;
         this.strategies = strategies;
         registry.ifAvailable(r -> r.getPrometheusRegistry().register(this));
     }
@@ -73,10 +80,22 @@ class PrometheusExport implements MultiCollector {
         // Subsystem NQNs and pool names are user data: only a scrape with an API token sees them; an
         // anonymous one gets the same series summed over those labels (totals per direction, host, type).
         boolean named = scrapedWithToken();
-        sampler.lastSnapshot().ifPresent(snapshot -> namespaceMetrics(named ? snapshot : totalled(snapshot), metrics));
-        sampler.latestInternally().ifPresent(sample -> metrics.add(reactorBusy(sample)));
-        poolMetrics(metrics, named);
+        Labels node = Labels.of("node", nodeName());
+        sampler.lastSnapshot().ifPresent(snapshot -> namespaceMetrics(named ? snapshot : totalled(snapshot), node,
+                metrics));
+        sampler.latestInternally().ifPresent(sample -> metrics.add(reactorBusy(sample, node)));
+        poolMetrics(metrics, named, node);
         return new MetricSnapshots(metrics);
+    }
+
+    /** This node's name as the console shows it; the last one read if the database does not answer. */
+    private String nodeName() {
+        try {
+            nodeName = hosts.local().name();
+        } catch (RuntimeException e) {
+            log.debug("The node label keeps its last value: {}", e.toString());
+        }
+        return nodeName;
     }
 
     /** A scrape runs on the request's thread: its authentication is the scraper's (anonymous without a token). */
@@ -112,7 +131,8 @@ class PrometheusExport implements MultiCollector {
                 LatencyHistogram.of(counts));
     }
 
-    private static void namespaceMetrics(StatsSnapshot snapshot, List<io.prometheus.metrics.model.snapshots.MetricSnapshot> out) {
+    private static void namespaceMetrics(StatsSnapshot snapshot, Labels node,
+            List<io.prometheus.metrics.model.snapshots.MetricSnapshot> out) {
         CounterSnapshot.Builder ops = CounterSnapshot.builder().name("windrose_namespace_ops")
                 .help("Commands completed on a namespace since the target started");
         CounterSnapshot.Builder bytes = CounterSnapshot.builder().name("windrose_namespace_bytes").unit(Unit.BYTES)
@@ -124,14 +144,14 @@ class PrometheusExport implements MultiCollector {
         for (StatsSnapshot.Namespace ns : snapshot.namespaces()) {
             for (String direction : List.of("read", "write")) {
                 StatsSnapshot.Direction d = direction.equals("read") ? ns.read() : ns.write();
-                Labels labels = labels(ns, direction);
+                Labels labels = labels(ns, direction).merge(node);
                 ops.dataPoint(counter(labels, d.ops()));
                 bytes.dataPoint(counter(labels, d.bytes()));
                 errors.dataPoint(counter(labels, d.errors()));
                 latency.dataPoint(HistogramDataPointSnapshot.builder().labels(labels)
                         .classicHistogramBuckets(buckets(d.latency().counts())).build());
             }
-            Labels other = labels(ns, "other");
+            Labels other = labels(ns, "other").merge(node);
             ops.dataPoint(counter(other, ns.otherOps()));
             errors.dataPoint(counter(other, ns.otherErrors()));
         }
@@ -144,7 +164,7 @@ class PrometheusExport implements MultiCollector {
         CounterSnapshot.Builder idle = CounterSnapshot.builder().name("windrose_reactor_idle_seconds")
                 .help("Time a reactor spent polling without progress or sleeping since the target started");
         for (StatsSnapshot.Reactor reactor : snapshot.reactors()) {
-            Labels labels = Labels.of("reactor", Integer.toString(reactor.reactorId()));
+            Labels labels = Labels.of("reactor", Integer.toString(reactor.reactorId())).merge(node);
             busy.dataPoint(CounterDataPointSnapshot.builder().labels(labels).value(reactor.busyNanos() / 1e9).build());
             idle.dataPoint(CounterDataPointSnapshot.builder().labels(labels).value(reactor.idleNanos() / 1e9).build());
         }
@@ -152,18 +172,19 @@ class PrometheusExport implements MultiCollector {
         out.add(idle.build());
     }
 
-    private static io.prometheus.metrics.model.snapshots.MetricSnapshot reactorBusy(ClusterSample sample) {
+    private static io.prometheus.metrics.model.snapshots.MetricSnapshot reactorBusy(ClusterSample sample, Labels node) {
         GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name("windrose_reactor_busy_ratio")
                 .help("Share of the last sample interval a reactor was busy (0..1)");
         for (ReactorSample reactor : sample.reactors()) {
             gauge.dataPoint(GaugeDataPointSnapshot.builder()
-                    .labels(Labels.of("host", reactor.hostId().toString(), "reactor", Integer.toString(reactor.reactorId())))
+                    .labels(Labels.of("host", reactor.hostId().toString(), "reactor", Integer.toString(reactor.reactorId())).merge(node))
                     .value(reactor.busyPercent() / 100.0).build());
         }
         return gauge.build();
     }
 
-    private void poolMetrics(List<io.prometheus.metrics.model.snapshots.MetricSnapshot> out, boolean named) {
+    private void poolMetrics(List<io.prometheus.metrics.model.snapshots.MetricSnapshot> out, boolean named,
+            Labels node) {
         List<PoolInfo> list;
         try {
             list = SystemViewer.read(() -> pools.list(null, null, PageRequest.of(0, 1000)).getContent());
@@ -181,8 +202,8 @@ class PrometheusExport implements MultiCollector {
         Map<Labels, double[]> sums = new LinkedHashMap<>();
         for (PoolInfo pool : list) {
             Labels labels = named
-                    ? Labels.of("pool", pool.name(), "host", pool.hostId().toString(), "type", pool.type().name())
-                    : Labels.of("pool", ALL, "host", pool.hostId().toString(), "type", pool.type().name());
+                    ? Labels.of("pool", pool.name(), "host", pool.hostId().toString(), "type", pool.type().name()).merge(node)
+                    : Labels.of("pool", ALL, "host", pool.hostId().toString(), "type", pool.type().name()).merge(node);
             double[] sum = sums.computeIfAbsent(labels, key -> new double[] {0, 0, 0, 0});
             sum[0] += pool.capacityBytes();
             sum[1] += pool.allocatedBytes();
