@@ -176,6 +176,38 @@ static void sizes_accept_binary_suffixes_only(void **state)
 	assert_int_equal(wr_parse_size("17179869184T", &v), -EINVAL);
 }
 
+static void ana_states_cntlid_range_and_anatt_parse_and_name_bad_values(void **state)
+{
+	(void)state;
+	struct wr_config cfg;
+	char err[256] = "";
+	assert_int_equal(wr_config_parse("cntlid-range 100 199\nanatt-s 3\n"
+					 "subsystem nqn.2026-11.dev.windrose:x\n"
+					 " listener 127.0.0.1 4420\n"
+					 " ana-state 127.0.0.1 4420 1 non-optimized\n"
+					 " ana-state 127.0.0.1 4420 2 change\n", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.cntlid_min, 100);
+	assert_int_equal(cfg.cntlid_max, 199);
+	assert_true(cfg.limit_set & (1u << WR_LIMIT_ANATT_S));
+	assert_int_equal(cfg.limits[WR_LIMIT_ANATT_S], 3);
+	assert_int_equal(cfg.subsys[0].nana, 2);
+	assert_int_equal(cfg.subsys[0].ana[0].state, 2);
+	assert_int_equal(cfg.subsys[0].ana[1].group, 2);
+	assert_int_equal(cfg.subsys[0].ana[1].state, 15);
+	assert_int_equal(cfg.subsys[0].ana[1].port, 4420);
+	wr_config_free(&cfg);
+	expect_error("cntlid-range 200 100\n", "line 1: cntlid-range needs MIN MAX");
+	expect_error("cntlid-range 0 100\n", "line 1: cntlid-range needs MIN MAX");
+	expect_error("cntlid-range 1 65520\n", "line 1: cntlid-range needs MIN MAX");
+	expect_error("anatt-s 256\n", "line 1: anatt-s needs a number from 1 to 255");
+	expect_error("subsystem nqn.2026-11.dev.windrose:x\n ana-state 127.0.0.1 4420 17 optimized\n",
+		     "line 2: ana-state: the group is a number from 1 to 16");
+	expect_error("subsystem nqn.2026-11.dev.windrose:x\n ana-state 127.0.0.1 4420 1 standby\n",
+		     "line 2: ana-state: the state is optimized");
+	expect_error("subsystem nqn.2026-11.dev.windrose:x\n ana-state 127.0.0.1 4420\n",
+		     "line 2: ana-state needs ADDR PORT GROUP STATE");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +216,7 @@ int main(void)
 		cmocka_unit_test(invalid_nqns_are_refused_with_their_line),
 		cmocka_unit_test(sizes_accept_binary_suffixes_only),
 		cmocka_unit_test(connection_limits_parse_apply_and_name_bad_values),
+		cmocka_unit_test(ana_states_cntlid_range_and_anatt_parse_and_name_bad_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,10 +3,11 @@
  *
  *   reactors N | mode busy|adaptive | discovery-listener ADDR PORT | log-rate BURST PER_MINUTE |
  *   icreq-timeout-ms MS | connect-timeout-ms MS | max-connections-per-listener N |
- *   max-connections-per-source N | max-connections N
+ *   max-connections-per-source N | max-connections N | anatt-s S | cntlid-range MIN MAX
  *   subsystem NQN, then within it: serial S | model M | allow-any-host | allow-host NQN |
  *   namespace NSID (ram SIZE | null SIZE | file PATH [SIZE]) [bs=512|1024|2048|4096] |
- *   listener ADDR PORT
+ *   listener ADDR PORT | ana-state ADDR PORT GROUP
+ *     (optimized|non-optimized|inaccessible|persistent-loss|change)
  *
  * '#' starts a comment; tokens are separated by blanks. Every error names its line.
  */
@@ -212,6 +213,38 @@ static int parse_subsys_line(struct wr_cfg_subsys *s, char **tok, int n, uint32_
 					    s->ns[i].nsid, s->ns[i].line);
 		return 0;
 	}
+	if (strcmp(kw, "ana-state") == 0) {
+		static const struct { const char *name; uint32_t state; } states[] = {
+			{ "optimized", 1 }, { "non-optimized", 2 }, { "inaccessible", 3 },
+			{ "persistent-loss", 4 }, { "change", 15 },
+		};
+		struct wr_cfg_listener where;
+		uint32_t group, state = 0;
+		if (n != 5)
+			return fail(err, errlen, line, "ana-state needs ADDR PORT GROUP STATE");
+		int rc = parse_listener(tok, 3, line, &where, err, errlen);
+		if (rc)
+			return rc;
+		if (parse_u32(tok[3], 1, 16, &group) < 0)
+			return fail(err, errlen, line, "ana-state: the group is a number from 1 to 16");
+		for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+			if (strcmp(tok[4], states[i].name) == 0)
+				state = states[i].state;
+		if (!state)
+			return fail(err, errlen, line, "ana-state: the state is optimized, non-optimized, "
+				    "inaccessible, persistent-loss or change");
+		void *p = grow(s->ana, s->nana, sizeof(*s->ana));
+		if (!p)
+			return -ENOMEM;
+		s->ana = p;
+		struct wr_cfg_ana *a = &s->ana[s->nana++];
+		memcpy(a->addr, where.addr, sizeof(a->addr));
+		a->port = where.port;
+		a->group = group;
+		a->state = state;
+		a->line = line;
+		return 0;
+	}
 	if (strcmp(kw, "listener") == 0) {
 		void *p = grow(s->listeners, s->nlisteners, sizeof(*s->listeners));
 		if (!p)
@@ -232,6 +265,7 @@ static const struct {
 	{ "max-connections-per-listener", WR_LIMIT_CONNS_PER_LISTENER, 1, 1u << 20 },
 	{ "max-connections-per-source", WR_LIMIT_CONNS_PER_SOURCE, 1, 1u << 20 },
 	{ "max-connections", WR_LIMIT_CONNS_TOTAL, 0, 1u << 20 },
+	{ "anatt-s", WR_LIMIT_ANATT_S, 1, 255 },
 };
 
 int wr_config_set_limit(struct wr_config *cfg, const char *name, const char *value, uint32_t line,
@@ -270,8 +304,16 @@ static int parse_line(struct wr_config *cfg, char **tok, int n, uint32_t line, c
 				    "from 1 to 1000000");
 		return 0;
 	}
+	if (strcmp(kw, "cntlid-range") == 0) {
+		if (n != 3 || parse_u32(tok[1], WR_CNTLID_MIN, WR_CNTLID_MAX, &cfg->cntlid_min) < 0 ||
+		    parse_u32(tok[2], WR_CNTLID_MIN, WR_CNTLID_MAX, &cfg->cntlid_max) < 0 ||
+		    cfg->cntlid_min > cfg->cntlid_max)
+			return fail(err, errlen, line, "cntlid-range needs MIN MAX, 1 <= MIN <= MAX <= 65519");
+		cfg->cntlid_line = line;
+		return 0;
+	}
 	if (strncmp(kw, "max-connections", 15) == 0 || strcmp(kw, "icreq-timeout-ms") == 0 ||
-	    strcmp(kw, "connect-timeout-ms") == 0) {
+	    strcmp(kw, "connect-timeout-ms") == 0 || strcmp(kw, "anatt-s") == 0) {
 		if (n != 2)
 			return fail(err, errlen, line, "%s needs one number", kw);
 		int rc = wr_config_set_limit(cfg, kw, tok[1], line, err, errlen);
@@ -376,6 +418,7 @@ void wr_config_free(struct wr_config *cfg)
 		free(s->ns);
 		free(s->hosts);
 		free(s->listeners);
+		free(s->ana);
 	}
 	free(cfg->subsys);
 	free(cfg->discovery);
@@ -413,6 +456,22 @@ static int apply_subsys(const struct wr_cfg_subsys *s, struct wr_target *t, char
 	return 0;
 }
 
+int wr_config_apply_ana(const struct wr_config *cfg, struct wr_target *t, char *err, size_t errlen)
+{
+	for (uint32_t i = 0; i < cfg->nsubsys; i++) {
+		const struct wr_cfg_subsys *s = &cfg->subsys[i];
+		for (uint32_t k = 0; k < s->nana; k++) {
+			const struct wr_cfg_ana *a = &s->ana[k];
+			int rc = wr_listener_set_ana_state(t, WR_NAME(s->nqn), a->addr, a->port, a->group,
+							   a->state);
+			if (rc < 0)
+				return fail(err, errlen, a->line, "ana-state %s %u group %u: %s", a->addr,
+					    a->port, a->group, strerror(-rc)), rc;
+		}
+	}
+	return 0;
+}
+
 int wr_config_apply(const struct wr_config *cfg, struct wr_target *t, char *err, size_t errlen)
 {
 	/* Limits first: they must hold from the first connection a listener accepts. */
@@ -424,6 +483,11 @@ int wr_config_apply(const struct wr_config *cfg, struct wr_target *t, char *err,
 			return fail(err, errlen, cfg->limit_line[id], "connection limit %u: %s", id,
 				    strerror(-rc)), rc;
 	}
+	if (cfg->cntlid_min) {
+		int rc = wr_target_set_cntlid_range(t, cfg->cntlid_min, cfg->cntlid_max);
+		if (rc < 0)
+			return fail(err, errlen, cfg->cntlid_line, "cntlid-range: %s", strerror(-rc)), rc;
+	}
 	if (cfg->log_burst)
 		wr_set_log_rate_limit(cfg->log_burst, cfg->log_per_minute);
 	for (uint32_t i = 0; i < cfg->nsubsys; i++) {
@@ -431,6 +495,9 @@ int wr_config_apply(const struct wr_config *cfg, struct wr_target *t, char *err,
 		if (rc < 0)
 			return rc;
 	}
+	int ana_rc = wr_config_apply_ana(cfg, t, err, errlen);
+	if (ana_rc < 0)
+		return ana_rc;
 	for (uint32_t i = 0; i < cfg->ndiscovery; i++) {
 		const struct wr_cfg_listener *l = &cfg->discovery[i];
 		int rc = wr_listener_add(t, WR_NAME("nqn.2014-08.org.nvmexpress.discovery"), l->addr, l->port);

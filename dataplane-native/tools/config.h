@@ -25,6 +25,14 @@ struct wr_cfg_listener {
 	uint32_t line;
 };
 
+struct wr_cfg_ana {                /* ana-state ADDR PORT GROUP STATE */
+	char addr[WR_ADDR_SIZE];
+	uint16_t port;
+	uint32_t group;
+	uint32_t state;             /* 1, 2, 3, 4 or 15 */
+	uint32_t line;
+};
+
 struct wr_cfg_subsys {
 	char nqn[WR_NQN_SIZE];
 	char serial[21];
@@ -36,10 +44,12 @@ struct wr_cfg_subsys {
 	uint32_t nns;
 	struct wr_cfg_listener *listeners;
 	uint32_t nlisteners;
+	struct wr_cfg_ana *ana;
+	uint32_t nana;
 	uint32_t line;
 };
 
-#define WR_CFG_LIMITS 6u          /* enum wr_limit values are 1..5 */
+#define WR_CFG_LIMITS 7u          /* enum wr_limit values are 1..6 */
 
 struct wr_config {
 	uint32_t reactors;          /* 0 = not given */
@@ -53,6 +63,8 @@ struct wr_config {
 	uint32_t ndiscovery;
 	struct wr_cfg_subsys *subsys;
 	uint32_t nsubsys;
+	uint32_t cntlid_min, cntlid_max;   /* cntlid-range; 0 = not given */
+	uint32_t cntlid_line;
 };
 
 /* Parses text; on error returns -EINVAL with "line N: what is wrong" in err. */
@@ -66,6 +78,8 @@ int wr_config_set_limit(struct wr_config *cfg, const char *name, const char *val
 			char *err, size_t errlen);
 /* Creates everything on the target; on error says which line failed and why. */
 int wr_config_apply(const struct wr_config *cfg, struct wr_target *t, char *err, size_t errlen);
+/* Only the ana-state lines: what SIGHUP re-applies to a running target. */
+int wr_config_apply_ana(const struct wr_config *cfg, struct wr_target *t, char *err, size_t errlen);
 /* "256M", "1G", "4096", "1.5G" is not accepted. Returns 0 or -EINVAL. */
 int wr_parse_size(const char *s, uint64_t *out);
 

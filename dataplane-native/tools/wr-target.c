@@ -3,7 +3,8 @@
  * benchmarks). Prints exactly one line "wr-target: ready" on stdout once every listener is bound;
  * runs until SIGINT or SIGTERM, then shuts down cleanly. SIGUSR1 prints the reactor statistics
  * (loop iterations, busy and idle time) on stderr: bench/profile.sh reads them before and after a
- * run. Usage: see usage() and ../README.md.
+ * run. SIGHUP reads the file again and applies its ana-state lines (only those: a failover drill
+ * for tests), then prints "wr-target: ana states applied". Usage: see usage() and ../README.md.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,6 +17,22 @@
 
 #include "config.h"
 #include "windrose.h"
+
+static void reapply_ana(const char *config, struct wr_target *t)
+{
+	struct wr_config cfg = { .mode = -1 };
+	char err[320];
+	int rc = wr_config_load(config, &cfg, err, sizeof(err));
+	if (rc == 0) {
+		rc = wr_config_apply_ana(&cfg, t, err, sizeof(err));
+		wr_config_free(&cfg);
+	}
+	if (rc < 0)
+		fprintf(stderr, "wr-target: SIGHUP: %s: %s\n", config, err);
+	else
+		printf("wr-target: ana states applied\n");
+	fflush(stdout);
+}
 
 static void usage(FILE *out)
 {
@@ -151,6 +168,7 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -173,9 +191,11 @@ int main(int argc, char **argv)
 	printf("wr-target: ready\n");
 	fflush(stdout);
 	int sig = 0;
-	while (sigwait(&set, &sig) != 0 || sig == SIGUSR1) {
+	while (sigwait(&set, &sig) != 0 || sig == SIGUSR1 || sig == SIGHUP) {
 		if (sig == SIGUSR1)
 			print_reactor_stats(t);
+		if (sig == SIGHUP)
+			reapply_ana(config, t);
 		sig = 0;
 	}
 	fprintf(stderr, "wr-target: %s, shutting down\n", strsignal(sig));

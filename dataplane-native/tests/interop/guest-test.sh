@@ -12,6 +12,11 @@ fio-4k-randwrite-verify fio-128k-seqwrite-verify smart-log smart-log-counts-writ
 disconnect connect-digests fio-digests-verify disconnect-digests refuse-unknown-host
 refuse-forbidden-subsystem connect-for-restart persist-write dmesg-clean-before-restart restart-reconnect
 ns-ids-stable-after-restart restart-verify disconnect-final"
+# Multipath with ANA: only against wr-target, which the harness can switch a listener's ANA state on.
+if [ -n "${IO_PORT2:-}" ]; then
+    PLAN="$PLAN multipath-connect multipath-one-head cntlids-distinct-from-range multipath-both-optimized
+ana-inaccessible-seen ana-optimized-again multipath-fio-verify multipath-disconnect"
+fi
 echo "INTEROP PLAN" $PLAN
 
 pass() { echo "INTEROP PASS $1"; }
@@ -297,6 +302,110 @@ if run_shown disconnect-final nvme disconnect -n "$SUBNQN" && grep -q "disconnec
     pass disconnect-final
 else
     fail disconnect-final "nvme disconnect failed"
+fi
+
+# --- two paths to one namespace (native multipath); one path's ANA group turns inaccessible and back
+# while fio writes and verifies through the multipath device ------------------------------------------
+# The controller of $SUBNQN reached through port $1.
+controller_on_port() {
+    local c
+    for c in /sys/class/nvme/nvme*; do
+        [ "$(cat "$c/subsysnqn" 2>/dev/null)" = "$SUBNQN" ] || continue
+        grep -q -E "trsvcid=$1(,|\$)" "$c/address" 2>/dev/null && basename "$c" && return 0
+    done
+    return 1
+}
+# ana_state of namespace 1 through controller $1: the hidden path device nvmeXcYn1 of that controller.
+path_ana_state() {
+    local p
+    for p in /sys/block/nvme*c*n*; do
+        [ "$(cat "$p/nsid" 2>/dev/null)" = 1 ] || continue
+        [ -e "$p/device" ] && [ "$(basename "$(readlink -f "$p/device")")" = "$1" ] || continue
+        cat "$p/ana_state" && return 0
+    done
+    return 1
+}
+ana_is() { [ "$(path_ana_state "$1")" = "$2" ]; }
+# Asks the harness to set the second listener's group 1 to $1 and waits for its answer.
+harness_sets_ana() {
+    echo "INTEROP WAIT ana-$1"
+    local answer=""
+    read -t 120 -r answer
+    echo "INTEROP INFO harness said '$answer' at $(uptime_s)s"
+    [ "$answer" = "ana-set-$1" ]
+}
+
+if [ -n "${IO_PORT2:-}" ]; then
+    MP_ARGS="-n $SUBNQN --reconnect-delay=1 --ctrl-loss-tmo=300"
+    if run_shown multipath-connect nvme connect $CONNECT_ARGS $MP_ARGS &&
+            nvme connect -t tcp -a "$TARGET_ADDR" -s "$IO_PORT2" --hostnqn="$HOSTNQN" --hostid="$HOSTID" $MP_ARGS \
+                >>/tmp/out 2>&1 &&
+            wait_for 20 controller_on_port "$IO_PORT" && wait_for 20 controller_on_port "$IO_PORT2"; then
+        pass multipath-connect
+    else
+        fail multipath-connect "could not connect through both listeners"
+    fi
+    C1=$(controller_on_port "$IO_PORT")
+    C2=$(controller_on_port "$IO_PORT2")
+    wait_for 60 block_device_of "$SUBNQN" 1
+    MP_DEV=$(block_device_of "$SUBNQN" 1)
+    heads=$(for b in /sys/block/nvme*n1; do case "$(basename "$b")" in nvme*c*n*) ;; *)
+        [ "$(cat "$b/device/subsysnqn" 2>/dev/null)" = "$SUBNQN" ] && echo "$b";; esac; done | wc -l)
+    echo "INTEROP INFO paths $C1 (port $IO_PORT) and $C2 (port $IO_PORT2), multipath device $MP_DEV"
+    if [ -n "$MP_DEV" ] && [ "$heads" = 1 ] && [ -n "$C1" ] && [ -n "$C2" ] && [ "$C1" != "$C2" ]; then
+        pass multipath-one-head
+    else
+        fail multipath-one-head "expected one block device over two controllers, got $heads ($C1, $C2)"
+    fi
+    ID1=$(cat "/sys/class/nvme/$C1/cntlid" 2>/dev/null)
+    ID2=$(cat "/sys/class/nvme/$C2/cntlid" 2>/dev/null)
+    if [ -n "$ID1" ] && [ -n "$ID2" ] && [ "$ID1" != "$ID2" ] && [ "$ID1" -ge "$CNTLID_MIN" ] &&
+            [ "$ID1" -le "$CNTLID_MAX" ] && [ "$ID2" -ge "$CNTLID_MIN" ] && [ "$ID2" -le "$CNTLID_MAX" ]; then
+        pass cntlids-distinct-from-range
+    else
+        fail cntlids-distinct-from-range "CNTLIDs '$ID1' and '$ID2', range $CNTLID_MIN..$CNTLID_MAX"
+    fi
+    if wait_for 20 ana_is "$C1" optimized && wait_for 20 ana_is "$C2" optimized; then
+        pass multipath-both-optimized
+    else
+        fail multipath-both-optimized "ana_state '$(path_ana_state "$C1")' and '$(path_ana_state "$C2")'"
+    fi
+    # Both paths carry I/O, so the one that turns inaccessible has commands on it when it does.
+    for s in /sys/class/nvme-subsystem/nvme-subsys*; do
+        [ "$(cat "$s/subsysnqn" 2>/dev/null)" = "$SUBNQN" ] && echo round-robin >"$s/iopolicy" 2>/dev/null
+    done
+    # fio writes and verifies as it goes (verify_backlog) for the whole flip; any I/O error fails it.
+    fio --name=multipath --filename="$MP_DEV" --rw=randwrite --bs=4k --size=32M --ioengine=libaio \
+        --iodepth=8 --direct=1 --verify=crc32c --verify_backlog=256 --verify_fatal=1 --randrepeat=1 \
+        --time_based --runtime=45 >/tmp/fio-mp 2>&1 &
+    FIO_PID=$!
+    sleep 5
+    if harness_sets_ana inaccessible && wait_for 60 ana_is "$C2" inaccessible && ana_is "$C1" optimized; then
+        run_shown ana-list-subsys nvme list-subsys "$MP_DEV"
+        pass ana-inaccessible-seen
+    else
+        fail ana-inaccessible-seen "ana_state of $C2 is '$(path_ana_state "$C2")', of $C1 '$(path_ana_state "$C1")'"
+    fi
+    sleep 5
+    if harness_sets_ana optimized && wait_for 60 ana_is "$C2" optimized; then
+        pass ana-optimized-again
+    else
+        fail ana-optimized-again "ana_state of $C2 is '$(path_ana_state "$C2")'"
+    fi
+    wait "$FIO_PID"
+    rc=$?
+    echo "INTEROP OUTPUT multipath-fio-verify: fio through $MP_DEV"; cat /tmp/fio-mp
+    echo "INTEROP END multipath-fio-verify rc=$rc"
+    if [ "$rc" = 0 ] && grep -q 'err= 0' /tmp/fio-mp && ! grep -qi 'verify: bad\|bad magic\|verify failed' /tmp/fio-mp; then
+        pass multipath-fio-verify
+    else
+        fail multipath-fio-verify "fio through the multipath device saw an error while a path turned inaccessible"
+    fi
+    if run_shown multipath-disconnect nvme disconnect -n "$SUBNQN" && grep -q "disconnected 2 controller" /tmp/out; then
+        pass multipath-disconnect
+    else
+        fail multipath-disconnect "nvme disconnect did not remove both controllers"
+    fi
 fi
 
 echo "INTEROP OUTPUT dmesg"; dmesg | grep -i -E 'nvme|tcp' | tail -60; echo "INTEROP END dmesg rc=0"

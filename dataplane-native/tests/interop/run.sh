@@ -12,7 +12,8 @@
 #   WR_TARGET_BIN      use this wr-target binary instead of building one
 #   INTEROP_TARGET_MODE  adaptive (default) or busy: wr-target's reactor mode (busy burns a core the
 #                      QEMU guest would like, so the run is slower; it exercises the busy-mode loop)
-#   INTEROP_IO_PORT, INTEROP_DISCOVERY_PORT   host ports (default 4420 and 8009, or free ones if taken)
+#   INTEROP_IO_PORT, INTEROP_DISCOVERY_PORT   host ports (default 4420 and 8009, or free ones if taken);
+#                      INTEROP_IO_PORT2 the second listener of the multipath steps (default 4421 or free)
 #   INTEROP_TARGET     wr-target (default) or linux-nvmet: the Linux kernel target in a second guest,
 #                      a reference that checks the harness itself and gives a known-good capture
 #
@@ -31,7 +32,11 @@ INTEROP_TARGET=${INTEROP_TARGET:-wr-target}
 # The conventional ports, unless taken (other tests or benchmarks may run a target on this host):
 # then free ports are chosen, or set INTEROP_IO_PORT / INTEROP_DISCOVERY_PORT.
 IO_PORT=${INTEROP_IO_PORT:-}
+IO_PORT2=${INTEROP_IO_PORT2:-}
 DISCOVERY_PORT=${INTEROP_DISCOVERY_PORT:-}
+# wr-target hands out controller IDs from this range only; the multipath steps check it.
+CNTLID_MIN=100
+CNTLID_MAX=199
 SUBNQN=nqn.2026-11.dev.windrose:interop
 FORBIDDEN_NQN=nqn.2026-11.dev.windrose:forbidden
 
@@ -108,6 +113,13 @@ choose_ports() {
     else
         DISCOVERY_PORT=$(free_port 8009 38009) || die "no free TCP port from 38009 on"
     fi
+    if [[ -n $IO_PORT2 ]]; then
+        ! port_in_use "$IO_PORT2" || die "INTEROP_IO_PORT2=$IO_PORT2 is already in use on this host"
+    else
+        IO_PORT2=$(free_port 4421 34421) || die "no free TCP port from 34421 on"
+        [[ $IO_PORT2 != "$IO_PORT" ]] || IO_PORT2=$(free_port $((IO_PORT + 1)) $((IO_PORT + 1))) ||
+            die "no free second I/O port"
+    fi
     [[ $IO_PORT == 4420 && $DISCOVERY_PORT == 8009 ]] ||
         log "ports 4420/8009 are taken on this host: using I/O port $IO_PORT, discovery port $DISCOVERY_PORT"
 }
@@ -173,6 +185,7 @@ write_target_config() {
     cat >"$WORK/target.conf" <<EOF
 reactors 1
 mode ${INTEROP_TARGET_MODE:-adaptive}
+cntlid-range $CNTLID_MIN $CNTLID_MAX
 discovery-listener 127.0.0.1 $DISCOVERY_PORT
 subsystem $SUBNQN
   serial WR0001
@@ -181,6 +194,8 @@ subsystem $SUBNQN
   namespace 1 ram 256M
   namespace 2 file $WORK/ns2.img 256M
   listener 127.0.0.1 $IO_PORT
+  listener 127.0.0.1 $IO_PORT2
+  ana-state 127.0.0.1 $IO_PORT2 1 optimized
 subsystem $FORBIDDEN_NQN
   allow-host $OTHER_HOSTNQN
   namespace 1 ram 16M
@@ -202,6 +217,7 @@ wait_for_line() {
 
 start_wr_target() {
     local logfile=$WORK/target.$1.log
+    TARGET_LOG=$logfile
     "$WR_TARGET" -c "$WORK/target.conf" >"$logfile" 2>&1 &
     TARGET_PID=$!
     PIDS_TO_STOP+=("$TARGET_PID")
@@ -212,6 +228,25 @@ start_wr_target() {
         sed 's/^/    target| /' "$logfile" | tail -20
         return 1
     fi
+}
+
+# The multipath steps' failover: the second listener's ANA group 1 becomes $1 (a line of the file, then
+# SIGHUP: wr-target re-applies the file's ana-state lines and says so).
+set_ana_state() {
+    local state=$1 applied
+    applied=$(grep -c "wr-target: ana states applied" "$TARGET_LOG")
+    sed -i "s/^  ana-state 127.0.0.1 $IO_PORT2 1 .*/  ana-state 127.0.0.1 $IO_PORT2 1 $state/" "$WORK/target.conf"
+    kill -HUP "$TARGET_PID"
+    local tries=50
+    while ((tries-- > 0)); do
+        (($(grep -c "wr-target: ana states applied" "$TARGET_LOG") > applied)) && {
+            harness_pass "target-ana-$state"
+            return 0
+        }
+        sleep 0.2
+    done
+    harness_fail "target-ana-$state" "wr-target did not apply the ANA state: $(grep SIGHUP "$TARGET_LOG" | tail -1)"
+    return 1
 }
 
 restart_wr_target() {
@@ -276,6 +311,9 @@ HOSTNQN=$HOSTNQN
 HOSTID=$HOSTID
 OTHER_HOSTNQN=$OTHER_HOSTNQN
 OTHER_HOSTID=$OTHER_HOSTID
+IO_PORT2=$([[ $INTEROP_TARGET == wr-target ]] && echo "$IO_PORT2")
+CNTLID_MIN=$CNTLID_MIN
+CNTLID_MAX=$CNTLID_MAX
 EOF
     (cd "$extra" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) >"$WORK/extra.cpio.gz"
     cat "$INITRAMFS" "$WORK/extra.cpio.gz" >"$out"
@@ -286,7 +324,7 @@ new_uuid() { cat /proc/sys/kernel/random/uuid; }
 start_capture() {
     # A large kernel buffer (-B, MiB): a packet dropped by the capture is a gap no retransmission
     # fills, and PDUs the dissector never sees cannot be judged.
-    tshark -i lo -B 256 -f "tcp port $IO_PORT or tcp port $DISCOVERY_PORT" -w "$WORK/session.pcap" -q \
+    tshark -i lo -B 256 -f "tcp port $IO_PORT or tcp port $IO_PORT2 or tcp port $DISCOVERY_PORT" -w "$WORK/session.pcap" -q \
         >"$WORK/tshark.log" 2>&1 &
     TSHARK_PID=$!
     PIDS_TO_STOP+=("$TSHARK_PID")
@@ -326,6 +364,7 @@ run_guest() {
     GUEST_PID=$!
     PIDS_TO_STOP+=("$GUEST_PID")
     local restarted=0 shown=0
+    local -A ana_done=()
     while kill -0 "$GUEST_PID" 2>/dev/null; do
         shown=$(show_new_console_lines "$shown")
         if ((restarted == 0)) && grep -q "INTEROP WAIT target-restart" "$WORK/console.log"; then
@@ -334,6 +373,15 @@ run_guest() {
             if [[ $INTEROP_TARGET == linux-nvmet ]]; then restart_linux_nvmet; else restart_wr_target; fi
             echo "target-restarted" >&"$GUEST_IN"
         fi
+        local state
+        for state in inaccessible optimized; do
+            if [[ ${ana_done[$state]:-0} == 0 ]] && grep -q "INTEROP WAIT ana-$state" "$WORK/console.log"; then
+                ana_done[$state]=1
+                log "guest asks for ANA $state on port $IO_PORT2"
+                set_ana_state "$state"
+                echo "ana-set-$state" >&"$GUEST_IN"
+            fi
+        done
         sleep 0.5
     done
     wait "$GUEST_PID"
@@ -417,7 +465,7 @@ tshark_decode() {
     local pcap=$1 out=$2
     shift 2
     tshark -r "$pcap" -o tcp.reassemble_out_of_order:TRUE \
-        -d "tcp.port==$IO_PORT,nvme-tcp" -d "tcp.port==$DISCOVERY_PORT,nvme-tcp" \
+        -d "tcp.port==$IO_PORT,nvme-tcp" -d "tcp.port==$IO_PORT2,nvme-tcp" -d "tcp.port==$DISCOVERY_PORT,nvme-tcp" \
         "$@" >"$out" 2>"$WORK/tshark-read.err"
 }
 
