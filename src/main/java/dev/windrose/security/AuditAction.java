@@ -42,6 +42,9 @@ public enum AuditAction {
     // Telemetry (issue 7): events and alert thresholds.
     EVENT_ACKNOWLEDGED,
     ALERT_THRESHOLDS_CHANGED,
+    // Alert delivery (issue 14): e-mail and webhook settings, and their test messages.
+    ALERT_DELIVERY_CHANGED,
+    ALERT_DELIVERY_TESTED,
     // Aggregation (issue 9): S2D and vSAN compute clusters.
     AGGREGATION_CREATED,
     AGGREGATION_CHANGED,

@@ -117,8 +117,10 @@ class SecurityConfiguration {
                 // Every signed-in user: who am I, my own tokens (the service checks ownership).
                 .requestMatchers(HttpMethod.GET, "/api/v1/auth/whoami", "/api/v1/tokens").authenticated()
                 .requestMatchers(HttpMethod.DELETE, "/api/v1/tokens/*").authenticated()
-                // Administrators: users, the audit log, lab disks (files on this host), alert thresholds, cluster nodes.
-                .requestMatchers("/api/v1/users", "/api/v1/users/**", "/api/v1/audit", "/api/v1/audit/**")
+                // Administrators: users, the audit log, lab disks (files on this host), alert thresholds and
+                // delivery (its settings name mail servers and hooks), cluster nodes.
+                .requestMatchers("/api/v1/users", "/api/v1/users/**", "/api/v1/audit", "/api/v1/audit/**",
+                        "/api/v1/alert-delivery", "/api/v1/alert-delivery/**")
                 .hasRole(Role.Names.ADMIN)
                 .requestMatchers(HttpMethod.POST, "/api/v1/disks").hasRole(Role.Names.ADMIN)
                 .requestMatchers(HttpMethod.DELETE, "/api/v1/disks/*").hasRole(Role.Names.ADMIN)

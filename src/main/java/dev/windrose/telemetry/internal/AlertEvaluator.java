@@ -273,31 +273,33 @@ class AlertEvaluator implements WindowListener {
         store.active(rule).forEach(event -> active.put(event.objectKey(), event));
         Map<String, Condition> conditions = new LinkedHashMap<>();
         holding.forEach(condition -> conditions.put(condition.objectKey(), condition));
-        List<dev.windrose.telemetry.EventId> changed = new ArrayList<>();
+        Map<dev.windrose.telemetry.EventId, EventChange.Kind> changed = new LinkedHashMap<>();
         for (Condition condition : conditions.values()) {
             EventInfo existing = active.remove(condition.objectKey());
             if (existing == null) {
-                changed.add(store.raise(rule, condition.severity(), condition.objectKey(), condition.objectName(),
-                        condition.message(), now));
+                changed.put(store.raise(rule, condition.severity(), condition.objectKey(), condition.objectName(),
+                        condition.message(), now), EventChange.Kind.RAISED);
                 log.info("Event raised: {} {} {}: {}", condition.severity(), rule, condition.objectKey(), condition.message());
             } else {
                 Severity severity = worse(existing.severity(), condition.severity());
                 store.stillHolds(existing.id(), severity, condition.message(), now);
                 if (severity != existing.severity()) {
-                    changed.add(existing.id());
+                    changed.put(existing.id(), EventChange.Kind.ESCALATED);
                 }
             }
         }
         for (EventInfo gone : active.values()) {
             store.clear(gone.id(), now);
-            changed.add(gone.id());
+            changed.put(gone.id(), EventChange.Kind.CLEARED);
             log.info("Event cleared: {} {}", rule, gone.objectKey());
         }
         if (changed.isEmpty()) {
             return List.of();
         }
         long open = store.count(EventState.OPEN);
-        return changed.stream().map(id -> new EventChange(store.find(id).orElseThrow(), open)).toList();
+        return changed.entrySet().stream()
+                .map(change -> new EventChange(store.find(change.getKey()).orElseThrow(), open, change.getValue()))
+                .toList();
     }
 
     private static Severity worse(Severity a, Severity b) {

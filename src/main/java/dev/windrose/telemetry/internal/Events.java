@@ -39,12 +39,14 @@ class Events implements EventService {
     private final EventStore store;
     private final AuditLog auditLog;
     private final Clock clock;
+    private final AlertDispatcher dispatcher;
     private final List<Consumer<EventChange>> listeners = new CopyOnWriteArrayList<>();
 
-    Events(EventStore store, AuditLog auditLog, Clock clock) {
+    Events(EventStore store, AuditLog auditLog, Clock clock, AlertDispatcher dispatcher) {
         this.store = store;
         this.auditLog = auditLog;
         this.clock = clock;
+        this.dispatcher = dispatcher;
     }
 
     @Override
@@ -73,7 +75,7 @@ class Events implements EventService {
         auditLog.record(AuditAction.EVENT_ACKNOWLEDGED, event.objectKey(), event.rule() + ": " + event.message());
         EventInfo acknowledged = find(id);
         long open = store.count(EventState.OPEN);
-        AfterTransaction.onCommit(() -> announce(new EventChange(acknowledged, open)));
+        AfterTransaction.onCommit(() -> announce(new EventChange(acknowledged, open, EventChange.Kind.ACKNOWLEDGED)));
         return acknowledged;
     }
 
@@ -130,8 +132,9 @@ class Events implements EventService {
         }
     }
 
-    /** Tells every listener; called after the change is committed. */
+    /** Tells every listener and queues the change for delivery outside the console; called after the commit. */
     void announce(EventChange change) {
+        dispatcher.deliver(change);
         for (Consumer<EventChange> listener : listeners) {
             try {
                 listener.accept(change);

@@ -53,6 +53,8 @@ class StorageDiscrepancyEvents {
                 : Severity.WARNING;
         var open = store.active(AlertRule.STORAGE_DISCREPANCY).stream()
                 .filter(event -> event.objectKey().equals(key)).findFirst();
+        EventChange.Kind kind = open.map(event -> severity.compareTo(event.severity()) > 0
+                ? EventChange.Kind.ESCALATED : EventChange.Kind.UPDATED).orElse(EventChange.Kind.RAISED);
         var id = open.map(event -> {
             store.stillHolds(event.id(), severity, discrepancy.message(), now);
             return event.id();
@@ -61,7 +63,7 @@ class StorageDiscrepancyEvents {
             return store.raise(AlertRule.STORAGE_DISCREPANCY, severity, key, discrepancy.poolName(),
                     discrepancy.message(), now);
         });
-        return new EventChange(store.find(id).orElseThrow(), store.count(EventState.OPEN));
+        return new EventChange(store.find(id).orElseThrow(), store.count(EventState.OPEN), kind);
     }
 
     /** One event per pool, kind and file or entry; the key is cut to the column's 300 characters. */

@@ -18,6 +18,7 @@ import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.windrose.MainLayout;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.security.Role;
+import dev.windrose.telemetry.AlertDeliveryService;
 import dev.windrose.telemetry.AlertThresholds;
 import dev.windrose.telemetry.EventService;
 import jakarta.annotation.security.RolesAllowed;
@@ -28,7 +29,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Administrators set what raises events: pool usage levels, the p99 latency bound, the queue-pair
  * error rate, and whether lost heartbeats, disk health and reconciliation errors raise anything.
- * The event service validates; its answer is shown at the field it names.
+ * The event service validates; its answer is shown at the field it names. Below, where events are
+ * delivered besides the console ({@link AlertDeliveryForm}).
  */
 @Route(value = AlertThresholdsView.ROUTE, layout = MainLayout.class)
 @PageTitle("Alert thresholds")
@@ -52,7 +54,7 @@ class AlertThresholdsView extends VerticalLayout {
             "poolWarningPercent", poolWarning, "poolCriticalPercent", poolCritical,
             "latencyP99Micros", latencyP99, "queuePairErrorsPerMinute", queuePairErrors);
 
-    AlertThresholdsView(EventService events) {
+    AlertThresholdsView(EventService events, AlertDeliveryService deliveries) {
         this.events = events;
         setPadding(true);
         setMaxWidth("48rem");
@@ -71,7 +73,7 @@ class AlertThresholdsView extends VerticalLayout {
         Paragraph intro = new Paragraph("Changes take effect at the next evaluation; open events are re-evaluated "
                 + "against the new values and cleared when their condition no longer holds.");
         intro.addClassNames(LumoUtility.TextColor.SECONDARY, LumoUtility.FontSize.SMALL);
-        add(intro, form, save);
+        add(intro, form, save, new AlertDeliveryForm(deliveries));
         show(events.thresholds());
     }
 

@@ -1,0 +1,7 @@
+package dev.windrose.telemetry;
+
+/** A way events leave the console. */
+public enum DeliveryChannel {
+    EMAIL,
+    WEBHOOK
+}
