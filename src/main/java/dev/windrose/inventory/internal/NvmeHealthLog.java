@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The NVMe SMART / Health Information log page (log identifier 02h, 512 bytes; NVMe Base Specification 2.0,
@@ -52,19 +53,8 @@ public record NvmeHealthLog(int criticalWarning, int temperatureKelvin, int avai
     }
 
     public DiskHealth toHealth() {
-        List<String> problems = new ArrayList<>();
-        for (int bit = 0; bit < WARNING_BITS.length; bit++) {
-            if ((criticalWarning & (1 << bit)) != 0) {
-                problems.add(WARNING_BITS[bit]);
-            }
-        }
-        if (percentageUsed >= 100) {
-            problems.add("rated endurance used up (" + percentageUsed + "%)");
-        }
-        if (mediaErrors > 0) {
-            problems.add(mediaErrors + " media errors");
-        }
-        HealthStatus status = (criticalWarning & FAILING_BITS) != 0 ? HealthStatus.FAILING
+        List<String> problems = problems(criticalWarning, percentageUsed, mediaErrors);
+        HealthStatus status = failing(criticalWarning) ? HealthStatus.FAILING
                 : problems.isEmpty() ? HealthStatus.OK : HealthStatus.WARNING;
         String detail = problems.isEmpty()
                 ? "NVMe health log: no critical warning; " + availableSparePercent + "% spare, " + powerOnHours
@@ -72,5 +62,38 @@ public record NvmeHealthLog(int criticalWarning, int temperatureKelvin, int avai
                 : "NVMe health log: " + String.join(", ", problems);
         return new DiskHealth(status, SOURCE, detail, temperatureCelsius(), percentageUsed, mediaErrors,
                 criticalWarning);
+    }
+
+    /**
+     * What makes a health log not OK, each naming its field (the NVMe base specification's names) and
+     * value, so a reader knows which one to look at: "Critical Warning bit 2 (reliability degraded)",
+     * "Percentage Used 104% (rated endurance used up)", "Media and Data Integrity Errors 17". Shared with
+     * the smartctl reading, so both sources give the same words and the same verdict.
+     */
+    static List<String> problems(@Nullable Integer criticalWarning, @Nullable Integer percentageUsed,
+            @Nullable Long mediaErrors) {
+        List<String> problems = new ArrayList<>();
+        if (criticalWarning != null) {
+            for (int bit = 0; bit < WARNING_BITS.length; bit++) {
+                if ((criticalWarning & (1 << bit)) != 0) {
+                    problems.add("Critical Warning bit " + bit + " (" + WARNING_BITS[bit] + ")");
+                }
+            }
+            if ((criticalWarning & ~((1 << WARNING_BITS.length) - 1)) != 0) {
+                problems.add("Critical Warning 0x" + Integer.toHexString(criticalWarning) + " (reserved bits set)");
+            }
+        }
+        if (percentageUsed != null && percentageUsed >= 100) {
+            problems.add("Percentage Used " + percentageUsed + "% (rated endurance used up)");
+        }
+        if (mediaErrors != null && mediaErrors > 0) {
+            problems.add("Media and Data Integrity Errors " + mediaErrors);
+        }
+        return problems;
+    }
+
+    /** Read-only media or degraded reliability: the data itself is at risk, not only the drive's future. */
+    static boolean failing(@Nullable Integer criticalWarning) {
+        return criticalWarning != null && (criticalWarning & FAILING_BITS) != 0;
     }
 }

@@ -9,9 +9,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the health out of {@code smartctl --json} output: the overall SMART verdict, the temperature and,
- * for NVMe, the health log (critical warnings, percentage used, media errors). A value smartctl does not
- * report stays null.
+ * Reads the health out of {@code smartctl --json} output: the overall SMART verdict, the temperature,
+ * for NVMe the health log (critical warnings, percentage used, media errors; judged as the kernel's
+ * health log is, by {@link NvmeHealthLog#problems}), for ATA the attributes that failed. The detail names
+ * each field that made the verdict. A value smartctl does not report stays null.
  */
 final class SmartctlReport {
 
@@ -33,24 +34,40 @@ final class SmartctlReport {
         Integer percentageUsed = integer(nvmeLog.path("percentage_used"));
         Long mediaErrors = longValue(nvmeLog.path("media_errors"));
 
-        List<String> problems = new ArrayList<>();
-        if (criticalWarning != null && criticalWarning != 0) {
-            problems.add("NVMe critical warning 0x" + Integer.toHexString(criticalWarning));
-        }
-        if (percentageUsed != null && percentageUsed >= 100) {
-            problems.add("rated endurance used up (" + percentageUsed + "%)");
-        }
-        if (mediaErrors != null && mediaErrors > 0) {
-            problems.add(mediaErrors + " media errors");
-        }
-        HealthStatus status = status(passed, problems);
+        List<String> problems = new ArrayList<>(NvmeHealthLog.problems(criticalWarning, percentageUsed, mediaErrors));
+        problems.addAll(failingAtaAttributes(root.path("ata_smart_attributes").path("table")));
+        HealthStatus status = NvmeHealthLog.failing(criticalWarning) ? HealthStatus.FAILING : status(passed, problems);
         String detail = switch (status) {
-            case FAILING -> "SMART overall assessment failed" + (problems.isEmpty() ? "" : ": " + String.join(", ", problems));
-            case WARNING -> String.join(", ", problems);
-            case OK -> "SMART overall assessment passed";
+            case FAILING -> (Boolean.FALSE.equals(passed) ? "SMART overall-health self-assessment: FAILED" : "smartctl")
+                    + (problems.isEmpty() ? "" : ": " + String.join(", ", problems));
+            case WARNING -> "smartctl: " + String.join(", ", problems);
+            case OK -> "SMART overall-health self-assessment: PASSED";
             case UNKNOWN -> "smartctl reported no overall assessment";
         };
         return new DiskHealth(status, SOURCE, detail, temperature, percentageUsed, mediaErrors, criticalWarning);
+    }
+
+    /**
+     * ATA attributes whose normalized value is at or below their threshold, now or in the past
+     * ({@code when_failed}), named with their id and name as smartctl prints them.
+     */
+    private static List<String> failingAtaAttributes(JsonNode table) {
+        List<String> failing = new ArrayList<>();
+        for (JsonNode attribute : table) {
+            String whenFailed = attribute.path("when_failed").asString("");
+            if (whenFailed.isBlank()) {
+                continue;
+            }
+            String when = switch (whenFailed) {
+                case "now" -> "failing now";
+                case "past" -> "failed in the past";
+                default -> "failed (" + whenFailed + ")";
+            };
+            failing.add("attribute " + attribute.path("id").asInt() + " " + attribute.path("name").asString("?") + " "
+                    + when + " (value " + attribute.path("value").asInt() + ", threshold "
+                    + attribute.path("thresh").asInt() + ")");
+        }
+        return failing;
     }
 
     private static HealthStatus status(@Nullable Boolean passed, List<String> problems) {

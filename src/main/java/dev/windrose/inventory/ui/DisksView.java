@@ -21,6 +21,7 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.security.AuthenticationContext;
+import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.windrose.MainLayout;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.NotFoundException;
@@ -31,6 +32,7 @@ import dev.windrose.inventory.DiskHealth;
 import dev.windrose.inventory.DiskInfo;
 import dev.windrose.inventory.DiskKind;
 import dev.windrose.inventory.DiskService;
+import dev.windrose.inventory.HealthStatus;
 import dev.windrose.inventory.RescanResult;
 import dev.windrose.security.Role;
 import jakarta.annotation.security.PermitAll;
@@ -100,7 +102,7 @@ class DisksView extends VerticalLayout {
         grid.addColumn(disk -> disk.transport().name().toLowerCase(java.util.Locale.ROOT)
                 + (disk.rotational() ? ", HDD" : "")).setHeader("Transport").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(disk -> Sizes.bytes(disk.sizeBytes())).setHeader("Size").setAutoWidth(true).setFlexGrow(0);
-        grid.addComponentColumn(DisksView::health).setHeader("Health").setWidth("9rem").setFlexGrow(0);
+        grid.addComponentColumn(DisksView::health).setHeader("Health").setWidth("12rem").setFlexGrow(1);
         grid.addComponentColumn(DisksView::usage).setHeader("Use").setFlexGrow(2);
         if (admin) {
             grid.addComponentColumn(this::deleteButton).setHeader("").setWidth("4rem").setFlexGrow(0);
@@ -137,7 +139,18 @@ class DisksView extends VerticalLayout {
             case UNKNOWN -> BadgeVariant.CONTRAST;
         });
         badge.getElement().setAttribute("title", health.detail() == null ? "" : health.detail());
-        return badge;
+        if (health.status() == HealthStatus.OK || health.detail() == null) {
+            return badge;
+        }
+        // Why it is not OK, written out (not only in a tooltip): the field that made the verdict, or why
+        // nothing could be read and what to do about it.
+        Span reason = new Span(health.detail());
+        reason.addClassNames(LumoUtility.FontSize.XSMALL, LumoUtility.TextColor.SECONDARY);
+        reason.getStyle().set("white-space", "normal").set("line-height", "1.3");
+        VerticalLayout cell = new VerticalLayout(badge, reason);
+        cell.setPadding(false);
+        cell.setSpacing(false);
+        return cell;
     }
 
     /** Free, in a pool, missing, or in use with the reason written out (not only in a tooltip). */

@@ -46,8 +46,9 @@ class NvmeHealthLogTest {
         assertThat(health.temperatureCelsius()).isEqualTo(76);
         assertThat(health.percentageUsed()).isEqualTo(103);
         assertThat(health.mediaErrors()).isEqualTo(7);
-        assertThat(health.detail()).isEqualTo("NVMe health log: available spare below threshold, reliability degraded, "
-                + "rated endurance used up (103%), 7 media errors");
+        assertThat(health.detail()).isEqualTo("NVMe health log: Critical Warning bit 0 (available spare below threshold), "
+                + "Critical Warning bit 2 (reliability degraded), Percentage Used 103% (rated endurance used up), "
+                + "Media and Data Integrity Errors 7");
     }
 
     @Test
