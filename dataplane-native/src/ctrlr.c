@@ -119,7 +119,9 @@ static void aen_deliver(struct wr_ctrlr *ctrlr)
 void wr_ctrlr_service(struct wr_conn *admin, uint64_t now_ns)
 {
 	struct wr_ctrlr *ctrlr = admin->ctrlr;
-	if (!ctrlr || ctrlr->admin != admin)
+	/* I/O queues return before reading ctrlr->admin: only the admin queue's reactor touches it
+	 * (wr_conn_release_ctrlr clears it there), and other reactors service their queues too. */
+	if (!ctrlr || admin->qid != 0 || ctrlr->admin != admin)
 		return;
 	/* now_ns is the loop's clock, taken before this loop's commands refreshed the timer: it may
 	 * be older than last_keep_alive_ns, which is not an expiry. */
