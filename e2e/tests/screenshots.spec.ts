@@ -59,6 +59,7 @@ test('every main page is photographed at 1440×900 and 1024×768 without a page 
     const pages: Array<[string, string]> = [
       ['Dashboard', '/'],
       ['Hosts', '/hosts'],
+      ['Nodes', '/nodes'],
       ['Disks', '/disks'],
       ['Pools', '/pools'],
       ['Volumes', '/volumes'],

@@ -5,7 +5,10 @@ import com.vaadin.flow.component.badge.Badge;
 import com.vaadin.flow.component.badge.BadgeVariant;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.Text;
 import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.theme.lumo.LumoUtility;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
@@ -28,6 +31,13 @@ class HostsView extends VerticalLayout {
 
     HostsView(HostService hosts) {
         setSizeFull();
+        // By path: the cluster feature uses inventory, so inventory does not import the cluster's UI.
+        Anchor addNode = new Anchor("nodes", "Add a node");
+        addNode.setId("hosts-add-node");
+        Paragraph nodes = new Paragraph(new Text("Every host here is a node of the cluster. "), addNode,
+                new Text(": the Nodes page shows the command to run on a new server, accepts nodes and removes them."));
+        nodes.addClassNames(LumoUtility.Margin.NONE);
+        add(nodes);
         Grid<HostInfo> grid = new Grid<>();
         grid.addThemeVariants(GridVariant.ROW_STRIPES);
         grid.addComponentColumn(HostsView::nameLink).setHeader("Name").setAutoWidth(true).setFlexGrow(1);

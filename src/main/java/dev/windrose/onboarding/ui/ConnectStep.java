@@ -10,6 +10,8 @@ import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import dev.windrose.cluster.ClusterService;
+import dev.windrose.cluster.ui.ClusterNavigation;
 import dev.windrose.common.ui.CopyableCommand;
 import dev.windrose.fabric.ConnectCommands;
 import dev.windrose.fabric.ConnectionInfo;
@@ -36,6 +38,7 @@ final class ConnectStep implements StepPanel {
     private final CopyableCommand linuxConnect = new CopyableCommand("Linux: connect");
     private final CopyableCommand esxiDiscover = new CopyableCommand("ESXi: discover");
     private final CopyableCommand esxiConnect = new CopyableCommand("ESXi: connect");
+    private final CopyableCommand addNode = new CopyableCommand("Add a node: run on the new server");
     private final Icon indicatorIcon = VaadinIcon.HOURGLASS.create();
     private final Span indicatorText = new Span();
     private final HorizontalLayout indicator = new HorizontalLayout(indicatorIcon, indicatorText);
@@ -43,7 +46,7 @@ final class ConnectStep implements StepPanel {
     private @Nullable SubsystemInfo subsystem;
     private @Nullable ConnectionWatch watch;
 
-    ConnectStep(OnboardingService onboarding, FabricService fabric) {
+    ConnectStep(OnboardingService onboarding, FabricService fabric, ClusterService cluster) {
         this.onboarding = onboarding;
         this.fabric = fabric;
         indicator.addClassName("wizard-connection");
@@ -53,7 +56,14 @@ final class ConnectStep implements StepPanel {
         Paragraph esxiNote = new Paragraph("ESXi connects with its own host NQN (esxcli nvme info get): allow it on the "
                 + "subsystem's page. Replace " + ConnectCommands.ESXI_ADAPTER + " with your NVMe/TCP adapter "
                 + "(esxcli nvme adapter list).");
-        view = new VerticalLayout(intro, linuxDiscover, linuxConnect, esxiDiscover, esxiConnect, esxiNote, indicator);
+        addNode.setCommand(cluster.joinCommand().command());
+        Paragraph addNodeNote = new Paragraph();
+        addNodeNote.add("More servers? Add a node: start Windrose on it with this command (it shares this cluster's "
+                + "PostgreSQL database), then accept it on the ");
+        addNodeNote.add(ClusterNavigation.nodes("Nodes page"));
+        addNodeNote.add(", which also makes join tokens for unattended installs.");
+        view = new VerticalLayout(intro, linuxDiscover, linuxConnect, esxiDiscover, esxiConnect, esxiNote, indicator,
+                addNodeNote, addNode);
         view.setPadding(false);
         view.addAttachListener(this::watchWhileShown);
         view.addDetachListener(this::stopWatching);

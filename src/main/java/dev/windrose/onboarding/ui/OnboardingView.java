@@ -17,6 +17,7 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.windrose.MainLayout;
+import dev.windrose.cluster.ClusterService;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
@@ -66,11 +67,11 @@ class OnboardingView extends VerticalLayout implements BeforeEnterObserver {
     private WizardStep shown = WizardStep.CLUSTER;
 
     OnboardingView(OnboardingService onboarding, HostService hosts, DiskService disks, PoolService pools,
-            FabricService fabric, EmbeddedTarget target) {
+            FabricService fabric, EmbeddedTarget target, ClusterService cluster) {
         this.onboarding = onboarding;
         for (StepPanel panel : new StepPanel[] {new ClusterStep(onboarding, hosts, target),
                 new DisksStep(onboarding, disks, hosts), new PoolStep(onboarding), new VolumesStep(onboarding, pools),
-                new SubsystemStep(onboarding), new ConnectStep(onboarding, fabric)}) {
+                new SubsystemStep(onboarding), new ConnectStep(onboarding, fabric, cluster)}) {
             panels.put(panel.step(), panel);
         }
         setMaxWidth("60rem");

@@ -33,6 +33,10 @@ import dev.windrose.security.Role;
 import dev.windrose.telemetry.Subscription;
 import dev.windrose.telemetry.TelemetryService;
 import dev.windrose.telemetry.ui.ClusterActivity;
+import dev.windrose.telemetry.ui.NodesActivity;
+import dev.windrose.telemetry.NodeStatistics;
+import dev.windrose.cluster.ClusterService;
+import java.time.Clock;
 import dev.windrose.security.UserService;
 import dev.windrose.security.UserSummary;
 import jakarta.annotation.security.PermitAll;
@@ -64,13 +68,14 @@ class DashboardView extends VerticalLayout {
     private @Nullable Subscription following;
 
     DashboardView(UserService users, Dataplane dataplane, EmbeddedTarget target, HealthWatch healthWatch,
-            TelemetryService telemetry) {
+            TelemetryService telemetry, ClusterService cluster, NodeStatistics nodeStatistics, Clock clock) {
         this.healthWatch = healthWatch;
         setPadding(true);
         setMaxWidth("90rem");
         shownHealth = healthWatch.read();
         healthRow = row(healthCard(shownHealth), capacityCard(shownHealth));
         add(healthRow);
+        add(sectionHeading("Nodes"), new NodesActivity(cluster, nodeStatistics, clock));
         add(sectionHeading("Activity"), new ClusterActivity(telemetry));
         add(sectionHeading("This node"));
         add(row(accountCard(users.currentUser()), dataplaneCard(dataplane), targetCard(target), shortcutsCard()));

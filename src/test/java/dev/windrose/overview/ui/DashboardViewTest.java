@@ -116,6 +116,26 @@ class DashboardViewTest extends SpringBrowserlessTest {
     }
 
     @Test
+    void the_nodes_section_shows_this_node_live_with_its_heartbeat_dataplane_and_io() throws InterruptedException {
+        String local = hostService.local().name();
+        dev.windrose.telemetry.ui.NodesActivity nodes = find(dev.windrose.telemetry.ui.NodesActivity.class).single();
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
+        String text = "";
+        while (java.time.Instant.now().isBefore(deadline)) {
+            roundTrip();
+            var box = nodes.getChildren().flatMap(c -> c.getChildren())
+                    .filter(c -> local.equals(c.getElement().getAttribute("data-node"))).findFirst();
+            text = box.map(c -> c.getElement().getTextRecursively()).orElse("");
+            if (box.isPresent() && "true".equals(box.get().getElement().getAttribute("data-live"))) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(text).contains(local + " (this node)", "Online", "Heartbeat", "Dataplane running", "IOPS",
+                "MiB/s", "Sample");
+    }
+
+    @Test
     void an_administrator_is_offered_every_other_view() {
         assertThat(find(Anchor.class).all()).extracting(Anchor::getText)
                 .contains("Users", "API tokens", "Audit log");
