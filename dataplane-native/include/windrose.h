@@ -251,7 +251,7 @@ WR_API int32_t wr_listener_add(struct wr_target *target, const char *nqn, uint32
 WR_API int32_t wr_listener_remove(struct wr_target *target, const char *nqn, uint32_t nqn_len,
 				  const char *addr, uint16_t port);
 /* ANA state of group anagrpid (1..16) as seen through that listener: 1 optimized, 2 non-optimized,
- * 3 inaccessible, 4 persistent loss, 15 change (a new listener starts optimized for every group).
+ * 3 inaccessible, 4 persistent loss, 15 change.
  * A real change bumps the ANA log's change count and raises an ANA change notice on the
  * controllers connected through that listener (those whose host enabled it); setting the state
  * a group already has changes nothing, so a reconciler may re-apply it freely. I/O through the
@@ -260,10 +260,17 @@ WR_API int32_t wr_listener_remove(struct wr_target *target, const char *nqn, uin
  * on another path); non-optimized serves I/O. A group left in change longer than the ANA
  * transition time (WR_LIMIT_ANATT_S) turns inaccessible by itself, with its own notice: the
  * target never reports change longer than the ANATT it advertises. -ENOENT when the subsystem
- * has no such listener. */
+ * has no such listener. A new listener starts with wr_subsystem_set_ana_default's states. */
 WR_API int32_t wr_listener_set_ana_state(struct wr_target *target, const char *nqn,
 					 uint32_t nqn_len, const char *addr, uint16_t port,
 					 uint32_t anagrpid, uint32_t state);
+/* The state group anagrpid has through listeners the subsystem gets from now on (1, 2, 3 or 4;
+ * default optimized); listeners it already has keep theirs. A node that is not active for a group
+ * sets it inaccessible before adding its listeners, so that no host ever sees the group optimized
+ * there, not even between wr_listener_add and wr_listener_set_ana_state. -ENOENT for an unknown
+ * subsystem, -EINVAL for the discovery subsystem. */
+WR_API int32_t wr_subsystem_set_ana_default(struct wr_target *target, const char *nqn,
+					    uint32_t nqn_len, uint32_t anagrpid, uint32_t state);
 /* The ANA state of group anagrpid through that listener (1, 2, 3, 4 or 15), or -ENOENT. */
 WR_API int32_t wr_listener_get_ana_state(struct wr_target *target, const char *nqn,
 					 uint32_t nqn_len, const char *addr, uint16_t port,

@@ -140,6 +140,7 @@ struct wr_subsys {
 	 * new listener); every change goes through ana_set() in target.c. */
 	_Atomic uint8_t ana[WR_MAX_PORTS][WR_MAX_ANAGRP + 1];
 	uint64_t ana_change_ns[WR_MAX_PORTS][WR_MAX_ANAGRP + 1];  /* when it entered change */
+	uint8_t ana_default[WR_MAX_ANAGRP + 1];  /* what a new listener starts with (0: optimized) */
 	struct wr_subsys *next;
 };
 

@@ -769,7 +769,7 @@ static bool ana_set(struct wr_target *t, struct wr_subsys *s, uint16_t slot, uin
 	return true;
 }
 
-/* A listener that goes away takes its states along: a new one on the same slot starts optimized. */
+/* A listener that goes away takes its states along: a new one on the same slot starts afresh. */
 static void ana_forget_port(struct wr_subsys *s, uint16_t slot)
 {
 	for (uint32_t grp = 0; grp <= WR_MAX_ANAGRP; grp++)
@@ -970,6 +970,10 @@ int32_t wr_listener_add(struct wr_target *t, const char *nqn, uint32_t nqn_len, 
 	if (s->discovery) {
 		p->discovery = true;
 	} else {
+		/* Before the listener is linked (a Connect checks it under this lock): no host ever sees
+		 * a group through it in another state than the subsystem's default for new listeners. */
+		for (uint32_t grp = 1; grp <= WR_MAX_ANAGRP; grp++)
+			atomic_store(&s->ana[p->slot][grp], s->ana_default[grp]);
 		l->port = p;
 		l->next = s->listeners;
 		s->listeners = l;
@@ -1047,6 +1051,22 @@ int32_t wr_listener_set_ana_state(struct wr_target *t, const char *nqn, uint32_t
 	int rc = (p && wr_subsys_on_port(s, p->slot)) ? 0 : -ENOENT;
 	if (rc == 0 && ana_set(t, s, p->slot, anagrpid, (uint8_t)state))
 		raise_ana_change(t, s, p->slot);
+	pthread_mutex_unlock(&t->lock);
+	return rc;
+}
+
+int32_t wr_subsystem_set_ana_default(struct wr_target *t, const char *nqn, uint32_t nqn_len,
+				     uint32_t anagrpid, uint32_t state)
+{
+	bool valid_state = state == NVME_ANA_OPTIMIZED || state == NVME_ANA_NONOPTIMIZED ||
+			   state == NVME_ANA_INACCESSIBLE || state == NVME_ANA_PERSISTENT_LOSS;
+	if (!t || !valid_nqn(nqn, nqn_len) || !valid_state || anagrpid < 1 || anagrpid > WR_MAX_ANAGRP)
+		return -EINVAL;
+	pthread_mutex_lock(&t->lock);
+	struct wr_subsys *s = wr_subsys_find(t, nqn, nqn_len);
+	int rc = s && !s->discovery ? 0 : s ? -EINVAL : -ENOENT;
+	if (rc == 0)
+		s->ana_default[anagrpid] = (uint8_t)state;
 	pthread_mutex_unlock(&t->lock);
 	return rc;
 }

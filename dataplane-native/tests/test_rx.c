@@ -729,6 +729,27 @@ static void ana_state_changes_count_once_and_change_gives_way_after_anatt(void *
 	assert_int_equal(wr_listener_remove(t, WR_NAME(SUBNQN), "127.0.0.1", (uint16_t)other), 0);
 	assert_int_equal(wr_listener_set_ana_state(t, WR_NAME(SUBNQN), "127.0.0.1", port, 4,
 						   NVME_ANA_OPTIMIZED), 0);
+
+	/* A subsystem's default for new listeners: they start in it, the old ones keep theirs. */
+	assert_int_equal(wr_subsystem_set_ana_default(t, WR_NAME(SUBNQN), 5, NVME_ANA_CHANGE), -EINVAL);
+	assert_int_equal(wr_subsystem_set_ana_default(t, WR_NAME(SUBNQN), 0, NVME_ANA_INACCESSIBLE), -EINVAL);
+	assert_int_equal(wr_subsystem_set_ana_default(t, WR_NAME(NVME_DISC_SUBSYS_NAME), 5,
+						      NVME_ANA_INACCESSIBLE), -EINVAL);
+	assert_int_equal(wr_subsystem_set_ana_default(t, WR_NAME("nqn.2026-11.dev.windrose:none"), 5,
+						      NVME_ANA_INACCESSIBLE), -ENOENT);
+	assert_int_equal(wr_subsystem_set_ana_default(t, WR_NAME(SUBNQN), 5, NVME_ANA_INACCESSIBLE), 0);
+	assert_int_equal(wr_listener_get_ana_state(t, WR_NAME(SUBNQN), "127.0.0.1", port, 5),
+			 NVME_ANA_OPTIMIZED);
+	chg = t->ana_chgcnt;
+	other = wr_listener_add(t, WR_NAME(SUBNQN), "127.0.0.1", 0);
+	assert_true(other > 0);
+	assert_int_equal(wr_listener_get_ana_state(t, WR_NAME(SUBNQN), "127.0.0.1", (uint16_t)other, 5),
+			 NVME_ANA_INACCESSIBLE);
+	assert_int_equal(wr_listener_get_ana_state(t, WR_NAME(SUBNQN), "127.0.0.1", (uint16_t)other, 1),
+			 NVME_ANA_OPTIMIZED);
+	assert_int_equal(t->ana_chgcnt, chg);          /* a listener's first state is no change */
+	assert_int_equal(wr_listener_remove(t, WR_NAME(SUBNQN), "127.0.0.1", (uint16_t)other), 0);
+	assert_int_equal(wr_subsystem_set_ana_default(t, WR_NAME(SUBNQN), 5, NVME_ANA_OPTIMIZED), 0);
 }
 
 int main(void)

@@ -59,6 +59,13 @@ public interface DataplaneTarget extends AutoCloseable {
      */
     void setListenerAnaState(String nqn, String address, int port, int anaGroup, AnaState state);
 
+    /**
+     * The state group {@code anaGroup} has through listeners the subsystem gets from now on (not CHANGE;
+     * OPTIMIZED until set); listeners it has keep theirs. A node that is not active for a group sets it
+     * INACCESSIBLE before adding its listeners, so no host ever sees the group optimized there.
+     */
+    void setNewListenerAnaState(String nqn, int anaGroup, AnaState state);
+
     /** What {@link #setListenerAnaState} set (or the ANATT watchdog, or OPTIMIZED for a new listener). */
     AnaState listenerAnaState(String nqn, String address, int port, int anaGroup);
 

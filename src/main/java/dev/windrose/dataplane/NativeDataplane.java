@@ -55,6 +55,7 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
     private final MethodHandle wrListenerRemove;
     private final MethodHandle wrListenerSetAnaState;
     private final MethodHandle wrListenerGetAnaState;
+    private final MethodHandle wrSubsystemSetAnaDefault;
     private final MethodHandle wrTargetSetCntlidRange;
     private final MethodHandle wrTargetListControllers;
     private final MethodHandle wrTargetListQpairs;
@@ -104,6 +105,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_SHORT, JAVA_INT, JAVA_INT));
         wrListenerGetAnaState = downcall(linker, library, "wr_listener_get_ana_state",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_SHORT, JAVA_INT));
+        wrSubsystemSetAnaDefault = downcall(linker, library, "wr_subsystem_set_ana_default",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
         wrTargetSetCntlidRange = downcall(linker, library, "wr_target_set_cntlid_range",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
         wrTargetListControllers = downcall(linker, library, "wr_target_list_controllers",
@@ -398,6 +401,16 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
                     + anaGroup + ")");
         } catch (Throwable t) {
             throw rethrow("wr_listener_get_ana_state", t);
+        }
+    }
+
+    void subsystemSetAnaDefault(MemorySegment target, String nqn, int anaGroup, int state) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment name = name(call, nqn);
+            checked((int) wrSubsystemSetAnaDefault.invokeExact(target, name, length(name), anaGroup, state),
+                    "wr_subsystem_set_ana_default(" + nqn + ", " + anaGroup + ", " + state + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_subsystem_set_ana_default", t);
         }
     }
 

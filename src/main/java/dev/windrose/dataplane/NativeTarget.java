@@ -104,6 +104,11 @@ final class NativeTarget implements DataplaneTarget {
     }
 
     @Override
+    public void setNewListenerAnaState(String nqn, int anaGroup, AnaState state) {
+        run(target -> dataplane.subsystemSetAnaDefault(target, nqn, anaGroup, state.code));
+    }
+
+    @Override
     public AnaState listenerAnaState(String nqn, String address, int port, int anaGroup) {
         return AnaState.of(call(target -> dataplane.listenerGetAnaState(target, nqn, address, port, anaGroup)));
     }

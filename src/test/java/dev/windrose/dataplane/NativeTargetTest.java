@@ -187,6 +187,13 @@ class NativeTargetTest {
                 .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.ENOENT));
         assertThatThrownBy(() -> target.listenerAnaState(NQN, "127.0.0.1", port, 17))
                 .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EINVAL));
+
+        target.setNewListenerAnaState(NQN, 4, AnaState.INACCESSIBLE);
+        int second = target.addListener(NQN, "127.0.0.1", 0);
+        assertThat(target.listenerAnaState(NQN, "127.0.0.1", second, 4)).isEqualTo(AnaState.INACCESSIBLE);
+        assertThat(target.listenerAnaState(NQN, "127.0.0.1", port, 4)).isEqualTo(AnaState.OPTIMIZED);
+        assertThatThrownBy(() -> target.setNewListenerAnaState(NQN, 4, AnaState.CHANGE))
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EINVAL));
     }
 
     @Test

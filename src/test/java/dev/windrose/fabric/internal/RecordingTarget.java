@@ -171,6 +171,11 @@ final class RecordingTarget implements DataplaneTarget {
     }
 
     @Override
+    public void setNewListenerAnaState(String nqn, int anaGroup, AnaState state) {
+        throw new UnsupportedOperationException("the reconciler does not manage ANA yet");
+    }
+
+    @Override
     public AnaState listenerAnaState(String nqn, String address, int port, int anaGroup) {
         throw new UnsupportedOperationException("the reconciler does not manage ANA yet");
     }
