@@ -3,7 +3,7 @@
 # wr-bench (pinned to the other) on loopback with a RAM namespace; loopback TCP bandwidth from
 # iperf3 in the same run for comparison; the adaptive-mode idle CPU check.
 #
-#   bench/run.sh                 full matrix, 10 s x 3 repetitions (about 3.5 minutes)
+#   bench/run.sh                 full matrix, 10 s x 5 repetitions (about 5 minutes)
 #   bench/run.sh --smoke         1 s x 1, small matrix: proves it still works (CI, < 1 minute)
 #   bench/run.sh --duration 5 --reps 5 --only randread-4k-qd32
 #
@@ -27,7 +27,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 BUILD_DIR=${WR_BUILD_DIR:-$ROOT/dataplane-native/build}
 DURATION=10
-REPS=3
+REPS=5
 ONLY=""
 SMOKE=0
 TARGET_CPU=0
@@ -141,6 +141,17 @@ trap 'exit 130' INT TERM
 cpu_ticks() {  # utime + stime of pid, in clock ticks (fields 14 and 15 of /proc/PID/stat)
   awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
+# Nanoseconds the target's reactor threads ran and waited runnable on a run queue (the first two
+# fields of /proc/PID/task/TID/schedstat, summed): the wait is the time others took their CPU.
+reactor_sched() {
+  local t run=0 wait=0 a b
+  for t in /proc/"$1"/task/*; do
+    grep -q '^wr-reactor' "$t/comm" 2>/dev/null || continue
+    read -r a b _ <"$t/schedstat" || continue
+    run=$((run + a)) wait=$((wait + b))
+  done
+  echo "$run $wait"
+}
 
 start_target() {  # mode
   cat >"$WORK/target.conf" <<CONF
@@ -154,13 +165,15 @@ CONF
   nice -n "$NICE" taskset -c "$TARGET_CPU" "$WR_TARGET" -c "$WORK/target.conf" -m "$1" --cpu "$TARGET_CPU" \
     "${TARGET_OPTS[@]}" >"$WORK/target.$1.log" 2>&1 &
   TARGET_PID=$!
-  for _ in $(seq 1 100); do
+  # the RAM namespace is populated at start (1-3 s per GiB in huge pages on a VM whose host backs
+  # fresh memory on first touch; longer on a loaded machine)
+  for _ in $(seq 1 1200); do
     grep -q "wr-target: ready" "$WORK/target.$1.log" 2>/dev/null && return 0
     kill -0 "$TARGET_PID" 2>/dev/null || break
     sleep 0.1
   done
   tail -20 "$WORK/target.$1.log" >&2
-  die "wr-target ($1 mode) did not print 'wr-target: ready' within 10 s"
+  die "wr-target ($1 mode) did not print 'wr-target: ready' within 120 s"
 }
 
 run_bench() {  # json-out workload io qd duration
@@ -208,9 +221,12 @@ for entry in "${MATRIX[@]}"; do
   for rep in $(seq 1 "$REPS"); do
     json=$WORK/$name.$rep.json
     t0=$(cpu_ticks "$TARGET_PID")
+    read -r r0 w0 <<<"$(reactor_sched "$TARGET_PID")"
+    load=$(cut -d' ' -f1 /proc/loadavg)
     if run_bench "$json" "$wl" "$io" "$qd" "$DURATION"; then status=ok; else status=failed; fi
     t1=$(cpu_ticks "$TARGET_PID")
-    echo "$name $rep $status $((t1 - t0)) $json" >>"$WORK/runs.txt"
+    read -r r1 w1 <<<"$(reactor_sched "$TARGET_PID")"
+    echo "$name $rep $status $((t1 - t0)) $json $((r1 - r0)) $((w1 - w0)) $load" >>"$WORK/runs.txt"
     [[ $status == ok ]] || { log "$name rep $rep failed:"; tail -5 "$json.log" >&2; }
     kill -0 "$TARGET_PID" 2>/dev/null || die "wr-target died during $name (log: $(tail -5 "$WORK/target.$MODE.log"))"
   done
@@ -256,17 +272,26 @@ clk = int(clk)
 runs = {}
 order = []
 for line in open(runs_file):
-    name, rep, status, ticks, path = line.split()
+    name, rep, status, ticks, path, reactor_run_ns, reactor_wait_ns, load1 = line.split()
     if name not in runs:
         runs[name] = []
         order.append(name)
-    r = {"rep": int(rep), "status": status, "target_cpu_s": int(ticks) / clk}
+    r = {"rep": int(rep), "status": status, "target_cpu_s": int(ticks) / clk,
+         "loadavg_1min": float(load1),
+         # the reactor thread: time on its CPU, and time runnable but waiting while others ran
+         "target_reactor_run_s": int(reactor_run_ns) / 1e9,
+         "target_reactor_wait_s": int(reactor_wait_ns) / 1e9}
     if status != "ok" and os.path.exists(path + ".log"):
         r["error"] = open(path + ".log").read().strip().splitlines()[-3:]
     if status == "ok" and os.path.exists(path):
         r.update(json.load(open(path)))
         ops = r.get("ops", 0)
         r["target_cpu_us_per_io"] = r["target_cpu_s"] / ops * 1e6 if ops else None
+        el = r.get("duration_s") or float(duration)
+        # share of the run the reactor (busy mode: always runnable) and wr-bench waited for a CPU
+        r["target_wait_pct"] = min(100.0, r["target_reactor_wait_s"] / el * 100)
+        if r.get("initiator_wait_s") is not None:
+            r["initiator_wait_pct"] = min(100.0, r["initiator_wait_s"] / el * 100)
     runs[name].append(r)
 
 def stat(vals):
@@ -356,6 +381,22 @@ print("load average before/after: {} / {} on {} CPUs (other work on the machine 
     load_before, load_after, ncpu))
 print("IOPS and latencies are medians over the repetitions; spread = half the min-max range relative")
 print("to the median; best = the best repetition. Results: " + out)
+print()
+print("every repetition: IOPS (share of the run the target's reactor / wr-bench waited for its CPU")
+print("while others ran on it; 1-minute load average at its start); cases whose repetitions differ by")
+print("more than 5 % are flagged")
+for n in order:
+    ok = [r for r in runs[n] if r["status"] == "ok"]
+    if not ok:
+        continue
+    iops = [r["iops"] for r in ok]
+    med = statistics.median(iops)
+    flag = "  SPREAD %.0f %% > 5 %%" % ((max(iops) - min(iops)) / med * 100) if med and (max(iops) - min(iops)) / med > 0.05 else ""
+    def one(r):
+        w = "%.0f%%/%s" % (r["target_wait_pct"], "%.0f%%" % r["initiator_wait_pct"] if "initiator_wait_pct" in r else "-")
+        k = r["iops"] / 1000
+        return "{}K ({} @{:.1f})".format("%.0f" % k if k >= 100 else "%.1f" % k, w, r["loadavg_1min"])
+    print("{:<20} {}{}".format(n, ", ".join(one(r) for r in ok), flag))
 print("data verify through the target (4K with digests on 2 queues, 128K over R2T): " + result["verify"])
 failed = sum(s["reps"] - s["reps_ok"] for s in summary.values())
 sys.exit(1 if failed or result["verify"] != "ok" else 0)

@@ -74,6 +74,7 @@ struct bench {
 	uint64_t *seq_next;         /* per queue: next LBA for sequential workloads */
 	uint64_t rng;
 	bool measuring, stopping;
+	double wait_s;              /* timed run: runnable but not running (schedstat), -1 unknown */
 	int fatal;
 	struct dir_stats rd, wr;
 	uint64_t hist[WR_HIST_BUCKETS];
@@ -345,6 +346,20 @@ static double cpu_seconds(void)
 	       ru.ru_stime.tv_usec / 1e6;
 }
 
+/* Seconds this thread has waited on a run queue, runnable but not running (the second field of
+ * /proc/thread-self/schedstat), or -1 where the kernel does not say. On a shared machine it tells a
+ * slow repetition that lost its CPU from one that did not. */
+static double run_delay_seconds(void)
+{
+	FILE *f = fopen("/proc/thread-self/schedstat", "re");
+	if (!f)
+		return -1;
+	unsigned long long run_ns, wait_ns;
+	int n = fscanf(f, "%llu %llu", &run_ns, &wait_ns);
+	fclose(f);
+	return n == 2 ? (double)wait_ns / 1e9 : -1;
+}
+
 static int run_timed(struct bench *b, double *elapsed, double *cpu)
 {
 	for (uint32_t i = 0; i < (uint32_t)b->info->num_io_queues * b->cfg.qd; i++) {
@@ -359,12 +374,14 @@ static int run_timed(struct bench *b, double *elapsed, double *cpu)
 	if (rc)
 		return rc;
 	b->measuring = true;
-	double cpu0 = cpu_seconds();
+	double cpu0 = cpu_seconds(), wait0 = run_delay_seconds();
 	uint64_t t0 = now_ns();
 	rc = run_until(b, t0 + (uint64_t)(b->cfg.duration * 1e9));
 	b->measuring = false;
 	*elapsed = (double)(now_ns() - t0) / 1e9;
 	*cpu = cpu_seconds() - cpu0;
+	double wait1 = run_delay_seconds();
+	b->wait_s = wait0 < 0 || wait1 < 0 ? -1 : wait1 - wait0;
 	int drc = drain(b);
 	return rc ? rc : drc;
 }
@@ -496,6 +513,8 @@ static int write_json(struct bench *b, const struct result *r)
 		"\"max\": %.2f},\n", r->avg, r->p50, r->p99, r->p999, r->max);
 	fprintf(f, "  \"initiator_cpu_s\": %.4f, \"initiator_cpu_us_per_io\": %.3f,\n", r->cpu,
 		r->ops ? r->cpu / (double)r->ops * 1e6 : 0.0);
+	if (b->wait_s >= 0)
+		fprintf(f, "  \"initiator_wait_s\": %.4f,\n", b->wait_s);
 	fprintf(f, "  \"transport\": {\"send_calls\": %" PRIu64 ", \"recv_calls\": %" PRIu64
 		", \"pdus_sent\": %" PRIu64 ", \"pdus_received\": %" PRIu64 ", \"r2ts\": %" PRIu64
 		", \"c2h_success\": %" PRIu64 "},\n", qs.send_calls, qs.recv_calls, qs.pdus_sent,
@@ -745,6 +764,7 @@ int main(int argc, char **argv)
 	if (!b)
 		return 2;
 	b->epfd = -1;
+	b->wait_s = -1; /* set by a timed run */
 	if (parse_args(argc, argv, &b->cfg) || pin_cpu(b->cfg.cpu)) {
 		free(b);
 		return 2;
