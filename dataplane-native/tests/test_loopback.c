@@ -1069,6 +1069,25 @@ static void ana_state_of_one_listener_reaches_only_its_hosts_and_gates_their_io(
 	assert_int_equal(chg, chg0 + 1);
 	assert_int_equal(read_ana_log(&a.admin, 3, &chg, nsids, &n), NVME_ANA_OPTIMIZED);
 	assert_int_equal(chg, chg0 + 1);
+	/* RGO (LSP bit 0, "return groups only"): the same descriptors, no NSID lists, counts zero. */
+	{
+		static uint8_t rgo[4096] __attribute__((aligned(8)));
+		struct nvme_sqe lp = { .opcode = NVME_ADMIN_GET_LOG_PAGE,
+				       .cdw10 = NVME_LOG_ANA | (1u << 8) | (1023u << 16) };
+		assert_int_equal(th_cmd(&b.admin, &lp, NULL, 0, false, rgo, 4096, &cqe), 0);
+		assert_int_equal(th_status(&cqe), 0);
+		uint16_t ngrps;
+		memcpy(&ngrps, rgo + 8, 2);
+		assert_int_equal(ngrps, 2);
+		uint32_t id, cnt;
+		memcpy(&id, rgo + 16 + 32, 4);
+		memcpy(&cnt, rgo + 16 + 32 + 4, 4);
+		assert_int_equal(id, 3);                /* right after group 1's bare descriptor */
+		assert_int_equal(cnt, 0);
+		assert_int_equal(rgo[16 + 32 + 16], NVME_ANA_INACCESSIBLE);
+		memcpy(&cnt, rgo + 16 + 4, 4);
+		assert_int_equal(cnt, 0);
+	}
 	/* I/O to ns 2 fails on b's path with a path error and no DNR; ns 1 (group 1) and a's path
 	 * serve it. */
 	assert_int_equal(th_rw(&b.io, NVME_CMD_READ, 2, 0, 1, buf, 4096, false, &cqe), 0);
