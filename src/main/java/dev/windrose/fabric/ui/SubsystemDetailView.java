@@ -22,6 +22,7 @@ import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import dev.windrose.MainLayout;
+import dev.windrose.storage.ui.StorageNavigation;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
@@ -175,7 +176,8 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver,
 
     private void configureGrids() {
         namespaces.addColumn(NamespaceInfo::nsid).setHeader("NSID").setKey("nsid").setAutoWidth(true).setFlexGrow(0);
-        namespaces.addColumn(NamespaceInfo::volumeName).setHeader("Volume").setKey("volume").setAutoWidth(true);
+        namespaces.addComponentColumn(ns -> StorageNavigation.volume(ns.volumeName())).setHeader("Volume").setKey("volume")
+                .setAutoWidth(true);
         namespaces.addColumn(ns -> ns.backingKind().toLowerCase(java.util.Locale.ROOT))
                 .setHeader("Backing").setKey("backing").setAutoWidth(true);
         namespaces.addColumn(NamespaceInfo::nguid).setHeader("NGUID").setKey("nguid").setAutoWidth(true);

@@ -19,6 +19,8 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import com.vaadin.flow.theme.lumo.LumoUtility;
@@ -46,7 +48,7 @@ import org.springframework.data.domain.PageRequest;
 @PageTitle("Disks")
 @Menu(order = 3, icon = "vaadin:harddrive", title = "Disks")
 @PermitAll
-class DisksView extends VerticalLayout {
+class DisksView extends VerticalLayout implements BeforeEnterObserver {
 
     private final DiskService disks;
     private final Grid<DiskInfo> grid = new Grid<>();
@@ -121,6 +123,13 @@ class DisksView extends VerticalLayout {
             name.add(lab);
         }
         return name;
+    }
+
+    /** {@code ?disk=<name>} (from {@link InventoryNavigation#disk}) searches for that disk. */
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        event.getLocation().getQueryParameters().getSingleParameter(InventoryNavigation.DISK_PARAMETER)
+                .ifPresent(search::setValue);
     }
 
     static Component health(DiskInfo disk) {

@@ -9,6 +9,7 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import dev.windrose.MainLayout;
+import dev.windrose.common.ui.BrowserTime;
 import dev.windrose.common.NotFoundException;
 import dev.windrose.common.ui.Sizes;
 import dev.windrose.inventory.DiskFilter;
@@ -17,8 +18,6 @@ import dev.windrose.inventory.HostId;
 import dev.windrose.inventory.HostInfo;
 import dev.windrose.inventory.HostService;
 import jakarta.annotation.security.PermitAll;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import org.springframework.data.domain.PageRequest;
 
 /** Everything known about one host, and how many disks it has. */
@@ -27,8 +26,6 @@ import org.springframework.data.domain.PageRequest;
 class HostDetailView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
 
     static final String ID = "id";
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-            .withZone(ZoneId.systemDefault());
 
     private final HostService hosts;
     private final DiskService disks;
@@ -51,7 +48,13 @@ class HostDetailView extends VerticalLayout implements BeforeEnterObserver, HasD
         removeAll();
         String id = event.getRouteParameters().get(ID).orElse("");
         try {
-            show(hosts.get(new HostId(Long.parseLong(id))));
+            HostInfo host = hosts.get(new HostId(Long.parseLong(id)));
+            show(host);
+            // Times are in the browser's zone: once it has told it, they are written again in it.
+            BrowserTime.ask(event.getUI(), () -> {
+                removeAll();
+                show(host);
+            });
         } catch (NumberFormatException | NotFoundException missing) {
             add(new H2("No such host"), new Span("There is no host with id " + id + "."));
         }
@@ -70,8 +73,8 @@ class HostDetailView extends VerticalLayout implements BeforeEnterObserver, HasD
         facts.addFormItem(new Span(host.memoryBytes() > 0 ? Sizes.bytes(host.memoryBytes()) : "unknown"), "Memory");
         facts.addFormItem(new Span(host.dataplaneVersion()), "Dataplane version");
         facts.addFormItem(new Span(host.dataplaneMode()), "Dataplane mode");
-        facts.addFormItem(new Span(TIME.format(host.registeredAt())), "Registered");
-        facts.addFormItem(new Span(TIME.format(host.lastHeartbeatAt())), "Last heartbeat");
+        facts.addFormItem(new Span(BrowserTime.format(host.registeredAt())), "Registered");
+        facts.addFormItem(new Span(BrowserTime.format(host.lastHeartbeatAt())), "Last heartbeat");
         long diskCount = disks.list(new DiskFilter(host.id(), null, null, null, false), PageRequest.of(0, 1))
                 .getTotalElements();
         long eligible = disks.list(new DiskFilter(host.id(), null, null, null, true), PageRequest.of(0, 1))

@@ -16,6 +16,12 @@ import com.vaadin.flow.component.progressbar.ProgressBarVariant;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import org.jspecify.annotations.Nullable;
+import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.windrose.MainLayout;
@@ -39,12 +45,15 @@ import org.springframework.data.domain.PageRequest;
 @PageTitle("Pools")
 @Menu(order = 4, icon = "vaadin:database", title = "Pools")
 @PermitAll
-class PoolsView extends VerticalLayout {
+class PoolsView extends VerticalLayout implements BeforeEnterObserver {
 
     private final PoolService pools;
     private final PoolImportService imports;
     private final Grid<PoolInfo> grid = new Grid<>();
     private final VerticalLayout found = new VerticalLayout();
+    /** Shown while the page shows one pool (a link from elsewhere): which, and the way back to all. */
+    private final HorizontalLayout onlyBar = new HorizontalLayout();
+    private @Nullable String onlyPool;
     private final boolean operator;
 
     PoolsView(PoolService pools, PoolImportService imports, DiskService disks, AuthenticationContext authentication) {
@@ -61,8 +70,23 @@ class PoolsView extends VerticalLayout {
         found.setPadding(false);
         found.setSpacing(false);
         configureGrid();
-        add(found, grid);
+        onlyBar.setVisible(false);
+        onlyBar.setAlignItems(FlexComponent.Alignment.BASELINE);
+        add(found, onlyBar, grid);
         setFlexGrow(1, grid);
+        refresh();
+    }
+
+    /** {@code ?pool=<name>} (from {@link StorageNavigation#pool}) shows only that pool. */
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        onlyPool = event.getLocation().getQueryParameters().getSingleParameter(StorageNavigation.POOL_PARAMETER)
+                .orElse(null);
+        onlyBar.removeAll();
+        onlyBar.setVisible(onlyPool != null);
+        if (onlyPool != null) {
+            onlyBar.add(new Span("Showing pool " + onlyPool + "."), new RouterLink("Show all pools", PoolsView.class));
+        }
         refresh();
     }
 
@@ -191,6 +215,12 @@ class PoolsView extends VerticalLayout {
 
     private void refresh() {
         showFoundPools();
+        String only = onlyPool;
+        if (only != null) {
+            grid.setItems(pools.list(null, null, PageRequest.of(0, 1000)).getContent().stream()
+                    .filter(pool -> pool.name().equals(only)).toList());
+            return;
+        }
         grid.setItemsPageable(pageable -> pools.list(null, null, pageable).getContent(),
                 pageable -> Math.toIntExact(pools.list(null, null, PageRequest.of(0, 1)).getTotalElements()));
     }

@@ -17,7 +17,10 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import dev.windrose.MainLayout;
 import dev.windrose.common.ConflictException;
@@ -39,7 +42,7 @@ import org.springframework.data.domain.PageRequest;
 @PageTitle("Volumes")
 @Menu(order = 5, icon = "vaadin:cube", title = "Volumes")
 @PermitAll
-class VolumesView extends VerticalLayout {
+class VolumesView extends VerticalLayout implements BeforeEnterObserver {
 
     private final VolumeService volumes;
     private final PoolService pools;
@@ -75,7 +78,7 @@ class VolumesView extends VerticalLayout {
     private void configureGrid() {
         grid.addThemeVariants(GridVariant.ROW_STRIPES);
         grid.addColumn(VolumeInfo::name).setHeader("Name").setAutoWidth(true).setFlexGrow(1);
-        grid.addColumn(volume -> volume.poolName() + (volume.poolType() == PoolType.MEMORY ? " (RAM)" : ""))
+        grid.addComponentColumn(VolumesView::pool)
                 .setHeader("Pool").setAutoWidth(true);
         grid.addColumn(volume -> Sizes.bytes(volume.sizeBytes())).setHeader("Size").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(volume -> volume.provisioning().name().toLowerCase()).setHeader("Provisioning").setAutoWidth(true)
@@ -87,6 +90,19 @@ class VolumesView extends VerticalLayout {
             grid.addComponentColumn(this::actions).setHeader("").setWidth("7rem").setFlexGrow(0);
         }
         grid.setEmptyStateText("No volumes yet: create a pool, then a volume in it.");
+    }
+
+    /** The pool, linked to its row on the Pools page. */
+    private static Component pool(VolumeInfo volume) {
+        RouterLink link = StorageNavigation.pool(volume.poolName());
+        return volume.poolType() == PoolType.MEMORY ? new Span(link, new Span(" (RAM)")) : link;
+    }
+
+    /** {@code ?volume=<name>} (from {@link StorageNavigation#volume}) searches for that volume. */
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        event.getLocation().getQueryParameters().getSingleParameter(StorageNavigation.VOLUME_PARAMETER)
+                .ifPresent(search::setValue);
     }
 
     private static Component attachment(VolumeInfo volume) {

@@ -21,8 +21,15 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.security.AuthenticationContext;
+import com.vaadin.flow.component.html.Anchor;
 import dev.windrose.MainLayout;
+import dev.windrose.fabric.FabricService;
+import dev.windrose.fabric.ui.FabricNavigation;
+import dev.windrose.inventory.HostId;
+import dev.windrose.inventory.ui.InventoryNavigation;
+import dev.windrose.storage.ui.StorageNavigation;
 import dev.windrose.common.NotFoundException;
+import dev.windrose.common.ui.BrowserTime;
 import dev.windrose.security.Role;
 import dev.windrose.telemetry.AlertRule;
 import dev.windrose.telemetry.EventInfo;
@@ -31,8 +38,6 @@ import dev.windrose.telemetry.EventState;
 import dev.windrose.telemetry.Subscription;
 import jakarta.annotation.security.PermitAll;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -49,8 +54,6 @@ import org.springframework.data.domain.PageRequest;
 class EventsView extends VerticalLayout {
 
     static final String ROUTE = "events";
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-            .withZone(ZoneId.systemDefault());
 
     /** The filter's choices; "All" stands for no state. */
     enum Shown {
@@ -67,13 +70,15 @@ class EventsView extends VerticalLayout {
     }
 
     private final EventService events;
+    private final FabricService fabric;
     private final boolean operator;
     private final Select<Shown> shown = new Select<>();
     private final Grid<EventInfo> grid = new Grid<>();
     private @Nullable Subscription subscription;
 
-    EventsView(EventService events, AuthenticationContext authentication) {
+    EventsView(EventService events, FabricService fabric, AuthenticationContext authentication) {
         this.events = events;
+        this.fabric = fabric;
         this.operator = authentication.hasAnyRole(Role.Names.ADMIN, Role.Names.OPERATOR);
         setSizeFull();
         setPadding(true);
@@ -85,7 +90,7 @@ class EventsView extends VerticalLayout {
         HorizontalLayout toolbar = new HorizontalLayout(shown);
         toolbar.setAlignItems(FlexComponent.Alignment.BASELINE);
         if (authentication.hasAnyRole(Role.Names.ADMIN)) {
-            toolbar.add(new com.vaadin.flow.component.html.Anchor(AlertThresholdsView.ROUTE, "Alert thresholds"));
+            toolbar.add(new Anchor(AlertThresholdsView.ROUTE, "Alert thresholds"));
         }
         configureGrid();
         add(toolbar, grid);
@@ -95,7 +100,7 @@ class EventsView extends VerticalLayout {
         grid.setAriaLabel("Events");
         grid.addComponentColumn(EventsView::severityBadge).setHeader("Severity").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(event -> ruleName(event.rule())).setHeader("Rule").setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(EventInfo::objectName).setHeader("Object").setAutoWidth(true);
+        grid.addComponentColumn(this::object).setHeader("Object").setAutoWidth(true);
         grid.addColumn(EventInfo::message).setHeader("What happened").setFlexGrow(2);
         grid.addColumn(event -> stateName(event.state())).setHeader("State").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(event -> time(event.raisedAt())).setHeader("Raised").setAutoWidth(true).setFlexGrow(0);
@@ -108,9 +113,40 @@ class EventsView extends VerticalLayout {
                 .stream());
     }
 
+    /**
+     * The event's object, linked to its page where it has one: a pool, host, disk, subsystem or namespace.
+     * An object that is gone (a deleted subsystem) or has no page is named without a link.
+     */
+    Component object(EventInfo event) {
+        String key = event.objectKey();
+        String name = event.objectName();
+        int colon = key.indexOf(':');
+        String kind = colon < 0 ? "" : key.substring(0, colon);
+        String rest = colon < 0 ? "" : key.substring(colon + 1);
+        try {
+            return switch (kind) {
+                case "pool" -> StorageNavigation.pool(name);
+                case "host" -> InventoryNavigation.host(new HostId(Long.parseLong(rest)), name);
+                case "disk" -> InventoryNavigation.disk(name.substring(name.indexOf(':') + 1), name);
+                case "subsystem" -> fabric.list().stream().filter(subsystem -> subsystem.nqn().equals(rest)).findFirst()
+                        .<Component>map(subsystem -> FabricNavigation.subsystem(subsystem.id(), name))
+                        .orElseGet(() -> new Span(name));
+                case "namespace" -> {
+                    int slash = rest.lastIndexOf('/');
+                    yield new Anchor(NamespaceStatsView.location(rest.substring(0, slash),
+                            Integer.parseInt(rest.substring(slash + 1))), name);
+                }
+                default -> new Span(name);
+            };
+        } catch (RuntimeException malformed) {
+            return new Span(name);
+        }
+    }
+
     @Override
     protected void onAttach(AttachEvent attach) {
         UI ui = attach.getUI();
+        BrowserTime.ask(ui, () -> grid.getDataProvider().refreshAll());
         subscription = events.subscribe(change -> {
             try {
                 ui.access(() -> grid.getDataProvider().refreshAll());
@@ -192,6 +228,6 @@ class EventsView extends VerticalLayout {
     }
 
     private static String time(Instant instant) {
-        return TIME.format(instant);
+        return BrowserTime.format(instant);
     }
 }

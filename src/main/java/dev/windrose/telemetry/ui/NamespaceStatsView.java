@@ -1,6 +1,5 @@
 package dev.windrose.telemetry.ui;
 
-import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -11,7 +10,10 @@ import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.theme.lumo.LumoUtility;
+import com.vaadin.flow.component.Text;
 import dev.windrose.MainLayout;
+import dev.windrose.fabric.ui.FabricNavigation;
+import dev.windrose.storage.ui.StorageNavigation;
 import dev.windrose.fabric.FabricService;
 import dev.windrose.fabric.SubsystemInfo;
 import dev.windrose.telemetry.MetricObject;
@@ -77,10 +79,10 @@ class NamespaceStatsView extends VerticalLayout implements BeforeEnterObserver, 
         add(title);
         Optional<SubsystemInfo> subsystem = fabric.list().stream().filter(s -> s.nqn().equals(nqn)).findFirst();
         subsystem.flatMap(s -> s.namespaces().stream().filter(ns -> ns.nsid() == nsid).findFirst())
-                .ifPresentOrElse(ns -> add(new Paragraph("Volume " + ns.volumeName() + " (" + ns.backingKind()
-                                .toLowerCase(java.util.Locale.ROOT) + ")")),
+                .ifPresentOrElse(ns -> add(new Paragraph(new Text("Volume "), StorageNavigation.volume(ns.volumeName()),
+                                new Text(" (" + ns.backingKind().toLowerCase(java.util.Locale.ROOT) + ")"))),
                         () -> add(new Paragraph("This namespace is not configured (any more); history may still show it.")));
-        subsystem.ifPresent(s -> add(new Anchor("subsystems/" + s.id().value(), "Open the subsystem")));
+        subsystem.ifPresent(s -> add(FabricNavigation.subsystem(s.id(), "Open the subsystem")));
         add(new ObjectCharts(telemetry, new MetricObject.Namespace(nqn, nsid), "Namespace " + nsid));
     }
 

@@ -221,7 +221,10 @@ class SubsystemDetailViewTest extends SpringBrowserlessTest {
 
         Grid<?> namespaces = grid("Namespaces");
         assertThat(test(namespaces).size()).isEqualTo(1);
-        assertThat(test(namespaces).getCellText(0, test(namespaces).getColumnPosition("volume"))).isEqualTo(volume);
+        com.vaadin.flow.router.RouterLink volumeLink = (com.vaadin.flow.router.RouterLink) test(namespaces)
+                .getCellComponent(0, "volume");
+        assertThat(volumeLink.getText()).isEqualTo(volume);
+        assertThat(volumeLink.getHref()).as("links to the volume").isEqualTo("volumes?volume=" + volume);
         assertThat(test(namespaces).getCellText(0, test(namespaces).getColumnPosition("anaGroup"))).isEqualTo("1");
         assertThat(text(test(namespaces).getCellComponent(0, "state"))).isEqualTo("applied");
     }

@@ -170,6 +170,33 @@ class StorageViewsTest extends SpringBrowserlessTest {
     }
 
     @Test
+    void a_volume_links_to_its_pool_and_the_pools_page_then_shows_that_pool_alone() {
+        PoolInfo pool = pools.create(new NewPool(unique("linked"), PoolType.MEMORY, null, 64 * MIB, List.of(), null));
+        pools.create(new NewPool(unique("other"), PoolType.MEMORY, null, 64 * MIB, List.of(), null));
+        VolumeInfo volume = volumes.create(new NewVolume(unique("v"), pool.id(), 8 * MIB, null));
+        com.vaadin.flow.component.UI.getCurrent().navigate(VolumesView.class,
+                com.vaadin.flow.router.QueryParameters.of("volume", volume.name()));
+
+        @SuppressWarnings("unchecked")
+        Grid<VolumeInfo> grid = find(Grid.class).single();
+        assertThat(test(grid).size()).as("the volume's link searches for it").isEqualTo(1);
+        com.vaadin.flow.component.Component cell = test(grid).getCellComponent(0, 1);
+        com.vaadin.flow.router.RouterLink link = cell instanceof com.vaadin.flow.router.RouterLink direct ? direct
+                : (com.vaadin.flow.router.RouterLink) cell.getChildren().findFirst().orElseThrow();
+        assertThat(link.getText()).isEqualTo(pool.name());
+        assertThat(link.getHref()).isEqualTo("pools?pool=" + pool.name());
+
+        com.vaadin.flow.component.UI.getCurrent().navigate(PoolsView.class,
+                com.vaadin.flow.router.QueryParameters.of("pool", pool.name()));
+        @SuppressWarnings("unchecked")
+        Grid<PoolInfo> poolGrid = find(Grid.class).single();
+        assertThat(test(poolGrid).size()).isEqualTo(1);
+        assertThat(test(poolGrid).getRow(0).name()).isEqualTo(pool.name());
+        assertThat(find(com.vaadin.flow.router.RouterLink.class).withText("Show all pools").single().getHref())
+                .isEqualTo("pools");
+    }
+
+    @Test
     void growing_an_exported_volume_in_the_view_says_its_hosts_see_the_new_size() {
         PoolInfo pool = pools.create(new NewPool(unique("ram"), PoolType.MEMORY, null, 2048 * MIB, List.of(), null));
         VolumeInfo volume = volumes.create(new NewVolume(unique("v"), pool.id(), 8 * MIB, null));

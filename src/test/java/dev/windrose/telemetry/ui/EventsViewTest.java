@@ -6,6 +6,7 @@ import com.vaadin.browserless.SpringBrowserlessTest;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy;
@@ -98,11 +99,14 @@ class EventsViewTest extends SpringBrowserlessTest {
                 "Object", "What happened", "State", "Raised", "Acknowledged / cleared", "");
         assertThat(text(grid.getCellComponent(row, 0))).isEqualTo("critical");
         assertThat(grid.getCellText(row, 1)).isEqualTo("Host heartbeat");
-        assertThat(grid.getCellText(row, 2)).isEqualTo(host);
+        RouterLink object = (RouterLink) grid.getCellComponent(row, 2);
+        assertThat(object.getText()).as("the object links to its page").isEqualTo(host);
+        assertThat(object.getHref()).isEqualTo("hosts/" + hostId());
         assertThat(grid.getCellText(row, 3)).startsWith("No heartbeat since ")
                 .endsWith(": the host is down or cannot reach the database.");
         assertThat(grid.getCellText(row, 4)).isEqualTo("open");
-        assertThat(grid.getCellText(row, 5)).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
+        assertThat(grid.getCellText(row, 5)).as("with its zone").matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} "
+                + ZONE);
         assertThat(grid.getCellText(row, 6)).isEmpty();
     }
 
@@ -119,7 +123,7 @@ class EventsViewTest extends SpringBrowserlessTest {
         assertThat(test(find(Notification.class).last()).getText()).isEqualTo("Acknowledged: " + host + ".");
         int after = rowOf(host).orElseThrow();
         assertThat(test(grid()).getCellText(after, 4)).isEqualTo("acknowledged");
-        assertThat(test(grid()).getCellText(after, 6)).matches("acknowledged \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} by " + ADMIN);
+        assertThat(test(grid()).getCellText(after, 6)).matches("acknowledged \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} " + ZONE + " by " + ADMIN);
         assertThat(test(grid()).getCellComponent(after, 7)).isNotInstanceOf(Button.class);
         EventInfo stored = mine(null);
         assertThat(stored.state()).isEqualTo(EventState.ACKNOWLEDGED);
@@ -148,7 +152,7 @@ class EventsViewTest extends SpringBrowserlessTest {
         show("Cleared");
         int row = rowOf(host).orElseThrow();
         assertThat(test(grid()).getCellText(row, 4)).isEqualTo("cleared");
-        assertThat(test(grid()).getCellText(row, 6)).matches("cleared \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
+        assertThat(test(grid()).getCellText(row, 6)).matches("cleared \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} " + ZONE);
     }
 
     @Test
@@ -159,6 +163,14 @@ class EventsViewTest extends SpringBrowserlessTest {
         assertThat(grid().getColumns()).hasSize(7);
         assertThat(test(grid()).getCellText(row, 4)).isEqualTo("open");
         assertThat(find(Button.class).all()).extracting(Button::getText).doesNotContain("Acknowledge");
+    }
+
+    /** The zone's short name as the page writes it: without a browser, the server's zone. */
+    private static final String ZONE = java.util.regex.Pattern.quote(java.time.format.DateTimeFormatter
+            .ofPattern("z", java.util.Locale.ROOT).withZone(java.time.ZoneId.systemDefault()).format(Instant.now()));
+
+    private long hostId() {
+        return jdbc.queryForObject("SELECT id FROM host WHERE machine_id = ?", Long.class, host);
     }
 
     /** This test's heartbeat event, through the service (newest first). */
