@@ -11,7 +11,9 @@
 # dataplane-native/build, or $WR_BUILD_DIR), --target-cpu N (0), --bench-cpu N (1), --port P,
 # --idle-seconds S (adaptive idle check, 5; 0 skips), --no-iperf, --out FILE, --hdgst, --ddgst,
 # --note TEXT (recorded in the history line), --nice N (run target and wr-bench at this nice
-# level, e.g. -19, so other work on a shared machine disturbs the measurement less), --mode
+# level, e.g. -19, so other work on a shared machine disturbs the measurement less; with the
+# kernel's autogroups on, kernel.sched_autogroup_enabled=1, a nice level counts only against
+# processes of the same session, not against other sessions' work), --mode
 # busy|adaptive (the target's mode for the matrix, busy by default; in busy mode the target burns
 # its core whatever the load, so its CPU per I/O is just 1/IOPS; adaptive shows what I/O costs),
 # --epoll-interval N (wr-target's busy-mode epoll cadence, default 16; 1 = epoll_wait every loop
