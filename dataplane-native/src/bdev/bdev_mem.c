@@ -15,7 +15,9 @@
  * still populated. A namespace larger than the memory available is refused at open (-ENOMEM)
  * instead of dying of the OOM killer once written. Discard clears memory instead of giving it
  * back (MADV_DONTNEED would bring back the zero page, split huge pages and let khugepaged
- * collapse them again at a random later time).
+ * collapse them again at a random later time). RAM is MADV_DONTFORK: a fork of the process
+ * (a JVM hosting the library may fork) neither copies it nor turns the reactor's next write into a
+ * copy-on-write fault, which for a hugetlbfs page with the pool used up would be SIGBUS.
  *
  * Growing (wr_bdev_grow): reactors hold bdev->mem, so the mapping can never move. Open therefore
  * reserves address space beyond the size (PROT_NONE for RAM: costs no memory and no commit charge)
@@ -112,7 +114,9 @@ static uint64_t reserve_size(const struct wr_bdev *bdev)
 static int ram_make_usable(struct wr_bdev *bdev)
 {
 	uint64_t usable = round_up(bdev->size_bytes, bdev->map_unit);
-	int rc = mprotect(bdev->mem, usable, PROT_READ | PROT_WRITE) ? -errno : populate(bdev, bdev->mem, usable);
+	int rc = madvise(bdev->mem, bdev->reserved, MADV_DONTFORK) ? -errno : 0;
+	if (rc == 0)
+		rc = mprotect(bdev->mem, usable, PROT_READ | PROT_WRITE) ? -errno : populate(bdev, bdev->mem, usable);
 	if (rc) {
 		munmap(bdev->mem, bdev->reserved);
 		bdev->mem = NULL;
@@ -182,6 +186,11 @@ static int mem_grow(struct wr_bdev *bdev, uint64_t new_size, int prot)
 		}
 		if (bdev->mem_backing == WR_BDEV_MEM_THP)
 			madvise(at, more, MADV_HUGEPAGE);
+		if (ram && madvise(at, more, MADV_DONTFORK) != 0) {
+			int rc = -errno;
+			munmap(at, more);
+			return rc;
+		}
 		bdev->reserved += more;
 	}
 	if (want <= have || prot == PROT_READ)

@@ -551,7 +551,8 @@ static bool thp_supported(void)
 }
 
 /* Every usable byte is resident at once (never the zero page, no first-touch fault), in pages
- * advised for huge pages where the kernel has them; discard and grow keep it so. */
+ * advised for huge pages where the kernel has them, kept out of forks; discard and grow keep it
+ * so. */
 static void test_ram_is_populated_in_huge_pages(void **state)
 {
 	(void)state;
@@ -567,6 +568,7 @@ static void test_ram_is_populated_in_huge_pages(void **state)
 	uint64_t rss = 0, huge = 0;
 	char flags[256] = "";
 	assert_true(smaps_of(mem, &rss, &huge, flags, sizeof(flags)));
+	assert_non_null(strstr(flags, " dc")); /* MADV_DONTFORK: a fork neither copies nor shares it */
 	if (mi.backing == WR_BDEV_MEM_HUGETLB) {
 		assert_non_null(strstr(flags, " ht"));
 	} else {
