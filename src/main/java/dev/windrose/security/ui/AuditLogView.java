@@ -8,6 +8,7 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
@@ -67,17 +68,27 @@ class AuditLogView extends VerticalLayout {
         // A fixed width: auto-width is measured before the badges render and cuts them off.
         grid.addComponentColumn(entry -> action(entry.action())).setHeader("Action").setWidth("11rem")
                 .setFlexGrow(0);
-        grid.addColumn(AuditEntry::actor).setHeader("By").setAutoWidth(true);
-        grid.addColumn(entry -> Objects.requireNonNullElse(entry.target(), "")).setHeader("On").setAutoWidth(true);
-        grid.addColumn(entry -> Objects.requireNonNullElse(entry.detail(), "")).setHeader("Details").setFlexGrow(1)
+        grid.addColumn(AuditEntry::actor).setHeader("By").setAutoWidth(true).setFlexGrow(0);
+        // "On" and "Details" wrap instead of being cut ("BadCred…" at 1024 px): long NQNs and sentences
+        // take more lines, every column stays in view. Details read in words; the tooltip has them as stored.
+        grid.addComponentColumn(entry -> wrapping(Objects.requireNonNullElse(entry.target(), ""))).setHeader("On")
+                .setWidth("12rem").setFlexGrow(1);
+        grid.addComponentColumn(entry -> wrapping(AuditDetails.readable(entry.detail()))).setHeader("Details")
+                .setWidth("14rem").setFlexGrow(3)
                 .setTooltipGenerator(entry -> Objects.requireNonNullElse(entry.detail(), ""));
         grid.addColumn(entry -> Objects.requireNonNullElse(entry.remoteAddress(), "")).setHeader("From")
-                .setAutoWidth(true);
+                .setAutoWidth(true).setFlexGrow(0);
         grid.setEmptyStateText("Nothing recorded yet: sign-ins and changes to users and tokens appear here.");
         grid.setItemsPageable(
                 pageable -> auditLog.page(pageable).getContent(),
                 pageable -> Math.toIntExact(auditLog.page(PageRequest.of(0, 1)).getTotalElements()));
         return grid;
+    }
+
+    private static Span wrapping(String text) {
+        Span span = new Span(text);
+        span.getStyle().set("white-space", "normal").set("overflow-wrap", "anywhere");
+        return span;
     }
 
     private static Component action(AuditAction action) {

@@ -2,6 +2,7 @@ package dev.windrose.security.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.vaadin.flow.component.Component;
 import com.vaadin.browserless.SpringBrowserlessTest;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy;
@@ -54,5 +55,29 @@ class AuditLogViewTest extends SpringBrowserlessTest {
         assertThat(grid.getRow(0).target()).isEqualTo("entry-" + (ENTRIES - 1));
         assertThat(grid.getRow(ENTRIES - 1).target()).isEqualTo("entry-0");
         assertThat(grid.getCellText(0, 2)).isEqualTo("audit-view-test");
+    }
+
+    @Test
+    void details_read_in_words_and_wrap_instead_of_being_cut() {
+        auditLog.record("intruder", AuditAction.LOGIN_FAILED, "intruder", "BadCredentialsException", "192.0.2.7");
+        auditLog.record("audit-view-test", AuditAction.VOLUME_GROWN, "vol-words", "8388608 -> 1073741824 bytes", "192.0.2.1");
+
+        navigate(AuditLogView.class);
+        @SuppressWarnings("unchecked")
+        var grid = test((Grid<AuditEntry>) find(Grid.class).single());
+
+        Component grown = grid.getCellComponent(0, 4);
+        assertThat(grown.getElement().getText()).isEqualTo("8 MiB → 1 GiB");
+        assertThat(grown.getElement().getStyle().get("white-space")).isEqualTo("normal");
+        assertThat(grid.getCellComponent(1, 4).getElement().getText()).isEqualTo("wrong user name or password");
+        assertThat(grid.getCellComponent(1, 3).getElement().getText()).isEqualTo("intruder");
+    }
+
+    @Test
+    void stored_details_keep_exact_numbers_and_unknown_exceptions_become_words() {
+        assertThat(AuditDetails.readable("ram, capacity 2147483648 bytes, /srv/pool")).isEqualTo("ram, capacity 2 GiB, /srv/pool");
+        assertThat(AuditDetails.readable("SessionAuthenticationException")).isEqualTo("session authentication");
+        assertThat(AuditDetails.readable("overcommit 100% -> 200%")).isEqualTo("overcommit 100% → 200%");
+        assertThat(AuditDetails.readable(null)).isEmpty();
     }
 }
