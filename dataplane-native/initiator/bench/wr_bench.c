@@ -8,8 +8,9 @@
  * --verify: instead of the timed run, write a pattern over the first --verify-mib MiB (every
  * block starts with its LBA and the seed, the rest is derived from both), read it all back and
  * check every byte; exit status 1 on the first mismatch, which is reported.
- * --fill: write that pattern over the whole namespace once (prepares a RAM namespace for a
- * benchmark: no first-touch page faults in the measurement).
+ * --fill: write that pattern over the whole namespace once (a benchmark then reads written data;
+ * against targets that fault RAM in on first touch it also keeps those faults out of the
+ * measurement).
  */
 #include <errno.h>
 #include <getopt.h>
