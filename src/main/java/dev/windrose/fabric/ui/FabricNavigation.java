@@ -12,6 +12,11 @@ public final class FabricNavigation {
     private FabricNavigation() {
     }
 
+    /** The Subsystems page. */
+    public static RouterLink subsystems(String text) {
+        return new RouterLink(text, SubsystemsView.class);
+    }
+
     /** A subsystem's page. */
     public static RouterLink subsystem(SubsystemId id, String text) {
         return new RouterLink(text, SubsystemDetailView.class,

@@ -10,7 +10,7 @@ import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.DescriptionList;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.icon.Icon;
+import com.vaadin.flow.component.Text;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -21,6 +21,8 @@ import com.vaadin.flow.server.menu.MenuConfiguration;
 import com.vaadin.flow.server.menu.MenuEntry;
 import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.windrose.MainLayout;
+import dev.windrose.fabric.ui.FabricNavigation;
+import dev.windrose.storage.ui.StorageNavigation;
 import dev.windrose.common.ui.Sizes;
 import dev.windrose.dataplane.Dataplane;
 import dev.windrose.dataplane.DataplaneException;
@@ -78,7 +80,7 @@ class DashboardView extends VerticalLayout {
         add(sectionHeading("Nodes"), new NodesActivity(cluster, nodeStatistics, clock));
         add(sectionHeading("Activity"), new ClusterActivity(telemetry));
         add(sectionHeading("This node"));
-        add(row(accountCard(users.currentUser()), dataplaneCard(dataplane), targetCard(target), shortcutsCard()));
+        add(row(accountCard(users.currentUser()), dataplaneCard(dataplane), targetCard(target), whereToGoCard(shownHealth)));
     }
 
     @Override
@@ -241,38 +243,51 @@ class DashboardView extends VerticalLayout {
         }
     }
 
-    /** Links to every other view this user may open (the same list as the side navigation). */
-    private static Card shortcutsCard() {
+    /**
+     * What to do next rather than the navigation again: the next step from a fresh install to a connected
+     * host (as far as the capacity tells it), the API's documentation for scripts, and the guided setup.
+     */
+    static Card whereToGoCard(Health health) {
         Card card = card("Where to go");
-        List<MenuEntry> others = MenuConfiguration.getMenuEntries().stream()
-                .filter(entry -> !entry.path().isEmpty() && !"/".equals(entry.path()))
-                .toList();
-        if (others.isEmpty()) {
-            card.add(hint("There is nothing else you may open yet; ask an administrator for more roles."));
-            return card;
+        Health.Capacity capacity = health.capacity();
+        Paragraph next = new Paragraph();
+        next.setId("overview-next-step");
+        if (capacity.pools() == 0) {
+            next.add(new Text("Next: put disks, a directory or memory into a pool under "), StorageNavigation.pools("Pools"),
+                    new Text("."));
+        } else if (capacity.allocatedBytes() == 0) {
+            next.add(new Text("Next: carve a volume out of a pool under "), StorageNavigation.volumes("Volumes"),
+                    new Text("."));
+        } else {
+            next.add(new Text("Next: export volumes to hosts under "), FabricNavigation.subsystems("Subsystems"),
+                    new Text("; each subsystem's page has the commands a host connects with."));
         }
-        VerticalLayout links = new VerticalLayout();
-        links.setPadding(false);
-        links.setSpacing(false);
-        links.addClassNames(LumoUtility.Gap.SMALL);
-        others.forEach(entry -> links.add(shortcut(entry)));
-        card.add(links);
+        next.addClassNames(LumoUtility.Margin.Top.NONE);
+        card.add(next);
+        menuEntry("Guided setup").ifPresent(setup -> card.add(paragraph(new Text("Or let the "),
+                new Anchor(setup.path(), "guided setup"), new Text(" walk from disks to a connected host."))));
+        // Served outside the console's router (springdoc): a full page load, not a route.
+        Anchor swagger = new Anchor("/swagger-ui.html", "API documentation");
+        swagger.setRouterIgnore(true);
+        Anchor openApi = new Anchor("/v3/api-docs", "OpenAPI document");
+        openApi.setRouterIgnore(true);
+        Paragraph api = paragraph(new Text("For scripts: "), swagger, new Text(" (Swagger UI), the "), openApi);
+        menuEntry("API tokens").ifPresent(tokens -> api.add(new Text(", and "), new Anchor(tokens.path(),
+                "API tokens"), new Text(" to call it with")));
+        api.add(new Text("."));
+        card.add(api);
         return card;
     }
 
-    private static Component shortcut(MenuEntry entry) {
-        Anchor link = new Anchor(entry.path(), entry.title());
-        if (entry.icon() == null || entry.icon().isBlank()) {
-            return link;
-        }
-        Icon icon = new Icon(entry.icon());
-        icon.addClassNames(LumoUtility.IconSize.SMALL, LumoUtility.TextColor.SECONDARY);
-        icon.getElement().setAttribute("aria-hidden", "true");
-        HorizontalLayout row = new HorizontalLayout(icon, link);
-        row.setAlignItems(Alignment.CENTER);
-        row.addClassNames(LumoUtility.Gap.SMALL);
-        row.setSpacing(false);
-        return row;
+    private static Paragraph paragraph(Component... parts) {
+        Paragraph paragraph = new Paragraph(parts);
+        paragraph.addClassNames(LumoUtility.FontSize.SMALL, LumoUtility.Margin.Bottom.NONE);
+        return paragraph;
+    }
+
+    /** A view of the side navigation, if this user may open it. */
+    private static java.util.Optional<MenuEntry> menuEntry(String title) {
+        return MenuConfiguration.getMenuEntries().stream().filter(entry -> title.equals(entry.title())).findFirst();
     }
 
     private static Card card(String title) {

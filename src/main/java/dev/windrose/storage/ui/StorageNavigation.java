@@ -14,6 +14,16 @@ public final class StorageNavigation {
     private StorageNavigation() {
     }
 
+    /** The Pools page. */
+    public static RouterLink pools(String text) {
+        return new RouterLink(text, PoolsView.class);
+    }
+
+    /** The Volumes page. */
+    public static RouterLink volumes(String text) {
+        return new RouterLink(text, VolumesView.class);
+    }
+
     /** The Pools page showing only this pool (with a way back to all). */
     public static RouterLink pool(String poolName) {
         RouterLink link = new RouterLink(poolName, PoolsView.class);

@@ -6,6 +6,7 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.ListItem;
 import com.vaadin.flow.component.html.OrderedList;
+import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -30,8 +31,13 @@ public class ClusterActivity extends VerticalLayout {
 
     static final int TOP = 5;
 
+    static final String IDLE = "No namespace did any I/O in the last second.";
+
     private final OrderedList topByIops = topList("Top namespaces by IOPS");
     private final OrderedList topByLatency = topList("Top namespaces by p99 latency");
+    /** Said instead of an empty list (not as a numbered item of it). */
+    private final Paragraph idleByIops = idle();
+    private final Paragraph idleByLatency = idle();
     private final LiveChart reactorBusy = new LiveChart("Reactor busy percent", "%", List.of(
             new LiveChart.Line("mean", "#1676f3"), new LiveChart.Line("busiest", "#c92a2a")));
     private final Span reactorsNow = new Span();
@@ -42,8 +48,9 @@ public class ClusterActivity extends VerticalLayout {
         reactorsNow.getElement().setAttribute("role", "status");
         reactorsNow.getElement().setAttribute("aria-label", "Reactors now");
         reactorsNow.addClassNames(LumoUtility.FontSize.SMALL, LumoUtility.TextColor.SECONDARY);
-        FlexLayout below = new FlexLayout(box("Top namespaces by IOPS", topByIops),
-                box("Top namespaces by p99 latency", topByLatency),
+        // The lists are the newest sample's, whatever range the charts above show: the headings say so.
+        FlexLayout below = new FlexLayout(box("Top namespaces by IOPS, last second", topByIops, idleByIops),
+                box("Top namespaces by p99 latency, last second", topByLatency, idleByLatency),
                 box("Reactor busy %", reactorsNow, reactorBusy));
         below.setFlexWrap(FlexLayout.FlexWrap.WRAP);
         below.addClassNames(LumoUtility.Gap.MEDIUM);
@@ -61,10 +68,10 @@ public class ClusterActivity extends VerticalLayout {
 
     private void showTop(@Nullable ClusterSample sample) {
         List<NamespaceSample> namespaces = sample == null ? List.of() : sample.namespaces();
-        showTop(topByIops, namespaces.stream().filter(ns -> ns.rates().totalIops() > 0)
+        showTop(topByIops, idleByIops, namespaces.stream().filter(ns -> ns.rates().totalIops() > 0)
                 .sorted(Comparator.comparingDouble((NamespaceSample ns) -> ns.rates().totalIops()).reversed())
                 .limit(TOP).toList());
-        showTop(topByLatency, namespaces.stream().filter(ns -> ns.rates().latency() != null)
+        showTop(topByLatency, idleByLatency, namespaces.stream().filter(ns -> ns.rates().latency() != null)
                 .sorted(Comparator.comparingDouble(ClusterActivity::p99).reversed())
                 .limit(TOP).toList());
         reactorsNow.setText(sample == null || sample.reactors().isEmpty() ? "no reactor reported yet"
@@ -102,11 +109,10 @@ public class ClusterActivity extends VerticalLayout {
         return list;
     }
 
-    private static void showTop(OrderedList list, List<NamespaceSample> namespaces) {
+    private static void showTop(OrderedList list, Paragraph idle, List<NamespaceSample> namespaces) {
         list.removeAll();
-        if (namespaces.isEmpty()) {
-            list.add(new ListItem("No namespace did any I/O in the last second."));
-        }
+        list.setVisible(!namespaces.isEmpty());
+        idle.setVisible(namespaces.isEmpty());
         for (NamespaceSample ns : namespaces) {
             ListItem item = new ListItem(namespaceLink(ns), new Span(" " + Rates.number(ns.rates().totalIops()) + " IOPS, p99 "
                     + (ns.rates().latency() == null ? "–" : Rates.micros(p99(ns)))));
@@ -117,6 +123,12 @@ public class ClusterActivity extends VerticalLayout {
     private static Component namespaceLink(NamespaceSample namespace) {
         return new Anchor(NamespaceStatsView.location(namespace.subsystemNqn(), namespace.nsid()),
                 namespace.subsystemNqn() + " #" + namespace.nsid());
+    }
+
+    private static Paragraph idle() {
+        Paragraph idle = new Paragraph(IDLE);
+        idle.addClassNames(LumoUtility.FontSize.SMALL, LumoUtility.TextColor.SECONDARY, LumoUtility.Margin.NONE);
+        return idle;
     }
 
     private static Div box(String title, Component... content) {

@@ -88,8 +88,9 @@ class DashboardViewTest extends SpringBrowserlessTest {
     @Test
     void the_live_activity_section_has_the_cluster_charts_and_the_top_namespace_lists() {
         assertThat(find(dev.windrose.telemetry.ui.ClusterActivity.class).all()).hasSize(1);
-        assertThat(find(com.vaadin.flow.component.html.OrderedList.class).all())
-                .extracting(list -> list.getElement().getAttribute("aria-label"))
+        assertThat(descendants(find(dev.windrose.telemetry.ui.ClusterActivity.class).single())
+                .filter(c -> c instanceof com.vaadin.flow.component.html.OrderedList)
+                .map(list -> list.getElement().getAttribute("aria-label")).toList())
                 .contains("Top namespaces by IOPS", "Top namespaces by p99 latency");
     }
 
@@ -136,9 +137,59 @@ class DashboardViewTest extends SpringBrowserlessTest {
     }
 
     @Test
-    void an_administrator_is_offered_every_other_view() {
+    void where_to_go_names_the_next_step_and_the_api_documentation_instead_of_repeating_the_navigation() {
         assertThat(find(Anchor.class).all()).extracting(Anchor::getText)
-                .contains("Users", "API tokens", "Audit log");
+                .contains("API documentation", "OpenAPI document", "API tokens", "guided setup")
+                .doesNotContain("Users", "Audit log");
+        Anchor swagger = find(Anchor.class).withText("API documentation").single();
+        assertThat(swagger.getHref()).isEqualTo("/swagger-ui.html");
+        assertThat(swagger.isRouterIgnore()).as("a full page load, not a console route").isTrue();
+        assertThat(find(com.vaadin.flow.component.html.Paragraph.class).withId("overview-next-step").single().getText())
+                .startsWith("Next: ");
+    }
+
+    @Test
+    void the_next_step_follows_what_exists_pools_then_volumes_then_subsystems() {
+        Health.Capacity none = new Health.Capacity(0, 0, 0, 0, 0);
+        Health.Capacity pooled = new Health.Capacity(1, 1L << 30, 0, 0, 0);
+        Health.Capacity allocated = new Health.Capacity(1, 1L << 30, 1L << 29, 0, 0);
+        assertThat(nextStep(none)).isEqualTo("Next: put disks, a directory or memory into a pool under Pools.");
+        assertThat(nextStep(pooled)).isEqualTo("Next: carve a volume out of a pool under Volumes.");
+        assertThat(nextStep(allocated)).startsWith("Next: export volumes to hosts under Subsystems");
+    }
+
+    @Test
+    void an_idle_list_is_replaced_by_a_sentence_not_shown_as_a_numbered_list_item() {
+        var activity = find(dev.windrose.telemetry.ui.ClusterActivity.class).single();
+        var lists = descendants(activity).filter(c -> c instanceof com.vaadin.flow.component.html.OrderedList).toList();
+        var idle = descendants(activity).filter(c -> c instanceof com.vaadin.flow.component.html.Paragraph
+                && "No namespace did any I/O in the last second.".equals(c.getElement().getText())).toList();
+        assertThat(lists).hasSize(2);
+        assertThat(idle).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(idle.get(i).isVisible()).as("the sentence shows exactly when its list is empty")
+                    .isEqualTo(lists.get(i).getChildren().findAny().isEmpty());
+            assertThat(lists.get(i).isVisible()).isNotEqualTo(idle.get(i).isVisible());
+        }
+        assertThat(descendants(activity).filter(c -> c instanceof com.vaadin.flow.component.html.ListItem)
+                .map(item -> item.getElement().getTextRecursively()))
+                .noneMatch(text -> text.contains("No namespace did any I/O"));
+        assertThat(descendants(activity).filter(c -> c instanceof com.vaadin.flow.component.html.H3)
+                .map(h -> h.getElement().getText()).toList())
+                .contains("Top namespaces by IOPS, last second", "Top namespaces by p99 latency, last second");
+    }
+
+    private static java.util.stream.Stream<com.vaadin.flow.component.Component> descendants(
+            com.vaadin.flow.component.Component root) {
+        return root.getChildren().flatMap(child -> java.util.stream.Stream.concat(java.util.stream.Stream.of(child),
+                descendants(child)));
+    }
+
+    private static String nextStep(Health.Capacity capacity) {
+        Health health = new Health(1, List.of(), List.of(), List.of(), List.of(), capacity, List.of(), 80);
+        return DashboardView.whereToGoCard(health).getChildren()
+                .filter(child -> "overview-next-step".equals(child.getId().orElse(null)))
+                .findFirst().orElseThrow().getElement().getTextRecursively();
     }
 
     /** The value whose term has the given id suffix (values are tied to their terms by aria-labelledby). */
