@@ -399,6 +399,12 @@ for n in order:
         k = r["iops"] / 1000
         return "{}K ({} @{:.1f})".format("%.0f" % k if k >= 100 else "%.1f" % k, w, r["loadavg_1min"])
     print("{:<20} {}{}".format(n, ", ".join(one(r) for r in ok), flag))
+busy = [r for n in order for r in runs[n] if r["status"] == "ok" and
+        max(r["target_wait_pct"], r.get("initiator_wait_pct", 0)) > 5]
+if busy:
+    print("the machine was not quiet: in %d of %d repetitions the target or wr-bench waited more than"
+          % (len(busy), sum(len(runs[n]) for n in order)))
+    print("5 % of the run for its CPU; those figures measure the other work as much as the target")
 print("data verify through the target (4K with digests on 2 queues, 128K over R2T): " + result["verify"])
 failed = sum(s["reps"] - s["reps_ok"] for s in summary.values())
 sys.exit(1 if failed or result["verify"] != "ok" else 0)
