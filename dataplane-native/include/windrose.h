@@ -61,6 +61,8 @@ enum wr_struct_id {
 	WR_STRUCT_NS_STATS = 4,
 	WR_STRUCT_QPAIR_STATS = 5,
 	WR_STRUCT_CTRLR_INFO = 6,
+	WR_STRUCT_MIRROR_OPTS = 7,
+	WR_STRUCT_MIRROR_STATUS = 8,
 };
 
 /* sizeof the structure, or -EINVAL for an unknown id. */
@@ -365,6 +367,75 @@ enum wr_net_counter {
 };
 /* Copies up to max counters (indexed by enum wr_net_counter); returns WR_NET_COUNTERS. */
 WR_API int64_t wr_target_net_counters(struct wr_target *target, uint64_t *out, uint32_t max);
+
+/* ---------------------------------------------------------------------------------------------
+ * Mirrored namespaces (issue 16): a namespace whose blocks live on a local leg (any backing
+ * wr_ns_add takes) and on a remote leg, a namespace of the partner node's target reached over
+ * NVMe/TCP with libwrinit. Write, Write Zeroes and Deallocate go to both legs (Deallocate as Write
+ * Zeroes on the remote leg), Flush to both, FUA is passed on; the host's command completes only
+ * when both legs have completed it, with the local leg's status. Reads are served by the local leg.
+ * Each reactor owns one remote I/O queue and a preallocated pool of mirror requests: the I/O path
+ * takes no lock and allocates nothing.
+ *
+ * When the remote leg fails (connection lost, an error status, or an I/O older than timeout_ms)
+ * the mirror turns DEGRADED: the failed I/O and every later write complete from the local leg
+ * alone (no error reaches the host) and mark the regions they touch in a dirty-region bitmap
+ * (region_bytes each, preallocated). wr_ns_mirror_resync reconnects and copies only the dirty
+ * regions while host writes go on; a host write to the region being copied waits for that copy,
+ * so nothing written meanwhile is lost; then the mirror is IN_SYNC again.
+ * ------------------------------------------------------------------------------------------- */
+enum wr_mirror_state {
+	WR_MIRROR_IN_SYNC = 0,     /* both legs get every write */
+	WR_MIRROR_DEGRADED = 1,    /* the remote leg failed: local only, dirty regions counted */
+	WR_MIRROR_RESYNCING = 2,   /* both legs get every write; dirty regions are being copied */
+};
+
+struct wr_mirror_opts {
+	char addr[WR_ADDR_SIZE];   /* the partner's address (IPv4/IPv6 literal or host name), NUL-ended */
+	char subnqn[WR_NQN_SIZE];  /* the partner's subsystem holding the remote leg, NUL-ended */
+	char hostnqn[WR_NQN_SIZE]; /* the NQN this node connects as, NUL-ended; "" = a random UUID NQN */
+	uint32_t port;             /* 0 = 4420 */
+	uint32_t nsid;             /* the remote leg's NSID on the partner */
+	uint32_t timeout_ms;       /* connect timeout, and a remote I/O older than this fails the leg;
+	                              0 = 5000 */
+	uint32_t region_bytes;     /* dirty-region size: a power of two >= 4096; 0 = 1 MiB */
+};
+
+struct wr_mirror_status {
+	uint32_t state;            /* enum wr_mirror_state */
+	int32_t last_error;        /* the remote leg's last failure: -errno, or an NVMe status > 0; 0 none */
+	uint64_t region_bytes;
+	uint64_t total_regions;
+	uint64_t dirty_regions;    /* regions the remote leg is missing now */
+	uint64_t resync_done;      /* regions copied by the running (or last) resync */
+	uint64_t resync_total;     /* regions that resync has had to copy so far (writes can add some) */
+	uint64_t degraded_count;   /* times the mirror went degraded */
+	uint64_t remote_ios;       /* I/Os the remote leg completed successfully */
+};
+
+/* As wr_ns_add (kind, path, size_bytes...) or, with offset_bytes > 0, as wr_ns_add_extent for the
+ * local leg, plus the remote leg described by mirror. Connects to the partner first (blocking, at
+ * most timeout_ms per step): a remote leg that cannot be reached, or whose size or block size
+ * differs from the local leg's, is refused (-errno, -EINVAL for a mismatch) and nothing is added.
+ * The new namespace starts IN_SYNC: the caller guarantees the legs hold the same bytes (new legs,
+ * or legs that were in sync when last used). Mirrored namespaces do not grow (wr_ns_resize answers
+ * -EOPNOTSUPP). */
+WR_API int32_t wr_ns_add_mirror(struct wr_target *target, const char *nqn, uint32_t nqn_len,
+				uint32_t nsid, uint32_t kind, const char *path, uint64_t offset_bytes,
+				uint64_t size_bytes, uint32_t block_size, const uint8_t *nguid,
+				const uint8_t *uuid, uint32_t anagrpid,
+				const struct wr_mirror_opts *mirror);
+/* Fills *out; -ENOENT for an unknown namespace, -EINVAL when it is not mirrored. */
+WR_API int32_t wr_ns_mirror_status(struct wr_target *target, const char *nqn, uint32_t nqn_len,
+				   uint32_t nsid, struct wr_mirror_status *out);
+/* Blocking: reconnects the remote leg of a DEGRADED mirror, copies every dirty region to it while
+ * host I/O goes on (progress in wr_ns_mirror_status: resync_done of resync_total), and returns 0
+ * once the mirror is IN_SYNC. 0 at once when it already is; -EBUSY when another resync runs;
+ * -errno when the partner cannot be reached or fails during the copy (the mirror stays or turns
+ * DEGRADED, with every region not yet copied still dirty: call again). Not rate-limited yet.
+ * Removing the namespace waits for a running resync to end. */
+WR_API int32_t wr_ns_mirror_resync(struct wr_target *target, const char *nqn, uint32_t nqn_len,
+				   uint32_t nsid);
 
 #ifdef __cplusplus
 }

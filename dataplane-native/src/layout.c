@@ -77,6 +77,24 @@ static const struct field_offset field_offsets[] = {
 	FIELD(WR_STRUCT_CTRLR_INFO, wr_ctrlr_info, reactor_id),
 	FIELD(WR_STRUCT_CTRLR_INFO, wr_ctrlr_info, discovery),
 	FIELD(WR_STRUCT_CTRLR_INFO, wr_ctrlr_info, connected_at_unix_ms),
+
+	FIELD(WR_STRUCT_MIRROR_OPTS, wr_mirror_opts, addr),
+	FIELD(WR_STRUCT_MIRROR_OPTS, wr_mirror_opts, subnqn),
+	FIELD(WR_STRUCT_MIRROR_OPTS, wr_mirror_opts, hostnqn),
+	FIELD(WR_STRUCT_MIRROR_OPTS, wr_mirror_opts, port),
+	FIELD(WR_STRUCT_MIRROR_OPTS, wr_mirror_opts, nsid),
+	FIELD(WR_STRUCT_MIRROR_OPTS, wr_mirror_opts, timeout_ms),
+	FIELD(WR_STRUCT_MIRROR_OPTS, wr_mirror_opts, region_bytes),
+
+	FIELD(WR_STRUCT_MIRROR_STATUS, wr_mirror_status, state),
+	FIELD(WR_STRUCT_MIRROR_STATUS, wr_mirror_status, last_error),
+	FIELD(WR_STRUCT_MIRROR_STATUS, wr_mirror_status, region_bytes),
+	FIELD(WR_STRUCT_MIRROR_STATUS, wr_mirror_status, total_regions),
+	FIELD(WR_STRUCT_MIRROR_STATUS, wr_mirror_status, dirty_regions),
+	FIELD(WR_STRUCT_MIRROR_STATUS, wr_mirror_status, resync_done),
+	FIELD(WR_STRUCT_MIRROR_STATUS, wr_mirror_status, resync_total),
+	FIELD(WR_STRUCT_MIRROR_STATUS, wr_mirror_status, degraded_count),
+	FIELD(WR_STRUCT_MIRROR_STATUS, wr_mirror_status, remote_ios),
 };
 
 const char *wr_version(void)
@@ -104,6 +122,10 @@ int64_t wr_struct_size(uint32_t struct_id)
 		return (int64_t)sizeof(struct wr_qpair_stats);
 	case WR_STRUCT_CTRLR_INFO:
 		return (int64_t)sizeof(struct wr_ctrlr_info);
+	case WR_STRUCT_MIRROR_OPTS:
+		return (int64_t)sizeof(struct wr_mirror_opts);
+	case WR_STRUCT_MIRROR_STATUS:
+		return (int64_t)sizeof(struct wr_mirror_status);
 	default:
 		return -EINVAL;
 	}

@@ -650,6 +650,9 @@ static bool may_sleep(const struct wr_reactor *r, uint64_t now)
 		return false;
 	if (r->dirty || r->deferred_head)
 		return false;
+	/* A mirror's remote leg completes on a socket this epoll does not watch: poll meanwhile. */
+	if (wr_io_ctx_has_pollers(r->ioctx))
+		return false;
 	/* Without an eventfd, completions would not wake us: keep polling while I/O is in flight. */
 	return r->iofd >= 0 || wr_io_ctx_inflight(r->ioctx) == 0;
 }

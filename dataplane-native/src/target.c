@@ -595,10 +595,28 @@ static int open_bdev(uint32_t kind, const char *path, uint64_t offset, uint64_t 
 	return rc;
 }
 
+/* Wraps *bdev (the local leg) into a mirror whose remote leg opts describes (bdev_mirror.c). */
+static int open_mirror(struct wr_target *t, const struct wr_mirror_opts *opts, struct wr_bdev **bdev,
+		       char *desc, size_t desc_len)
+{
+	if (!memchr(opts->subnqn, 0, sizeof(opts->subnqn)) || !memchr(opts->hostnqn, 0, sizeof(opts->hostnqn)) ||
+	    wr_nqn_check(opts->subnqn, (uint32_t)strlen(opts->subnqn)) ||
+	    (opts->hostnqn[0] && wr_nqn_check(opts->hostnqn, (uint32_t)strlen(opts->hostnqn))))
+		return -EINVAL;
+	struct wr_bdev *mirror;
+	int rc = wr_bdev_mirror_open(*bdev, opts, (uint16_t)t->nreactors, &mirror);
+	if (rc)
+		return rc;
+	*bdev = mirror;
+	size_t used = strlen(desc);
+	snprintf(desc + used, desc_len - used, ", mirrored to %.*s", (int)(desc_len / 2), opts->addr);
+	return 0;
+}
+
 static int32_t add_namespace(struct wr_target *t, const char *nqn, uint32_t nqn_len, uint32_t nsid,
 			     uint32_t kind, const char *path, uint64_t offset_bytes, uint64_t size_bytes,
 			     uint32_t block_size, const uint8_t *nguid, const uint8_t *uuid,
-			     uint32_t anagrpid)
+			     uint32_t anagrpid, const struct wr_mirror_opts *mirror)
 {
 	if (!t || !valid_nqn(nqn, nqn_len) || nsid < 1 || nsid > WR_MAX_NSID || anagrpid > WR_MAX_ANAGRP ||
 	    (nguid && id_is_zero(nguid)) || (uuid && id_is_zero(uuid)))
@@ -616,6 +634,13 @@ static int32_t add_namespace(struct wr_target *t, const char *nqn, uint32_t nqn_
 			   sizeof(ns->desc));
 	if (rc < 0)
 		goto err_bdev;
+	if (mirror) {
+		rc = open_mirror(t, mirror, &ns->bdev, ns->desc, sizeof(ns->desc));
+		if (rc < 0) {
+			wr_bdev_close(ns->bdev);
+			goto err_bdev;
+		}
+	}
 	wr_bdev_get_info(ns->bdev, &ns->info);
 	ns->nsid = nsid;
 	ns->anagrpid = anagrpid ? anagrpid : 1;
@@ -663,7 +688,7 @@ int32_t wr_ns_add(struct wr_target *t, const char *nqn, uint32_t nqn_len, uint32
 		  const uint8_t *uuid, uint32_t anagrpid)
 {
 	return add_namespace(t, nqn, nqn_len, nsid, kind, path, 0, size_bytes, block_size, nguid, uuid,
-			     anagrpid);
+			     anagrpid, NULL);
 }
 
 int32_t wr_ns_add_extent(struct wr_target *t, const char *nqn, uint32_t nqn_len, uint32_t nsid,
@@ -674,7 +699,70 @@ int32_t wr_ns_add_extent(struct wr_target *t, const char *nqn, uint32_t nqn_len,
 	if (!path || !*path || !offset_bytes || !size_bytes)
 		return -EINVAL;
 	return add_namespace(t, nqn, nqn_len, nsid, WR_BDEV_KIND_FILE, path, offset_bytes, size_bytes,
-			     block_size, nguid, uuid, anagrpid);
+			     block_size, nguid, uuid, anagrpid, NULL);
+}
+
+int32_t wr_ns_add_mirror(struct wr_target *t, const char *nqn, uint32_t nqn_len, uint32_t nsid,
+			 uint32_t kind, const char *path, uint64_t offset_bytes, uint64_t size_bytes,
+			 uint32_t block_size, const uint8_t *nguid, const uint8_t *uuid, uint32_t anagrpid,
+			 const struct wr_mirror_opts *mirror)
+{
+	if (!mirror)
+		return -EINVAL;
+	/* an extent as wr_ns_add_extent takes it */
+	if (offset_bytes && (kind != WR_BDEV_KIND_FILE || !path || !*path || !size_bytes))
+		return -EINVAL;
+	return add_namespace(t, nqn, nqn_len, nsid, kind, path, offset_bytes, size_bytes, block_size,
+			     nguid, uuid, anagrpid, mirror);
+}
+
+/* The namespace, pinned (ns->inflight) so that removing it waits for us; NULL with *rc set. */
+static struct wr_ns *ns_pin(struct wr_target *t, const char *nqn, uint32_t nqn_len, uint32_t nsid,
+			    int *rc)
+{
+	*rc = -EINVAL;
+	if (!t || !valid_nqn(nqn, nqn_len) || nsid < 1 || nsid > WR_MAX_NSID)
+		return NULL;
+	pthread_mutex_lock(&t->lock);
+	struct wr_subsys *s = wr_subsys_find(t, nqn, nqn_len);
+	struct wr_ns *ns = s ? atomic_load(&s->ns[nsid]) : NULL;
+	if (ns)
+		atomic_fetch_add_explicit(&ns->inflight, 1, memory_order_relaxed);
+	pthread_mutex_unlock(&t->lock);
+	*rc = ns ? 0 : -ENOENT;
+	return ns;
+}
+
+static void ns_unpin(struct wr_ns *ns)
+{
+	atomic_fetch_sub_explicit(&ns->inflight, 1, memory_order_release);
+}
+
+int32_t wr_ns_mirror_status(struct wr_target *t, const char *nqn, uint32_t nqn_len, uint32_t nsid,
+			    struct wr_mirror_status *out)
+{
+	int rc;
+	if (!out)
+		return -EINVAL;
+	struct wr_ns *ns = ns_pin(t, nqn, nqn_len, nsid, &rc);
+	if (!ns)
+		return rc;
+	rc = wr_bdev_is_mirror(ns->bdev) ? 0 : -EINVAL;
+	if (rc == 0)
+		wr_bdev_mirror_status(ns->bdev, out);
+	ns_unpin(ns);
+	return rc;
+}
+
+int32_t wr_ns_mirror_resync(struct wr_target *t, const char *nqn, uint32_t nqn_len, uint32_t nsid)
+{
+	int rc;
+	struct wr_ns *ns = ns_pin(t, nqn, nqn_len, nsid, &rc);
+	if (!ns)
+		return rc;
+	rc = wr_bdev_is_mirror(ns->bdev) ? wr_bdev_mirror_resync(ns->bdev) : -EINVAL;
+	ns_unpin(ns);
+	return rc;
 }
 
 int32_t wr_ns_remove(struct wr_target *t, const char *nqn, uint32_t nqn_len, uint32_t nsid)

@@ -97,6 +97,10 @@ uint32_t wri_queue_inflight(const struct wri_queue *q);
 int wri_queue_fd(const struct wri_queue *q);
 bool wri_queue_send_pending(const struct wri_queue *q);
 
+/* Fails the queue now with err (< 0): every request in flight completes with err and the queue
+ * is dead. For callers that give up on a remote that stopped answering (a mirror's I/O timeout). */
+void wri_queue_abort(struct wri_queue *q, int err);
+
 struct wri_queue_stats {
 	uint64_t send_calls;     /* sendmsg() calls */
 	uint64_t recv_calls;     /* recv()/recvmsg() calls that returned data */

@@ -120,6 +120,11 @@ void wri_queue_fail(struct wri_queue *q, int err)
 			complete(q, &q->reqs[i], err);
 }
 
+void wri_queue_abort(struct wri_queue *q, int err)
+{
+	wri_queue_fail(q, err < 0 ? err : -ETIMEDOUT);
+}
+
 /* ---------------------------------------------------------------- send machine */
 
 static void sq_append(struct wri_queue *q, struct wri_req *r)

@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
+#include "windrose.h"
+
 #define WR_BDEV_BUF_ALIGN 4096u
 
 enum wr_bdev_type {
@@ -145,5 +147,33 @@ struct wr_bdev_mem_info {
 };
 /* Fills *out; reads /proc/self/smaps for THP, so control threads only. */
 void wr_bdev_mem_info(const struct wr_bdev *bdev, struct wr_bdev_mem_info *out);
+
+
+/* Added for synchronous mirroring (issue 16; nothing above changed), see bdev_mirror.c and the
+ * mirrored-namespace section of windrose.h:
+ * a bdev whose reads go to local and whose writes go to local and to a namespace of another
+ * NVMe/TCP target. queues: the most reactors (I/O contexts) that will submit to it; each gets its
+ * own remote queue. Connects before returning (blocking). Takes ownership of local on success
+ * only (closing the mirror closes it). */
+int wr_bdev_mirror_open(struct wr_bdev *local, const struct wr_mirror_opts *opts, uint16_t queues,
+			struct wr_bdev **out);
+bool wr_bdev_is_mirror(const struct wr_bdev *bdev);
+void wr_bdev_mirror_status(const struct wr_bdev *bdev, struct wr_mirror_status *out);
+/* Blocking, control threads only; see wr_ns_mirror_resync. */
+int wr_bdev_mirror_resync(struct wr_bdev *bdev);
+
+/* For backends that complete I/O outside io_uring and the pending list (the mirror's remote
+ * leg): a poller is called by every wr_io_ctx_poll while registered. Register and unregister only
+ * on the context's own thread; poll returns the completions it delivered and clears *keep to be
+ * unregistered. No allocation: the poller is embedded in the backend's per-context state. */
+struct wr_io_poller {
+	int (*poll)(struct wr_io_poller *p, bool *keep);
+	struct wr_io_poller *next;
+	bool registered;
+};
+void wr_io_ctx_add_poller(struct wr_io_ctx *ctx, struct wr_io_poller *p);
+/* true while a poller is registered: completions may arrive that no eventfd announces, so an
+ * adaptive reactor must keep polling instead of sleeping. */
+bool wr_io_ctx_has_pollers(const struct wr_io_ctx *ctx);
 
 #endif /* WR_BDEV_H */

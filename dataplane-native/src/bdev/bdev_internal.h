@@ -44,6 +44,7 @@ struct wr_bdev {
 	bool is_blockdev;       /* FILE: raw block device, not a regular file */
 	uint8_t *zero_buf;      /* FILE: WR_BDEV_ZERO_CHUNK aligned zeroes */
 	uint64_t base_offset;   /* FILE: byte of the file or device where block 0 is (an extent) */
+	void *priv;             /* MIRROR: struct wr_mirror */
 };
 
 struct wr_io_ctx {
@@ -57,6 +58,7 @@ struct wr_io_ctx {
 	/* Completed I/Os waiting for wr_io_ctx_poll (RAM, null, synchronous fallback). FIFO. */
 	struct wr_bdev_io *pending_head;
 	struct wr_bdev_io *pending_tail;
+	struct wr_io_poller *pollers;   /* see wr_io_ctx_add_poller */
 	struct io_uring ring;
 };
 

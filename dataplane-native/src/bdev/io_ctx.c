@@ -255,9 +255,46 @@ static bool needs_drain(struct wr_io_ctx *ctx)
 	return ctx->have_ring && ++ctx->idle_polls_since_drain >= WR_EFD_REDRAIN_IDLE_POLLS;
 }
 
+void wr_io_ctx_add_poller(struct wr_io_ctx *ctx, struct wr_io_poller *p)
+{
+	if (p->registered)
+		return;
+	p->registered = true;
+	p->next = ctx->pollers;
+	ctx->pollers = p;
+}
+
+bool wr_io_ctx_has_pollers(const struct wr_io_ctx *ctx)
+{
+	return ctx->pollers != NULL;
+}
+
+/* Pollers may add completions to the pending list (reaped right after) and unregister themselves. */
+static uint32_t run_pollers(struct wr_io_ctx *ctx)
+{
+	uint32_t work = 0;
+	struct wr_io_poller **link = &ctx->pollers;
+	while (*link) {
+		struct wr_io_poller *p = *link;
+		bool keep = true;
+		int n = p->poll(p, &keep);
+		if (n > 0)
+			work += (uint32_t)n;
+		if (keep) {
+			link = &p->next;
+		} else {
+			*link = p->next;
+			p->registered = false;
+		}
+	}
+	return work;
+}
+
 int wr_io_ctx_poll(struct wr_io_ctx *ctx, uint32_t budget)
 {
 	uint32_t done = 0;
+	/* what pollers deliver goes through the pending list below; their own work counts apart */
+	uint32_t polled = ctx->pollers ? run_pollers(ctx) : 0;
 	if (ctx->have_ring) {
 		flush_sqes(ctx);
 		done += reap_ring(ctx, budget);
@@ -270,5 +307,5 @@ int wr_io_ctx_poll(struct wr_io_ctx *ctx, uint32_t budget)
 		if (ctx->have_ring && io_uring_cq_ready(&ctx->ring))
 			done += reap_ring(ctx, budget);
 	}
-	return (int)done;
+	return (int)(done + polled);
 }

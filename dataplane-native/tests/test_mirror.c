@@ -1,0 +1,342 @@
+/*
+ * A mirrored namespace against a live partner, both targets in this process on 127.0.0.1: the
+ * "host" is libwrinit connected to the active target; the partner's leg is read back directly
+ * through the partner's own listener. Writes reach both legs; when the partner dies in the middle
+ * of a write loop no error reaches the host, the mirror turns degraded and counts the regions
+ * written meanwhile; a partner brought back on the same file is resynchronised (while the host
+ * keeps writing) by copying only those regions, and both legs end byte for byte equal.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "windrose.h"
+#include "wrinit.h"
+
+#define ACTIVE_NQN "nqn.2026-12.dev.windrose:mirror-active"
+#define PARTNER_NQN "nqn.2026-12.dev.windrose:mirror-partner"
+#define HOST_NQN "nqn.2026-12.dev.windrose:node-a"
+#define MIB (1024u * 1024u)
+#define SIZE (16u * MIB)
+#define BS 512u
+#define IO_BLOCKS 8u                 /* 4 KiB writes */
+#define QD 16u
+
+struct fixture {
+	char path[64];                   /* the partner's leg */
+	struct wr_target *active;
+	struct wr_target *partner;
+	uint16_t partner_port;
+	uint16_t active_port;
+	struct wri_ctrl *host;
+	uint8_t *shadow;                 /* what the host has written */
+	uint8_t *bufs;                   /* QD write buffers */
+};
+
+static struct fixture fx;
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void start_partner(uint16_t port)
+{
+	assert_int_equal(wr_target_create(1, WR_MODE_ADAPTIVE, NULL, &fx.partner), 0);
+	assert_int_equal(wr_subsystem_create(fx.partner, WR_NAME(PARTNER_NQN), NULL, NULL, 0), 0);
+	assert_int_equal(wr_host_allow(fx.partner, WR_NAME(PARTNER_NQN), WR_NAME(HOST_NQN)), 0);
+	assert_int_equal(wr_ns_add(fx.partner, WR_NAME(PARTNER_NQN), 1, WR_BDEV_KIND_FILE, fx.path, SIZE,
+				   BS, NULL, NULL, 0), 0);
+	int p = wr_listener_add(fx.partner, WR_NAME(PARTNER_NQN), "127.0.0.1", port);
+	assert_true(p > 0);
+	fx.partner_port = (uint16_t)p;
+}
+
+static struct wri_ctrl *connect_to(uint16_t port, const char *subnqn, uint16_t queues)
+{
+	struct wri_opts o = { .addr = "127.0.0.1", .port = port, .subnqn = subnqn, .hostnqn = HOST_NQN,
+			      .nsid = 1, .num_io_queues = queues, .queue_depth = 32 };
+	struct wri_ctrl *c = NULL;
+	assert_int_equal(wri_connect(&o, &c), 0);
+	return c;
+}
+
+static void status_of(struct wr_mirror_status *st)
+{
+	assert_int_equal(wr_ns_mirror_status(fx.active, WR_NAME(ACTIVE_NQN), 1, st), 0);
+}
+
+struct done {
+	int status;
+	uint32_t left;
+	uint32_t errors;
+};
+
+static void on_done(void *arg, int status)
+{
+	struct done *d = arg;
+	if (status) {
+		d->errors++;
+		d->status = status;
+	}
+	d->left--;
+}
+
+static void wait_all(struct wri_queue *q, struct done *d)
+{
+	uint64_t limit = now_ms() + 20000;
+	while (d->left) {
+		assert_true(wri_queue_poll(q, 64) >= 0);
+		assert_true(now_ms() < limit);
+	}
+}
+
+/* Reads the whole namespace behind ctrl into out. */
+static void read_all(struct wri_ctrl *c, uint8_t *out)
+{
+	struct wri_queue *q = wri_ctrl_io_queue(c, 0);
+	struct done d = { 0 };
+	for (uint32_t off = 0; off < SIZE; off += 64 * 1024) {
+		while (d.left >= 16)
+			assert_true(wri_queue_poll(q, 64) >= 0);
+		d.left++;
+		assert_int_equal(wri_read(q, off / BS, 64 * 1024 / BS, out + off, on_done, &d), 0);
+	}
+	wait_all(q, &d);
+	assert_int_equal(d.errors, 0);
+}
+
+static uint32_t rnd(uint32_t *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 8;
+}
+
+/* n writes of IO_BLOCKS at random places (inside [lo, hi) bytes), QD at a time; the shadow follows.
+ * after(i) runs after the i-th write was queued. Returns the regions (1 MiB) touched. */
+static uint64_t write_loop(uint32_t n, uint32_t *seed, uint32_t lo, uint32_t hi,
+			   void (*after)(uint32_t i), struct done *d)
+{
+	struct wri_queue *q = wri_ctrl_io_queue(fx.host, 0);
+	uint64_t touched = 0;   /* bit per region of the 16 */
+	uint32_t slot = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		while (d->left >= QD)
+			assert_true(wri_queue_poll(q, 64) >= 0);
+		uint32_t span = (hi - lo) / (IO_BLOCKS * BS);
+		uint32_t off = lo + (rnd(seed) % span) * IO_BLOCKS * BS;
+		/* the buffer of the QD-th write before this one is free again: d->left < QD */
+		uint8_t *buf = fx.bufs + (size_t)(slot++ % (QD + 1)) * IO_BLOCKS * BS;
+		for (uint32_t k = 0; k < IO_BLOCKS * BS; k += 4) {
+			uint32_t v = rnd(seed);
+			memcpy(buf + k, &v, 4);
+		}
+		memcpy(fx.shadow + off, buf, IO_BLOCKS * BS);
+		d->left++;
+		assert_int_equal(wri_write(q, off / BS, IO_BLOCKS, buf, false, on_done, d), 0);
+		touched |= 1ull << (off / MIB);
+		if (after)
+			after(i);
+	}
+	wait_all(q, d);
+	return touched;
+}
+
+static void flush_host(void)
+{
+	struct wri_queue *q = wri_ctrl_io_queue(fx.host, 0);
+	struct done d = { .left = 1 };
+	assert_int_equal(wri_flush(q, on_done, &d), 0);
+	wait_all(q, &d);
+	assert_int_equal(d.errors, 0);
+}
+
+static void compare_legs(void)
+{
+	uint8_t *a = malloc(SIZE), *b = malloc(SIZE);
+	assert_non_null(a);
+	assert_non_null(b);
+	read_all(fx.host, a);
+	struct wri_ctrl *direct = connect_to(fx.partner_port, PARTNER_NQN, 1);
+	read_all(direct, b);
+	wri_disconnect(direct);
+	assert_memory_equal(a, fx.shadow, SIZE);   /* the host reads what it wrote */
+	assert_memory_equal(b, fx.shadow, SIZE);   /* and so does the partner's leg */
+	free(a);
+	free(b);
+}
+
+static int setup(void **state)
+{
+	snprintf(fx.path, sizeof(fx.path), "/tmp/wr-mirror-test-%d", (int)getpid());
+	unlink(fx.path);
+	fx.shadow = calloc(1, SIZE);
+	fx.bufs = aligned_alloc(4096, (QD + 1) * IO_BLOCKS * BS);
+	start_partner(0);
+	assert_int_equal(wr_target_create(2, WR_MODE_ADAPTIVE, NULL, &fx.active), 0);
+	assert_int_equal(wr_subsystem_create(fx.active, WR_NAME(ACTIVE_NQN), NULL, NULL,
+					     WR_SUBSYS_ALLOW_ANY_HOST), 0);
+	struct wr_mirror_opts mo = { .port = fx.partner_port, .nsid = 1, .timeout_ms = 1000,
+				     .region_bytes = MIB };
+	strcpy(mo.addr, "127.0.0.1");
+	strcpy(mo.subnqn, PARTNER_NQN);
+	strcpy(mo.hostnqn, HOST_NQN);
+	/* a remote leg of another size is refused, and nothing is added */
+	assert_int_equal(wr_ns_add_mirror(fx.active, WR_NAME(ACTIVE_NQN), 1, WR_BDEV_KIND_RAM, NULL, 0,
+					  SIZE / 2, BS, NULL, NULL, 0, &mo), -EINVAL);
+	assert_int_equal(wr_ns_mirror_status(fx.active, WR_NAME(ACTIVE_NQN), 1,
+					     &(struct wr_mirror_status){ 0 }), -ENOENT);
+	assert_int_equal(wr_ns_add_mirror(fx.active, WR_NAME(ACTIVE_NQN), 1, WR_BDEV_KIND_RAM, NULL, 0,
+					  SIZE, BS, NULL, NULL, 0, &mo), 0);
+	int p = wr_listener_add(fx.active, WR_NAME(ACTIVE_NQN), "127.0.0.1", 0);
+	assert_true(p > 0);
+	fx.active_port = (uint16_t)p;
+	fx.host = connect_to(fx.active_port, ACTIVE_NQN, 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	if (fx.host)
+		wri_disconnect(fx.host);
+	wr_target_destroy(fx.active);
+	wr_target_destroy(fx.partner);
+	unlink(fx.path);
+	free(fx.shadow);
+	free(fx.bufs);
+	return 0;
+}
+
+static void writes_reach_both_legs(void **state)
+{
+	uint32_t seed = 1;
+	struct done d = { 0 };
+	write_loop(2000, &seed, 0, SIZE, NULL, &d);
+	assert_int_equal(d.errors, 0);
+	flush_host();
+	struct wr_mirror_status st;
+	status_of(&st);
+	assert_int_equal(st.state, WR_MIRROR_IN_SYNC);
+	assert_int_equal(st.dirty_regions, 0);
+	assert_int_equal(st.total_regions, SIZE / MIB);
+	assert_int_equal(st.region_bytes, MIB);
+	assert_true(st.remote_ios >= 2001);      /* every write and the flush */
+	compare_legs();
+}
+
+static uint64_t touched_after_kill;
+static uint32_t kill_at = 300;
+
+static void kill_partner(uint32_t i)
+{
+	if (i == kill_at) {
+		wr_target_destroy(fx.partner);
+		fx.partner = NULL;
+	}
+}
+
+static void partner_death_degrades_without_a_host_error_and_counts_dirty_regions(void **state)
+{
+	uint32_t seed = 2;
+	struct done d = { 0 };
+	/* writes only into the first 6 MiB, so that a delta resync has something to leave alone */
+	write_loop(1000, &seed, 0, 6 * MIB, kill_partner, &d);
+	assert_int_equal(d.errors, 0);            /* no error reached the host */
+	struct wr_mirror_status st;
+	status_of(&st);
+	assert_int_equal(st.state, WR_MIRROR_DEGRADED);
+	assert_true(st.degraded_count >= 1);
+	assert_int_not_equal(st.last_error, 0);
+	/* every region written after the kill is dirty; nothing outside the written 6 MiB is */
+	assert_true(st.dirty_regions >= 1);
+	assert_true(st.dirty_regions <= 6);
+	uint32_t seed2 = 3;
+	struct done d2 = { 0 };
+	touched_after_kill = write_loop(200, &seed2, 0, 6 * MIB, NULL, &d2);
+	assert_int_equal(d2.errors, 0);
+	flush_host();
+	status_of(&st);
+	assert_int_equal(st.state, WR_MIRROR_DEGRADED);
+	assert_true(st.dirty_regions >= (uint64_t)__builtin_popcountll(touched_after_kill));
+	/* without a partner a resync fails and leaves the mirror degraded, its regions dirty */
+	uint64_t dirty = st.dirty_regions;
+	assert_true(wr_ns_mirror_resync(fx.active, WR_NAME(ACTIVE_NQN), 1) < 0);
+	status_of(&st);
+	assert_int_equal(st.state, WR_MIRROR_DEGRADED);
+	assert_int_equal(st.dirty_regions, dirty);
+}
+
+struct resync_run {
+	int rc;
+};
+
+static void *resync_main(void *arg)
+{
+	struct resync_run *r = arg;
+	r->rc = wr_ns_mirror_resync(fx.active, WR_NAME(ACTIVE_NQN), 1);
+	return NULL;
+}
+
+static void a_returning_partner_gets_only_the_dirty_regions_while_writes_go_on(void **state)
+{
+	struct wr_mirror_status before;
+	status_of(&before);
+	assert_int_equal(before.state, WR_MIRROR_DEGRADED);
+	start_partner(fx.partner_port);             /* the same file, the same port */
+	struct resync_run run = { 1 };
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, resync_main, &run), 0);
+	/* Writes while it reconnects would still be degraded ones (dirty, to be copied too): start
+	 * once both legs get every write, and keep writing everywhere while the resync copies. */
+	struct wr_mirror_status st;
+	uint64_t limit = now_ms() + 10000;
+	do {
+		status_of(&st);
+		assert_true(now_ms() < limit);
+	} while (st.state == WR_MIRROR_DEGRADED && run.rc == 1);
+	uint32_t seed = 4;
+	struct done d = { 0 };
+	write_loop(3000, &seed, 0, SIZE, NULL, &d);
+	assert_int_equal(d.errors, 0);
+	pthread_join(th, NULL);
+	assert_int_equal(run.rc, 0);
+	flush_host();
+	status_of(&st);
+	assert_int_equal(st.state, WR_MIRROR_IN_SYNC);
+	assert_int_equal(st.dirty_regions, 0);
+	/* a delta: the regions that were dirty, not the whole namespace */
+	assert_int_equal(st.resync_done, before.dirty_regions);
+	assert_true(st.resync_done < st.total_regions);
+	assert_int_equal(st.resync_total, st.resync_done);
+	compare_legs();
+	/* and it stays a mirror: more writes reach both legs */
+	struct done d2 = { 0 };
+	write_loop(500, &seed, 0, SIZE, NULL, &d2);
+	assert_int_equal(d2.errors, 0);
+	flush_host();
+	compare_legs();
+	assert_int_equal(wr_ns_mirror_resync(fx.active, WR_NAME(ACTIVE_NQN), 1), 0); /* in sync: no-op */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(writes_reach_both_legs),
+		cmocka_unit_test(partner_death_degrades_without_a_host_error_and_counts_dirty_regions),
+		cmocka_unit_test(a_returning_partner_gets_only_the_dirty_regions_while_writes_go_on),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
