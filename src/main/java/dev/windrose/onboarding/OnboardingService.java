@@ -221,6 +221,93 @@ public class OnboardingService {
         return fabric.get(subsystem.id());
     }
 
+    /** "pool1", or the first of "pool2", "pool3"… that no pool has: a rerun proposes no taken name. */
+    @Transactional(readOnly = true)
+    @PreAuthorize(Role.Expressions.ADMIN)
+    public String unusedPoolName() {
+        java.util.Set<String> taken = pools.list(null, null, org.springframework.data.domain.PageRequest.of(0, 10_000))
+                .stream().map(PoolInfo::name).collect(Collectors.toSet());
+        return firstFree("pool", taken);
+    }
+
+    /** "vol1", or the first of "vol2", "vol3"… that no volume has (nor, as "volN-1", a numbered one). */
+    @Transactional(readOnly = true)
+    @PreAuthorize(Role.Expressions.ADMIN)
+    public String unusedVolumeName() {
+        java.util.Set<String> taken = volumes.list(null, null, null, org.springframework.data.domain.PageRequest.of(0, 10_000))
+                .stream().map(VolumeInfo::name).map(name -> name.replaceFirst("-\\d+$", "")).collect(Collectors.toSet());
+        return firstFree("vol", taken);
+    }
+
+    private static String firstFree(String prefix, java.util.Set<String> taken) {
+        for (int i = 1; ; i++) {
+            if (!taken.contains(prefix + i)) {
+                return prefix + i;
+            }
+        }
+    }
+
+    /**
+     * What this run created before a subsystem exported it (a pool, volumes): the half-made part that
+     * Skip asks about. Empty once the subsystem exists (then nothing is half-made) or nothing was made.
+     */
+    @Transactional(readOnly = true)
+    @PreAuthorize(Role.Expressions.ADMIN)
+    public List<String> unfinishedObjects() {
+        OnboardingProgress now = progress();
+        if (now.field(WizardStep.SUBSYSTEM, CREATED_SUBSYSTEM).isPresent()) {
+            return List.of();
+        }
+        List<String> made = new ArrayList<>();
+        createdPool(now).ifPresent(pool -> made.add("pool " + pool.name()));
+        createdVolumes(now).forEach(volume -> made.add("volume " + volume.name()));
+        return made;
+    }
+
+    /**
+     * Removes what {@link #unfinishedObjects()} lists (volumes first, then the pool; each removal audited
+     * by its service) and forgets it, so a skipped setup leaves nothing half-made. All or nothing.
+     */
+    @Transactional
+    @PreAuthorize(Role.Expressions.ADMIN)
+    public List<String> removeUnfinished() {
+        List<String> removed = unfinishedObjects();
+        if (removed.isEmpty()) {
+            return removed;
+        }
+        OnboardingProgress now = progress();
+        createdVolumes(now).forEach(volume -> volumes.delete(volume.id()));
+        createdPool(now).ifPresent(pool -> pools.delete(pool.id()));
+        fields.deleteAll(fields.findAll().stream().filter(f -> f.field().equals(CREATED_POOL)
+                || f.field().equals(CREATED_VOLUMES)).toList());
+        return removed;
+    }
+
+    private Optional<PoolInfo> createdPool(OnboardingProgress now) {
+        return now.field(WizardStep.POOL, CREATED_POOL).map(Long::parseLong).flatMap(id -> {
+            try {
+                return Optional.of(pools.get(new dev.windrose.storage.PoolId(id)));
+            } catch (dev.windrose.common.NotFoundException gone) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    private List<VolumeInfo> createdVolumes(OnboardingProgress now) {
+        List<VolumeInfo> found = new ArrayList<>();
+        for (String id : now.field(WizardStep.VOLUMES, CREATED_VOLUMES).map(ids -> List.of(ids.split(","))).orElse(List.of())) {
+            if (id.isBlank()) {
+                continue;
+            }
+            try {
+                found.add(volumes.get(new VolumeId(Long.parseLong(id.strip()))));
+            } catch (dev.windrose.common.NotFoundException gone) {
+                // deleted on its page since
+            }
+        }
+        return found;
+    }
+
     /** The subsystem the wizard created, if it still exists (it may have been deleted on its page since). */
     @PreAuthorize(Role.Expressions.ADMIN)
     public Optional<SubsystemInfo> createdSubsystem() {

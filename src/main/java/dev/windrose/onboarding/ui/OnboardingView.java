@@ -2,6 +2,7 @@ package dev.windrose.onboarding.ui;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.ListItem;
@@ -37,6 +38,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.List;
 
 /**
  * The guided set-up: six steps from a fresh install to a connected host. Every Next validates and
@@ -76,8 +78,8 @@ class OnboardingView extends VerticalLayout implements BeforeEnterObserver {
         }
         setMaxWidth("60rem");
         trail.addClassName("wizard-trail");
-        trail.getStyle().set("display", "flex").set("gap", "var(--lumo-space-m)").set("padding-left", "1.2em")
-                .set("flex-wrap", "wrap");
+        trail.getStyle().set("display", "flex").set("gap", "var(--lumo-space-s) var(--lumo-space-l)")
+                .set("padding-left", "0").set("list-style", "none").set("flex-wrap", "wrap");
         content.setPadding(false);
         error.setId("wizard-error");
         error.getElement().setAttribute("role", "alert");
@@ -126,7 +128,8 @@ class OnboardingView extends VerticalLayout implements BeforeEnterObserver {
     private void showTrail(WizardStep current) {
         trail.removeAll();
         for (WizardStep step : WizardStep.values()) {
-            ListItem item = new ListItem(step.title());
+            // The number is part of the text: as a list marker it ran into the previous label ("1. Cluster2. Disks").
+            ListItem item = new ListItem(step.number() + ". " + step.title());
             if (step == current) {
                 item.getElement().setAttribute("aria-current", "step");
                 item.getStyle().set("font-weight", "600");
@@ -170,10 +173,37 @@ class OnboardingView extends VerticalLayout implements BeforeEnterObserver {
         });
     }
 
+    /**
+     * Skip, without leaving anything half-made behind unnoticed: if this run created a pool or volumes
+     * that no subsystem exports yet, the administrator chooses to keep them (named) or remove them.
+     */
     private void skip() {
         onboarding.save(shown, panels.get(shown).typed(), shown);
+        List<String> unfinished = onboarding.unfinishedObjects();
+        if (unfinished.isEmpty()) {
+            closeSkipped("");
+            return;
+        }
+        String names = String.join(", ", unfinished);
+        ConfirmDialog ask = new ConfirmDialog();
+        ask.setHeader("Skip the guided setup?");
+        ask.setText("So far it created " + names + ", which no subsystem exports yet. Keep them to go on from the "
+                + "normal pages, or remove them so the setup leaves nothing half-made.");
+        ask.setCancelable(true);
+        ask.setRejectable(true);
+        ask.setRejectText("Remove them and skip");
+        ask.addRejectListener(event -> {
+            List<String> removed = onboarding.removeUnfinished();
+            closeSkipped(" Removed " + String.join(", ", removed) + ".");
+        });
+        ask.setConfirmText("Keep them and skip");
+        ask.addConfirmListener(event -> closeSkipped(" Kept " + names + "."));
+        ask.open();
+    }
+
+    private void closeSkipped(String whatHappened) {
         onboarding.skip();
-        Notices.success("Guided setup skipped. It stays under \"Guided setup\" in the navigation.");
+        Notices.success("Guided setup skipped." + whatHappened + " It stays under \"Guided setup\" in the navigation.");
         getUI().ifPresent(ui -> ui.navigate(""));
     }
 

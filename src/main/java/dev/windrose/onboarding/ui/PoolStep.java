@@ -8,6 +8,8 @@ import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
 import dev.windrose.inventory.DiskId;
 import dev.windrose.onboarding.OnboardingProgress;
+import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.ConflictException;
 import dev.windrose.onboarding.OnboardingService;
 import dev.windrose.onboarding.WizardStep;
 import dev.windrose.storage.NewPool;
@@ -72,7 +74,7 @@ final class PoolStep implements StepPanel {
                 : "Suggested: a disk pool, because you chose " + chosenDisks.size() + " disk"
                         + (chosenDisks.size() == 1 ? "" : "s") + " in step 2. Volumes become ranges of those disks.");
         Map<String, String> stored = progress.fieldsOf(WizardStep.POOL);
-        name.setValue(stored.getOrDefault(NAME, "pool1"));
+        name.setValue(stored.containsKey(NAME) ? stored.get(NAME) : onboarding.unusedPoolName());
         type.setValue(stored.containsKey(TYPE) ? PoolType.valueOf(stored.get(TYPE)) : suggested);
         directory.setValue(stored.getOrDefault(DIRECTORY, onboarding.suggestedPoolDirectory().toString()));
         Integer mib = Fields.integer(stored.get(CAPACITY));
@@ -104,7 +106,12 @@ final class PoolStep implements StepPanel {
                 chosen == PoolType.DIRECTORY ? directory.getValue() : null,
                 chosen == PoolType.MEMORY ? (mib == null ? 0L : mib * Fields.MIB) : null,
                 chosen == PoolType.DISK ? chosenDisks : List.of(), null);
-        onboarding.createPool(request, typed());
+        try {
+            onboarding.createPool(request, typed());
+        } catch (ConflictException taken) {
+            // A taken name is this step's problem: said at the name field, not after it.
+            throw new InvalidInputException(NAME, taken.getMessage());
+        }
     }
 
     @Override

@@ -108,8 +108,16 @@ final class SubsystemStep implements StepPanel {
         Integer port = Fields.integer(cluster.get(ClusterStep.PORT));
         List<VolumeId> volumes = Fields.list(progress.fieldsOf(WizardStep.VOLUMES).get(OnboardingService.CREATED_VOLUMES))
                 .stream().map(id -> new VolumeId(Long.parseLong(id))).toList();
-        onboarding.createSubsystem(new SubsystemPlan(nqn.getValue(), volumes, Fields.list(cluster.get(ClusterStep.ADDRESSES)),
-                port == null ? ClusterStep.DEFAULT_PORT : port, hostNqn.getValue(), anyHost.getValue()), typed());
+        try {
+            onboarding.createSubsystem(new SubsystemPlan(nqn.getValue(), volumes, Fields.list(cluster.get(ClusterStep.ADDRESSES)),
+                    port == null ? ClusterStep.DEFAULT_PORT : port, hostNqn.getValue(), anyHost.getValue()), typed());
+        } catch (dev.windrose.common.ConflictException taken) {
+            // A taken NQN is said at the NQN field; another conflict (a taken port) stays a step error.
+            if (taken.getMessage() != null && taken.getMessage().contains(nqn.getValue().strip())) {
+                throw new dev.windrose.common.InvalidInputException(NQN, taken.getMessage());
+            }
+            throw taken;
+        }
     }
 
     @Override

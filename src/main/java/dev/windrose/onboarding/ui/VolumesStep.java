@@ -9,6 +9,7 @@ import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
 import dev.windrose.common.ui.Sizes;
 import dev.windrose.onboarding.OnboardingProgress;
+import dev.windrose.common.ConflictException;
 import dev.windrose.onboarding.OnboardingService;
 import dev.windrose.onboarding.WizardStep;
 import dev.windrose.storage.NewVolume;
@@ -71,7 +72,7 @@ final class VolumesStep implements StepPanel {
                 .orElse(null);
         long free = describePool();
         Map<String, String> stored = progress.fieldsOf(WizardStep.VOLUMES);
-        name.setValue(stored.getOrDefault(NAME, "vol1"));
+        name.setValue(stored.containsKey(NAME) ? stored.get(NAME) : onboarding.unusedVolumeName());
         Integer mib = Fields.integer(stored.get(SIZE));
         size.setValue(mib != null ? mib : (int) Math.max(1, Math.min(DEFAULT_MIB, free / Fields.MIB)));
         Integer many = Fields.integer(stored.get(COUNT));
@@ -110,7 +111,11 @@ final class VolumesStep implements StepPanel {
             String volume = many == 1 ? name.getValue().strip() : name.getValue().strip() + "-" + i;
             requests.add(new NewVolume(volume, poolId, mib * Fields.MIB, null));
         }
-        onboarding.createVolumes(requests, typed());
+        try {
+            onboarding.createVolumes(requests, typed());
+        } catch (ConflictException taken) {
+            throw new InvalidInputException(NAME, taken.getMessage());
+        }
     }
 
     @Override

@@ -3,6 +3,10 @@ package dev.windrose.onboarding.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vaadin.browserless.SpringBrowserlessTest;
+import dev.windrose.storage.NewPool;
+import dev.windrose.storage.PoolInfo;
+import com.vaadin.flow.component.html.ListItem;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.checkbox.CheckboxGroup;
 import com.vaadin.flow.component.html.H2;
@@ -58,6 +62,8 @@ class OnboardingViewTest extends SpringBrowserlessTest {
     FabricService fabric;
     @Autowired
     VolumeService volumes;
+    @Autowired
+    dev.windrose.storage.PoolService pools;
     @Autowired
     EmbeddedTarget target;
     @Autowired
@@ -246,6 +252,86 @@ class OnboardingViewTest extends SpringBrowserlessTest {
         assertThat(events.list(EventState.OPEN, PageRequest.of(0, 500)).getContent())
                 .as("a thick pool holding the suggested volume is fully allocated, not running out of space")
                 .noneMatch(event -> event.rule() == AlertRule.POOL_USAGE);
+    }
+
+    @Test
+    void the_step_labels_carry_their_numbers_and_a_rerun_proposes_a_pool_name_no_pool_has() {
+        navigate(OnboardingView.class);
+        assertThat(find(ListItem.class).all()).extracting(ListItem::getText)
+                .containsExactly("1. Cluster", "2. Disks", "3. Pool", "4. Volumes", "5. Subsystem", "6. Connect");
+        type("Cluster name", "Rerun lab");
+        next();
+        next();
+        String suggested = text("Pool name").getValue();
+        assertThat(pools.list(null, null, PageRequest.of(0, 1000)).getContent()).noneMatch(p -> p.name().equals(suggested));
+        type("Directory", directory.toString());
+        next();
+        assertThat(title()).isEqualTo("Step 4 of 6: Volumes");
+
+        onboarding.restart();
+        navigate(OnboardingView.class);
+        next();
+        next();
+        assertThat(text("Pool name").getValue()).as("the name the first run took is not proposed again")
+                .isNotEqualTo(suggested).startsWith("pool");
+    }
+
+    @Test
+    void a_taken_pool_name_is_refused_at_the_name_field_of_its_step() {
+        PoolInfo taken = pools.create(new NewPool("taken-" + UUID.randomUUID().toString().substring(0, 8),
+                PoolType.MEMORY, null, 16L << 20, java.util.List.of(), null));
+        try {
+            navigate(OnboardingView.class);
+            type("Cluster name", "Taken lab");
+            next();
+            next();
+            type("Pool name", taken.name());
+            type("Directory", directory.toString());
+            next();
+
+            assertThat(title()).isEqualTo("Step 3 of 6: Pool");
+            assertThat(text("Pool name").isInvalid()).isTrue();
+            assertThat(text("Pool name").getErrorMessage()).contains(taken.name());
+        } finally {
+            pools.delete(taken.id());
+        }
+    }
+
+    @Test
+    void skip_after_the_pool_and_volume_steps_asks_and_remove_leaves_nothing_half_made() {
+        navigate(OnboardingView.class);
+        type("Cluster name", "Half lab");
+        next();
+        next();
+        String pool = text("Pool name").getValue();
+        type("Directory", directory.toString());
+        next();
+        String volume = "half-" + UUID.randomUUID().toString().substring(0, 8);
+        type("Volume name", volume);
+        test(find(IntegerField.class).withCaption("Size (MiB)").single()).setValue(8);
+        next();
+        assertThat(title()).isEqualTo("Step 5 of 6: Subsystem");
+
+        click("Skip setup");
+        ConfirmDialog ask = find(ConfirmDialog.class).single();
+        assertThat(ask.getElement().getProperty("message")).startsWith("So far it created pool " + pool + ", volume "
+                + volume + ", which no subsystem exports yet.");
+        assertThat(onboarding.progress().status()).as("nothing decided yet").isNotEqualTo(OnboardingStatus.SKIPPED);
+        com.vaadin.flow.component.ComponentUtil.fireEvent(ask, new ConfirmDialog.RejectEvent(ask, false));
+
+        assertThat(onboarding.progress().status()).isEqualTo(OnboardingStatus.SKIPPED);
+        assertThat(pools.list(null, null, PageRequest.of(0, 1000)).getContent()).noneMatch(p -> p.name().equals(pool));
+        assertThat(volumes.list(null, null, volume, PageRequest.of(0, 10)).getContent()).isEmpty();
+        assertThat(test(find(com.vaadin.flow.component.notification.Notification.class).last()).getText())
+                .startsWith("Guided setup skipped. Removed pool " + pool + ", volume " + volume + ".");
+    }
+
+    @Test
+    void skip_with_nothing_made_yet_asks_nothing() {
+        navigate(OnboardingView.class);
+        click("Skip setup");
+        assertThat(find(ConfirmDialog.class).all()).isEmpty();
+        assertThat(onboarding.progress().status()).isEqualTo(OnboardingStatus.SKIPPED);
     }
 
     /** The context is shared: the subsystem, volume and pool the wizard made go with the test. */
