@@ -29,6 +29,37 @@ public interface DataplaneTarget extends AutoCloseable {
 
     void addNamespace(String nqn, NamespaceSpec namespace);
 
+    /**
+     * A mirrored namespace (issue 16): {@code local} is its local leg (RAM, FILE or EXTENT), {@code remote} a
+     * namespace of the partner's target of the same size and block size. Writes, Write Zeroes and Deallocate
+     * go to both legs, Flush to both, FUA is passed on; a host's write completes when both legs have; reads
+     * are local. Connects to the partner first and refuses (EINVAL for a size mismatch, the connect's errno
+     * otherwise) when it cannot. Starts {@link MirrorStatus.State#IN_SYNC}: the caller guarantees both legs
+     * hold the same bytes (new, or in sync when last used). When the remote leg fails the mirror turns
+     * DEGRADED without an error reaching hosts and marks what is written in its dirty-region bitmap; see
+     * {@link #resyncMirror}. A mirrored namespace does not grow (EOPNOTSUPP). Implementations without a
+     * dataplane throw UnsupportedOperationException.
+     */
+    default void addMirroredNamespace(String nqn, NamespaceSpec local, MirrorLeg remote) {
+        throw new UnsupportedOperationException("this target cannot mirror");
+    }
+
+    /** State, dirty regions and resync progress of a mirrored namespace; EINVAL when it is not mirrored. */
+    default MirrorStatus mirrorStatus(String nqn, int nsid) {
+        throw new UnsupportedOperationException("this target cannot mirror");
+    }
+
+    /**
+     * Blocks until a DEGRADED mirror is IN_SYNC again: reconnects to the partner and copies only the dirty
+     * regions while hosts keep writing (progress in {@link #mirrorStatus}); returns at once when it is in
+     * sync. EBUSY when a resync already runs; the connect's or copy's errno when the partner fails (the mirror
+     * stays DEGRADED with every region not copied still dirty: call again). Not rate-limited yet. Run it on a
+     * thread of its own: closing the target and removing the namespace wait for it.
+     */
+    default void resyncMirror(String nqn, int nsid) {
+        throw new UnsupportedOperationException("this target cannot mirror");
+    }
+
     /** Waits until no reactor uses the namespace any more. */
     void removeNamespace(String nqn, int nsid);
 

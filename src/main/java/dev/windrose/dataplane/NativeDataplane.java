@@ -1,6 +1,7 @@
 package dev.windrose.dataplane;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -65,6 +66,9 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
     private final MethodHandle wrTargetGetLimit;
     private final MethodHandle wrTargetNetCounters;
     private final MethodHandle wrNqnCheck;
+    private final MethodHandle wrNsAddMirror;
+    private final MethodHandle wrNsMirrorStatus;
+    private final MethodHandle wrNsMirrorResync;
 
     private NativeDataplane(Arena libraryArena, SymbolLookup library) {
         this.libraryArena = libraryArena;
@@ -123,6 +127,12 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
         wrTargetNetCounters = downcall(linker, library, "wr_target_net_counters",
                 FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT));
         wrNqnCheck = downcall(linker, library, "wr_nqn_check", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        wrNsAddMirror = downcall(linker, library, "wr_ns_add_mirror", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
+                JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
+        wrNsMirrorStatus = downcall(linker, library, "wr_ns_mirror_status",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+        wrNsMirrorResync = downcall(linker, library, "wr_ns_mirror_resync",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
     }
 
     /** Loads the library file, resolves its functions and checks ABI version and layouts. */
@@ -332,6 +342,62 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
         } catch (Throwable t) {
             throw rethrow("wr_ns_add_extent", t);
         }
+    }
+
+    void nsAddMirror(MemorySegment target, String nqn, NamespaceSpec ns, MirrorLeg remote) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment name = name(call, nqn);
+            MemorySegment opts = call.allocate(StatsLayouts.MIRROR_OPTS);
+            StructLayout l = StatsLayouts.MIRROR_OPTS;
+            putText(opts, l, "addr", remote.address());
+            putText(opts, l, "subnqn", remote.subsystemNqn());
+            putText(opts, l, "hostnqn", remote.hostNqn() == null ? "" : remote.hostNqn());
+            opts.set(JAVA_INT, l.byteOffset(MemoryLayout.PathElement.groupElement("port")), remote.port());
+            opts.set(JAVA_INT, l.byteOffset(MemoryLayout.PathElement.groupElement("nsid")), remote.nsid());
+            opts.set(JAVA_INT, l.byteOffset(MemoryLayout.PathElement.groupElement("timeout_ms")),
+                    (int) remote.timeout().toMillis());
+            opts.set(JAVA_INT, l.byteOffset(MemoryLayout.PathElement.groupElement("region_bytes")), remote.regionBytes());
+            int kind = ns.kind() == BlockDeviceKind.EXTENT ? BlockDeviceKind.FILE.code : ns.kind().code;
+            int result = (int) wrNsAddMirror.invokeExact(target, name, length(name), ns.nsid(), kind,
+                    text(call, ns.path()), ns.offsetBytes(), ns.sizeBytes(), ns.blockSize(), bytes(call, ns.nguid()),
+                    bytes(call, ns.uuid()), ns.anaGroup(), opts);
+            checked(result, "wr_ns_add_mirror(" + nqn + ", nsid " + ns.nsid() + ", " + ns.kind() + ", partner "
+                    + remote.address() + ":" + remote.port() + " " + remote.subsystemNqn() + " nsid " + remote.nsid() + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_ns_add_mirror", t);
+        }
+    }
+
+    /** Fills out (a wr_mirror_status). */
+    void nsMirrorStatus(MemorySegment target, String nqn, int nsid, MemorySegment out) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment name = name(call, nqn);
+            checked((int) wrNsMirrorStatus.invokeExact(target, name, length(name), nsid, out),
+                    "wr_ns_mirror_status(" + nqn + ", " + nsid + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_ns_mirror_status", t);
+        }
+    }
+
+    void nsMirrorResync(MemorySegment target, String nqn, int nsid) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment name = name(call, nqn);
+            checked((int) wrNsMirrorResync.invokeExact(target, name, length(name), nsid),
+                    "wr_ns_mirror_resync(" + nqn + ", " + nsid + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_ns_mirror_resync", t);
+        }
+    }
+
+    /** A NUL-terminated UTF-8 string into a fixed char array of a structure (IllegalArgumentException if too long). */
+    private static void putText(MemorySegment s, StructLayout layout, String field, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        long size = layout.select(MemoryLayout.PathElement.groupElement(field)).byteSize();
+        if (bytes.length >= size) {
+            throw new IllegalArgumentException(field + " is longer than " + (size - 1) + " bytes");
+        }
+        MemorySegment.copy(bytes, 0, s, JAVA_BYTE, layout.byteOffset(MemoryLayout.PathElement.groupElement(field)),
+                bytes.length);
     }
 
     void nsRemove(MemorySegment target, String nqn, int nsid) {

@@ -71,6 +71,35 @@ final class NativeTarget implements DataplaneTarget {
     }
 
     @Override
+    public void addMirroredNamespace(String nqn, NamespaceSpec local, MirrorLeg remote) {
+        if (local.kind() == BlockDeviceKind.NULL) {
+            throw new IllegalArgumentException("a mirror's local leg holds data: RAM, FILE or EXTENT, not NULL");
+        }
+        run(target -> dataplane.nsAddMirror(target, nqn, local, remote));
+    }
+
+    @Override
+    public MirrorStatus mirrorStatus(String nqn, int nsid) {
+        return call(target -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment s = arena.allocate(StatsLayouts.MIRROR_STATUS);
+                dataplane.nsMirrorStatus(target, nqn, nsid, s);
+                StructLayout l = StatsLayouts.MIRROR_STATUS;
+                return new MirrorStatus(MirrorStatus.State.of(s.get(JAVA_INT, offset(l, "state"))),
+                        s.get(JAVA_INT, offset(l, "last_error")), s.get(JAVA_LONG, offset(l, "region_bytes")),
+                        s.get(JAVA_LONG, offset(l, "total_regions")), s.get(JAVA_LONG, offset(l, "dirty_regions")),
+                        s.get(JAVA_LONG, offset(l, "resync_done")), s.get(JAVA_LONG, offset(l, "resync_total")),
+                        s.get(JAVA_LONG, offset(l, "degraded_count")), s.get(JAVA_LONG, offset(l, "remote_ios")));
+            }
+        });
+    }
+
+    @Override
+    public void resyncMirror(String nqn, int nsid) {
+        run(target -> dataplane.nsMirrorResync(target, nqn, nsid));
+    }
+
+    @Override
     public void removeNamespace(String nqn, int nsid) {
         run(target -> dataplane.nsRemove(target, nqn, nsid));
     }

@@ -27,7 +27,8 @@ final class StatsLayouts {
 
     /** Values of enum wr_struct_id. */
     enum StructId {
-        STATS_HEADER(1), REACTOR_STATS(2), DIR_STATS(3), NS_STATS(4), QPAIR_STATS(5), CTRLR_INFO(6);
+        STATS_HEADER(1), REACTOR_STATS(2), DIR_STATS(3), NS_STATS(4), QPAIR_STATS(5), CTRLR_INFO(6), MIRROR_OPTS(7),
+        MIRROR_STATUS(8);
 
         final int id;
 
@@ -102,6 +103,26 @@ final class StatsLayouts {
             JAVA_INT.withName("discovery"),
             JAVA_LONG.withName("connected_at_unix_ms")).withName("wr_ctrlr_info");
 
+    static final StructLayout MIRROR_OPTS = MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(ADDR_SIZE, JAVA_BYTE).withName("addr"),
+            MemoryLayout.sequenceLayout(NQN_SIZE, JAVA_BYTE).withName("subnqn"),
+            MemoryLayout.sequenceLayout(NQN_SIZE, JAVA_BYTE).withName("hostnqn"),
+            JAVA_INT.withName("port"),
+            JAVA_INT.withName("nsid"),
+            JAVA_INT.withName("timeout_ms"),
+            JAVA_INT.withName("region_bytes")).withName("wr_mirror_opts");
+
+    static final StructLayout MIRROR_STATUS = MemoryLayout.structLayout(
+            JAVA_INT.withName("state"),
+            JAVA_INT.withName("last_error"),
+            JAVA_LONG.withName("region_bytes"),
+            JAVA_LONG.withName("total_regions"),
+            JAVA_LONG.withName("dirty_regions"),
+            JAVA_LONG.withName("resync_done"),
+            JAVA_LONG.withName("resync_total"),
+            JAVA_LONG.withName("degraded_count"),
+            JAVA_LONG.withName("remote_ios")).withName("wr_mirror_status");
+
     record Checked(StructId id, StructLayout layout) {
     }
 
@@ -111,7 +132,9 @@ final class StatsLayouts {
             new Checked(StructId.DIR_STATS, DIR_STATS),
             new Checked(StructId.NS_STATS, NS_STATS),
             new Checked(StructId.QPAIR_STATS, QPAIR_STATS),
-            new Checked(StructId.CTRLR_INFO, CTRLR_INFO));
+            new Checked(StructId.CTRLR_INFO, CTRLR_INFO),
+            new Checked(StructId.MIRROR_OPTS, MIRROR_OPTS),
+            new Checked(StructId.MIRROR_STATUS, MIRROR_STATUS));
 
     private StatsLayouts() {
     }

@@ -234,4 +234,65 @@ class NativeTargetTest {
         assertThatThrownBy(() -> NamespaceSpec.ram(0, 4096)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> target.addListener(NQN, "127.0.0.1", 70000)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /**
+     * A mirrored namespace through FFM against a partner target in the same JVM: in sync at once, degraded
+     * (not removed, no error) when the partner goes away, in sync again after a resync against a partner
+     * brought back on the same port. Byte-level checks with a host writing are in dataplane-native's
+     * test_mirror.c.
+     */
+    @Test
+    void a_mirrored_namespace_degrades_when_its_partner_goes_and_resyncs_when_it_returns() throws Exception {
+        String partnerNqn = "nqn.2026-12.dev.windrose:partner";
+        String hostNqn = "nqn.2026-12.dev.windrose:node-a";
+        DataplaneTarget partner = dataplane.createTarget(TargetOptions.adaptive(1));
+        try {
+            partner.createSubsystem(partnerNqn, null, null, false);
+            partner.allowHost(partnerNqn, hostNqn);
+            partner.addNamespace(partnerNqn, NamespaceSpec.ram(1, 8L << 20));
+            int partnerPort = partner.addListener(partnerNqn, "127.0.0.1", 0);
+            target.createSubsystem(NQN, null, null, true);
+            MirrorLeg leg = new MirrorLeg("127.0.0.1", partnerPort, partnerNqn, 1, hostNqn, Duration.ofSeconds(1), 1 << 20);
+
+            assertThatThrownBy(() -> target.addMirroredNamespace(NQN, NamespaceSpec.ram(1, 4L << 20), leg))
+                    .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EINVAL));
+            target.addMirroredNamespace(NQN, NamespaceSpec.ram(1, 8L << 20), leg);
+            target.addNamespace(NQN, NamespaceSpec.ram(2, 8L << 20));
+
+            MirrorStatus status = target.mirrorStatus(NQN, 1);
+            assertThat(status.state()).isEqualTo(MirrorStatus.State.IN_SYNC);
+            assertThat(status.totalRegions()).isEqualTo(8);
+            assertThat(status.regionBytes()).isEqualTo(1 << 20);
+            assertThat(status.dirtyRegions()).isZero();
+            assertThatThrownBy(() -> target.mirrorStatus(NQN, 2))
+                    .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EINVAL));
+            assertThatThrownBy(() -> target.resizeNamespace(NQN, 1, 16L << 20)).isInstanceOf(DataplaneException.class);
+            target.resyncMirror(NQN, 1);   // in sync: nothing to do
+
+            partner.close();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (target.mirrorStatus(NQN, 1).state() != MirrorStatus.State.DEGRADED && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            status = target.mirrorStatus(NQN, 1);
+            assertThat(status.state()).isEqualTo(MirrorStatus.State.DEGRADED);
+            assertThat(status.degradedCount()).isEqualTo(1);
+            assertThat(status.lastError()).isNegative();
+            assertThatThrownBy(() -> target.resyncMirror(NQN, 1)).isInstanceOf(DataplaneException.class);
+
+            partner = dataplane.createTarget(TargetOptions.adaptive(1));
+            partner.createSubsystem(partnerNqn, null, null, false);
+            partner.allowHost(partnerNqn, hostNqn);
+            partner.addNamespace(partnerNqn, NamespaceSpec.ram(1, 8L << 20));
+            partner.addListener(partnerNqn, "127.0.0.1", partnerPort);
+            target.resyncMirror(NQN, 1);
+            status = target.mirrorStatus(NQN, 1);
+            assertThat(status.state()).isEqualTo(MirrorStatus.State.IN_SYNC);
+            assertThat(status.dirtyRegions()).isZero();
+            assertThat(status.resyncProgress()).isEqualTo(1.0);
+            target.removeNamespace(NQN, 1);
+        } finally {
+            partner.close();
+        }
+    }
 }

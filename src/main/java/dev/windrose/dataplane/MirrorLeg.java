@@ -1,0 +1,41 @@
+package dev.windrose.dataplane;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The remote leg of a mirrored namespace: a namespace of the partner node's target, reached over NVMe/TCP
+ * (windrose.h, {@code struct wr_mirror_opts}).
+ *
+ * @param address the partner's IPv4 or IPv6 literal or host name (at most 63 bytes)
+ * @param port its listener; 0 for 4420
+ * @param subsystemNqn the partner's subsystem that holds the leg
+ * @param nsid the leg's NSID there
+ * @param hostNqn the NQN this node connects as (the partner must allow it), or null for a random UUID NQN
+ * @param timeout connect timeout, and a remote I/O older than this fails the leg (the mirror degrades);
+ *        zero for 5 s
+ * @param regionBytes size of a dirty region: a power of two, at least 4096; 0 for 1 MiB
+ */
+public record MirrorLeg(String address, int port, String subsystemNqn, int nsid, @Nullable String hostNqn,
+        Duration timeout, int regionBytes) {
+
+    public MirrorLeg {
+        if (address.isBlank() || address.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= StatsLayouts.ADDR_SIZE) {
+            throw new IllegalArgumentException("the partner's address must have 1.." + (StatsLayouts.ADDR_SIZE - 1) + " bytes");
+        }
+        if (port < 0 || port > 65535 || nsid < 1 || nsid > NamespaceSpec.MAX_NSID) {
+            throw new IllegalArgumentException("port must be 0..65535 and nsid 1.." + NamespaceSpec.MAX_NSID);
+        }
+        if (timeout.isNegative() || timeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("timeout out of range: " + timeout);
+        }
+        if (regionBytes != 0 && (regionBytes < 4096 || Integer.bitCount(regionBytes) != 1)) {
+            throw new IllegalArgumentException("regionBytes must be 0 or a power of two >= 4096, not " + regionBytes);
+        }
+    }
+
+    /** The defaults: port 4420 unless given, a random host NQN, 5 s timeout, 1 MiB regions. */
+    public static MirrorLeg of(String address, int port, String subsystemNqn, int nsid, @Nullable String hostNqn) {
+        return new MirrorLeg(address, port, subsystemNqn, nsid, hostNqn, Duration.ZERO, 0);
+    }
+}
