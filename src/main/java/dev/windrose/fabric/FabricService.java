@@ -1,5 +1,13 @@
 package dev.windrose.fabric;
 
+import dev.windrose.fabric.internal.SubsystemNodeStates;
+import dev.windrose.inventory.HostInfo;
+import dev.windrose.inventory.HostState;
+import dev.windrose.storage.VolumeId;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.data.domain.PageRequest;
+
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
@@ -88,12 +96,17 @@ public class FabricService {
     /** Ports below this are privileged on Linux (system services). */
     static final int PRIVILEGED_PORTS = 1024;
     private final boolean allowPrivilegedPorts;
+    private final SubsystemNodeStates nodeStates;
+    /** More nodes than a small shop's cluster has; their states are read in one page. */
+    private static final int MAX_NODES = 500;
 
     FabricService(SubsystemRepository subsystems, NamespaceRepository namespaces, ListenerRepository listeners,
             AllowedHostRepository hosts, VolumeService volumes, HostService inventoryHosts, DiskService disks,
             EmbeddedTarget embeddedTarget,
             AuditLog auditLog, ApplicationEventPublisher events, Clock clock,
-            @Value("${windrose.fabric.allow-privileged-ports:false}") boolean allowPrivilegedPorts) {
+            @Value("${windrose.fabric.allow-privileged-ports:false}") boolean allowPrivilegedPorts,
+            SubsystemNodeStates nodeStates) {
+        this.nodeStates = nodeStates;
         this.allowPrivilegedPorts = allowPrivilegedPorts;
         this.subsystems = subsystems;
         this.namespaces = namespaces;
@@ -436,18 +449,70 @@ public class FabricService {
 
     private SubsystemInfo toInfo(SubsystemEntity subsystem) {
         long id = subsystem.id();
+        Map<Long, HostInfo> nodes = nodesById();
         List<NamespaceInfo> nsList = namespaces.findBySubsystemIdOrderByNsid(id).stream()
                 .map(ns -> new NamespaceInfo(ns.nsid(), ns.volumeId(), ns.volumeName(), ns.backingKind().name(),
-                        ns.sizeBytes(), ns.nguid(), ns.uuid(), ANA_GROUP, ns.state(), ns.lastError()))
+                        ns.sizeBytes(), ns.nguid(), ns.uuid(), ANA_GROUP,
+                        reachable(nodes, volumeNode(ns.volumeId()), ns.state()), ns.lastError()))
                 .toList();
         List<ListenerInfo> listenerList = listeners.findBySubsystemIdOrderByAddressAscPortAsc(id).stream()
                 .map(l -> new ListenerInfo(l.id(), l.hostId(), "tcp", l.addressFamily(), l.address(), l.port(),
-                        LISTENER_ANA_STATE, l.state(), l.lastError()))
+                        LISTENER_ANA_STATE, reachable(nodes, l.hostId(), l.state()), l.lastError()))
                 .toList();
         List<AllowedHost> hostList = hosts.findBySubsystemIdOrderByHostNqn(id).stream()
                 .map(h -> new AllowedHost(h.id(), h.hostNqn(), h.state(), h.lastError())).toList();
+        List<SubsystemInfo.NodeState> perNode = nodeStates.of(id).stream()
+                .map(row -> new SubsystemInfo.NodeState(row.hostId(), nodeName(nodes, row.hostId()),
+                        reachable(nodes, row.hostId(), row.state()), row.lastError(), row.observedAt()))
+                .toList();
+        ObservedState state = summary(subsystem.state(), perNode);
+        String lastError = perNode.size() < 2 ? subsystem.lastError() : perNode.stream()
+                .filter(node -> node.lastError() != null && node.state() == ObservedState.FAILED)
+                .map(node -> node.nodeName() + ": " + node.lastError()).reduce((a, b) -> a + "; " + b).orElse(null);
         return new SubsystemInfo(new SubsystemId(id), subsystem.nqn(), subsystem.serial(), subsystem.model(),
-                subsystem.allowAnyHost(), subsystem.createdAt(), subsystem.state(), subsystem.lastError(), nsList,
-                listenerList, hostList, subsystem.lastDrift(), subsystem.driftAt());
+                subsystem.allowAnyHost(), subsystem.createdAt(), state, lastError, nsList,
+                listenerList, hostList, subsystem.lastDrift(), subsystem.driftAt(), perNode);
+    }
+
+    /**
+     * The subsystem's state over its nodes: failed where any online node failed it, pending while any has
+     * not applied it, unreachable when every node serving it is offline, applied otherwise.
+     */
+    static ObservedState summary(ObservedState stored, List<SubsystemInfo.NodeState> perNode) {
+        if (perNode.isEmpty()) {
+            return stored;
+        }
+        List<ObservedState> states = perNode.stream().map(SubsystemInfo.NodeState::state).toList();
+        for (ObservedState worst : List.of(ObservedState.FAILED, ObservedState.PENDING)) {
+            if (states.contains(worst)) {
+                return worst;
+            }
+        }
+        return states.stream().allMatch(ObservedState.UNREACHABLE::equals) ? ObservedState.UNREACHABLE
+                : ObservedState.APPLIED;
+    }
+
+    /** What a node last observed, or UNREACHABLE while the node is offline (its word is stale). */
+    private static ObservedState reachable(Map<Long, HostInfo> nodes, long hostId, ObservedState observed) {
+        HostInfo node = nodes.get(hostId);
+        return node != null && node.state() == HostState.OFFLINE ? ObservedState.UNREACHABLE : observed;
+    }
+
+    private long volumeNode(long volumeId) {
+        try {
+            return volumes.get(new VolumeId(volumeId)).hostId().value();
+        } catch (NotFoundException gone) {
+            return -1;
+        }
+    }
+
+    private Map<Long, HostInfo> nodesById() {
+        return inventoryHosts.list(PageRequest.of(0, MAX_NODES)).getContent().stream()
+                .collect(Collectors.toMap(host -> host.id().value(), host -> host));
+    }
+
+    private static String nodeName(Map<Long, HostInfo> nodes, long hostId) {
+        HostInfo node = nodes.get(hostId);
+        return node == null ? "host " + hostId : node.name();
     }
 }

@@ -7,5 +7,10 @@ public enum ObservedState {
     /** The dataplane serves it as stored. */
     APPLIED,
     /** The dataplane refused it; the last error says why. Retried at the next reconciliation. */
-    FAILED
+    FAILED,
+    /**
+     * The node that serves it is offline (issue 15): what it last observed is unknown now, and nothing is
+     * wrong with the object itself. It becomes what that node observes when it is back.
+     */
+    UNREACHABLE
 }

@@ -13,11 +13,18 @@ import org.jspecify.annotations.Nullable;
  *     it had applied it (e.g. a namespace gone behind the console's back) and repaired, in words; null
  *     when it never found one
  * @param driftAt when it found it
+ * @param nodes what each node serving a part of it (its listeners, its volumes) observed, UNREACHABLE for
+ *     a node that is offline; {@code state} and {@code lastError} sum them up
  */
 public record SubsystemInfo(SubsystemId id, String nqn, String serial, String model, boolean allowAnyHost,
         Instant createdAt, ObservedState state, @Nullable String lastError, List<NamespaceInfo> namespaces,
         List<ListenerInfo> listeners, List<AllowedHost> allowedHosts, @Nullable String lastDrift,
-        @Nullable Instant driftAt) {
+        @Nullable Instant driftAt, List<NodeState> nodes) {
+
+    /** One node's observation of the subsystem. */
+    public record NodeState(long hostId, String nodeName, ObservedState state, @Nullable String lastError,
+            Instant observedAt) {
+    }
 
     /**
      * A volume attached as a namespace; nguid is 32 hex digits, uuid the usual text form.

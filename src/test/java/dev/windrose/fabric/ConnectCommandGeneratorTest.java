@@ -23,7 +23,7 @@ class ConnectCommandGeneratorTest {
     static SubsystemInfo listeningOn(String nqn, String address, int port) {
         return new SubsystemInfo(new SubsystemId(1), nqn, "SER", "Windrose", false, Instant.EPOCH, ObservedState.APPLIED,
                 null, List.of(), List.of(new ListenerInfo(1, 1, "tcp", address.contains(":") ? "IPV6" : "IPV4", address,
-                        port, AnaState.OPTIMIZED, ObservedState.APPLIED, null)), List.of(), null, null);
+                        port, AnaState.OPTIMIZED, ObservedState.APPLIED, null)), List.of(), null, null, java.util.List.of());
     }
 
     @Test

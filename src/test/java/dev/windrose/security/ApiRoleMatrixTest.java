@@ -126,7 +126,9 @@ class ApiRoleMatrixTest {
             "PATCH /api/v1/cluster/nodes/{id}", Minimum.ADMIN,
             "DELETE /api/v1/cluster/nodes/{id}", Minimum.ADMIN,
             "GET /api/v1/cluster/join-command", Minimum.VIEWER,
-            "POST /api/v1/cluster/join-tokens", Minimum.ADMIN);
+            "POST /api/v1/cluster/join-tokens", Minimum.ADMIN,
+            "GET /api/v1/cluster/requests", Minimum.VIEWER,
+            "GET /api/v1/cluster/requests/{id}", Minimum.VIEWER);
 
     @Autowired
     MockMvc mvc;

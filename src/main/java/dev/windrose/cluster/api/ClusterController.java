@@ -4,6 +4,8 @@ import dev.windrose.cluster.ClusterService;
 import dev.windrose.cluster.CreatedJoinToken;
 import dev.windrose.cluster.JoinCommand;
 import dev.windrose.cluster.NodeInfo;
+import dev.windrose.cluster.NodeRequestInfo;
+import dev.windrose.cluster.NodeRequests;
 import dev.windrose.inventory.HostId;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -22,6 +24,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -32,8 +35,10 @@ import org.springframework.web.bind.annotation.RestController;
 class ClusterController {
 
     private final ClusterService cluster;
+    private final NodeRequests requests;
 
-    ClusterController(ClusterService cluster) {
+    ClusterController(ClusterService cluster, NodeRequests requests) {
+        this.requests = requests;
         this.cluster = cluster;
     }
 
@@ -81,6 +86,20 @@ class ClusterController {
             + "is shown only in this answer")
     CreatedJoinToken createJoinToken(@Valid @RequestBody NewJoinToken body) {
         return cluster.createJoinToken(Duration.ofHours(body.validHours()));
+    }
+
+    @GetMapping("/requests")
+    @Operation(summary = "Changes asked of other nodes (pools, volumes, listeners created from another node's "
+            + "console), newest first, with their outcome")
+    List<NodeRequestInfo> requests(@RequestParam(defaultValue = "50") int limit) {
+        return requests.recent(limit);
+    }
+
+    @GetMapping("/requests/{id}")
+    @Operation(summary = "One change asked of another node: PENDING until the node carried it out, then DONE "
+            + "(result: the node's answer), FAILED (the node's reason) or EXPIRED")
+    NodeRequestInfo request(@PathVariable long id) {
+        return requests.get(id);
     }
 
     record Rename(@NotBlank @Size(max = 255) String name) {

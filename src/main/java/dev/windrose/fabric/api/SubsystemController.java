@@ -1,5 +1,12 @@
 package dev.windrose.fabric.api;
 
+import dev.windrose.cluster.NodeRequests;
+import dev.windrose.inventory.HostId;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import org.springframework.http.ResponseEntity;
+
 import dev.windrose.fabric.ConnectCommands;
 import dev.windrose.fabric.ConnectionInfo;
 import dev.windrose.fabric.Nqn;
@@ -36,9 +43,13 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Subsystems", description = "NVMe-oF subsystems: namespaces, listeners, allowed hosts, live connections")
 class SubsystemController {
 
-    private final FabricService fabric;
+    static final String ADD_LISTENER = "listener.add";
 
-    SubsystemController(FabricService fabric) {
+    private final FabricService fabric;
+    private final NodeRequests nodes;
+
+    SubsystemController(FabricService fabric, NodeRequests nodes) {
+        this.nodes = nodes;
         this.fabric = fabric;
     }
 
@@ -55,7 +66,13 @@ class SubsystemController {
     }
 
     /** transport is optional and can only be tcp. */
-    record NewListenerRequest(@Nullable String transport, @NotBlank String address, @NotNull Integer port) {
+    /** {@code hostId}: the node whose address this is (this node when null); that node checks its port. */
+    record NewListenerRequest(@Nullable String transport, @NotBlank String address, @NotNull Integer port,
+            @Nullable Long hostId) {
+    }
+
+    /** A listener for the node that owns its address. */
+    record ListenerForNode(long subsystemId, @Nullable String transport, String address, int port) {
     }
 
     record NewAllowedHostRequest(@NotBlank String hostNqn) {
@@ -114,12 +131,22 @@ class SubsystemController {
     }
 
     @PostMapping("/{id}/listeners")
-    @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Listen on an address and port of this host (operators)",
-            description = "409 when the subsystem already listens there.")
-    SubsystemInfo addListener(@PathVariable long id, @Valid @RequestBody NewListenerRequest request) {
-        fabric.addListener(new SubsystemId(id), request.transport(), request.address(), request.port());
-        return fabric.get(new SubsystemId(id));
+    @Operation(summary = "Listen on an address and port of this node or, with hostId, of another node (operators)",
+            description = "201 with the subsystem; 409 when the subsystem already listens there or another program "
+                    + "holds the port. Another node checks its own port (503 when it is offline).")
+    @ApiResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = SubsystemInfo.class)))
+    ResponseEntity<Object> addListener(@PathVariable long id, @Valid @RequestBody NewListenerRequest request) {
+        ListenerForNode listener = new ListenerForNode(id, request.transport(), request.address(), request.port());
+        if (request.hostId() != null && !nodes.isLocal(new HostId(request.hostId()))) {
+            return nodes.answer(nodes.ask(new HostId(request.hostId()), ADD_LISTENER, listener), HttpStatus.CREATED);
+        }
+        return ResponseEntity.status(HttpStatus.CREATED).body(addListenerHere(listener));
+    }
+
+    SubsystemInfo addListenerHere(ListenerForNode listener) {
+        SubsystemId id = new SubsystemId(listener.subsystemId());
+        fabric.addListener(id, listener.transport(), listener.address(), listener.port());
+        return fabric.get(id);
     }
 
     @DeleteMapping("/{id}/listeners/{listenerId}")

@@ -1,6 +1,8 @@
 package dev.windrose.fabric.internal;
 
 import dev.windrose.cluster.ClusterService;
+import dev.windrose.cluster.ClusterSignalled;
+import dev.windrose.cluster.ClusterSignals;
 import dev.windrose.dataplane.EmbeddedTarget;
 import dev.windrose.inventory.HostService;
 import dev.windrose.security.SystemViewer;
@@ -52,13 +54,18 @@ public class FabricReconciliation {
     private final ClusterService cluster;
     private final HostService nodes;
     private final VolumeService volumes;
+    private final ClusterSignals signals;
+    private final SubsystemNodeStates nodeStates;
 
     /** More volumes than any one node of a small shop has; the slice is read in one page. */
     private static final int MAX_LOCAL_VOLUMES = 100_000;
 
     FabricReconciliation(EmbeddedTarget embeddedTarget, SubsystemRepository subsystems, NamespaceRepository namespaces,
             ListenerRepository listeners, AllowedHostRepository hosts, PlatformTransactionManager transactions,
-            Clock clock, ClusterService cluster, HostService nodes, VolumeService volumes) {
+            Clock clock, ClusterService cluster, HostService nodes, VolumeService volumes, ClusterSignals signals,
+            SubsystemNodeStates nodeStates) {
+        this.signals = signals;
+        this.nodeStates = nodeStates;
         this.cluster = cluster;
         this.nodes = nodes;
         this.volumes = volumes;
@@ -81,6 +88,23 @@ public class FabricReconciliation {
     @TransactionalEventListener(fallbackExecution = true)
     void afterChange(FabricChanged change) {
         reconcileSafely("change of subsystem " + change.subsystem());
+        tellOtherNodes(change);
+    }
+
+    /** Another node changed the fabric (or asked this one to): catch up now rather than at the next pass. */
+    @EventListener
+    void signalled(ClusterSignalled signal) {
+        reconcileSafely("signal from the cluster");
+    }
+
+    /** The other nodes apply their slices of the change within one poll of their signal. */
+    private void tellOtherNodes(FabricChanged change) {
+        try {
+            signals.signalOthers();
+        } catch (RuntimeException e) {
+            log.warn("Could not signal the other nodes about subsystem {} (they catch up at their next pass): {}",
+                    change.subsystem(), e.toString());
+        }
     }
 
     @Scheduled(fixedDelayString = "${windrose.fabric.reconcile-interval:PT30S}",
@@ -92,9 +116,12 @@ public class FabricReconciliation {
     /** One pass; synchronized because the reconciler remembers what it applied. */
     public synchronized List<Observation> reconcile() {
         List<Desired.Subsystem> desired = newTransaction.execute(status -> readDesired());
-        List<Observation> seen = reconciler.reconcile(desired == null ? List.of() : desired,
-                embeddedTarget.target().orElse(null));
-        newTransaction.executeWithoutResult(status -> record(seen));
+        List<Desired.Subsystem> slice = desired == null ? List.of() : desired;
+        List<Observation> seen = reconciler.reconcile(slice, embeddedTarget.target().orElse(null));
+        newTransaction.executeWithoutResult(status -> {
+            record(seen);
+            forgetSubsystemsNotServed(slice);
+        });
         return seen;
     }
 
@@ -166,6 +193,17 @@ public class FabricReconciliation {
             }
             entity(observation).ifPresent(entity -> entity.observe(observation.state(), observation.error(),
                     clock.instant()));
+            if (observation.kind() == Observation.Kind.SUBSYSTEM && subsystems.existsById(observation.id())) {
+                nodeStates.record(observation.id(), nodes.local().id().value(), observation.state(),
+                        observation.error(), clock.instant());
+            }
+        }
+    }
+
+    /** This node's word on a subsystem it no longer serves any part of would be stale. */
+    private void forgetSubsystemsNotServed(List<Desired.Subsystem> slice) {
+        if (cluster.localIsMember()) {
+            nodeStates.forget(nodes.local().id().value(), slice.stream().map(Desired.Subsystem::id).toList());
         }
     }
 

@@ -24,6 +24,7 @@ final class StateBadge {
             case APPLIED -> BadgeVariant.SUCCESS;
             case PENDING -> BadgeVariant.CONTRAST;
             case FAILED -> BadgeVariant.ERROR;
+            case UNREACHABLE -> BadgeVariant.WARNING;
         });
         if (lastError != null) {
             badge.getElement().setAttribute("title", lastError);
@@ -57,6 +58,7 @@ final class StateBadge {
             case APPLIED -> "applied";
             case PENDING -> "pending";
             case FAILED -> "failed";
+            case UNREACHABLE -> "node offline";
         };
     }
 }

@@ -1,5 +1,11 @@
 package dev.windrose.storage.api;
 
+import dev.windrose.cluster.NodeRequests;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import org.springframework.http.ResponseEntity;
+
 import dev.windrose.inventory.DiskId;
 import dev.windrose.inventory.HostId;
 import dev.windrose.storage.ImportablePool;
@@ -37,12 +43,17 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Pools", description = "Storage pools: disks, a directory or RAM, with their capacity")
 class PoolController {
 
+    static final String CREATE = "pool.create";
+    static final String DELETE = "pool.delete";
+
     private final PoolService pools;
     private final PoolImportService imports;
+    private final NodeRequests nodes;
 
-    PoolController(PoolService pools, PoolImportService imports) {
+    PoolController(PoolService pools, PoolImportService imports, NodeRequests nodes) {
         this.pools = pools;
         this.imports = imports;
+        this.nodes = nodes;
     }
 
     /** Which found pool to import ({@code poolUuid} from {@code GET /importable}); {@code name} renames it. */
@@ -52,11 +63,22 @@ class PoolController {
     /**
      * A pool to create: {@code directory} for DIRECTORY, {@code capacityBytes} for MEMORY, {@code diskIds} for
      * DISK; {@code overcommitPercent} (100-1000) for DIRECTORY pools only; {@code overwriteForeignLabels} lets a DISK
-     * pool take disks labelled by a pool this database does not know (refused otherwise, so it can be imported).
+     * pool take disks labelled by a pool this database does not know (refused otherwise, so it can be imported);
+     * {@code hostId} puts it on another node of the cluster (this node when null), which checks the directory
+     * or disks itself.
      */
     record NewPoolRequest(@NotBlank String name, @NotNull PoolType type, @Nullable String directory,
             @Nullable Long capacityBytes, @Nullable List<Long> diskIds, @Nullable Integer overcommitPercent,
-            @Nullable Boolean overwriteForeignLabels) {
+            @Nullable Boolean overwriteForeignLabels, @Nullable Long hostId) {
+
+        NewPoolRequest here() {
+            return new NewPoolRequest(name, type, directory, capacityBytes, diskIds, overcommitPercent,
+                    overwriteForeignLabels, null);
+        }
+    }
+
+    /** Names the object a request for another node is about. */
+    record ById(long id) {
     }
 
     record PoolChanges(@NotNull Integer overcommitPercent) {
@@ -100,10 +122,19 @@ class PoolController {
     }
 
     @PostMapping
-    @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Create a pool on this host (operators)",
-            description = "409 when the name is taken or a disk is in use; 400 names the invalid field.")
-    PoolInfo create(@Valid @RequestBody NewPoolRequest request) {
+    @Operation(summary = "Create a pool on this node or, with hostId, on another node of the cluster (operators)",
+            description = "201 with the pool; 409 when the name is taken or a disk is in use; 400 names the invalid "
+                    + "field. For another node: its answer, prefixed with its name; 503 when it is offline; 202 with "
+                    + "the request to follow (GET /api/v1/cluster/requests/{id}) when it has not answered in time.")
+    @ApiResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = PoolInfo.class)))
+    ResponseEntity<Object> create(@Valid @RequestBody NewPoolRequest request) {
+        if (request.hostId() != null && !nodes.isLocal(new HostId(request.hostId()))) {
+            return nodes.answer(nodes.ask(new HostId(request.hostId()), CREATE, request.here()), HttpStatus.CREATED);
+        }
+        return ResponseEntity.status(HttpStatus.CREATED).body(createHere(request));
+    }
+
+    PoolInfo createHere(NewPoolRequest request) {
         List<DiskId> disks = request.diskIds() == null ? List.of() : request.diskIds().stream().map(DiskId::new).toList();
         return pools.create(new NewPool(request.name(), request.type(), request.directory(), request.capacityBytes(),
                 disks, request.overcommitPercent(), Boolean.TRUE.equals(request.overwriteForeignLabels())));
@@ -116,9 +147,20 @@ class PoolController {
     }
 
     @DeleteMapping("/{id}")
-    @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Operation(summary = "Delete a pool without volumes (operators); 409 names the volumes still in it")
-    void delete(@PathVariable long id) {
-        pools.delete(new PoolId(id));
+    @Operation(summary = "Delete a pool without volumes (operators); 409 names the volumes still in it",
+            description = "204 when deleted. A pool of another node is deleted by that node (503 when it is offline).")
+    @ApiResponse(responseCode = "204")
+    ResponseEntity<Object> delete(@PathVariable long id) {
+        PoolInfo pool = pools.get(new PoolId(id));
+        if (!nodes.isLocal(pool.hostId())) {
+            return nodes.answer(nodes.ask(pool.hostId(), DELETE, new ById(id)), HttpStatus.NO_CONTENT);
+        }
+        deleteHere(new ById(id));
+        return ResponseEntity.noContent().build();
+    }
+
+    @Nullable Object deleteHere(ById pool) {
+        pools.delete(new PoolId(pool.id()));
+        return null;
     }
 }

@@ -1,5 +1,13 @@
 package dev.windrose.storage.api;
 
+import dev.windrose.cluster.NodeRequests;
+import dev.windrose.storage.PoolInfo;
+import dev.windrose.storage.PoolService;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import org.springframework.http.ResponseEntity;
+
 import dev.windrose.inventory.HostId;
 import dev.windrose.storage.NewVolume;
 import dev.windrose.storage.PoolId;
@@ -32,10 +40,18 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Volumes", description = "Volumes carved from pools")
 class VolumeController {
 
-    private final VolumeService volumes;
+    static final String CREATE = "volume.create";
+    static final String GROW = "volume.grow";
+    static final String DELETE = "volume.delete";
 
-    VolumeController(VolumeService volumes) {
+    private final VolumeService volumes;
+    private final PoolService pools;
+    private final NodeRequests nodes;
+
+    VolumeController(VolumeService volumes, PoolService pools, NodeRequests nodes) {
         this.volumes = volumes;
+        this.pools = pools;
+        this.nodes = nodes;
     }
 
     /** {@code sizeBytes} is a whole number of MiB; {@code provisioning} defaults to THIN in directory pools, else THICK. */
@@ -45,6 +61,10 @@ class VolumeController {
 
     /** The new, larger size. */
     record VolumeChanges(@NotNull Long sizeBytes) {
+    }
+
+    /** A grow for the node that holds the volume. */
+    record Growth(long id, long sizeBytes) {
     }
 
     @GetMapping
@@ -63,24 +83,56 @@ class VolumeController {
     }
 
     @PostMapping
-    @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Create a volume and its backing (operators)",
-            description = "409 when the name is taken or the pool is full; 400 names the invalid field.")
-    VolumeInfo create(@Valid @RequestBody NewVolumeRequest request) {
+    @Operation(summary = "Create a volume and its backing (operators), on the node of its pool",
+            description = "201 with the volume; 409 when the name is taken or the pool is full; 400 names the invalid "
+                    + "field. A pool of another node: that node creates it (503 when offline; 202 with the request to "
+                    + "follow when it has not answered in time).")
+    @ApiResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = VolumeInfo.class)))
+    ResponseEntity<Object> create(@Valid @RequestBody NewVolumeRequest request) {
+        PoolInfo pool = pools.get(new PoolId(request.poolId()));
+        if (!nodes.isLocal(pool.hostId())) {
+            return nodes.answer(nodes.ask(pool.hostId(), CREATE, request), HttpStatus.CREATED);
+        }
+        return ResponseEntity.status(HttpStatus.CREATED).body(createHere(request));
+    }
+
+    VolumeInfo createHere(NewVolumeRequest request) {
         return volumes.create(new NewVolume(request.name(), new PoolId(request.poolId()), request.sizeBytes(),
                 request.provisioning()));
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Grow a volume (operators); shrinking is refused")
-    VolumeInfo grow(@PathVariable long id, @Valid @RequestBody VolumeChanges changes) {
-        return volumes.grow(new VolumeId(id), changes.sizeBytes());
+    @Operation(summary = "Grow a volume (operators); shrinking is refused; done by the volume's node")
+    @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = VolumeInfo.class)))
+    ResponseEntity<Object> grow(@PathVariable long id, @Valid @RequestBody VolumeChanges changes) {
+        Growth growth = new Growth(id, changes.sizeBytes());
+        VolumeInfo volume = volumes.get(new VolumeId(id));
+        if (!nodes.isLocal(volume.hostId())) {
+            return nodes.answer(nodes.ask(volume.hostId(), GROW, growth), HttpStatus.OK);
+        }
+        return ResponseEntity.ok(growHere(growth));
+    }
+
+    VolumeInfo growHere(Growth growth) {
+        return volumes.grow(new VolumeId(growth.id()), growth.sizeBytes());
     }
 
     @DeleteMapping("/{id}")
-    @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Operation(summary = "Delete a volume and its backing (operators); 409 while attached to a subsystem")
-    void delete(@PathVariable long id) {
-        volumes.delete(new VolumeId(id));
+    @Operation(summary = "Delete a volume and its backing (operators); 409 while attached to a subsystem; done by "
+            + "the volume's node")
+    @ApiResponse(responseCode = "204")
+    ResponseEntity<Object> delete(@PathVariable long id) {
+        VolumeInfo volume = volumes.get(new VolumeId(id));
+        if (!nodes.isLocal(volume.hostId())) {
+            return nodes.answer(nodes.ask(volume.hostId(), DELETE, new PoolController.ById(id)),
+                    HttpStatus.NO_CONTENT);
+        }
+        deleteHere(new PoolController.ById(id));
+        return ResponseEntity.noContent().build();
+    }
+
+    @Nullable Object deleteHere(PoolController.ById volume) {
+        volumes.delete(new VolumeId(volume.id()));
+        return null;
     }
 }

@@ -104,6 +104,6 @@ class HealthTest {
         return new SubsystemInfo(new SubsystemId(nqn.hashCode()), nqn, "serial", "Windrose", false, NOW, state, null,
                 List.of(), List.of(new SubsystemInfo.ListenerInfo(1, 1, "tcp", "IPV4", "127.0.0.1", 4420,
                         AnaState.OPTIMIZED, listenerState,
-                        null)), List.of(), null, null);
+                        null)), List.of(), null, null, java.util.List.of());
     }
 }

@@ -1,0 +1,165 @@
+package dev.windrose.cluster.internal;
+
+import dev.windrose.cluster.ClusterSignalled;
+import dev.windrose.cluster.NodeRequestHandler;
+import dev.windrose.cluster.NodeRequestInfo.State;
+import dev.windrose.common.ConflictException;
+import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.NotFoundException;
+import dev.windrose.inventory.HostService;
+import dev.windrose.security.Role;
+import dev.windrose.security.SystemViewer;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The receiving side of node requests: every poll (windrose.cluster.signal-poll, 1 s) this node reads its
+ * signal counter, one indexed row; when it moved (or at the first poll) it carries out the requests
+ * waiting for it, oldest first, and tells the features (a {@link ClusterSignalled} event). Each request
+ * runs in one transaction with its outcome, under a row lock, so a crash leaves it either done or pending.
+ */
+@Component
+class NodeRequestRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeRequestRunner.class);
+
+    private final NodeRequestRepository requests;
+    private final ClusterSignalRepository signals;
+    private final LocalMembership membership;
+    private final HostService hosts;
+    private final ObjectProvider<NodeRequestHandler<?>> handlers;
+    private final JsonMapper json;
+    private final TransactionTemplate transactions;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+    private long seenGeneration = -1;
+
+    NodeRequestRunner(NodeRequestRepository requests, ClusterSignalRepository signals, LocalMembership membership,
+            HostService hosts, ObjectProvider<NodeRequestHandler<?>> handlers, JsonMapper json,
+            PlatformTransactionManager transactionManager, ApplicationEventPublisher events, Clock clock) {
+        this.requests = requests;
+        this.signals = signals;
+        this.membership = membership;
+        this.hosts = hosts;
+        this.handlers = handlers;
+        this.json = json;
+        this.transactions = new TransactionTemplate(transactionManager);
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @Scheduled(fixedDelayString = "${windrose.cluster.signal-poll:PT1S}", initialDelayString = "PT1S")
+    void poll() {
+        try {
+            if (!membership.isMember()) {
+                return;
+            }
+            long node = hosts.local().id().value();
+            long generation = currentGeneration(node);
+            if (generation == seenGeneration) {
+                return;
+            }
+            seenGeneration = generation;
+            carryOutPending(node);
+            events.publishEvent(new ClusterSignalled(generation));
+        } catch (RuntimeException e) {
+            // The database may be away for a moment; the next poll tries again.
+            log.warn("Reading this node's cluster signal failed: {}", e.toString());
+        }
+    }
+
+    private long currentGeneration(long node) {
+        Long generation = transactions.execute(status -> signals.generationOf(node).orElseGet(() -> {
+            signals.save(new ClusterSignalEntity(node));
+            return 0L;
+        }));
+        return generation == null ? 0 : generation;
+    }
+
+    void carryOutPending(long node) {
+        List<Long> pending = transactions.execute(status -> requests.idsFor(node, State.PENDING));
+        for (long id : pending == null ? List.<Long>of() : pending) {
+            carryOut(id);
+        }
+    }
+
+    private void carryOut(long id) {
+        try {
+            transactions.executeWithoutResult(status -> requests.findForUpdate(id)
+                    .filter(request -> request.state() == State.PENDING)
+                    .ifPresent(this::carryOut));
+        } catch (RuntimeException refused) {
+            // The change rolled back with its transaction; the refusal is recorded in a new one.
+            transactions.executeWithoutResult(status -> requests.findForUpdate(id)
+                    .ifPresent(request -> recordFailure(request, refused)));
+        }
+    }
+
+    private void carryOut(NodeRequestEntity request) {
+        if (clock.instant().isAfter(request.expiresAt())) {
+            log.warn("Node request {} ({} by {}) expired before this node got to it; not carried out", request.id(),
+                    request.kind(), request.actor());
+            request.expired(clock.instant());
+            return;
+        }
+        NodeRequestHandler<?> handler = handlersByKind().get(request.kind());
+        if (handler == null) {
+            request.failed(501, null, "This node cannot carry out '" + request.kind() + "' (an older version?).",
+                    clock.instant());
+            return;
+        }
+        String actor = request.actor() + " via " + nameOf(request.fromHostId());
+        Object answer = SystemViewer.actAs(actor, Role.valueOf(request.actorRole()), () -> run(handler, request.body()));
+        request.done(answer == null ? null : json.writeValueAsString(answer), clock.instant());
+        log.info("Carried out node request {} ({}) for {}", request.id(), request.kind(), actor);
+    }
+
+    private <B> @Nullable Object run(NodeRequestHandler<B> handler, String body) {
+        return handler.carryOut(json.readValue(body, handler.bodyType()));
+    }
+
+    private void recordFailure(NodeRequestEntity request, RuntimeException refused) {
+        int status = switch (refused) {
+            case InvalidInputException invalid -> 400;
+            case AccessDeniedException denied -> 403;
+            case NotFoundException missing -> 404;
+            case ConflictException conflict -> 409;
+            case DataIntegrityViolationException taken -> 409;
+            case tools.jackson.core.JacksonException unreadable -> 400;
+            default -> 500;
+        };
+        String field = refused instanceof InvalidInputException invalid ? invalid.field() : null;
+        String detail = status == 500 ? "The change failed here: " + refused : String.valueOf(refused.getMessage());
+        if (status == 500) {
+            log.error("Node request {} ({}) failed", request.id(), request.kind(), refused);
+        }
+        request.failed(status, field, detail, clock.instant());
+    }
+
+    private Map<String, NodeRequestHandler<?>> handlersByKind() {
+        return handlers.orderedStream().collect(Collectors.toMap(NodeRequestHandler::kind, Function.identity()));
+    }
+
+    private String nameOf(long host) {
+        try {
+            return SystemViewer.read(() -> hosts.get(new dev.windrose.inventory.HostId(host)).name());
+        } catch (NotFoundException removed) {
+            return "#" + host;
+        }
+    }
+}
