@@ -11,10 +11,14 @@
 # 3. Once per cluster: the heartbeat judgement (every 1 s on every node) ran once per period across the
 #    three; the run records (cluster_job_run) have no two runs closer than the period allows. Idle
 #    PostgreSQL load of the three nodes is printed (transactions per second over 20 s).
+# 3b. Through node-1's REST: a pool node-2 may not make is refused in node-2's words; a directory pool and a
+#    volume on node-2 (its file appears in node-2's directory), a memory pool on node-3, a subsystem with
+#    listeners on node-2 and node-3 that both apply (their ports listen; each node's state is APPLIED).
 # 4. kill -9 of node-3, CLUSTER_E2E_KILLS times (2): node-1 shows it OFFLINE with an open HOST_HEARTBEAT
-#    event within 10 s of the kill (each time is printed); node-3 restarts on its data directory, is ONLINE
+#    event within 10 s of the kill (each time is printed) and its listener UNREACHABLE; node-3 restarts on its data directory, is ONLINE
 #    and still a member (same node id).
-# 5. node-3, stopped, is removed through node-1's REST; a running member cannot be.
+# 5. node-3, stopped, is removed through node-1's REST once its listener and pool (deleted by node-3 at
+#    node-1's request) are gone; a running member cannot be.
 #
 # Environment: WINDROSE_JAR (target/windrose.jar), CLUSTER_E2E_KILLS (2), CLUSTER_E2E_KEEP=1 keeps logs,
 # CLUSTER_E2E_START_LIMIT (480 s) bounds each node's start. PostgreSQL at 127.0.0.1:5432, user postgres.
@@ -111,6 +115,16 @@ api() {
     echo "$out"
 }
 
+# api_status NODE METHOD PATH [JSON]: "STATUS BODY" whatever the status (for refusals a step expects).
+api_status() {
+    local node=$1 method=$2 path=$3 body=${4:-} out
+    out=$(curl -sS -X "$method" -H "Authorization: Bearer ${TOKEN:-}" -H 'Content-Type: application/json' \
+        ${body:+-d "$body"} -w '\n%{http_code}' "http://127.0.0.1:${HTTP[$node]}$path") || return 1
+    echo "${out##*$'\n'} ${out%$'\n'*}"
+}
+
+listening() { ss -Hltn "sport = :$1" | grep -q .; } # listening PORT: something listens on 127.0.0.1:PORT
+
 node_field() { # node_field ON NAME FIELD: a field of node NAME as ON's REST shows it
     api "$1" GET /api/v1/cluster/nodes | jq -r --arg n "$2" ".[] | select(.name == \$n) | .$3"
 }
@@ -164,6 +178,49 @@ jobs_once_per_cluster() {
     [[ $gaps == 0 ]]
 }
 
+# Objects created through node-1 for node-2 and node-3 are made real by those nodes (their directories,
+# their ports), node-2's refusal comes back in its words, and a subsystem with listeners on both is applied
+# by each of them (each node's observation kept apart).
+objects_for_other_nodes() {
+    local n2 n3 answer status pool2 vol2
+    n2=$(node_field node-1 node-2 id); n3=$(node_field node-1 node-3 id)
+    mkdir -p "$WORK/node-2/data/pools/e2e" "$WORK/node-1/data/pools/only-on-node-1"
+    answer=$(api_status node-1 POST /api/v1/pools "{\"name\":\"nowhere\",\"type\":\"DIRECTORY\",
+        \"directory\":\"$WORK/node-1/data/pools/only-on-node-1\",\"hostId\":$n2}")
+    status=${answer%% *}
+    [[ $status == 400 && $answer == *"On node node-2:"* ]] ||
+        { log "a directory node-2 may not use was not refused by node-2: $answer"; return 1; }
+    pool2=$(api node-1 POST /api/v1/pools "{\"name\":\"far-files\",\"type\":\"DIRECTORY\",
+        \"directory\":\"$WORK/node-2/data/pools/e2e\",\"hostId\":$n2}") || return 1
+    [[ $(jq .hostId <<<"$pool2") == "$n2" ]] || { log "the pool is not on node-2: $pool2"; return 1; }
+    api node-1 POST /api/v1/pools "{\"name\":\"far-ram\",\"type\":\"MEMORY\",\"capacityBytes\":67108864,
+        \"hostId\":$n3}" | jq -e --argjson n "$n3" '.hostId == $n' >/dev/null || return 1
+    vol2=$(api node-1 POST /api/v1/volumes "{\"name\":\"far-vol\",\"poolId\":$(jq .id <<<"$pool2"),
+        \"sizeBytes\":67108864}") || return 1
+    ls "$WORK/node-2/data/pools/e2e" | grep -q . || { log "node-2 made no backing file for far-vol"; return 1; }
+    SUB=$(api node-1 POST /api/v1/subsystems '{"nqn":"nqn.2026-12.dev.windrose:cluster-e2e","allowAnyHost":true}' |
+        jq .id) || return 1
+    api node-1 POST "/api/v1/subsystems/$SUB/namespaces" "{\"volumeId\":$(jq .id <<<"$vol2")}" >/dev/null || return 1
+    PORT2=$(free_port); PORT3=$(free_port)
+    api node-1 POST "/api/v1/subsystems/$SUB/listeners" "{\"address\":\"127.0.0.1\",\"port\":$PORT2,\"hostId\":$n2}" \
+        >/dev/null || return 1
+    api node-1 POST "/api/v1/subsystems/$SUB/listeners" "{\"address\":\"127.0.0.1\",\"port\":$PORT3,\"hostId\":$n3}" \
+        >/dev/null || return 1
+    local until=$((SECONDS + 15)) started=$SECONDS
+    while ((SECONDS < until)); do
+        if listening "$PORT2" && listening "$PORT3" && api node-1 GET "/api/v1/subsystems/$SUB" |
+            jq -e '(.nodes | length) == 2 and all(.nodes[]; .state == "APPLIED")
+                and all(.listeners[]; .state == "APPLIED")' >/dev/null; then
+            echo "    node-2 and node-3 applied their listeners of a subsystem made on node-1 within $((SECONDS - started)) s"
+            return 0
+        fi
+        sleep 0.5
+    done
+    log "the subsystem was not applied by node-2 and node-3 within 15 s:"
+    api node-1 GET "/api/v1/subsystems/$SUB" | jq -c '{state, nodes, listeners}' >&2
+    return 1
+}
+
 idle_database_load() {
     local before after
     before=$(sql "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '$DB'")
@@ -189,9 +246,20 @@ killed_node_goes_offline_and_comes_back() {
         done
         [[ -n $offline_ms ]] || { log "try $try: node-3 not offline with an event within 10 s"; return 1; }
         echo "    try $try: kill -9 -> OFFLINE with an event after $offline_ms ms"
+        if [[ -n ${SUB:-} ]]; then
+            api node-1 GET "/api/v1/subsystems/$SUB" | jq -e --argjson n "$id" \
+                'any(.listeners[]; .hostId == $n and .state == "UNREACHABLE")
+                 and any(.nodes[]; .hostId == $n and .state == "UNREACHABLE")' >/dev/null ||
+                { log "node-3's listener is not shown unreachable"; return 1; }
+        fi
         start_node node-3 && wait_ready node-3 || return 1
         [[ $(node_field node-1 node-3 state) == ONLINE && $(node_field node-1 node-3 membership) == MEMBER ]] ||
             { log "node-3 did not come back as an online member"; return 1; }
+        if [[ -n ${PORT3:-} ]]; then # it reconciled its slice from the database: its listener serves again
+            local back=$((SECONDS + 15))
+            until listening "$PORT3" || ((SECONDS > back)); do sleep 0.5; done
+            listening "$PORT3" || { log "node-3 did not listen on its port $PORT3 again"; return 1; }
+        fi
     done
 }
 
@@ -200,6 +268,15 @@ remove_nodes() {
     id=$(node_field node-1 node-3 id)
     if api node-1 DELETE "/api/v1/cluster/nodes/$id" >/dev/null 2>&1; then
         log "a running member was removed"; return 1
+    fi
+    # What node-3 holds goes first: its listener (a row) and its pool (deleted by node-3, asked by node-1).
+    if [[ -n ${SUB:-} ]]; then
+        local listener pool
+        listener=$(api node-1 GET "/api/v1/subsystems/$SUB" | jq --argjson n "$id" '.listeners[] | select(.hostId == $n) | .id')
+        api node-1 DELETE "/api/v1/subsystems/$SUB/listeners/$listener" >/dev/null || return 1
+        pool=$(api node-1 GET "/api/v1/pools?hostId=$id" | jq '.items[] | select(.name == "far-ram") | .id')
+        api node-1 DELETE "/api/v1/pools/$pool" >/dev/null || { log "node-3 did not delete its pool"; return 1; }
+        [[ $(api node-1 GET "/api/v1/pools?hostId=$id" | jq '.items | length') == 0 ]] || return 1
     fi
     kill -TERM "${PID[node-3]}"; wait "${PID[node-3]}" 2>/dev/null; PID[node-3]=''
     local until=$((SECONDS + 15))
@@ -221,6 +298,7 @@ check "the first node of an empty database founds the cluster" first_node_founds
 check "node-2 (no token) and node-3 (join token) start" others_join || exit 1
 check "node-2 asks, runs no cluster job, and is a member seconds after node-1 accepts it" asking_node_waits_until_accepted
 check "node-3 joined with its token; node-3 sees three online members" token_node_is_member
+check "objects created through node-1 for node-2 and node-3 are made real by them" objects_for_other_nodes
 check "the heartbeat judgement ran once per period across the three nodes" jobs_once_per_cluster
 idle_database_load
 check "kill -9 of node-3 is OFFLINE with an event on node-1 within 10 s, and it comes back ($KILLS times)" \

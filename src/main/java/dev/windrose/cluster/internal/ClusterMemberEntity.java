@@ -32,6 +32,9 @@ public class ClusterMemberEntity {
     @Column(name = "accepted_by")
     private @Nullable String acceptedBy;
 
+    @Column(name = "cntlid_slot")
+    private @Nullable Integer cntlidSlot;
+
     protected ClusterMemberEntity() {
         this.state = Membership.ASKING;
         this.askedAt = Instant.EPOCH;
@@ -67,5 +70,14 @@ public class ClusterMemberEntity {
 
     public @Nullable String acceptedBy() {
         return acceptedBy;
+    }
+
+    /** Which slice of the controller IDs this node hands out (see ControllerIds); null until given. */
+    public @Nullable Integer cntlidSlot() {
+        return cntlidSlot;
+    }
+
+    public void giveCntlidSlot(int slot) {
+        this.cntlidSlot = slot;
     }
 }

@@ -14,4 +14,7 @@ public interface ClusterMemberRepository extends JpaRepository<ClusterMemberEnti
     @Query("update ClusterMemberEntity m set m.state = dev.windrose.cluster.Membership.MEMBER, m.acceptedBy = :by, "
             + "m.acceptedAt = :at where m.hostId = :hostId and m.state = dev.windrose.cluster.Membership.ASKING")
     int acceptNode(long hostId, String by, Instant at);
+
+    @Query("select m.cntlidSlot from ClusterMemberEntity m where m.cntlidSlot is not null")
+    java.util.List<Integer> takenCntlidSlots();
 }

@@ -1,5 +1,8 @@
 package dev.windrose.cluster.internal;
 
+import dev.windrose.dataplane.EmbeddedTarget;
+import org.springframework.core.env.Environment;
+
 import dev.windrose.cluster.Membership;
 import dev.windrose.inventory.HostId;
 import dev.windrose.inventory.HostInfo;
@@ -42,11 +45,16 @@ public class LocalMembership {
     private final ClusterProperties properties;
     private final Clock clock;
     private final TransactionTemplate transactions;
+    private final EmbeddedTarget target;
+    private final Environment environment;
     private volatile @Nullable Membership current;
     private volatile boolean removed;
 
     LocalMembership(HostService hosts, ClusterMemberRepository members, JoinTokenRepository tokens, JdbcLockRegistry locks,
-            AuditLog auditLog, ClusterProperties properties, Clock clock, PlatformTransactionManager transactionManager) {
+            AuditLog auditLog, ClusterProperties properties, Clock clock, PlatformTransactionManager transactionManager,
+            EmbeddedTarget target, Environment environment) {
+        this.target = target;
+        this.environment = environment;
         this.hosts = hosts;
         this.members = members;
         this.tokens = tokens;
@@ -71,11 +79,14 @@ public class LocalMembership {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while joining the cluster", e);
         }
+        Integer slot;
         try {
             current = transactions.execute(status -> decide(local));
+            slot = transactions.execute(status -> cntlidSlot(local.id().value()));
         } finally {
             lock.unlock();
         }
+        useControllerIds(slot);
         if (current == Membership.ASKING) {
             log.warn("Node {} ({}) asks to join the cluster. An administrator accepts it on any member's console "
                     + "(Hosts) or REST (POST /api/v1/cluster/nodes/{}/accept); or start it with "
@@ -114,6 +125,33 @@ public class LocalMembership {
         auditLog.record(AuditLog.SYSTEM_ACTOR, AuditAction.NODE_ASKED_TO_JOIN, local.name(),
                 "machine " + local.machineId() + ", addresses " + String.join(" ", local.addresses()), null);
         return Membership.ASKING;
+    }
+
+    /** The node's controller-ID slot, given under the membership lock the first time it registers. */
+    private @Nullable Integer cntlidSlot(long hostId) {
+        ClusterMemberEntity member = members.findById(hostId).orElseThrow();
+        if (member.cntlidSlot() == null) {
+            ControllerIds.free(members.takenCntlidSlots()).ifPresent(member::giveCntlidSlot);
+        }
+        return member.cntlidSlot();
+    }
+
+    /**
+     * Hands the dataplane this node's slice of the controller IDs, unless an administrator set a range
+     * (windrose.dataplane.target.cntlid-min/-max), which then must not overlap another node's.
+     */
+    private void useControllerIds(@Nullable Integer slot) {
+        if (environment.containsProperty("windrose.dataplane.target.cntlid-min")
+                || environment.containsProperty("windrose.dataplane.target.cntlid-max")) {
+            log.info("Controller IDs come from windrose.dataplane.target.cntlid-min/-max, not from the cluster.");
+            return;
+        }
+        if (slot == null) {
+            log.warn("Every controller-ID slot is taken ({} nodes): this node hands out the full range, so a host "
+                    + "reaching one subsystem through it and another node may be refused.", ControllerIds.SLOTS);
+            return;
+        }
+        target.setControllerIdRange(ControllerIds.of(slot));
     }
 
     private @Nullable JoinTokenEntity validToken(Instant now) {

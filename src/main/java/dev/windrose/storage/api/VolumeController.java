@@ -15,6 +15,8 @@ import dev.windrose.storage.Provisioning;
 import dev.windrose.storage.VolumeId;
 import dev.windrose.storage.VolumeInfo;
 import dev.windrose.storage.VolumeService;
+import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.NotFoundException;
 import dev.windrose.common.Paging;
 import dev.windrose.common.Paging.PageView;
 import io.swagger.v3.oas.annotations.Operation;
@@ -89,11 +91,20 @@ class VolumeController {
                     + "follow when it has not answered in time).")
     @ApiResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = VolumeInfo.class)))
     ResponseEntity<Object> create(@Valid @RequestBody NewVolumeRequest request) {
-        PoolInfo pool = pools.get(new PoolId(request.poolId()));
+        PoolInfo pool = poolOf(request);
         if (!nodes.isLocal(pool.hostId())) {
             return nodes.answer(nodes.ask(pool.hostId(), CREATE, request), HttpStatus.CREATED);
         }
         return ResponseEntity.status(HttpStatus.CREATED).body(createHere(request));
+    }
+
+    /** A pool that does not exist is a wrong field of the body, as the service says too. */
+    private PoolInfo poolOf(NewVolumeRequest request) {
+        try {
+            return pools.get(new PoolId(request.poolId()));
+        } catch (NotFoundException missing) {
+            throw new InvalidInputException("poolId", "There is no pool with id " + request.poolId() + ".");
+        }
     }
 
     VolumeInfo createHere(NewVolumeRequest request) {
