@@ -14,9 +14,14 @@
 # 3b. Through node-1's REST: a pool node-2 may not make is refused in node-2's words; a directory pool and a
 #    volume on node-2 (its file appears in node-2's directory), a memory pool on node-3, a subsystem with
 #    listeners on node-2 and node-3 that both apply (their ports listen; each node's state is APPLIED).
+# 3c. The Linux kernel's initiator in a QEMU guest (e2e/guest/run-guest.sh; CLUSTER_E2E_GUEST=0 skips it)
+#    connects through node-2 and node-3: one subsystem, two controllers, distinct CNTLIDs, the namespace.
 # 4. kill -9 of node-3, CLUSTER_E2E_KILLS times (2): node-1 shows it OFFLINE with an open HOST_HEARTBEAT
 #    event within 10 s of the kill (each time is printed) and its listener UNREACHABLE; node-3 restarts on its data directory, is ONLINE
 #    and still a member (same node id).
+# 4b. The database goes away (the nodes reach it through a relay the test kills): every node's NVMe/TCP
+#    ports still answer, a change is refused at once (503, in words); back, changes work again (also for
+#    another node) and all three nodes are online, without a restart.
 # 5. node-3, stopped, is removed through node-1's REST once its listener and pool (deleted by node-3 at
 #    node-1's request) are gone; a running member cannot be.
 #
@@ -29,6 +34,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 # shellcheck source=../../.ci/env.sh
 source "$ROOT/.ci/env.sh"
+# shellcheck source=../guest/run-guest.sh
+source "$ROOT/e2e/guest/run-guest.sh"
 wr_find_jdk
 
 JAR=${WINDROSE_JAR:-$ROOT/target/windrose.jar}
@@ -50,7 +57,12 @@ check() { # check NAME COMMAND...: runs the command, passes or fails the step
 }
 
 finish() {
+    local status=$?
     trap - EXIT INT TERM
+    # A script error (an unbound variable, a failed command under set -e in a helper) ends here too: it
+    # must not pass as "0 failed".
+    if ((status != 0 && FAILED == 0)); then fail script "stopped early with status $status (see above)"; fi
+    [[ -n ${DB_RELAY_PID:-} ]] && kill -KILL "$DB_RELAY_PID" 2>/dev/null
     local node
     for node in "${!PID[@]}"; do [[ -n ${PID[$node]} ]] && kill -KILL "${PID[$node]}" 2>/dev/null; done
     wait 2>/dev/null
@@ -66,11 +78,14 @@ finish() {
 }
 trap finish EXIT INT TERM
 
-port_in_use() { ss -Hltn "sport = :$1" | grep -q .; }
+# Any TCP socket on the port counts, not only a listener: a node's outgoing connection (to the database
+# relay, say) holds its local port too, and a listener could not bind there. Below 32768, Linux's
+# ephemeral range, so no outgoing connection takes the port after it was chosen.
+port_in_use() { ss -Htan "sport = :$1" | grep -q .; }
 free_port() {
     local port tries=200
     while ((tries-- > 0)); do
-        port=$((20000 + RANDOM % 30000))
+        port=$((20000 + RANDOM % 12000))
         port_in_use "$port" || { echo "$port"; return 0; }
     done
     return 1
@@ -83,7 +98,7 @@ start_node() {
     local name=$1 token=${2:-}
     [[ -n ${HTTP[$name]:-} ]] || { HTTP[$name]=$(free_port); NVME[$name]=$(free_port); }
     mkdir -p "$WORK/$name"
-    SPRING_PROFILES_ACTIVE=postgres WINDROSE_DB_URL="jdbc:postgresql://$PG_HOST:$PG_PORT/$DB" \
+    SPRING_PROFILES_ACTIVE=postgres WINDROSE_DB_URL="jdbc:postgresql://127.0.0.1:$DB_RELAY_PORT/$DB" \
         WINDROSE_DB_USER=$PG_USER WINDROSE_NODE_ID=$name WINDROSE_NODE_NAME=$name \
         WINDROSE_CLUSTER_JOIN_TOKEN=$token WINDROSE_DATA_DIR="$WORK/$name/data" \
         WINDROSE_INITIAL_ADMIN_PASSWORD=$ADMIN_PASSWORD \
@@ -121,6 +136,33 @@ api_status() {
     out=$(curl -sS -X "$method" -H "Authorization: Bearer ${TOKEN:-}" -H 'Content-Type: application/json' \
         ${body:+-d "$body"} -w '\n%{http_code}' "http://127.0.0.1:${HTTP[$node]}$path") || return 1
     echo "${out##*$'\n'} ${out%$'\n'*}"
+}
+
+# The nodes reach PostgreSQL through a relay the test can kill (the database is away) and start again.
+DB_RELAY_PORT='' DB_RELAY_PID=''
+start_db_relay() {
+    [[ -n $DB_RELAY_PORT ]] || DB_RELAY_PORT=$(free_port)
+    python3 "$HERE/tcp-proxy.py" "$DB_RELAY_PORT" "$PG_PORT" 2>>"$WORK/db-relay.log" &
+    DB_RELAY_PID=$!
+    local until=$((SECONDS + 10))
+    until listening "$DB_RELAY_PORT" || ((SECONDS > until)); do sleep 0.1; done
+    listening "$DB_RELAY_PORT"
+}
+
+# nvme_answers PORT: an NVMe/TCP ICReq to 127.0.0.1:PORT is answered with an ICResp (the dataplane serves).
+nvme_answers() {
+    python3 - "$1" <<'PY'
+import socket, struct, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall(struct.pack("<BBBBI", 0x00, 0, 128, 0, 128) + bytes(120))  # ICReq: PFV 0, no digests
+answer = b""
+while len(answer) < 128:
+    chunk = s.recv(128 - len(answer))
+    if not chunk:
+        break
+    answer += chunk
+sys.exit(0 if len(answer) == 128 and answer[0] == 0x01 else 1)
+PY
 }
 
 listening() { ss -Hltn "sport = :$1" | grep -q .; } # listening PORT: something listens on 127.0.0.1:PORT
@@ -221,6 +263,17 @@ objects_for_other_nodes() {
     return 1
 }
 
+# The Linux kernel's initiator (QEMU guest) connects to the subsystem through node-2 and node-3: one
+# subsystem, two controllers with distinct CNTLIDs (the kernel refuses a duplicate), the namespace of
+# node-2's volume as a block device.
+linux_host_through_two_nodes() {
+    GUEST_STEPS=$HERE/two-nodes-steps.sh
+    GUEST_ENV=("SUBNQN=nqn.2026-12.dev.windrose:cluster-e2e" "PORT2=$PORT2" "PORT3=$PORT3")
+    GUEST_TIMEOUT=${CLUSTER_E2E_GUEST_TIMEOUT:-600}
+    GUEST_KEEP=${CLUSTER_E2E_KEEP:-0}
+    guest_run
+}
+
 idle_database_load() {
     local before after
     before=$(sql "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '$DB'")
@@ -263,6 +316,56 @@ killed_node_goes_offline_and_comes_back() {
     done
 }
 
+# The database goes away (the relay is killed, every connection drops): the nodes keep serving NVMe/TCP,
+# a change is refused at once with 503 in words; the database comes back: changes work again, also for
+# another node, and every node is online, without a restart.
+database_outage() {
+    NODE2_ID=$(node_field node-1 node-2 id) || return 1
+    kill -KILL "$DB_RELAY_PID"; wait "$DB_RELAY_PID" 2>/dev/null
+    local away=0
+    while_database_is_away || away=1
+    # Back in any case: the later steps need the database.
+    start_db_relay || { log "the database relay did not start again"; return 1; }
+    ((away == 0)) && once_database_is_back
+}
+
+while_database_is_away() {
+    local answer status started took
+    sleep 1
+    started=$(date +%s%3N)
+    answer=$(api_status node-1 POST /api/v1/pools '{"name":"during-outage","type":"MEMORY","capacityBytes":16777216}')
+    took=$(( $(date +%s%3N) - started ))
+    status=${answer%% *}
+    echo "    a change while the database is away: $status after $took ms"
+    [[ $status == 503 && $answer == *"database cannot be reached"* ]] ||
+        { log "expected a 503 that names the database: $answer"; return 1; }
+    ((took < 10000)) || { log "the refusal took $took ms"; return 1; }
+    nvme_answers "${NVME[node-1]}" && nvme_answers "$PORT2" && nvme_answers "$PORT3" ||
+        { log "a node's NVMe/TCP port stopped answering while the database was away"; return 1; }
+    sleep 5 # longer than a heartbeat period and a judgement: nothing may break meanwhile
+    nvme_answers "$PORT2" || { log "node-2's listener stopped answering"; return 1; }
+}
+
+once_database_is_back() {
+    local answer until=$((SECONDS + 60)) pool
+    while ((SECONDS < until)); do
+        answer=$(api_status node-1 POST /api/v1/pools \
+            "{\"name\":\"after-outage\",\"type\":\"MEMORY\",\"capacityBytes\":16777216,\"hostId\":$NODE2_ID}")
+        [[ ${answer%% *} == 201 ]] && break
+        sleep 1
+    done
+    [[ ${answer%% *} == 201 ]] || { log "no change for node-2 went through within 60 s of the database's return: $answer"; return 1; }
+    echo "    the database is back: a change for node-2 went through after $((SECONDS - until + 60)) s"
+    pool=$(jq .id <<<"${answer#* }")
+    api node-1 DELETE "/api/v1/pools/$pool" >/dev/null || return 1
+    until=$((SECONDS + 30))
+    while ((SECONDS < until)); do
+        [[ $(api node-1 GET /api/v1/cluster/nodes | jq '[.[] | select(.state == "ONLINE")] | length') == 3 ]] && return 0
+        sleep 1
+    done
+    log "not every node is online 30 s after the database came back"; return 1
+}
+
 remove_nodes() {
     local id
     id=$(node_field node-1 node-3 id)
@@ -292,6 +395,7 @@ remove_nodes() {
 pg_isready -q -h "$PG_HOST" -p "$PG_PORT" || { fail setup "PostgreSQL does not answer at $PG_HOST:$PG_PORT"; exit 1; }
 psql -q -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -c "CREATE DATABASE $DB" >/dev/null ||
     { fail setup "could not create database $DB"; exit 1; }
+start_db_relay || { fail setup "the database relay did not start"; exit 1; }
 log "database $DB, work directory $WORK"
 
 check "the first node of an empty database founds the cluster" first_node_founds || exit 1
@@ -299,8 +403,14 @@ check "node-2 (no token) and node-3 (join token) start" others_join || exit 1
 check "node-2 asks, runs no cluster job, and is a member seconds after node-1 accepts it" asking_node_waits_until_accepted
 check "node-3 joined with its token; node-3 sees three online members" token_node_is_member
 check "objects created through node-1 for node-2 and node-3 are made real by them" objects_for_other_nodes
+if [[ ${CLUSTER_E2E_GUEST:-1} == 1 ]]; then
+    check "the Linux initiator sees one subsystem through node-2 and node-3, with distinct CNTLIDs" \
+        linux_host_through_two_nodes
+fi
 check "the heartbeat judgement ran once per period across the three nodes" jobs_once_per_cluster
 idle_database_load
 check "kill -9 of node-3 is OFFLINE with an event on node-1 within 10 s, and it comes back ($KILLS times)" \
     killed_node_goes_offline_and_comes_back
+check "while the database is away the nodes serve and refuse changes clearly; when it is back all works again" \
+    database_outage
 check "a running member cannot be removed; stopped, it is" remove_nodes

@@ -1,5 +1,9 @@
 package dev.windrose.common;
 
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.transaction.CannotCreateTransactionException;
+
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +28,8 @@ import tools.jackson.core.JacksonException;
 @RestControllerAdvice(annotations = org.springframework.web.bind.annotation.RestController.class)
 class RestProblemAdvice extends ResponseEntityExceptionHandler {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RestProblemAdvice.class);
+
     @ExceptionHandler(InvalidInputException.class)
     ProblemDetail invalidInput(InvalidInputException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
@@ -45,6 +51,20 @@ class RestProblemAdvice extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
                 "The change conflicts with existing data (a name already taken, or an object still in use).");
         problem.setTitle("Conflict");
+        return problem;
+    }
+
+    /**
+     * The database is away (stopped, unreachable): a change cannot be made durable, so it is refused at once
+     * with 503 instead of hanging; the dataplane serves on meanwhile.
+     */
+    @ExceptionHandler({CannotCreateTransactionException.class, DataAccessResourceFailureException.class,
+            TransientDataAccessResourceException.class})
+    ProblemDetail databaseUnreachable(RuntimeException e) {
+        log.warn("A request failed because the database cannot be reached: {}", e.toString());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                DatabaseUnreachable.MESSAGE);
+        problem.setTitle("Database unreachable");
         return problem;
     }
 

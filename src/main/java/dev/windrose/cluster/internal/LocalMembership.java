@@ -1,7 +1,7 @@
 package dev.windrose.cluster.internal;
 
+import dev.windrose.dataplane.ControllerIdRange;
 import dev.windrose.dataplane.EmbeddedTarget;
-import org.springframework.core.env.Environment;
 
 import dev.windrose.cluster.Membership;
 import dev.windrose.inventory.HostId;
@@ -46,15 +46,13 @@ public class LocalMembership {
     private final Clock clock;
     private final TransactionTemplate transactions;
     private final EmbeddedTarget target;
-    private final Environment environment;
     private volatile @Nullable Membership current;
     private volatile boolean removed;
 
     LocalMembership(HostService hosts, ClusterMemberRepository members, JoinTokenRepository tokens, JdbcLockRegistry locks,
             AuditLog auditLog, ClusterProperties properties, Clock clock, PlatformTransactionManager transactionManager,
-            EmbeddedTarget target, Environment environment) {
+            EmbeddedTarget target) {
         this.target = target;
-        this.environment = environment;
         this.hosts = hosts;
         this.members = members;
         this.tokens = tokens;
@@ -137,13 +135,13 @@ public class LocalMembership {
     }
 
     /**
-     * Hands the dataplane this node's slice of the controller IDs, unless an administrator set a range
-     * (windrose.dataplane.target.cntlid-min/-max), which then must not overlap another node's.
+     * Hands the dataplane this node's slice of the controller IDs, unless an administrator narrowed the
+     * range (windrose.dataplane.target.cntlid-min/-max), which then must not overlap another node's.
      */
     private void useControllerIds(@Nullable Integer slot) {
-        if (environment.containsProperty("windrose.dataplane.target.cntlid-min")
-                || environment.containsProperty("windrose.dataplane.target.cntlid-max")) {
-            log.info("Controller IDs come from windrose.dataplane.target.cntlid-min/-max, not from the cluster.");
+        if (!target.controllerIdRange().equals(ControllerIdRange.ALL)) {
+            log.info("Controller IDs {}..{} come from windrose.dataplane.target.cntlid-min/-max, not from the cluster.",
+                    target.controllerIdRange().min(), target.controllerIdRange().max());
             return;
         }
         if (slot == null) {

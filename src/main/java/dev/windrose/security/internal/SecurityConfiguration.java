@@ -31,6 +31,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.ExceptionTranslationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.session.DisableEncodeUrlFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
@@ -94,6 +95,7 @@ class SecurityConfiguration {
                 .requestCache(AbstractHttpConfigurer::disable)
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .securityContext(context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
+                .addFilterBefore(new DatabaseUnreachableFilter(problems), DisableEncodeUrlFilter.class)
                 .addFilterBefore(new FirstRunApiGuard(users, problems), AnonymousAuthenticationFilter.class)
                 .addFilterBefore(new ApiTokenAuthenticationFilter(tokens, entryPoint, strategies), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(SecurityConfiguration::apiRules)
