@@ -16,6 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -65,13 +69,18 @@ static void start_partner(uint16_t port)
 	fx.partner_port = (uint16_t)p;
 }
 
-static struct wri_ctrl *connect_to(uint16_t port, const char *subnqn, uint16_t queues)
+static struct wri_ctrl *connect_ns(uint16_t port, const char *subnqn, uint32_t nsid, uint16_t queues)
 {
 	struct wri_opts o = { .addr = "127.0.0.1", .port = port, .subnqn = subnqn, .hostnqn = HOST_NQN,
-			      .nsid = 1, .num_io_queues = queues, .queue_depth = 32 };
+			      .nsid = nsid, .num_io_queues = queues, .queue_depth = 32 };
 	struct wri_ctrl *c = NULL;
 	assert_int_equal(wri_connect(&o, &c), 0);
 	return c;
+}
+
+static struct wri_ctrl *connect_to(uint16_t port, const char *subnqn, uint16_t queues)
+{
+	return connect_ns(port, subnqn, 1, queues);
 }
 
 static void status_of(struct wr_mirror_status *st)
@@ -331,12 +340,126 @@ static void a_returning_partner_gets_only_the_dirty_regions_while_writes_go_on(v
 	assert_int_equal(wr_ns_mirror_resync(fx.active, WR_NAME(ACTIVE_NQN), 1), 0); /* in sync: no-op */
 }
 
+/* ---- a partner in another process that stops answering (SIGSTOP) without closing anything ---- */
+
+#define STALL_NQN "nqn.2026-12.dev.windrose:mirror-stall"
+
+static uint16_t free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+/* wr-target serving the stall test's partner leg on port; returns its pid once it is ready. */
+static pid_t spawn_partner(const char *conf, const char *leg, uint16_t port)
+{
+	FILE *f = fopen(conf, "w");
+	assert_non_null(f);
+	fprintf(f, "subsystem %s\n  allow-host %s\n  namespace 1 file %s 16M\n  listener 127.0.0.1 %u\n",
+		STALL_NQN, HOST_NQN, leg, port);
+	fclose(f);
+	int out[2];
+	assert_int_equal(pipe(out), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(out[1], 1);
+		close(out[0]);
+		execl(WR_TARGET_PATH, "wr-target", "-c", conf, (char *)NULL);
+		_exit(127);
+	}
+	close(out[1]);
+	char line[64] = { 0 };
+	FILE *r = fdopen(out[0], "r");
+	assert_non_null(fgets(line, sizeof(line), r));
+	assert_string_equal(line, "wr-target: ready\n");
+	fclose(r);
+	return pid;
+}
+
+static void a_partner_that_stops_answering_times_out_into_degraded_and_resyncs(void **state)
+{
+	char conf[64], leg[64];
+	snprintf(conf, sizeof(conf), "/tmp/wr-mirror-stall-%d.conf", (int)getpid());
+	snprintf(leg, sizeof(leg), "/tmp/wr-mirror-stall-%d.img", (int)getpid());
+	unlink(leg);
+	uint16_t port = free_port();
+	pid_t pid = spawn_partner(conf, leg, port);
+	struct wr_mirror_opts mo = { .port = port, .nsid = 1, .timeout_ms = 500, .region_bytes = MIB };
+	strcpy(mo.addr, "127.0.0.1");
+	strcpy(mo.subnqn, STALL_NQN);
+	strcpy(mo.hostnqn, HOST_NQN);
+	assert_int_equal(wr_ns_add_mirror(fx.active, WR_NAME(ACTIVE_NQN), 2, WR_BDEV_KIND_RAM, NULL, 0,
+					  SIZE, BS, NULL, NULL, 0, &mo), 0);
+	struct wri_ctrl *host = connect_ns(fx.active_port, ACTIVE_NQN, 2, 1);
+	struct wri_queue *q = wri_ctrl_io_queue(host, 0);
+	uint8_t *expect = calloc(1, SIZE);
+	assert_non_null(expect);
+	uint32_t seed = 9;
+	uint64_t worst_ms = 0;
+	for (uint32_t i = 0; i < 400; i++) {
+		if (i == 100)
+			assert_int_equal(kill(pid, SIGSTOP), 0);   /* the partner hangs, sockets open */
+		uint32_t off = (rnd(&seed) % (SIZE / (IO_BLOCKS * BS))) * IO_BLOCKS * BS;
+		uint8_t *buf = fx.bufs;
+		memset(buf, (int)(i & 0xff), IO_BLOCKS * BS);
+		memcpy(expect + off, buf, IO_BLOCKS * BS);
+		struct done d = { .left = 1 };
+		uint64_t t0 = now_ms();
+		assert_int_equal(wri_write(q, off / BS, IO_BLOCKS, buf, false, on_done, &d), 0);
+		wait_all(q, &d);
+		assert_int_equal(d.errors, 0);           /* the host never sees the partner's hang */
+		if (now_ms() - t0 > worst_ms)
+			worst_ms = now_ms() - t0;
+	}
+	struct wr_mirror_status st;
+	assert_int_equal(wr_ns_mirror_status(fx.active, WR_NAME(ACTIVE_NQN), 2, &st), 0);
+	assert_int_equal(st.state, WR_MIRROR_DEGRADED);
+	assert_int_equal(st.last_error, -ETIMEDOUT);
+	assert_true(st.dirty_regions >= 1);
+	/* one write waited for the timeout (plus a poll or two), not for TCP's minutes */
+	assert_true(worst_ms >= 400);
+	assert_true(worst_ms < 3000);
+	printf("stalled partner: worst host write %llu ms with a 500 ms timeout; %llu dirty regions\n",
+	       (unsigned long long)worst_ms, (unsigned long long)st.dirty_regions);
+
+	/* the partner wakes up; the resync reconnects and copies what it missed */
+	assert_int_equal(kill(pid, SIGCONT), 0);
+	assert_int_equal(wr_ns_mirror_resync(fx.active, WR_NAME(ACTIVE_NQN), 2), 0);
+	assert_int_equal(wr_ns_mirror_status(fx.active, WR_NAME(ACTIVE_NQN), 2, &st), 0);
+	assert_int_equal(st.state, WR_MIRROR_IN_SYNC);
+	assert_int_equal(st.dirty_regions, 0);
+	uint8_t *b = malloc(SIZE);
+	assert_non_null(b);
+	struct wri_ctrl *direct = connect_ns(port, STALL_NQN, 1, 1);
+	read_all(direct, b);
+	wri_disconnect(direct);
+	assert_memory_equal(b, expect, SIZE);
+	read_all(host, b);
+	assert_memory_equal(b, expect, SIZE);
+	wri_disconnect(host);
+	assert_int_equal(wr_ns_remove(fx.active, WR_NAME(ACTIVE_NQN), 2), 0);
+	kill(pid, SIGTERM);
+	int status;
+	waitpid(pid, &status, 0);
+	unlink(conf);
+	unlink(leg);
+	free(b);
+	free(expect);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(writes_reach_both_legs),
 		cmocka_unit_test(partner_death_degrades_without_a_host_error_and_counts_dirty_regions),
 		cmocka_unit_test(a_returning_partner_gets_only_the_dirty_regions_while_writes_go_on),
+		cmocka_unit_test(a_partner_that_stops_answering_times_out_into_degraded_and_resyncs),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -398,9 +398,12 @@ static int mirror_submit(struct wr_io_ctx *ctx, struct wr_bdev *bdev, struct wr_
 	if (!s)
 		return -EBUSY;    /* more contexts than the mirror was opened for */
 	slot_enter(s);
-	if (!s->poller.registered)
-		wr_io_ctx_add_poller(ctx, &s->poller);
 	int rc = mirror_start(s, ctx, io);
+	/* Registered only while it has something to wait for (remote I/O, deferred writes), each of
+	 * which pins the namespace: it unregisters in a poll before the last of them completes to the
+	 * host, so a namespace removed after its I/O drained leaves no poller behind. */
+	if (rc == 0 && (s->remote_inflight || s->defer_head) && !s->poller.registered)
+		wr_io_ctx_add_poller(ctx, &s->poller);
 	slot_exit(s);
 	return rc;
 }
