@@ -20,6 +20,9 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.Route;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import dev.windrose.MainLayout;
@@ -49,8 +52,12 @@ class VolumesView extends VerticalLayout implements BeforeEnterObserver {
     private final Grid<VolumeInfo> grid = new Grid<>();
     private final TextField search = new TextField();
     private final boolean operator;
+    /** Links "Attached to" to the subsystem's page, where the fabric provides them. */
+    private final @Nullable SubsystemLinks subsystemLinks;
 
-    VolumesView(VolumeService volumes, PoolService pools, AuthenticationContext authentication) {
+    VolumesView(VolumeService volumes, PoolService pools, AuthenticationContext authentication,
+            ObjectProvider<SubsystemLinks> subsystemLinks) {
+        this.subsystemLinks = subsystemLinks.getIfAvailable();
         this.volumes = volumes;
         this.pools = pools;
         this.operator = authentication.hasAnyRole(Role.Names.ADMIN, Role.Names.OPERATOR);
@@ -85,7 +92,7 @@ class VolumesView extends VerticalLayout implements BeforeEnterObserver {
                 .setFlexGrow(0);
         grid.addColumn(volume -> volume.usedBytes() == null ? "unknown" : Sizes.bytes(volume.usedBytes()))
                 .setHeader("Used").setAutoWidth(true).setFlexGrow(0);
-        grid.addComponentColumn(VolumesView::attachment).setHeader("Attached to").setAutoWidth(true);
+        grid.addComponentColumn(this::attachment).setHeader("Attached to").setAutoWidth(true);
         if (operator) {
             grid.addComponentColumn(this::actions).setHeader("").setWidth("7rem").setFlexGrow(0);
         }
@@ -105,11 +112,18 @@ class VolumesView extends VerticalLayout implements BeforeEnterObserver {
                 .ifPresent(search::setValue);
     }
 
-    private static Component attachment(VolumeInfo volume) {
-        if (volume.attachedSubsystem() == null) {
+    private Component attachment(VolumeInfo volume) {
+        String nqn = volume.attachedSubsystem();
+        if (nqn == null) {
             return new Span("—");
         }
-        Badge badge = new Badge(volume.attachedSubsystem());
+        if (subsystemLinks != null) {
+            Optional<Component> link = subsystemLinks.link(nqn);
+            if (link.isPresent()) {
+                return link.get();
+            }
+        }
+        Badge badge = new Badge(nqn);
         badge.addThemeVariants(BadgeVariant.SUCCESS);
         return badge;
     }

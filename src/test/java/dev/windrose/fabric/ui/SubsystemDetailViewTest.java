@@ -225,8 +225,19 @@ class SubsystemDetailViewTest extends SpringBrowserlessTest {
                 .getCellComponent(0, "volume");
         assertThat(volumeLink.getText()).isEqualTo(volume);
         assertThat(volumeLink.getHref()).as("links to the volume").isEqualTo("volumes?volume=" + volume);
+
         assertThat(test(namespaces).getCellText(0, test(namespaces).getColumnPosition("anaGroup"))).isEqualTo("1");
         assertThat(text(test(namespaces).getCellComponent(0, "state"))).isEqualTo("applied");
+
+        // And back: the Volumes page links the volume's "Attached to" to this subsystem's page.
+        com.vaadin.flow.component.UI.getCurrent().navigate("volumes",
+                com.vaadin.flow.router.QueryParameters.of("volume", volume));
+        Grid<?> volumesGrid = find(Grid.class).single();
+        assertThat(test(volumesGrid).size()).isEqualTo(1);
+        com.vaadin.flow.router.RouterLink back = (com.vaadin.flow.router.RouterLink) test(volumesGrid)
+                .getCellComponent(0, 5); // Name, Pool, Size, Provisioning, Used, Attached to
+        assertThat(back.getText()).isEqualTo(subsystem.nqn());
+        assertThat(back.getHref()).isEqualTo("subsystems/" + subsystem.id().value());
     }
 
     @Test
