@@ -110,6 +110,8 @@ int wr_reactor_init(struct wr_target *t, struct wr_reactor *r, uint32_t id)
 		goto err_fds;
 	if (t->mode == WR_MODE_BUSY)
 		wr_io_ctx_set_notify(r->ioctx, false);  /* busy loops poll it: no eventfd traffic */
+	/* a mirror's remote sockets wake this reactor like its own connections (bdev.h) */
+	wr_io_ctx_set_epoll(r->ioctx, r->epfd, &r->ioctx_kind);
 	r->iofd = wr_io_ctx_fd(r->ioctx);
 	if (r->iofd >= 0) {
 		struct epoll_event iev = { .events = EPOLLIN, .data.ptr = &r->ioctx_kind };
@@ -650,8 +652,8 @@ static bool may_sleep(const struct wr_reactor *r, uint64_t now)
 		return false;
 	if (r->dirty || r->deferred_head)
 		return false;
-	/* A mirror's remote leg completes on a socket this epoll does not watch: poll meanwhile. */
-	if (wr_io_ctx_has_pollers(r->ioctx))
+	/* A mirror's remote leg whose completion no socket in our epoll would announce: poll. */
+	if (wr_io_ctx_pollers_need_spin(r->ioctx))
 		return false;
 	/* Without an eventfd, completions would not wake us: keep polling while I/O is in flight. */
 	return r->iofd >= 0 || wr_io_ctx_inflight(r->ioctx) == 0;

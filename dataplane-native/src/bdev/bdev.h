@@ -165,15 +165,27 @@ int wr_bdev_mirror_resync(struct wr_bdev *bdev);
 /* For backends that complete I/O outside io_uring and the pending list (the mirror's remote
  * leg): a poller is called by every wr_io_ctx_poll while registered. Register and unregister only
  * on the context's own thread; poll returns the completions it delivered and clears *keep to be
- * unregistered. No allocation: the poller is embedded in the backend's per-context state. */
+ * unregistered. No allocation: the poller is embedded in the backend's per-context state.
+ * fd: a socket whose readability announces the poller's completions (-1: none); set fd_changed
+ * when it changes. spin: the poller needs polls that no fd announces (a send the socket buffer
+ * held back, requests waiting for something else). */
 struct wr_io_poller {
 	int (*poll)(struct wr_io_poller *p, bool *keep);
 	struct wr_io_poller *next;
+	int fd;
+	bool fd_changed;
+	bool spin;
 	bool registered;
+	bool watched;            /* fd is in the epoll set given to wr_io_ctx_set_epoll */
 };
 void wr_io_ctx_add_poller(struct wr_io_ctx *ctx, struct wr_io_poller *p);
-/* true while a poller is registered: completions may arrive that no eventfd announces, so an
- * adaptive reactor must keep polling instead of sleeping. */
-bool wr_io_ctx_has_pollers(const struct wr_io_ctx *ctx);
+/* The reactor's epoll set: a registered poller's fd is added to it (level-triggered, tag as
+ * epoll_event.data.ptr) and stays there until it is closed, so that a reactor may sleep while a
+ * poller waits for its socket. Without it (or a poller without fd) wr_io_ctx_pollers_need_spin is
+ * true while a poller is registered. */
+void wr_io_ctx_set_epoll(struct wr_io_ctx *ctx, int epfd, void *tag);
+/* true while a registered poller's completions would not wake an epoll_wait on that set: an
+ * adaptive reactor keeps polling instead of sleeping. */
+bool wr_io_ctx_pollers_need_spin(const struct wr_io_ctx *ctx);
 
 #endif /* WR_BDEV_H */

@@ -59,6 +59,8 @@ struct wr_io_ctx {
 	struct wr_bdev_io *pending_head;
 	struct wr_bdev_io *pending_tail;
 	struct wr_io_poller *pollers;   /* see wr_io_ctx_add_poller */
+	int poll_epfd;                  /* wr_io_ctx_set_epoll, -1 when none */
+	void *poll_tag;
 	struct io_uring ring;
 };
 

@@ -219,6 +219,8 @@ static struct wri_queue *slot_queue(struct mirror_slot *s)
 		struct wri_ctrl *ctrl = atomic_load_explicit(&s->m->pub_ctrl, memory_order_acquire);
 		s->q = ctrl ? wri_ctrl_io_queue(ctrl, s->index) : NULL;
 		s->q_gen = g;
+		s->poller.fd = s->q ? wri_queue_fd(s->q) : -1;
+		s->poller.fd_changed = true;
 	}
 	return g == s->q_gen ? s->q : NULL;
 }
@@ -382,6 +384,8 @@ static int slot_poll(struct wr_io_poller *p, bool *keep)
 	if (s->remote_inflight == 0 && atomic_load_explicit(&s->q_busy, memory_order_relaxed))
 		atomic_store_explicit(&s->q_busy, false, memory_order_release);
 	*keep = s->remote_inflight || s->defer_head;
+	/* deferred writes wait for a region copy, which no socket announces */
+	s->poller.spin = s->defer_head || (s->remote_inflight && wri_queue_send_pending(s->q));
 	slot_exit(s);
 	return work;
 }
@@ -402,8 +406,10 @@ static int mirror_submit(struct wr_io_ctx *ctx, struct wr_bdev *bdev, struct wr_
 	/* Registered only while it has something to wait for (remote I/O, deferred writes), each of
 	 * which pins the namespace: it unregisters in a poll before the last of them completes to the
 	 * host, so a namespace removed after its I/O drained leaves no poller behind. */
-	if (rc == 0 && (s->remote_inflight || s->defer_head) && !s->poller.registered)
+	if (rc == 0 && (s->remote_inflight || s->defer_head)) {
+		s->poller.spin = true;   /* what wri_write queued leaves in the next poll */
 		wr_io_ctx_add_poller(ctx, &s->poller);
+	}
 	slot_exit(s);
 	return rc;
 }
@@ -788,6 +794,7 @@ int wr_bdev_mirror_open(struct wr_bdev *local, const struct wr_mirror_opts *opts
 		s->m = m;
 		s->index = i;
 		s->poller.poll = slot_poll;
+		s->poller.fd = -1;
 		s->ios = calloc(m->depth, sizeof(*s->ios));
 		if (!s->ios) {
 			rc = -ENOMEM;

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -97,6 +98,7 @@ int wr_io_ctx_create(uint32_t queue_depth, struct wr_io_ctx **out)
 		return -ENOMEM;
 	ctx->depth = queue_depth;
 	ctx->notify = true;
+	ctx->poll_epfd = -1;
 	ctx->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (ctx->efd < 0) {
 		int err = -errno;
@@ -255,8 +257,29 @@ static bool needs_drain(struct wr_io_ctx *ctx)
 	return ctx->have_ring && ++ctx->idle_polls_since_drain >= WR_EFD_REDRAIN_IDLE_POLLS;
 }
 
+void wr_io_ctx_set_epoll(struct wr_io_ctx *ctx, int epfd, void *tag)
+{
+	ctx->poll_epfd = epfd;
+	ctx->poll_tag = tag;
+}
+
+/* Once per socket (a closed socket leaves the set by itself), not per registration. */
+static void watch_fd(struct wr_io_ctx *ctx, struct wr_io_poller *p)
+{
+	if (p->fd_changed) {
+		p->watched = false;
+		p->fd_changed = false;
+	}
+	if (p->watched || p->fd < 0 || ctx->poll_epfd < 0)
+		return;
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = ctx->poll_tag };
+	if (epoll_ctl(ctx->poll_epfd, EPOLL_CTL_ADD, p->fd, &ev) == 0 || errno == EEXIST)
+		p->watched = true;
+}
+
 void wr_io_ctx_add_poller(struct wr_io_ctx *ctx, struct wr_io_poller *p)
 {
+	watch_fd(ctx, p);
 	if (p->registered)
 		return;
 	p->registered = true;
@@ -264,9 +287,12 @@ void wr_io_ctx_add_poller(struct wr_io_ctx *ctx, struct wr_io_poller *p)
 	ctx->pollers = p;
 }
 
-bool wr_io_ctx_has_pollers(const struct wr_io_ctx *ctx)
+bool wr_io_ctx_pollers_need_spin(const struct wr_io_ctx *ctx)
 {
-	return ctx->pollers != NULL;
+	for (const struct wr_io_poller *p = ctx->pollers; p; p = p->next)
+		if (p->spin || !p->watched || p->fd_changed)
+			return true;
+	return false;
 }
 
 /* Pollers may add completions to the pending list (reaped right after) and unregister themselves. */
