@@ -399,6 +399,7 @@ struct wr_mirror_opts {
 	uint32_t timeout_ms;       /* connect timeout, and a remote I/O older than this fails the leg;
 	                              0 = 5000 */
 	uint32_t region_bytes;     /* dirty-region size: a power of two >= 4096; 0 = 1 MiB */
+	uint32_t resync_mib_s;     /* a resync copies at most this many MiB per second; 0 = no limit */
 };
 
 struct wr_mirror_status {
@@ -432,7 +433,8 @@ WR_API int32_t wr_ns_mirror_status(struct wr_target *target, const char *nqn, ui
  * host I/O goes on (progress in wr_ns_mirror_status: resync_done of resync_total), and returns 0
  * once the mirror is IN_SYNC. 0 at once when it already is; -EBUSY when another resync runs;
  * -errno when the partner cannot be reached or fails during the copy (the mirror stays or turns
- * DEGRADED, with every region not yet copied still dirty: call again). Not rate-limited yet.
+ * DEGRADED, with every region not yet copied still dirty: call again). It copies at most
+ * resync_mib_s MiB per second (wr_mirror_opts), so that hosts keep their latency meanwhile.
  * Removing the namespace waits for a running resync to end. */
 WR_API int32_t wr_ns_mirror_resync(struct wr_target *target, const char *nqn, uint32_t nqn_len,
 				   uint32_t nsid);

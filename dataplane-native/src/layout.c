@@ -85,6 +85,7 @@ static const struct field_offset field_offsets[] = {
 	FIELD(WR_STRUCT_MIRROR_OPTS, wr_mirror_opts, nsid),
 	FIELD(WR_STRUCT_MIRROR_OPTS, wr_mirror_opts, timeout_ms),
 	FIELD(WR_STRUCT_MIRROR_OPTS, wr_mirror_opts, region_bytes),
+	FIELD(WR_STRUCT_MIRROR_OPTS, wr_mirror_opts, resync_mib_s),
 
 	FIELD(WR_STRUCT_MIRROR_STATUS, wr_mirror_status, state),
 	FIELD(WR_STRUCT_MIRROR_STATUS, wr_mirror_status, last_error),

@@ -198,8 +198,9 @@ static int setup(void **state)
 	assert_int_equal(wr_target_create(2, WR_MODE_ADAPTIVE, NULL, &fx.active), 0);
 	assert_int_equal(wr_subsystem_create(fx.active, WR_NAME(ACTIVE_NQN), NULL, NULL,
 					     WR_SUBSYS_ALLOW_ANY_HOST), 0);
+	/* 4 MiB/s: the six dirty regions of the resync test take at least 1.25 s, writes go on meanwhile */
 	struct wr_mirror_opts mo = { .port = fx.partner_port, .nsid = 1, .timeout_ms = 1000,
-				     .region_bytes = MIB };
+				     .region_bytes = MIB, .resync_mib_s = 4 };
 	strcpy(mo.addr, "127.0.0.1");
 	strcpy(mo.subnqn, PARTNER_NQN);
 	strcpy(mo.hostnqn, HOST_NQN);
@@ -306,6 +307,7 @@ static void a_returning_partner_gets_only_the_dirty_regions_while_writes_go_on(v
 	assert_int_equal(before.state, WR_MIRROR_DEGRADED);
 	start_partner(fx.partner_port);             /* the same file, the same port */
 	struct resync_run run = { 1 };
+	uint64_t t0 = now_ms();
 	pthread_t th;
 	assert_int_equal(pthread_create(&th, NULL, resync_main, &run), 0);
 	/* Writes while it reconnects would still be degraded ones (dirty, to be copied too): start
@@ -322,6 +324,8 @@ static void a_returning_partner_gets_only_the_dirty_regions_while_writes_go_on(v
 	assert_int_equal(d.errors, 0);
 	pthread_join(th, NULL);
 	assert_int_equal(run.rc, 0);
+	/* the rate limit held: (dirty - 1) regions of 1 MiB at 4 MiB/s before the last one may start */
+	assert_true(now_ms() - t0 >= (before.dirty_regions - 1) * 1000 / 4);
 	flush_host();
 	status_of(&st);
 	assert_int_equal(st.state, WR_MIRROR_IN_SYNC);

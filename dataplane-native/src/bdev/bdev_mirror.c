@@ -603,6 +603,7 @@ static int resync_copy(struct wr_mirror *m, struct wri_queue *rq)
 		rc = -ENOMEM;
 		goto err_ctx;
 	}
+	uint64_t start = now_ns(), copied = 0;
 	while (rc == 0 && atomic_load(&m->state) == WR_MIRROR_RESYNCING) {
 		uint64_t r = wr_mirror_map_next(&m->map, 0);
 		if (r >= m->map.nregions)
@@ -613,6 +614,13 @@ static int resync_copy(struct wr_mirror *m, struct wri_queue *rq)
 				break;
 			}
 			rc = copy_region(m, r, ioctx, rq, buf);
+			if (rc == 0 && m->opts.resync_mib_s) {
+				/* rate limit: never ahead of resync_mib_s since the start */
+				copied += (uint64_t)1 << m->map.region_shift;
+				uint64_t due = start + copied * 1000000000ull / ((uint64_t)m->opts.resync_mib_s << 20);
+				for (uint64_t now = now_ns(); now < due && !atomic_load(&m->stop); now = now_ns())
+					usleep((useconds_t)((due - now) / 1000 > 10000 ? 10000 : (due - now) / 1000 + 1));
+			}
 			if (rc == 0) {
 				uint64_t done = atomic_fetch_add(&m->resync_done, 1) + 1;
 				uint64_t total = done + wr_mirror_map_dirty(&m->map);

@@ -53,8 +53,8 @@ public interface DataplaneTarget extends AutoCloseable {
      * Blocks until a DEGRADED mirror is IN_SYNC again: reconnects to the partner and copies only the dirty
      * regions while hosts keep writing (progress in {@link #mirrorStatus}); returns at once when it is in
      * sync. EBUSY when a resync already runs; the connect's or copy's errno when the partner fails (the mirror
-     * stays DEGRADED with every region not copied still dirty: call again). Not rate-limited yet. Run it on a
-     * thread of its own: closing the target and removing the namespace wait for it.
+     * stays DEGRADED with every region not copied still dirty: call again). It copies at most
+     * {@link MirrorLeg#resyncMibPerSecond()}. Run it on a thread of its own: closing the target and removing the namespace wait for it.
      */
     default void resyncMirror(String nqn, int nsid) {
         throw new UnsupportedOperationException("this target cannot mirror");

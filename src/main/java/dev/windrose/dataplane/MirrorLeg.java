@@ -15,9 +15,10 @@ import org.jspecify.annotations.Nullable;
  * @param timeout connect timeout, and a remote I/O older than this fails the leg (the mirror degrades);
  *        zero for 5 s
  * @param regionBytes size of a dirty region: a power of two, at least 4096; 0 for 1 MiB
+ * @param resyncMibPerSecond the most a resync copies per second, so hosts keep their latency; 0 for no limit
  */
 public record MirrorLeg(String address, int port, String subsystemNqn, int nsid, @Nullable String hostNqn,
-        Duration timeout, int regionBytes) {
+        Duration timeout, int regionBytes, int resyncMibPerSecond) {
 
     public MirrorLeg {
         if (address.isBlank() || address.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= StatsLayouts.ADDR_SIZE) {
@@ -29,13 +30,16 @@ public record MirrorLeg(String address, int port, String subsystemNqn, int nsid,
         if (timeout.isNegative() || timeout.toMillis() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("timeout out of range: " + timeout);
         }
+        if (resyncMibPerSecond < 0) {
+            throw new IllegalArgumentException("resyncMibPerSecond cannot be negative: " + resyncMibPerSecond);
+        }
         if (regionBytes != 0 && (regionBytes < 4096 || Integer.bitCount(regionBytes) != 1)) {
             throw new IllegalArgumentException("regionBytes must be 0 or a power of two >= 4096, not " + regionBytes);
         }
     }
 
-    /** The defaults: port 4420 unless given, a random host NQN, 5 s timeout, 1 MiB regions. */
+    /** The defaults: 5 s timeout, 1 MiB regions, no resync rate limit. */
     public static MirrorLeg of(String address, int port, String subsystemNqn, int nsid, @Nullable String hostNqn) {
-        return new MirrorLeg(address, port, subsystemNqn, nsid, hostNqn, Duration.ZERO, 0);
+        return new MirrorLeg(address, port, subsystemNqn, nsid, hostNqn, Duration.ZERO, 0, 0);
     }
 }

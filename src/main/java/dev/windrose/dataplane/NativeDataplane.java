@@ -357,6 +357,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
             opts.set(JAVA_INT, l.byteOffset(MemoryLayout.PathElement.groupElement("timeout_ms")),
                     (int) remote.timeout().toMillis());
             opts.set(JAVA_INT, l.byteOffset(MemoryLayout.PathElement.groupElement("region_bytes")), remote.regionBytes());
+            opts.set(JAVA_INT, l.byteOffset(MemoryLayout.PathElement.groupElement("resync_mib_s")),
+                    remote.resyncMibPerSecond());
             int kind = ns.kind() == BlockDeviceKind.EXTENT ? BlockDeviceKind.FILE.code : ns.kind().code;
             int result = (int) wrNsAddMirror.invokeExact(target, name, length(name), ns.nsid(), kind,
                     text(call, ns.path()), ns.offsetBytes(), ns.sizeBytes(), ns.blockSize(), bytes(call, ns.nguid()),

@@ -110,7 +110,8 @@ final class StatsLayouts {
             JAVA_INT.withName("port"),
             JAVA_INT.withName("nsid"),
             JAVA_INT.withName("timeout_ms"),
-            JAVA_INT.withName("region_bytes")).withName("wr_mirror_opts");
+            JAVA_INT.withName("region_bytes"),
+            JAVA_INT.withName("resync_mib_s")).withName("wr_mirror_opts");
 
     static final StructLayout MIRROR_STATUS = MemoryLayout.structLayout(
             JAVA_INT.withName("state"),

@@ -252,7 +252,8 @@ class NativeTargetTest {
             partner.addNamespace(partnerNqn, NamespaceSpec.ram(1, 8L << 20));
             int partnerPort = partner.addListener(partnerNqn, "127.0.0.1", 0);
             target.createSubsystem(NQN, null, null, true);
-            MirrorLeg leg = new MirrorLeg("127.0.0.1", partnerPort, partnerNqn, 1, hostNqn, Duration.ofSeconds(1), 1 << 20);
+            MirrorLeg leg = new MirrorLeg("127.0.0.1", partnerPort, partnerNqn, 1, hostNqn, Duration.ofSeconds(1), 1 << 20,
+                    64);
 
             assertThatThrownBy(() -> target.addMirroredNamespace(NQN, NamespaceSpec.ram(1, 4L << 20), leg))
                     .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EINVAL));
