@@ -707,8 +707,8 @@ int32_t wr_ns_add_mirror(struct wr_target *t, const char *nqn, uint32_t nqn_len,
 			 uint32_t block_size, const uint8_t *nguid, const uint8_t *uuid, uint32_t anagrpid,
 			 const struct wr_mirror_opts *mirror)
 {
-	if (!mirror)
-		return -EINVAL;
+	if (!mirror || kind == WR_BDEV_KIND_NULL)
+		return -EINVAL;   /* a null leg holds nothing to mirror */
 	/* an extent as wr_ns_add_extent takes it */
 	if (offset_bytes && (kind != WR_BDEV_KIND_FILE || !path || !*path || !size_bytes))
 		return -EINVAL;

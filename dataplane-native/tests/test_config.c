@@ -95,6 +95,42 @@ static void errors_name_the_line_and_what_is_wrong(void **state)
 	expect_error("subsystem nqn.2026-11.dev.windrose:x\n namespace 1 ram 1M bs=3000\n", "line 2: block size 'bs=3000'");
 }
 
+static void mirror_lines_parse_and_name_bad_values(void **state)
+{
+	(void)state;
+	const char *text =
+		"subsystem nqn.2026-12.dev.windrose:a\n"
+		"  namespace 1 ram 64M\n"
+		"  mirror 1 10.0.0.2 4420 nqn.2026-12.dev.windrose:b 3 host=nqn.2026-12.dev.windrose:node-a "
+		"timeout-ms=2000 region=4M resync-mib-s=100\n"
+		"  namespace 2 ram 64M\n"
+		"  mirror 2 ::1 4421 nqn.2026-12.dev.windrose:b 4\n";
+	struct wr_config cfg;
+	char err[256] = "";
+	assert_int_equal(wr_config_parse(text, &cfg, err, sizeof(err)), 0);
+	const struct wr_cfg_subsys *s = &cfg.subsys[0];
+	assert_int_equal(s->nmirrors, 2);
+	assert_int_equal(s->mirrors[0].nsid, 1);
+	assert_string_equal(s->mirrors[0].opts.addr, "10.0.0.2");
+	assert_int_equal(s->mirrors[0].opts.port, 4420);
+	assert_string_equal(s->mirrors[0].opts.subnqn, "nqn.2026-12.dev.windrose:b");
+	assert_int_equal(s->mirrors[0].opts.nsid, 3);
+	assert_string_equal(s->mirrors[0].opts.hostnqn, "nqn.2026-12.dev.windrose:node-a");
+	assert_int_equal(s->mirrors[0].opts.timeout_ms, 2000);
+	assert_int_equal(s->mirrors[0].opts.region_bytes, 4u << 20);
+	assert_int_equal(s->mirrors[0].opts.resync_mib_s, 100);
+	assert_string_equal(s->mirrors[1].opts.hostnqn, "");   /* defaults: the library's */
+	assert_int_equal(s->mirrors[1].opts.timeout_ms, 0);
+	wr_config_free(&cfg);
+	expect_error("subsystem nqn.2026-12.dev.windrose:a\n mirror 1 10.0.0.2 4420\n", "line 2: mirror needs NSID");
+	expect_error("subsystem nqn.2026-12.dev.windrose:a\n mirror 1 10.0.0.2 4420 nqn.x 1\n", "line 2: mirror: ");
+	expect_error("subsystem nqn.2026-12.dev.windrose:a\n mirror 1 h 4420 nqn.2026-12.dev.windrose:b 1 region=3000\n",
+		     "'region=3000' is not");
+	expect_error("subsystem nqn.2026-12.dev.windrose:a\n mirror 1 h 0 nqn.2026-12.dev.windrose:b 1\n", "port '0'");
+	expect_error("subsystem nqn.2026-12.dev.windrose:a\n mirror 1 h 1 nqn.2026-12.dev.windrose:b 1\n"
+		     " mirror 1 h 1 nqn.2026-12.dev.windrose:b 2\n", "line 3: namespace 1 is already mirrored on line 2");
+}
+
 /* wr-target serves what its file names: an NQN the NVMe base specification would not accept, or one
  * that would print as another (control characters, bidi overrides), stops it with the line. */
 static void invalid_nqns_are_refused_with_their_line(void **state)
@@ -217,6 +253,7 @@ int main(void)
 		cmocka_unit_test(sizes_accept_binary_suffixes_only),
 		cmocka_unit_test(connection_limits_parse_apply_and_name_bad_values),
 		cmocka_unit_test(ana_states_cntlid_range_and_anatt_parse_and_name_bad_values),
+		cmocka_unit_test(mirror_lines_parse_and_name_bad_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,7 +22,7 @@
 
 #include "config.h"
 
-#define MAX_TOKENS 8
+#define MAX_TOKENS 12   /* the longest line: mirror with its four options */
 
 static int fail(char *err, size_t errlen, uint32_t line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -166,9 +166,64 @@ static int parse_namespace(char **tok, int n, uint32_t line, struct wr_cfg_ns *n
 	return fail(err, errlen, line, "unknown namespace type '%s' (ram, null or file)", tok[2]);
 }
 
+static int parse_mirror(char **tok, int n, uint32_t line, struct wr_cfg_mirror *m, char *err,
+			size_t errlen)
+{
+	memset(m, 0, sizeof(*m));
+	m->line = line;
+	if (n < 6)
+		return fail(err, errlen, line, "mirror needs NSID ADDR PORT SUBNQN REMOTE_NSID [host=NQN] "
+			    "[timeout-ms=N] [region=SIZE] [resync-mib-s=N]");
+	uint32_t port;
+	if (parse_u32(tok[1], 1, 1024, &m->nsid) < 0)
+		return fail(err, errlen, line, "NSID '%s' is not a number from 1 to 1024", tok[1]);
+	if (strlen(tok[2]) >= sizeof(m->opts.addr))
+		return fail(err, errlen, line, "address '%s' is too long", tok[2]);
+	snprintf(m->opts.addr, sizeof(m->opts.addr), "%s", tok[2]);
+	if (parse_u32(tok[3], 1, 65535, &port) < 0)
+		return fail(err, errlen, line, "port '%s' is not a number from 1 to 65535", tok[3]);
+	m->opts.port = port;
+	if (!nqn_ok(tok[4]))
+		return fail(err, errlen, line, "mirror: %s", NQN_RULES);
+	snprintf(m->opts.subnqn, sizeof(m->opts.subnqn), "%s", tok[4]);
+	if (parse_u32(tok[5], 1, 1024, &m->opts.nsid) < 0)
+		return fail(err, errlen, line, "remote NSID '%s' is not a number from 1 to 1024", tok[5]);
+	for (int i = 6; i < n; i++) {
+		uint64_t size;
+		if (strncmp(tok[i], "host=", 5) == 0 && nqn_ok(tok[i] + 5)) {
+			snprintf(m->opts.hostnqn, sizeof(m->opts.hostnqn), "%s", tok[i] + 5);
+		} else if (strncmp(tok[i], "timeout-ms=", 11) == 0 &&
+			   parse_u32(tok[i] + 11, 100, 600000, &m->opts.timeout_ms) == 0) {
+		} else if (strncmp(tok[i], "region=", 7) == 0 && wr_parse_size(tok[i] + 7, &size) == 0 &&
+			   size >= 4096 && size <= (1u << 30) && !(size & (size - 1))) {
+			m->opts.region_bytes = (uint32_t)size;
+		} else if (strncmp(tok[i], "resync-mib-s=", 13) == 0 &&
+			   parse_u32(tok[i] + 13, 0, 1000000, &m->opts.resync_mib_s) == 0) {
+		} else {
+			return fail(err, errlen, line, "mirror: '%s' is not host=NQN, timeout-ms=100..600000, "
+				    "region=SIZE (a power of two, 4K..1G) or resync-mib-s=N", tok[i]);
+		}
+	}
+	return 0;
+}
+
 static int parse_subsys_line(struct wr_cfg_subsys *s, char **tok, int n, uint32_t line, char *err,
 			     size_t errlen)
 {
+	if (strcmp(tok[0], "mirror") == 0) {
+		void *p = grow(s->mirrors, s->nmirrors, sizeof(*s->mirrors));
+		if (!p)
+			return -ENOMEM;
+		s->mirrors = p;
+		int rc = parse_mirror(tok, n, line, &s->mirrors[s->nmirrors++], err, errlen);
+		if (rc)
+			return rc;
+		for (uint32_t i = 0; i + 1 < s->nmirrors; i++)
+			if (s->mirrors[i].nsid == s->mirrors[s->nmirrors - 1].nsid)
+				return fail(err, errlen, line, "namespace %u is already mirrored on line %u",
+					    s->mirrors[i].nsid, s->mirrors[i].line);
+		return 0;
+	}
 	const char *kw = tok[0];
 	if (strcmp(kw, "serial") == 0 || strcmp(kw, "model") == 0) {
 		bool serial = kw[0] == 's';
@@ -416,6 +471,7 @@ void wr_config_free(struct wr_config *cfg)
 		for (uint32_t j = 0; j < s->nns; j++)
 			free(s->ns[j].path);
 		free(s->ns);
+		free(s->mirrors);
 		free(s->hosts);
 		free(s->listeners);
 		free(s->ana);
@@ -438,10 +494,26 @@ static int apply_subsys(const struct wr_cfg_subsys *s, struct wr_target *t, char
 		if (rc < 0)
 			return fail(err, errlen, s->line, "allow-host %s: %s", s->hosts[i], strerror(-rc)), rc;
 	}
+	for (uint32_t i = 0; i < s->nmirrors; i++) {
+		bool found = false;
+		for (uint32_t j = 0; j < s->nns; j++)
+			found |= s->ns[j].nsid == s->mirrors[i].nsid;
+		if (!found)
+			return fail(err, errlen, s->mirrors[i].line, "mirror: the subsystem has no namespace %u",
+				    s->mirrors[i].nsid), -EINVAL;
+	}
 	for (uint32_t i = 0; i < s->nns; i++) {
 		const struct wr_cfg_ns *ns = &s->ns[i];
-		rc = wr_ns_add(t, WR_NAME(s->nqn), ns->nsid, ns->kind, ns->path, ns->size, ns->block_size, NULL,
-			       NULL, 0);
+		const struct wr_cfg_mirror *m = NULL;
+		for (uint32_t j = 0; j < s->nmirrors; j++)
+			if (s->mirrors[j].nsid == ns->nsid)
+				m = &s->mirrors[j];
+		if (m)
+			rc = wr_ns_add_mirror(t, WR_NAME(s->nqn), ns->nsid, ns->kind, ns->path, 0, ns->size,
+					      ns->block_size, NULL, NULL, 0, &m->opts);
+		else
+			rc = wr_ns_add(t, WR_NAME(s->nqn), ns->nsid, ns->kind, ns->path, ns->size,
+				       ns->block_size, NULL, NULL, 0);
 		if (rc < 0)
 			return fail(err, errlen, ns->line, "namespace %u: %s", ns->nsid, strerror(-rc)), rc;
 	}

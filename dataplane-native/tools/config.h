@@ -33,6 +33,12 @@ struct wr_cfg_ana {                /* ana-state ADDR PORT GROUP STATE */
 	uint32_t line;
 };
 
+struct wr_cfg_mirror {            /* mirror NSID ADDR PORT SUBNQN REMOTE_NSID [key=value]... */
+	uint32_t nsid;              /* the namespace of this block it mirrors */
+	struct wr_mirror_opts opts;
+	uint32_t line;
+};
+
 struct wr_cfg_subsys {
 	char nqn[WR_NQN_SIZE];
 	char serial[21];
@@ -46,6 +52,8 @@ struct wr_cfg_subsys {
 	uint32_t nlisteners;
 	struct wr_cfg_ana *ana;
 	uint32_t nana;
+	struct wr_cfg_mirror *mirrors;
+	uint32_t nmirrors;
 	uint32_t line;
 };
 
