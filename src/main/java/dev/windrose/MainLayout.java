@@ -40,6 +40,7 @@ import org.springframework.beans.factory.ObjectProvider;
  */
 @PermitAll
 @StyleSheet(Lumo.UTILITY_STYLESHEET)
+@StyleSheet("context://styles/layout.css")
 public class MainLayout extends AppLayout implements AfterNavigationObserver {
 
     static final String APP_NAME = "Windrose";
