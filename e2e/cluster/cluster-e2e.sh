@@ -11,6 +11,12 @@
 # 3. Once per cluster: the heartbeat judgement (every 1 s on every node) ran once per period across the
 #    three; the run records (cluster_job_run) have no two runs closer than the period allows. Idle
 #    PostgreSQL load of the three nodes is printed (transactions per second over 20 s).
+# 3a. Live samples: node-1's REST (/api/v1/stats/nodes) has all three nodes' samples, fresh, dataplane up;
+#    over CLUSTER_E2E_SAMPLE_SECONDS (20) the delay from node-2's and node-3's samples to node-1 (by
+#    PostgreSQL LISTEN/NOTIFY) is printed as median and max.
+#    The console (Playwright in Debian's Chromium, e2e/cluster/cluster-console.spec.ts; any page error or
+#    console error fails it): node-1's dashboard shows the three nodes live, its Nodes page lists them
+#    online with running dataplanes. CLUSTER_E2E_CONSOLE=0 skips it (needs npm ci in e2e/ and chromium).
 # 3b. Through node-1's REST: a pool node-2 may not make is refused in node-2's words; a directory pool and a
 #    volume on node-2 (its file appears in node-2's directory), a memory pool on node-3, a subsystem with
 #    listeners on node-2 and node-3 that both apply (their ports listen; each node's state is APPLIED).
@@ -40,6 +46,7 @@ wr_find_jdk
 
 JAR=${WINDROSE_JAR:-$ROOT/target/windrose.jar}
 KILLS=${CLUSTER_E2E_KILLS:-2}
+SAMPLE_SECONDS=${CLUSTER_E2E_SAMPLE_SECONDS:-20}
 START_LIMIT=${CLUSTER_E2E_START_LIMIT:-480}
 PG_HOST=127.0.0.1 PG_PORT=5432 PG_USER=postgres
 DB=wr_cluster_$(tr -dc 'a-z0-9' </proc/sys/kernel/random/uuid | head -c 10)
@@ -274,6 +281,40 @@ linux_host_through_two_nodes() {
     guest_run
 }
 
+# Every node's sample on node-1: three nodes, each sampled within 3 s, each dataplane up; then the arrival
+# delays of the other nodes' samples on node-1 (sampledAt on their clock, receivedAt on node-1's: one machine).
+live_samples_on_every_node() {
+    local body until=$((SECONDS + 30)) ok=''
+    while ((SECONDS < until)); do
+        body=$(api node-1 GET /api/v1/stats/nodes) || return 1
+        if jq -e '[.[] | select(.dataplaneUp and (now - (.sampledAt | sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601)) < 3)
+                | .nodeName] | sort == ["node-1", "node-2", "node-3"]' <<<"$body" >/dev/null; then
+            ok=1; break
+        fi
+        sleep 0.5
+    done
+    [[ -n $ok ]] || { log "node-1 does not show three live nodes: $body"; return 1; }
+    local seen="$WORK/samples.txt" stats
+    : >"$seen"
+    until=$((SECONDS + SAMPLE_SECONDS))
+    while ((SECONDS < until)); do
+        api node-1 GET /api/v1/stats/nodes |
+            jq -r '.[] | select(.nodeName != "node-1") | "\(.nodeName) \(.sampledAt) \(.arrivalDelayMillis)"' >>"$seen"
+        sleep 0.25
+    done
+    stats=$(sort -u "$seen" | awk '{print $3}' | sort -n |
+        awk '{d[NR]=$1} END {if (NR == 0) exit 1; printf "%d samples, median %d ms, max %d ms", NR, d[int((NR+1)/2)], d[NR]}') ||
+        { log "no sample of node-2 or node-3 reached node-1"; return 1; }
+    echo "    live samples of node-2 and node-3 on node-1 (sample -> node-1's REST): $stats"
+}
+
+console_shows_three_live_nodes() {
+    wr_ensure_node >/dev/null || return 1
+    [[ -d $ROOT/e2e/node_modules ]] || (cd "$ROOT/e2e" && npm ci --no-audit --no-fund >/dev/null) || return 1
+    (cd "$ROOT/e2e" && WINDROSE_BASE_URL="http://127.0.0.1:${HTTP[node-1]}" WINDROSE_E2E_ADMIN_PASSWORD=$ADMIN_PASSWORD \
+        npx playwright test -c cluster/playwright.cluster.config.ts)
+}
+
 idle_database_load() {
     local before after
     before=$(sql "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '$DB'")
@@ -402,6 +443,10 @@ check "the first node of an empty database founds the cluster" first_node_founds
 check "node-2 (no token) and node-3 (join token) start" others_join || exit 1
 check "node-2 asks, runs no cluster job, and is a member seconds after node-1 accepts it" asking_node_waits_until_accepted
 check "node-3 joined with its token; node-3 sees three online members" token_node_is_member
+check "node-1's REST shows all three nodes' live samples (dataplane up, sampled within 3 s)" live_samples_on_every_node
+[[ ${CLUSTER_E2E_CONSOLE:-1} == 0 ]] ||
+    check "node-1's dashboard shows the three nodes live and its Nodes page lists them (Playwright)" \
+        console_shows_three_live_nodes
 check "objects created through node-1 for node-2 and node-3 are made real by them" objects_for_other_nodes
 if [[ ${CLUSTER_E2E_GUEST:-1} == 1 ]]; then
     check "the Linux initiator sees one subsystem through node-2 and node-3, with distinct CNTLIDs" \

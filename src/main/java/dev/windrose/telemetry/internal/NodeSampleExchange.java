@@ -68,6 +68,7 @@ class NodeSampleExchange implements NodeStatistics, NodeDataplanes, SmartLifecyc
     /** A sample older than this says nothing about the node any more (it stopped, or cannot write). */
     static final Duration STALE_AFTER = Duration.ofSeconds(5);
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(2);
+    private static final Duration NAME_REREAD = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(NodeSampleExchange.class);
     private static final String SELECT = "SELECT s.*, h.name AS node_name FROM node_live_sample s "
             + "JOIN host h ON h.id = s.host_id";
@@ -87,6 +88,7 @@ class NodeSampleExchange implements NodeStatistics, NodeDataplanes, SmartLifecyc
 
     private volatile @Nullable HostId localId;
     private volatile @Nullable String localName;
+    private volatile Instant localNameReadAt = Instant.EPOCH;
     private volatile @Nullable Instant lastLocalWrite;
     private volatile boolean listening;
     private volatile boolean running;
@@ -202,16 +204,19 @@ class NodeSampleExchange implements NodeStatistics, NodeDataplanes, SmartLifecyc
                 rates.readIops(), rates.writeIops(), rates.readMiBps(), rates.writeMiBps(), latency, rates.errors()));
     }
 
+    /** This node's id, and its name reread every {@link #NAME_REREAD} (an administrator may rename it). */
     private @Nullable HostId localId() {
         HostId id = localId;
-        if (id == null) {
+        Instant now = clock.instant();
+        if (id == null || localNameReadAt.plus(NAME_REREAD).isBefore(now)) {
             try {
                 var local = hosts.local();
                 localName = local.name();
+                localNameReadAt = now;
                 id = local.id();
                 localId = id;
-            } catch (IllegalStateException notYetRegistered) {
-                return null;
+            } catch (RuntimeException notYetRegisteredOrDatabaseAway) {
+                return id;
             }
         }
         return id;
@@ -321,9 +326,12 @@ class NodeSampleExchange implements NodeStatistics, NodeDataplanes, SmartLifecyc
                     nodes.forEach(this::readOne);
                 }
             } catch (SQLException | RuntimeException e) {
-                if (running) {
-                    log.warn("Not listening for the other nodes' samples ({}); polling every {} until it works again",
-                            e.getMessage(), pollInterval);
+                // Said once per outage (at warn), not at every attempt to reconnect.
+                if (running && listening) {
+                    log.warn("Not listening for the other nodes' samples any more ({}); polling every {} until it "
+                            + "works again", e.getMessage(), pollInterval);
+                } else if (running) {
+                    log.debug("Could not listen for the other nodes' samples", e);
                 }
             } finally {
                 listening = false;
