@@ -396,11 +396,20 @@ struct wr_mirror_opts {
 	char hostnqn[WR_NQN_SIZE]; /* the NQN this node connects as, NUL-ended; "" = a random UUID NQN */
 	uint32_t port;             /* 0 = 4420 */
 	uint32_t nsid;             /* the remote leg's NSID on the partner */
-	uint32_t timeout_ms;       /* connect timeout, and a remote I/O older than this fails the leg;
-	                              0 = 5000 */
+	uint32_t timeout_ms;       /* a remote I/O older than this fails the leg; 0 = 5000 (connecting
+	                              and admin commands may take the larger of this and 5000) */
 	uint32_t region_bytes;     /* dirty-region size: a power of two >= 4096; 0 = 1 MiB */
 	uint32_t resync_mib_s;     /* a resync copies at most this many MiB per second; 0 = no limit */
+	uint32_t flags;            /* WR_MIRROR_HOLD_ON_DEGRADE */
 };
+
+/* When the mirror degrades, hold every write (and Flush) from then on, and the completion of the
+ * write whose remote leg failed, until wr_ns_mirror_release: so that the node may record "partner
+ * out of sync" where its witness keeps it before it acknowledges a write its partner lacks (issue
+ * 16). Reads go on. Held writes wait in preallocated per-reactor lists (no allocation); a reactor
+ * polls without sleeping while it holds any. A node that cannot reach its witness never releases:
+ * its hosts' writes stall and time out, as they must. */
+#define WR_MIRROR_HOLD_ON_DEGRADE 0x1u
 
 struct wr_mirror_status {
 	uint32_t state;            /* enum wr_mirror_state */
@@ -412,11 +421,13 @@ struct wr_mirror_status {
 	uint64_t resync_total;     /* regions that resync has had to copy so far (writes can add some) */
 	uint64_t degraded_count;   /* times the mirror went degraded */
 	uint64_t remote_ios;       /* I/Os the remote leg completed successfully */
+	uint32_t holding;          /* 1 while writes are held (WR_MIRROR_HOLD_ON_DEGRADE) */
+	uint32_t reserved;
 };
 
 /* As wr_ns_add (kind, path, size_bytes...) or, with offset_bytes > 0, as wr_ns_add_extent for the
  * local leg, plus the remote leg described by mirror. Connects to the partner first (blocking, at
- * most timeout_ms per step): a remote leg that cannot be reached, or whose size or block size
+ * most max(timeout_ms, 5 s) per step): a remote leg that cannot be reached, or whose size or block size
  * differs from the local leg's, is refused (-errno, -EINVAL for a mismatch) and nothing is added.
  * The new namespace starts IN_SYNC: the caller guarantees the legs hold the same bytes (new legs,
  * or legs that were in sync when last used). Mirrored namespaces do not grow (wr_ns_resize answers
@@ -429,6 +440,10 @@ WR_API int32_t wr_ns_add_mirror(struct wr_target *target, const char *nqn, uint3
 /* Fills *out; -ENOENT for an unknown namespace, -EINVAL when it is not mirrored. */
 WR_API int32_t wr_ns_mirror_status(struct wr_target *target, const char *nqn, uint32_t nqn_len,
 				   uint32_t nsid, struct wr_mirror_status *out);
+/* Lets the writes held since the mirror degraded (WR_MIRROR_HOLD_ON_DEGRADE) go on, locally, their
+ * regions marked dirty; 0 also when nothing is held. -ENOENT / -EINVAL as wr_ns_mirror_status. */
+WR_API int32_t wr_ns_mirror_release(struct wr_target *target, const char *nqn, uint32_t nqn_len,
+				    uint32_t nsid);
 /* Blocking: reconnects the remote leg of a DEGRADED mirror, copies every dirty region to it while
  * host I/O goes on (progress in wr_ns_mirror_status: resync_done of resync_total), and returns 0
  * once the mirror is IN_SYNC. 0 at once when it already is; -EBUSY when another resync runs;

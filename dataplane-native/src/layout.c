@@ -86,6 +86,7 @@ static const struct field_offset field_offsets[] = {
 	FIELD(WR_STRUCT_MIRROR_OPTS, wr_mirror_opts, timeout_ms),
 	FIELD(WR_STRUCT_MIRROR_OPTS, wr_mirror_opts, region_bytes),
 	FIELD(WR_STRUCT_MIRROR_OPTS, wr_mirror_opts, resync_mib_s),
+	FIELD(WR_STRUCT_MIRROR_OPTS, wr_mirror_opts, flags),
 
 	FIELD(WR_STRUCT_MIRROR_STATUS, wr_mirror_status, state),
 	FIELD(WR_STRUCT_MIRROR_STATUS, wr_mirror_status, last_error),
@@ -96,6 +97,7 @@ static const struct field_offset field_offsets[] = {
 	FIELD(WR_STRUCT_MIRROR_STATUS, wr_mirror_status, resync_total),
 	FIELD(WR_STRUCT_MIRROR_STATUS, wr_mirror_status, degraded_count),
 	FIELD(WR_STRUCT_MIRROR_STATUS, wr_mirror_status, remote_ios),
+	FIELD(WR_STRUCT_MIRROR_STATUS, wr_mirror_status, holding),
 };
 
 const char *wr_version(void)

@@ -754,6 +754,19 @@ int32_t wr_ns_mirror_status(struct wr_target *t, const char *nqn, uint32_t nqn_l
 	return rc;
 }
 
+int32_t wr_ns_mirror_release(struct wr_target *t, const char *nqn, uint32_t nqn_len, uint32_t nsid)
+{
+	int rc;
+	struct wr_ns *ns = ns_pin(t, nqn, nqn_len, nsid, &rc);
+	if (!ns)
+		return rc;
+	rc = wr_bdev_is_mirror(ns->bdev) ? 0 : -EINVAL;
+	if (rc == 0)
+		wr_bdev_mirror_release(ns->bdev);
+	ns_unpin(ns);
+	return rc;
+}
+
 int32_t wr_ns_mirror_resync(struct wr_target *t, const char *nqn, uint32_t nqn_len, uint32_t nsid)
 {
 	int rc;

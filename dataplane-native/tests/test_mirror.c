@@ -457,6 +457,66 @@ static void a_partner_that_stops_answering_times_out_into_degraded_and_resyncs(v
 	free(expect);
 }
 
+/* ---- WR_MIRROR_HOLD_ON_DEGRADE: nothing the partner lacks is acknowledged before the release ---- */
+
+#define HOLD_NQN "nqn.2026-12.dev.windrose:mirror-hold"
+
+static void a_holding_mirror_acknowledges_no_write_until_released(void **state)
+{
+	struct wr_target *p;
+	assert_int_equal(wr_target_create(1, WR_MODE_ADAPTIVE, NULL, &p), 0);
+	assert_int_equal(wr_subsystem_create(p, WR_NAME(HOLD_NQN), NULL, NULL, WR_SUBSYS_ALLOW_ANY_HOST), 0);
+	assert_int_equal(wr_ns_add(p, WR_NAME(HOLD_NQN), 1, WR_BDEV_KIND_RAM, NULL, SIZE, BS, NULL, NULL, 0), 0);
+	int port = wr_listener_add(p, WR_NAME(HOLD_NQN), "127.0.0.1", 0);
+	assert_true(port > 0);
+	struct wr_mirror_opts mo = { .port = (uint32_t)port, .nsid = 1, .timeout_ms = 1000,
+				     .flags = WR_MIRROR_HOLD_ON_DEGRADE };
+	strcpy(mo.addr, "127.0.0.1");
+	strcpy(mo.subnqn, HOLD_NQN);
+	assert_int_equal(wr_ns_add_mirror(fx.active, WR_NAME(ACTIVE_NQN), 3, WR_BDEV_KIND_RAM, NULL, 0,
+					  SIZE, BS, NULL, NULL, 0, &mo), 0);
+	struct wri_ctrl *host = connect_ns(fx.active_port, ACTIVE_NQN, 3, 1);
+	struct wri_queue *q = wri_ctrl_io_queue(host, 0);
+	memset(fx.bufs, 0xab, IO_BLOCKS * BS);
+	struct done d = { .left = 1 };
+	assert_int_equal(wri_write(q, 0, IO_BLOCKS, fx.bufs, false, on_done, &d), 0);
+	wait_all(q, &d);
+	assert_int_equal(d.errors, 0);
+
+	wr_target_destroy(p);                       /* the partner is gone */
+	struct done w = { .left = 1 };
+	assert_int_equal(wri_write(q, 64, IO_BLOCKS, fx.bufs, false, on_done, &w), 0);
+	uint64_t until = now_ms() + 500;
+	while (now_ms() < until)
+		assert_true(wri_queue_poll(q, 64) >= 0);
+	assert_int_equal(w.left, 1);                /* held: not acknowledged */
+	struct wr_mirror_status st;
+	assert_int_equal(wr_ns_mirror_status(fx.active, WR_NAME(ACTIVE_NQN), 3, &st), 0);
+	assert_int_equal(st.state, WR_MIRROR_DEGRADED);
+	assert_int_equal(st.holding, 1);
+	/* reads go on meanwhile */
+	struct done r = { .left = 1 };
+	assert_int_equal(wri_read(q, 0, IO_BLOCKS, fx.bufs + IO_BLOCKS * BS, on_done, &r), 0);
+	wait_all(q, &r);
+	assert_int_equal(r.errors, 0);
+	assert_memory_equal(fx.bufs + IO_BLOCKS * BS, fx.bufs, IO_BLOCKS * BS);
+	assert_int_equal(w.left, 1);
+
+	/* the node recorded "partner out of sync": the write goes on, locally, and is marked */
+	assert_int_equal(wr_ns_mirror_release(fx.active, WR_NAME(ACTIVE_NQN), 3), 0);
+	wait_all(q, &w);
+	assert_int_equal(w.errors, 0);
+	assert_int_equal(wr_ns_mirror_status(fx.active, WR_NAME(ACTIVE_NQN), 3, &st), 0);
+	assert_int_equal(st.holding, 0);
+	assert_int_equal(st.dirty_regions, 1);
+	struct done w2 = { .left = 1 };
+	assert_int_equal(wri_write(q, 4096, IO_BLOCKS, fx.bufs, false, on_done, &w2), 0);
+	wait_all(q, &w2);                           /* not held any more until the next degrade */
+	assert_int_equal(w2.errors, 0);
+	wri_disconnect(host);
+	assert_int_equal(wr_ns_remove(fx.active, WR_NAME(ACTIVE_NQN), 3), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -464,6 +524,7 @@ int main(void)
 		cmocka_unit_test(partner_death_degrades_without_a_host_error_and_counts_dirty_regions),
 		cmocka_unit_test(a_returning_partner_gets_only_the_dirty_regions_while_writes_go_on),
 		cmocka_unit_test(a_partner_that_stops_answering_times_out_into_degraded_and_resyncs),
+		cmocka_unit_test(a_holding_mirror_acknowledges_no_write_until_released),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -159,6 +159,8 @@ int wr_bdev_mirror_open(struct wr_bdev *local, const struct wr_mirror_opts *opts
 			struct wr_bdev **out);
 bool wr_bdev_is_mirror(const struct wr_bdev *bdev);
 void wr_bdev_mirror_status(const struct wr_bdev *bdev, struct wr_mirror_status *out);
+/* See wr_ns_mirror_release. */
+void wr_bdev_mirror_release(struct wr_bdev *bdev);
 /* Blocking, control threads only; see wr_ns_mirror_resync. */
 int wr_bdev_mirror_resync(struct wr_bdev *bdev);
 

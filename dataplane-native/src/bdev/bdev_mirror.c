@@ -74,7 +74,8 @@ struct mirror_slot {
 	struct mirror_io *free_ios;
 	uint32_t remote_inflight;
 	uint64_t progress_ns;             /* last remote completion (or first submit) */
-	struct wr_bdev_io *defer_head, *defer_tail; /* writes waiting for a region copy */
+	struct wr_bdev_io *defer_head, *defer_tail; /* writes waiting for a region copy or a hold */
+	struct wr_bdev_io *held_head;     /* completions held (WR_MIRROR_HOLD_ON_DEGRADE), status in result */
 	_Atomic uint32_t seq;             /* odd while in submit or poll, see quiesce() */
 	_Atomic bool q_busy;              /* may touch q (remote I/O in flight) */
 } __attribute__((aligned(64)));
@@ -85,6 +86,7 @@ struct wr_mirror {
 	uint32_t block_size;
 	uint64_t size_bytes;
 	_Atomic uint32_t state;
+	_Atomic bool hold;                /* writes wait for wr_bdev_mirror_release */
 	struct wr_mirror_map map;
 	_Atomic uint32_t *writers;        /* per region: host writes in flight to it */
 	_Atomic uint64_t copying;         /* region a resync copies now, NO_REGION */
@@ -118,6 +120,9 @@ static void mirror_degrade(struct wr_mirror *m, int err)
 	atomic_store_explicit(&m->last_error, err, memory_order_relaxed);
 	uint32_t st = atomic_load(&m->state);
 	while (st != WR_MIRROR_DEGRADED) {
+		/* before the state: whoever sees DEGRADED sees the hold too */
+		if (m->opts.flags & WR_MIRROR_HOLD_ON_DEGRADE)
+			atomic_store(&m->hold, true);
 		if (wr_mirror_transition(&m->state, st, WR_MIRROR_DEGRADED)) {
 			atomic_fetch_add_explicit(&m->degraded_count, 1, memory_order_relaxed);
 			fprintf(stderr, "windrose: mirror to %s:%u %s nsid %u: %s -> degraded (%d)\n",
@@ -164,8 +169,18 @@ static void leg_done(struct mirror_io *mio)
 	writers_put(s->m, mio->region_first, mio->region_last);
 	int status = mio->local_status;
 	io_put(s, mio);
+	struct wr_io_ctx *ctx = atomic_load_explicit(&s->ctx, memory_order_relaxed);
+	if (mio->remote_status && atomic_load(&s->m->hold)) {
+		/* the partner lacks it: acknowledged only once the node has recorded that */
+		parent->result = status;
+		parent->next = s->held_head;
+		s->held_head = parent;
+		s->poller.spin = true;
+		wr_io_ctx_add_poller(ctx, &s->poller);
+		return;
+	}
 	/* the remote leg's failure was recorded (dirty, degraded): the host sees the local leg's */
-	wr_io_ctx_complete_later(atomic_load_explicit(&s->ctx, memory_order_relaxed), parent, status);
+	wr_io_ctx_complete_later(ctx, parent, status);
 }
 
 static void local_done(struct wr_bdev_io *bio, int status)
@@ -297,6 +312,13 @@ static int mirror_start(struct mirror_slot *s, struct wr_io_ctx *ctx, struct wr_
 	mio->local.cb_arg = mio;
 
 	uint32_t st = atomic_load(&m->state);
+	/* after the state: mirror_degrade sets the hold before the state (seq_cst both) */
+	if (atomic_load(&m->hold)) {
+		writers_put(m, first, last);
+		io_put(s, mio);
+		defer(s, io);       /* WR_MIRROR_HOLD_ON_DEGRADE: until wr_bdev_mirror_release */
+		return 0;
+	}
 	struct wri_queue *q = st != WR_MIRROR_DEGRADED ? slot_queue(s) : NULL;
 	if (!q && st != WR_MIRROR_DEGRADED)
 		mirror_degrade(m, -ENOTCONN);
@@ -368,7 +390,15 @@ static int slot_poll(struct wr_io_poller *p, bool *keep)
 			work++;
 		}
 	}
-	if (s->defer_head) {
+	if (s->held_head && !atomic_load(&m->hold)) {
+		for (struct wr_bdev_io *io = s->held_head, *next; io; io = next) {
+			next = io->next;
+			wr_io_ctx_complete_later(ctx, io, io->result);
+			work++;
+		}
+		s->held_head = NULL;
+	}
+	if (s->defer_head && !atomic_load(&m->hold)) {
 		struct wr_bdev_io *io = s->defer_head;
 		s->defer_head = s->defer_tail = NULL;
 		while (io) {
@@ -383,9 +413,10 @@ static int slot_poll(struct wr_io_poller *p, bool *keep)
 	}
 	if (s->remote_inflight == 0 && atomic_load_explicit(&s->q_busy, memory_order_relaxed))
 		atomic_store_explicit(&s->q_busy, false, memory_order_release);
-	*keep = s->remote_inflight || s->defer_head;
-	/* deferred writes wait for a region copy, which no socket announces */
-	s->poller.spin = s->defer_head || (s->remote_inflight && wri_queue_send_pending(s->q));
+	*keep = s->remote_inflight || s->defer_head || s->held_head;
+	/* deferred and held writes wait for a region copy or a release, which no socket announces */
+	s->poller.spin = s->defer_head || s->held_head ||
+			 (s->remote_inflight && wri_queue_send_pending(s->q));
 	slot_exit(s);
 	return work;
 }
@@ -448,7 +479,9 @@ static int mirror_connect(struct wr_mirror *m, struct wri_ctrl **out)
 		.num_io_queues = (uint16_t)(m->nslots + 1),   /* + the resync's */
 		.queue_depth = MIRROR_QUEUE_DEPTH,
 		.max_io_bytes = MIRROR_MAX_IO,
-		.timeout_ms = m->opts.timeout_ms,
+		/* a short I/O timeout must not fail reconnects on a loaded machine */
+		.timeout_ms = m->opts.timeout_ms > MIRROR_DEFAULT_TIMEOUT_MS ? m->opts.timeout_ms
+									     : MIRROR_DEFAULT_TIMEOUT_MS,
 	};
 	struct wri_ctrl *ctrl;
 	int rc = wri_connect(&o, &ctrl);
@@ -701,6 +734,16 @@ out_unlock:
 	return rc;
 }
 
+void wr_bdev_mirror_release(struct wr_bdev *bdev)
+{
+	if (!wr_bdev_is_mirror(bdev))
+		return;
+	struct wr_mirror *m = bdev->priv;
+	if (atomic_exchange(&m->hold, false))
+		fprintf(stderr, "windrose: mirror to %s:%u %s nsid %u: held writes released\n",
+			m->opts.addr, m->opts.port, m->opts.subnqn, m->opts.nsid);
+}
+
 void wr_bdev_mirror_status(const struct wr_bdev *bdev, struct wr_mirror_status *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -716,6 +759,7 @@ void wr_bdev_mirror_status(const struct wr_bdev *bdev, struct wr_mirror_status *
 	out->resync_total = atomic_load(&m->resync_total);
 	out->degraded_count = atomic_load(&m->degraded_count);
 	out->remote_ios = atomic_load(&m->remote_ios);
+	out->holding = atomic_load(&m->hold);
 }
 
 static void mirror_free(struct wr_mirror *m)

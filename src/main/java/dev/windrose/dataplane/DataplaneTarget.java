@@ -50,6 +50,15 @@ public interface DataplaneTarget extends AutoCloseable {
     }
 
     /**
+     * Lets the writes a mirror with {@link MirrorLeg#holdOnDegrade()} holds since it degraded go on (locally,
+     * their regions marked dirty): call it once the node has recorded that its partner is out of sync. Does
+     * nothing when nothing is held.
+     */
+    default void releaseMirror(String nqn, int nsid) {
+        throw new UnsupportedOperationException("this target cannot mirror");
+    }
+
+    /**
      * Blocks until a DEGRADED mirror is IN_SYNC again: reconnects to the partner and copies only the dirty
      * regions while hosts keep writing (progress in {@link #mirrorStatus}); returns at once when it is in
      * sync. EBUSY when a resync already runs; the connect's or copy's errno when the partner fails (the mirror

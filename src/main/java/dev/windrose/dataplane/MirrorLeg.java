@@ -12,13 +12,16 @@ import org.jspecify.annotations.Nullable;
  * @param subsystemNqn the partner's subsystem that holds the leg
  * @param nsid the leg's NSID there
  * @param hostNqn the NQN this node connects as (the partner must allow it), or null for a random UUID NQN
- * @param timeout connect timeout, and a remote I/O older than this fails the leg (the mirror degrades);
- *        zero for 5 s
+ * @param timeout a remote I/O older than this fails the leg (the mirror degrades); zero for 5 s (connecting
+ *        may take the larger of this and 5 s)
  * @param regionBytes size of a dirty region: a power of two, at least 4096; 0 for 1 MiB
  * @param resyncMibPerSecond the most a resync copies per second, so hosts keep their latency; 0 for no limit
+ * @param holdOnDegrade when the mirror degrades, hold every write (and the completion of the write whose remote
+ *        leg failed) until {@link DataplaneTarget#releaseMirror}: the node records "partner out of sync" where its
+ *        witness keeps it before it acknowledges a write the partner lacks. Reads go on.
  */
 public record MirrorLeg(String address, int port, String subsystemNqn, int nsid, @Nullable String hostNqn,
-        Duration timeout, int regionBytes, int resyncMibPerSecond) {
+        Duration timeout, int regionBytes, int resyncMibPerSecond, boolean holdOnDegrade) {
 
     public MirrorLeg {
         if (address.isBlank() || address.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= StatsLayouts.ADDR_SIZE) {
@@ -38,8 +41,8 @@ public record MirrorLeg(String address, int port, String subsystemNqn, int nsid,
         }
     }
 
-    /** The defaults: 5 s timeout, 1 MiB regions, no resync rate limit. */
+    /** The defaults: 5 s timeout, 1 MiB regions, no resync rate limit, no hold. */
     public static MirrorLeg of(String address, int port, String subsystemNqn, int nsid, @Nullable String hostNqn) {
-        return new MirrorLeg(address, port, subsystemNqn, nsid, hostNqn, Duration.ZERO, 0, 0);
+        return new MirrorLeg(address, port, subsystemNqn, nsid, hostNqn, Duration.ZERO, 0, 0, false);
     }
 }

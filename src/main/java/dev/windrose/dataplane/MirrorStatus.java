@@ -11,9 +11,10 @@ package dev.windrose.dataplane;
  * @param resyncTotal regions that resync has had to copy so far (writes made while it reconnected add some)
  * @param degradedCount times the mirror went degraded
  * @param remoteIos I/Os the remote leg completed successfully
+ * @param holding writes are held until {@link DataplaneTarget#releaseMirror} ({@link MirrorLeg#holdOnDegrade()})
  */
 public record MirrorStatus(State state, int lastError, long regionBytes, long totalRegions, long dirtyRegions,
-        long resyncDone, long resyncTotal, long degradedCount, long remoteIos) {
+        long resyncDone, long resyncTotal, long degradedCount, long remoteIos, boolean holding) {
 
     /** enum wr_mirror_state. */
     public enum State {

@@ -35,6 +35,9 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
     /** wr_version returns a pointer to a static NUL-terminated string; no version is this long. */
     private static final long MAX_VERSION_LENGTH = 256;
 
+    /** WR_MIRROR_HOLD_ON_DEGRADE. */
+    private static final int HOLD_ON_DEGRADE = 0x1;
+
     private final Arena libraryArena;
     private final MethodHandle wrVersion;
     private final MethodHandle wrAbiVersion;
@@ -69,6 +72,7 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
     private final MethodHandle wrNsAddMirror;
     private final MethodHandle wrNsMirrorStatus;
     private final MethodHandle wrNsMirrorResync;
+    private final MethodHandle wrNsMirrorRelease;
 
     private NativeDataplane(Arena libraryArena, SymbolLookup library) {
         this.libraryArena = libraryArena;
@@ -132,6 +136,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
         wrNsMirrorStatus = downcall(linker, library, "wr_ns_mirror_status",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
         wrNsMirrorResync = downcall(linker, library, "wr_ns_mirror_resync",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
+        wrNsMirrorRelease = downcall(linker, library, "wr_ns_mirror_release",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
     }
 
@@ -359,6 +365,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
             opts.set(JAVA_INT, l.byteOffset(MemoryLayout.PathElement.groupElement("region_bytes")), remote.regionBytes());
             opts.set(JAVA_INT, l.byteOffset(MemoryLayout.PathElement.groupElement("resync_mib_s")),
                     remote.resyncMibPerSecond());
+            opts.set(JAVA_INT, l.byteOffset(MemoryLayout.PathElement.groupElement("flags")),
+                    remote.holdOnDegrade() ? HOLD_ON_DEGRADE : 0);
             int kind = ns.kind() == BlockDeviceKind.EXTENT ? BlockDeviceKind.FILE.code : ns.kind().code;
             int result = (int) wrNsAddMirror.invokeExact(target, name, length(name), ns.nsid(), kind,
                     text(call, ns.path()), ns.offsetBytes(), ns.sizeBytes(), ns.blockSize(), bytes(call, ns.nguid()),
@@ -378,6 +386,16 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
                     "wr_ns_mirror_status(" + nqn + ", " + nsid + ")");
         } catch (Throwable t) {
             throw rethrow("wr_ns_mirror_status", t);
+        }
+    }
+
+    void nsMirrorRelease(MemorySegment target, String nqn, int nsid) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment name = name(call, nqn);
+            checked((int) wrNsMirrorRelease.invokeExact(target, name, length(name), nsid),
+                    "wr_ns_mirror_release(" + nqn + ", " + nsid + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_ns_mirror_release", t);
         }
     }
 

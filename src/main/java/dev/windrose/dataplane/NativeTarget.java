@@ -89,9 +89,15 @@ final class NativeTarget implements DataplaneTarget {
                         s.get(JAVA_INT, offset(l, "last_error")), s.get(JAVA_LONG, offset(l, "region_bytes")),
                         s.get(JAVA_LONG, offset(l, "total_regions")), s.get(JAVA_LONG, offset(l, "dirty_regions")),
                         s.get(JAVA_LONG, offset(l, "resync_done")), s.get(JAVA_LONG, offset(l, "resync_total")),
-                        s.get(JAVA_LONG, offset(l, "degraded_count")), s.get(JAVA_LONG, offset(l, "remote_ios")));
+                        s.get(JAVA_LONG, offset(l, "degraded_count")), s.get(JAVA_LONG, offset(l, "remote_ios")),
+                        s.get(JAVA_INT, offset(l, "holding")) != 0);
             }
         });
+    }
+
+    @Override
+    public void releaseMirror(String nqn, int nsid) {
+        run(target -> dataplane.nsMirrorRelease(target, nqn, nsid));
     }
 
     @Override

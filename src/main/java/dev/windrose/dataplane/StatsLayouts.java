@@ -111,7 +111,8 @@ final class StatsLayouts {
             JAVA_INT.withName("nsid"),
             JAVA_INT.withName("timeout_ms"),
             JAVA_INT.withName("region_bytes"),
-            JAVA_INT.withName("resync_mib_s")).withName("wr_mirror_opts");
+            JAVA_INT.withName("resync_mib_s"),
+            JAVA_INT.withName("flags")).withName("wr_mirror_opts");
 
     static final StructLayout MIRROR_STATUS = MemoryLayout.structLayout(
             JAVA_INT.withName("state"),
@@ -122,7 +123,9 @@ final class StatsLayouts {
             JAVA_LONG.withName("resync_done"),
             JAVA_LONG.withName("resync_total"),
             JAVA_LONG.withName("degraded_count"),
-            JAVA_LONG.withName("remote_ios")).withName("wr_mirror_status");
+            JAVA_LONG.withName("remote_ios"),
+            JAVA_INT.withName("holding"),
+            JAVA_INT.withName(RESERVED)).withName("wr_mirror_status");
 
     record Checked(StructId id, StructLayout layout) {
     }

@@ -253,7 +253,7 @@ class NativeTargetTest {
             int partnerPort = partner.addListener(partnerNqn, "127.0.0.1", 0);
             target.createSubsystem(NQN, null, null, true);
             MirrorLeg leg = new MirrorLeg("127.0.0.1", partnerPort, partnerNqn, 1, hostNqn, Duration.ofSeconds(1), 1 << 20,
-                    64);
+                    64, true);
 
             assertThatThrownBy(() -> target.addMirroredNamespace(NQN, NamespaceSpec.ram(1, 4L << 20), leg))
                     .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EINVAL));
@@ -279,6 +279,9 @@ class NativeTargetTest {
             assertThat(status.state()).isEqualTo(MirrorStatus.State.DEGRADED);
             assertThat(status.degradedCount()).isEqualTo(1);
             assertThat(status.lastError()).isNegative();
+            assertThat(status.holding()).isTrue();         // holdOnDegrade: writes wait for the release
+            target.releaseMirror(NQN, 1);
+            assertThat(target.mirrorStatus(NQN, 1).holding()).isFalse();
             assertThatThrownBy(() -> target.resyncMirror(NQN, 1)).isInstanceOf(DataplaneException.class);
 
             partner = dataplane.createTarget(TargetOptions.adaptive(1));
