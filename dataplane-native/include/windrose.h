@@ -390,6 +390,8 @@ enum wr_mirror_state {
 	WR_MIRROR_RESYNCING = 2,   /* both legs get every write; dirty regions are being copied */
 };
 
+#define WR_MIRROR_PATH_SIZE 256u
+
 struct wr_mirror_opts {
 	char addr[WR_ADDR_SIZE];   /* the partner's address (IPv4/IPv6 literal or host name), NUL-ended */
 	char subnqn[WR_NQN_SIZE];  /* the partner's subsystem holding the remote leg, NUL-ended */
@@ -401,6 +403,12 @@ struct wr_mirror_opts {
 	uint32_t region_bytes;     /* dirty-region size: a power of two >= 4096; 0 = 1 MiB */
 	uint32_t resync_mib_s;     /* a resync copies at most this many MiB per second; 0 = no limit */
 	uint32_t flags;            /* WR_MIRROR_HOLD_ON_DEGRADE */
+	char bitmap_path[WR_MIRROR_PATH_SIZE]; /* "" = the dirty-region bitmap lives in memory only;
+	                              else in this file (created when missing): a region's mark is on
+	                              stable storage before the write that made it is acknowledged
+	                              (one msync per region and outage), so a restart of this node
+	                              forgets nothing; a mirror opened on a file with dirty regions
+	                              starts DEGRADED. The file fits one size and region size (-EINVAL). */
 };
 
 /* When the mirror degrades, hold every write (and Flush) from then on, and the completion of the

@@ -87,6 +87,7 @@ static const struct field_offset field_offsets[] = {
 	FIELD(WR_STRUCT_MIRROR_OPTS, wr_mirror_opts, region_bytes),
 	FIELD(WR_STRUCT_MIRROR_OPTS, wr_mirror_opts, resync_mib_s),
 	FIELD(WR_STRUCT_MIRROR_OPTS, wr_mirror_opts, flags),
+	FIELD(WR_STRUCT_MIRROR_OPTS, wr_mirror_opts, bitmap_path),
 
 	FIELD(WR_STRUCT_MIRROR_STATUS, wr_mirror_status, state),
 	FIELD(WR_STRUCT_MIRROR_STATUS, wr_mirror_status, last_error),

@@ -104,7 +104,7 @@ static void mirror_lines_parse_and_name_bad_values(void **state)
 		"  mirror 1 10.0.0.2 4420 nqn.2026-12.dev.windrose:b 3 host=nqn.2026-12.dev.windrose:node-a "
 		"timeout-ms=2000 region=4M resync-mib-s=100\n"
 		"  namespace 2 ram 64M\n"
-		"  mirror 2 ::1 4421 nqn.2026-12.dev.windrose:b 4\n";
+		"  mirror 2 ::1 4421 nqn.2026-12.dev.windrose:b 4 bitmap=/var/lib/windrose/ns2.bitmap\n";
 	struct wr_config cfg;
 	char err[256] = "";
 	assert_int_equal(wr_config_parse(text, &cfg, err, sizeof(err)), 0);
@@ -121,6 +121,8 @@ static void mirror_lines_parse_and_name_bad_values(void **state)
 	assert_int_equal(s->mirrors[0].opts.resync_mib_s, 100);
 	assert_string_equal(s->mirrors[1].opts.hostnqn, "");   /* defaults: the library's */
 	assert_int_equal(s->mirrors[1].opts.timeout_ms, 0);
+	assert_string_equal(s->mirrors[1].opts.bitmap_path, "/var/lib/windrose/ns2.bitmap");
+	assert_string_equal(s->mirrors[0].opts.bitmap_path, "");
 	wr_config_free(&cfg);
 	expect_error("subsystem nqn.2026-12.dev.windrose:a\n mirror 1 10.0.0.2 4420\n", "line 2: mirror needs NSID");
 	expect_error("subsystem nqn.2026-12.dev.windrose:a\n mirror 1 10.0.0.2 4420 nqn.x 1\n", "line 2: mirror: ");

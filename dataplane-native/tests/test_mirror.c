@@ -473,6 +473,8 @@ static void a_holding_mirror_acknowledges_no_write_until_released(void **state)
 				     .flags = WR_MIRROR_HOLD_ON_DEGRADE };
 	strcpy(mo.addr, "127.0.0.1");
 	strcpy(mo.subnqn, HOLD_NQN);
+	snprintf(mo.bitmap_path, sizeof(mo.bitmap_path), "/tmp/wr-mirror-bitmap-%d", (int)getpid());
+	unlink(mo.bitmap_path);
 	assert_int_equal(wr_ns_add_mirror(fx.active, WR_NAME(ACTIVE_NQN), 3, WR_BDEV_KIND_RAM, NULL, 0,
 					  SIZE, BS, NULL, NULL, 0, &mo), 0);
 	struct wri_ctrl *host = connect_ns(fx.active_port, ACTIVE_NQN, 3, 1);
@@ -515,6 +517,34 @@ static void a_holding_mirror_acknowledges_no_write_until_released(void **state)
 	assert_int_equal(w2.errors, 0);
 	wri_disconnect(host);
 	assert_int_equal(wr_ns_remove(fx.active, WR_NAME(ACTIVE_NQN), 3), 0);
+
+	/* the marks were in the bitmap file: the mirror added again (a restart) knows what its
+	 * partner lacks, starts degraded and copies just that */
+	assert_int_equal(wr_target_create(1, WR_MODE_ADAPTIVE, NULL, &p), 0);
+	assert_int_equal(wr_subsystem_create(p, WR_NAME(HOLD_NQN), NULL, NULL, WR_SUBSYS_ALLOW_ANY_HOST), 0);
+	assert_int_equal(wr_ns_add(p, WR_NAME(HOLD_NQN), 1, WR_BDEV_KIND_RAM, NULL, SIZE, BS, NULL, NULL, 0), 0);
+	port = wr_listener_add(p, WR_NAME(HOLD_NQN), "127.0.0.1", 0);
+	assert_true(port > 0);
+	mo.port = (uint32_t)port;
+	assert_int_equal(wr_ns_add_mirror(fx.active, WR_NAME(ACTIVE_NQN), 3, WR_BDEV_KIND_RAM, NULL, 0,
+					  SIZE, BS, NULL, NULL, 0, &mo), 0);
+	assert_int_equal(wr_ns_mirror_status(fx.active, WR_NAME(ACTIVE_NQN), 3, &st), 0);
+	assert_int_equal(st.state, WR_MIRROR_DEGRADED);
+	assert_int_equal(st.dirty_regions, 2);      /* regions 0 and 2: the two local-only writes */
+	assert_int_equal(wr_ns_mirror_resync(fx.active, WR_NAME(ACTIVE_NQN), 3), 0);
+	assert_int_equal(wr_ns_mirror_status(fx.active, WR_NAME(ACTIVE_NQN), 3, &st), 0);
+	assert_int_equal(st.state, WR_MIRROR_IN_SYNC);
+	assert_int_equal(st.resync_done, 2);
+	assert_int_equal(wr_ns_remove(fx.active, WR_NAME(ACTIVE_NQN), 3), 0);
+	/* and the cleared bits were written back */
+	assert_int_equal(wr_ns_add_mirror(fx.active, WR_NAME(ACTIVE_NQN), 3, WR_BDEV_KIND_RAM, NULL, 0,
+					  SIZE, BS, NULL, NULL, 0, &mo), 0);
+	assert_int_equal(wr_ns_mirror_status(fx.active, WR_NAME(ACTIVE_NQN), 3, &st), 0);
+	assert_int_equal(st.state, WR_MIRROR_IN_SYNC);
+	assert_int_equal(st.dirty_regions, 0);
+	assert_int_equal(wr_ns_remove(fx.active, WR_NAME(ACTIVE_NQN), 3), 0);
+	wr_target_destroy(p);
+	unlink(mo.bitmap_path);
 }
 
 int main(void)

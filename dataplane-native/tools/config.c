@@ -22,7 +22,7 @@
 
 #include "config.h"
 
-#define MAX_TOKENS 12   /* the longest line: mirror with its four options */
+#define MAX_TOKENS 12   /* the longest line: mirror with its five options */
 
 static int fail(char *err, size_t errlen, uint32_t line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -173,7 +173,7 @@ static int parse_mirror(char **tok, int n, uint32_t line, struct wr_cfg_mirror *
 	m->line = line;
 	if (n < 6)
 		return fail(err, errlen, line, "mirror needs NSID ADDR PORT SUBNQN REMOTE_NSID [host=NQN] "
-			    "[timeout-ms=N] [region=SIZE] [resync-mib-s=N]");
+			    "[timeout-ms=N] [region=SIZE] [bitmap=PATH] [resync-mib-s=N]");
 	uint32_t port;
 	if (parse_u32(tok[1], 1, 1024, &m->nsid) < 0)
 		return fail(err, errlen, line, "NSID '%s' is not a number from 1 to 1024", tok[1]);
@@ -197,11 +197,14 @@ static int parse_mirror(char **tok, int n, uint32_t line, struct wr_cfg_mirror *
 		} else if (strncmp(tok[i], "region=", 7) == 0 && wr_parse_size(tok[i] + 7, &size) == 0 &&
 			   size >= 4096 && size <= (1u << 30) && !(size & (size - 1))) {
 			m->opts.region_bytes = (uint32_t)size;
+		} else if (strncmp(tok[i], "bitmap=", 7) == 0 && tok[i][7] &&
+			   strlen(tok[i] + 7) < sizeof(m->opts.bitmap_path)) {
+			snprintf(m->opts.bitmap_path, sizeof(m->opts.bitmap_path), "%s", tok[i] + 7);
 		} else if (strncmp(tok[i], "resync-mib-s=", 13) == 0 &&
 			   parse_u32(tok[i] + 13, 0, 1000000, &m->opts.resync_mib_s) == 0) {
 		} else {
 			return fail(err, errlen, line, "mirror: '%s' is not host=NQN, timeout-ms=100..600000, "
-				    "region=SIZE (a power of two, 4K..1G) or resync-mib-s=N", tok[i]);
+				    "region=SIZE (a power of two, 4K..1G), bitmap=PATH or resync-mib-s=N", tok[i]);
 		}
 	}
 	return 0;

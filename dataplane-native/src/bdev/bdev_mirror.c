@@ -720,6 +720,7 @@ int wr_bdev_mirror_resync(struct wr_bdev *bdev)
 	pthread_mutex_lock(&m->ctl);
 	if (rc == 0 && wr_mirror_map_dirty(&m->map) == 0 &&
 	    wr_mirror_transition(&m->state, WR_MIRROR_RESYNCING, WR_MIRROR_IN_SYNC)) {
+		wr_mirror_map_sync(&m->map);   /* the cleared bits, so a restart does not copy again */
 		fprintf(stderr, "windrose: mirror to %s:%u %s nsid %u: in sync (%llu regions copied)\n",
 			m->opts.addr, m->opts.port, m->opts.subnqn, m->opts.nsid,
 			(unsigned long long)atomic_load(&m->resync_done));
@@ -823,23 +824,37 @@ int wr_bdev_mirror_open(struct wr_bdev *local, const struct wr_mirror_opts *opts
 	atomic_init(&m->state, WR_MIRROR_IN_SYNC);
 	atomic_init(&m->copying, NO_REGION);
 	pthread_mutex_init(&m->ctl, NULL);
-	rc = wr_mirror_map_init(&m->map, m->size_bytes, m->opts.region_bytes);
-	if (rc)
-		goto err_mirror;
-	if (m->opts.region_bytes < m->block_size) {
+	if (!memchr(opts->bitmap_path, 0, sizeof(opts->bitmap_path)) || m->opts.region_bytes < m->block_size) {
 		rc = -EINVAL;
 		goto err_mirror;
 	}
-	m->writers = calloc(m->map.nregions, sizeof(*m->writers));
 	m->slots = aligned_alloc(64, sizeof(*m->slots) * queues);
-	if (!m->writers || !m->slots) {
+	if (!m->slots) {
 		rc = -ENOMEM;
 		goto err_mirror;
 	}
 	memset(m->slots, 0, sizeof(*m->slots) * queues);
+	/* the partner first: a leg refused (size, reachability) leaves no bitmap file behind */
 	rc = mirror_connect(m, &m->ctrl);
 	if (rc)
 		goto err_mirror;
+	rc = opts->bitmap_path[0]
+		? wr_mirror_map_init_file(&m->map, m->size_bytes, m->opts.region_bytes, opts->bitmap_path)
+		: wr_mirror_map_init(&m->map, m->size_bytes, m->opts.region_bytes);
+	if (rc)
+		goto err_ctrl;
+	if (wr_mirror_map_dirty(&m->map)) {
+		/* a previous life of this node marked writes its partner lacks */
+		atomic_store(&m->state, WR_MIRROR_DEGRADED);
+		fprintf(stderr, "windrose: mirror to %s %s nsid %u: %llu dirty regions in %s: degraded\n",
+			opts->addr, opts->subnqn, opts->nsid,
+			(unsigned long long)wr_mirror_map_dirty(&m->map), opts->bitmap_path);
+	}
+	m->writers = calloc(m->map.nregions, sizeof(*m->writers));
+	if (!m->writers) {
+		rc = -ENOMEM;
+		goto err_ctrl;
+	}
 	m->depth = wri_ctrl_get_info(m->ctrl)->queue_depth;
 	for (uint16_t i = 0; i < queues; i++) {
 		struct mirror_slot *s = &m->slots[i];

@@ -20,10 +20,22 @@ struct wr_mirror_map {
 	uint32_t region_shift;         /* region size = 1 << region_shift bytes */
 	_Atomic uint64_t *words;
 	_Atomic uint64_t dirty;        /* bits set in words */
+	void *file_map;                /* persistent: the file's mapping (header + words), else NULL */
+	size_t file_len;
+	int fd;
 };
 
 /* size_bytes of the leg, region_bytes a power of two >= 4096 (-EINVAL otherwise). */
 int wr_mirror_map_init(struct wr_mirror_map *map, uint64_t size_bytes, uint32_t region_bytes);
+/* The same, kept in the file at path (created when missing): a region marked dirty is on stable
+ * storage (msync of its page) before wr_mirror_map_mark returns, so that the marks of writes the
+ * partner lacks survive a restart of this node; clearing is written back lazily (at worst a region
+ * is copied again). An existing file must have been made for the same size and region size
+ * (-EINVAL otherwise); its dirty regions are counted. */
+int wr_mirror_map_init_file(struct wr_mirror_map *map, uint64_t size_bytes, uint32_t region_bytes,
+			    const char *path);
+/* Writes the cleared bits back (after a resync); 0 or -errno. No-op without a file. */
+int wr_mirror_map_sync(struct wr_mirror_map *map);
 void wr_mirror_map_fini(struct wr_mirror_map *map);
 /* Marks every region [offset, offset + len) touches (len 0 marks nothing). */
 void wr_mirror_map_mark(struct wr_mirror_map *map, uint64_t offset, uint64_t len);

@@ -19,9 +19,12 @@ import org.jspecify.annotations.Nullable;
  * @param holdOnDegrade when the mirror degrades, hold every write (and the completion of the write whose remote
  *        leg failed) until {@link DataplaneTarget#releaseMirror}: the node records "partner out of sync" where its
  *        witness keeps it before it acknowledges a write the partner lacks. Reads go on.
+ * @param bitmapPath a file that keeps the dirty-region bitmap across restarts of this node (created when missing,
+ *        made for one size and region size; a mark is on stable storage before its write is acknowledged; a
+ *        mirror added on a file with dirty regions starts DEGRADED), or null to keep it in memory only
  */
 public record MirrorLeg(String address, int port, String subsystemNqn, int nsid, @Nullable String hostNqn,
-        Duration timeout, int regionBytes, int resyncMibPerSecond, boolean holdOnDegrade) {
+        Duration timeout, int regionBytes, int resyncMibPerSecond, boolean holdOnDegrade, @Nullable String bitmapPath) {
 
     public MirrorLeg {
         if (address.isBlank() || address.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= StatsLayouts.ADDR_SIZE) {
@@ -33,6 +36,10 @@ public record MirrorLeg(String address, int port, String subsystemNqn, int nsid,
         if (timeout.isNegative() || timeout.toMillis() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("timeout out of range: " + timeout);
         }
+        if (bitmapPath != null && (bitmapPath.isBlank()
+                || bitmapPath.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= StatsLayouts.MIRROR_PATH_SIZE)) {
+            throw new IllegalArgumentException("bitmapPath must have 1.." + (StatsLayouts.MIRROR_PATH_SIZE - 1) + " bytes");
+        }
         if (resyncMibPerSecond < 0) {
             throw new IllegalArgumentException("resyncMibPerSecond cannot be negative: " + resyncMibPerSecond);
         }
@@ -41,8 +48,8 @@ public record MirrorLeg(String address, int port, String subsystemNqn, int nsid,
         }
     }
 
-    /** The defaults: 5 s timeout, 1 MiB regions, no resync rate limit, no hold. */
+    /** The defaults: 5 s timeout, 1 MiB regions, no resync rate limit, no hold, a bitmap in memory only. */
     public static MirrorLeg of(String address, int port, String subsystemNqn, int nsid, @Nullable String hostNqn) {
-        return new MirrorLeg(address, port, subsystemNqn, nsid, hostNqn, Duration.ZERO, 0, 0, false);
+        return new MirrorLeg(address, port, subsystemNqn, nsid, hostNqn, Duration.ZERO, 0, 0, false, null);
     }
 }

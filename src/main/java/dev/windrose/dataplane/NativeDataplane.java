@@ -367,6 +367,9 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
                     remote.resyncMibPerSecond());
             opts.set(JAVA_INT, l.byteOffset(MemoryLayout.PathElement.groupElement("flags")),
                     remote.holdOnDegrade() ? HOLD_ON_DEGRADE : 0);
+            if (remote.bitmapPath() != null) {
+                putText(opts, l, "bitmap_path", remote.bitmapPath());
+            }
             int kind = ns.kind() == BlockDeviceKind.EXTENT ? BlockDeviceKind.FILE.code : ns.kind().code;
             int result = (int) wrNsAddMirror.invokeExact(target, name, length(name), ns.nsid(), kind,
                     text(call, ns.path()), ns.offsetBytes(), ns.sizeBytes(), ns.blockSize(), bytes(call, ns.nguid()),

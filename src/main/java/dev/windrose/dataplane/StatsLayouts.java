@@ -20,6 +20,7 @@ final class StatsLayouts {
     static final int ABI_VERSION = 3;
     static final int NQN_SIZE = 224;
     static final int ADDR_SIZE = 64;
+    static final int MIRROR_PATH_SIZE = 256;
     static final int HIST_BUCKETS = 528;
 
     /** Members the C side does not export offsets for (padding only). */
@@ -112,7 +113,8 @@ final class StatsLayouts {
             JAVA_INT.withName("timeout_ms"),
             JAVA_INT.withName("region_bytes"),
             JAVA_INT.withName("resync_mib_s"),
-            JAVA_INT.withName("flags")).withName("wr_mirror_opts");
+            JAVA_INT.withName("flags"),
+            MemoryLayout.sequenceLayout(MIRROR_PATH_SIZE, JAVA_BYTE).withName("bitmap_path")).withName("wr_mirror_opts");
 
     static final StructLayout MIRROR_STATUS = MemoryLayout.structLayout(
             JAVA_INT.withName("state"),
