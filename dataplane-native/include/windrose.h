@@ -449,7 +449,7 @@ WR_API int32_t wr_ns_add_mirror(struct wr_target *target, const char *nqn, uint3
 WR_API int32_t wr_ns_mirror_status(struct wr_target *target, const char *nqn, uint32_t nqn_len,
 				   uint32_t nsid, struct wr_mirror_status *out);
 /* Lets the writes held since the mirror degraded (WR_MIRROR_HOLD_ON_DEGRADE) go on, locally, their
- * regions marked dirty; 0 also when nothing is held. -ENOENT / -EINVAL as wr_ns_mirror_status. */
+ * regions marked dirty; 0 also when nothing is held. Removing the namespace releases them too. -ENOENT / -EINVAL as wr_ns_mirror_status. */
 WR_API int32_t wr_ns_mirror_release(struct wr_target *target, const char *nqn, uint32_t nqn_len,
 				    uint32_t nsid);
 /* Blocking: reconnects the remote leg of a DEGRADED mirror, copies every dirty region to it while
@@ -458,7 +458,7 @@ WR_API int32_t wr_ns_mirror_release(struct wr_target *target, const char *nqn, u
  * -errno when the partner cannot be reached or fails during the copy (the mirror stays or turns
  * DEGRADED, with every region not yet copied still dirty: call again). It copies at most
  * resync_mib_s MiB per second (wr_mirror_opts), so that hosts keep their latency meanwhile.
- * Removing the namespace waits for a running resync to end. */
+ * Removing the namespace stops a running resync at its next region (-ECANCELED) and waits for it. */
 WR_API int32_t wr_ns_mirror_resync(struct wr_target *target, const char *nqn, uint32_t nqn_len,
 				   uint32_t nsid);
 

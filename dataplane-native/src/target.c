@@ -793,6 +793,7 @@ int32_t wr_ns_remove(struct wr_target *t, const char *nqn, uint32_t nqn_len, uin
 		/* After the barrier no reactor can still pick up the old pointer; then wait for the
 		 * commands that did to finish. */
 		wr_target_barrier(t);
+		wr_bdev_mirror_shutdown(ns->bdev);   /* held writes and a resync would hold us up */
 		ns_destroy(t, ns);
 		wr_log(WR_LOG_INFO, "subsystem %.*s: namespace %u removed", (int)nqn_len, nqn, nsid);
 	}

@@ -547,6 +547,36 @@ static void a_holding_mirror_acknowledges_no_write_until_released(void **state)
 	unlink(mo.bitmap_path);
 }
 
+static void removing_a_holding_mirror_releases_its_writes_instead_of_waiting_for_them(void **state)
+{
+	struct wr_target *p;
+	assert_int_equal(wr_target_create(1, WR_MODE_ADAPTIVE, NULL, &p), 0);
+	assert_int_equal(wr_subsystem_create(p, WR_NAME(HOLD_NQN), NULL, NULL, WR_SUBSYS_ALLOW_ANY_HOST), 0);
+	assert_int_equal(wr_ns_add(p, WR_NAME(HOLD_NQN), 1, WR_BDEV_KIND_RAM, NULL, SIZE, BS, NULL, NULL, 0), 0);
+	int port = wr_listener_add(p, WR_NAME(HOLD_NQN), "127.0.0.1", 0);
+	assert_true(port > 0);
+	struct wr_mirror_opts mo = { .port = (uint32_t)port, .nsid = 1, .flags = WR_MIRROR_HOLD_ON_DEGRADE };
+	strcpy(mo.addr, "127.0.0.1");
+	strcpy(mo.subnqn, HOLD_NQN);
+	assert_int_equal(wr_ns_add_mirror(fx.active, WR_NAME(ACTIVE_NQN), 4, WR_BDEV_KIND_RAM, NULL, 0,
+					  SIZE, BS, NULL, NULL, 0, &mo), 0);
+	struct wri_ctrl *host = connect_ns(fx.active_port, ACTIVE_NQN, 4, 1);
+	struct wri_queue *q = wri_ctrl_io_queue(host, 0);
+	wr_target_destroy(p);
+	struct done w = { .left = 1 };
+	assert_int_equal(wri_write(q, 0, IO_BLOCKS, fx.bufs, false, on_done, &w), 0);
+	uint64_t until = now_ms() + 300;
+	while (now_ms() < until)
+		assert_true(wri_queue_poll(q, 64) >= 0);
+	assert_int_equal(w.left, 1);                /* held */
+	uint64_t t0 = now_ms();
+	assert_int_equal(wr_ns_remove(fx.active, WR_NAME(ACTIVE_NQN), 4), 0);
+	assert_true(now_ms() - t0 < 5000);          /* not the 30 s drain limit */
+	wait_all(q, &w);
+	assert_int_equal(w.errors, 0);              /* it completed (locally) before the namespace went */
+	wri_disconnect(host);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -555,6 +585,7 @@ int main(void)
 		cmocka_unit_test(a_returning_partner_gets_only_the_dirty_regions_while_writes_go_on),
 		cmocka_unit_test(a_partner_that_stops_answering_times_out_into_degraded_and_resyncs),
 		cmocka_unit_test(a_holding_mirror_acknowledges_no_write_until_released),
+		cmocka_unit_test(removing_a_holding_mirror_releases_its_writes_instead_of_waiting_for_them),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

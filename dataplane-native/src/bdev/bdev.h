@@ -161,6 +161,9 @@ bool wr_bdev_is_mirror(const struct wr_bdev *bdev);
 void wr_bdev_mirror_status(const struct wr_bdev *bdev, struct wr_mirror_status *out);
 /* See wr_ns_mirror_release. */
 void wr_bdev_mirror_release(struct wr_bdev *bdev);
+/* Before a close of a mirror that may still have I/O: releases held writes and makes a running
+ * resync stop at its next region (-ECANCELED), so that draining does not wait for them. */
+void wr_bdev_mirror_shutdown(struct wr_bdev *bdev);
 /* Blocking, control threads only; see wr_ns_mirror_resync. */
 int wr_bdev_mirror_resync(struct wr_bdev *bdev);
 

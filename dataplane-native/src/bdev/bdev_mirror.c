@@ -745,6 +745,15 @@ void wr_bdev_mirror_release(struct wr_bdev *bdev)
 			m->opts.addr, m->opts.port, m->opts.subnqn, m->opts.nsid);
 }
 
+void wr_bdev_mirror_shutdown(struct wr_bdev *bdev)
+{
+	if (!wr_bdev_is_mirror(bdev))
+		return;
+	struct wr_mirror *m = bdev->priv;
+	atomic_store(&m->stop, true);
+	wr_bdev_mirror_release(bdev);
+}
+
 void wr_bdev_mirror_status(const struct wr_bdev *bdev, struct wr_mirror_status *out)
 {
 	memset(out, 0, sizeof(*out));
