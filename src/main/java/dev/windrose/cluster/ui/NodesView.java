@@ -58,6 +58,7 @@ class NodesView extends VerticalLayout {
 
     static final String PATH = "nodes";
     static final int REFRESH_MILLIS = 2000;
+    private static final String UNREADABLE = "The nodes cannot be read now: ";
 
     private final ClusterService cluster;
     private final ObjectProvider<NodeDataplanes> dataplanes;
@@ -105,7 +106,17 @@ class NodesView extends VerticalLayout {
     }
 
     void refresh() {
-        grid.setItems(cluster.nodes());
+        try {
+            grid.setItems(cluster.nodes());
+            if (refusal.getText().startsWith(UNREADABLE)) {
+                refusal.setVisible(false);
+                refusal.setText("");
+            }
+        } catch (RuntimeException databaseAway) {
+            // The page stays with what it showed and says why it is not current (the database may be away).
+            refusal.setText(UNREADABLE + databaseAway.getMessage());
+            refusal.setVisible(true);
+        }
     }
 
     /** Online, offline, or asking to join (an asking node serves nothing, whatever its heartbeat). */

@@ -104,7 +104,14 @@ public class NodesActivity extends VerticalLayout {
 
     private void rereadNodes() {
         Instant now = clock.instant();
-        nodes = cluster.nodes();
+        try {
+            nodes = cluster.nodes();
+        } catch (RuntimeException databaseAway) {
+            // Samples still arrive from this node; the list and heartbeats are the last ones read.
+            nodesReadAt = now;
+            summary.setText("The node list cannot be read from the database now: " + databaseAway.getMessage());
+            return;
+        }
         nodesReadAt = now;
         if (!shown.keySet().equals(nodes.stream().map(n -> n.id().value()).collect(
                 java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)))) {
