@@ -109,6 +109,27 @@ public class NodeRequests {
         return awaitOutcome(java.util.Objects.requireNonNull(id), target.name());
     }
 
+    /**
+     * For the console: asks the node and returns the request once carried out; the node's refusal is thrown
+     * as the local call would throw it (prefixed with the node's name), a node that has not answered in
+     * time as {@link NodeRequestPendingException}.
+     */
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public NodeRequestInfo carriedOut(HostId node, String kind, Object body) {
+        NodeRequestInfo outcome = ask(node, kind, body);
+        if (outcome.state() == State.PENDING) {
+            throw new NodeRequestPendingException(outcome);
+        }
+        answer(outcome, HttpStatus.OK); // throws for FAILED and EXPIRED
+        return outcome;
+    }
+
+    /** The id of what a carried-out request created (its answer's "id"). */
+    public long createdId(NodeRequestInfo done) {
+        return json.readTree(java.util.Objects.requireNonNull(done.result(), "the request answered nothing"))
+                .get("id").asLong();
+    }
+
     @PreAuthorize(Role.Expressions.VIEWER)
     public NodeRequestInfo get(long id) {
         return transactions.execute(status -> requests.findById(id).map(this::info))

@@ -1,5 +1,9 @@
 package dev.windrose.fabric;
 
+import dev.windrose.cluster.NodeRequests;
+import dev.windrose.inventory.HostId;
+import org.springframework.beans.factory.ObjectProvider;
+
 import dev.windrose.fabric.internal.SubsystemNodeStates;
 import dev.windrose.inventory.HostInfo;
 import dev.windrose.inventory.HostState;
@@ -97,6 +101,9 @@ public class FabricService {
     static final int PRIVILEGED_PORTS = 1024;
     private final boolean allowPrivilegedPorts;
     private final SubsystemNodeStates nodeStates;
+    private final NodeRequests nodeRequests;
+    /** Calls through the proxy, so that the local path gets its transaction. */
+    private final ObjectProvider<FabricService> self;
     /** More nodes than a small shop's cluster has; their states are read in one page. */
     private static final int MAX_NODES = 500;
 
@@ -105,8 +112,10 @@ public class FabricService {
             EmbeddedTarget embeddedTarget,
             AuditLog auditLog, ApplicationEventPublisher events, Clock clock,
             @Value("${windrose.fabric.allow-privileged-ports:false}") boolean allowPrivilegedPorts,
-            SubsystemNodeStates nodeStates) {
+            SubsystemNodeStates nodeStates, NodeRequests nodeRequests, ObjectProvider<FabricService> self) {
         this.nodeStates = nodeStates;
+        this.nodeRequests = nodeRequests;
+        this.self = self;
         this.allowPrivilegedPorts = allowPrivilegedPorts;
         this.subsystems = subsystems;
         this.namespaces = namespaces;
@@ -222,6 +231,28 @@ public class FabricService {
         auditLog.record(AuditAction.NAMESPACE_REMOVED, subsystem.nqn(), "NSID " + nsid + ": volume " + namespace.volumeName());
         changed(subsystem);
         return toInfo(subsystem);
+    }
+
+    /** Node request kind (issue 15): another node's console asks the address's node to listen there. */
+    public static final String ADD_LISTENER_ON_NODE = "listener.add";
+
+    /** A listener for the node that owns its address. */
+    public record NewListener(SubsystemId subsystem, @Nullable String transport, String address, int port) {
+    }
+
+    /**
+     * A TCP listener on the given node's address: this node adds it itself, another node is asked to (it
+     * checks its own port). Not transactional: asking another node waits for its answer. Throws what
+     * {@link #addListener} throws, and NodeRequestPendingException when the node has not answered in time.
+     */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.NEVER)
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public SubsystemInfo addListenerOn(HostId node, SubsystemId id, String address, int port) {
+        if (nodeRequests.isLocal(node)) {
+            return self.getObject().addListener(id, "tcp", address, port);
+        }
+        nodeRequests.carriedOut(node, ADD_LISTENER_ON_NODE, new NewListener(id, "tcp", address, port));
+        return self.getObject().get(id);
     }
 
     /** A TCP listener on this host; address is an IPv4 or IPv6 literal. */

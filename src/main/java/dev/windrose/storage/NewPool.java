@@ -15,6 +15,11 @@ import org.jspecify.annotations.Nullable;
 public record NewPool(String name, PoolType type, @Nullable String directory, @Nullable Long capacityBytes,
         List<DiskId> diskIds, @Nullable Integer overcommitPercent, boolean overwriteForeignLabels) {
 
+    /** No disks when none are named (a directory or memory pool, or a body from another node without them). */
+    public NewPool {
+        diskIds = diskIds == null ? List.of() : List.copyOf(diskIds);
+    }
+
     public NewPool(String name, PoolType type, @Nullable String directory, @Nullable Long capacityBytes,
             List<DiskId> diskIds, @Nullable Integer overcommitPercent) {
         this(name, type, directory, capacityBytes, diskIds, overcommitPercent, false);

@@ -53,6 +53,9 @@ public class PoolService {
     /** Memory pools together may take at most this share of the host's RAM; the rest runs the host. */
     public static final int MAX_MEMORY_PERCENT = 50;
     public static final long MIN_MEMORY_POOL_BYTES = 16 * MIB;
+    /** Node request kinds (issue 15): another node's console asks the pool's node to create or delete it. */
+    public static final String CREATE_ON_NODE = "pool.create";
+    public static final String DELETE_ON_NODE = "pool.delete";
     /** A thin pool warns when its volumes really use this much of the capacity. */
     static final int USED_WARNING_PERCENT = 80;
 

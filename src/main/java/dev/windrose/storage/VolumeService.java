@@ -44,6 +44,15 @@ public class VolumeService {
 
     /** Volume sizes are whole MiB: aligned for every sector size and for the extent allocator. */
     public static final long SIZE_UNIT = PoolService.MIB;
+    /** Node request kinds (issue 15): another node's console asks the volume's node to change it. */
+    public static final String CREATE_ON_NODE = "volume.create";
+    public static final String GROW_ON_NODE = "volume.grow";
+    public static final String DELETE_ON_NODE = "volume.delete";
+
+    /** A grow for the node that holds the volume. */
+    public record Growth(VolumeId volume, long sizeBytes) {
+    }
+
     public static final long MAX_VOLUME_BYTES = 1L << 50;
 
     private final VolumeRepository volumes;

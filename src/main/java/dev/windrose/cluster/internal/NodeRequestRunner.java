@@ -57,7 +57,10 @@ class NodeRequestRunner {
         this.membership = membership;
         this.hosts = hosts;
         this.handlers = handlers;
-        this.json = json;
+        // A body may leave out what the REST API lets one leave out (a false flag, an empty list): a missing
+        // primitive reads as its default, as in the REST bodies, instead of failing the request.
+        this.json = json.rebuild().disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .build();
         this.transactions = new TransactionTemplate(transactionManager);
         this.events = events;
         this.clock = clock;

@@ -43,8 +43,6 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Subsystems", description = "NVMe-oF subsystems: namespaces, listeners, allowed hosts, live connections")
 class SubsystemController {
 
-    static final String ADD_LISTENER = "listener.add";
-
     private final FabricService fabric;
     private final NodeRequests nodes;
 
@@ -71,9 +69,6 @@ class SubsystemController {
             @Nullable Long hostId) {
     }
 
-    /** A listener for the node that owns its address. */
-    record ListenerForNode(long subsystemId, @Nullable String transport, String address, int port) {
-    }
 
     record NewAllowedHostRequest(@NotBlank String hostNqn) {
     }
@@ -136,17 +131,14 @@ class SubsystemController {
                     + "holds the port. Another node checks its own port (503 when it is offline).")
     @ApiResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = SubsystemInfo.class)))
     ResponseEntity<Object> addListener(@PathVariable long id, @Valid @RequestBody NewListenerRequest request) {
-        ListenerForNode listener = new ListenerForNode(id, request.transport(), request.address(), request.port());
+        FabricService.NewListener listener = new FabricService.NewListener(new SubsystemId(id), request.transport(),
+                request.address(), request.port());
         if (request.hostId() != null && !nodes.isLocal(new HostId(request.hostId()))) {
-            return nodes.answer(nodes.ask(new HostId(request.hostId()), ADD_LISTENER, listener), HttpStatus.CREATED);
+            return nodes.answer(nodes.ask(new HostId(request.hostId()), FabricService.ADD_LISTENER_ON_NODE, listener),
+                    HttpStatus.CREATED);
         }
-        return ResponseEntity.status(HttpStatus.CREATED).body(addListenerHere(listener));
-    }
-
-    SubsystemInfo addListenerHere(ListenerForNode listener) {
-        SubsystemId id = new SubsystemId(listener.subsystemId());
-        fabric.addListener(id, listener.transport(), listener.address(), listener.port());
-        return fabric.get(id);
+        fabric.addListener(listener.subsystem(), listener.transport(), listener.address(), listener.port());
+        return ResponseEntity.status(HttpStatus.CREATED).body(fabric.get(listener.subsystem()));
     }
 
     @DeleteMapping("/{id}/listeners/{listenerId}")

@@ -1,5 +1,13 @@
 package dev.windrose.fabric.ui;
 
+import dev.windrose.cluster.ClusterService;
+import dev.windrose.cluster.NodeRequestFailedException;
+import dev.windrose.cluster.NodeRequestPendingException;
+import dev.windrose.cluster.NodeUnavailableException;
+import dev.windrose.cluster.ui.NodeChoice;
+import dev.windrose.common.NotFoundException;
+import dev.windrose.inventory.HostId;
+
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -25,12 +33,15 @@ final class ListenerDialog {
     private ListenerDialog() {
     }
 
-    static void open(FabricService fabric, SubsystemId subsystem, Consumer<SubsystemInfo> done) {
+    static void open(FabricService fabric, ClusterService cluster, HostId local, SubsystemId subsystem,
+            Consumer<SubsystemInfo> done) {
         Dialog dialog = new Dialog();
         dialog.setHeaderTitle("Add listener");
+        NodeChoice node = new NodeChoice(cluster, "The node whose address this is: it listens there and checks the port.");
+        node.setWidthFull();
         TextField address = new TextField("Address");
         address.setValue("127.0.0.1");
-        address.setHelperText("An IPv4 or IPv6 address of this host; 0.0.0.0 or :: for every interface.");
+        address.setHelperText("An IPv4 or IPv6 address of that node; 0.0.0.0 or :: for every interface.");
         address.setValueChangeMode(ValueChangeMode.EAGER);
         address.setWidthFull();
         IntegerField port = new IntegerField("Port");
@@ -61,15 +72,19 @@ final class ListenerDialog {
         port.addValueChangeListener(change -> validate.run());
         add.addClickListener(click -> {
             try {
-                done.accept(fabric.addListener(subsystem, "tcp", address.getValue(), port.getValue()));
+                done.accept(fabric.addListenerOn(node.chosen(local), subsystem, address.getValue(), port.getValue()));
                 Notices.success("Listener added.");
                 dialog.close();
-            } catch (InvalidInputException | ConflictException refused) {
+            } catch (NodeRequestPendingException pending) {
+                Notices.success(pending.getMessage());
+                dialog.close();
+            } catch (InvalidInputException | ConflictException | NotFoundException | NodeUnavailableException
+                    | NodeRequestFailedException refused) {
                 refusal.setText(refused.getMessage());
             }
         });
         validate.run();
-        VerticalLayout content = new VerticalLayout(address, port, refusal);
+        VerticalLayout content = new VerticalLayout(node, address, port, refusal);
         content.setPadding(false);
         dialog.add(content);
         dialog.getFooter().add(new Button("Cancel", click -> dialog.close()), add);

@@ -1,5 +1,12 @@
 package dev.windrose.fabric.ui;
 
+import dev.windrose.cluster.ClusterService;
+import dev.windrose.inventory.HostInfo;
+import dev.windrose.inventory.HostService;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.data.domain.PageRequest;
+
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -60,8 +67,14 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver,
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
 
+    /** More nodes than a small shop's cluster has. */
+    private static final int MAX_NODES = 500;
     private final FabricService fabric;
     private final VolumeService volumes;
+    private final ClusterService cluster;
+    private final HostService hosts;
+    /** Node names by host id, reread with each subsystem shown (a node may be renamed meanwhile). */
+    private Map<Long, String> nodeNames = Map.of();
     private final boolean operator;
 
     private final H2 title = new H2();
@@ -82,7 +95,10 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver,
     private @Nullable SubsystemInfo subsystem;
     private List<ConnectionInfo> shownConnections = List.of();
 
-    SubsystemDetailView(FabricService fabric, VolumeService volumes, AuthenticationContext authentication) {
+    SubsystemDetailView(FabricService fabric, VolumeService volumes, ClusterService cluster, HostService hosts,
+            AuthenticationContext authentication) {
+        this.cluster = cluster;
+        this.hosts = hosts;
         this.fabric = fabric;
         this.volumes = volumes;
         this.operator = authentication.hasAnyRole(Role.Names.ADMIN, Role.Names.OPERATOR);
@@ -106,7 +122,7 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver,
         add(header(), section("Namespaces", namespaces, operator ? new Button("Attach volume", VaadinIcon.PLUS.create(),
                         click -> NamespaceDialog.open(fabric, volumes, id(), this::showAfterChange)) : null),
                 section("Listeners", listeners, operator ? new Button("Add listener", VaadinIcon.PLUS.create(),
-                        click -> ListenerDialog.open(fabric, id(), this::showAfterChange)) : null),
+                        click -> ListenerDialog.open(fabric, cluster, hosts.local().id(), id(), this::showAfterChange)) : null),
                 section("Allowed hosts", allowedHosts, operator ? new Button("Allow host", VaadinIcon.PLUS.create(),
                         click -> HostDialog.open(fabric, id(), this::showAfterChange)) : null),
                 section("Connections", connections, null), connectPanel());
@@ -185,6 +201,8 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver,
         namespaces.addComponentColumn(ns -> StateBadge.withReason(ns.state(), ns.lastError()))
                 .setHeader("State").setKey("state").setFlexGrow(1);
         namespaces.setEmptyStateText("No namespace: attach a volume.");
+        listeners.addColumn(l -> nodeName(l.hostId())).setHeader("Node").setKey("node").setAutoWidth(true)
+                .setFlexGrow(0);
         listeners.addColumn(ListenerInfo::transport).setHeader("Transport").setKey("transport").setAutoWidth(true).setFlexGrow(0);
         listeners.addColumn(l -> l.addressFamily().equals("IPV6") ? "IPv6" : "IPv4")
                 .setHeader("Family").setKey("family").setAutoWidth(true);
@@ -316,8 +334,18 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver,
         getElement().setAttribute("data-telemetry-object", "subsystem:" + shown.nqn()); // telemetry adds its charts
         title.setText(shown.nqn());
         summary.removeAll();
+        nodeNames = hosts.list(PageRequest.of(0, MAX_NODES)).getContent().stream()
+                .collect(Collectors.toMap(host -> host.id().value(), HostInfo::name));
         summary.add(new Span("Serial " + shown.serial()), new Span("Model " + shown.model()),
                 StateBadge.withReason(shown.state(), shown.lastError()));
+        // Served by several nodes: each node's word, so "applied on A, failed on B" shows as such.
+        if (shown.nodes().size() > 1) {
+            for (SubsystemInfo.NodeState node : shown.nodes()) {
+                Span onNode = new Span(node.nodeName() + ":");
+                onNode.addClassName("subsystem-node-state");
+                summary.add(onNode, StateBadge.of(node.state(), node.lastError()));
+            }
+        }
         // What the reconciler found changed on the dataplane behind the console's back, and repaired.
         drift.setVisible(shown.lastDrift() != null);
         String when = shown.driftAt() == null ? "" : " at " + TIME.format(shown.driftAt());
@@ -330,6 +358,10 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver,
         showHostChoices(shown);
         showCommands();
         showConnections(fabric.connections(shown.id()));
+    }
+
+    private String nodeName(long hostId) {
+        return nodeNames.getOrDefault(hostId, "host " + hostId);
     }
 
     private void showConnections(List<ConnectionInfo> live) {

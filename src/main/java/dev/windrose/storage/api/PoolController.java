@@ -43,8 +43,6 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Pools", description = "Storage pools: disks, a directory or RAM, with their capacity")
 class PoolController {
 
-    static final String CREATE = "pool.create";
-    static final String DELETE = "pool.delete";
 
     private final PoolService pools;
     private final PoolImportService imports;
@@ -70,15 +68,6 @@ class PoolController {
     record NewPoolRequest(@NotBlank String name, @NotNull PoolType type, @Nullable String directory,
             @Nullable Long capacityBytes, @Nullable List<Long> diskIds, @Nullable Integer overcommitPercent,
             @Nullable Boolean overwriteForeignLabels, @Nullable Long hostId) {
-
-        NewPoolRequest here() {
-            return new NewPoolRequest(name, type, directory, capacityBytes, diskIds, overcommitPercent,
-                    overwriteForeignLabels, null);
-        }
-    }
-
-    /** Names the object a request for another node is about. */
-    record ById(long id) {
     }
 
     record PoolChanges(@NotNull Integer overcommitPercent) {
@@ -128,16 +117,14 @@ class PoolController {
                     + "the request to follow (GET /api/v1/cluster/requests/{id}) when it has not answered in time.")
     @ApiResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = PoolInfo.class)))
     ResponseEntity<Object> create(@Valid @RequestBody NewPoolRequest request) {
-        if (request.hostId() != null && !nodes.isLocal(new HostId(request.hostId()))) {
-            return nodes.answer(nodes.ask(new HostId(request.hostId()), CREATE, request.here()), HttpStatus.CREATED);
-        }
-        return ResponseEntity.status(HttpStatus.CREATED).body(createHere(request));
-    }
-
-    PoolInfo createHere(NewPoolRequest request) {
         List<DiskId> disks = request.diskIds() == null ? List.of() : request.diskIds().stream().map(DiskId::new).toList();
-        return pools.create(new NewPool(request.name(), request.type(), request.directory(), request.capacityBytes(),
-                disks, request.overcommitPercent(), Boolean.TRUE.equals(request.overwriteForeignLabels())));
+        NewPool pool = new NewPool(request.name(), request.type(), request.directory(), request.capacityBytes(),
+                disks, request.overcommitPercent(), Boolean.TRUE.equals(request.overwriteForeignLabels()));
+        if (request.hostId() != null && !nodes.isLocal(new HostId(request.hostId()))) {
+            return nodes.answer(nodes.ask(new HostId(request.hostId()), PoolService.CREATE_ON_NODE, pool),
+                    HttpStatus.CREATED);
+        }
+        return ResponseEntity.status(HttpStatus.CREATED).body(pools.create(pool));
     }
 
     @PatchMapping("/{id}")
@@ -153,14 +140,10 @@ class PoolController {
     ResponseEntity<Object> delete(@PathVariable long id) {
         PoolInfo pool = pools.get(new PoolId(id));
         if (!nodes.isLocal(pool.hostId())) {
-            return nodes.answer(nodes.ask(pool.hostId(), DELETE, new ById(id)), HttpStatus.NO_CONTENT);
+            return nodes.answer(nodes.ask(pool.hostId(), PoolService.DELETE_ON_NODE, new PoolId(id)),
+                    HttpStatus.NO_CONTENT);
         }
-        deleteHere(new ById(id));
+        pools.delete(new PoolId(id));
         return ResponseEntity.noContent().build();
-    }
-
-    @Nullable Object deleteHere(ById pool) {
-        pools.delete(new PoolId(pool.id()));
-        return null;
     }
 }

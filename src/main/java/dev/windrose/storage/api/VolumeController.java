@@ -34,17 +34,12 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
 @RequestMapping("/api/v1/volumes")
 @Tag(name = "Volumes", description = "Volumes carved from pools")
 class VolumeController {
-
-    static final String CREATE = "volume.create";
-    static final String GROW = "volume.grow";
-    static final String DELETE = "volume.delete";
 
     private final VolumeService volumes;
     private final PoolService pools;
@@ -65,9 +60,6 @@ class VolumeController {
     record VolumeChanges(@NotNull Long sizeBytes) {
     }
 
-    /** A grow for the node that holds the volume. */
-    record Growth(long id, long sizeBytes) {
-    }
 
     @GetMapping
     @Operation(summary = "A page of volumes, filtered by pool, host and name")
@@ -92,10 +84,12 @@ class VolumeController {
     @ApiResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = VolumeInfo.class)))
     ResponseEntity<Object> create(@Valid @RequestBody NewVolumeRequest request) {
         PoolInfo pool = poolOf(request);
+        NewVolume volume = new NewVolume(request.name(), new PoolId(request.poolId()), request.sizeBytes(),
+                request.provisioning());
         if (!nodes.isLocal(pool.hostId())) {
-            return nodes.answer(nodes.ask(pool.hostId(), CREATE, request), HttpStatus.CREATED);
+            return nodes.answer(nodes.ask(pool.hostId(), VolumeService.CREATE_ON_NODE, volume), HttpStatus.CREATED);
         }
-        return ResponseEntity.status(HttpStatus.CREATED).body(createHere(request));
+        return ResponseEntity.status(HttpStatus.CREATED).body(volumes.create(volume));
     }
 
     /** A pool that does not exist is a wrong field of the body, as the service says too. */
@@ -107,25 +101,16 @@ class VolumeController {
         }
     }
 
-    VolumeInfo createHere(NewVolumeRequest request) {
-        return volumes.create(new NewVolume(request.name(), new PoolId(request.poolId()), request.sizeBytes(),
-                request.provisioning()));
-    }
-
     @PatchMapping("/{id}")
     @Operation(summary = "Grow a volume (operators); shrinking is refused; done by the volume's node")
     @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = VolumeInfo.class)))
     ResponseEntity<Object> grow(@PathVariable long id, @Valid @RequestBody VolumeChanges changes) {
-        Growth growth = new Growth(id, changes.sizeBytes());
+        VolumeService.Growth growth = new VolumeService.Growth(new VolumeId(id), changes.sizeBytes());
         VolumeInfo volume = volumes.get(new VolumeId(id));
         if (!nodes.isLocal(volume.hostId())) {
-            return nodes.answer(nodes.ask(volume.hostId(), GROW, growth), HttpStatus.OK);
+            return nodes.answer(nodes.ask(volume.hostId(), VolumeService.GROW_ON_NODE, growth), HttpStatus.OK);
         }
-        return ResponseEntity.ok(growHere(growth));
-    }
-
-    VolumeInfo growHere(Growth growth) {
-        return volumes.grow(new VolumeId(growth.id()), growth.sizeBytes());
+        return ResponseEntity.ok(volumes.grow(growth.volume(), growth.sizeBytes()));
     }
 
     @DeleteMapping("/{id}")
@@ -135,15 +120,10 @@ class VolumeController {
     ResponseEntity<Object> delete(@PathVariable long id) {
         VolumeInfo volume = volumes.get(new VolumeId(id));
         if (!nodes.isLocal(volume.hostId())) {
-            return nodes.answer(nodes.ask(volume.hostId(), DELETE, new PoolController.ById(id)),
+            return nodes.answer(nodes.ask(volume.hostId(), VolumeService.DELETE_ON_NODE, new VolumeId(id)),
                     HttpStatus.NO_CONTENT);
         }
-        deleteHere(new PoolController.ById(id));
+        volumes.delete(new VolumeId(id));
         return ResponseEntity.noContent().build();
-    }
-
-    @Nullable Object deleteHere(PoolController.ById volume) {
-        volumes.delete(new VolumeId(volume.id()));
-        return null;
     }
 }

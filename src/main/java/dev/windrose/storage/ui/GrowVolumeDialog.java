@@ -1,5 +1,10 @@
 package dev.windrose.storage.ui;
 
+import dev.windrose.cluster.NodeRequestFailedException;
+import dev.windrose.cluster.NodeRequestPendingException;
+import dev.windrose.cluster.NodeUnavailableException;
+import dev.windrose.storage.StorageOnNodes;
+
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -23,6 +28,7 @@ class GrowVolumeDialog extends Dialog {
     private static final long GIB = 1024L * VolumeService.SIZE_UNIT;
 
     private final VolumeService volumes;
+    private final StorageOnNodes storage;
     private final VolumeInfo volume;
     private final Runnable onGrown;
     private final long most;
@@ -30,8 +36,10 @@ class GrowVolumeDialog extends Dialog {
     private final Paragraph refusal = new Paragraph();
     private final Button grow = new Button("Grow");
 
-    GrowVolumeDialog(VolumeService volumes, VolumeInfo volume, long poolRoomBytes, Runnable onGrown) {
+    GrowVolumeDialog(VolumeService volumes, StorageOnNodes storage, VolumeInfo volume, long poolRoomBytes,
+            Runnable onGrown) {
         this.volumes = volumes;
+        this.storage = storage;
         this.volume = volume;
         this.onGrown = onGrown;
         this.most = volume.sizeBytes() + poolRoomBytes / VolumeService.SIZE_UNIT * VolumeService.SIZE_UNIT;
@@ -74,7 +82,7 @@ class GrowVolumeDialog extends Dialog {
             return;
         }
         try {
-            VolumeInfo grown = volumes.grow(volume.id(), size.getValue());
+            VolumeInfo grown = storage.growVolume(volume.id(), size.getValue());
             // An exported volume's namespace grows on the running target right after this commit.
             String exported = grown.attachedSubsystem() == null ? ""
                     : " Subsystem " + grown.attachedSubsystem() + " serves the new size to its connected hosts"
@@ -82,7 +90,10 @@ class GrowVolumeDialog extends Dialog {
             Notices.success("Volume " + grown.name() + " now has " + Sizes.bytes(grown.sizeBytes()) + "." + exported);
             close();
             onGrown.run();
-        } catch (InvalidInputException | ConflictException | NotFoundException refused) {
+        } catch (NodeRequestPendingException pending) {
+            Notices.success(pending.getMessage());
+            close();
+        } catch (InvalidInputException | ConflictException | NotFoundException | NodeUnavailableException | NodeRequestFailedException refused) {
             refusal.setText(refused.getMessage());
         }
     }

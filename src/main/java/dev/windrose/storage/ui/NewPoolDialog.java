@@ -1,5 +1,14 @@
 package dev.windrose.storage.ui;
 
+import dev.windrose.cluster.NodeRequestFailedException;
+import dev.windrose.cluster.NodeRequestPendingException;
+import dev.windrose.cluster.NodeUnavailableException;
+import dev.windrose.storage.StorageOnNodes;
+import dev.windrose.cluster.ClusterService;
+import dev.windrose.cluster.ui.NodeChoice;
+import dev.windrose.inventory.HostId;
+import dev.windrose.common.NotFoundException;
+
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -33,7 +42,10 @@ import org.springframework.data.domain.PageRequest;
  */
 class NewPoolDialog extends Dialog {
 
-    private final PoolService pools;
+    private final StorageOnNodes storage;
+    private final HostId local;
+    private final NodeChoice node;
+    private List<DiskInfo> presentDisks = List.of();
     private final Consumer<PoolInfo> onCreated;
     private final TextField name = new TextField("Name");
     private final RadioButtonGroup<PoolType> type = new RadioButtonGroup<>("Type");
@@ -48,8 +60,12 @@ class NewPoolDialog extends Dialog {
     private final Paragraph refusal = new Paragraph();
     private final Button create = new Button("Create pool");
 
-    NewPoolDialog(PoolService pools, DiskService disks, Consumer<PoolInfo> onCreated) {
-        this.pools = pools;
+    NewPoolDialog(StorageOnNodes storage, ClusterService cluster, HostId local, DiskService disks,
+            Consumer<PoolInfo> onCreated) {
+        this.storage = storage;
+        this.local = local;
+        this.node = new NodeChoice(cluster, "The pool is made there, of that node's disks, directory or RAM.");
+        node.setWidthFull();
         this.onCreated = onCreated;
         setHeaderTitle("New pool");
         setWidth("48rem");
@@ -77,7 +93,8 @@ class NewPoolDialog extends Dialog {
         capacity.addValueChangeListener(change -> validate());
         configureDiskChoice(disks);
         refusal.getStyle().set("color", "var(--lumo-error-text-color)");
-        VerticalLayout content = new VerticalLayout(name, type, diskChoice, overwrite, directory, overcommit, capacity,
+        node.addValueChangeListener(change -> showDisksOfNode());
+        VerticalLayout content = new VerticalLayout(node, name, type, diskChoice, overwrite, directory, overcommit, capacity,
                 memoryNote, refusal);
         content.setPadding(false);
         add(content);
@@ -92,12 +109,19 @@ class NewPoolDialog extends Dialog {
         diskChoice.addThemeVariants(CheckboxGroupVariant.LUMO_VERTICAL);
         diskChoice.setItemLabelGenerator(NewPoolDialog::diskLabel);
         diskChoice.setItemEnabledProvider(DiskInfo::eligible);
-        List<DiskInfo> all = disks.list(DiskFilter.all(), PageRequest.of(0, 500)).getContent().stream()
+        presentDisks = disks.list(DiskFilter.all(), PageRequest.of(0, 500)).getContent().stream()
                 .filter(DiskInfo::present).toList();
-        diskChoice.setItems(all);
-        diskChoice.setHelperText(all.stream().anyMatch(DiskInfo::eligible) ? "Whole disks; their contents are lost."
-                : "No disk is free: create a lab disk on the Disks page for a demo.");
+        showDisksOfNode();
         diskChoice.addValueChangeListener(selection -> validate());
+    }
+
+    /** A pool takes disks of its own node only. */
+    private void showDisksOfNode() {
+        HostId chosen = node.chosen(local);
+        List<DiskInfo> ofNode = presentDisks.stream().filter(disk -> disk.hostId().equals(chosen)).toList();
+        diskChoice.setItems(ofNode);
+        diskChoice.setHelperText(ofNode.stream().anyMatch(DiskInfo::eligible) ? "Whole disks; their contents are lost."
+                : "No disk is free: create a lab disk on the Disks page for a demo.");
     }
 
     private static String diskLabel(DiskInfo disk) {
@@ -145,7 +169,7 @@ class NewPoolDialog extends Dialog {
                 chosen == PoolType.MEMORY ? capacity.getValue() : null, disks,
                 chosen == PoolType.DIRECTORY ? overcommit.getValue() : null, chosen == PoolType.DISK && overwrite.getValue());
         try {
-            PoolInfo created = pools.create(request);
+            PoolInfo created = storage.createPool(node.chosen(local), request);
             Notices.success("Pool " + created.name() + " created with " + Sizes.bytes(created.capacityBytes()) + ".");
             onCreated.accept(created);
             close();
@@ -161,8 +185,11 @@ class NewPoolDialog extends Dialog {
                 }
                 default -> refusal.setText(invalid.getMessage());
             }
-        } catch (ConflictException conflict) {
-            refusal.setText(conflict.getMessage());
+        } catch (NodeRequestPendingException pending) {
+            Notices.success(pending.getMessage());
+            close();
+        } catch (ConflictException | NotFoundException | NodeUnavailableException | NodeRequestFailedException refused) {
+            refusal.setText(refused.getMessage());
         }
     }
 }

@@ -1,5 +1,11 @@
 package dev.windrose.storage.ui;
 
+import dev.windrose.cluster.NodeRequestFailedException;
+import dev.windrose.cluster.NodeRequestPendingException;
+import dev.windrose.cluster.NodeUnavailableException;
+import dev.windrose.storage.StorageOnNodes;
+import dev.windrose.common.NotFoundException;
+
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -30,6 +36,7 @@ class NewVolumeDialog extends Dialog {
     private static final long DEFAULT_SIZE = 1024 * VolumeService.SIZE_UNIT;
 
     private final VolumeService volumes;
+    private final StorageOnNodes storage;
     private final Consumer<VolumeInfo> onCreated;
     private final TextField name = new TextField("Name");
     private final Select<PoolInfo> pool = new Select<>();
@@ -39,8 +46,9 @@ class NewVolumeDialog extends Dialog {
     private final Paragraph refusal = new Paragraph();
     private final Button create = new Button("Create volume");
 
-    NewVolumeDialog(VolumeService volumes, PoolService pools, Consumer<VolumeInfo> onCreated) {
+    NewVolumeDialog(VolumeService volumes, PoolService pools, StorageOnNodes storage, Consumer<VolumeInfo> onCreated) {
         this.volumes = volumes;
+        this.storage = storage;
         this.onCreated = onCreated;
         setHeaderTitle("New volume");
         setWidth("32rem");
@@ -126,7 +134,7 @@ class NewVolumeDialog extends Dialog {
         }
         refusal.setText("");
         try {
-            VolumeInfo created = volumes.create(new NewVolume(name.getValue(), pool.getValue().id(), size.getValue(),
+            VolumeInfo created = storage.createVolume(new NewVolume(name.getValue(), pool.getValue().id(), size.getValue(),
                     provisioning.getValue()));
             Notices.success("Volume " + created.name() + " created in pool " + created.poolName() + ".");
             onCreated.accept(created);
@@ -138,8 +146,11 @@ class NewVolumeDialog extends Dialog {
             } else {
                 refusal.setText(invalid.getMessage());
             }
-        } catch (ConflictException conflict) {
-            refusal.setText(conflict.getMessage());
+        } catch (NodeRequestPendingException pending) {
+            Notices.success(pending.getMessage());
+            close();
+        } catch (ConflictException | NotFoundException | NodeUnavailableException | NodeRequestFailedException refused) {
+            refusal.setText(refused.getMessage());
         }
     }
 }

@@ -1,5 +1,13 @@
 package dev.windrose.storage.ui;
 
+import dev.windrose.cluster.NodeRequestFailedException;
+import dev.windrose.cluster.NodeRequestPendingException;
+import dev.windrose.cluster.NodeUnavailableException;
+import dev.windrose.storage.StorageOnNodes;
+import dev.windrose.inventory.HostInfo;
+import dev.windrose.inventory.HostService;
+import dev.windrose.cluster.ClusterService;
+
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.badge.Badge;
 import com.vaadin.flow.component.badge.BadgeVariant;
@@ -48,6 +56,11 @@ import org.springframework.data.domain.PageRequest;
 class PoolsView extends VerticalLayout implements BeforeEnterObserver {
 
     private final PoolService pools;
+    private final StorageOnNodes storage;
+    private final HostService hosts;
+    private final NodeNames nodeNames = new NodeNames();
+    /** More nodes than a small shop's cluster has. */
+    private static final int MAX_NODES = 500;
     private final PoolImportService imports;
     private final Grid<PoolInfo> grid = new Grid<>();
     private final VerticalLayout found = new VerticalLayout();
@@ -56,14 +69,17 @@ class PoolsView extends VerticalLayout implements BeforeEnterObserver {
     private @Nullable String onlyPool;
     private final boolean operator;
 
-    PoolsView(PoolService pools, PoolImportService imports, DiskService disks, AuthenticationContext authentication) {
+    PoolsView(PoolService pools, PoolImportService imports, DiskService disks, StorageOnNodes storage,
+            ClusterService cluster, HostService hosts, AuthenticationContext authentication) {
         this.pools = pools;
+        this.storage = storage;
+        this.hosts = hosts;
         this.imports = imports;
         this.operator = authentication.hasAnyRole(Role.Names.ADMIN, Role.Names.OPERATOR);
         setSizeFull();
         if (operator) {
             Button create = new Button("New pool", VaadinIcon.PLUS.create(),
-                    click -> new NewPoolDialog(pools, disks, created -> refresh()).open());
+                    click -> new NewPoolDialog(storage, cluster, hosts.local().id(), disks, created -> refresh()).open());
             create.addThemeVariants(ButtonVariant.PRIMARY);
             add(create);
         }
@@ -93,6 +109,8 @@ class PoolsView extends VerticalLayout implements BeforeEnterObserver {
     private void configureGrid() {
         grid.addThemeVariants(GridVariant.ROW_STRIPES);
         grid.addColumn(PoolInfo::name).setHeader("Name").setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(pool -> nodeNames.name(pool.hostId())).setHeader("Node").setKey("node").setAutoWidth(true)
+                .setFlexGrow(0);
         grid.addComponentColumn(PoolsView::type).setHeader("Type").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(PoolsView::backing).setHeader("Backed by").setFlexGrow(1);
         grid.addComponentColumn(PoolsView::capacity).setHeader("Capacity").setWidth("22rem").setFlexGrow(1);
@@ -180,9 +198,11 @@ class PoolsView extends VerticalLayout implements BeforeEnterObserver {
         confirm.setConfirmButtonTheme("error primary");
         confirm.addConfirmListener(event -> {
             try {
-                pools.delete(pool.id());
+                storage.deletePool(pool.id());
                 Notices.success("Pool " + pool.name() + " deleted.");
-            } catch (ConflictException | NotFoundException refused) {
+            } catch (NodeRequestPendingException pending) {
+                Notices.success(pending.getMessage());
+            } catch (ConflictException | NotFoundException | NodeUnavailableException | NodeRequestFailedException refused) {
                 Notices.error(refused.getMessage());
             }
             refresh();
@@ -214,6 +234,8 @@ class PoolsView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void refresh() {
+        nodeNames.replaceWith(hosts.list(PageRequest.of(0, MAX_NODES)).getContent().stream()
+                .collect(java.util.stream.Collectors.toMap(host -> host.id().value(), HostInfo::name)));
         showFoundPools();
         String only = onlyPool;
         if (only != null) {

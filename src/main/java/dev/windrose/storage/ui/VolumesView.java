@@ -1,5 +1,12 @@
 package dev.windrose.storage.ui;
 
+import dev.windrose.cluster.NodeRequestFailedException;
+import dev.windrose.cluster.NodeRequestPendingException;
+import dev.windrose.cluster.NodeUnavailableException;
+import dev.windrose.storage.StorageOnNodes;
+import dev.windrose.inventory.HostInfo;
+import dev.windrose.inventory.HostService;
+
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.badge.Badge;
 import com.vaadin.flow.component.badge.BadgeVariant;
@@ -48,6 +55,11 @@ import org.springframework.data.domain.PageRequest;
 class VolumesView extends VerticalLayout implements BeforeEnterObserver {
 
     private final VolumeService volumes;
+    private final StorageOnNodes storage;
+    private final HostService hosts;
+    private final NodeNames nodeNames = new NodeNames();
+    /** More nodes than a small shop's cluster has. */
+    private static final int MAX_NODES = 500;
     private final PoolService pools;
     private final Grid<VolumeInfo> grid = new Grid<>();
     private final TextField search = new TextField();
@@ -55,10 +67,12 @@ class VolumesView extends VerticalLayout implements BeforeEnterObserver {
     /** Links "Attached to" to the subsystem's page, where the fabric provides them. */
     private final @Nullable SubsystemLinks subsystemLinks;
 
-    VolumesView(VolumeService volumes, PoolService pools, AuthenticationContext authentication,
-            ObjectProvider<SubsystemLinks> subsystemLinks) {
+    VolumesView(VolumeService volumes, PoolService pools, StorageOnNodes storage, HostService hosts,
+            AuthenticationContext authentication, ObjectProvider<SubsystemLinks> subsystemLinks) {
         this.subsystemLinks = subsystemLinks.getIfAvailable();
         this.volumes = volumes;
+        this.storage = storage;
+        this.hosts = hosts;
         this.pools = pools;
         this.operator = authentication.hasAnyRole(Role.Names.ADMIN, Role.Names.OPERATOR);
         setSizeFull();
@@ -72,7 +86,7 @@ class VolumesView extends VerticalLayout implements BeforeEnterObserver {
         bar.setAlignItems(FlexComponent.Alignment.BASELINE);
         if (operator) {
             Button create = new Button("New volume", VaadinIcon.PLUS.create(),
-                    click -> new NewVolumeDialog(volumes, pools, created -> refresh()).open());
+                    click -> new NewVolumeDialog(volumes, pools, storage, created -> refresh()).open());
             create.addThemeVariants(ButtonVariant.PRIMARY);
             bar.add(create);
         }
@@ -87,6 +101,8 @@ class VolumesView extends VerticalLayout implements BeforeEnterObserver {
         grid.addColumn(VolumeInfo::name).setHeader("Name").setAutoWidth(true).setFlexGrow(1);
         grid.addComponentColumn(VolumesView::pool)
                 .setHeader("Pool").setAutoWidth(true);
+        grid.addColumn(volume -> nodeNames.name(volume.hostId())).setHeader("Node").setKey("node").setAutoWidth(true)
+                .setFlexGrow(0);
         grid.addColumn(volume -> Sizes.bytes(volume.sizeBytes())).setHeader("Size").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(volume -> volume.provisioning().name().toLowerCase()).setHeader("Provisioning").setAutoWidth(true)
                 .setFlexGrow(0);
@@ -142,7 +158,7 @@ class VolumesView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void grow(VolumeInfo volume) {
-        new GrowVolumeDialog(volumes, volume, roomIn(volume), this::refresh).open();
+        new GrowVolumeDialog(volumes, storage, volume, roomIn(volume), this::refresh).open();
     }
 
     /** What the volume's pool can still allocate: the most it may grow by. */
@@ -169,9 +185,11 @@ class VolumesView extends VerticalLayout implements BeforeEnterObserver {
         confirm.setConfirmButtonTheme("error primary");
         confirm.addConfirmListener(event -> {
             try {
-                volumes.delete(volume.id());
+                storage.deleteVolume(volume.id());
                 Notices.success("Volume " + volume.name() + " deleted.");
-            } catch (ConflictException | NotFoundException refused) {
+            } catch (NodeRequestPendingException pending) {
+                Notices.success(pending.getMessage());
+            } catch (ConflictException | NotFoundException | NodeUnavailableException | NodeRequestFailedException refused) {
                 Notices.error(refused.getMessage());
             }
             refresh();
@@ -180,6 +198,8 @@ class VolumesView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void refresh() {
+        nodeNames.replaceWith(hosts.list(PageRequest.of(0, MAX_NODES)).getContent().stream()
+                .collect(java.util.stream.Collectors.toMap(host -> host.id().value(), HostInfo::name)));
         String text = search.getValue();
         grid.setItemsPageable(pageable -> volumes.list(null, null, text, pageable).getContent(),
                 pageable -> Math.toIntExact(volumes.list(null, null, text, PageRequest.of(0, 1)).getTotalElements()));

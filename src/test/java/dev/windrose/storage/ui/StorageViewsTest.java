@@ -394,4 +394,45 @@ class StorageViewsTest extends SpringBrowserlessTest {
         return java.util.stream.Stream.concat(java.util.stream.Stream.of(root),
                 root.getChildren().flatMap(StorageViewsTest::descendants));
     }
+
+    @Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
+
+    @Test
+    void with_a_second_node_the_new_pool_dialog_asks_where_and_a_pool_there_is_asked_of_that_node() {
+        String machine = unique("far-node");
+        java.sql.Timestamp now = java.sql.Timestamp.from(java.time.Instant.now());
+        jdbc.update("INSERT INTO host (machine_id, name, addresses, os_name, kernel, cpu_cores, memory_bytes, "
+                + "dataplane_version, dataplane_mode, registered_at, last_heartbeat_at) VALUES (?, ?, '192.0.2.9', "
+                + "'Debian', '6.1', 2, 1073741824, '0.1', 'adaptive', ?, ?)", machine, machine, now, now);
+        long far = jdbc.queryForObject("SELECT id FROM host WHERE machine_id = ?", Long.class, machine);
+        jdbc.update("INSERT INTO cluster_member (host_id, state, asked_at, accepted_at, accepted_by) "
+                + "VALUES (?, 'MEMBER', ?, ?, 'test')", far, now, now);
+        try {
+            navigate(PoolsView.class);
+            test(find(Button.class).withText("New pool").single()).click();
+            @SuppressWarnings("unchecked")
+            com.vaadin.flow.component.select.Select<dev.windrose.cluster.NodeInfo> node =
+                    find(com.vaadin.flow.component.select.Select.class).withCaption("Node").single();
+            assertThat(node.isVisible()).as("two members: the dialog asks where").isTrue();
+            assertThat(node.getValue().local()).as("this node is chosen first").isTrue();
+            node.setValue(node.getListDataView().getItems().filter(n -> n.id().value() == far).findFirst().orElseThrow());
+            @SuppressWarnings("unchecked")
+            CheckboxGroup<DiskInfo> choice = find(CheckboxGroup.class).withCaption("Disks").single();
+            assertThat(choice.getListDataView().getItems()).as("a pool takes disks of its own node").isEmpty();
+            test(find(TextField.class).withCaption("Name").single()).setValue(unique("far-ram"));
+            @SuppressWarnings("unchecked")
+            RadioButtonGroup<PoolType> type = find(RadioButtonGroup.class).withCaption("Type").single();
+            test(type).selectItem("Memory (RAM)");
+            test(find(Button.class).withText("Create pool").single()).click();
+            // Nothing runs that node here: the request waits for it (windrose.cluster.request-wait), then the
+            // dialog says so and closes; the request names the pool.
+            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM node_request WHERE host_id = ? AND kind = 'pool.create' "
+                    + "AND state = 'PENDING' AND body LIKE '%far-ram%MEMORY%'", Integer.class, far)).isEqualTo(1);
+            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM storage_pool WHERE host_id = ?", Integer.class, far))
+                    .isZero();
+        } finally {
+            jdbc.update("DELETE FROM host WHERE id = ?", far);
+        }
+    }
 }
