@@ -108,7 +108,7 @@ class VolumesView extends VerticalLayout implements BeforeEnterObserver {
                 .setFlexGrow(0);
         grid.addColumn(volume -> volume.usedBytes() == null ? "unknown" : Sizes.bytes(volume.usedBytes()))
                 .setHeader("Used").setAutoWidth(true).setFlexGrow(0);
-        grid.addComponentColumn(this::attachment).setHeader("Attached to").setAutoWidth(true);
+        grid.addComponentColumn(this::attachment).setHeader("Attached to").setKey("attachedTo").setAutoWidth(true);
         if (operator) {
             grid.addComponentColumn(this::actions).setHeader("").setWidth("7rem").setFlexGrow(0);
         }

@@ -235,7 +235,7 @@ class SubsystemDetailViewTest extends SpringBrowserlessTest {
         Grid<?> volumesGrid = find(Grid.class).single();
         assertThat(test(volumesGrid).size()).isEqualTo(1);
         com.vaadin.flow.router.RouterLink back = (com.vaadin.flow.router.RouterLink) test(volumesGrid)
-                .getCellComponent(0, 5); // Name, Pool, Size, Provisioning, Used, Attached to
+                .getCellComponent(0, "attachedTo");
         assertThat(back.getText()).isEqualTo(subsystem.nqn());
         assertThat(back.getHref()).isEqualTo("subsystems/" + subsystem.id().value());
     }
