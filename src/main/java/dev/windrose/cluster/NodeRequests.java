@@ -2,7 +2,6 @@ package dev.windrose.cluster;
 
 import dev.windrose.cluster.NodeRequestInfo.State;
 import dev.windrose.cluster.internal.ClusterMemberRepository;
-import dev.windrose.cluster.internal.ClusterSignalRepository;
 import dev.windrose.cluster.internal.NodeRequestEntity;
 import dev.windrose.cluster.internal.NodeRequestRepository;
 import dev.windrose.common.ConflictException;
@@ -53,7 +52,7 @@ public class NodeRequests {
     static final int MAX_LISTED = 200;
 
     private final NodeRequestRepository requests;
-    private final ClusterSignalRepository signals;
+    private final ClusterSignals clusterSignals;
     private final ClusterMemberRepository members;
     private final HostService hosts;
     private final JsonMapper json;
@@ -63,13 +62,13 @@ public class NodeRequests {
     private final Duration wait;
     private final Duration validity;
 
-    NodeRequests(NodeRequestRepository requests, ClusterSignalRepository signals, ClusterMemberRepository members,
+    NodeRequests(NodeRequestRepository requests, ClusterSignals clusterSignals, ClusterMemberRepository members,
             HostService hosts, JsonMapper json, PlatformTransactionManager transactionManager, Clock clock,
             ObjectProvider<SecurityContextHolderStrategy> securityContexts,
             @Value("${windrose.cluster.request-wait:PT10S}") Duration wait,
             @Value("${windrose.cluster.request-validity:PT2M}") Duration validity) {
         this.requests = requests;
-        this.signals = signals;
+        this.clusterSignals = clusterSignals;
         this.members = members;
         this.hosts = hosts;
         this.json = json;
@@ -103,7 +102,7 @@ public class NodeRequests {
         Long id = transactions.execute(status -> {
             NodeRequestEntity saved = requests.save(new NodeRequestEntity(node.value(), kind, text, who.getName(),
                     highestRole(who).name(), from, now, now.plus(validity)));
-            signals.raise(node.value());
+            clusterSignals.signal(node.value());
             return saved.id();
         });
         return awaitOutcome(java.util.Objects.requireNonNull(id), target.name());

@@ -1,6 +1,8 @@
 package dev.windrose.cluster.internal;
 
 import dev.windrose.cluster.ClusterSignalled;
+import dev.windrose.cluster.ClusterSignals;
+import dev.windrose.cluster.PostgresNotifications;
 import dev.windrose.cluster.NodeRequestHandler;
 import dev.windrose.cluster.NodeRequestInfo.State;
 import dev.windrose.common.ConflictException;
@@ -28,13 +30,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The receiving side of node requests: every poll (windrose.cluster.signal-poll, 1 s) this node reads its
- * signal counter, one indexed row; when it moved (or at the first poll) it carries out the requests
+ * The receiving side of node requests: when its signal is announced (PostgreSQL NOTIFY, see
+ * {@link ClusterSignals}) or at a fallback poll, this node reads its signal counter, one indexed row; when
+ * it moved (or at the first read) it carries out the requests
  * waiting for it, oldest first, and tells the features (a {@link ClusterSignalled} event). Each request
  * runs in one transaction with its outcome, under a row lock, so a crash leaves it either done or pending.
  */
 @Component
-class NodeRequestRunner {
+class NodeRequestRunner implements org.springframework.beans.factory.DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(NodeRequestRunner.class);
 
@@ -48,10 +51,21 @@ class NodeRequestRunner {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private long seenGeneration = -1;
+    /** How often a node that receives notifications still reads its signal, in case one was lost. */
+    static final java.time.Duration SAFETY_POLL = java.time.Duration.ofSeconds(30);
+    private final PostgresNotifications notifications;
+    private final java.util.concurrent.ExecutorService signalled = java.util.concurrent.Executors
+            .newSingleThreadExecutor(Thread.ofPlatform().daemon().name("node-requests").factory());
+    private volatile java.time.Instant lastPoll = java.time.Instant.EPOCH;
+    private volatile @Nullable Long localNode;
 
     NodeRequestRunner(NodeRequestRepository requests, ClusterSignalRepository signals, LocalMembership membership,
             HostService hosts, ObjectProvider<NodeRequestHandler<?>> handlers, JsonMapper json,
-            PlatformTransactionManager transactionManager, ApplicationEventPublisher events, Clock clock) {
+            PlatformTransactionManager transactionManager, ApplicationEventPublisher events, Clock clock,
+            PostgresNotifications notifications) {
+        this.notifications = notifications;
+        // An announced signal is acted on at once; a (re)opened connection reads the signal in case one was missed.
+        notifications.subscribe(ClusterSignals.CHANNEL, this::announced, this::pollSoon);
         this.requests = requests;
         this.signals = signals;
         this.membership = membership;
@@ -66,13 +80,42 @@ class NodeRequestRunner {
         this.clock = clock;
     }
 
+    /**
+     * The fallback: every second while notifications cannot arrive (H2 has no other node to send them; on
+     * PostgreSQL while the listening connection is down), and every {@link #SAFETY_POLL} while they can.
+     */
     @Scheduled(fixedDelayString = "${windrose.cluster.signal-poll:PT1S}", initialDelayString = "PT1S")
-    void poll() {
+    void pollUnlessNotified() {
+        if (notifications.listening() && clock.instant().isBefore(lastPoll.plus(SAFETY_POLL))) {
+            return;
+        }
+        poll();
+    }
+
+    private void announced(String payload) {
+        Long node = localNode;
+        if (node != null && ClusterSignals.concerns(payload, node)) {
+            pollSoon();
+        }
+    }
+
+    /** On the runner's own thread: the notification connection's thread only hands over. */
+    private void pollSoon() {
+        try {
+            signalled.execute(this::poll);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // The application is stopping.
+        }
+    }
+
+    synchronized void poll() {
+        lastPoll = clock.instant();
         try {
             if (!membership.isMember()) {
                 return;
             }
             long node = hosts.local().id().value();
+            localNode = node;
             long generation = currentGeneration(node);
             if (generation == seenGeneration) {
                 return;
@@ -84,6 +127,11 @@ class NodeRequestRunner {
             // The database may be away for a moment; the next poll tries again.
             log.warn("Reading this node's cluster signal failed: {}", e.toString());
         }
+    }
+
+    @Override
+    public void destroy() {
+        signalled.shutdownNow();
     }
 
     private long currentGeneration(long node) {

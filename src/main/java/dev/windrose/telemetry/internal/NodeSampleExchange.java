@@ -1,6 +1,7 @@
 package dev.windrose.telemetry.internal;
 
 import dev.windrose.cluster.NodeDataplanes;
+import dev.windrose.cluster.PostgresNotifications;
 import dev.windrose.dataplane.EmbeddedTarget;
 import dev.windrose.inventory.HostId;
 import dev.windrose.inventory.HostService;
@@ -11,11 +12,8 @@ import dev.windrose.telemetry.Latency;
 import dev.windrose.telemetry.NodeSample;
 import dev.windrose.telemetry.NodeStatistics;
 import dev.windrose.telemetry.Subscription;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +25,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,13 +35,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Component;
@@ -56,10 +50,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * channel between nodes. Writing: each sample of this node is upserted into {@code node_live_sample} (its
  * own row) on a thread of its own (newest wins, so a slow database never delays the sampler), followed by
  * {@code NOTIFY windrose_node_sample, '<host id>'} in the same transaction; while the target is not
- * running, a row saying so is written every interval instead. Reading: on PostgreSQL one dedicated
- * connection (not the pool's) does {@code LISTEN} and waits in pgjdbc's {@code getNotifications}; a
- * notification rereads that node's row. Without that connection (H2, or PostgreSQL away) the table is
- * polled every {@code windrose.telemetry.node-poll-interval}.
+ * running, a row saying so is written every interval instead. Reading: on PostgreSQL the node's
+ * notification connection ({@link PostgresNotifications}) hands over each notification, which rereads
+ * that node's row. Without it (H2, or PostgreSQL away) the table is polled every
+ * {@code windrose.telemetry.node-poll-interval}.
  */
 @Component
 class NodeSampleExchange implements NodeStatistics, NodeDataplanes, SmartLifecycle {
@@ -67,7 +61,6 @@ class NodeSampleExchange implements NodeStatistics, NodeDataplanes, SmartLifecyc
     static final String CHANNEL = "windrose_node_sample";
     /** A sample older than this says nothing about the node any more (it stopped, or cannot write). */
     static final Duration STALE_AFTER = Duration.ofSeconds(5);
-    private static final Duration RECONNECT_DELAY = Duration.ofSeconds(2);
     private static final Duration NAME_REREAD = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(NodeSampleExchange.class);
     private static final String SELECT = "SELECT s.*, h.name AS node_name FROM node_live_sample s "
@@ -78,10 +71,10 @@ class NodeSampleExchange implements NodeStatistics, NodeDataplanes, SmartLifecyc
     private final HostService hosts;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
-    private final Environment environment;
     private final TelemetryProperties properties;
     private final Duration pollInterval;
     private final Clock clock;
+    private final PostgresNotifications notifications;
     private final Map<Long, NodeSample> latest = new ConcurrentHashMap<>();
     private final List<Consumer<NodeSample>> followers = new CopyOnWriteArrayList<>();
     private final AtomicReference<@Nullable ClusterSample> pendingWrite = new AtomicReference<>();
@@ -90,22 +83,23 @@ class NodeSampleExchange implements NodeStatistics, NodeDataplanes, SmartLifecyc
     private volatile @Nullable String localName;
     private volatile Instant localNameReadAt = Instant.EPOCH;
     private volatile @Nullable Instant lastLocalWrite;
-    private volatile boolean listening;
     private volatile boolean running;
     private @Nullable ScheduledExecutorService scheduler;
     private @Nullable ScheduledExecutorService writer;
-    private @Nullable Thread listener;
     private @Nullable Subscription sampling;
 
     NodeSampleExchange(TelemetrySampler sampler, EmbeddedTarget target, HostService hosts, JdbcTemplate jdbc,
-            PlatformTransactionManager transactionManager, Environment environment, TelemetryProperties properties,
-            @Value("${windrose.telemetry.node-poll-interval:PT1S}") Duration pollInterval, Clock clock) {
+            PlatformTransactionManager transactionManager, TelemetryProperties properties,
+            @Value("${windrose.telemetry.node-poll-interval:PT1S}") Duration pollInterval, Clock clock,
+            PostgresNotifications notifications) {
+        this.notifications = notifications;
+        // A notification names the node whose row changed; a (re)opened connection rereads every row.
+        notifications.subscribe(CHANNEL, this::arrivedFrom, this::readAll);
         this.sampler = sampler;
         this.target = target;
         this.hosts = hosts;
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactionManager);
-        this.environment = environment;
         this.properties = properties;
         this.pollInterval = pollInterval;
         this.clock = clock;
@@ -137,7 +131,7 @@ class NodeSampleExchange implements NodeStatistics, NodeDataplanes, SmartLifecyc
 
     /** Whether a LISTEN connection is open (false: polling). */
     boolean listening() {
-        return listening;
+        return notifications.listening();
     }
 
     // ---- writing this node's samples ----
@@ -189,10 +183,8 @@ class NodeSampleExchange implements NodeStatistics, NodeDataplanes, SmartLifecyc
                             + "read_iops, write_iops, read_mibps, write_mibps, latency_p50_us, latency_p99_us, "
                             + "latency_p999_us, errors, host_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values);
                 }
-                if (postgres()) {
-                    // Delivered when the transaction commits, so a listener that rereads finds the new row.
-                    jdbc.execute("NOTIFY " + CHANNEL + ", '" + id.value() + "'");
-                }
+                // Delivered when the transaction commits, so a listener that rereads finds the new row.
+                notifications.notifyNodes(CHANNEL, Long.toString(id.value()));
             });
         } catch (RuntimeException e) {
             // The database may be away: this sample is lost, the next one tries again.
@@ -290,80 +282,22 @@ class NodeSampleExchange implements NodeStatistics, NodeDataplanes, SmartLifecyc
         return rs.wasNull() ? null : value;
     }
 
+    private void arrivedFrom(String node) {
+        try {
+            readOne(Long.parseLong(node));
+        } catch (NumberFormatException notOurs) {
+            // Only node ids are sent on this channel; anything else is ignored.
+        }
+    }
+
     private void pollUnlessListening() {
-        if (listening) {
+        if (notifications.listening()) {
             return;
         }
         try {
             readAll();
         } catch (RuntimeException e) {
             log.debug("Could not read the nodes' live samples", e);
-        }
-    }
-
-    /** The LISTEN loop: one connection of its own, reopened after a failure (polling covers the gap). */
-    private void listen() {
-        while (running) {
-            try (Connection connection = openListenConnection(); Statement statement = connection.createStatement()) {
-                statement.execute("LISTEN " + CHANNEL);
-                PGConnection notifications = connection.unwrap(PGConnection.class);
-                listening = true;
-                readAll();
-                log.info("Live samples of the other nodes arrive by PostgreSQL notification ({})", CHANNEL);
-                while (running) {
-                    PGNotification[] arrived = notifications.getNotifications(1000);
-                    if (arrived == null) {
-                        continue;
-                    }
-                    Set<Long> nodes = new HashSet<>();
-                    for (PGNotification notification : arrived) {
-                        try {
-                            nodes.add(Long.parseLong(notification.getParameter()));
-                        } catch (NumberFormatException notOurs) {
-                            // Only node ids are sent on this channel; anything else is ignored.
-                        }
-                    }
-                    nodes.forEach(this::readOne);
-                }
-            } catch (SQLException | RuntimeException e) {
-                // Said once per outage (at warn), not at every attempt to reconnect.
-                if (running && listening) {
-                    log.warn("Not listening for the other nodes' samples any more ({}); polling every {} until it "
-                            + "works again", e.getMessage(), pollInterval);
-                } else if (running) {
-                    log.debug("Could not listen for the other nodes' samples", e);
-                }
-            } finally {
-                listening = false;
-            }
-            sleep(RECONNECT_DELAY);
-        }
-    }
-
-    private Connection openListenConnection() throws SQLException {
-        Properties info = new Properties();
-        String user = environment.getProperty("spring.datasource.username");
-        String password = environment.getProperty("spring.datasource.password");
-        if (user != null) {
-            info.setProperty("user", user);
-        }
-        if (password != null) {
-            info.setProperty("password", password);
-        }
-        info.setProperty("ApplicationName", "windrose node samples");
-        info.setProperty("tcpKeepAlive", "true");
-        return DriverManager.getConnection(environment.getProperty("spring.datasource.url", ""), info);
-    }
-
-    private boolean postgres() {
-        return environment.getProperty("spring.datasource.url", "").startsWith("jdbc:postgresql:");
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -410,11 +344,6 @@ class NodeSampleExchange implements NodeStatistics, NodeDataplanes, SmartLifecyc
         }
         scheduler.scheduleWithFixedDelay(this::pollUnlessListening, pollInterval.toMillis(), pollInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
-        if (postgres()) {
-            Thread thread = Thread.ofPlatform().daemon().name("node-sample-listener").unstarted(this::listen);
-            listener = thread;
-            thread.start();
-        }
     }
 
     @Override
@@ -431,16 +360,6 @@ class NodeSampleExchange implements NodeStatistics, NodeDataplanes, SmartLifecyc
         }
         writer = null;
         scheduler = null;
-        Thread thread = listener;
-        listener = null;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(3000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     @Override
