@@ -2,9 +2,11 @@
  * The console at a tablet's 820 px: the side navigation does not take a fifth of the width; it opens
  * over the page from the toggle and closes again. At a laptop's width it stays beside the page.
  */
+import { randomUUID } from 'node:crypto';
 import { LoginPage } from '../pages/login-page.js';
 import { MainLayout } from '../pages/main-layout.js';
 import { expect, test } from '../support/fixtures.js';
+import { bearer } from '../support/api.js';
 import { openView } from '../support/vaadin.js';
 
 test('at 820 px the navigation opens over the page from the toggle; at 1280 px it stays beside it', async ({ page, admin }) => {
@@ -38,4 +40,32 @@ test('at 820 px the navigation opens over the page from the toggle; at 1280 px i
     await page.setViewportSize({ width: 1280, height: 800 });
     await expect(layout.navigation).toBeVisible();
   });
+});
+
+test('at 1024 px beside the navigation the Pools and Volumes grids keep every action button on screen', async ({ page, admin, adminToken, request }) => {
+  const suffix = randomUUID().slice(0, 8);
+  const headers = bearer(adminToken);
+  const pool = await (await request.post('/api/v1/pools', { headers, data: { name: `wide-${suffix}`, type: 'MEMORY', capacityBytes: 64 * 1024 * 1024 } })).json();
+  const volume = await (await request.post('/api/v1/volumes', { headers, data: { name: `wide-${suffix}`, poolId: pool.id, sizeBytes: 8 * 1024 * 1024 } })).json();
+  try {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    const login = new LoginPage(page);
+    await login.open();
+    await login.signIn(admin);
+    await expect(new MainLayout(page).navigation).toBeVisible();
+    for (const [path, name] of [
+      ['/pools', `Delete pool wide-${suffix}`],
+      ['/volumes', `Grow volume wide-${suffix}`],
+      ['/volumes', `Delete volume wide-${suffix}`],
+    ]) {
+      await openView(page, path);
+      const button = page.getByRole('button', { name, exact: true });
+      await expect(button).toBeVisible();
+      const box = await button.boundingBox();
+      expect((box?.x ?? 9999) + (box?.width ?? 0), `${name} ends inside the 1024 px window`).toBeLessThanOrEqual(1024);
+    }
+  } finally {
+    await request.delete(`/api/v1/volumes/${volume.id}`, { headers });
+    await request.delete(`/api/v1/pools/${pool.id}`, { headers });
+  }
 });

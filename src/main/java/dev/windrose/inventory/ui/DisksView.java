@@ -107,7 +107,7 @@ class DisksView extends VerticalLayout implements BeforeEnterObserver {
         grid.addComponentColumn(DisksView::health).setHeader("Health").setWidth("12rem").setFlexGrow(1);
         grid.addComponentColumn(DisksView::usage).setHeader("Use").setFlexGrow(2);
         if (admin) {
-            grid.addComponentColumn(this::deleteButton).setHeader("").setWidth("4rem").setFlexGrow(0);
+            grid.addComponentColumn(this::deleteButton).setHeader("").setWidth("5rem").setFlexGrow(0);
         }
         grid.setEmptyStateText("No disks match.");
         return grid;

@@ -26,6 +26,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.router.BeforeEnterObserver;
@@ -107,16 +108,19 @@ class PoolsView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void configureGrid() {
-        grid.addThemeVariants(GridVariant.ROW_STRIPES);
-        grid.addColumn(PoolInfo::name).setHeader("Name").setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(pool -> nodeNames.name(pool.hostId())).setHeader("Node").setKey("node").setAutoWidth(true)
-                .setFlexGrow(0);
-        grid.addComponentColumn(PoolsView::type).setHeader("Type").setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(PoolsView::backing).setHeader("Backed by").setFlexGrow(1);
-        grid.addComponentColumn(PoolsView::capacity).setHeader("Capacity").setWidth("22rem").setFlexGrow(1);
-        grid.addColumn(PoolInfo::volumeCount).setHeader("Volumes").setAutoWidth(true).setFlexGrow(0);
+        // Every column in view at 1024 px (beside the navigation): text wraps instead of ending in "…", the
+        // type badge has a fixed width (auto-width is measured before badges render and cut them).
+        grid.addThemeVariants(GridVariant.ROW_STRIPES, GridVariant.WRAP_CELL_CONTENT);
+        grid.addColumn(PoolInfo::name).setHeader("Name").setWidth("7rem").setFlexGrow(1);
+        // Shown once there is more than one node (refresh): on one node it says nothing and costs a column.
+        grid.addColumn(pool -> nodeNames.name(pool.hostId())).setHeader("Node").setKey("node").setWidth("6rem")
+                .setFlexGrow(0).setVisible(false);
+        grid.addComponentColumn(PoolsView::type).setHeader("Type").setWidth("8.5rem").setFlexGrow(0);
+        grid.addColumn(PoolsView::backing).setHeader("Backed by").setWidth("7rem").setFlexGrow(1);
+        grid.addComponentColumn(PoolsView::capacity).setHeader("Capacity").setWidth("12rem").setFlexGrow(2);
+        grid.addColumn(PoolInfo::volumeCount).setHeader("Volumes").setWidth("6rem").setFlexGrow(0);
         if (operator) {
-            grid.addComponentColumn(this::deleteButton).setHeader("").setWidth("4rem").setFlexGrow(0);
+            grid.addComponentColumn(this::deleteButton).setHeader("").setWidth("5rem").setFlexGrow(0);
         }
         grid.setEmptyStateText("No pools yet. A pool turns disks, a directory or RAM into room for volumes.");
     }
@@ -234,8 +238,10 @@ class PoolsView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void refresh() {
-        nodeNames.replaceWith(hosts.list(PageRequest.of(0, MAX_NODES)).getContent().stream()
+        List<HostInfo> nodes = hosts.list(PageRequest.of(0, MAX_NODES)).getContent();
+        nodeNames.replaceWith(nodes.stream()
                 .collect(java.util.stream.Collectors.toMap(host -> host.id().value(), HostInfo::name)));
+        grid.getColumnByKey("node").setVisible(nodes.size() > 1);
         showFoundPools();
         String only = onlyPool;
         if (only != null) {

@@ -27,6 +27,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.Route;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
@@ -97,18 +98,22 @@ class VolumesView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void configureGrid() {
-        grid.addThemeVariants(GridVariant.ROW_STRIPES);
-        grid.addColumn(VolumeInfo::name).setHeader("Name").setAutoWidth(true).setFlexGrow(1);
+        // Every column in view at 1024 px beside the navigation: names and NQNs wrap (an NQN at its dots and
+        // colons) instead of pushing "Attached to" and the actions off-screen.
+        grid.addThemeVariants(GridVariant.ROW_STRIPES, GridVariant.WRAP_CELL_CONTENT);
+        grid.addColumn(VolumeInfo::name).setHeader("Name").setWidth("6rem").setFlexGrow(1);
         grid.addComponentColumn(VolumesView::pool)
-                .setHeader("Pool").setAutoWidth(true);
-        grid.addColumn(volume -> nodeNames.name(volume.hostId())).setHeader("Node").setKey("node").setAutoWidth(true)
-                .setFlexGrow(0);
-        grid.addColumn(volume -> Sizes.bytes(volume.sizeBytes())).setHeader("Size").setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(volume -> volume.provisioning().name().toLowerCase()).setHeader("Provisioning").setAutoWidth(true)
+                .setHeader("Pool").setWidth("6rem").setFlexGrow(1);
+        // Shown once there is more than one node (refresh): on one node it says nothing and costs a column.
+        grid.addColumn(volume -> nodeNames.name(volume.hostId())).setHeader("Node").setKey("node").setWidth("6rem")
+                .setFlexGrow(0).setVisible(false);
+        grid.addColumn(volume -> Sizes.bytes(volume.sizeBytes())).setHeader("Size").setWidth("5.5rem").setFlexGrow(0);
+        grid.addColumn(volume -> volume.provisioning().name().toLowerCase()).setHeader("Provisioning").setWidth("7.5rem")
                 .setFlexGrow(0);
         grid.addColumn(volume -> volume.usedBytes() == null ? "unknown" : Sizes.bytes(volume.usedBytes()))
-                .setHeader("Used").setAutoWidth(true).setFlexGrow(0);
-        grid.addComponentColumn(this::attachment).setHeader("Attached to").setKey("attachedTo").setAutoWidth(true);
+                .setHeader("Used").setWidth("5.5rem").setFlexGrow(0);
+        grid.addComponentColumn(this::attachment).setHeader("Attached to").setKey("attachedTo").setWidth("9rem")
+                .setFlexGrow(2);
         if (operator) {
             grid.addComponentColumn(this::actions).setHeader("").setWidth("7rem").setFlexGrow(0);
         }
@@ -136,10 +141,12 @@ class VolumesView extends VerticalLayout implements BeforeEnterObserver {
         if (subsystemLinks != null) {
             Optional<Component> link = subsystemLinks.link(nqn);
             if (link.isPresent()) {
+                link.get().getElement().getStyle().set("overflow-wrap", "anywhere");
                 return link.get();
             }
         }
         Badge badge = new Badge(nqn);
+        badge.getStyle().set("white-space", "normal").set("overflow-wrap", "anywhere");
         badge.addThemeVariants(BadgeVariant.SUCCESS);
         return badge;
     }
@@ -198,8 +205,10 @@ class VolumesView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void refresh() {
-        nodeNames.replaceWith(hosts.list(PageRequest.of(0, MAX_NODES)).getContent().stream()
+        List<HostInfo> nodes = hosts.list(PageRequest.of(0, MAX_NODES)).getContent();
+        nodeNames.replaceWith(nodes.stream()
                 .collect(java.util.stream.Collectors.toMap(host -> host.id().value(), HostInfo::name)));
+        grid.getColumnByKey("node").setVisible(nodes.size() > 1);
         String text = search.getValue();
         grid.setItemsPageable(pageable -> volumes.list(null, null, text, pageable).getContent(),
                 pageable -> Math.toIntExact(volumes.list(null, null, text, PageRequest.of(0, 1)).getTotalElements()));

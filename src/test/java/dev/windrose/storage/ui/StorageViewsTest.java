@@ -208,7 +208,7 @@ class StorageViewsTest extends SpringBrowserlessTest {
         Grid<VolumeInfo> grid = find(Grid.class).single();
         int row = IntStream.range(0, test(grid).size())
                 .filter(i -> test(grid).getRow(i).name().equals(volume.name())).findFirst().orElseThrow();
-        com.vaadin.flow.component.Component actions = test(grid).getCellComponent(row, grid.getColumns().size() - 1);
+        com.vaadin.flow.component.Component actions = test(grid).getCellComponent(row, (int) grid.getColumns().stream().filter(column -> column.isVisible()).count() - 1);
         Button grow = (Button) actions.getChildren().findFirst().orElseThrow();
         assertThat(grow.getAriaLabel()).contains("Grow volume " + volume.name());
         test(grow).click();
@@ -289,7 +289,7 @@ class StorageViewsTest extends SpringBrowserlessTest {
         Grid<VolumeInfo> grid = find(Grid.class).single();
         int row = IntStream.range(0, test(grid).size())
                 .filter(i -> test(grid).getRow(i).name().equals(volume.name())).findFirst().orElseThrow();
-        test((Button) test(grid).getCellComponent(row, grid.getColumns().size() - 1).getChildren().findFirst()
+        test((Button) test(grid).getCellComponent(row, (int) grid.getColumns().stream().filter(column -> column.isVisible()).count() - 1).getChildren().findFirst()
                 .orElseThrow()).click();
 
         SizeField size = find(SizeField.class).single();
@@ -322,7 +322,7 @@ class StorageViewsTest extends SpringBrowserlessTest {
             Grid<DiskInfo> grid = find(Grid.class).single();
             int row = IntStream.range(0, test(grid).size())
                     .filter(i -> test(grid).getRow(i).id().equals(lab.id())).findFirst().orElseThrow();
-            Button delete = (Button) test(grid).getCellComponent(row, grid.getColumns().size() - 1);
+            Button delete = (Button) test(grid).getCellComponent(row, (int) grid.getColumns().stream().filter(column -> column.isVisible()).count() - 1);
             assertThat(delete.isEnabled()).isFalse();
             assertThat(delete.getTooltip().getText()).isEqualTo("Lab disk " + lab.name() + " belongs to pool "
                     + pool.name() + ": delete the pool first.");
@@ -344,7 +344,7 @@ class StorageViewsTest extends SpringBrowserlessTest {
         Grid<VolumeInfo> grid = find(Grid.class).single();
         int row = IntStream.range(0, test(grid).size())
                 .filter(i -> test(grid).getRow(i).name().equals(volume.name())).findFirst().orElseThrow();
-        Button delete = descendants(test(grid).getCellComponent(row, grid.getColumns().size() - 1))
+        Button delete = descendants(test(grid).getCellComponent(row, (int) grid.getColumns().stream().filter(column -> column.isVisible()).count() - 1))
                 .filter(Button.class::isInstance).map(Button.class::cast)
                 .filter(b -> ("Delete volume " + volume.name()).equals(b.getAriaLabel().orElse(""))).findFirst().orElseThrow();
         assertThat(delete.getTooltip().getText()).isEqualTo("Attached to subsystem " + subsystem + ": detach it first");
