@@ -13,7 +13,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import dev.windrose.inventory.ApiTokens;
 import dev.windrose.security.Role;
 import dev.windrose.security.UserService;
-import java.sql.Timestamp;
+import dev.windrose.support.ClusterNodes;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -160,13 +160,7 @@ class ClusterApiTest {
     }
 
     private long registerAskingNode(String machineId, Instant heartbeat) {
-        Timestamp at = Timestamp.from(heartbeat);
-        jdbc.update("INSERT INTO host (machine_id, name, addresses, os_name, kernel, cpu_cores, memory_bytes, "
-                + "dataplane_version, dataplane_mode, registered_at, last_heartbeat_at) VALUES (?, ?, '192.0.2.7', "
-                + "'Debian', '6.1', 2, 1073741824, '0.1', 'adaptive', ?, ?)", machineId, machineId, at, at);
-        long id = jdbc.queryForObject("SELECT id FROM host WHERE machine_id = ?", Long.class, machineId);
-        jdbc.update("INSERT INTO cluster_member (host_id, state, asked_at) VALUES (?, 'ASKING', ?)", id, at);
-        return id;
+        return ClusterNodes.register(jdbc, machineId, "ASKING", heartbeat);
     }
 
     private ResultActions as(String token, MockHttpServletRequestBuilder request) throws Exception {

@@ -11,6 +11,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import dev.windrose.inventory.ApiTokens;
 import dev.windrose.security.UserService;
+import dev.windrose.support.ClusterNodes;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +57,7 @@ class NodeRequestsTest {
     void anotherNode() throws Exception {
         admin = new ApiTokens(mvc, users).admin();
         local = jdbc.queryForObject("SELECT host_id FROM cluster_member WHERE accepted_by = 'first node'", Long.class);
-        other = registerNode("other-" + System.nanoTime(), "MEMBER", Instant.now());
+        other = ClusterNodes.register(jdbc, "other-" + System.nanoTime(), "MEMBER", Instant.now());
     }
 
     @AfterEach
@@ -177,17 +178,6 @@ class NodeRequestsTest {
 
     private static String memoryPool(String name, long host) {
         return "{\"name\":\"" + name + "\",\"type\":\"MEMORY\",\"capacityBytes\":16777216,\"hostId\":" + host + "}";
-    }
-
-    private long registerNode(String machineId, String membership, Instant heartbeat) {
-        Timestamp at = Timestamp.from(heartbeat);
-        jdbc.update("INSERT INTO host (machine_id, name, addresses, os_name, kernel, cpu_cores, memory_bytes, "
-                + "dataplane_version, dataplane_mode, registered_at, last_heartbeat_at) VALUES (?, ?, '192.0.2.8', "
-                + "'Debian', '6.1', 2, 1073741824, '0.1', 'adaptive', ?, ?)", machineId, machineId, at, at);
-        long id = jdbc.queryForObject("SELECT id FROM host WHERE machine_id = ?", Long.class, machineId);
-        jdbc.update("INSERT INTO cluster_member (host_id, state, asked_at, accepted_at, accepted_by) "
-                + "VALUES (?, ?, ?, ?, 'test')", id, membership, at, at);
-        return id;
     }
 
     private ResultActions as(String token, MockHttpServletRequestBuilder request) throws Exception {

@@ -83,6 +83,20 @@ public class FabricReconciliation {
     @EventListener(ApplicationReadyEvent.class)
     void atStartup() {
         reconcileSafely("start-up");
+        sayWhatThisNodeServes();
+    }
+
+    /** A node that (re)starts says what it took up from the database, so its return is visible in its log. */
+    private void sayWhatThisNodeServes() {
+        try {
+            List<Desired.Subsystem> slice = newTransaction.execute(status -> readDesired());
+            List<Desired.Subsystem> served = slice == null ? List.of() : slice;
+            log.info("This node reconciled its slice from the database: {} subsystem(s), {} listener(s), {} namespace(s)",
+                    served.size(), served.stream().mapToInt(s -> s.listeners().size()).sum(),
+                    served.stream().mapToInt(s -> s.namespaces().size()).sum());
+        } catch (RuntimeException e) {
+            log.warn("Could not read this node's slice at start-up: {}", e.toString());
+        }
     }
 
     @TransactionalEventListener(fallbackExecution = true)

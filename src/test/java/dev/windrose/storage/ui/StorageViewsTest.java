@@ -401,13 +401,7 @@ class StorageViewsTest extends SpringBrowserlessTest {
     @Test
     void with_a_second_node_the_new_pool_dialog_asks_where_and_a_pool_there_is_asked_of_that_node() {
         String machine = unique("far-node");
-        java.sql.Timestamp now = java.sql.Timestamp.from(java.time.Instant.now());
-        jdbc.update("INSERT INTO host (machine_id, name, addresses, os_name, kernel, cpu_cores, memory_bytes, "
-                + "dataplane_version, dataplane_mode, registered_at, last_heartbeat_at) VALUES (?, ?, '192.0.2.9', "
-                + "'Debian', '6.1', 2, 1073741824, '0.1', 'adaptive', ?, ?)", machine, machine, now, now);
-        long far = jdbc.queryForObject("SELECT id FROM host WHERE machine_id = ?", Long.class, machine);
-        jdbc.update("INSERT INTO cluster_member (host_id, state, asked_at, accepted_at, accepted_by) "
-                + "VALUES (?, 'MEMBER', ?, ?, 'test')", far, now, now);
+        long far = dev.windrose.support.ClusterNodes.register(jdbc, machine, "MEMBER", java.time.Instant.now());
         try {
             navigate(PoolsView.class);
             test(find(Button.class).withText("New pool").single()).click();
