@@ -242,8 +242,10 @@ objects_for_other_nodes() {
     pool2=$(api node-1 POST /api/v1/pools "{\"name\":\"far-files\",\"type\":\"DIRECTORY\",
         \"directory\":\"$WORK/node-2/data/pools/e2e\",\"hostId\":$n2}") || return 1
     [[ $(jq .hostId <<<"$pool2") == "$n2" ]] || { log "the pool is not on node-2: $pool2"; return 1; }
+    local asked_at=$(date +%s%3N)
     api node-1 POST /api/v1/pools "{\"name\":\"far-ram\",\"type\":\"MEMORY\",\"capacityBytes\":67108864,
         \"hostId\":$n3}" | jq -e --argjson n "$n3" '.hostId == $n' >/dev/null || return 1
+    echo "    a memory pool made on node-3 through node-1's REST: answered 201 after $(( $(date +%s%3N) - asked_at )) ms"
     vol2=$(api node-1 POST /api/v1/volumes "{\"name\":\"far-vol\",\"poolId\":$(jq .id <<<"$pool2"),
         \"sizeBytes\":67108864}") || return 1
     ls "$WORK/node-2/data/pools/e2e" | grep -q . || { log "node-2 made no backing file for far-vol"; return 1; }
@@ -349,6 +351,8 @@ killed_node_goes_offline_and_comes_back() {
         start_node node-3 && wait_ready node-3 || return 1
         [[ $(node_field node-1 node-3 state) == ONLINE && $(node_field node-1 node-3 membership) == MEMBER ]] ||
             { log "node-3 did not come back as an online member"; return 1; }
+        grep -q "reconciled its slice from the database: 1 subsystem(s), 1 listener(s)" "$WORK/node-3/app.log" ||
+            { log "node-3 did not say what it took up from the database"; return 1; }
         if [[ -n ${PORT3:-} ]]; then # it reconciled its slice from the database: its listener serves again
             local back=$((SECONDS + 15))
             until listening "$PORT3" || ((SECONDS > back)); do sleep 0.5; done
