@@ -43,9 +43,14 @@ public class StorageOnNodes {
         }
     }
 
-    /** On the node of the volume's pool. */
+    /** On the node of the volume's pool (a pool that does not exist is refused by the local call, in its words). */
     public VolumeInfo createVolume(NewVolume request) {
-        HostId node = pools.get(request.pool()).hostId();
+        HostId node;
+        try {
+            node = pools.get(request.pool()).hostId();
+        } catch (dev.windrose.common.NotFoundException missing) {
+            return volumes.create(request);
+        }
         if (nodes.isLocal(node)) {
             return volumes.create(request);
         }

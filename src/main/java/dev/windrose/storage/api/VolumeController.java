@@ -15,7 +15,6 @@ import dev.windrose.storage.Provisioning;
 import dev.windrose.storage.VolumeId;
 import dev.windrose.storage.VolumeInfo;
 import dev.windrose.storage.VolumeService;
-import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
 import dev.windrose.common.Paging;
 import dev.windrose.common.Paging.PageView;
@@ -24,6 +23,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -83,21 +83,21 @@ class VolumeController {
                     + "follow when it has not answered in time).")
     @ApiResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = VolumeInfo.class)))
     ResponseEntity<Object> create(@Valid @RequestBody NewVolumeRequest request) {
-        PoolInfo pool = poolOf(request);
         NewVolume volume = new NewVolume(request.name(), new PoolId(request.poolId()), request.sizeBytes(),
                 request.provisioning());
-        if (!nodes.isLocal(pool.hostId())) {
-            return nodes.answer(nodes.ask(pool.hostId(), VolumeService.CREATE_ON_NODE, volume), HttpStatus.CREATED);
+        Optional<PoolInfo> pool = poolOf(request);
+        if (pool.isPresent() && !nodes.isLocal(pool.get().hostId())) {
+            return nodes.answer(nodes.ask(pool.get().hostId(), VolumeService.CREATE_ON_NODE, volume), HttpStatus.CREATED);
         }
+        // Here, or no such pool: the local call checks the fields in its order and names what is wrong.
         return ResponseEntity.status(HttpStatus.CREATED).body(volumes.create(volume));
     }
 
-    /** A pool that does not exist is a wrong field of the body, as the service says too. */
-    private PoolInfo poolOf(NewVolumeRequest request) {
+    private Optional<PoolInfo> poolOf(NewVolumeRequest request) {
         try {
-            return pools.get(new PoolId(request.poolId()));
+            return Optional.of(pools.get(new PoolId(request.poolId())));
         } catch (NotFoundException missing) {
-            throw new InvalidInputException("poolId", "There is no pool with id " + request.poolId() + ".");
+            return Optional.empty();
         }
     }
 
