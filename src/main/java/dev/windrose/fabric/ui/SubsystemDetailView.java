@@ -336,6 +336,8 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver,
         summary.removeAll();
         nodeNames = hosts.list(PageRequest.of(0, MAX_NODES)).getContent().stream()
                 .collect(Collectors.toMap(host -> host.id().value(), HostInfo::name));
+        // Which node a listener is on matters once there are several (as on the Pools and Volumes pages).
+        listeners.getColumnByKey("node").setVisible(nodeNames.size() > 1);
         summary.add(new Span("Serial " + shown.serial()), new Span("Model " + shown.model()),
                 StateBadge.withReason(shown.state(), shown.lastError()));
         // Served by several nodes: each node's word, so "applied on A, failed on B" shows as such.
