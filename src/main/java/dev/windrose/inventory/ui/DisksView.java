@@ -104,7 +104,7 @@ class DisksView extends VerticalLayout implements BeforeEnterObserver {
         grid.addColumn(disk -> disk.transport().name().toLowerCase(java.util.Locale.ROOT)
                 + (disk.rotational() ? ", HDD" : "")).setHeader("Transport").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(disk -> Sizes.bytes(disk.sizeBytes())).setHeader("Size").setAutoWidth(true).setFlexGrow(0);
-        grid.addComponentColumn(DisksView::health).setHeader("Health").setWidth("12rem").setFlexGrow(1);
+        grid.addComponentColumn(DisksView::health).setHeader("Health").setWidth("9rem").setFlexGrow(0);
         grid.addComponentColumn(DisksView::usage).setHeader("Use").setFlexGrow(2);
         if (admin) {
             grid.addComponentColumn(this::deleteButton).setHeader("").setWidth("5rem").setFlexGrow(0);
