@@ -133,7 +133,8 @@ public class FabricService {
     @Transactional(readOnly = true)
     @PreAuthorize(Role.Expressions.VIEWER)
     public List<SubsystemInfo> list() {
-        return subsystems.findAllByOrderByNqn().stream().map(this::toInfo).toList();
+        Map<Long, HostInfo> nodes = nodesById(); // read once for the whole list, not once per subsystem
+        return subsystems.findAllByOrderByNqn().stream().map(subsystem -> toInfo(subsystem, nodes)).toList();
     }
 
     @Transactional(readOnly = true)
@@ -479,8 +480,12 @@ public class FabricService {
     }
 
     private SubsystemInfo toInfo(SubsystemEntity subsystem) {
+        return toInfo(subsystem, nodesById());
+    }
+
+    /** With the cluster's nodes (their names, and who is offline) already read. */
+    private SubsystemInfo toInfo(SubsystemEntity subsystem, Map<Long, HostInfo> nodes) {
         long id = subsystem.id();
-        Map<Long, HostInfo> nodes = nodesById();
         List<NamespaceInfo> nsList = namespaces.findBySubsystemIdOrderByNsid(id).stream()
                 .map(ns -> new NamespaceInfo(ns.nsid(), ns.volumeId(), ns.volumeName(), ns.backingKind().name(),
                         ns.sizeBytes(), ns.nguid(), ns.uuid(), ANA_GROUP,
