@@ -120,6 +120,7 @@ class ApiRoleMatrixTest {
             "GET /api/v1/alert-delivery", Minimum.ADMIN,
             "PUT /api/v1/alert-delivery", Minimum.ADMIN,
             "POST /api/v1/alert-delivery/{channel}/test", Minimum.ADMIN,
+            "POST /api/v1/alert-delivery/webhook/secret", Minimum.ADMIN,
             "GET /api/v1/cluster/nodes", Minimum.VIEWER,
             "GET /api/v1/cluster/nodes/{id}", Minimum.VIEWER,
             "POST /api/v1/cluster/nodes/{id}/accept", Minimum.ADMIN,

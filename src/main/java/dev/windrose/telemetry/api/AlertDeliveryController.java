@@ -37,6 +37,14 @@ class AlertDeliveryController {
         return deliveries.update(update);
     }
 
+    @PostMapping("/api/v1/alert-delivery/webhook/secret")
+    @Operation(summary = "Create the webhook's signing secret, replacing any before, and answer it: the only time it is "
+            + "shown (admins); posts then carry X-Windrose-Timestamp and X-Windrose-Signature: sha256=HMAC-SHA256("
+            + "secret, timestamp + \".\" + body); audited without the secret")
+    AlertDelivery.WebhookSecret createWebhookSecret() {
+        return deliveries.createWebhookSecret();
+    }
+
     @PostMapping("/api/v1/alert-delivery/{channel}/test")
     @Operation(summary = "Send a test message through 'email' or 'webhook' as stored now and answer how it went (admins); audited")
     AlertDelivery.Outcome test(@PathVariable String channel) {

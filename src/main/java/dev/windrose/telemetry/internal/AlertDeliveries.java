@@ -61,6 +61,19 @@ class AlertDeliveries implements AlertDeliveryService {
     }
 
     @Override
+    @Transactional
+    @PreAuthorize(Role.Expressions.ADMIN)
+    public AlertDelivery.WebhookSecret createWebhookSecret() {
+        boolean replacing = store.load().webhook().secretCreatedAt() != null;
+        String secret = WebhookSignature.newSecret();
+        AlertDelivery.WebhookSecret created = new AlertDelivery.WebhookSecret(secret, clock.instant());
+        store.saveWebhookSecret(secret, actor(), created.createdAt());
+        auditLog.record(AuditAction.ALERT_DELIVERY_CHANGED, "alert webhook",
+                replacing ? "signing secret replaced" : "signing secret created");
+        return created;
+    }
+
+    @Override
     @PreAuthorize(Role.Expressions.ADMIN)
     public AlertDelivery.Outcome sendTest(DeliveryChannel channel) {
         AlertDelivery settings = store.load().withoutSecrets();
@@ -153,7 +166,8 @@ class AlertDeliveries implements AlertDeliveryService {
                 + (email.startTls() ? " STARTTLS" : " plain") + (email.username() == null ? "" : ", user " + email.username())
                 + (email.passwordSet() ? ", password stored" : "") + ", from " + email.from() + " to " + email.to()
                 + ", " + email.minimumSeverity() + " and above), webhook " + (webhook.enabled() ? "on" : "off") + " ("
-                + webhook.url() + ", " + webhook.minimumSeverity() + " and above)";
+                + webhook.url() + ", " + webhook.minimumSeverity() + " and above"
+                + (webhook.secretCreatedAt() == null ? ", unsigned" : ", signed") + ")";
     }
 
     private static String actor() {

@@ -1,5 +1,6 @@
 package dev.windrose.telemetry.internal;
 
+import dev.windrose.common.SecretBox;
 import dev.windrose.telemetry.AlertDelivery;
 import dev.windrose.telemetry.AlertDeliveryUpdate;
 import dev.windrose.telemetry.DeliveryChannel;
@@ -15,12 +16,20 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The one row of {@code alert_delivery}; the only place the SMTP password is read. */
+/**
+ * The one row of {@code alert_delivery}; the only place the SMTP password and the webhook's signing secret
+ * are read and written. Both are sealed by the {@link SecretBox} (the key is not in the database) and
+ * opened only for the sender.
+ */
 @Repository
 class AlertDeliveryStore {
 
-    /** The settings as stored, with the password: for the mailer, never for a caller. */
-    record Stored(AlertDelivery.Email email, @Nullable String smtpPassword, AlertDelivery.Webhook webhook) {
+    static final String SMTP_PASSWORD = "alert_delivery.smtp_password";
+    static final String WEBHOOK_SECRET = "alert_delivery.webhook_secret";
+
+    /** The settings as stored, with the sealed secrets: for the senders, never for a caller. */
+    record Stored(AlertDelivery.Email email, @Nullable String sealedSmtpPassword, AlertDelivery.Webhook webhook,
+            @Nullable String sealedWebhookSecret) {
 
         AlertDelivery withoutSecrets() {
             return new AlertDelivery(email, webhook);
@@ -28,9 +37,11 @@ class AlertDeliveryStore {
     }
 
     private final JdbcClient jdbc;
+    private final SecretBox secrets;
 
-    AlertDeliveryStore(JdbcClient jdbc) {
+    AlertDeliveryStore(JdbcClient jdbc, SecretBox secrets) {
         this.jdbc = jdbc;
+        this.secrets = secrets;
     }
 
     Stored load() {
@@ -41,8 +52,51 @@ class AlertDeliveryStore {
                         Severity.valueOf(rs.getString("email_min_severity")), outcome(rs, "email")),
                 rs.getString("smtp_password"),
                 new AlertDelivery.Webhook(rs.getBoolean("webhook_enabled"), rs.getString("webhook_url"),
-                        Severity.valueOf(rs.getString("webhook_min_severity")), outcome(rs, "webhook"))))
+                        Severity.valueOf(rs.getString("webhook_min_severity")),
+                        instant(rs.getObject("webhook_secret_created_at", OffsetDateTime.class)), outcome(rs, "webhook")),
+                rs.getString("webhook_secret")))
                 .single();
+    }
+
+    /**
+     * The SMTP password in clear, for the mailer; one stored in clear before sealing (until the start-up
+     * seals it) as it is.
+     *
+     * @throws SecretBox.UnreadableSecretException if it was sealed with another node's key
+     */
+    @Nullable String smtpPassword(Stored stored) {
+        String sealed = stored.sealedSmtpPassword();
+        return sealed == null || !SecretBox.isSealed(sealed) ? sealed : secrets.open(SMTP_PASSWORD, sealed);
+    }
+
+    /**
+     * The webhook's signing secret in clear, for the sender; null while there is none.
+     *
+     * @throws SecretBox.UnreadableSecretException if it was sealed with another node's key
+     */
+    @Nullable String webhookSecret(Stored stored) {
+        return stored.sealedWebhookSecret() == null ? null : secrets.open(WEBHOOK_SECRET, stored.sealedWebhookSecret());
+    }
+
+    /** Replaces the webhook's signing secret. */
+    void saveWebhookSecret(String secret, String by, Instant at) {
+        jdbc.sql("UPDATE alert_delivery SET webhook_secret = ?, webhook_secret_created_at = ?, updated_at = ?, "
+                + "updated_by = ? WHERE id = 1")
+                .params(secrets.seal(WEBHOOK_SECRET, secret), utc(at), utc(at), by).update();
+    }
+
+    /**
+     * Seals an SMTP password stored in clear by a version before sealing; returns whether there was one.
+     * The update names the clear value, so a password changed meanwhile (by another node) is left alone.
+     */
+    boolean sealClearSmtpPassword() {
+        String stored = jdbc.sql("SELECT smtp_password FROM alert_delivery WHERE id = 1").query(String.class).optional()
+                .orElse(null);
+        if (stored == null || SecretBox.isSealed(stored)) {
+            return false;
+        }
+        return jdbc.sql("UPDATE alert_delivery SET smtp_password = ? WHERE id = 1 AND smtp_password = ?")
+                .params(secrets.seal(SMTP_PASSWORD, stored), stored).update() == 1;
     }
 
     /** Stores an update; a null password keeps the stored one, an empty one removes it. */
@@ -55,7 +109,7 @@ class AlertDeliveryStore {
                 email.startTls()));
         params.add(blankToNull(email.username()));
         if (password != null) {
-            params.add(password.isEmpty() ? null : password);
+            params.add(password.isEmpty() ? null : secrets.seal(SMTP_PASSWORD, password));
         }
         params.addAll(List.of(email.from().strip(), String.join(",", email.to()), email.minimumSeverity().name(),
                 webhook.enabled(), webhook.url().strip(), webhook.minimumSeverity().name(), utc(at), by));
@@ -89,6 +143,10 @@ class AlertDeliveryStore {
 
     private static @Nullable String blankToNull(@Nullable String text) {
         return text == null || text.isBlank() ? null : text.strip();
+    }
+
+    private static @Nullable Instant instant(@Nullable OffsetDateTime at) {
+        return at == null ? null : at.toInstant();
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -1,5 +1,6 @@
 package dev.windrose.telemetry.internal;
 
+import dev.windrose.common.SecretBox;
 import dev.windrose.telemetry.AlertDelivery;
 import dev.windrose.telemetry.DeliveryChannel;
 import dev.windrose.telemetry.EventChange;
@@ -33,10 +34,12 @@ class AlertDispatcher {
     private final EmailSender email;
     private final WebhookSender webhook;
     private final ThreadPoolExecutor worker;
+    private final Clock clock;
 
     AlertDispatcher(AlertDeliveryStore store, JsonMapper json, AlertDeliveryProperties properties, Clock clock) {
         this.store = store;
         this.json = json;
+        this.clock = clock;
         this.email = new EmailSender(properties.smtpTimeout(), clock);
         this.webhook = new WebhookSender(properties.webhookTimeout(), properties.webhookAttempts(),
                 properties.webhookFirstPause(), clock);
@@ -61,11 +64,11 @@ class AlertDispatcher {
     AlertDelivery.Outcome test(DeliveryChannel channel, String sentBy) {
         AlertDeliveryStore.Stored settings = store.load();
         AlertDelivery.Outcome outcome = switch (channel) {
-            case EMAIL -> email.send(settings.email(), settings.smtpPassword(), "[Windrose] Test message",
+            case EMAIL -> mail(settings, "[Windrose] Test message",
                     "This is a test of Windrose's alert delivery, sent by " + sentBy + ".\n\n"
                             + "Events of severity " + settings.email().minimumSeverity() + " and above will arrive "
                             + "at this address when they are raised, escalated or cleared.\n");
-            case WEBHOOK -> webhook.post(settings.webhook().url(), body(testDocument(sentBy)));
+            case WEBHOOK -> post(settings, testDocument(sentBy));
         };
         store.recordOutcome(channel, outcome);
         return outcome;
@@ -77,15 +80,37 @@ class AlertDispatcher {
             EventInfo event = change.event();
             AlertDelivery.Email mail = settings.email();
             if (mail.enabled() && event.severity().compareTo(mail.minimumSeverity()) >= 0) {
-                keep(DeliveryChannel.EMAIL, event, email.send(mail, settings.smtpPassword(), subject(change), text(change)));
+                keep(DeliveryChannel.EMAIL, event, mail(settings, subject(change), text(change)));
             }
             AlertDelivery.Webhook hook = settings.webhook();
             if (hook.enabled() && event.severity().compareTo(hook.minimumSeverity()) >= 0) {
-                keep(DeliveryChannel.WEBHOOK, event, webhook.post(hook.url(), body(eventDocument(change))));
+                keep(DeliveryChannel.WEBHOOK, event, post(settings, eventDocument(change)));
             }
         } catch (RuntimeException e) {
             log.warn("Delivering event {} failed", change.event().id(), e);
         }
+    }
+
+    /** Mails through the stored settings; a password this node cannot open is a failed delivery that says so. */
+    private AlertDelivery.Outcome mail(AlertDeliveryStore.Stored settings, String subject, String text) {
+        String password;
+        try {
+            password = store.smtpPassword(settings);
+        } catch (SecretBox.UnreadableSecretException e) {
+            return new AlertDelivery.Outcome(clock.instant(), false, "not sent: " + e.getMessage());
+        }
+        return email.send(settings.email(), password, subject, text);
+    }
+
+    /** Posts to the stored webhook, signed when it has a secret; a secret this node cannot open sends nothing. */
+    private AlertDelivery.Outcome post(AlertDeliveryStore.Stored settings, Map<String, Object> document) {
+        String secret;
+        try {
+            secret = store.webhookSecret(settings);
+        } catch (SecretBox.UnreadableSecretException e) {
+            return new AlertDelivery.Outcome(clock.instant(), false, "not sent: " + e.getMessage());
+        }
+        return webhook.post(settings.webhook().url(), body(document), secret);
     }
 
     private void keep(DeliveryChannel channel, EventInfo event, AlertDelivery.Outcome outcome) {

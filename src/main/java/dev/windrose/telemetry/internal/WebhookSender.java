@@ -10,12 +10,15 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Posts a JSON document to a webhook: each attempt bounded by a timeout, a failed attempt (no answer,
  * a refused connection, 408, 429 or 5xx) retried after a pause that doubles, up to a number of attempts.
  * Any other answer is final: a 4xx will not get better by asking again, and redirects are not followed
- * (a hook that moved should be configured where it is).
+ * (a hook that moved should be configured where it is). With a secret, each attempt is signed afresh
+ * (see {@link WebhookSignature}): a retry carries its own timestamp, and the same delivery id as the first.
  */
 final class WebhookSender {
 
@@ -36,16 +39,15 @@ final class WebhookSender {
         this.clock = clock;
     }
 
-    AlertDelivery.Outcome post(String url, byte[] json) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "Windrose alert delivery")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json)).build();
+    /** Posts {@code json}, signed when {@code secret} is not null. */
+    AlertDelivery.Outcome post(String url, byte[] json, @Nullable String secret) {
+        String delivery = UUID.randomUUID().toString();
         String failure = "not tried";
         Duration pause = firstPause;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
-                HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = http.send(request(url, json, secret, delivery),
+                        HttpResponse.BodyHandlers.discarding());
                 int status = response.statusCode();
                 if (status >= 200 && status < 300) {
                     return new AlertDelivery.Outcome(clock.instant(), true, "HTTP " + status + tries(attempt));
@@ -71,6 +73,19 @@ final class WebhookSender {
             pause = pause.multipliedBy(2);
         }
         return new AlertDelivery.Outcome(clock.instant(), false, failure + tries(attempts));
+    }
+
+    private HttpRequest request(String url, byte[] json, @Nullable String secret, String delivery) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "Windrose alert delivery")
+                .header(WebhookSignature.DELIVERY_HEADER, delivery);
+        if (secret != null) {
+            long now = clock.instant().getEpochSecond();
+            request.header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(now))
+                    .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, now, json));
+        }
+        return request.POST(HttpRequest.BodyPublishers.ofByteArray(json)).build();
     }
 
     private static boolean worthRetrying(int status) {

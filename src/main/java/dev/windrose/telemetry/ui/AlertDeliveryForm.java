@@ -4,6 +4,8 @@ import com.vaadin.flow.component.HasValidation;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
@@ -18,6 +20,7 @@ import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.theme.lumo.LumoUtility;
 import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.ui.CopyableCommand;
 import dev.windrose.common.ui.Notices;
 import dev.windrose.telemetry.AlertDelivery;
 import dev.windrose.telemetry.AlertDeliveryService;
@@ -57,6 +60,8 @@ class AlertDeliveryForm extends VerticalLayout {
     private final TextField webhookUrl = new TextField("Webhook URL");
     private final Select<Severity> webhookSeverity = severitySelect();
     private final Span webhookLast = lastOutcome();
+    private final Span webhookSigning = new Span();
+    private final Button webhookSecret = new Button("Create a signing secret", click -> createOrReplaceSecret());
     private final Map<String, HasValidation> fieldsByProperty = Map.of("email.smtpHost", smtpHost,
             "email.smtpPort", smtpPort, "email.from", from, "email.to", to, "email.username", username,
             "webhook.url", webhookUrl);
@@ -105,7 +110,12 @@ class AlertDeliveryForm extends VerticalLayout {
         Paragraph intro = new Paragraph("Raised, escalated and cleared events are sent as they happen; "
                 + "acknowledgements are not. A test saves the settings first, then sends through them and waits for the answer.");
         intro.addClassNames(LumoUtility.TextColor.SECONDARY, LumoUtility.FontSize.SMALL);
-        add(new H2("Delivery"), intro, new H3("E-mail"), email, emailLast, new H3("Webhook"), webhook, webhookLast, buttons);
+        HorizontalLayout signing = new HorizontalLayout(webhookSigning, webhookSecret);
+        signing.setAlignItems(FlexComponent.Alignment.BASELINE);
+        signing.setWrap(true);
+        webhookSigning.addClassNames(LumoUtility.FontSize.SMALL);
+        add(new H2("Delivery"), intro, new H3("E-mail"), email, emailLast, new H3("Webhook"), webhook, signing, webhookLast,
+                buttons);
         show(deliveries.settings());
     }
 
@@ -130,6 +140,40 @@ class AlertDeliveryForm extends VerticalLayout {
         webhookUrl.setValue(webhook.url());
         webhookSeverity.setValue(webhook.minimumSeverity());
         showOutcome(webhookLast, webhook.last());
+        webhookSigning.setText(webhook.secretCreatedAt() == null
+                ? "Posts are not signed: a receiver cannot tell them from anyone else's."
+                : "Posts are signed (X-Windrose-Signature) with a secret created " + WHEN.format(webhook.secretCreatedAt()) + ".");
+        webhookSecret.setText(webhook.secretCreatedAt() == null ? "Create a signing secret" : "Replace the signing secret");
+    }
+
+    /** A first secret is made at once; replacing one asks first, as the receiver must then be given the new one. */
+    private void createOrReplaceSecret() {
+        if (deliveries.settings().webhook().secretCreatedAt() == null) {
+            showNewSecret(deliveries.createWebhookSecret());
+            return;
+        }
+        ConfirmDialog confirm = new ConfirmDialog("Replace the signing secret?",
+                "Posts are signed with the new secret from now on: the receiver refuses them until it is given the new "
+                        + "one. The old secret stops working at once.", "Replace", confirmed -> showNewSecret(
+                        deliveries.createWebhookSecret()));
+        confirm.setCancelable(true);
+        confirm.setConfirmButtonTheme("error primary");
+        confirm.open();
+    }
+
+    private void showNewSecret(AlertDelivery.WebhookSecret created) {
+        show(deliveries.settings());
+        Dialog dialog = new Dialog();
+        dialog.setHeaderTitle("The webhook's signing secret");
+        CopyableCommand secret = new CopyableCommand("Signing secret");
+        secret.setCommand(created.secret());
+        Paragraph once = new Paragraph("Copy it now into the receiver: it is shown this once and cannot be read again. "
+                + "The receiver checks X-Windrose-Signature, sha256= and the hex HMAC-SHA256 of the X-Windrose-Timestamp "
+                + "value, a dot and the body, and refuses posts whose timestamp is more than five minutes old.");
+        dialog.add(secret, once);
+        dialog.setWidth("min(44rem, 95vw)");
+        dialog.getFooter().add(new Button("Done", click -> dialog.close()));
+        dialog.open();
     }
 
     private static void showOutcome(Span target, AlertDelivery.@Nullable Outcome outcome) {

@@ -22,6 +22,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -66,13 +72,22 @@ class AlertDeliveryTest {
     private String token;
     private HttpServer receiver;
     private final LinkedBlockingQueue<String> posts = new LinkedBlockingQueue<>();
+    /** Each post's body → its timestamp and signature headers, as received. */
+    private final Map<String, String[]> signatures = new ConcurrentHashMap<>();
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    ClearSmtpPasswordSealing sealing;
 
     @BeforeEach
     void an_administrator_and_a_webhook_receiver() throws Exception {
         token = new ApiTokens(mvc, users).admin();
         receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         receiver.createContext("/hook", exchange -> {
-            posts.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            signatures.put(body, new String[] {exchange.getRequestHeaders().getFirst("X-Windrose-Timestamp"),
+                    exchange.getRequestHeaders().getFirst("X-Windrose-Signature")});
+            posts.add(body);
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
@@ -158,6 +173,87 @@ class AlertDeliveryTest {
                 .andReturn().getResponse().getContentAsString();
         assertThat(audit).contains("ALERT_DELIVERY_CHANGED", "password replaced", "ALERT_DELIVERY_TESTED",
                 "delivered: sent to oncall@example.com, storage@example.com").doesNotContain(SMTP_PASSWORD);
+    }
+
+    @Test
+    void with_a_signing_secret_each_post_carries_a_signature_the_receiver_checks_with_the_secret_shown_once()
+            throws Exception {
+        as(put("/api/v1/alert-delivery").contentType(MediaType.APPLICATION_JSON)
+                .content(settings(false, true, "null", "WARNING"))).andExpect(status().isOk());
+        String created = as(post("/api/v1/alert-delivery/webhook/secret")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.createdAt").isNotEmpty())
+                .andReturn().getResponse().getContentAsString();
+        String secret = JsonPath.read(created, "$.secret");
+
+        evaluator.apply(AlertRule.HOST_HEARTBEAT, List.of(new AlertEvaluator.Condition("host:signed", "signed-host",
+                Severity.CRITICAL, "signed-host stopped.")));
+
+        String posted = postAbout("host:signed");
+        String[] received = signatures.get(posted);
+        assertThat(Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(received[0]))).isLessThan(60);
+        assertThat(received[1]).isEqualTo("sha256=" + hmacSha256(secret, received[0] + "." + posted));
+        evaluator.apply(AlertRule.HOST_HEARTBEAT, List.of());
+        postAbout("host:signed");
+
+        String read = as(get("/api/v1/alert-delivery")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.webhook.secretCreatedAt").isNotEmpty())
+                .andReturn().getResponse().getContentAsString();
+        String audit = as(get("/api/v1/audit").param("size", "20")).andReturn().getResponse().getContentAsString();
+        assertThat(read).doesNotContain(secret);
+        assertThat(audit).contains("signing secret created").doesNotContain(secret);
+        assertThat(jdbc.sql("SELECT webhook_secret FROM alert_delivery").query(String.class).single())
+                .startsWith("sb1:").doesNotContain(secret);
+
+        String replaced = JsonPath.read(as(post("/api/v1/alert-delivery/webhook/secret")).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString(), "$.secret");
+        as(post("/api/v1/alert-delivery/webhook/test")).andExpect(jsonPath("$.delivered").value(true));
+        String test = postAbout("TEST");
+        String[] testSignature = signatures.get(test);
+        assertThat(replaced).isNotEqualTo(secret);
+        assertThat(testSignature[1]).isEqualTo("sha256=" + hmacSha256(replaced, testSignature[0] + "." + test))
+                .isNotEqualTo("sha256=" + hmacSha256(secret, testSignature[0] + "." + test));
+        jdbc.sql("UPDATE alert_delivery SET webhook_secret = NULL, webhook_secret_created_at = NULL").update();
+    }
+
+    @Test
+    void the_smtp_password_is_stored_sealed_and_one_left_in_clear_by_an_older_version_is_sealed_at_start()
+            throws Exception {
+        as(put("/api/v1/alert-delivery").contentType(MediaType.APPLICATION_JSON)
+                .content(settings(true, false, "\"" + SMTP_PASSWORD + "\"", "WARNING"))).andExpect(status().isOk());
+        assertThat(storedPassword()).startsWith("sb1:").doesNotContain(SMTP_PASSWORD);
+
+        jdbc.sql("UPDATE alert_delivery SET smtp_password = ?").param(SMTP_PASSWORD).update();
+        as(post("/api/v1/alert-delivery/email/test")).andExpect(jsonPath("$.delivered").value(true));
+        sealing.sealAtStart();
+
+        assertThat(storedPassword()).startsWith("sb1:").doesNotContain(SMTP_PASSWORD);
+        SMTP.purgeEmailFromAllMailboxes();
+        as(post("/api/v1/alert-delivery/email/test")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.delivered").value(true));
+        assertThat(mailAbout("Test message", "").getSubject()).isEqualTo("[Windrose] Test message");
+    }
+
+    @Test
+    void a_password_sealed_with_another_key_fails_the_test_and_says_to_enter_it_again() throws Exception {
+        as(put("/api/v1/alert-delivery").contentType(MediaType.APPLICATION_JSON)
+                .content(settings(true, false, "\"" + SMTP_PASSWORD + "\"", "WARNING"))).andExpect(status().isOk());
+        String otherNodes = new dev.windrose.common.SecretBox(java.nio.file.Files.createTempDirectory("other-node")
+                .resolve("secret.key")).seal("alert_delivery.smtp_password", SMTP_PASSWORD);
+        jdbc.sql("UPDATE alert_delivery SET smtp_password = ?").param(otherNodes).update();
+
+        as(post("/api/v1/alert-delivery/email/test")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.delivered").value(false))
+                .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("sealed with another key")));
+    }
+
+    private String storedPassword() {
+        return jdbc.sql("SELECT smtp_password FROM alert_delivery").query(String.class).single();
+    }
+
+    private static String hmacSha256(String secret, String signed) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

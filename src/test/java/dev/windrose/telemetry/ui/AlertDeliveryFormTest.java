@@ -8,6 +8,8 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import com.vaadin.browserless.SpringBrowserlessTest;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.PasswordField;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
@@ -47,6 +50,8 @@ class AlertDeliveryFormTest extends SpringBrowserlessTest {
     AlertDeliveryService deliveries;
     @Autowired
     VaadinAwareSecurityContextHolderStrategy securityContexts;
+    @Autowired
+    JdbcClient jdbc;
 
     @BeforeEach
     void an_administrator_opens_the_alert_settings() {
@@ -57,6 +62,7 @@ class AlertDeliveryFormTest extends SpringBrowserlessTest {
 
     @AfterEach
     void delivery_is_switched_off() {
+        jdbc.sql("UPDATE alert_delivery SET webhook_secret = NULL, webhook_secret_created_at = NULL").update();
         TelemetryViewTests.signInAs(securityContexts, TelemetryViewTests.ADMIN, Role.ADMIN);
         deliveries.update(new AlertDeliveryUpdate(
                 new AlertDeliveryUpdate.Email(false, "", 587, true, null, "", "", List.of(), Severity.WARNING),
@@ -104,6 +110,22 @@ class AlertDeliveryFormTest extends SpringBrowserlessTest {
                 .isEqualTo("The recipient 'storage at example' is not an e-mail address (e.g. storage@example.com).");
         assertThat(SMTP.getReceivedMessages()).isEmpty();
         assertThat(deliveries.settings().email().enabled()).isFalse();
+    }
+
+    @Test
+    void a_signing_secret_is_shown_once_in_a_dialog_and_the_form_then_says_posts_are_signed() {
+        Span signing = find(Span.class).withText("Posts are not signed: a receiver cannot tell them from anyone else's.")
+                .single();
+
+        test(find(Button.class).withText("Create a signing secret").single()).click();
+
+        String secret = find(TextField.class).withCaption("Signing secret").single().getValue();
+        assertThat(secret).startsWith("wrhook_").hasSize(50);
+        assertThat(find(Dialog.class).single().getHeaderTitle()).isEqualTo("The webhook's signing secret");
+        assertThat(signing.getText()).startsWith("Posts are signed (X-Windrose-Signature) with a secret created ");
+        assertThat(find(Button.class).withText("Replace the signing secret").exists()).isTrue();
+        assertThat(deliveries.settings().webhook().secretCreatedAt()).isNotNull();
+        assertThat(deliveries.settings().toString()).doesNotContain(secret);
     }
 
     private TextField text(String label) {
