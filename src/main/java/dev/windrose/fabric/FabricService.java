@@ -36,6 +36,7 @@ import dev.windrose.inventory.DiskId;
 import dev.windrose.inventory.DiskInfo;
 import dev.windrose.inventory.DiskService;
 import dev.windrose.inventory.HostService;
+import dev.windrose.mirror.MirrorTopology;
 import dev.windrose.security.AuditAction;
 import dev.windrose.security.AuditLog;
 import dev.windrose.security.Role;
@@ -106,13 +107,19 @@ public class FabricService {
     private final ObjectProvider<FabricService> self;
     /** More nodes than a small shop's cluster has; their states are read in one page. */
     private static final int MAX_NODES = 500;
+    private final MirrorTopology mirrors;
+    /** ANA groups 2..16 are for mirrored volumes: each fails over on its own (the dataplane has 16 groups). */
+    static final int FIRST_MIRROR_ANA_GROUP = 2;
+    static final int LAST_ANA_GROUP = 16;
 
     FabricService(SubsystemRepository subsystems, NamespaceRepository namespaces, ListenerRepository listeners,
             AllowedHostRepository hosts, VolumeService volumes, HostService inventoryHosts, DiskService disks,
             EmbeddedTarget embeddedTarget,
             AuditLog auditLog, ApplicationEventPublisher events, Clock clock,
             @Value("${windrose.fabric.allow-privileged-ports:false}") boolean allowPrivilegedPorts,
-            SubsystemNodeStates nodeStates, NodeRequests nodeRequests, ObjectProvider<FabricService> self) {
+            SubsystemNodeStates nodeStates, NodeRequests nodeRequests, ObjectProvider<FabricService> self,
+            MirrorTopology mirrors) {
+        this.mirrors = mirrors;
         this.nodeStates = nodeStates;
         this.nodeRequests = nodeRequests;
         this.self = self;
@@ -184,7 +191,7 @@ public class FabricService {
         SubsystemEntity subsystem = find(id);
         long key = subsystem.id();
         for (NamespaceEntity namespace : namespaces.findBySubsystemIdOrderByNsid(key)) {
-            volumes.markDetached(new VolumeId(namespace.volumeId()));
+            detachVolumes(namespace);
             namespaces.delete(namespace);
         }
         listeners.deleteAll(listeners.findBySubsystemIdOrderByAddressAscPortAsc(key));
@@ -212,11 +219,21 @@ public class FabricService {
                     + volume.attachedSubsystem() + ".");
         }
         Backing backing = backing(volume);
+        var mirror = mirrors.mirrorOfVolume(volumeId.value());
         volumes.markAttached(volumeId, subsystem.nqn());
-        namespaces.saveAndFlush(new NamespaceEntity(subsystem.id(), chosen, volumeId.value(), volume.name(),
+        NamespaceEntity namespace = new NamespaceEntity(subsystem.id(), chosen, volumeId.value(), volume.name(),
                 backing.kind(), backing.path(), backing.offset(), volume.sizeBytes(), randomNguid(),
-                UUID.randomUUID().toString()));
-        auditLog.record(AuditAction.NAMESPACE_ADDED, subsystem.nqn(), "NSID " + chosen + ": volume " + volume.name());
+                UUID.randomUUID().toString());
+        if (mirror.isPresent()) {
+            // Both legs are one volume to hosts: the other leg is taken too, and the namespace fails over alone.
+            long otherLeg = mirror.get().legAVolume() == volumeId.value() ? mirror.get().legBVolume()
+                    : mirror.get().legAVolume();
+            volumes.markAttached(new VolumeId(otherLeg), subsystem.nqn());
+            namespace.useAnaGroup(freeMirrorAnaGroup(subsystem));
+        }
+        namespaces.saveAndFlush(namespace);
+        auditLog.record(AuditAction.NAMESPACE_ADDED, subsystem.nqn(), "NSID " + chosen + ": volume " + volume.name()
+                + mirror.map(m -> " (mirrored volume " + m.name() + ", ANA group " + namespace.anaGroup() + ")").orElse(""));
         changed(subsystem);
         return toInfo(subsystem);
     }
@@ -227,7 +244,7 @@ public class FabricService {
         SubsystemEntity subsystem = find(id);
         NamespaceEntity namespace = namespaces.findBySubsystemIdAndNsid(subsystem.id(), nsid)
                 .orElseThrow(() -> new NotFoundException("Subsystem " + subsystem.nqn() + " has no namespace " + nsid + "."));
-        volumes.markDetached(new VolumeId(namespace.volumeId()));
+        detachVolumes(namespace);
         namespaces.delete(namespace);
         auditLog.record(AuditAction.NAMESPACE_REMOVED, subsystem.nqn(), "NSID " + nsid + ": volume " + namespace.volumeName());
         changed(subsystem);
@@ -433,6 +450,28 @@ public class FabricService {
             throw new IllegalStateException("extent " + extent + " does not describe volume " + volume.name());
         }
         return new Backing(BlockDeviceKind.EXTENT, disk.devicePath(), extent.startBytes());
+    }
+
+    /** A mirrored volume's namespace frees both legs. */
+    private void detachVolumes(NamespaceEntity namespace) {
+        volumes.markDetached(new VolumeId(namespace.volumeId()));
+        mirrors.mirrorOfVolume(namespace.volumeId()).ifPresent(mirror -> {
+            volumes.markDetached(new VolumeId(mirror.legAVolume()));
+            volumes.markDetached(new VolumeId(mirror.legBVolume()));
+        });
+    }
+
+    private int freeMirrorAnaGroup(SubsystemEntity subsystem) {
+        Set<Integer> used = new HashSet<>();
+        namespaces.findBySubsystemIdOrderByNsid(subsystem.id()).forEach(ns -> used.add(ns.anaGroup()));
+        for (int group = FIRST_MIRROR_ANA_GROUP; group <= LAST_ANA_GROUP; group++) {
+            if (!used.contains(group)) {
+                return group;
+            }
+        }
+        throw new ConflictException("Subsystem " + subsystem.nqn() + " already exports "
+                + (LAST_ANA_GROUP - FIRST_MIRROR_ANA_GROUP + 1) + " mirrored volumes, each with an ANA group of its "
+                + "own; export this one from another subsystem.");
     }
 
     private int lowestFreeNsid(SubsystemEntity subsystem) {

@@ -27,6 +27,9 @@ public enum AuditAction {
     VOLUME_CREATED,
     VOLUME_GROWN,
     VOLUME_DELETED,
+    MIRROR_CREATED,
+    MIRROR_DELETED,
+    MIRROR_HANDED_OVER,
     // Fabric (issue 6): subsystems, namespaces, listeners, allowed hosts.
     SUBSYSTEM_CREATED,
     SUBSYSTEM_CHANGED,

@@ -342,7 +342,8 @@ public class PoolService {
         return pools.findById(id.value()).orElseThrow(() -> new NotFoundException("There is no pool with id " + id + "."));
     }
 
-    static String validName(@Nullable String name) {
+    /** A pool or volume name, stripped; an {@link InvalidInputException} naming "name" otherwise. */
+    public static String validName(@Nullable String name) {
         Names.requireSafe("name", name == null ? "" : name);
         String stripped = name == null ? "" : name.strip();
         if (!NAME.matcher(stripped).matches()) {

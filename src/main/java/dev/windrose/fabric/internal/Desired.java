@@ -1,9 +1,12 @@
 package dev.windrose.fabric.internal;
 
+import dev.windrose.dataplane.AnaState;
 import dev.windrose.dataplane.BlockDeviceKind;
+import dev.windrose.dataplane.MirrorLeg;
 import dev.windrose.dataplane.NamespaceSpec;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -13,13 +16,25 @@ public final class Desired {
     private Desired() {
     }
 
+    /**
+     * @param newListenerAnaStates the state each listed ANA group has through listeners as they are added (a
+     *        mirrored namespace's group starts INACCESSIBLE: the mirror's coordinator makes it optimized on the
+     *        active node only); groups not listed start OPTIMIZED
+     */
     public record Subsystem(long id, String nqn, String serial, String model, boolean allowAnyHost,
-            List<Namespace> namespaces, List<Listener> listeners, List<Host> hosts) {
+            List<Namespace> namespaces, List<Listener> listeners, List<Host> hosts,
+            Map<Integer, AnaState> newListenerAnaStates) {
 
         public Subsystem {
             namespaces = List.copyOf(namespaces);
             listeners = List.copyOf(listeners);
             hosts = List.copyOf(hosts);
+            newListenerAnaStates = Map.copyOf(newListenerAnaStates);
+        }
+
+        public Subsystem(long id, String nqn, String serial, String model, boolean allowAnyHost,
+                List<Namespace> namespaces, List<Listener> listeners, List<Host> hosts) {
+            this(id, nqn, serial, model, allowAnyHost, namespaces, listeners, hosts, Map.of());
         }
 
         /** The part of a subsystem the dataplane cannot change in place: a difference means recreate. */
@@ -30,23 +45,30 @@ public final class Desired {
 
     /**
      * nguid is 32 hex digits, uuid the text form; path only for FILE and EXTENT; offsetBytes is where an
-     * EXTENT starts on its disk, 0 for the other kinds.
+     * EXTENT starts on its disk, 0 for the other kinds; anaGroup 1 for plain volumes; remote the partner's
+     * leg of a mirrored volume (issue 16), null for a plain one.
      */
     public record Namespace(long id, int nsid, BlockDeviceKind kind, @Nullable String path, long sizeBytes,
-            String nguid, String uuid, long offsetBytes) {
+            String nguid, String uuid, long offsetBytes, int anaGroup, @Nullable MirrorLeg remote) {
+
+        public Namespace(long id, int nsid, BlockDeviceKind kind, @Nullable String path, long sizeBytes, String nguid,
+                String uuid, long offsetBytes) {
+            this(id, nsid, kind, path, sizeBytes, nguid, uuid, offsetBytes, 1, null);
+        }
 
         /** Equal apart from the database id: the same device, nothing to redo. */
         boolean sameDevice(Namespace other) {
             return nsid == other.nsid && kind == other.kind && java.util.Objects.equals(path, other.path)
                     && sizeBytes == other.sizeBytes && offsetBytes == other.offsetBytes && nguid.equals(other.nguid)
-                    && uuid.equals(other.uuid);
+                    && uuid.equals(other.uuid) && anaGroup == other.anaGroup
+                    && java.util.Objects.equals(remote, other.remote);
         }
 
         /** The same device made larger (its volume grew in place): resized on the live target, not re-added. */
         boolean grownFrom(Namespace old) {
-            return sizeBytes > old.sizeBytes
+            return sizeBytes > old.sizeBytes && remote == null
                     && sameDevice(new Namespace(id, old.nsid, old.kind, old.path, sizeBytes, old.nguid, old.uuid,
-                            old.offsetBytes));
+                            old.offsetBytes, old.anaGroup, old.remote));
         }
 
         /**
@@ -55,7 +77,7 @@ public final class Desired {
          */
         NamespaceSpec toSpec() {
             long size = kind == BlockDeviceKind.FILE ? 0 : sizeBytes;
-            return new NamespaceSpec(nsid, kind, path, size, 0, HexFormat.of().parseHex(nguid), uuidBytes(uuid), 0,
+            return new NamespaceSpec(nsid, kind, path, size, 0, HexFormat.of().parseHex(nguid), uuidBytes(uuid), anaGroup,
                     kind == BlockDeviceKind.EXTENT ? offsetBytes : 0);
         }
 

@@ -4,7 +4,12 @@ import dev.windrose.cluster.ClusterService;
 import dev.windrose.cluster.ClusterSignalled;
 import dev.windrose.cluster.ClusterSignals;
 import dev.windrose.dataplane.EmbeddedTarget;
+import dev.windrose.dataplane.AnaState;
+import dev.windrose.dataplane.BlockDeviceKind;
 import dev.windrose.inventory.HostService;
+import dev.windrose.mirror.MirrorTopology;
+import dev.windrose.mirror.MirrorTopology.LocalLeg;
+import java.util.Map;
 import dev.windrose.security.SystemViewer;
 import dev.windrose.storage.VolumeInfo;
 import dev.windrose.storage.VolumeService;
@@ -56,6 +61,7 @@ public class FabricReconciliation {
     private final VolumeService volumes;
     private final ClusterSignals signals;
     private final SubsystemNodeStates nodeStates;
+    private final MirrorTopology mirrors;
 
     /** More volumes than any one node of a small shop has; the slice is read in one page. */
     private static final int MAX_LOCAL_VOLUMES = 100_000;
@@ -63,7 +69,8 @@ public class FabricReconciliation {
     FabricReconciliation(EmbeddedTarget embeddedTarget, SubsystemRepository subsystems, NamespaceRepository namespaces,
             ListenerRepository listeners, AllowedHostRepository hosts, PlatformTransactionManager transactions,
             Clock clock, ClusterService cluster, HostService nodes, VolumeService volumes, ClusterSignals signals,
-            SubsystemNodeStates nodeStates) {
+            SubsystemNodeStates nodeStates, MirrorTopology mirrors) {
+        this.mirrors = mirrors;
         this.signals = signals;
         this.nodeStates = nodeStates;
         this.cluster = cluster;
@@ -158,12 +165,21 @@ public class FabricReconciliation {
             return List.of();
         }
         Slice slice = localSlice();
-        return subsystems.findAllByOrderByNqn().stream().map(subsystem -> desired(subsystem, slice))
-                .flatMap(Optional::stream).toList();
+        List<Desired.Subsystem> exported = subsystems.findAllByOrderByNqn().stream()
+                .map(subsystem -> desired(subsystem, slice)).flatMap(Optional::stream).toList();
+        return java.util.stream.Stream.concat(exported.stream(), slice.mirrorLegs().stream().map(this::replica)).toList();
     }
 
-    /** What lives on this node: its host id and the ids of its volumes. */
-    private record Slice(long node, Set<Long> volumes) {
+    /** What lives on this node: its host id, the ids of its volumes and its legs of mirrored volumes. */
+    private record Slice(long node, Set<Long> volumes, List<LocalLeg> mirrorLegs) {
+
+        Optional<LocalLeg> mirrorLegOf(long volumeId) {
+            return mirrorLegs.stream().filter(leg -> leg.holdsVolume(volumeId)).findFirst();
+        }
+
+        boolean serves(NamespaceEntity namespace) {
+            return volumes.contains(namespace.volumeId()) || mirrorLegOf(namespace.volumeId()).isPresent();
+        }
     }
 
     private Slice localSlice() {
@@ -171,34 +187,78 @@ public class FabricReconciliation {
         Set<Long> localVolumes = SystemViewer.read(() -> volumes.list(null, local, null,
                 PageRequest.of(0, MAX_LOCAL_VOLUMES)).getContent().stream().map(VolumeInfo::id)
                 .map(dev.windrose.storage.VolumeId::value).collect(Collectors.toSet()));
-        return new Slice(local.value(), localVolumes);
+        return new Slice(local.value(), localVolumes, mirrors.localLegs());
+    }
+
+    /**
+     * The subsystem a leg of a mirrored volume is served to the partner by (issue 16): namespace 1 is the leg,
+     * one listener on this node's replication endpoint, and the partner's node NQN as the only host, while the
+     * partner's own leg is current. Its objects have negative ids: they are not in the console's tables.
+     */
+    private Desired.Subsystem replica(LocalLeg leg) {
+        long id = -(leg.mirrorId() * 2 + leg.leg().ordinal() + 1);
+        java.util.UUID identity = java.util.UUID.nameUUIDFromBytes(leg.replicaNqn().getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+        var endpoint = mirrors.localEndpoint();
+        return new Desired.Subsystem(id, leg.replicaNqn(), "WR-REPLICA-" + leg.mirrorId(), "Windrose mirror replica",
+                false,
+                List.of(new Desired.Namespace(id, 1, BlockDeviceKind.FILE, leg.localPath(), leg.sizeBytes(),
+                        identity.toString().replace("-", ""), identity.toString(), 0)),
+                List.of(new Desired.Listener(id, endpoint.address(), endpoint.port())),
+                leg.partnerCurrent() ? List.of(new Desired.Host(id, leg.partnerNodeNqn())) : List.of());
     }
 
     private Optional<Desired.Subsystem> desired(SubsystemEntity subsystem, Slice slice) {
         long id = subsystem.id();
         List<NamespaceEntity> allNamespaces = namespaces.findBySubsystemIdOrderByNsid(id);
         List<ListenerEntity> allListeners = listeners.findBySubsystemIdOrderByAddressAscPortAsc(id);
-        List<NamespaceEntity> ours = allNamespaces.stream().filter(ns -> slice.volumes().contains(ns.volumeId()))
-                .toList();
+        List<NamespaceEntity> ours = allNamespaces.stream().filter(slice::serves).toList();
         List<ListenerEntity> ourListeners = allListeners.stream().filter(l -> l.hostId() == slice.node()).toList();
         boolean nowhere = allNamespaces.isEmpty() && allListeners.isEmpty();
         if (ours.isEmpty() && ourListeners.isEmpty() && !nowhere) {
             return Optional.empty();
         }
+        List<Desired.Namespace> served = ours.stream().map(ns -> desiredNamespace(ns, slice))
+                .flatMap(Optional::stream).toList();
+        Map<Integer, AnaState> anaStates = served.stream().filter(ns -> ns.remote() != null)
+                .collect(Collectors.toMap(Desired.Namespace::anaGroup, ns -> AnaState.INACCESSIBLE, (a, b) -> a));
         return Optional.of(new Desired.Subsystem(id, subsystem.nqn(), subsystem.serial(), subsystem.model(),
-                subsystem.allowAnyHost(),
-                ours.stream()
-                        .map(ns -> new Desired.Namespace(ns.id(), ns.nsid(), ns.backingKind(), ns.backingPath(),
-                                ns.sizeBytes(), ns.nguid(), ns.uuid(),
-                                ns.backingOffset() == null ? 0 : ns.backingOffset()))
-                        .toList(),
+                subsystem.allowAnyHost(), served,
                 ourListeners.stream().map(l -> new Desired.Listener(l.id(), l.address(), l.port())).toList(),
                 hosts.findBySubsystemIdOrderByHostNqn(id).stream()
-                        .map(h -> new Desired.Host(h.id(), h.hostNqn())).toList()));
+                        .map(h -> new Desired.Host(h.id(), h.hostNqn())).toList(),
+                anaStates));
+    }
+
+    /**
+     * A plain namespace as attached; a mirrored volume's namespace from this node's own leg, mirrored to the
+     * partner's replica, with the identity (NSID, NGUID, UUID) both nodes share. Not served until the partner
+     * has said where its replicas are.
+     */
+    private static Optional<Desired.Namespace> desiredNamespace(NamespaceEntity ns, Slice slice) {
+        Optional<LocalLeg> leg = slice.mirrorLegOf(ns.volumeId());
+        if (leg.isEmpty()) {
+            return Optional.of(new Desired.Namespace(ns.id(), ns.nsid(), ns.backingKind(), ns.backingPath(),
+                    ns.sizeBytes(), ns.nguid(), ns.uuid(), ns.backingOffset() == null ? 0 : ns.backingOffset()));
+        }
+        if (leg.get().remote() == null) {
+            log.warn("Mirrored volume {} is not served here yet: its partner node has not said where it serves replicas",
+                    leg.get().name());
+            return Optional.empty();
+        }
+        return Optional.of(new Desired.Namespace(ns.id(), ns.nsid(), BlockDeviceKind.FILE, leg.get().localPath(),
+                leg.get().sizeBytes(), ns.nguid(), ns.uuid(), 0, ns.anaGroup(), leg.get().remote()));
     }
 
     private void record(List<Observation> seen) {
         for (Observation observation : seen) {
+            if (observation.id() < 0) {
+                // A mirror's replica subsystem: not a console object; its failures go to the log.
+                if (observation.state() == dev.windrose.fabric.ObservedState.FAILED) {
+                    log.warn("Mirror replica ({} {}): {}", observation.kind(), observation.id(), observation.error());
+                }
+                continue;
+            }
             if (observation.kind() == Observation.Kind.DRIFT) {
                 log.warn("Fabric drift repaired on subsystem {}: {}", observation.id(), observation.error());
                 subsystems.findById(observation.id())

@@ -45,6 +45,10 @@ public class NamespaceEntity extends ReconciledEntity {
     @Column(nullable = false, unique = true, length = 36)
     private String uuid;
 
+    /** 1 for a plain volume; a mirrored volume's namespace has a group of its own (2..16) to fail over alone. */
+    @Column(name = "ana_group", nullable = false)
+    private int anaGroup = 1;
+
     protected NamespaceEntity() {
         this.volumeName = "";
         this.backingKind = BlockDeviceKind.NULL;
@@ -72,6 +76,14 @@ public class NamespaceEntity extends ReconciledEntity {
 
     public int nsid() {
         return nsid;
+    }
+
+    public int anaGroup() {
+        return anaGroup;
+    }
+
+    public void useAnaGroup(int group) {
+        this.anaGroup = group;
     }
 
     public long volumeId() {

@@ -1,5 +1,6 @@
 package dev.windrose.fabric.internal;
 
+import dev.windrose.dataplane.AnaState;
 import dev.windrose.dataplane.DataplaneException;
 import dev.windrose.dataplane.DataplaneTarget;
 import dev.windrose.fabric.internal.Desired.Endpoint;
@@ -47,6 +48,7 @@ public final class Reconciler {
         final Map<Integer, Desired.Namespace> namespaces = new HashMap<>();
         final Set<Endpoint> listeners = new HashSet<>();
         final Set<String> hosts = new HashSet<>();
+        final Map<Integer, AnaState> newListenerAnaStates = new HashMap<>();
 
         Applied(Desired.Subsystem identity) {
             this.identity = identity;
@@ -220,6 +222,7 @@ public final class Reconciler {
         }
         seen.add(applyAllowAnyHost(subsystem, state, target));
         reconcileHosts(subsystem, state, target, seen);
+        applyNewListenerAnaStates(subsystem, state, target);
         reconcileNamespaces(subsystem, state, target, seen);
         reconcileListeners(subsystem, state, target, seen);
     }
@@ -274,6 +277,29 @@ public final class Reconciler {
         }
     }
 
+    /**
+     * A mirrored namespace's ANA group must not look optimized on a node that is not active for it, not even
+     * for a moment: its listeners, those there are and those to come, get the desired starting state before
+     * the namespace is added. The mirror's coordinator turns the group optimized where it is active.
+     */
+    private static void applyNewListenerAnaStates(Desired.Subsystem subsystem, Applied state, DataplaneTarget target) {
+        subsystem.newListenerAnaStates().forEach((group, wanted) -> {
+            if (wanted == state.newListenerAnaStates.get(group)) {
+                return;
+            }
+            try {
+                target.setNewListenerAnaState(subsystem.nqn(), group, wanted);
+                for (Endpoint endpoint : state.listeners) {
+                    target.setListenerAnaState(subsystem.nqn(), endpoint.address(), endpoint.port(), group, wanted);
+                }
+                state.newListenerAnaStates.put(group, wanted);
+            } catch (DataplaneException e) {
+                log.warn("Could not set the starting ANA state of group {} of subsystem {}; retrying at the next pass: {}",
+                        group, subsystem.nqn(), e.getMessage());
+            }
+        });
+    }
+
     private static void reconcileNamespaces(Desired.Subsystem subsystem, Applied state, DataplaneTarget target,
             List<Observation> seen) {
         Map<Integer, Desired.Namespace> wanted = subsystem.namespaces().stream()
@@ -303,7 +329,7 @@ public final class Reconciler {
     private static Observation addNamespace(String nqn, Desired.Namespace namespace, Applied state,
             DataplaneTarget target) {
         try {
-            target.addNamespace(nqn, namespace.toSpec());
+            add(target, nqn, namespace);
         } catch (DataplaneException e) {
             if (e.errno() != EEXIST) {
                 return Observation.failed(Kind.NAMESPACE, namespace.id(),
@@ -312,7 +338,7 @@ public final class Reconciler {
             // An unknown namespace holds the NSID (this reconciler lost track of it): replace it.
             try {
                 target.removeNamespace(nqn, namespace.nsid());
-                target.addNamespace(nqn, namespace.toSpec());
+                add(target, nqn, namespace);
             } catch (DataplaneException again) {
                 return Observation.failed(Kind.NAMESPACE, namespace.id(),
                         "Could not replace namespace " + namespace.nsid() + ": " + again.getMessage());
@@ -322,6 +348,15 @@ public final class Reconciler {
         }
         state.namespaces.put(namespace.nsid(), namespace);
         return Observation.applied(Kind.NAMESPACE, namespace.id());
+    }
+
+    /** A mirrored namespace connects to its remote leg first, and is refused when it cannot. */
+    private static void add(DataplaneTarget target, String nqn, Desired.Namespace namespace) {
+        if (namespace.remote() == null) {
+            target.addNamespace(nqn, namespace.toSpec());
+        } else {
+            target.addMirroredNamespace(nqn, namespace.toSpec(), namespace.remote());
+        }
     }
 
     /**

@@ -1,0 +1,195 @@
+package dev.windrose.mirror;
+
+import dev.windrose.cluster.NodeRequests;
+import dev.windrose.common.ConflictException;
+import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.NotFoundException;
+import dev.windrose.inventory.HostId;
+import dev.windrose.inventory.HostService;
+import dev.windrose.mirror.MirroredVolumeInfo.LegInfo;
+import dev.windrose.mirror.internal.MirrorRow;
+import dev.windrose.mirror.internal.MirrorWitness;
+import dev.windrose.security.AuditAction;
+import dev.windrose.security.AuditLog;
+import dev.windrose.security.Role;
+import dev.windrose.storage.NewVolume;
+import dev.windrose.storage.PoolId;
+import dev.windrose.storage.PoolInfo;
+import dev.windrose.storage.PoolService;
+import dev.windrose.storage.PoolType;
+import dev.windrose.storage.VolumeId;
+import dev.windrose.storage.VolumeInfo;
+import dev.windrose.storage.VolumeService;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Service;
+
+/**
+ * Mirrored volumes for the console and REST (issue 16): creating one makes a leg volume on each of two
+ * directory pools of two nodes (each node creates its own, through a node request when it is not this one)
+ * and records them in the witness; the volume is exported by attaching either leg to a subsystem with
+ * listeners on both nodes.
+ */
+@Service
+public class MirrorService {
+
+    private static final Logger log = LoggerFactory.getLogger(MirrorService.class);
+    private static final int RECENT_EVENTS = 10;
+
+    private final MirrorWitness witness;
+    private final PoolService pools;
+    private final VolumeService volumes;
+    private final HostService hosts;
+    private final NodeRequests nodes;
+    private final AuditLog auditLog;
+    private final Clock clock;
+    private final Environment environment;
+
+    MirrorService(MirrorWitness witness, PoolService pools, VolumeService volumes, HostService hosts,
+            NodeRequests nodes, AuditLog auditLog, Clock clock, Environment environment) {
+        this.witness = witness;
+        this.pools = pools;
+        this.volumes = volumes;
+        this.hosts = hosts;
+        this.nodes = nodes;
+        this.auditLog = auditLog;
+        this.clock = clock;
+        this.environment = environment;
+    }
+
+    /** Two pools of two different nodes; sizeBytes a whole number of MiB, as for any volume. */
+    public record NewMirroredVolume(String name, long sizeBytes, long poolA, long poolB) {
+    }
+
+    @PreAuthorize(Role.Expressions.VIEWER)
+    public List<MirroredVolumeInfo> list() {
+        return witness.all().stream().map(this::info).toList();
+    }
+
+    @PreAuthorize(Role.Expressions.VIEWER)
+    public MirroredVolumeInfo get(long id) {
+        return info(find(id));
+    }
+
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public MirroredVolumeInfo create(NewMirroredVolume request) {
+        requireWitness();
+        String name = PoolService.validName(request.name());
+        if (witness.all().stream().anyMatch(m -> m.name().equals(name))) {
+            throw new ConflictException("A mirrored volume named '" + name + "' already exists.");
+        }
+        PoolInfo a = legPool("poolA", request.poolA());
+        PoolInfo b = legPool("poolB", request.poolB());
+        if (a.hostId().equals(b.hostId())) {
+            throw new InvalidInputException("poolB", "Both pools are on node " + nodeName(a.hostId()) + ": a mirror "
+                    + "survives a node only with its legs on two nodes. Choose a pool of another node.");
+        }
+        long legA = createLeg(new NewVolume(name, a.id(), request.sizeBytes(), null), a);
+        long legB;
+        try {
+            legB = createLeg(new NewVolume(name, b.id(), request.sizeBytes(), null), b);
+        } catch (RuntimeException e) {
+            deleteLeg(legA, a.hostId());
+            throw e;
+        }
+        long id = witness.insert(name, volumes.get(new VolumeId(legA)).sizeBytes(), legA, legB, clock.instant());
+        auditLog.record(AuditAction.MIRROR_CREATED, name, "legs on " + nodeName(a.hostId()) + " (pool " + a.name()
+                + ") and " + nodeName(b.hostId()) + " (pool " + b.name() + ")");
+        return get(id);
+    }
+
+    /** Deletes the mirror and both leg volumes; refused while it is exported. */
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public void delete(long id) {
+        MirrorRow row = find(id);
+        VolumeInfo a = volumes.get(new VolumeId(row.legAVolume()));
+        if (a.attachedSubsystem() != null) {
+            throw new ConflictException("Mirrored volume " + row.name() + " is exported by subsystem "
+                    + a.attachedSubsystem() + ": remove its namespace there first.");
+        }
+        witness.delete(id);
+        deleteLeg(row.legAVolume(), new HostId(row.legANode()));
+        deleteLeg(row.legBVolume(), new HostId(row.legBNode()));
+        auditLog.record(AuditAction.MIRROR_DELETED, row.name(), null);
+    }
+
+    private void requireWitness() {
+        if (!environment.getProperty("spring.datasource.url", "").startsWith("jdbc:postgresql:")) {
+            throw new ConflictException("Mirrored volumes need the cluster's PostgreSQL: it is the witness that decides "
+                    + "which node is active. This node runs on its embedded database; see the README's cluster section.");
+        }
+    }
+
+    private PoolInfo legPool(String field, long poolId) {
+        PoolInfo pool;
+        try {
+            pool = pools.get(new PoolId(poolId));
+        } catch (NotFoundException e) {
+            throw new InvalidInputException(field, "There is no pool with id " + poolId + ".");
+        }
+        if (pool.type() != PoolType.DIRECTORY) {
+            throw new InvalidInputException(field, "Pool " + pool.name() + " is a " + pool.type().name().toLowerCase(
+                    java.util.Locale.ROOT) + " pool; mirror legs live in directory pools for now (a new leg there "
+                    + "starts as zeroes on both nodes, so no first copy is needed).");
+        }
+        if (witness.endpoint(pool.hostId().value()).isEmpty()) {
+            throw new ConflictException("Node " + nodeName(pool.hostId()) + " has not said where it serves mirror "
+                    + "replicas yet (it does so once it runs this version): start or upgrade it, then try again.");
+        }
+        return pool;
+    }
+
+    private long createLeg(NewVolume volume, PoolInfo pool) {
+        if (nodes.isLocal(pool.hostId())) {
+            return volumes.create(volume).id().value();
+        }
+        return nodes.createdId(nodes.carriedOut(pool.hostId(), VolumeService.CREATE_ON_NODE, volume));
+    }
+
+    private void deleteLeg(long volume, HostId node) {
+        try {
+            if (nodes.isLocal(node)) {
+                volumes.delete(new VolumeId(volume));
+            } else {
+                nodes.carriedOut(node, VolumeService.DELETE_ON_NODE, new VolumeId(volume));
+            }
+        } catch (RuntimeException e) {
+            log.warn("Could not delete mirror leg volume {} on node {}: {} (delete it from the Volumes page)", volume,
+                    node, e.getMessage());
+        }
+    }
+
+    private MirrorRow find(long id) {
+        return witness.find(id).orElseThrow(() -> new NotFoundException("There is no mirrored volume with id " + id + "."));
+    }
+
+    private MirroredVolumeInfo info(MirrorRow row) {
+        List<LegInfo> legs = List.of(leg(row, Leg.A), leg(row, Leg.B));
+        Double progress = row.observedResyncTotal() == null || !"RESYNCING".equals(row.observedState()) ? null
+                : row.observedResyncTotal() == 0 ? 1.0
+                : Math.min(1.0, (double) row.observedResyncDone() / row.observedResyncTotal());
+        String attached = volumes.get(new VolumeId(row.legAVolume())).attachedSubsystem();
+        return new MirroredVolumeInfo(row.id(), row.name(), row.sizeBytes(), row.active(), row.generation(), legs,
+                row.observedState(), row.observedDirtyBytes(), progress, row.observedAt(), row.lastFailoverAt(),
+                row.lastFailoverMillis(), row.lastFailoverReason(), attached, witness.recentEvents(row.id(), RECENT_EVENTS));
+    }
+
+    private LegInfo leg(MirrorRow row, Leg leg) {
+        VolumeInfo volume = volumes.get(new VolumeId(row.volume(leg)));
+        return new LegInfo(leg, volume.id().value(), volume.name(), volume.poolId().value(), volume.poolName(),
+                volume.hostId().value(), nodeName(volume.hostId()), row.generation(leg), row.current(leg),
+                row.active() == leg);
+    }
+
+    private String nodeName(HostId node) {
+        try {
+            return hosts.get(node).name();
+        } catch (NotFoundException e) {
+            return "#" + node.value();
+        }
+    }
+}

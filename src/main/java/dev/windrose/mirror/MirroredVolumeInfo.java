@@ -1,0 +1,34 @@
+package dev.windrose.mirror;
+
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A mirrored volume as the console shows it.
+ *
+ * @param activeLeg the leg hosts write to now; the other follows it while in sync
+ * @param generation the witness's generation: a leg whose generation is lower misses writes
+ * @param state what the active node last reported of its mirror: IN_SYNC, DEGRADED, RESYNCING (null before
+ *        it first did)
+ * @param resyncProgress 0..1 while resynchronising, else null
+ * @param attachedTo the subsystem that exports it, null while not exported
+ */
+public record MirroredVolumeInfo(long id, String name, long sizeBytes, Leg activeLeg, long generation,
+        List<LegInfo> legs, @Nullable String state, @Nullable Long dirtyBytes, @Nullable Double resyncProgress,
+        @Nullable Instant observedAt, @Nullable Instant lastFailoverAt, @Nullable Long lastFailoverMillis,
+        @Nullable String lastFailoverReason, @Nullable String attachedTo, List<MirrorEventInfo> recentEvents) {
+
+    /**
+     * One leg: an ordinary volume on a directory pool of its node.
+     *
+     * @param current whether the leg holds every acknowledged write (its generation is the mirror's): only a
+     *        current leg may become active
+     */
+    public record LegInfo(Leg leg, long volumeId, String volumeName, long poolId, String poolName, long nodeId,
+            String nodeName, long generation, boolean current, boolean active) {
+    }
+
+    public record MirrorEventInfo(Instant at, String kind, String node, String detail) {
+    }
+}

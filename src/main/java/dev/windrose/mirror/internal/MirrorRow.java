@@ -1,0 +1,49 @@
+package dev.windrose.mirror.internal;
+
+import dev.windrose.mirror.Leg;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One mirrored volume as the witness keeps it, with where its legs live (their volumes' nodes and files).
+ *
+ * @param leaseLeft how much of the active node's lease is left by the database's clock (negative once run
+ *        out; null when there is none)
+ */
+public record MirrorRow(long id, String name, long sizeBytes, Leg active, long generation, long legAGeneration,
+        long legBGeneration, long legAVolume, long legBVolume, long legANode, long legBNode,
+        @Nullable String legAPath, @Nullable String legBPath, @Nullable Long leaseLeftMillis,
+        @Nullable String observedState, @Nullable Long observedDirtyBytes, @Nullable Long observedResyncDone,
+        @Nullable Long observedResyncTotal, @Nullable Instant observedAt, @Nullable Instant lastFailoverAt,
+        @Nullable Long lastFailoverMillis, @Nullable String lastFailoverReason) {
+
+    public long volume(Leg leg) {
+        return leg == Leg.A ? legAVolume : legBVolume;
+    }
+
+    public long node(Leg leg) {
+        return leg == Leg.A ? legANode : legBNode;
+    }
+
+    public @Nullable String path(Leg leg) {
+        return leg == Leg.A ? legAPath : legBPath;
+    }
+
+    public long generation(Leg leg) {
+        return leg == Leg.A ? legAGeneration : legBGeneration;
+    }
+
+    /** Holds every acknowledged write: only such a leg may become active. */
+    public boolean current(Leg leg) {
+        return generation(leg) == generation;
+    }
+
+    /** The leg whose volume lives on that node, or null. */
+    public @Nullable Leg legOn(long node) {
+        return legANode == node ? Leg.A : legBNode == node ? Leg.B : null;
+    }
+
+    public boolean leaseRunOut() {
+        return leaseLeftMillis == null || leaseLeftMillis < 0;
+    }
+}
