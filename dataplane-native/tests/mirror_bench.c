@@ -4,7 +4,8 @@
  * Repetitions alternate plain and mirror so that a change in the machine's load hits both; every
  * repetition is printed with /proc/loadavg.
  *
- *   mirror_bench [--seconds S] [--reps N] [--qd Q]...      (defaults: 3 s, 5 repetitions, QD 1 and 32)
+ *   mirror_bench [--seconds S] [--reps N] [--qd Q]... [--only plain|mirror]
+ *                (defaults: 3 s, 5 repetitions, QD 1 and 32, both cases; --only for a profiler)
  *
  * Three busy threads here (the host's poll loop, the active target's reactor, the partner's) share
  * the machine's cores with whatever else runs: read the figures against the load printed with them.
@@ -132,6 +133,7 @@ int main(int argc, char **argv)
 	int reps = 5;
 	uint32_t qds[8];
 	int nqd = 0;
+	int only = -1;     /* 0 plain, 1 mirror, -1 both */
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
 			seconds = atof(argv[++i]);
@@ -139,8 +141,10 @@ int main(int argc, char **argv)
 			reps = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--qd") && i + 1 < argc && nqd < 8)
 			qds[nqd++] = (uint32_t)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+			only = !strcmp(argv[++i], "mirror");
 		else {
-			fprintf(stderr, "usage: mirror_bench [--seconds S] [--reps N] [--qd Q]...\n");
+			fprintf(stderr, "usage: mirror_bench [--seconds S] [--reps N] [--qd Q]... [--only plain|mirror]\n");
 			return 2;
 		}
 	}
@@ -184,6 +188,8 @@ int main(int argc, char **argv)
 		double sum[2] = { 0 };
 		for (int r = 0; r < reps; r++) {
 			for (int m = 0; m < 2; m++) {
+				if (only >= 0 && m != only)
+					continue;
 				double iops, lat;
 				char la[128];
 				if ((rc = bench(host[m], qds[qi], seconds, &iops, &lat)))
@@ -200,7 +206,7 @@ int main(int argc, char **argv)
 		struct wr_mirror_status st;
 		wr_ns_mirror_status(active, WR_NAME(ACTIVE_NQN), 2, &st);
 		printf("qd %-3u mean of %d: plain %.0f IOPS, mirror %.0f IOPS (%.0f %%); mirror %s, %llu remote I/Os\n",
-		       qds[qi], reps, sum[0] / reps, sum[1] / reps, 100.0 * sum[1] / sum[0],
+		       qds[qi], reps, sum[0] / reps, sum[1] / reps, sum[0] > 0 ? 100.0 * sum[1] / sum[0] : 0,
 		       st.state == WR_MIRROR_IN_SYNC ? "in sync" : "NOT in sync",
 		       (unsigned long long)st.remote_ios);
 	}
