@@ -402,7 +402,7 @@ struct wr_mirror_opts {
 	                              and admin commands may take the larger of this and 5000) */
 	uint32_t region_bytes;     /* dirty-region size: a power of two >= 4096; 0 = 1 MiB */
 	uint32_t resync_mib_s;     /* a resync copies at most this many MiB per second; 0 = no limit */
-	uint32_t flags;            /* WR_MIRROR_HOLD_ON_DEGRADE */
+	uint32_t flags;            /* WR_MIRROR_HOLD_ON_DEGRADE, WR_MIRROR_FULL_SYNC */
 	char bitmap_path[WR_MIRROR_PATH_SIZE]; /* "" = the dirty-region bitmap lives in memory only;
 	                              else in this file (created when missing): a region's mark is on
 	                              stable storage before the write that made it is acknowledged
@@ -418,6 +418,13 @@ struct wr_mirror_opts {
  * polls without sleeping while it holds any. A node that cannot reach its witness never releases:
  * its hosts' writes stall and time out, as they must. */
 #define WR_MIRROR_HOLD_ON_DEGRADE 0x1u
+/* For a new or replaced remote leg (whose bytes are not ours): the mirror starts DEGRADED with
+ * every region dirty (written to bitmap_path at once, when there is one), so that the first
+ * wr_ns_mirror_resync copies the whole leg; host I/O goes on meanwhile, locally until that resync
+ * starts. Writes are not held (the caller knows the partner is out of sync before it asks). Ask it
+ * once: a bitmap file keeps the marks of a copy that did not finish, so the node's next start
+ * without the flag still copies what is left. */
+#define WR_MIRROR_FULL_SYNC 0x2u
 
 struct wr_mirror_status {
 	uint32_t state;            /* enum wr_mirror_state */
@@ -438,7 +445,8 @@ struct wr_mirror_status {
  * most max(timeout_ms, 5 s) per step): a remote leg that cannot be reached, or whose size or block size
  * differs from the local leg's, is refused (-errno, -EINVAL for a mismatch) and nothing is added.
  * The new namespace starts IN_SYNC: the caller guarantees the legs hold the same bytes (new legs,
- * or legs that were in sync when last used). Mirrored namespaces do not grow (wr_ns_resize answers
+ * or legs that were in sync when last used); with WR_MIRROR_FULL_SYNC it starts DEGRADED instead,
+ * every region dirty, for a leg that does not; with a bitmap file holding dirty regions, DEGRADED too. Mirrored namespaces do not grow (wr_ns_resize answers
  * -EOPNOTSUPP). */
 WR_API int32_t wr_ns_add_mirror(struct wr_target *target, const char *nqn, uint32_t nqn_len,
 				uint32_t nsid, uint32_t kind, const char *path, uint64_t offset_bytes,

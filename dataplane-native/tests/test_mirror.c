@@ -31,6 +31,7 @@
 #define ACTIVE_NQN "nqn.2026-12.dev.windrose:mirror-active"
 #define PARTNER_NQN "nqn.2026-12.dev.windrose:mirror-partner"
 #define HOST_NQN "nqn.2026-12.dev.windrose:node-a"
+#define FULL_NQN "nqn.2026-12.dev.windrose:mirror-new-leg"
 #define MIB (1024u * 1024u)
 #define SIZE (16u * MIB)
 #define BS 512u
@@ -577,6 +578,90 @@ static void removing_a_holding_mirror_releases_its_writes_instead_of_waiting_for
 	wri_disconnect(host);
 }
 
+/* Starts a partner target with one empty RAM namespace under nqn; returns its port. */
+static uint16_t start_empty_partner(struct wr_target **p, const char *nqn)
+{
+	assert_int_equal(wr_target_create(1, WR_MODE_ADAPTIVE, NULL, p), 0);
+	assert_int_equal(wr_subsystem_create(*p, nqn, (uint32_t)strlen(nqn), NULL, NULL,
+					     WR_SUBSYS_ALLOW_ANY_HOST), 0);
+	assert_int_equal(wr_ns_add(*p, nqn, (uint32_t)strlen(nqn), 1, WR_BDEV_KIND_RAM, NULL, SIZE, BS,
+				   NULL, NULL, 0), 0);
+	int port = wr_listener_add(*p, nqn, (uint32_t)strlen(nqn), "127.0.0.1", 0);
+	assert_true(port > 0);
+	return (uint16_t)port;
+}
+
+/* A volume that already holds data gets a new, empty partner leg: WR_MIRROR_FULL_SYNC starts the
+ * mirror degraded with every region dirty, writes go on meanwhile, and the first resync copies
+ * the whole leg (and no more), after which the partner's leg holds every byte. */
+static void a_full_sync_copies_a_whole_existing_leg_to_a_new_partner(void **state)
+{
+	char local[64];
+	snprintf(local, sizeof(local), "/tmp/wr-mirror-full-%d", (int)getpid());
+	uint8_t *want = malloc(SIZE), *got = malloc(SIZE);
+	assert_non_null(want);
+	assert_non_null(got);
+	uint32_t seed = 99;
+	for (uint32_t k = 0; k < SIZE; k += 4) {
+		uint32_t v = rnd(&seed);
+		memcpy(want + k, &v, 4);
+	}
+	FILE *f = fopen(local, "w");          /* the existing volume */
+	assert_non_null(f);
+	assert_int_equal(fwrite(want, 1, SIZE, f), SIZE);
+	fclose(f);
+	struct wr_target *p;
+	uint16_t port = start_empty_partner(&p, FULL_NQN);
+	struct wr_mirror_opts mo = { .port = port, .nsid = 1, .timeout_ms = 1000, .region_bytes = MIB,
+				     .flags = WR_MIRROR_FULL_SYNC };
+	strcpy(mo.addr, "127.0.0.1");
+	strcpy(mo.subnqn, FULL_NQN);
+	assert_int_equal(wr_ns_add_mirror(fx.active, WR_NAME(ACTIVE_NQN), 5, WR_BDEV_KIND_FILE, local, 0,
+					  SIZE, BS, NULL, NULL, 0, &mo), 0);
+	struct wr_mirror_status st;
+	assert_int_equal(wr_ns_mirror_status(fx.active, WR_NAME(ACTIVE_NQN), 5, &st), 0);
+	assert_int_equal(st.state, WR_MIRROR_DEGRADED);
+	assert_int_equal(st.dirty_regions, SIZE / MIB);
+	assert_int_equal(st.holding, 0);
+
+	/* the host writes before the copy: locally, nothing held, nothing lost */
+	struct wri_ctrl *host = connect_ns(fx.active_port, ACTIVE_NQN, 5, 1);
+	struct wri_queue *q = wri_ctrl_io_queue(host, 0);
+	memset(fx.bufs, 0xc3, IO_BLOCKS * BS);
+	memcpy(want + 5 * MIB, fx.bufs, IO_BLOCKS * BS);
+	struct done w = { .left = 1 };
+	assert_int_equal(wri_write(q, 5 * MIB / BS, IO_BLOCKS, fx.bufs, false, on_done, &w), 0);
+	wait_all(q, &w);
+	assert_int_equal(w.errors, 0);
+
+	assert_int_equal(wr_ns_mirror_resync(fx.active, WR_NAME(ACTIVE_NQN), 5), 0);
+	assert_int_equal(wr_ns_mirror_status(fx.active, WR_NAME(ACTIVE_NQN), 5, &st), 0);
+	assert_int_equal(st.state, WR_MIRROR_IN_SYNC);
+	assert_int_equal(st.dirty_regions, 0);
+	assert_int_equal(st.resync_done, SIZE / MIB);   /* every region, each once */
+	struct wri_ctrl *direct = connect_to(port, FULL_NQN, 1);
+	read_all(direct, got);
+	wri_disconnect(direct);
+	assert_memory_equal(got, want, SIZE);
+	/* in sync now: a write reaches both legs again */
+	memset(fx.bufs, 0x3c, IO_BLOCKS * BS);
+	memcpy(want + 9 * MIB, fx.bufs, IO_BLOCKS * BS);
+	w.left = 1;
+	assert_int_equal(wri_write(q, 9 * MIB / BS, IO_BLOCKS, fx.bufs, false, on_done, &w), 0);
+	wait_all(q, &w);
+	assert_int_equal(w.errors, 0);
+	direct = connect_to(port, FULL_NQN, 1);
+	read_all(direct, got);
+	wri_disconnect(direct);
+	assert_memory_equal(got, want, SIZE);
+	wri_disconnect(host);
+	assert_int_equal(wr_ns_remove(fx.active, WR_NAME(ACTIVE_NQN), 5), 0);
+	wr_target_destroy(p);
+	unlink(local);
+	free(want);
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -586,6 +671,7 @@ int main(void)
 		cmocka_unit_test(a_partner_that_stops_answering_times_out_into_degraded_and_resyncs),
 		cmocka_unit_test(a_holding_mirror_acknowledges_no_write_until_released),
 		cmocka_unit_test(removing_a_holding_mirror_releases_its_writes_instead_of_waiting_for_them),
+		cmocka_unit_test(a_full_sync_copies_a_whole_existing_leg_to_a_new_partner),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

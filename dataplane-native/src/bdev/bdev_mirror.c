@@ -852,7 +852,16 @@ int wr_bdev_mirror_open(struct wr_bdev *local, const struct wr_mirror_opts *opts
 		: wr_mirror_map_init(&m->map, m->size_bytes, m->opts.region_bytes);
 	if (rc)
 		goto err_ctrl;
-	if (wr_mirror_map_dirty(&m->map)) {
+	if (opts->flags & WR_MIRROR_FULL_SYNC) {
+		/* a new or replaced remote leg holds nothing of ours: the first resync copies it all */
+		rc = wr_mirror_map_mark_all(&m->map);
+		if (rc)
+			goto err_ctrl;
+		atomic_store(&m->state, WR_MIRROR_DEGRADED);
+		fprintf(stderr, "windrose: mirror to %s %s nsid %u: full copy asked, %llu regions dirty: "
+			"degraded until a resync\n", opts->addr, opts->subnqn, opts->nsid,
+			(unsigned long long)wr_mirror_map_dirty(&m->map));
+	} else if (wr_mirror_map_dirty(&m->map)) {
 		/* a previous life of this node marked writes its partner lacks */
 		atomic_store(&m->state, WR_MIRROR_DEGRADED);
 		fprintf(stderr, "windrose: mirror to %s %s nsid %u: %llu dirty regions in %s: degraded\n",

@@ -142,10 +142,18 @@ void wr_mirror_map_mark(struct wr_mirror_map *map, uint64_t offset, uint64_t len
 		mark_region(map, r);
 }
 
-void wr_mirror_map_mark_all(struct wr_mirror_map *map)
+int wr_mirror_map_mark_all(struct wr_mirror_map *map)
 {
-	for (uint64_t r = 0; r < map->nregions; r++)
-		mark_region(map, r);
+	uint64_t nwords = (map->nregions + 63) / 64, added = 0;
+	for (uint64_t w = 0; w < nwords; w++) {
+		uint64_t bits = w + 1 < nwords || map->nregions % 64 == 0 ? ~0ull
+									    : (1ull << (map->nregions % 64)) - 1;
+		uint64_t old = atomic_fetch_or_explicit(&map->words[w], bits, memory_order_acq_rel);
+		added += (uint64_t)__builtin_popcountll(bits & ~old);
+	}
+	atomic_fetch_add_explicit(&map->dirty, added, memory_order_relaxed);
+	/* one write-back for the whole map, not one per region as single marks do */
+	return wr_mirror_map_sync(map);
 }
 
 bool wr_mirror_map_test_and_clear(struct wr_mirror_map *map, uint64_t region)

@@ -39,7 +39,8 @@ int wr_mirror_map_sync(struct wr_mirror_map *map);
 void wr_mirror_map_fini(struct wr_mirror_map *map);
 /* Marks every region [offset, offset + len) touches (len 0 marks nothing). */
 void wr_mirror_map_mark(struct wr_mirror_map *map, uint64_t offset, uint64_t len);
-void wr_mirror_map_mark_all(struct wr_mirror_map *map);
+/* Marks every region, on stable storage when the map has a file (one msync); 0 or -errno. */
+int wr_mirror_map_mark_all(struct wr_mirror_map *map);
 /* true when region was dirty; it is clean afterwards. */
 bool wr_mirror_map_test_and_clear(struct wr_mirror_map *map, uint64_t region);
 bool wr_mirror_map_test(const struct wr_mirror_map *map, uint64_t region);

@@ -63,8 +63,11 @@ static void clearing_takes_a_region_once_and_mark_all_covers_everything(void **s
 	assert_false(wr_mirror_map_test_and_clear(&map, 64));   /* the resync copies it once */
 	assert_false(wr_mirror_map_test_and_clear(&map, 1000)); /* out of range */
 	assert_int_equal(wr_mirror_map_dirty(&map), 0);
-	wr_mirror_map_mark_all(&map);
+	wr_mirror_map_mark(&map, 99 * 4096, 4096);              /* counted once, not again by mark_all */
+	assert_int_equal(wr_mirror_map_mark_all(&map), 0);
 	assert_int_equal(wr_mirror_map_dirty(&map), 100);
+	assert_int_equal(wr_mirror_map_next(&map, 99), 99);
+	assert_int_equal(wr_mirror_map_next(&map, 100), 100);   /* no bit past the last region */
 	uint64_t n = 0;
 	for (uint64_t r = wr_mirror_map_next(&map, 0); r < map.nregions; r = wr_mirror_map_next(&map, r + 1))
 		n += wr_mirror_map_test_and_clear(&map, r);
@@ -167,6 +170,15 @@ static void a_file_backed_map_keeps_its_marks_across_a_reopen(void **state)
 	/* a file made for another geometry is refused, not misread */
 	assert_int_equal(wr_mirror_map_init_file(&map, 600 * MIB, 1 << 20, path), -EINVAL);
 	assert_int_equal(wr_mirror_map_init_file(&map, 300 * MIB, 2 << 20, path), -EINVAL);
+	/* a full copy (WR_MIRROR_FULL_SYNC) is remembered as well */
+	assert_int_equal(wr_mirror_map_init_file(&map, 300 * MIB, 1 << 20, path), 0);
+	assert_int_equal(wr_mirror_map_mark_all(&map), 0);
+	wr_mirror_map_fini(&map);
+	assert_int_equal(wr_mirror_map_init_file(&map, 300 * MIB, 1 << 20, path), 0);
+	assert_int_equal(wr_mirror_map_dirty(&map), 300);
+	assert_int_equal(wr_mirror_map_next(&map, 0), 0);
+	assert_int_equal(wr_mirror_map_next(&map, 300), 300);
+	wr_mirror_map_fini(&map);
 	unlink(path);
 }
 
