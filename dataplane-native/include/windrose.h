@@ -380,9 +380,11 @@ WR_API int64_t wr_target_net_counters(struct wr_target *target, uint64_t *out, u
  * When the remote leg fails (connection lost, an error status, or an I/O older than timeout_ms)
  * the mirror turns DEGRADED: the failed I/O and every later write complete from the local leg
  * alone (no error reaches the host) and mark the regions they touch in a dirty-region bitmap
- * (region_bytes each, preallocated). wr_ns_mirror_resync reconnects and copies only the dirty
- * regions while host writes go on; a host write to the region being copied waits for that copy,
- * so nothing written meanwhile is lost; then the mirror is IN_SYNC again.
+ * (region_bytes each, preallocated), and so do the regions whose writes the partner acknowledged
+ * since its last successful Flush (its cache may have lost them). wr_ns_mirror_resync reconnects
+ * and copies only the dirty regions while host writes go on; a host write to the region being
+ * copied waits for that copy, so nothing written meanwhile is lost; then the mirror is IN_SYNC
+ * again.
  * ------------------------------------------------------------------------------------------- */
 enum wr_mirror_state {
 	WR_MIRROR_IN_SYNC = 0,     /* both legs get every write */

@@ -32,6 +32,7 @@
 #define PARTNER_NQN "nqn.2026-12.dev.windrose:mirror-partner"
 #define HOST_NQN "nqn.2026-12.dev.windrose:node-a"
 #define FULL_NQN "nqn.2026-12.dev.windrose:mirror-new-leg"
+#define FLUSH_NQN "nqn.2026-12.dev.windrose:mirror-flush"
 #define MIB (1024u * 1024u)
 #define SIZE (16u * MIB)
 #define BS 512u
@@ -662,6 +663,55 @@ static void a_full_sync_copies_a_whole_existing_leg_to_a_new_partner(void **stat
 	free(got);
 }
 
+/* Writes the partner acknowledged are durable there only once a Flush succeeded: when the partner
+ * dies after acknowledging them and the host's Flush then fails on its leg, the regions written
+ * since the last good Flush are dirty (a partner that lost its cache lacks them), those before it
+ * are not, and the host's Flush still succeeds (the local leg has everything). */
+static void a_failed_remote_flush_leaves_the_writes_since_the_last_good_flush_dirty(void **state)
+{
+	struct wr_target *p;
+	uint16_t port = start_empty_partner(&p, FLUSH_NQN);
+	struct wr_mirror_opts mo = { .port = port, .nsid = 1, .timeout_ms = 1000, .region_bytes = MIB };
+	strcpy(mo.addr, "127.0.0.1");
+	strcpy(mo.subnqn, FLUSH_NQN);
+	assert_int_equal(wr_ns_add_mirror(fx.active, WR_NAME(ACTIVE_NQN), 6, WR_BDEV_KIND_RAM, NULL, 0,
+					  SIZE, BS, NULL, NULL, 0, &mo), 0);
+	struct wri_ctrl *host = connect_ns(fx.active_port, ACTIVE_NQN, 6, 1);
+	struct wri_queue *q = wri_ctrl_io_queue(host, 0);
+	memset(fx.bufs, 0x5a, IO_BLOCKS * BS);
+	struct done d = { 0 };
+	for (uint32_t r = 0; r < 8; r++) {          /* regions 0..7, then a good flush */
+		d.left++;
+		assert_int_equal(wri_write(q, r * (MIB / BS), IO_BLOCKS, fx.bufs, false, on_done, &d), 0);
+	}
+	wait_all(q, &d);
+	d.left = 1;
+	assert_int_equal(wri_flush(q, on_done, &d), 0);
+	wait_all(q, &d);
+	for (uint32_t r = 10; r < 13; r++) {         /* regions 10..12: acknowledged by both legs */
+		d.left++;
+		assert_int_equal(wri_write(q, r * (MIB / BS) + 8, IO_BLOCKS, fx.bufs, false, on_done, &d), 0);
+	}
+	wait_all(q, &d);
+	assert_int_equal(d.errors, 0);
+	struct wr_mirror_status st;
+	assert_int_equal(wr_ns_mirror_status(fx.active, WR_NAME(ACTIVE_NQN), 6, &st), 0);
+	assert_int_equal(st.state, WR_MIRROR_IN_SYNC);
+	assert_int_equal(st.dirty_regions, 0);
+
+	wr_target_destroy(p);                        /* the partner dies with its cache */
+	d.left = 1;
+	assert_int_equal(wri_flush(q, on_done, &d), 0);
+	wait_all(q, &d);
+	assert_int_equal(d.errors, 0);               /* the host's Flush succeeds: the local leg has it */
+	assert_int_equal(wr_ns_mirror_status(fx.active, WR_NAME(ACTIVE_NQN), 6, &st), 0);
+	assert_int_equal(st.state, WR_MIRROR_DEGRADED);
+	assert_int_equal(st.dirty_regions, 3);       /* 10, 11 and 12, not 0..7 */
+
+	wri_disconnect(host);
+	assert_int_equal(wr_ns_remove(fx.active, WR_NAME(ACTIVE_NQN), 6), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -672,6 +722,7 @@ int main(void)
 		cmocka_unit_test(a_holding_mirror_acknowledges_no_write_until_released),
 		cmocka_unit_test(removing_a_holding_mirror_releases_its_writes_instead_of_waiting_for_them),
 		cmocka_unit_test(a_full_sync_copies_a_whole_existing_leg_to_a_new_partner),
+		cmocka_unit_test(a_failed_remote_flush_leaves_the_writes_since_the_last_good_flush_dirty),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -22,6 +22,16 @@
  *    find r being copied wait on the slot's deferred list. A write is therefore wholly before the
  *    copy's local read (and in the copy) or wholly after the copy's remote write (and on both
  *    legs): nothing written during a resync is lost.
+ *
+ * What the partner acknowledged is not yet durable there: its leg may have a volatile cache (a
+ * file in its page cache) that only a Flush commits. So every region the remote leg completed a
+ * write to is stamped with the flush epoch current at that completion (written_epoch), and a
+ * remote Flush takes the epoch up by one before it is sent: once it succeeds, every write stamped
+ * with an epoch up to the one it took had completed before it was sent and is durable
+ * (flushed_epoch). When the remote leg fails, mirror_degrade marks dirty every region stamped
+ * after flushed_epoch: a partner that lost its cache lacks at most those. A completion racing
+ * with the failure stamps, then reads the state (both seq_cst) and marks its regions itself when
+ * it sees DEGRADED; the degrading side sets the state, then scans: one of the two marks them.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -58,6 +68,7 @@ struct mirror_io {
 	uint64_t zero_next, zero_left;    /* remote Write Zeroes still to send, in blocks */
 	uint64_t region_first;            /* writers[] held, NO_REGION when none */
 	uint64_t region_last;
+	uint64_t flush_epoch;             /* a Flush: the epoch it covers once it succeeds */
 	int local_status;
 	int remote_status;
 	uint8_t pending;                  /* legs outstanding */
@@ -89,6 +100,9 @@ struct wr_mirror {
 	_Atomic bool hold;                /* writes wait for wr_bdev_mirror_release */
 	struct wr_mirror_map map;
 	_Atomic uint32_t *writers;        /* per region: host writes in flight to it */
+	_Atomic uint64_t *written_epoch;  /* per region: flush epoch of the last remote write, 0 none */
+	_Atomic uint64_t flush_epoch;     /* taken up by one by every remote Flush sent, from 1 */
+	_Atomic uint64_t flushed_epoch;   /* writes stamped up to this are durable on the partner */
 	_Atomic uint64_t copying;         /* region a resync copies now, NO_REGION */
 	pthread_mutex_t ctl;              /* control side: ctrl and its replacement */
 	struct wri_ctrl *ctrl;            /* the connection now, NULL when none */
@@ -114,6 +128,24 @@ static uint64_t now_ns(void)
 
 /* ---------------------------------------------------------------- state */
 
+/* The partner may lose what it acknowledged since its last successful Flush: mark it. */
+static void mark_unflushed(struct wr_mirror *m)
+{
+	uint64_t flushed = atomic_load(&m->flushed_epoch);
+	uint64_t n = 0;
+	for (uint64_t r = 0; r < m->map.nregions; r++) {
+		uint64_t e = atomic_load_explicit(&m->written_epoch[r], memory_order_relaxed);
+		if (e && e > flushed && !wr_mirror_map_test(&m->map, r)) {
+			wr_mirror_map_mark(&m->map, r << m->map.region_shift, 1);
+			n++;
+		}
+	}
+	if (n)
+		fprintf(stderr, "windrose: mirror to %s:%u %s nsid %u: %llu region(s) written since the "
+			"partner's last flush marked dirty\n", m->opts.addr, m->opts.port, m->opts.subnqn,
+			m->opts.nsid, (unsigned long long)n);
+}
+
 /* Any state -> DEGRADED, from a reactor or the admin thread; err is what failed. */
 static void mirror_degrade(struct wr_mirror *m, int err)
 {
@@ -124,6 +156,7 @@ static void mirror_degrade(struct wr_mirror *m, int err)
 		if (m->opts.flags & WR_MIRROR_HOLD_ON_DEGRADE)
 			atomic_store(&m->hold, true);
 		if (wr_mirror_transition(&m->state, st, WR_MIRROR_DEGRADED)) {
+			mark_unflushed(m);   /* after the state: see the file comment */
 			atomic_fetch_add_explicit(&m->degraded_count, 1, memory_order_relaxed);
 			fprintf(stderr, "windrose: mirror to %s:%u %s nsid %u: %s -> degraded (%d)\n",
 				m->opts.addr, m->opts.port, m->opts.subnqn, m->opts.nsid,
@@ -152,6 +185,28 @@ static void writers_put(struct wr_mirror *m, uint64_t first, uint64_t last)
 static void mark_io(struct wr_mirror *m, const struct wr_bdev_io *io)
 {
 	wr_mirror_map_mark(&m->map, io->offset_blocks * m->block_size, io->num_blocks * m->block_size);
+}
+
+/* The partner completed a write to [offset, offset + len): durable there only after a Flush. */
+static void stamp_written(struct wr_mirror *m, uint64_t offset, uint64_t len)
+{
+	uint64_t e = atomic_load(&m->flush_epoch);
+	uint64_t first = wr_mirror_map_region(&m->map, offset);
+	uint64_t last = wr_mirror_map_region(&m->map, offset + len - 1);
+	for (uint64_t r = first; r <= last; r++)
+		if (atomic_load_explicit(&m->written_epoch[r], memory_order_relaxed) != e)
+			atomic_store(&m->written_epoch[r], e);
+	/* after the stamps: a degrade that scanned before them is seen here */
+	if (atomic_load(&m->state) == WR_MIRROR_DEGRADED)
+		wr_mirror_map_mark(&m->map, offset, len);
+}
+
+/* A remote Flush covering epoch e succeeded. */
+static void flushed_up_to(struct wr_mirror *m, uint64_t e)
+{
+	uint64_t cur = atomic_load(&m->flushed_epoch);
+	while (cur < e && !atomic_compare_exchange_weak(&m->flushed_epoch, &cur, e))
+		;
 }
 
 static void io_put(struct mirror_slot *s, struct mirror_io *mio)
@@ -222,6 +277,11 @@ static void remote_done(void *arg, int status)
 		mirror_degrade(m, status);
 	} else {
 		atomic_fetch_add_explicit(&m->remote_ios, 1, memory_order_relaxed);
+		if (has_range(mio->local.op))
+			stamp_written(m, mio->local.offset_blocks * m->block_size,
+				      mio->local.num_blocks * m->block_size);
+		else if (mio->local.op == WR_BDEV_OP_FLUSH)
+			flushed_up_to(m, mio->flush_epoch);
 	}
 	leg_done(mio);
 }
@@ -250,6 +310,8 @@ static int remote_submit(struct mirror_slot *s, struct mirror_io *mio)
 		return wri_write(s->q, io->offset_blocks, (uint32_t)io->num_blocks, io->iov[0].iov_base,
 				 io->fua, remote_done, mio);
 	case WR_BDEV_OP_FLUSH:
+		/* covers the writes completed so far, stamped with the epoch it takes */
+		mio->flush_epoch = atomic_fetch_add(&s->m->flush_epoch, 1);
 		return wri_flush(s->q, remote_done, mio);
 	case WR_BDEV_OP_WRITE_ZEROES:
 	case WR_BDEV_OP_DISCARD:
@@ -602,6 +664,7 @@ static int copy_region(struct wr_mirror *m, uint64_t r, struct wr_io_ctx *ioctx,
 		rc = rw.status;
 	if (rc)
 		goto fail;
+	stamp_written(m, off, len);
 out:
 	atomic_store(&m->copying, NO_REGION);
 	return 0;
@@ -614,6 +677,7 @@ fail:
 static int remote_flush_sync(struct wr_mirror *m, struct wri_queue *rq)
 {
 	struct sync_wait w = { 0 };
+	uint64_t epoch = atomic_fetch_add(&m->flush_epoch, 1);
 	int rc = wri_flush(rq, sync_remote_done, &w);
 	if (rc)
 		return rc;
@@ -622,7 +686,10 @@ static int remote_flush_sync(struct wr_mirror *m, struct wri_queue *rq)
 		if (wri_queue_poll(rq, 8) == 0 && now_ns() > limit)
 			wri_queue_abort(rq, -ETIMEDOUT);
 	}
-	return w.status < 0 ? w.status : w.status ? -EIO : 0;   /* > 0: an NVMe status */
+	rc = w.status < 0 ? w.status : w.status ? -EIO : 0;   /* > 0: an NVMe status */
+	if (rc == 0)
+		flushed_up_to(m, epoch);
+	return rc;
 }
 
 static int resync_copy(struct wr_mirror *m, struct wri_queue *rq)
@@ -779,6 +846,7 @@ static void mirror_free(struct wr_mirror *m)
 			free(m->slots[i].ios);
 	free(m->slots);
 	free(m->writers);
+	free(m->written_epoch);
 	wr_mirror_map_fini(&m->map);
 	pthread_mutex_destroy(&m->ctl);
 	free(m);
@@ -869,7 +937,9 @@ int wr_bdev_mirror_open(struct wr_bdev *local, const struct wr_mirror_opts *opts
 			(unsigned long long)wr_mirror_map_dirty(&m->map), opts->bitmap_path);
 	}
 	m->writers = calloc(m->map.nregions, sizeof(*m->writers));
-	if (!m->writers) {
+	m->written_epoch = calloc(m->map.nregions, sizeof(*m->written_epoch));
+	atomic_init(&m->flush_epoch, 1);
+	if (!m->writers || !m->written_epoch) {
 		rc = -ENOMEM;
 		goto err_ctrl;
 	}
