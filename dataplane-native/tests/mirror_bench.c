@@ -12,11 +12,17 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "windrose.h"
 #include "wrinit.h"
@@ -64,6 +70,83 @@ static void on_write(void *arg, int status)
 	a->run->errors += status != 0;
 	a->run->lat_sum += now_ns() - a->run->start[a->slot];
 	a->run->start[a->slot] = 0;
+}
+
+/* ---- one loopback round trip, the yardstick of issue 16's QD1 goal: what the mirror's remote leg
+ * costs at least. A command capsule with 4 KiB of data one way, a 16-byte completion back, over a
+ * TCP connection on 127.0.0.1 with TCP_NODELAY, both ends polling (yielding while there is nothing,
+ * as the reactors do). */
+
+#define RT_OUT (72u + IO)
+#define RT_BACK 24u
+
+static int recv_exact(int fd, uint8_t *buf, size_t len)
+{
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = recv(fd, buf + got, len - got, MSG_DONTWAIT);
+		if (n > 0)
+			got += (size_t)n;
+		else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			return -1;
+		else
+			sched_yield();
+	}
+	return 0;
+}
+
+static int send_exact(int fd, const uint8_t *buf, size_t len)
+{
+	size_t sent = 0;
+	while (sent < len) {
+		ssize_t n = send(fd, buf + sent, len - sent, MSG_NOSIGNAL);
+		if (n < 0 && errno != EINTR)
+			return -1;
+		if (n > 0)
+			sent += (size_t)n;
+	}
+	return 0;
+}
+
+static void *echo_main(void *arg)
+{
+	int fd = *(int *)arg;
+	uint8_t buf[RT_OUT];
+	while (recv_exact(fd, buf, RT_OUT) == 0 && send_exact(fd, buf, RT_BACK) == 0)
+		;
+	return NULL;
+}
+
+/* Mean round trip in microseconds over `seconds`, or a negative errno. */
+static double loopback_round_trip_us(double seconds)
+{
+	int lfd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof(a);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&a, sizeof(a)) || listen(lfd, 1) ||
+	    getsockname(lfd, (struct sockaddr *)&a, &alen))
+		return -errno;
+	int cfd = socket(AF_INET, SOCK_STREAM, 0);
+	if (cfd < 0 || connect(cfd, (struct sockaddr *)&a, sizeof(a)))
+		return -errno;
+	int sfd = accept(lfd, NULL, NULL);
+	close(lfd);
+	if (sfd < 0)
+		return -errno;
+	setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(sfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	pthread_t th;
+	pthread_create(&th, NULL, echo_main, &sfd);
+	static uint8_t buf[RT_OUT];
+	uint64_t n = 0, t0 = now_ns(), end = t0 + (uint64_t)(seconds * 1e9);
+	while (now_ns() < end && send_exact(cfd, buf, RT_OUT) == 0 && recv_exact(cfd, buf, RT_BACK) == 0)
+		n++;
+	double us = n ? (double)(now_ns() - t0) / (double)n / 1e3 : -EIO;
+	shutdown(cfd, SHUT_RDWR);
+	pthread_join(th, NULL);
+	close(cfd);
+	close(sfd);
+	return us;
 }
 
 static int fail(const char *what, int rc)
@@ -185,7 +268,7 @@ int main(int argc, char **argv)
 	printf("mirror_bench: 4 KiB random writes, %.1f s per repetition, RAM legs of 128 MiB, 1 reactor each\n",
 	       seconds);
 	for (int qi = 0; qi < nqd; qi++) {
-		double sum[2] = { 0 };
+		double sum[2] = { 0 }, lat_sum[2] = { 0 }, rt_sum = 0;
 		for (int r = 0; r < reps; r++) {
 			for (int m = 0; m < 2; m++) {
 				if (only >= 0 && m != only)
@@ -196,9 +279,18 @@ int main(int argc, char **argv)
 					return fail("bench", rc);
 				loadavg(la, sizeof(la));
 				sum[m] += iops;
+				lat_sum[m] += lat;
 				printf("qd %-3u rep %d %-6s %9.0f IOPS  mean %7.1f us   loadavg %s\n", qds[qi], r + 1,
 				       m ? "mirror" : "plain", iops, lat, la);
 				fflush(stdout);
+			}
+			if (qds[qi] == 1 && only < 0) {
+				/* the yardstick in the same run, between the repetitions it judges */
+				char la[128];
+				double rt = loopback_round_trip_us(seconds < 1 ? seconds : 1);
+				loadavg(la, sizeof(la));
+				rt_sum += rt;
+				printf("qd 1   rep %d loopback round trip  %7.1f us   loadavg %s\n", r + 1, rt, la);
 			}
 			wri_ctrl_poll_admin(host[0]);
 			wri_ctrl_poll_admin(host[1]);
@@ -209,6 +301,10 @@ int main(int argc, char **argv)
 		       qds[qi], reps, sum[0] / reps, sum[1] / reps, sum[0] > 0 ? 100.0 * sum[1] / sum[0] : 0,
 		       st.state == WR_MIRROR_IN_SYNC ? "in sync" : "NOT in sync",
 		       (unsigned long long)st.remote_ios);
+		if (qds[qi] == 1 && only < 0)
+			printf("qd 1   mean latency: plain %.1f us, mirror %.1f us, mirror - plain %.1f us; one "
+			       "loopback round trip %.1f us (issue 16: mirror <= plain + one round trip)\n",
+			       lat_sum[0] / reps, lat_sum[1] / reps, (lat_sum[1] - lat_sum[0]) / reps, rt_sum / reps);
 	}
 	wri_disconnect(host[0]);
 	wri_disconnect(host[1]);
