@@ -212,6 +212,64 @@ WR_API int32_t wr_host_allow(struct wr_target *target, const char *nqn, uint32_t
 WR_API int32_t wr_host_disallow(struct wr_target *target, const char *nqn, uint32_t nqn_len,
 				const char *hostnqn, uint32_t hostnqn_len);
 
+/* ---------------------------------------------------------------------------------------------
+ * In-band authentication: DH-HMAC-CHAP (NVMe base specification 2.0, 8.13; issue 17).
+ *
+ * An allowed host given a secret must prove it holds the secret on every queue it connects (the
+ * Connect response asks for authentication, AUTHREQ.ATR): until it has, the queue answers every
+ * command but Authentication Send/Receive, Property Get and Disconnect with Authentication
+ * Required (SCT 1h, SC 91h). A wrong response is answered with AUTH_Failure1 (reason 01h,
+ * explanation 01h) and the queue is closed; WR_NET_AUTH_FAILURES counts it and a rate-limited log
+ * line names the host and the reason. With a controller secret the host may authenticate the
+ * controller too (bidirectional); a host that asks for that when no controller secret is set fails.
+ * Cryptography is OpenSSL 3's (HMAC, SHA-2, the RFC 7919 ffdhe groups).
+ *
+ * Secrets are in the representation `nvme gen-dhchap-key` prints (base spec 2.0, 8.13.5.8):
+ * "DHHC-1:hh:<base64 of the 32, 48 or 64 key bytes and their CRC-32, little-endian>:" where hh is
+ * 00 (the key is used as it is) or 01/02/03 (it is first transformed with HMAC-SHA-256/384/512
+ * over the NQN, as Linux does); the last ':' may be left out. NUL-terminated, at most
+ * WR_DHCHAP_SECRET_MAX_LEN characters.
+ * ------------------------------------------------------------------------------------------- */
+#define WR_DHCHAP_SECRET_MAX_LEN 128u
+/* 0 when secret is well-formed; -EINVAL malformed (prefix, hash field, base64); -EMSGSIZE longer
+ * than WR_DHCHAP_SECRET_MAX_LEN or a key that is not 32, 48 or 64 bytes; -EBADMSG the CRC-32 does
+ * not match the key (a mistyped or truncated secret). NULL is -EINVAL. */
+WR_API int32_t wr_dhchap_secret_check(const char *secret);
+
+/* Sets the DH-HMAC-CHAP secrets of an allowed host (wr_host_allow first: else -ENOENT).
+ * host_secret NULL clears all three (the host connects without authentication again); else
+ * prev_host_secret, if not NULL, is accepted too: a rotation's grace period, which the caller
+ * ends by calling again without it; ctrl_secret, if not NULL, lets the host authenticate the
+ * controller (bidirectional). The same secret may not serve as host and controller secret
+ * (-EINVAL: a host could then reflect the controller's challenge). Each secret is checked as
+ * wr_dhchap_secret_check does and that error returned. Queues already connected stay connected;
+ * every later Connect of the host authenticates with what is set now. */
+WR_API int32_t wr_host_set_dhchap(struct wr_target *target, const char *nqn, uint32_t nqn_len,
+				  const char *hostnqn, uint32_t hostnqn_len, const char *host_secret,
+				  const char *prev_host_secret, const char *ctrl_secret);
+
+/* Which hash functions and DH groups the subsystem accepts: bit (1 << id) for each, with the ids
+ * the specification gives them. From what the host offers the controller takes the strongest hash
+ * and the strongest DH group the policy allows (Linux nvmet instead takes the one hash and group
+ * configured per host: drivers/nvme/target/fabrics-cmd-auth.c, nvmet_auth_negotiate); a host
+ * offering nothing allowed gets AUTH_Failure1 with "hash function / DH group not usable". The
+ * default is every hash and every group. An empty mask or a bit the target does not know is
+ * -EINVAL; -ENOENT for an unknown subsystem, -EINVAL for the discovery subsystem. */
+#define WR_DHCHAP_HASH_SHA256 (1u << 1)
+#define WR_DHCHAP_HASH_SHA384 (1u << 2)
+#define WR_DHCHAP_HASH_SHA512 (1u << 3)
+#define WR_DHCHAP_HASH_ALL (WR_DHCHAP_HASH_SHA256 | WR_DHCHAP_HASH_SHA384 | WR_DHCHAP_HASH_SHA512)
+#define WR_DHCHAP_DH_NULL (1u << 0)      /* no Diffie-Hellman: the challenge alone */
+#define WR_DHCHAP_DH_FFDHE2048 (1u << 1)
+#define WR_DHCHAP_DH_FFDHE3072 (1u << 2)
+#define WR_DHCHAP_DH_FFDHE4096 (1u << 3)
+#define WR_DHCHAP_DH_FFDHE6144 (1u << 4)
+#define WR_DHCHAP_DH_FFDHE8192 (1u << 5)
+#define WR_DHCHAP_DH_ALL 0x3fu
+WR_API int32_t wr_subsystem_set_dhchap_policy(struct wr_target *target, const char *nqn,
+					      uint32_t nqn_len, uint32_t hash_mask,
+					      uint32_t dhgroup_mask);
+
 enum wr_bdev_kind {
 	WR_BDEV_KIND_NULL = 0,  /* size_bytes: reads zeroes, drops writes */
 	WR_BDEV_KIND_RAM = 1,   /* size_bytes of memory */
@@ -363,7 +421,11 @@ enum wr_net_counter {
 	WR_NET_ACCEPT_BACKOFFS = 5,         /* accept() failed for want of descriptors or memory */
 	WR_NET_LOG_LINES = 6,               /* log lines written (process-wide) */
 	WR_NET_LOG_SUPPRESSED = 7,          /* log lines dropped by the rate limit (process-wide) */
-	WR_NET_COUNTERS = 8,
+	WR_NET_AUTH_FAILURES = 8,           /* queues refused by DH-HMAC-CHAP (wr_host_set_dhchap):
+	                                       a wrong response, a Failure2 from the host, or a
+	                                       negotiation the policy could not meet */
+	WR_NET_AUTH_SUCCESSES = 9,          /* queues that authenticated */
+	WR_NET_COUNTERS = 10,
 };
 /* Copies up to max counters (indexed by enum wr_net_counter); returns WR_NET_COUNTERS. */
 WR_API int64_t wr_target_net_counters(struct wr_target *target, uint64_t *out, uint32_t max);

@@ -267,6 +267,8 @@ static void connect_exec(struct wr_req *req)
 	uint16_t status = NVME_SC_CONNECT_INVALID_PARAM;
 	uint32_t iattr = NVMF_IATTR_DATA, ipo = offsetof(struct nvmf_connect_data, subsysnqn);
 	struct wr_ctrlr *ctrlr = NULL;
+	struct wr_auth *auth = NULL;
+	const struct wr_host *host = s ? wr_subsys_host_find(s, d->hostnqn, (size_t)hostlen) : NULL;
 	if (!s) {
 		why = "unknown subsystem";
 	} else if (!s->discovery && !wr_subsys_on_port(s, c->port_slot)) {
@@ -275,6 +277,11 @@ static void connect_exec(struct wr_req *req)
 		why = "host not allowed";
 		status = NVME_SC_CONNECT_INVALID_HOST;
 		ipo = offsetof(struct nvmf_connect_data, hostnqn);
+	} else if (host && host->key.len && !(auth = wr_auth_new(host, s))) {
+		/* A host with a secret authenticates every queue, admin and I/O alike (Linux's
+		 * host runs a transaction per queue when Connect asks for one). */
+		why = "no memory for the authentication transaction";
+		status = NVME_SC_CONNECT_CTRL_BUSY;
 	} else if (cmd->qid == 0) {
 		if (d->cntlid != NVMF_CNTLID_DYNAMIC) {
 			why = "static controller ID requested (only the dynamic model is supported)";
@@ -309,14 +316,17 @@ static void connect_exec(struct wr_req *req)
 	}
 	pthread_mutex_unlock(&t->lock);
 	if (!ctrlr) {
+		wr_auth_free(auth);
 		connect_reject(req, status, iattr, ipo, why, d->hostnqn, d->subsysnqn);
 		return;
 	}
 	c->ctrlr = ctrlr;
+	c->auth = auth;
+	c->auth_pending = auth != NULL;
 	wr_conn_setup_queue(c, cmd->qid, (uint16_t)entries);
 	c->sqflow_disabled = cmd->cattr & NVMF_CONNECT_CATTR_DISABLE_SQFLOW;
 	c->sqhd = (uint16_t)(1 % entries);
-	req->cqe.result = ctrlr->cntlid;
+	req->cqe.result = ctrlr->cntlid | (auth ? NVMF_CONNECT_AUTHREQ_ATR : 0);
 	if (cmd->qid == 0)
 		ctrlr_log(ctrlr, WR_LOG_INFO, "created (kato %u ms, %u entries)", ctrlr->kato_ms, entries);
 	else
@@ -395,6 +405,85 @@ static void property_set(struct wr_req *req)
 	wr_req_complete(req, NVME_SC_SUCCESS);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Fabrics: Authentication Send / Receive (NVMe base 2.0, 6.2/6.3; auth.c runs the protocol)
+ * ------------------------------------------------------------------------------------------- */
+/* The longest message a host sends: a Reply with SHA-512 and ffdhe8192 is 1168 bytes; a
+ * Negotiate with a few descriptors less. Anything longer is refused before it is read. */
+#define WR_AUTH_SEND_MAX 4096u
+
+/* Acts on what the transaction decided: the queue opens, or it is refused and closes once the
+ * reply (Failure1, or the completion of the host's Failure2) is sent. */
+static void auth_settle(struct wr_conn *c)
+{
+	const char *why = NULL;
+	enum wr_auth_outcome o = wr_auth_take_outcome(c->auth, &why);
+	struct wr_ctrlr *ctrlr = c->ctrlr;
+	if (o == WR_AUTH_SUCCEEDED) {
+		c->auth_pending = false;
+		wr_admission_count(c->target, WR_NET_AUTH_SUCCESSES);
+		ctrlr_log(ctrlr, WR_LOG_DEBUG, "queue %u authenticated (DH-HMAC-CHAP)", c->qid);
+	} else if (o == WR_AUTH_FAILED) {
+		c->auth_pending = true;
+		c->close_after_tx = true;
+		wr_admission_count(c->target, WR_NET_AUTH_FAILURES);
+		wr_log(WR_LOG_WARN, "qpair %s qid %u: host %s failed DH-HMAC-CHAP authentication to %s: %s",
+		       c->peer, c->qid, ctrlr->hostnqn, ctrlr->subsys->nqn, why ? why : "refused");
+	}
+}
+
+static void auth_exec(struct wr_req *req)
+{
+	struct wr_conn *c = req->conn;
+	const struct nvmf_auth_cmd *cmd = (const struct nvmf_auth_cmd *)&req->sqe;
+	if (c->qid == 0)
+		c->ctrlr->last_keep_alive_ns = wr_now_ns();
+	if (!c->auth) {                       /* no secret: there is nothing to authenticate with */
+		wr_req_complete(req, NVME_SC_INVALID_OPCODE | NVME_SC_DNR);
+		return;
+	}
+	if (cmd->secp != NVMF_AUTH_SECP || cmd->spsp0 != NVMF_AUTH_SPSP ||
+	    cmd->spsp1 != NVMF_AUTH_SPSP || cmd->length == 0) {
+		wr_req_complete(req, NVME_SC_INVALID_FIELD | NVME_SC_DNR);
+		return;
+	}
+	uint16_t status;
+	if (cmd->fctype == NVMF_FCTYPE_AUTH_SEND) {
+		/* TL must be the data the host sent (Linux's target: nvmet_check_transfer_len). */
+		if (cmd->length != req->data_len || cmd->length > WR_AUTH_SEND_MAX) {
+			wr_req_complete(req, (cmd->length > WR_AUTH_SEND_MAX ? NVME_SC_INVALID_FIELD
+									  : NVME_SC_SGL_INVALID_DATA) |
+						     NVME_SC_DNR);
+			return;
+		}
+		status = wr_auth_send(c->auth, req->buf, cmd->length);
+		auth_settle(c);
+		wr_req_complete(req, status);
+		return;
+	}
+	/* Receive: AL bytes go back, the message and zeroes after it, as Linux's target does. */
+	if (cmd->length > req->data_len) {
+		wr_req_complete(req, NVME_SC_SGL_INVALID_DATA | NVME_SC_DNR);
+		return;
+	}
+	uint32_t len = 0;
+	memset(req->buf, 0, cmd->length);
+	status = wr_auth_receive(c->auth, req->buf, cmd->length, &len);
+	auth_settle(c);
+	if (status)
+		wr_req_complete(req, status);
+	else
+		wr_req_complete_data(req, cmd->length);
+}
+
+/* Before its queue has authenticated a host may only authenticate, read properties or leave
+ * (Linux's target also refuses everything else: nvmet_check_auth_status). */
+static bool allowed_before_auth(uint8_t fctype)
+{
+	return fctype == NVMF_FCTYPE_AUTH_SEND || fctype == NVMF_FCTYPE_AUTH_RECV ||
+	       fctype == NVMF_FCTYPE_PROPERTY_GET || fctype == NVMF_FCTYPE_DISCONNECT;
+}
+
 void wr_fabrics_exec(struct wr_req *req)
 {
 	struct wr_conn *c = req->conn;
@@ -408,7 +497,15 @@ void wr_fabrics_exec(struct wr_req *req)
 		wr_req_complete(req, NVME_SC_CMD_SEQ_ERROR | NVME_SC_DNR);
 		return;
 	}
+	if (c->auth_pending && !allowed_before_auth(cmd->fctype)) {
+		wr_req_complete(req, NVME_SC_AUTH_REQUIRED | NVME_SC_DNR);
+		return;
+	}
 	switch (cmd->fctype) {
+	case NVMF_FCTYPE_AUTH_SEND:
+	case NVMF_FCTYPE_AUTH_RECV:
+		auth_exec(req);
+		return;
 	case NVMF_FCTYPE_PROPERTY_GET:
 	case NVMF_FCTYPE_PROPERTY_SET:
 		if (c->qid != 0) {

@@ -95,8 +95,18 @@ struct wr_ns {
 	char desc[WR_ADDR_SIZE];         /* "ram 268435456", "file /path": for log lines */
 };
 
+/* A DH-HMAC-CHAP secret, decoded (auth.c). len 0: none. */
+struct wr_dhchap_key {
+	uint8_t hash;                    /* 0: used as it is; 1..3: transformed with that SHA-2 */
+	uint8_t len;                     /* 32, 48 or 64 */
+	uint8_t bytes[64];
+};
+
 struct wr_host {
 	char nqn[WR_NQN_SIZE];
+	struct wr_dhchap_key key;        /* the host's secret: set = the host must authenticate */
+	struct wr_dhchap_key prev_key;   /* a rotation's previous host secret, also accepted */
+	struct wr_dhchap_key ctrl_key;   /* the controller's secret (bidirectional) */
 	struct wr_host *next;
 };
 
@@ -141,6 +151,8 @@ struct wr_subsys {
 	_Atomic uint8_t ana[WR_MAX_PORTS][WR_MAX_ANAGRP + 1];
 	uint64_t ana_change_ns[WR_MAX_PORTS][WR_MAX_ANAGRP + 1];  /* when it entered change */
 	uint8_t ana_default[WR_MAX_ANAGRP + 1];  /* what a new listener starts with (0: optimized) */
+	uint32_t dhchap_hashes;          /* WR_DHCHAP_HASH_* the subsystem accepts */
+	uint32_t dhchap_dhgroups;        /* WR_DHCHAP_DH_* */
 	struct wr_subsys *next;
 };
 
@@ -316,6 +328,10 @@ struct wr_conn {
 	uint16_t sqhd;
 	bool sqflow_disabled;
 	struct wr_ctrlr *ctrlr;          /* holds a ctrlr reference */
+	/* DH-HMAC-CHAP: auth is the queue's transaction (admin path only, freed with the queue);
+	 * auth_pending is the one flag the I/O path reads: commands wait for authentication. */
+	struct wr_auth *auth;
+	bool auth_pending;
 	struct wr_req *reqs;
 	uint32_t nreqs;
 	struct wr_req *free_reqs;
@@ -444,6 +460,7 @@ static inline void wr_name_copy(char *field, const char *name, size_t len)
 /* target.c */
 struct wr_subsys *wr_subsys_find(struct wr_target *t, const char *nqn, size_t len);
 bool wr_subsys_host_allowed(const struct wr_subsys *s, const char *hostnqn, size_t len);
+struct wr_host *wr_subsys_host_find(const struct wr_subsys *s, const char *hostnqn, size_t len);
 bool wr_subsys_on_port(const struct wr_subsys *s, uint16_t port_slot);
 void wr_subsys_put(struct wr_target *t, struct wr_subsys *s);
 void wr_target_discovery_changed(struct wr_target *t);
@@ -503,6 +520,27 @@ void wr_ctrlr_raise_aen(struct wr_ctrlr *ctrlr, uint32_t cfg_bit);
 void wr_ctrlr_service(struct wr_conn *admin, uint64_t now_ns);   /* AEN delivery, KATO */
 /* With target->lock held: the whole discovery log for that host (malloc'ed), or NULL. */
 uint8_t *wr_discovery_log_alloc(struct wr_target *t, const char *hostnqn, int local_fd, size_t *len);
+
+/* auth.c: DH-HMAC-CHAP (NVMe base 2.0, 8.13). */
+struct wr_auth;
+/* Decodes a "DHHC-1:hh:...:" secret (see wr_dhchap_secret_check for the errors). */
+int wr_dhchap_key_parse(const char *secret, struct wr_dhchap_key *out);
+void wr_dhchap_key_clear(struct wr_dhchap_key *key);
+/* With target->lock held: a transaction context for host h connecting to subsystem s (copies of
+ * the secrets, the policy and both NQNs), or NULL for want of memory. */
+struct wr_auth *wr_auth_new(const struct wr_host *h, const struct wr_subsys *s);
+void wr_auth_free(struct wr_auth *a);
+/* Authentication Send: the host's message msg[0..len). Returns the command's NVMe status: 0 also
+ * when the message is refused, which the next Authentication Receive answers with Failure1. */
+uint16_t wr_auth_send(struct wr_auth *a, const uint8_t *msg, uint32_t len);
+/* Authentication Receive: the controller's next message into out (at most al bytes), its length
+ * in *len. Returns the command's NVMe status. */
+uint16_t wr_auth_receive(struct wr_auth *a, uint8_t *out, uint32_t al, uint32_t *len);
+enum wr_auth_outcome { WR_AUTH_ONGOING, WR_AUTH_SUCCEEDED, WR_AUTH_FAILED };
+/* What the last send/receive decided; a decision is reported once (then WR_AUTH_ONGOING again
+ * until the next one), with a reason for a failure. */
+enum wr_auth_outcome wr_auth_take_outcome(struct wr_auth *a, const char **why);
+bool wr_auth_authenticated(const struct wr_auth *a);
 
 /* io.c */
 void wr_io_exec(struct wr_req *req);

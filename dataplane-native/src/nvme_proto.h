@@ -253,6 +253,130 @@ struct nvmf_property_get_cmd {
 	uint8_t rsvd4[16];
 };
 
+/* Connect response DW0 bits 31:16 are AUTHREQ (NVMe base 2.0, Figure 546): ATR asks the host to run
+ * an authentication transaction on this queue before anything else; ASCR (secure channel
+ * concatenation) is not offered. */
+#define NVMF_CONNECT_AUTHREQ_ATR (1u << 17)
+#define NVMF_CONNECT_AUTHREQ_ASCR (1u << 18)
+
+/* Authentication Send (fctype 05h) and Receive (06h) (NVMe base 2.0, 6.2 and 6.3): the message
+ * is the command's data, TL / AL bytes long. */
+struct nvmf_auth_cmd {
+	uint8_t opcode;
+	uint8_t rsvd1;
+	uint16_t command_id;
+	uint8_t fctype;
+	uint8_t rsvd2[19];
+	struct nvme_sgl_desc dptr;
+	uint8_t rsvd3;
+	uint8_t spsp0;       /* 01h for DH-HMAC-CHAP */
+	uint8_t spsp1;       /* 01h */
+	uint8_t secp;        /* E9h: NVMe in-band authentication */
+	uint32_t length;     /* TL (send) or AL (receive) */
+	uint8_t rsvd4[16];
+};
+#define NVMF_AUTH_SECP 0xe9u
+#define NVMF_AUTH_SPSP 0x01u
+
+/* Authentication messages (NVMe base 2.0, 8.13.5): auth_type 00h for the common messages
+ * (Negotiate, Failure1, Failure2), 90h for the DH-HMAC-CHAP ones. */
+#define NVME_AUTH_COMMON 0x00u
+#define NVME_AUTH_DHCHAP 0x90u
+enum nvme_auth_msg_id {
+	NVME_AUTH_NEGOTIATE = 0x00,
+	NVME_AUTH_CHALLENGE = 0x01,
+	NVME_AUTH_REPLY = 0x02,
+	NVME_AUTH_SUCCESS1 = 0x03,
+	NVME_AUTH_SUCCESS2 = 0x04,
+	NVME_AUTH_FAILURE2 = 0xf0,
+	NVME_AUTH_FAILURE1 = 0xf1,
+};
+
+/* Hash function and DH group identifiers (NVMe base 2.0, Figures 452/453). */
+enum nvme_auth_hash { NVME_AUTH_SHA256 = 1, NVME_AUTH_SHA384 = 2, NVME_AUTH_SHA512 = 3 };
+enum nvme_auth_dhgroup {
+	NVME_AUTH_DH_NULL = 0, NVME_AUTH_FFDHE2048 = 1, NVME_AUTH_FFDHE3072 = 2,
+	NVME_AUTH_FFDHE4096 = 3, NVME_AUTH_FFDHE6144 = 4, NVME_AUTH_FFDHE8192 = 5,
+};
+
+/* Failure reason code 01h, and its explanations (Figure 457). */
+#define NVME_AUTH_RC_FAILED 0x01u
+enum nvme_auth_rc_exp {
+	NVME_AUTH_EXP_FAILED = 0x01,
+	NVME_AUTH_EXP_NOT_USABLE = 0x02,
+	NVME_AUTH_EXP_CONCAT_MISMATCH = 0x03,
+	NVME_AUTH_EXP_HASH_UNUSABLE = 0x04,
+	NVME_AUTH_EXP_DHGROUP_UNUSABLE = 0x05,
+	NVME_AUTH_EXP_INCORRECT_PAYLOAD = 0x06,
+	NVME_AUTH_EXP_INCORRECT_PROTOCOL = 0x07,
+};
+
+struct nvme_auth_hdr {          /* the first 6 bytes of every message */
+	uint8_t auth_type;
+	uint8_t auth_id;
+	uint16_t rsvd;
+	uint16_t t_id;           /* transaction identifier, chosen by the host in Negotiate */
+};
+
+#define NVME_AUTH_DHCHAP_ID 0x01u      /* AUTHID of the DH-HMAC-CHAP protocol descriptor */
+struct nvme_auth_protocol_desc {   /* 64 bytes */
+	uint8_t authid;
+	uint8_t rsvd;
+	uint8_t halen;           /* hash identifiers in idlist[0..halen) */
+	uint8_t dhlen;           /* DH group identifiers in idlist[30..30 + dhlen) */
+	uint8_t idlist[60];
+};
+#define NVME_AUTH_DH_LIST_OFFSET 30u
+
+struct nvme_auth_negotiate {
+	struct nvme_auth_hdr hdr;
+	uint8_t sc_c;            /* secure channel concatenation: 0, not offered */
+	uint8_t napd;            /* protocol descriptors that follow */
+	struct nvme_auth_protocol_desc desc[];
+};
+
+struct nvme_auth_challenge {
+	struct nvme_auth_hdr hdr;
+	uint8_t hl;              /* hash length */
+	uint8_t rsvd1;
+	uint8_t hashid;
+	uint8_t dhgid;
+	uint16_t dhvlen;
+	uint32_t seqnum;
+	uint8_t cval[];          /* hl bytes of challenge, then dhvlen bytes of DH value */
+};
+
+struct nvme_auth_reply {
+	struct nvme_auth_hdr hdr;
+	uint8_t hl;
+	uint8_t rsvd1;
+	uint8_t cvalid;          /* 1: the host challenges the controller too (bidirectional) */
+	uint8_t rsvd2;
+	uint16_t dhvlen;
+	uint32_t seqnum;         /* S2, the host's sequence number, when cvalid */
+	uint8_t rval[];          /* hl bytes of response, hl bytes of C2, dhvlen bytes of DH value */
+};
+
+struct nvme_auth_success1 {
+	struct nvme_auth_hdr hdr;
+	uint8_t hl;
+	uint8_t rsvd1;
+	uint8_t rvalid;          /* 1: the controller's response follows */
+	uint8_t rsvd2[7];
+	uint8_t rval[];
+};
+
+struct nvme_auth_success2 {
+	struct nvme_auth_hdr hdr;
+	uint8_t rsvd[10];
+};
+
+struct nvme_auth_failure {
+	struct nvme_auth_hdr hdr;
+	uint8_t rescode;
+	uint8_t rescode_exp;
+};
+
 /* Controller properties (base spec 3.1). */
 enum nvme_property {
 	NVME_REG_CAP = 0x00,
@@ -413,6 +537,7 @@ enum nvme_status {
 	NVME_SC_CONNECT_INVALID_PARAM = 0x182,
 	NVME_SC_CONNECT_RESTART_DISC = 0x183,
 	NVME_SC_CONNECT_INVALID_HOST = 0x184,
+	NVME_SC_AUTH_REQUIRED = 0x191,      /* SCT 1h SC 91h: the queue has not authenticated yet */
 
 	NVME_SC_WRITE_FAULT = 0x280,
 	NVME_SC_READ_ERROR = 0x281,
@@ -484,6 +609,16 @@ _Static_assert(sizeof(struct nvmf_connect_data) == 1024, "Connect data");
 _Static_assert(sizeof(struct nvmf_property_set_cmd) == 64, "Property Set");
 _Static_assert(sizeof(struct nvmf_property_get_cmd) == 64, "Property Get");
 _Static_assert(sizeof(struct nvme_dsm_range) == 16, "DSM range");
+_Static_assert(sizeof(struct nvmf_auth_cmd) == 64, "Authentication Send/Receive");
+_Static_assert(__builtin_offsetof(struct nvmf_auth_cmd, secp) == 43, "SECP");
+_Static_assert(__builtin_offsetof(struct nvmf_auth_cmd, length) == 44, "TL/AL");
+_Static_assert(sizeof(struct nvme_auth_protocol_desc) == 64, "auth protocol descriptor");
+_Static_assert(sizeof(struct nvme_auth_negotiate) == 8, "AUTH_Negotiate header");
+_Static_assert(sizeof(struct nvme_auth_challenge) == 16, "DH-HMAC-CHAP_Challenge header");
+_Static_assert(sizeof(struct nvme_auth_reply) == 16, "DH-HMAC-CHAP_Reply header");
+_Static_assert(sizeof(struct nvme_auth_success1) == 16, "DH-HMAC-CHAP_Success1 header");
+_Static_assert(sizeof(struct nvme_auth_success2) == 16, "DH-HMAC-CHAP_Success2");
+_Static_assert(sizeof(struct nvme_auth_failure) == 8, "AUTH_Failure1/2");
 _Static_assert(sizeof(struct nvmf_disc_log_entry) == 1024, "discovery log entry");
 _Static_assert(sizeof(struct nvmf_disc_log_hdr) == 1024, "discovery log header");
 _Static_assert(__builtin_offsetof(struct nvmf_connect_cmd, qid) == 42, "Connect QID");

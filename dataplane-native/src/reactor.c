@@ -485,7 +485,8 @@ static bool handshake_overdue(struct wr_reactor *r, struct wr_conn *c, uint64_t 
 {
 	if (c->handshake_done || c->closing)
 		return false;
-	if (c->ctrlr) {
+	/* A queue that must authenticate gets the Connect deadline for that too. */
+	if (c->ctrlr && !c->auth_pending) {
 		c->handshake_done = true;
 		return false;
 	}
@@ -493,8 +494,9 @@ static bool handshake_overdue(struct wr_reactor *r, struct wr_conn *c, uint64_t 
 	if (!ms)
 		return false;
 	char why[96];
-	snprintf(why, sizeof(why), "no %s within %u ms", c->icreq_done ? "Connect after ICResp" : "ICReq",
-		 ms);
+	snprintf(why, sizeof(why), "no %s within %u ms",
+		 c->ctrlr ? "DH-HMAC-CHAP authentication after ICResp"
+			  : c->icreq_done ? "Connect after ICResp" : "ICReq", ms);
 	wr_admission_count(r->target, WR_NET_HANDSHAKE_TIMEOUTS);
 	wr_conn_close(c, why);
 	return true;

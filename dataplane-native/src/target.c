@@ -35,6 +35,14 @@ struct wr_subsys *wr_subsys_find(struct wr_target *t, const char *nqn, size_t le
 	return NULL;
 }
 
+struct wr_host *wr_subsys_host_find(const struct wr_subsys *s, const char *hostnqn, size_t len)
+{
+	for (struct wr_host *h = s->hosts; h; h = h->next)
+		if (wr_name_eq(h->nqn, hostnqn, len))
+			return h;
+	return NULL;
+}
+
 bool wr_subsys_host_allowed(const struct wr_subsys *s, const char *hostnqn, size_t len)
 {
 	if (s->allow_any_host)
@@ -53,12 +61,20 @@ bool wr_subsys_on_port(const struct wr_subsys *s, uint16_t port_slot)
 	return false;
 }
 
+static void host_free(struct wr_host *h)
+{
+	wr_dhchap_key_clear(&h->key);
+	wr_dhchap_key_clear(&h->prev_key);
+	wr_dhchap_key_clear(&h->ctrl_key);
+	free(h);
+}
+
 static void subsys_free(struct wr_subsys *s)
 {
 	while (s->hosts) {
 		struct wr_host *h = s->hosts;
 		s->hosts = h->next;
-		free(h);
+		host_free(h);
 	}
 	while (s->listeners) {
 		struct wr_listener *l = s->listeners;
@@ -350,6 +366,8 @@ int32_t wr_subsystem_create(struct wr_target *t, const char *nqn, uint32_t nqn_l
 		goto out;
 	}
 	s->allow_any_host = flags & WR_SUBSYS_ALLOW_ANY_HOST;
+	s->dhchap_hashes = WR_DHCHAP_HASH_ALL;
+	s->dhchap_dhgroups = WR_DHCHAP_DH_ALL;
 	struct wr_subsys **pp = &t->subsystems;
 	while (*pp)
 		pp = &(*pp)->next;
@@ -479,7 +497,7 @@ int32_t wr_host_disallow(struct wr_target *t, const char *nqn, uint32_t nqn_len,
 		if (wr_name_eq((*pp)->nqn, hostnqn, hostnqn_len)) {
 			struct wr_host *h = *pp;
 			*pp = h->next;
-			free(h);
+			host_free(h);
 			rc = 0;
 			break;
 		}
@@ -488,6 +506,81 @@ int32_t wr_host_disallow(struct wr_target *t, const char *nqn, uint32_t nqn_len,
 		if (!s->allow_any_host)
 			fail_ctrlrs(s, hostnqn, hostnqn_len, -1, "host disallowed");
 		wr_target_discovery_changed(t);
+	}
+	pthread_mutex_unlock(&t->lock);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * DH-HMAC-CHAP secrets and policy (auth.c runs the protocol)
+ * ------------------------------------------------------------------------------------------- */
+/* Decodes the three secrets, all or none: NULL secrets stay empty. */
+static int parse_secrets(const char *host_secret, const char *prev_secret, const char *ctrl_secret,
+			 struct wr_dhchap_key keys[3])
+{
+	const char *secrets[3] = { host_secret, prev_secret, ctrl_secret };
+	memset(keys, 0, 3 * sizeof(keys[0]));
+	int rc = 0;
+	for (int i = 0; i < 3 && rc == 0; i++)
+		if (secrets[i])
+			rc = wr_dhchap_key_parse(secrets[i], &keys[i]);
+	/* One secret for both directions would let a host answer the controller's challenge with
+	 * the controller's own response (the specification asks for different secrets). */
+	if (rc == 0 && keys[2].len &&
+	    ((keys[2].len == keys[0].len && memcmp(keys[2].bytes, keys[0].bytes, keys[0].len) == 0) ||
+	     (keys[2].len == keys[1].len && memcmp(keys[2].bytes, keys[1].bytes, keys[1].len) == 0)))
+		rc = -EINVAL;
+	if (rc < 0)
+		for (int i = 0; i < 3; i++)
+			wr_dhchap_key_clear(&keys[i]);
+	return rc;
+}
+
+int32_t wr_host_set_dhchap(struct wr_target *t, const char *nqn, uint32_t nqn_len,
+			   const char *hostnqn, uint32_t hostnqn_len, const char *host_secret,
+			   const char *prev_host_secret, const char *ctrl_secret)
+{
+	if (!t || !valid_nqn(nqn, nqn_len) || !valid_nqn(hostnqn, hostnqn_len))
+		return -EINVAL;
+	struct wr_dhchap_key keys[3];
+	int rc = host_secret ? parse_secrets(host_secret, prev_host_secret, ctrl_secret, keys)
+			     : parse_secrets(NULL, NULL, NULL, keys);
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&t->lock);
+	struct wr_subsys *s = wr_subsys_find(t, nqn, nqn_len);
+	struct wr_host *h = s ? wr_subsys_host_find(s, hostnqn, hostnqn_len) : NULL;
+	if (!h) {
+		rc = -ENOENT;
+	} else {
+		h->key = keys[0];
+		h->prev_key = keys[1];
+		h->ctrl_key = keys[2];
+	}
+	pthread_mutex_unlock(&t->lock);
+	for (int i = 0; i < 3; i++)
+		wr_dhchap_key_clear(&keys[i]);
+	if (rc == 0)
+		wr_log(WR_LOG_INFO, "subsystem %.*s host %.*s: DH-HMAC-CHAP %s", (int)nqn_len, nqn,
+		       (int)hostnqn_len, hostnqn,
+		       !host_secret ? "off" : ctrl_secret ? (prev_host_secret ? "bidirectional, rotating"
+								      : "bidirectional")
+			       : prev_host_secret ? "unidirectional, rotating" : "unidirectional");
+	return rc;
+}
+
+int32_t wr_subsystem_set_dhchap_policy(struct wr_target *t, const char *nqn, uint32_t nqn_len,
+				       uint32_t hash_mask, uint32_t dhgroup_mask)
+{
+	if (!t || !valid_nqn(nqn, nqn_len) || !hash_mask || (hash_mask & ~WR_DHCHAP_HASH_ALL) ||
+	    !dhgroup_mask || (dhgroup_mask & ~WR_DHCHAP_DH_ALL))
+		return -EINVAL;
+	pthread_mutex_lock(&t->lock);
+	struct wr_subsys *s = wr_subsys_find(t, nqn, nqn_len);
+	int rc = !s ? -ENOENT : s->discovery ? -EINVAL : 0;
+	if (rc == 0) {
+		s->dhchap_hashes = hash_mask;
+		s->dhchap_dhgroups = dhgroup_mask;
 	}
 	pthread_mutex_unlock(&t->lock);
 	return rc;

@@ -173,6 +173,7 @@ void wr_conn_destroy(struct wr_conn *c)
 		if (c->reqs[i].ns)
 			wr_io_release_ns(&c->reqs[i]);
 	wr_conn_release_ctrlr(c);
+	wr_auth_free(c->auth);
 	if (c->fd >= 0)
 		close(c->fd);
 	if (c->admitted)
@@ -628,6 +629,10 @@ static void req_exec(struct wr_req *req)
 		conn_log(c, WR_LOG_WARN, "opcode %#x before Connect: command sequence error",
 			 req->sqe.opcode);
 		wr_req_complete(req, NVME_SC_CMD_SEQ_ERROR | NVME_SC_DNR);
+		return;
+	}
+	if (c->auth_pending) {                /* DH-HMAC-CHAP first (ctrlr.c, auth.c) */
+		wr_req_complete(req, NVME_SC_AUTH_REQUIRED | NVME_SC_DNR);
 		return;
 	}
 	if (c->qid == 0)

@@ -10,6 +10,14 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/dh.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/param_build.h>
+#include <openssl/rand.h>
+
 #include "host.h"
 #include "internal.h"
 
@@ -320,4 +328,203 @@ int th_rw(struct th *h, uint8_t opcode, uint32_t nsid, uint64_t slba, uint32_t n
 	if (opcode == NVME_CMD_READ)
 		return th_cmd(h, &sqe, NULL, 0, false, buf, len, cqe);
 	return th_cmd(h, &sqe, buf, len, in_capsule, NULL, 0, cqe);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * DH-HMAC-CHAP, the host's side (as drivers/nvme/host/auth.c runs it), with OpenSSL.
+ * ------------------------------------------------------------------------------------------- */
+static int auth_cmd(struct th *h, uint8_t fctype, void *buf, uint32_t len, struct nvme_cqe *cqe)
+{
+	struct nvme_sqe sqe = { 0 };
+	struct nvmf_auth_cmd *c = (struct nvmf_auth_cmd *)&sqe;
+	c->opcode = NVME_FABRICS_OPCODE;
+	c->fctype = fctype;
+	c->secp = NVMF_AUTH_SECP;
+	c->spsp0 = c->spsp1 = NVMF_AUTH_SPSP;
+	c->length = len;
+	if (fctype == NVMF_FCTYPE_AUTH_SEND)
+		return th_cmd(h, &sqe, buf, len, true, NULL, 0, cqe);
+	return th_cmd(h, &sqe, NULL, 0, false, buf, len, cqe);
+}
+
+static const EVP_MD *auth_md(uint8_t id)
+{
+	return id == 1 ? EVP_sha256() : id == 2 ? EVP_sha384() : EVP_sha512();
+}
+
+/* K' (the secret, or HMAC over the owner's NQN and "NVMe-over-Fabrics"); returns its length. */
+static unsigned int auth_key(const struct wr_dhchap_key *k, const char *nqn, uint8_t *out)
+{
+	if (k->hash == 0) {
+		memcpy(out, k->bytes, k->len);
+		return k->len;
+	}
+	uint8_t msg[512];
+	size_t n = strlen(nqn);
+	memcpy(msg, nqn, n);
+	memcpy(msg + n, "NVMe-over-Fabrics", 17);
+	unsigned int len = 0;
+	HMAC(auth_md(k->hash), k->bytes, k->len, msg, n + 17, out, &len);
+	return len;
+}
+
+static void auth_response(uint8_t hash, const struct wr_dhchap_key *k, const char *key_nqn,
+			  const uint8_t *c, uint32_t seq, uint16_t tid, const char *label,
+			  const char *a, const char *b, uint8_t *out)
+{
+	uint8_t key[64], msg[1024];
+	unsigned int klen = auth_key(k, key_nqn, key), len = 0;
+	size_t hl = (size_t)EVP_MD_get_size(auth_md(hash)), n = 0;
+	memcpy(msg + n, c, hl), n += hl;
+	memcpy(msg + n, &seq, 4), n += 4;
+	memcpy(msg + n, &tid, 2), n += 2;
+	msg[n++] = 0;
+	memcpy(msg + n, label, strlen(label)), n += strlen(label);
+	memcpy(msg + n, a, strlen(a)), n += strlen(a);
+	msg[n++] = 0;
+	memcpy(msg + n, b, strlen(b)), n += strlen(b);
+	HMAC(auth_md(hash), key, (int)klen, msg, n, out, &len);
+}
+
+static void auth_augment(uint8_t hash, const uint8_t *skey, size_t skey_len, uint8_t *c)
+{
+	uint8_t hk[64], out[64];
+	unsigned int hklen = 0, len = 0;
+	EVP_Digest(skey, skey_len, hk, &hklen, auth_md(hash), NULL);
+	HMAC(auth_md(hash), hk, (int)hklen, c, hklen, out, &len);
+	memcpy(c, out, len);
+}
+
+/* The host's DH value (padded) into pub and g^xy into skey; 0 or -1. */
+static int auth_dh(uint8_t group, const uint8_t *ctrl_pub, uint32_t len, uint8_t *pub, uint8_t *skey)
+{
+	static const char *names[] = { NULL, "ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192" };
+	int rc = -1;
+	EVP_PKEY *mine = NULL, *peer = NULL;
+	BIGNUM *y = NULL, *cy = BN_bin2bn(ctrl_pub, (int)len, NULL);
+	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *g = EVP_PKEY_CTX_new_from_name(NULL, "DH", NULL), *fc = NULL, *d = NULL;
+	OSSL_PARAM p[] = { OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)names[group], 0),
+			   OSSL_PARAM_construct_end() };
+	size_t slen = len;
+	if (group < 1 || group > 5 || !g || EVP_PKEY_keygen_init(g) <= 0 ||
+	    EVP_PKEY_CTX_set_params(g, p) <= 0 || EVP_PKEY_generate(g, &mine) <= 0 ||
+	    !EVP_PKEY_get_bn_param(mine, OSSL_PKEY_PARAM_PUB_KEY, &y) ||
+	    BN_bn2binpad(y, pub, (int)len) != (int)len ||
+	    !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, names[group], 0) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PUB_KEY, cy) ||
+	    !(params = OSSL_PARAM_BLD_to_param(bld)) ||
+	    !(fc = EVP_PKEY_CTX_new_from_name(NULL, "DH", NULL)) || EVP_PKEY_fromdata_init(fc) <= 0 ||
+	    EVP_PKEY_fromdata(fc, &peer, EVP_PKEY_PUBLIC_KEY, params) <= 0 ||
+	    !(d = EVP_PKEY_CTX_new_from_pkey(NULL, mine, NULL)) || EVP_PKEY_derive_init(d) <= 0 ||
+	    EVP_PKEY_CTX_set_dh_pad(d, 1) <= 0 || EVP_PKEY_derive_set_peer(d, peer) <= 0 ||
+	    EVP_PKEY_derive(d, skey, &slen) <= 0 || slen != len)
+		goto out;
+	rc = 0;
+out:
+	EVP_PKEY_CTX_free(d);
+	EVP_PKEY_CTX_free(fc);
+	EVP_PKEY_CTX_free(g);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(y);
+	BN_free(cy);
+	EVP_PKEY_free(mine);
+	EVP_PKEY_free(peer);
+	return rc;
+}
+
+int th_auth(struct th *h, const char *subnqn, const char *hostnqn, const char *secret,
+	    const char *ctrl_secret, struct th_auth_result *res)
+{
+	static uint8_t msg[4096];
+	struct nvme_cqe cqe;
+	struct wr_dhchap_key key, ckey;
+	memset(res, 0, sizeof(*res));
+	if (wr_dhchap_key_parse(secret, &key) || (ctrl_secret && wr_dhchap_key_parse(ctrl_secret, &ckey)))
+		return TH_PROTO;
+	uint16_t tid = 0x4242;
+	/* Negotiate: every hash and group, as Linux offers them. */
+	struct nvme_auth_negotiate *n = (struct nvme_auth_negotiate *)msg;
+	memset(msg, 0, sizeof(*n) + sizeof(n->desc[0]));
+	n->hdr.auth_id = NVME_AUTH_NEGOTIATE;
+	n->hdr.t_id = tid;
+	n->napd = 1;
+	n->desc[0].authid = NVME_AUTH_DHCHAP_ID;
+	n->desc[0].halen = 3;
+	n->desc[0].dhlen = 6;
+	for (uint8_t i = 0; i < 3; i++)
+		n->desc[0].idlist[i] = i + 1;
+	for (uint8_t i = 0; i < 6; i++)
+		n->desc[0].idlist[30 + i] = i;
+	int rc = auth_cmd(h, NVMF_FCTYPE_AUTH_SEND, msg, sizeof(*n) + sizeof(n->desc[0]), &cqe);
+	if (rc || (res->status = th_status(&cqe)))
+		return rc;
+	memset(msg, 0, sizeof(msg));
+	if ((rc = auth_cmd(h, NVMF_FCTYPE_AUTH_RECV, msg, sizeof(msg), &cqe)) || (res->status = th_status(&cqe)))
+		return rc;
+	const struct nvme_auth_challenge *c = (const struct nvme_auth_challenge *)msg;
+	if (c->hdr.auth_id == NVME_AUTH_FAILURE1) {
+		res->failure1_exp = ((const struct nvme_auth_failure *)msg)->rescode_exp;
+		return 0;
+	}
+	if (c->hdr.auth_id != NVME_AUTH_CHALLENGE || c->hdr.t_id != tid || c->hl > 64 || c->dhvlen > 1024)
+		return TH_PROTO;
+	res->hash = c->hashid;
+	res->dhgroup = c->dhgid;
+	uint8_t hl = c->hl, c1[64], c2[64], pub[1024], skey[1024], ctrl_pub[1024];
+	uint16_t dhvlen = c->dhvlen;
+	uint32_t s1 = c->seqnum, s2 = 0x5151;
+	memcpy(c1, c->cval, hl);
+	memcpy(ctrl_pub, c->cval + hl, dhvlen);
+	if (dhvlen && auth_dh(c->dhgid, ctrl_pub, dhvlen, pub, skey) < 0)
+		return TH_PROTO;
+	/* Reply */
+	struct nvme_auth_reply *r = (struct nvme_auth_reply *)msg;
+	memset(msg, 0, sizeof(msg));
+	r->hdr.auth_type = NVME_AUTH_DHCHAP;
+	r->hdr.auth_id = NVME_AUTH_REPLY;
+	r->hdr.t_id = tid;
+	r->hl = hl;
+	r->dhvlen = dhvlen;
+	if (dhvlen)
+		auth_augment(res->hash, skey, dhvlen, c1);
+	auth_response(res->hash, &key, hostnqn, c1, s1, tid, "HostHost", hostnqn, subnqn, r->rval);
+	if (ctrl_secret) {
+		RAND_bytes(c2, hl);
+		r->cvalid = 1;
+		r->seqnum = s2;
+		memcpy(r->rval + hl, c2, hl);
+	}
+	memcpy(r->rval + 2 * hl, pub, dhvlen);
+	if ((rc = auth_cmd(h, NVMF_FCTYPE_AUTH_SEND, msg, sizeof(*r) + 2u * hl + dhvlen, &cqe)) ||
+	    (res->status = th_status(&cqe)))
+		return rc;
+	memset(msg, 0, sizeof(msg));
+	if ((rc = auth_cmd(h, NVMF_FCTYPE_AUTH_RECV, msg, 256, &cqe)) || (res->status = th_status(&cqe)))
+		return rc;
+	const struct nvme_auth_success1 *s = (const struct nvme_auth_success1 *)msg;
+	if (s->hdr.auth_id == NVME_AUTH_FAILURE1) {
+		res->failure1_exp = ((const struct nvme_auth_failure *)msg)->rescode_exp;
+		return 0;
+	}
+	if (s->hdr.auth_id != NVME_AUTH_SUCCESS1 || s->hdr.t_id != tid)
+		return TH_PROTO;
+	if (!ctrl_secret)
+		return s->rvalid ? TH_PROTO : 0;
+	uint8_t expect[64];
+	if (dhvlen)
+		auth_augment(res->hash, skey, dhvlen, c2);
+	auth_response(res->hash, &ckey, subnqn, c2, s2, tid, "Controller", subnqn, hostnqn, expect);
+	res->ctrl_verified = s->rvalid && memcmp(expect, s->rval, hl) == 0;
+	struct nvme_auth_success2 *s2m = (struct nvme_auth_success2 *)msg;
+	memset(msg, 0, sizeof(*s2m));
+	s2m->hdr.auth_type = NVME_AUTH_DHCHAP;
+	s2m->hdr.auth_id = NVME_AUTH_SUCCESS2;
+	s2m->hdr.t_id = tid;
+	if ((rc = auth_cmd(h, NVMF_FCTYPE_AUTH_SEND, msg, sizeof(*s2m), &cqe)))
+		return rc;
+	res->status = th_status(&cqe);
+	return 0;
 }

@@ -57,4 +57,16 @@ int th_bringup_admin(struct th *h, uint16_t port, const char *subnqn, const char
 int th_rw(struct th *h, uint8_t opcode, uint32_t nsid, uint64_t slba, uint32_t nlb, void *buf,
 	  uint32_t len, bool in_capsule, struct nvme_cqe *cqe);
 
+/* DH-HMAC-CHAP on this queue (after a Connect that asked for it) with a host secret and, when
+ * ctrl_secret is not NULL, the controller's too. Returns 0 when the exchange ran to its end or to
+ * an AUTH_Failure1 (failure1_exp then set), else TH_*; status is the last command's. */
+struct th_auth_result {
+	uint16_t status;
+	uint8_t failure1_exp;
+	uint8_t hash, dhgroup;
+	bool ctrl_verified;          /* Success1 carried the controller's right response */
+};
+int th_auth(struct th *h, const char *subnqn, const char *hostnqn, const char *secret,
+	    const char *ctrl_secret, struct th_auth_result *res);
+
 #endif

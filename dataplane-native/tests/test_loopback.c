@@ -22,6 +22,10 @@
 #define SUBNQN "nqn.2026-11.dev.windrose:test"
 #define PRIVNQN "nqn.2026-11.dev.windrose:private"
 #define ALLOWED_HOST "nqn.2014-08.org.nvmexpress:uuid:aaaaaaaa-0000-0000-0000-000000000001"
+#define AUTHNQN "nqn.2026-11.dev.windrose:auth"
+/* nvme gen-dhchap-key --secret=000102...1f --hmac=0 -l 32, and the 48-byte one of 404142...6f */
+#define HOST_SECRET "DHHC-1:00:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:"
+#define CTRL_SECRET "DHHC-1:00:QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl9gYWJjZGVmZ2hpamtsbW5voBXMjQ==:"
 
 static struct wr_target *target;
 static uint16_t port, disc_port;
@@ -463,6 +467,179 @@ static int read_discovery(const char *hostnqn, uint8_t *log, uint32_t len)
 	int rc = th_cmd(&h, &sqe, NULL, 0, false, log, len, &cqe);
 	th_close(&h);
 	return rc ? rc : th_status(&cqe);
+}
+
+static uint64_t net_counter(uint32_t which)
+{
+	uint64_t v[WR_NET_COUNTERS];
+	assert_int_equal(wr_target_net_counters(target, v, WR_NET_COUNTERS), WR_NET_COUNTERS);
+	return v[which];
+}
+
+/* A subsystem whose one host must authenticate (bidirectionally if it wants), for one test. */
+static void auth_subsys_up(void)
+{
+	assert_int_equal(wr_subsystem_create(target, WR_NAME(AUTHNQN), NULL, NULL, 0), 0);
+	assert_int_equal(wr_host_allow(target, WR_NAME(AUTHNQN), WR_NAME(TH_HOSTNQN)), 0);
+	assert_int_equal(wr_host_set_dhchap(target, WR_NAME(AUTHNQN), WR_NAME(TH_HOSTNQN), HOST_SECRET,
+					    NULL, CTRL_SECRET), 0);
+	assert_int_equal(wr_subsystem_set_dhchap_policy(target, WR_NAME(AUTHNQN), WR_DHCHAP_HASH_ALL,
+							WR_DHCHAP_DH_FFDHE2048), 0);
+	assert_int_equal(wr_ns_add(target, WR_NAME(AUTHNQN), 1, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0,
+				   NULL, NULL, 0), 0);
+	assert_int_equal(wr_listener_add(target, WR_NAME(AUTHNQN), "127.0.0.1", port), port);
+}
+
+static void auth_subsys_down(void)
+{
+	assert_int_equal(wr_subsystem_delete(target, WR_NAME(AUTHNQN)), 0);
+}
+
+/* ICReq and Connect on one queue of AUTHNQN; the Connect must ask for authentication. */
+static void auth_queue_connect(struct th *h, uint16_t qid, uint16_t cntlid, struct nvme_cqe *cqe)
+{
+	assert_int_equal(th_open(h, port), 0);
+	assert_int_equal(th_icreq(h, false, false), 0);
+	assert_int_equal(th_connect(h, AUTHNQN, TH_HOSTNQN, qid, cntlid, 0, 0, cqe), 0);
+	assert_int_equal(th_status(cqe), 0);
+	assert_true(cqe->result & NVMF_CONNECT_AUTHREQ_ATR);
+}
+
+static void dhchap_host_authenticates_admin_and_io_queues_before_anything_else(void **state)
+{
+	(void)state;
+	auth_subsys_up();
+	struct th admin, io;
+	struct nvme_cqe cqe;
+	uint64_t ok_before = net_counter(WR_NET_AUTH_SUCCESSES);
+	auth_queue_connect(&admin, 0, NVMF_CNTLID_DYNAMIC, &cqe);
+	uint16_t cntlid = (uint16_t)cqe.result;
+
+	/* Until it has authenticated only Property Get (and the auth commands) are answered. */
+	uint8_t page[4096] __attribute__((aligned(8)));
+	assert_int_equal(th_identify(&admin, NVME_ID_CNS_CTRL, 0, page, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_AUTH_REQUIRED);
+	assert_int_equal(th_prop_set(&admin, NVME_REG_CC, 1), NVME_SC_AUTH_REQUIRED);
+	uint64_t vs = 0;
+	assert_int_equal(th_prop_get(&admin, NVME_REG_VS, false, &vs), 0);
+
+	struct th_auth_result res;
+	assert_int_equal(th_auth(&admin, AUTHNQN, TH_HOSTNQN, HOST_SECRET, CTRL_SECRET, &res), 0);
+	assert_int_equal(res.status, 0);
+	assert_int_equal(res.failure1_exp, 0);
+	assert_int_equal(res.hash, NVME_AUTH_SHA512);
+	assert_int_equal(res.dhgroup, NVME_AUTH_FFDHE2048);
+	assert_true(res.ctrl_verified);
+	assert_int_equal(th_prop_set(&admin, NVME_REG_CC, 1 | 6u << 16 | 4u << 20), 0);
+	assert_int_equal(th_identify(&admin, NVME_ID_CNS_CTRL, 0, page, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+
+	/* The I/O queue authenticates on its own (unidirectionally this time), then serves I/O. */
+	auth_queue_connect(&io, 1, cntlid, &cqe);
+	uint8_t buf[4096];
+	assert_int_equal(th_rw(&io, NVME_CMD_READ, 1, 0, 8, buf, sizeof(buf), false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_AUTH_REQUIRED);
+	assert_int_equal(th_auth(&io, AUTHNQN, TH_HOSTNQN, HOST_SECRET, NULL, &res), 0);
+	assert_int_equal(res.status, 0);
+	assert_int_equal(res.failure1_exp, 0);
+	assert_int_equal(th_rw(&io, NVME_CMD_READ, 1, 0, 8, buf, sizeof(buf), false, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	assert_int_equal(net_counter(WR_NET_AUTH_SUCCESSES), ok_before + 2);
+	th_close(&io);
+	th_close(&admin);
+	auth_subsys_down();
+}
+
+static void dhchap_wrong_or_missing_secret_is_refused_and_counted(void **state)
+{
+	(void)state;
+	auth_subsys_up();
+	struct th admin;
+	struct nvme_cqe cqe;
+	uint64_t failed_before = net_counter(WR_NET_AUTH_FAILURES);
+	/* the wrong secret: AUTH_Failure1 (authentication failed), then the queue is closed */
+	auth_queue_connect(&admin, 0, NVMF_CNTLID_DYNAMIC, &cqe);
+	struct th_auth_result res;
+	assert_int_equal(th_auth(&admin, AUTHNQN, TH_HOSTNQN, CTRL_SECRET, NULL, &res), 0);
+	assert_int_equal(res.failure1_exp, NVME_AUTH_EXP_FAILED);
+	assert_int_equal(th_wait_closed(&admin), 1);
+	th_close(&admin);
+	assert_int_equal(net_counter(WR_NET_AUTH_FAILURES), failed_before + 1);
+
+	/* the right host secret, but it asks for a controller response with the wrong secret:
+	 * Success1's response does not verify (the host would send Failure2) */
+	auth_queue_connect(&admin, 0, NVMF_CNTLID_DYNAMIC, &cqe);
+	assert_int_equal(th_auth(&admin, AUTHNQN, TH_HOSTNQN, HOST_SECRET, HOST_SECRET, &res), 0);
+	assert_false(res.ctrl_verified);
+	th_close(&admin);
+
+	/* no authentication at all: nothing but the auth commands is served, and the queue is
+	 * closed at the Connect deadline (here the admission default of 10 s is too long for a
+	 * test: the deadline is checked in test_admission; here the refusal is). */
+	auth_queue_connect(&admin, 0, NVMF_CNTLID_DYNAMIC, &cqe);
+	struct nvme_sqe ka = { .opcode = NVME_ADMIN_KEEP_ALIVE };
+	assert_int_equal(th_cmd(&admin, &ka, NULL, 0, false, NULL, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), NVME_SC_AUTH_REQUIRED);
+	th_close(&admin);
+
+	/* a host without a secret on a subsystem that has none: no authentication asked */
+	assert_int_equal(th_open(&admin, port), 0);
+	assert_int_equal(th_icreq(&admin, false, false), 0);
+	assert_int_equal(th_connect(&admin, SUBNQN, TH_HOSTNQN, 0, NVMF_CNTLID_DYNAMIC, 0, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	assert_false(cqe.result & NVMF_CONNECT_AUTHREQ_ATR);
+	th_close(&admin);
+	auth_subsys_down();
+}
+
+static void dhchap_secrets_are_checked_and_rotation_accepts_both(void **state)
+{
+	(void)state;
+	auth_subsys_up();
+	assert_int_equal(wr_host_set_dhchap(target, WR_NAME(AUTHNQN), WR_NAME(TH_HOSTNQN),
+					    "DHHC-1:00:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh6KfiaR:", NULL, NULL),
+			 -EBADMSG);
+	assert_int_equal(wr_host_set_dhchap(target, WR_NAME(AUTHNQN), WR_NAME(TH_HOSTNQN), HOST_SECRET,
+					    NULL, HOST_SECRET), -EINVAL);
+	assert_int_equal(wr_host_set_dhchap(target, WR_NAME(AUTHNQN), WR_NAME(ALLOWED_HOST), HOST_SECRET,
+					    NULL, NULL), -ENOENT);
+	assert_int_equal(wr_subsystem_set_dhchap_policy(target, WR_NAME(AUTHNQN), 1u << 4, WR_DHCHAP_DH_ALL),
+			 -EINVAL);
+	assert_int_equal(wr_subsystem_set_dhchap_policy(target, WR_NAME(AUTHNQN), WR_DHCHAP_HASH_ALL, 0),
+			 -EINVAL);
+	/* rotate to the 48-byte secret: during the grace period the old one still works */
+	const char *next = "DHHC-1:00:QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl9gYWJjZGVmZ2hpamtsbW5voBXMjQ==:";
+	assert_int_equal(wr_host_set_dhchap(target, WR_NAME(AUTHNQN), WR_NAME(TH_HOSTNQN), next,
+					    HOST_SECRET, NULL), 0);
+	const char *both[] = { HOST_SECRET, next };
+	for (int i = 0; i < 2; i++) {
+		struct th admin;
+		struct nvme_cqe cqe;
+		struct th_auth_result res;
+		auth_queue_connect(&admin, 0, NVMF_CNTLID_DYNAMIC, &cqe);
+		assert_int_equal(th_auth(&admin, AUTHNQN, TH_HOSTNQN, both[i], NULL, &res), 0);
+		assert_int_equal(res.failure1_exp, 0);
+		assert_int_equal(res.status, 0);
+		th_close(&admin);
+	}
+	/* the grace period ends: the old secret is refused */
+	assert_int_equal(wr_host_set_dhchap(target, WR_NAME(AUTHNQN), WR_NAME(TH_HOSTNQN), next, NULL, NULL), 0);
+	struct th admin;
+	struct nvme_cqe cqe;
+	struct th_auth_result res;
+	auth_queue_connect(&admin, 0, NVMF_CNTLID_DYNAMIC, &cqe);
+	assert_int_equal(th_auth(&admin, AUTHNQN, TH_HOSTNQN, HOST_SECRET, NULL, &res), 0);
+	assert_int_equal(res.failure1_exp, NVME_AUTH_EXP_FAILED);
+	th_close(&admin);
+	/* cleared: no authentication is asked any more */
+	assert_int_equal(wr_host_set_dhchap(target, WR_NAME(AUTHNQN), WR_NAME(TH_HOSTNQN), NULL, NULL, NULL), 0);
+	assert_int_equal(th_open(&admin, port), 0);
+	assert_int_equal(th_icreq(&admin, false, false), 0);
+	assert_int_equal(th_connect(&admin, AUTHNQN, TH_HOSTNQN, 0, NVMF_CNTLID_DYNAMIC, 0, 0, &cqe), 0);
+	assert_int_equal(th_status(&cqe), 0);
+	assert_false(cqe.result & NVMF_CONNECT_AUTHREQ_ATR);
+	th_close(&admin);
+	auth_subsys_down();
 }
 
 static void discovery_log_shows_a_host_only_its_subsystems(void **state)
@@ -1271,6 +1448,9 @@ int main(void)
 		cmocka_unit_test(io_before_connect_is_a_command_sequence_error),
 		cmocka_unit_test(disallowed_host_is_refused_at_connect),
 		cmocka_unit_test(connect_compares_nqns_exactly_and_refuses_control_characters),
+		cmocka_unit_test(dhchap_host_authenticates_admin_and_io_queues_before_anything_else),
+		cmocka_unit_test(dhchap_wrong_or_missing_secret_is_refused_and_counted),
+		cmocka_unit_test(dhchap_secrets_are_checked_and_rotation_accepts_both),
 		cmocka_unit_test(discovery_log_shows_a_host_only_its_subsystems),
 		cmocka_unit_test(namespace_changes_raise_an_async_event),
 		cmocka_unit_test(growing_a_namespace_shows_the_new_size_and_raises_an_async_event),
