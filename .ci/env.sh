@@ -85,7 +85,7 @@ wr_ensure_packages() {
 }
 
 # What building the console needs (Java, the Vaadin frontend, the C dataplane library).
-WR_BUILD_PACKAGES=(maven cmake gcc make pkg-config liburing-dev libisal-dev libnvme-dev)
+WR_BUILD_PACKAGES=(maven cmake gcc make pkg-config liburing-dev libisal-dev libssl-dev libnvme-dev)
 # What the full test suite needs on top.
 # shellcheck and busybox-static (BusyBox ash, ESXi's shell) check and run the generated initiator scripts.
 # postgresql-client (psql, pg_isready): the cluster end-to-end test makes and inspects its database.

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "internal.h"
 
 static void a_full_configuration_parses_into_its_parts(void **state)
 {
@@ -193,6 +194,83 @@ static void connection_limits_parse_apply_and_name_bad_values(void **state)
 	expect_error("log-rate 20\n", "line 1: log-rate needs BURST and PER_MINUTE");
 }
 
+/* nvme gen-dhchap-key output (see test_auth.c) */
+#define SECRET_A "DHHC-1:00:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:"
+#define SECRET_B "DHHC-1:00:QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl9gYWJjZGVmZ2hpamtsbW5voBXMjQ==:"
+#define SECRET_C "DHHC-1:01:bOHk6jHoMxpP5YJr/eF6XNOGuPAzh0iRniebpsVb9ydqVuR5:"
+#define HOST_1 "nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000001"
+
+static void dhchap_secrets_and_policy_parse_apply_and_name_bad_values(void **state)
+{
+	(void)state;
+	const char *text =
+		"subsystem nqn.2026-11.dev.windrose:auth\n"
+		"  allow-host " HOST_1 "\n"
+		"  dhchap-secret " HOST_1 " " SECRET_A " ctrl=" SECRET_B " previous=" SECRET_C "\n"
+		"  dhchap-policy hashes=sha384,sha512 dhgroups=null,ffdhe3072\n";
+	struct wr_config cfg;
+	char err[256] = "";
+	assert_int_equal(wr_config_parse(text, &cfg, err, sizeof(err)), 0);
+	const struct wr_cfg_subsys *s = &cfg.subsys[0];
+	assert_int_equal(s->ndhchap, 1);
+	assert_string_equal(s->dhchap[0].secret, SECRET_A);
+	assert_string_equal(s->dhchap[0].ctrl_secret, SECRET_B);
+	assert_string_equal(s->dhchap[0].prev_secret, SECRET_C);
+	assert_int_equal(s->dhchap_hashes, WR_DHCHAP_HASH_SHA384 | WR_DHCHAP_HASH_SHA512);
+	assert_int_equal(s->dhchap_dhgroups, WR_DHCHAP_DH_NULL | WR_DHCHAP_DH_FFDHE3072);
+
+	struct wr_target *t;
+	assert_int_equal(wr_target_create(1, WR_MODE_ADAPTIVE, NULL, &t), 0);
+	assert_int_equal(wr_config_apply(&cfg, t, err, sizeof(err)), 0);
+	const struct wr_subsys *ts = wr_subsys_find(t, WR_NAME("nqn.2026-11.dev.windrose:auth"));
+	assert_non_null(ts);
+	assert_int_equal(ts->dhchap_hashes, WR_DHCHAP_HASH_SHA384 | WR_DHCHAP_HASH_SHA512);
+	assert_int_equal(ts->dhchap_dhgroups, WR_DHCHAP_DH_NULL | WR_DHCHAP_DH_FFDHE3072);
+	const struct wr_host *h = wr_subsys_host_find(ts, WR_NAME(HOST_1));
+	assert_non_null(h);
+	assert_int_equal(h->key.len, 32);
+	assert_int_equal(h->key.bytes[31], 31);
+	assert_int_equal(h->ctrl_key.len, 48);
+	assert_int_equal(h->prev_key.hash, 1);
+	wr_target_destroy(t);
+	wr_config_free(&cfg);
+
+	/* a secret for a host that is not allowed is an error of that line */
+	assert_int_equal(wr_config_parse("subsystem nqn.2026-11.dev.windrose:auth\n"
+					 "  dhchap-secret " HOST_1 " " SECRET_A "\n", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(wr_target_create(1, WR_MODE_ADAPTIVE, NULL, &t), 0);
+	assert_int_equal(wr_config_apply(&cfg, t, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "line 2: dhchap-secret " HOST_1 ": the host is not allowed"));
+	wr_target_destroy(t);
+	wr_config_free(&cfg);
+
+	const char *sub = "subsystem nqn.2026-11.dev.windrose:auth\n";
+	char text2[1024];
+	snprintf(text2, sizeof(text2), "%s dhchap-secret " HOST_1 "\n", sub);
+	expect_error(text2, "line 2: dhchap-secret needs HOSTNQN SECRET");
+	snprintf(text2, sizeof(text2), "%s dhchap-secret " HOST_1 " DHHC-1:00:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh6KfiaR:\n", sub);
+	expect_error(text2, "line 2: dhchap-secret: the host secret is not a DHHC-1 secret");
+	expect_error(text2, "its CRC does not match");
+	/* the secret never appears in the error */
+	struct wr_config c2;
+	assert_int_equal(wr_config_parse(text2, &c2, err, sizeof(err)), -EINVAL);
+	assert_null(strstr(err, "AAECAwQF"));
+	snprintf(text2, sizeof(text2), "%s dhchap-secret " HOST_1 " " SECRET_A " ctrl=DHHC-1:00:AA==:\n", sub);
+	expect_error(text2, "the controller secret is not a DHHC-1 secret");
+	snprintf(text2, sizeof(text2), "%s dhchap-secret " HOST_1 " " SECRET_A " key=" SECRET_B "\n", sub);
+	expect_error(text2, "'key' is neither ctrl= nor previous=");
+	snprintf(text2, sizeof(text2), "%s dhchap-secret " HOST_1 " " SECRET_A "\n dhchap-secret " HOST_1 " " SECRET_B "\n", sub);
+	expect_error(text2, "line 3: dhchap-secret: host " HOST_1 " already has one on line 2");
+	snprintf(text2, sizeof(text2), "%s dhchap-policy hashes=md5\n", sub);
+	expect_error(text2, "line 2: dhchap-policy: hashes are sha256, sha384, sha512");
+	snprintf(text2, sizeof(text2), "%s dhchap-policy dhgroups=ffdhe1024\n", sub);
+	expect_error(text2, "line 2: dhchap-policy: DH groups are null");
+	snprintf(text2, sizeof(text2), "%s dhchap-policy\n", sub);
+	expect_error(text2, "line 2: dhchap-policy needs hashes=");
+	snprintf(text2, sizeof(text2), "%s dhchap-policy hashes=sha256\n dhchap-policy hashes=sha512\n", sub);
+	expect_error(text2, "line 3: dhchap-policy is already given on line 2");
+}
+
 static void sizes_accept_binary_suffixes_only(void **state)
 {
 	(void)state;
@@ -256,6 +334,7 @@ int main(void)
 		cmocka_unit_test(connection_limits_parse_apply_and_name_bad_values),
 		cmocka_unit_test(ana_states_cntlid_range_and_anatt_parse_and_name_bad_values),
 		cmocka_unit_test(mirror_lines_parse_and_name_bad_values),
+		cmocka_unit_test(dhchap_secrets_and_policy_parse_apply_and_name_bad_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

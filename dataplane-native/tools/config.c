@@ -7,7 +7,9 @@
  *   subsystem NQN, then within it: serial S | model M | allow-any-host | allow-host NQN |
  *   namespace NSID (ram SIZE | null SIZE | file PATH [SIZE]) [bs=512|1024|2048|4096] |
  *   listener ADDR PORT | ana-state ADDR PORT GROUP
- *     (optimized|non-optimized|inaccessible|persistent-loss|change)
+ *     (optimized|non-optimized|inaccessible|persistent-loss|change) |
+ *   dhchap-secret HOSTNQN SECRET [ctrl=SECRET] [previous=SECRET] |
+ *   dhchap-policy [hashes=sha256,sha384,sha512] [dhgroups=null,ffdhe2048,...,ffdhe8192]
  *
  * '#' starts a comment; tokens are separated by blanks. Every error names its line.
  */
@@ -210,6 +212,106 @@ static int parse_mirror(char **tok, int n, uint32_t line, struct wr_cfg_mirror *
 	return 0;
 }
 
+/* A secret is checked here so that a bad one names its line; it is never echoed (it is a secret). */
+static int dhchap_secret_ok(const char *what, const char *secret, uint32_t line, char *err, size_t errlen)
+{
+	int rc = wr_dhchap_secret_check(secret);
+	if (rc == 0)
+		return 0;
+	return fail(err, errlen, line, "dhchap-secret: the %s is not a DHHC-1 secret as `nvme gen-dhchap-key` "
+		    "prints it (%s)", what, rc == -EBADMSG ? "its CRC does not match: mistyped or cut short"
+				 : rc == -EMSGSIZE ? "wrong length" : "malformed");
+}
+
+static int parse_dhchap_secret(struct wr_cfg_subsys *s, char **tok, int n, uint32_t line, char *err,
+			       size_t errlen)
+{
+	if (n < 3 || n > 5)
+		return fail(err, errlen, line, "dhchap-secret needs HOSTNQN SECRET [ctrl=SECRET] [previous=SECRET]");
+	if (!nqn_ok(tok[1]))
+		return fail(err, errlen, line, "dhchap-secret: %s", NQN_RULES);
+	for (uint32_t i = 0; i < s->ndhchap; i++)
+		if (strcmp(s->dhchap[i].host, tok[1]) == 0)
+			return fail(err, errlen, line, "dhchap-secret: host %s already has one on line %u",
+				    tok[1], s->dhchap[i].line);
+	const char *ctrl = NULL, *prev = NULL;
+	for (int i = 3; i < n; i++) {
+		if (strncmp(tok[i], "ctrl=", 5) == 0 && !ctrl)
+			ctrl = tok[i] + 5;
+		else if (strncmp(tok[i], "previous=", 9) == 0 && !prev)
+			prev = tok[i] + 9;
+		else
+			return fail(err, errlen, line, "dhchap-secret: '%.*s' is neither ctrl= nor previous= "
+				    "(once each)", (int)strcspn(tok[i], "="), tok[i]);
+	}
+	int rc = dhchap_secret_ok("host secret", tok[2], line, err, errlen);
+	if (!rc && ctrl)
+		rc = dhchap_secret_ok("controller secret", ctrl, line, err, errlen);
+	if (!rc && prev)
+		rc = dhchap_secret_ok("previous secret", prev, line, err, errlen);
+	if (rc)
+		return rc;
+	void *p = grow(s->dhchap, s->ndhchap, sizeof(*s->dhchap));
+	if (!p)
+		return -ENOMEM;
+	s->dhchap = p;
+	struct wr_cfg_dhchap *d = &s->dhchap[s->ndhchap++];
+	snprintf(d->host, sizeof(d->host), "%s", tok[1]);
+	d->line = line;
+	d->secret = strdup(tok[2]);
+	d->ctrl_secret = ctrl ? strdup(ctrl) : NULL;
+	d->prev_secret = prev ? strdup(prev) : NULL;
+	if (!d->secret || (ctrl && !d->ctrl_secret) || (prev && !d->prev_secret))
+		return -ENOMEM;
+	return 0;
+}
+
+/* "a,b,c" of names[i] to a mask of (1 << i); 0 for an unknown or empty name. */
+static uint32_t name_mask(char *list, const char *const *names, uint32_t count)
+{
+	uint32_t mask = 0;
+	for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		uint32_t i = 0;
+		while (i < count && (!names[i] || strcmp(names[i], t) != 0))
+			i++;
+		if (i == count)
+			return 0;
+		mask |= 1u << i;
+	}
+	return mask;
+}
+
+static int parse_dhchap_policy(struct wr_cfg_subsys *s, char **tok, int n, uint32_t line, char *err,
+			       size_t errlen)
+{
+	static const char *const hashes[] = { NULL, "sha256", "sha384", "sha512" };
+	static const char *const groups[] = { "null", "ffdhe2048", "ffdhe3072", "ffdhe4096",
+					      "ffdhe6144", "ffdhe8192" };
+	if (s->dhchap_policy_line)
+		return fail(err, errlen, line, "dhchap-policy is already given on line %u", s->dhchap_policy_line);
+	if (n < 2 || n > 3)
+		return fail(err, errlen, line, "dhchap-policy needs hashes=... and/or dhgroups=...");
+	s->dhchap_hashes = WR_DHCHAP_HASH_ALL;
+	s->dhchap_dhgroups = WR_DHCHAP_DH_ALL;
+	bool seen_hashes = false, seen_groups = false;
+	for (int i = 1; i < n; i++) {
+		if (strncmp(tok[i], "hashes=", 7) == 0 && !seen_hashes) {
+			seen_hashes = true;
+			if (!(s->dhchap_hashes = name_mask(tok[i] + 7, hashes, 4)))
+				return fail(err, errlen, line, "dhchap-policy: hashes are sha256, sha384, sha512");
+		} else if (strncmp(tok[i], "dhgroups=", 9) == 0 && !seen_groups) {
+			seen_groups = true;
+			if (!(s->dhchap_dhgroups = name_mask(tok[i] + 9, groups, 6)))
+				return fail(err, errlen, line, "dhchap-policy: DH groups are null, ffdhe2048, "
+					    "ffdhe3072, ffdhe4096, ffdhe6144, ffdhe8192");
+		} else {
+			return fail(err, errlen, line, "dhchap-policy: unknown or repeated '%s'", tok[i]);
+		}
+	}
+	s->dhchap_policy_line = line;
+	return 0;
+}
+
 static int parse_subsys_line(struct wr_cfg_subsys *s, char **tok, int n, uint32_t line, char *err,
 			     size_t errlen)
 {
@@ -228,6 +330,10 @@ static int parse_subsys_line(struct wr_cfg_subsys *s, char **tok, int n, uint32_
 		return 0;
 	}
 	const char *kw = tok[0];
+	if (strcmp(kw, "dhchap-secret") == 0)
+		return parse_dhchap_secret(s, tok, n, line, err, errlen);
+	if (strcmp(kw, "dhchap-policy") == 0)
+		return parse_dhchap_policy(s, tok, n, line, err, errlen);
 	if (strcmp(kw, "serial") == 0 || strcmp(kw, "model") == 0) {
 		bool serial = kw[0] == 's';
 		size_t max = serial ? 20 : 40;
@@ -475,6 +581,16 @@ void wr_config_free(struct wr_config *cfg)
 			free(s->ns[j].path);
 		free(s->ns);
 		free(s->mirrors);
+		for (uint32_t j = 0; j < s->ndhchap; j++) {
+			struct wr_cfg_dhchap *d = &s->dhchap[j];
+			char *secrets[] = { d->secret, d->ctrl_secret, d->prev_secret };
+			for (int k = 0; k < 3; k++) {
+				if (secrets[k])
+					explicit_bzero(secrets[k], strlen(secrets[k]));
+				free(secrets[k]);
+			}
+		}
+		free(s->dhchap);
 		free(s->hosts);
 		free(s->listeners);
 		free(s->ana);
@@ -496,6 +612,21 @@ static int apply_subsys(const struct wr_cfg_subsys *s, struct wr_target *t, char
 		rc = wr_host_allow(t, WR_NAME(s->nqn), WR_NAME(s->hosts[i]));
 		if (rc < 0)
 			return fail(err, errlen, s->line, "allow-host %s: %s", s->hosts[i], strerror(-rc)), rc;
+	}
+	if (s->dhchap_policy_line) {
+		rc = wr_subsystem_set_dhchap_policy(t, WR_NAME(s->nqn), s->dhchap_hashes, s->dhchap_dhgroups);
+		if (rc < 0)
+			return fail(err, errlen, s->dhchap_policy_line, "dhchap-policy: %s", strerror(-rc)), rc;
+	}
+	for (uint32_t i = 0; i < s->ndhchap; i++) {
+		const struct wr_cfg_dhchap *d = &s->dhchap[i];
+		rc = wr_host_set_dhchap(t, WR_NAME(s->nqn), WR_NAME(d->host), d->secret, d->prev_secret,
+					d->ctrl_secret);
+		if (rc < 0)
+			return fail(err, errlen, d->line, "dhchap-secret %s: %s", d->host,
+				    rc == -ENOENT ? "the host is not allowed (allow-host it first)"
+				    : rc == -EINVAL ? "the controller secret must differ from the host's"
+						    : strerror(-rc)), rc;
 	}
 	for (uint32_t i = 0; i < s->nmirrors; i++) {
 		bool found = false;

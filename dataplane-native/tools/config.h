@@ -39,6 +39,14 @@ struct wr_cfg_mirror {            /* mirror NSID ADDR PORT SUBNQN REMOTE_NSID [k
 	uint32_t line;
 };
 
+struct wr_cfg_dhchap {            /* dhchap-secret HOSTNQN SECRET [ctrl=SECRET] [previous=SECRET] */
+	char host[WR_NQN_SIZE];
+	char *secret;
+	char *ctrl_secret;          /* NULL: unidirectional */
+	char *prev_secret;          /* NULL: no rotation under way */
+	uint32_t line;
+};
+
 struct wr_cfg_subsys {
 	char nqn[WR_NQN_SIZE];
 	char serial[21];
@@ -54,6 +62,11 @@ struct wr_cfg_subsys {
 	uint32_t nana;
 	struct wr_cfg_mirror *mirrors;
 	uint32_t nmirrors;
+	struct wr_cfg_dhchap *dhchap;
+	uint32_t ndhchap;
+	uint32_t dhchap_hashes;     /* dhchap-policy: WR_DHCHAP_HASH_* / WR_DHCHAP_DH_*; 0 = not given */
+	uint32_t dhchap_dhgroups;
+	uint32_t dhchap_policy_line;
 	uint32_t line;
 };
 
