@@ -10,6 +10,8 @@
 #   crash-loop    kill -9 of the packaged console at random moments of a REST write loop, on H2 and PostgreSQL:
 #                 nothing acknowledged is lost, nothing is left orphaned (WINDROSE_CRASH_CYCLES, 20)
 #   cluster-e2e   three packaged nodes on one PostgreSQL: join, accept, join token, once-per-cluster jobs, kill -9
+#   ha-e2e        a mirrored volume on two packaged nodes: the kernel initiator in QEMU with native multipath writes
+#                 and verifies while the active node is killed (kill -9) and restarted, and the database goes away
 #   bench-smoke   a one-second run of the benchmark matrix (proves the benchmark works; no numbers judged)
 #
 #   ./test.sh                    everything
@@ -22,13 +24,13 @@ set -uo pipefail
 source "$(dirname "$0")/.ci/env.sh"
 cd "$WR_ROOT"
 
-ALL_STEPS=(c-unit c-sanitizers fuzz java e2e interop fabric-e2e crash-loop cluster-e2e bench-smoke)
+ALL_STEPS=(c-unit c-sanitizers fuzz java e2e interop fabric-e2e crash-loop cluster-e2e ha-e2e bench-smoke)
 only="" skip=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--only) only="$2"; shift ;;
 	--skip) skip="$2"; shift ;;
-	-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,22p' "$0"; exit 0 ;;
 	*) wr_die "unknown option '$1' (see ./test.sh --help)" ;;
 	esac
 	shift
@@ -97,6 +99,11 @@ step_crash_loop() {
 step_cluster_e2e() {
 	[ -f target/windrose.jar ] || mvn -B -q package -DskipTests || return 1
 	e2e/cluster/cluster-e2e.sh
+}
+
+step_ha_e2e() {
+	[ -f target/windrose.jar ] || mvn -B -q package -DskipTests || return 1
+	e2e/ha/ha-e2e.sh
 }
 
 step_bench_smoke() {

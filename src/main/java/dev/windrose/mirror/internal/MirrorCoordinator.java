@@ -389,8 +389,13 @@ class MirrorCoordinator implements SmartLifecycle {
         return environment.getProperty("spring.datasource.url", "").startsWith("jdbc:postgresql:");
     }
 
+    /** Nothing before the application is ready: this node's host record exists only then. */
     @Override
-    public synchronized void start() {
+    public void start() {
+    }
+
+    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+    synchronized void startWhenReady() {
         if (postgres() && !running) {
             running = true;
             loop = Thread.ofPlatform().daemon().name("windrose-mirror").start(this::run);

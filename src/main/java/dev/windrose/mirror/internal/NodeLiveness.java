@@ -162,8 +162,13 @@ public class NodeLiveness implements SmartLifecycle {
         }
     }
 
+    /** Nothing before the application is ready: this node's host record exists only then. */
     @Override
-    public synchronized void start() {
+    public void start() {
+    }
+
+    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+    synchronized void startWhenReady() {
         if (postgres() && !running) {
             running = true;
             keeper = Thread.ofPlatform().daemon().name("windrose-liveness").start(this::keep);
