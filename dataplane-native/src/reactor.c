@@ -7,12 +7,7 @@
  *
  * Modes: busy polls with a zero timeout forever; adaptive does the same while there is work and,
  * after WR_IDLE_BEFORE_SLEEP_NS without any, sleeps in epoll_wait until a socket, the I/O
- * context's eventfd or the mailbox eventfd wakes it (or the next 100 ms tick). An adaptive
- * reactor's iteration that found nothing ends with sched_yield(): its spin must not hold a core
- * that a runnable thread needs (on a small machine, the host or the partner of a mirror whose
- * answer the spin is waiting for; without the yield it waits for the spinner's time slice).
- * Alone on its core the yield returns at once, one cheap system call per idle iteration
- * (WINDROSE_IDLE_YIELD=0 turns it off, to compare).
+ * context's eventfd or the mailbox eventfd wakes it (or the next 100 ms tick).
  *
  * Polling spares most epoll_wait calls: a system call is the dearest thing in a loop iteration
  * (bench/profile.sh --costbench). A connection that received data in the last WR_HOT_ITERATIONS
@@ -710,12 +705,8 @@ static void *reactor_main(void *arg)
 			       strerror(rc));
 	}
 	r->last_work_ns = wr_now_ns();
-	/* WINDROSE_IDLE_YIELD=0: the spin without the yield, to compare (bench) */
-	const char *y = getenv("WINDROSE_IDLE_YIELD");
-	bool yield = r->target->mode == WR_MODE_ADAPTIVE && !(y && !strcmp(y, "0"));
 	while (!atomic_load_explicit(&r->stop, memory_order_relaxed))
-		if (wr_reactor_poll(r) == 0 && yield)
-			sched_yield();   /* an idle spin gives way to a thread with work, see the file comment */
+		wr_reactor_poll(r);
 	return NULL;
 }
 
