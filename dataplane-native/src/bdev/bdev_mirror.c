@@ -98,6 +98,7 @@ struct wr_mirror {
 	uint64_t size_bytes;
 	_Atomic uint32_t state;
 	_Atomic bool hold;                /* writes wait for wr_bdev_mirror_release */
+	_Atomic uint32_t marking;         /* > 0 while a degrade may still be marking (mark_unflushed) */
 	struct wr_mirror_map map;
 	_Atomic uint32_t *writers;        /* per region: host writes in flight to it */
 	_Atomic uint64_t *written_epoch;  /* per region: flush epoch of the last remote write, 0 none */
@@ -152,19 +153,32 @@ static void mirror_degrade(struct wr_mirror *m, int err)
 	atomic_store_explicit(&m->last_error, err, memory_order_relaxed);
 	uint32_t st = atomic_load(&m->state);
 	while (st != WR_MIRROR_DEGRADED) {
-		/* before the state: whoever sees DEGRADED sees the hold too */
+		/* before the state: whoever sees DEGRADED sees the hold and the marking too */
 		if (m->opts.flags & WR_MIRROR_HOLD_ON_DEGRADE)
 			atomic_store(&m->hold, true);
-		if (wr_mirror_transition(&m->state, st, WR_MIRROR_DEGRADED)) {
+		atomic_fetch_add(&m->marking, 1);
+		bool won = wr_mirror_transition(&m->state, st, WR_MIRROR_DEGRADED);
+		if (won) {
 			mark_unflushed(m);   /* after the state: see the file comment */
 			atomic_fetch_add_explicit(&m->degraded_count, 1, memory_order_relaxed);
 			fprintf(stderr, "windrose: mirror to %s:%u %s nsid %u: %s -> degraded (%d)\n",
 				m->opts.addr, m->opts.port, m->opts.subnqn, m->opts.nsid,
 				wr_mirror_state_name(st), err);
-			return;
 		}
+		atomic_fetch_sub(&m->marking, 1);
+		if (won)
+			return;
 		st = atomic_load(&m->state);
 	}
+}
+
+/* Writes and flushes wait (and so does the completion of one whose remote leg failed): for
+ * wr_bdev_mirror_release (WR_MIRROR_HOLD_ON_DEGRADE), or while a degrade on another reactor is
+ * still marking what the partner may lack, so that no Flush is acknowledged before those marks
+ * are on stable storage. */
+static bool writes_wait(struct wr_mirror *m)
+{
+	return atomic_load(&m->hold) || atomic_load(&m->marking) > 0;
 }
 
 /* ---------------------------------------------------------------- I/O path */
@@ -225,7 +239,7 @@ static void leg_done(struct mirror_io *mio)
 	int status = mio->local_status;
 	io_put(s, mio);
 	struct wr_io_ctx *ctx = atomic_load_explicit(&s->ctx, memory_order_relaxed);
-	if (mio->remote_status && atomic_load(&s->m->hold)) {
+	if (mio->remote_status && writes_wait(s->m)) {
 		/* the partner lacks it: acknowledged only once the node has recorded that */
 		parent->result = status;
 		parent->next = s->held_head;
@@ -374,11 +388,11 @@ static int mirror_start(struct mirror_slot *s, struct wr_io_ctx *ctx, struct wr_
 	mio->local.cb_arg = mio;
 
 	uint32_t st = atomic_load(&m->state);
-	/* after the state: mirror_degrade sets the hold before the state (seq_cst both) */
-	if (atomic_load(&m->hold)) {
+	/* after the state: mirror_degrade sets hold and marking before the state (seq_cst all) */
+	if (writes_wait(m)) {
 		writers_put(m, first, last);
 		io_put(s, mio);
-		defer(s, io);       /* WR_MIRROR_HOLD_ON_DEGRADE: until wr_bdev_mirror_release */
+		defer(s, io);       /* until wr_bdev_mirror_release, or the marks are down */
 		return 0;
 	}
 	struct wri_queue *q = st != WR_MIRROR_DEGRADED ? slot_queue(s) : NULL;
@@ -452,7 +466,7 @@ static int slot_poll(struct wr_io_poller *p, bool *keep)
 			work++;
 		}
 	}
-	if (s->held_head && !atomic_load(&m->hold)) {
+	if (s->held_head && !writes_wait(m)) {
 		for (struct wr_bdev_io *io = s->held_head, *next; io; io = next) {
 			next = io->next;
 			wr_io_ctx_complete_later(ctx, io, io->result);
@@ -460,7 +474,7 @@ static int slot_poll(struct wr_io_poller *p, bool *keep)
 		}
 		s->held_head = NULL;
 	}
-	if (s->defer_head && !atomic_load(&m->hold)) {
+	if (s->defer_head && !writes_wait(m)) {
 		struct wr_bdev_io *io = s->defer_head;
 		s->defer_head = s->defer_tail = NULL;
 		while (io) {
