@@ -83,7 +83,7 @@ two_nodes() {
     local node
     for node in node-1 node-2; do
         NODE_ARGS[$node]="--windrose.mirror.replication-address=127.0.0.1 --windrose.mirror.replication-port=$(free_port)
-            --windrose.fabric.reconcile-interval=PT3S"
+            --windrose.fabric.reconcile-interval=PT3S --windrose.cluster.request-wait=PT60S"
     done
     start_node node-1 && wait_ready node-1 || return 1
     TOKEN=$(api node-1 POST /api/v1/auth/tokens \

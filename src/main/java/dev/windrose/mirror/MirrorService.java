@@ -1,6 +1,8 @@
 package dev.windrose.mirror;
 
+import dev.windrose.cluster.NodeRequestPendingException;
 import dev.windrose.cluster.NodeRequests;
+import dev.windrose.cluster.NodeUnavailableException;
 import dev.windrose.common.ConflictException;
 import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
@@ -147,7 +149,14 @@ public class MirrorService {
         if (nodes.isLocal(pool.hostId())) {
             return volumes.create(volume).id().value();
         }
-        return nodes.createdId(nodes.carriedOut(pool.hostId(), VolumeService.CREATE_ON_NODE, volume));
+        try {
+            return nodes.createdId(nodes.carriedOut(pool.hostId(), VolumeService.CREATE_ON_NODE, volume));
+        } catch (NodeRequestPendingException late) {
+            throw new NodeUnavailableException("Node " + nodeName(pool.hostId()) + " did not create its leg in time, so "
+                    + "no mirrored volume was made. It may still create the volume '" + volume.name() + "' in pool "
+                    + pool.name() + " when it gets to the request (" + late.getMessage() + "); delete that volume "
+                    + "there, then try again.");
+        }
     }
 
     private void deleteLeg(long volume, HostId node) {

@@ -8,6 +8,9 @@ import dev.windrose.mirror.internal.MirrorRow;
 import dev.windrose.mirror.internal.MirrorWitness;
 import dev.windrose.security.SystemViewer;
 import java.net.InetAddress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -98,10 +101,15 @@ public class MirrorTopology {
         return new ReplicationEndpoint(address, properties.replicationPort());
     }
 
-    /** The file that keeps a leg's dirty regions across restarts of its node. */
+    /** The file that keeps a leg's dirty regions across restarts of its node (its directory is made here). */
     public Path bitmapPath(long mirrorId, Leg leg) {
-        return windrose.dataDir().resolve("mirrors").resolve(mirrorId + "-" + leg.name().toLowerCase(Locale.ROOT)
-                + ".bitmap").toAbsolutePath();
+        Path directory = windrose.dataDir().resolve("mirrors").toAbsolutePath();
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot make the directory for mirror bitmaps: " + directory, e);
+        }
+        return directory.resolve(mirrorId + "-" + leg.name().toLowerCase(Locale.ROOT) + ".bitmap");
     }
 
     private Optional<LocalLeg> localLeg(MirrorRow row, long self) {

@@ -151,8 +151,9 @@ public class FabricReconciliation {
             List<Observation> seen = reconcile();
             long failed = seen.stream().filter(o -> o.state() == dev.windrose.fabric.ObservedState.FAILED).count();
             if (failed > 0) {
-                log.warn("Fabric reconciliation ({}): {} of {} objects failed; see their last error", why, failed,
-                        seen.size());
+                log.warn("Fabric reconciliation ({}): {} of {} objects failed; the first: {}", why, failed, seen.size(),
+                        seen.stream().filter(o -> o.state() == dev.windrose.fabric.ObservedState.FAILED).findFirst()
+                                .map(o -> o.kind() + " " + o.id() + ": " + o.error()).orElse(""));
             }
         } catch (RuntimeException e) {
             // A pass must never break the request or the scheduler that triggered it; the next one retries.

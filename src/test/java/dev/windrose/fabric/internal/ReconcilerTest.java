@@ -314,4 +314,32 @@ class ReconcilerTest {
         assertThat(seen).extracting(Observation::state).containsOnly(ObservedState.APPLIED);
         assertThat(target.subsystems.get(NQN).serial()).isEqualTo("SER1");
     }
+
+    @Test
+    void a_mirrored_namespace_is_added_with_its_remote_leg_after_its_group_is_made_inaccessible_on_every_listener() {
+        var listener = new Desired.Listener(20, "127.0.0.1", 4420);
+        reconciler.reconcile(List.of(subsystem(true, List.of(), List.of(listener), List.of())), target);
+        var remote = dev.windrose.dataplane.MirrorLeg.of("127.0.0.1", 4430, "nqn.2026-12.dev.windrose:replica:1:b", 1,
+                "nqn.2026-12.dev.windrose:node:1");
+        Desired.Namespace mirrored = new Desired.Namespace(10, 1, BlockDeviceKind.FILE, "/srv/leg-a.img", 1 << 20, NGUID,
+                UUID_TEXT, 0, 2, remote);
+        Desired.Subsystem withMirror = new Desired.Subsystem(1, NQN, "SER1", "Windrose", true, List.of(mirrored),
+                List.of(listener), List.of(), java.util.Map.of(2, dev.windrose.dataplane.AnaState.INACCESSIBLE));
+        target.calls.clear();
+
+        List<Observation> seen = reconciler.reconcile(List.of(withMirror), target);
+
+        assertThat(seen).extracting(Observation::state).containsOnly(ObservedState.APPLIED);
+        assertThat(target.calls).containsSubsequence(
+                "setNewListenerAnaState " + NQN + " 2 INACCESSIBLE",
+                "setListenerAnaState " + NQN + " 127.0.0.1:4420 2 INACCESSIBLE",
+                "addMirroredNamespace " + NQN + " 1 -> nqn.2026-12.dev.windrose:replica:1:b");
+        assertThat(target.subsystems.get(NQN).namespaces().get(1).anaGroup()).isEqualTo(2);
+        assertThat(target.mirrors.get(NQN + "/1")).isEqualTo(remote);
+
+        target.calls.clear();
+        reconciler.reconcile(List.of(withMirror), target);
+        assertThat(target.calls).as("a second pass re-applies nothing").noneMatch(
+                call -> call.startsWith("setNewListenerAnaState") || call.startsWith("addMirroredNamespace"));
+    }
 }

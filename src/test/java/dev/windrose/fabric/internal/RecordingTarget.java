@@ -120,6 +120,20 @@ final class RecordingTarget implements DataplaneTarget {
         }
     }
 
+    /** Mirrored namespaces: recorded like plain ones, with their remote leg kept in {@link #mirrors}. */
+    @Override
+    public void addMirroredNamespace(String nqn, NamespaceSpec local, dev.windrose.dataplane.MirrorLeg remote) {
+        call("addMirroredNamespace " + nqn + " " + local.nsid() + " -> " + remote.subsystemNqn());
+        if (existing(nqn).namespaces().putIfAbsent(local.nsid(), local) != null) {
+            throw alreadyThere("wr_ns_add_mirror");
+        }
+        mirrors.put(nqn + "/" + local.nsid(), remote);
+    }
+
+    final java.util.Map<String, dev.windrose.dataplane.MirrorLeg> mirrors = new java.util.HashMap<>();
+    /** "nqn address:port group" -> state, and "nqn new group" -> state for listeners to come. */
+    final java.util.Map<String, AnaState> anaStates = new java.util.HashMap<>();
+
     @Override
     public void removeNamespace(String nqn, int nsid) {
         call("removeNamespace " + nqn + " " + nsid);
@@ -167,12 +181,18 @@ final class RecordingTarget implements DataplaneTarget {
 
     @Override
     public void setListenerAnaState(String nqn, String address, int port, int anaGroup, AnaState state) {
-        throw new UnsupportedOperationException("the reconciler does not manage ANA yet");
+        call("setListenerAnaState " + nqn + " " + address + ":" + port + " " + anaGroup + " " + state);
+        if (!existing(nqn).listeners().contains(address + ":" + port)) {
+            throw new DataplaneException("wr_listener_set_ana_state", ENOENT);
+        }
+        anaStates.put(nqn + " " + address + ":" + port + " " + anaGroup, state);
     }
 
     @Override
     public void setNewListenerAnaState(String nqn, int anaGroup, AnaState state) {
-        throw new UnsupportedOperationException("the reconciler does not manage ANA yet");
+        call("setNewListenerAnaState " + nqn + " " + anaGroup + " " + state);
+        existing(nqn);
+        anaStates.put(nqn + " new " + anaGroup, state);
     }
 
     @Override
