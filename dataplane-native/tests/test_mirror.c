@@ -249,6 +249,23 @@ static void writes_reach_both_legs(void **state)
 	compare_legs();
 }
 
+/* Writes to the same blocks in flight at once (16 slots of 4 KiB, 16 writes in flight): NVMe does
+ * not order them, but both legs must apply them in the same order, or they differ for good
+ * (without the mirror's ordering they did in 2 runs of 5, and in 1 of about 20 runs of the
+ * 16 MiB loop of writes_reach_both_legs). */
+static void overlapping_writes_in_flight_leave_both_legs_equal(void **state)
+{
+	uint32_t seed = 11;
+	struct done d = { 0 };
+	write_loop(20000, &seed, 0, 64 * 1024, NULL, &d);
+	assert_int_equal(d.errors, 0);
+	flush_host();
+	struct wr_mirror_status st;
+	status_of(&st);
+	assert_int_equal(st.state, WR_MIRROR_IN_SYNC);
+	compare_legs();
+}
+
 static uint64_t touched_after_kill;
 static uint32_t kill_at = 300;
 
@@ -716,6 +733,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(writes_reach_both_legs),
+		cmocka_unit_test(overlapping_writes_in_flight_leave_both_legs_equal),
 		cmocka_unit_test(partner_death_degrades_without_a_host_error_and_counts_dirty_regions),
 		cmocka_unit_test(a_returning_partner_gets_only_the_dirty_regions_while_writes_go_on),
 		cmocka_unit_test(a_partner_that_stops_answering_times_out_into_degraded_and_resyncs),

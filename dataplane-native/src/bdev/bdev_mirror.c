@@ -72,6 +72,7 @@ struct mirror_io {
 	int local_status;
 	int remote_status;
 	uint8_t pending;                  /* legs outstanding */
+	bool busy;                        /* started, not yet put back */
 };
 
 struct mirror_slot {
@@ -83,6 +84,7 @@ struct mirror_slot {
 	uint32_t q_gen;
 	struct mirror_io *ios;
 	struct mirror_io *free_ios;
+	uint32_t busy_ios;                /* ios started and not yet put back */
 	uint32_t remote_inflight;
 	uint64_t progress_ns;             /* last remote completion (or first submit) */
 	struct wr_bdev_io *defer_head, *defer_tail; /* writes waiting for a region copy or a hold */
@@ -225,6 +227,10 @@ static void flushed_up_to(struct wr_mirror *m, uint64_t e)
 
 static void io_put(struct mirror_slot *s, struct mirror_io *mio)
 {
+	if (mio->busy) {
+		mio->busy = false;
+		s->busy_ios--;
+	}
 	mio->next_free = s->free_ios;
 	s->free_ios = mio;
 }
@@ -348,6 +354,25 @@ static void defer(struct mirror_slot *s, struct wr_bdev_io *io)
 	s->defer_tail = io;
 }
 
+/* Two writes to the same blocks in flight at once may be applied in one order by the local leg
+ * and in the other by the partner's (its file leg's io_uring may run the second before the
+ * first), and the legs would differ for good. So a write that overlaps one of this reactor's in
+ * flight waits for it: both legs then apply them in the same order. (Writes to the same blocks
+ * from queues on different reactors are not ordered here.) */
+static bool overlaps_in_flight(const struct mirror_slot *s, const struct wr_bdev_io *io)
+{
+	if (!s->busy_ios)
+		return false;
+	uint64_t first = io->offset_blocks, end = io->offset_blocks + io->num_blocks;
+	for (uint16_t i = 0; i < s->m->depth; i++) {
+		const struct mirror_io *o = &s->ios[i];
+		if (o->busy && has_range(o->local.op) && o->local.offset_blocks < end &&
+		    first < o->local.offset_blocks + o->local.num_blocks)
+			return true;
+	}
+	return false;
+}
+
 /* 0 when the request is on its way (or deferred), -EAGAIN when nothing is free, else -errno. */
 static int mirror_start(struct mirror_slot *s, struct wr_io_ctx *ctx, struct wr_bdev_io *io)
 {
@@ -356,6 +381,10 @@ static int mirror_start(struct mirror_slot *s, struct wr_io_ctx *ctx, struct wr_
 	if (!mio)
 		return -EAGAIN;
 	uint64_t first = NO_REGION, last = NO_REGION;
+	if (has_range(io->op) && overlaps_in_flight(s, io)) {
+		defer(s, io);
+		return 0;
+	}
 	if (has_range(io->op)) {
 		first = wr_mirror_map_region(&m->map, io->offset_blocks * m->block_size);
 		last = wr_mirror_map_region(&m->map, (io->offset_blocks + io->num_blocks) * m->block_size - 1);
@@ -370,6 +399,8 @@ static int mirror_start(struct mirror_slot *s, struct wr_io_ctx *ctx, struct wr_
 		}
 	}
 	s->free_ios = mio->next_free;
+	mio->busy = true;
+	s->busy_ios++;
 	mio->slot = s;
 	mio->parent = io;
 	mio->region_first = first;
