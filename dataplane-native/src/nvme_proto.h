@@ -279,9 +279,11 @@ struct nvmf_auth_cmd {
 #define NVMF_AUTH_SPSP 0x01u
 
 /* Authentication messages (NVMe base 2.0, 8.13.5): auth_type 00h for the common messages
- * (Negotiate, Failure1, Failure2), 90h for the DH-HMAC-CHAP ones. */
+ * (Negotiate, Failure1, Failure2), 01h for the DH-HMAC-CHAP ones (Linux include/linux/nvme.h:
+ * NVME_AUTH_COMMON_MESSAGES, NVME_AUTH_DHCHAP_MESSAGES; the interop test with the kernel's host
+ * is what tells a wrong value here). */
 #define NVME_AUTH_COMMON 0x00u
-#define NVME_AUTH_DHCHAP 0x90u
+#define NVME_AUTH_DHCHAP 0x01u
 enum nvme_auth_msg_id {
 	NVME_AUTH_NEGOTIATE = 0x00,
 	NVME_AUTH_CHALLENGE = 0x01,

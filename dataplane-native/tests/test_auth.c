@@ -290,7 +290,9 @@ static void expect_failure1(struct fixture *f, uint8_t exp)
 	uint8_t m[4096];
 	uint32_t len = receive(f, m, sizeof(m));
 	const struct nvme_auth_failure *fl = (const struct nvme_auth_failure *)m;
-	assert_int_equal(len, sizeof(*fl));
+	assert_int_equal(len, 8);
+	assert_int_equal(m[0], 0x00);       /* NVME_AUTH_COMMON_MESSAGES */
+	assert_int_equal(m[1], 0xf1);       /* NVME_AUTH_DHCHAP_MESSAGE_FAILURE1 */
 	assert_int_equal(fl->hdr.auth_type, NVME_AUTH_COMMON);
 	assert_int_equal(fl->hdr.auth_id, NVME_AUTH_FAILURE1);
 	assert_int_equal(fl->rescode, NVME_AUTH_RC_FAILED);
@@ -318,6 +320,9 @@ static void read_challenge(struct fixture *f)
 	uint8_t m[4096];
 	uint32_t len = receive(f, m, sizeof(m));
 	const struct nvme_auth_challenge *c = (const struct nvme_auth_challenge *)m;
+	/* the bytes Linux's host expects (include/linux/nvme.h), not our own constants */
+	assert_int_equal(m[0], 0x01);       /* NVME_AUTH_DHCHAP_MESSAGES */
+	assert_int_equal(m[1], 0x01);       /* NVME_AUTH_DHCHAP_MESSAGE_CHALLENGE */
 	assert_int_equal(c->hdr.auth_type, NVME_AUTH_DHCHAP);
 	assert_int_equal(c->hdr.auth_id, NVME_AUTH_CHALLENGE);
 	assert_int_equal(c->hdr.t_id, f->tid);
@@ -404,6 +409,8 @@ static void expect_success1(struct fixture *f, const char *ctrl_secret, uint32_t
 	uint8_t m[4096];
 	uint32_t len = receive(f, m, sizeof(m));
 	const struct nvme_auth_success1 *s = (const struct nvme_auth_success1 *)m;
+	assert_int_equal(m[0], 0x01);
+	assert_int_equal(m[1], 0x03);       /* NVME_AUTH_DHCHAP_MESSAGE_SUCCESS1 */
 	assert_int_equal(s->hdr.auth_type, NVME_AUTH_DHCHAP);
 	assert_int_equal(s->hdr.auth_id, NVME_AUTH_SUCCESS1);
 	assert_int_equal(s->hdr.t_id, f->tid);
