@@ -2,9 +2,11 @@
 # Builds the interop guest: Debian's stock kernel plus an initramfs holding busybox, nvme-cli, fio,
 # the NVMe/TCP and virtio-net modules and guest-init.sh as /init.
 #
-#   build-guest.sh CACHE_DIR
+#   build-guest.sh CACHE_DIR [RELEASE]
 #
-# Everything comes from Debian packages: the kernel is fetched with `apt-get download`; busybox,
+# Everything comes from Debian packages: the kernel is fetched with `apt-get download`, from the
+# host's apt sources or, given RELEASE (e.g. trixie), from that Debian release through a private apt
+# state under CACHE_DIR (the host's apt configuration is not touched); busybox,
 # nvme-cli and fio are copied from the host's installed packages together with the shared libraries
 # `ldd` names (so the guest runs exactly the binaries Debian ships). The result is cached in
 # CACHE_DIR and rebuilt only when an input changes (package versions, this script, guest-init.sh).
@@ -15,6 +17,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE_DIR=${1:?usage: build-guest.sh CACHE_DIR}
 mkdir -p "$CACHE_DIR"
 CACHE_DIR=$(cd "$CACHE_DIR" && pwd)
+RELEASE=${2:-}
+APT_OPTS=()
 
 # Modules the guest loads, in this order; their dependencies are resolved with the host's modprobe
 # against the extracted tree. virtio_pci + virtio_net give the NIC; crc32c backs the NVMe/TCP digests
@@ -34,7 +38,7 @@ check_prerequisites() {
     local missing=() cmd pkg
     declare -A command_package=(
         [apt-get]=apt [apt-cache]=apt [dpkg-deb]=dpkg [dpkg-query]=dpkg [depmod]=kmod [modprobe]=kmod
-        [cpio]=cpio [gzip]=gzip [ldd]=libc-bin [sha256sum]=coreutils
+        [cpio]=cpio [gzip]=gzip [xz]=xz-utils [ldd]=libc-bin [sha256sum]=coreutils
     )
     for cmd in "${!command_package[@]}"; do
         command -v "$cmd" >/dev/null 2>&1 || missing+=("${command_package[$cmd]}")
@@ -54,10 +58,27 @@ check_prerequisites() {
 
 file_is_static() { ! ldd "$1" >/dev/null 2>&1; }
 
+# --- another release's kernel: a private apt state (sources, lists, archives) ------------------------
+# The release's package lists are fetched once a day at most. Debian's archive keyring on the host
+# (debian-archive-keyring) holds the keys of the next release too.
+use_release() {
+    local dir=$CACHE_DIR/apt
+    mkdir -p "$dir/lists/partial" "$dir/archives/partial"
+    echo "deb http://deb.debian.org/debian $RELEASE main" >"$dir/sources.list"
+    APT_OPTS=(-o "Dir::Etc::SourceList=$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+        -o "Dir::State::Lists=$dir/lists" -o "Dir::Cache::Archives=$dir/archives"
+        -o "Dir::Cache::pkgcache=$dir/pkgcache.bin" -o "Dir::Cache::srcpkgcache=$dir/srcpkgcache.bin")
+    if [[ -z $(find "$dir/lists" -maxdepth 1 -name '*_Packages*' -mtime -1 2>/dev/null) ]]; then
+        log "fetching the package lists of Debian $RELEASE"
+        apt-get "${APT_OPTS[@]}" update -q >&2 || die "apt-get update for Debian $RELEASE failed"
+    fi
+}
+
 # --- inputs and cache key ---------------------------------------------------------------------------
 kernel_package() {
     # The versioned image package that the meta package linux-image-amd64 currently depends on.
-    apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}'
+    apt-cache "${APT_OPTS[@]}" depends linux-image-amd64 2>/dev/null |
+        awk '/Depends: linux-image-[0-9]/{print $2; exit}'
 }
 
 package_version() { dpkg-query -W -f='${Version}' "$1"; }
@@ -65,9 +86,9 @@ package_version() { dpkg-query -W -f='${Version}' "$1"; }
 cache_key() {
     local kpkg=$1
     {
-        echo "kernel $kpkg $(apt-cache policy "$kpkg" | awk '/Candidate:/{print $2}')"
+        echo "kernel $kpkg $(apt-cache "${APT_OPTS[@]}" policy "$kpkg" | awk '/Candidate:/{print $2}')"
         for p in busybox-static nvme-cli fio; do echo "$p $(package_version "$p")"; done
-        echo "modules ${GUEST_MODULES[*]}"
+        echo "release ${RELEASE:-host} modules ${GUEST_MODULES[*]}"
         sha256sum "$HERE/build-guest.sh" "$HERE/guest-init.sh" | awk '{print $1}'
     } | sha256sum | awk '{print $1}'
 }
@@ -80,17 +101,44 @@ fetch_kernel() {
         log "downloading $kpkg"
         # apt drops privileges to _apt for downloads; a world-writable directory avoids its warning.
         chmod 0777 "$debdir"
-        (cd "$debdir" && apt-get download -q "$kpkg") >&2 ||
+        (cd "$debdir" && apt-get "${APT_OPTS[@]}" download -q "$kpkg") >&2 ||
             die "apt-get download $kpkg failed (no Debian mirror reachable? try: apt-get update)"
     fi
     rm -rf "$CACHE_DIR/kernel-tree"
     mkdir -p "$CACHE_DIR/kernel-tree"
     dpkg-deb -x "$(ls "$debdir/${kpkg}"_*.deb | tail -1)" "$CACHE_DIR/kernel-tree"
+    normalise_tree
 }
 
+# Newer releases ship the modules under /usr/lib (merged /usr); the tree is normalised to /lib.
 kernel_release() { ls "$CACHE_DIR/kernel-tree/lib/modules" | head -1; }
 
+normalise_tree() {
+    local tree=$CACHE_DIR/kernel-tree
+    if [[ ! -d $tree/lib/modules && -d $tree/usr/lib/modules ]]; then
+        mkdir -p "$tree/lib"
+        mv "$tree/usr/lib/modules" "$tree/lib/modules"
+    fi
+    if [[ ! -f $tree/boot/vmlinuz-$(kernel_release) && -d $tree/usr/boot ]]; then
+        mv "$tree/usr/boot" "$tree/boot"
+    fi
+}
+
 # --- initramfs --------------------------------------------------------------------------------------
+# Compressed modules (.ko.xz, as trixie ships them) are unpacked into the initramfs: busybox's insmod
+# takes plain ELF files, and depmod then indexes the .ko names.
+plain_module_path() { echo "${1%.xz}"; }
+
+copy_module() {
+    local path=$1 root=$2 tree=$CACHE_DIR/kernel-tree
+    mkdir -p "$root$(dirname "$path")"
+    if [[ $path == *.ko.xz ]]; then
+        xz -dc "$tree$path" >"$root$(plain_module_path "$path")"
+    else
+        cp "$tree$path" "$root$path"
+    fi
+}
+
 copy_modules() {
     local root=$1 kver=$2 tree=$CACHE_DIR/kernel-tree mod line path order=()
     # Debian ships no modules.dep; build it for the extracted tree so modprobe can resolve.
@@ -108,17 +156,14 @@ copy_modules() {
     done
     : >"$root/etc/modules.order"
     for path in "${order[@]}"; do
-        grep -qxF "$path" "$root/etc/modules.order" && continue
-        mkdir -p "$root$(dirname "$path")"
-        cp "$tree$path" "$root$path"
-        echo "$path" >>"$root/etc/modules.order"
+        grep -qxF "$(plain_module_path "$path")" "$root/etc/modules.order" && continue
+        copy_module "$path" "$root"
+        echo "$(plain_module_path "$path")" >>"$root/etc/modules.order"
     done
     for mod in "${REFERENCE_MODULES[@]}"; do
         path=$(modprobe -d "$tree" -S "$kver" --show-depends "$mod" | awk '/^insmod/{print $2}' | tail -1)
         [[ -n $path ]] || die "module $mod not found in the kernel package"
-        path=${path#"$tree"}
-        mkdir -p "$root$(dirname "$path")"
-        cp "$tree$path" "$root$path"
+        copy_module "${path#"$tree"}" "$root"
     done
     cp "$tree/lib/modules/$kver/modules.order" "$tree/lib/modules/$kver/modules.builtin"* "$root/lib/modules/$kver/"
     # A modules.dep inside the guest lets the kernel's request_module (busybox modprobe) work too.
@@ -167,6 +212,7 @@ build_initramfs() {
 
 main() {
     check_prerequisites
+    [[ -z $RELEASE ]] || use_release
     local kpkg key
     kpkg=$(kernel_package)
     [[ -n $kpkg ]] || die "apt-cache knows no linux-image-amd64 (run: apt-get update)"

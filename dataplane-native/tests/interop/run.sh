@@ -39,6 +39,10 @@ CNTLID_MIN=100
 CNTLID_MAX=199
 SUBNQN=nqn.2026-11.dev.windrose:interop
 FORBIDDEN_NQN=nqn.2026-11.dev.windrose:forbidden
+# DH-HMAC-CHAP: this subsystem lets the host in only with its secret. Bookworm's kernel (6.1) is built
+# without CONFIG_NVME_AUTH, so these steps run in a second guest with Debian trixie's kernel.
+AUTH_SUBNQN=nqn.2026-11.dev.windrose:interop-auth
+AUTH_GUEST_RELEASE=trixie
 
 STARTED_AT=$(date +%s)
 DEADLINE=$((STARTED_AT + INTEROP_TIMEOUT))
@@ -200,7 +204,15 @@ subsystem $FORBIDDEN_NQN
   allow-host $OTHER_HOSTNQN
   namespace 1 ram 16M
   listener 127.0.0.1 $IO_PORT
+subsystem $AUTH_SUBNQN
+  allow-host $HOSTNQN
+  dhchap-secret $HOSTNQN $AUTH_SECRET ctrl=$AUTH_CTRL_SECRET
+  # ffdhe2048 rather than the strongest group: modular exponentiation is slow in a TCG guest
+  dhchap-policy hashes=sha256,sha384,sha512 dhgroups=null,ffdhe2048
+  namespace 1 ram 64M
+  listener 127.0.0.1 $IO_PORT
 EOF
+    chmod 600 "$WORK/target.conf"    # it holds secrets
 }
 
 # Waits (bounded) until file $1 contains a line matching $2 while pid $3 lives.
@@ -312,6 +324,10 @@ HOSTID=$HOSTID
 OTHER_HOSTNQN=$OTHER_HOSTNQN
 OTHER_HOSTID=$OTHER_HOSTID
 IO_PORT2=$([[ $INTEROP_TARGET == wr-target ]] && echo "$IO_PORT2")
+AUTH_SUBNQN=$AUTH_SUBNQN
+AUTH_SECRET=$AUTH_SECRET
+AUTH_CTRL_SECRET=$AUTH_CTRL_SECRET
+WRONG_SECRET=$WRONG_SECRET
 CNTLID_MIN=$CNTLID_MIN
 CNTLID_MAX=$CNTLID_MAX
 EOF
@@ -390,12 +406,47 @@ run_guest() {
     ((restarted)) || harness_fail target-restart "the guest never asked for the restart"
 }
 
+# Boots the second guest (trixie's kernel) with guest-auth.sh: DH-HMAC-CHAP steps, no interplay.
+run_auth_guest() {
+    local limit
+    INITRAMFS=$AUTH_INITRAMFS make_guest_initrd "$WORK/auth-initrd.gz" "$HERE/guest-auth.sh"
+    CONSOLE=$WORK/auth-console.log
+    : >"$CONSOLE"
+    limit=$(($(seconds_left) - 30))
+    log "booting the DH-HMAC-CHAP guest ($AUTH_GUEST_RELEASE's kernel, TCG), at most ${limit}s"
+    timeout --kill-after=5 "$limit" qemu-system-x86_64 -nographic -m 1024 -smp 2 -accel tcg -no-reboot \
+        -netdev user,id=net0 -device virtio-net-pci,netdev=net0 \
+        -kernel "$AUTH_KERNEL" -initrd "$WORK/auth-initrd.gz" \
+        -append "console=ttyS0 loglevel=5 panic=-1 no_timer_check" </dev/null >"$CONSOLE" 2>&1 &
+    AUTH_GUEST_PID=$!
+    PIDS_TO_STOP+=("$AUTH_GUEST_PID")
+    local shown=0
+    while kill -0 "$AUTH_GUEST_PID" 2>/dev/null; do
+        shown=$(show_new_console_lines "$shown")
+        sleep 0.5
+    done
+    wait "$AUTH_GUEST_PID"
+    GUEST_STATUS=$?
+    show_new_console_lines "$shown" >/dev/null
+}
+
+# The target names the refused host and the reason in its log (rate-limited, escaped).
+judge_auth_log() {
+    if grep -q "host $HOSTNQN failed DH-HMAC-CHAP authentication to $AUTH_SUBNQN: wrong response" "$TARGET_LOG" &&
+            grep -q "host $HOSTNQN failed DH-HMAC-CHAP authentication to $AUTH_SUBNQN: the host refused" "$TARGET_LOG"; then
+        harness_pass auth-failures-logged
+    else
+        harness_fail auth-failures-logged "the target log lacks the wrong-secret or the refused-controller line:"
+        grep "DH-HMAC-CHAP" "$TARGET_LOG" | tail -5 | sed 's/^/    /'
+    fi
+}
+
 # Echoes the guest's INTEROP lines as they arrive (progress under a slow TCG guest).
 show_new_console_lines() {
     local shown=$1 total
-    total=$(wc -l <"$WORK/console.log")
+    total=$(wc -l <"$CONSOLE")
     if ((total > shown)); then
-        sed -n "$((shown + 1)),${total}p" "$WORK/console.log" | tr -d '\r' |
+        sed -n "$((shown + 1)),${total}p" "$CONSOLE" | tr -d '\r' |
             grep -E '^INTEROP (PASS|FAIL|WAIT|INFO)' | sed 's/^/  guest| /' >&2
     fi
     echo "$total"
@@ -405,8 +456,8 @@ show_new_console_lines() {
 # The console without carriage returns, as a file: grep -q on a pipe would, with pipefail, turn an
 # early match into a failure (SIGPIPE in the writer).
 console_text() {
-    tr -d '\r' <"$WORK/console.log" >"$WORK/console.txt"
-    cat "$WORK/console.txt"
+    tr -d '\r' <"$CONSOLE" >"${CONSOLE%.log}.txt"
+    cat "${CONSOLE%.log}.txt"
 }
 
 print_block() {
@@ -428,31 +479,31 @@ report_outputs() {
 }
 
 judge_guest_steps() {
-    local plan step
+    local plan step guest=${1:-guest} txt=${CONSOLE%.log}.txt
     plan=$(console_text | sed -n 's/^INTEROP PLAN //p' | head -1)
     GUEST_PASSED=0
     GUEST_FAILED=0
     if [[ -z $plan ]]; then
-        harness_fail guest-boot "the guest never printed its plan (did it boot? see console tail)"
+        harness_fail "$guest-boot" "the guest never printed its plan (did it boot? see console tail)"
         console_text | tail -30 | sed 's/^/    console| /'
         return
     fi
-    harness_pass guest-boot
+    harness_pass "$guest-boot"
     for step in $plan; do
-        if grep -q "^INTEROP FAIL $step:" "$WORK/console.txt"; then
+        if grep -q "^INTEROP FAIL $step:" "$txt"; then
             GUEST_FAILED=$((GUEST_FAILED + 1))
             print_block "$step"
-        elif grep -q "^INTEROP PASS $step\$" "$WORK/console.txt"; then
+        elif grep -q "^INTEROP PASS $step\$" "$txt"; then
             GUEST_PASSED=$((GUEST_PASSED + 1))
         else
             GUEST_FAILED=$((GUEST_FAILED + 1))
             echo "INTEROP FAIL $step: never ran (guest stopped or timed out before it)"
         fi
     done
-    if grep -q "^INTEROP GUEST-EXIT" "$WORK/console.txt"; then
-        harness_pass guest-finished
+    if grep -q "^INTEROP GUEST-EXIT" "$txt"; then
+        harness_pass "$guest-finished"
     else
-        harness_fail guest-finished "the guest did not finish (QEMU status $GUEST_STATUS)"
+        harness_fail "$guest-finished" "the guest did not finish (QEMU status $GUEST_STATUS)"
         console_text | tail -30 | sed 's/^/    console| /'
     fi
 }
@@ -550,11 +601,23 @@ main() {
     guest_files=$("$HERE/build-guest.sh" "$INTEROP_CACHE_DIR") || die "building the guest failed"
     KERNEL=$(sed -n 1p <<<"$guest_files")
     INITRAMFS=$(sed -n 2p <<<"$guest_files")
+    if [[ $INTEROP_TARGET == wr-target ]]; then
+        guest_files=$("$HERE/build-guest.sh" "$INTEROP_CACHE_DIR-$AUTH_GUEST_RELEASE" "$AUTH_GUEST_RELEASE") ||
+            die "building the $AUTH_GUEST_RELEASE guest (DH-HMAC-CHAP steps) failed"
+        AUTH_KERNEL=$(sed -n 1p <<<"$guest_files")
+        AUTH_INITRAMFS=$(sed -n 2p <<<"$guest_files")
+    fi
 
     HOSTID=$(new_uuid)
     HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:$HOSTID
     OTHER_HOSTID=$(new_uuid)
     OTHER_HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:$OTHER_HOSTID
+    # Fresh secrets each run, as nvme-cli makes them (the host's transformed with SHA-256, hh 01;
+    # the controller's 48 bytes with SHA-384, hh 02).
+    AUTH_SECRET=$(nvme gen-dhchap-key --hmac=1 --nqn="$HOSTNQN") || die "nvme gen-dhchap-key failed"
+    AUTH_CTRL_SECRET=$(nvme gen-dhchap-key --hmac=2 --key-length=48 --nqn="$AUTH_SUBNQN") ||
+        die "nvme gen-dhchap-key failed"
+    WRONG_SECRET=$(nvme gen-dhchap-key --hmac=1 --nqn="$HOSTNQN") || die "nvme gen-dhchap-key failed"
 
     start_capture
     if [[ $INTEROP_TARGET == linux-nvmet ]]; then
@@ -565,13 +628,23 @@ main() {
         truncate -s 256M "$WORK/ns2.img"
         start_wr_target start || KEEP_WORK_DIR=1
     fi
+    CONSOLE=$WORK/console.log
     run_guest
-    stop_pid "$TARGET_PID" TERM
     stop_capture
+    local auth_passed=0 auth_failed=0
+    if [[ $INTEROP_TARGET == wr-target ]]; then
+        run_auth_guest
+        judge_guest_steps auth-guest
+        judge_auth_log
+        auth_passed=$GUEST_PASSED auth_failed=$GUEST_FAILED
+        CONSOLE=$WORK/console.log
+    fi
+    stop_pid "$TARGET_PID" TERM
 
     report_outputs
     judge_guest_steps
     judge_capture
+    GUEST_PASSED=$((GUEST_PASSED + auth_passed)) GUEST_FAILED=$((GUEST_FAILED + auth_failed))
     local passed=$((GUEST_PASSED + ${#HARNESS_PASSED[@]})) failed=$((GUEST_FAILED + ${#HARNESS_FAILED[@]}))
     ((failed == 0)) || KEEP_WORK_DIR=1
     echo "interop: target $INTEROP_TARGET, $(elapsed)s; console, target log and capture in $WORK" >&2
