@@ -13,6 +13,7 @@
 # 4. HA_E2E_CYCLES times (3): kill -9 of the active node -> the partner takes over (the witness's active leg
 #    changes; time printed) and a pass completes after the kill; restart the killed node -> only the dirty
 #    regions are copied back (bytes printed), both legs current, both paths serve again.
+# 4b. The failover drill (POST .../drill): a planned hand-over to the other node and back, both pauses printed.
 # 5. The database goes away (the nodes reach it through a relay the test kills) while both legs are in sync:
 #    a pass completes meanwhile; then it comes back.
 # 6. Every fio pass ended without an I/O error or a verify failure. Printed: each failover's takeover time as
@@ -47,9 +48,9 @@ declare -A PID HTTP NVME
 log() { echo "ha-e2e: $*" >&2; }
 pass() { PASSED=$((PASSED + 1)); echo "E2E PASS $1"; }
 fail() { FAILED=$((FAILED + 1)); echo "E2E FAIL $1: $2"; }
-check() {
+check() { # check NAME COMMAND...: passes or fails the step, and returns the command's status
     local name=$1; shift
-    if "$@"; then pass "$name"; else fail "$name" "see the lines above"; fi
+    if "$@"; then pass "$name"; else fail "$name" "see the lines above"; return 1; fi
 }
 
 finish() {
@@ -173,6 +174,14 @@ restart_killed() {
     return 1
 }
 
+drill() {
+    local answer
+    answer=$(api "$(live_node)" POST "/api/v1/mirrored-volumes/$MIRROR/drill") || return 1
+    echo "    failover drill (a planned hand-over and back): hosts waited $(jq -r .overPauseMillis <<<"$answer") ms" \
+        "and $(jq -r .backPauseMillis <<<"$answer") ms (from the witness's record to the other node serving)"
+    [[ $(jq -r .overPauseMillis <<<"$answer") != null && $(jq -r .backPauseMillis <<<"$answer") != null ]]
+}
+
 database_away() {
     kill -KILL "$DB_RELAY_PID"; wait "$DB_RELAY_PID" 2>/dev/null
     DB_RELAY_PID=''
@@ -193,6 +202,7 @@ guest_asks() {
     case $1 in
     kill-active) kill_active ;;
     restart-killed) restart_killed ;;
+    drill) drill ;;
     database-away) database_away ;;
     database-back) database_back ;;
     *) log "the guest asked for '$1', which this script does not know"; return 1 ;;

@@ -8,7 +8,7 @@
 # every pass must end without an I/O error and without a verify failure. Each pass's longest write latency
 # is printed: a pass that spans a failover shows the pause the host saw.
 plan connect-both-paths one-multipath-device two-paths-live writer-started $(i=1; while [ "$i" -le "$CYCLES" ]; do
-    echo "failover-$i paths-back-$i"; i=$((i + 1)); done) database-away writer-clean
+    echo "failover-$i paths-back-$i"; i=$((i + 1)); done) drill database-away writer-clean
 
 CONNECT="nvme connect -t tcp -a $HOST_ADDR -n $SUBNQN --reconnect-delay=1 --ctrl-loss-tmo=-1"
 
@@ -97,6 +97,14 @@ while [ "$i" -le "$CYCLES" ]; do
     fi
     i=$((i + 1))
 done
+
+# The failover drill: a planned hand-over to the other node and back while the writer runs.
+before=$(passes_done)
+if ask_host drill && wait_passes_after "$before" && wait_for 120 both_paths_serve; then
+    pass drill
+else
+    fail drill "paths: $(ana_states)"
+fi
 
 before=$(passes_done)
 if ask_host database-away && wait_passes_after "$before" && ask_host database-back; then

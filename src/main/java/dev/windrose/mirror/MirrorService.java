@@ -9,6 +9,7 @@ import dev.windrose.common.NotFoundException;
 import dev.windrose.inventory.HostId;
 import dev.windrose.inventory.HostService;
 import dev.windrose.mirror.MirroredVolumeInfo.LegInfo;
+import dev.windrose.mirror.internal.MirrorCoordinator;
 import dev.windrose.mirror.internal.MirrorRow;
 import dev.windrose.mirror.internal.MirrorWitness;
 import dev.windrose.security.AuditAction;
@@ -50,9 +51,12 @@ public class MirrorService {
     private final AuditLog auditLog;
     private final Clock clock;
     private final Environment environment;
+    private final MirrorCoordinator coordinator;
 
     MirrorService(MirrorWitness witness, PoolService pools, VolumeService volumes, HostService hosts,
-            NodeRequests nodes, AuditLog auditLog, Clock clock, Environment environment) {
+            NodeRequests nodes, AuditLog auditLog, Clock clock, Environment environment,
+            MirrorCoordinator coordinator) {
+        this.coordinator = coordinator;
         this.witness = witness;
         this.pools = pools;
         this.volumes = volumes;
@@ -102,6 +106,80 @@ public class MirrorService {
         auditLog.record(AuditAction.MIRROR_CREATED, name, "legs on " + nodeName(a.hostId()) + " (pool " + a.name()
                 + ") and " + nodeName(b.hostId()) + " (pool " + b.name() + ")");
         return get(id);
+    }
+
+    /** Node request kind: the active node of a mirror hands it over (only it can stop serving first). */
+    public static final String HAND_OVER_ON_NODE = "mirror.hand-over";
+    /** How long a hand-over waits for the partner to serve before it answers without the pause. */
+    private static final java.time.Duration SERVED_WAIT = java.time.Duration.ofSeconds(10);
+
+    public record HandOver(long mirrorId) {
+    }
+
+    /** The drill's outcome: how long hosts waited on the way over and on the way back (null: not served in time). */
+    public record DrillResult(@org.jspecify.annotations.Nullable Long overPauseMillis,
+            @org.jspecify.annotations.Nullable Long backPauseMillis, MirroredVolumeInfo mirror) {
+    }
+
+    /**
+     * A planned hand-over (maintenance): the active node stops serving, the partner takes the active role with
+     * both legs current, without an I/O error reaching hosts. Answers once the partner serves (at most 10 s),
+     * with the pause in {@code lastFailoverMillis}. 409 while the other leg is out of sync.
+     */
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public MirroredVolumeInfo handOver(long id) {
+        requireWitness();
+        MirrorRow row = find(id);
+        if (!row.current(row.active().other())) {
+            throw new ConflictException("The other leg of " + row.name() + " is out of sync (it is being "
+                    + "resynchronised): handing over now would lose writes. Wait until the mirror is in sync.");
+        }
+        HostId active = new HostId(row.node(row.active()));
+        if (nodes.isLocal(active)) {
+            handOverHere(new HandOver(id));
+        } else {
+            nodes.carriedOut(active, HAND_OVER_ON_NODE, new HandOver(id));
+        }
+        awaitServed(id, row.generation() + 1);
+        auditLog.record(AuditAction.MIRROR_HANDED_OVER, row.name(), "from " + nodeName(active));
+        return get(id);
+    }
+
+    /** On the active node (a node request lands here): hand over now. */
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public MirroredVolumeInfo handOverHere(HandOver request) {
+        try {
+            coordinator.handOver(request.mirrorId(), "a planned hand-over");
+        } catch (IllegalStateException e) {
+            throw new ConflictException(e.getMessage());
+        }
+        return get(request.mirrorId());
+    }
+
+    /** The failover drill: over to the partner and back, each pause as hosts saw it from the target's side. */
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public DrillResult drill(long id) {
+        MirroredVolumeInfo over = handOver(id);
+        MirroredVolumeInfo back = handOver(id);
+        return new DrillResult(over.lastFailoverMillis(), back.lastFailoverMillis(), back);
+    }
+
+    private void awaitServed(long id, long generation) {
+        long until = System.nanoTime() + SERVED_WAIT.toNanos();
+        while (System.nanoTime() - until < 0) {
+            MirrorRow row = find(id);
+            if (row.generation() >= generation && row.lastFailoverMillis() != null) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.warn("Mirrored volume {}: the partner did not report serving within {} s of the hand-over", id,
+                SERVED_WAIT.toSeconds());
     }
 
     /** Deletes the mirror and both leg volumes; refused while it is exported. */

@@ -61,6 +61,20 @@ class MirroredVolumeController {
                 request.poolB()));
     }
 
+    @PostMapping("/{id}/hand-over")
+    @Operation(summary = "Hand the active role to the other node (operators): maintenance without an I/O error",
+            description = "The active node stops serving, the other takes over with both legs current; answers once "
+                    + "it serves, with the pause hosts saw in lastFailoverMillis. 409 while the other leg is out of sync.")
+    MirroredVolumeInfo handOver(@PathVariable long id) {
+        return mirrors.handOver(id);
+    }
+
+    @PostMapping("/{id}/drill")
+    @Operation(summary = "The failover drill (operators): over to the other node and back, with both pauses")
+    MirrorService.DrillResult drill(@PathVariable long id) {
+        return mirrors.drill(id);
+    }
+
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Delete a mirrored volume and both legs (operators); 409 while exported")

@@ -46,7 +46,7 @@ import org.springframework.stereotype.Component;
  * scheduled work can delay a failover.
  */
 @Component
-class MirrorCoordinator implements SmartLifecycle {
+public class MirrorCoordinator implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(MirrorCoordinator.class);
     private static final int ENOENT = 2;
@@ -113,7 +113,7 @@ class MirrorCoordinator implements SmartLifecycle {
         }
     }
 
-    void tick() {
+    synchronized void tick() {
         DataplaneTarget target = embeddedTarget.target().orElse(null);
         if (target == null) {
             return;
@@ -170,8 +170,59 @@ class MirrorCoordinator implements SmartLifecycle {
         if (export != null) {
             applyAna(target, export, serving);
         }
+        if (serving && !state.serving && witnessReached && row.active() == mine) {
+            // Serving since this tick (a hand-over, a takeover, a start): how long hosts waited since the witness
+            // recorded the change (kept when the takeover already measured it from the old node's loss).
+            witness.recordPauseSinceChange(row.id());
+        }
         state.serving = serving;
     }
+
+    /**
+     * A planned hand-over (maintenance, the failover drill): this node, active with both legs current, stops
+     * serving (ANA inaccessible), lets what is in flight complete, and records the partner active at a new
+     * generation with both legs current; the partner turns its paths optimized at its next tick. No write is
+     * lost and none fails: hosts retry what an inaccessible path refuses on the optimized one.
+     */
+    public synchronized void handOver(long mirrorId, String why) {
+        DataplaneTarget target = embeddedTarget.target().orElseThrow(() -> new IllegalStateException(
+                "The NVMe/TCP target of this node is not running: nothing to hand over."));
+        MirrorRow row = witness.find(mirrorId).orElseThrow(() -> new IllegalStateException("no mirror " + mirrorId));
+        Leg mine = row.legOn(self);
+        if (mine == null || row.active() != mine) {
+            throw new IllegalStateException("This node is not the active one of mirrored volume " + row.name() + ".");
+        }
+        if (!row.current(mine.other())) {
+            throw new IllegalStateException("The other leg of " + row.name() + " is out of sync (it is being "
+                    + "resynchronised): handing over now would lose writes. Wait until it is in sync.");
+        }
+        Export export = exports.of(row, self).orElse(null);
+        if (export != null) {
+            applyAna(target, export, false);
+            sleep(DRAIN);
+        }
+        if (!witness.handOver(mirrorId, mine, row.generation(), properties.lease(), why)) {
+            if (export != null) {
+                applyAna(target, export, true);
+            }
+            throw new IllegalStateException("Mirrored volume " + row.name() + " changed while handing over; try again.");
+        }
+        states.computeIfAbsent(mirrorId, id -> new LegState()).serving = false;
+        event(row, "HANDED_OVER", why);
+        log.info("Mirror {}: handed over to the partner at generation {} ({})", row.name(), row.generation() + 1, why);
+    }
+
+    /** What a path that turned inaccessible may still have in flight has this long to complete. */
+    private static final Duration DRAIN = Duration.ofMillis(100);
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
 
     // --- the active leg -------------------------------------------------------------------------------------
 

@@ -136,6 +136,15 @@ public class MirrorWitness {
                 .params(millis, id, generation).update();
     }
 
+    /** Since the witness recorded the last change of the active leg, unless a takeover measured it already. */
+    public void recordPauseSinceChange(long id) {
+        jdbc.sql("""
+                UPDATE mirrored_volume SET last_failover_ms =
+                    CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP - last_failover_at)) * 1000 AS BIGINT)
+                WHERE id = ? AND last_failover_at IS NOT NULL AND last_failover_ms IS NULL""")
+                .param(id).update();
+    }
+
     public void observe(long id, String state, long dirtyBytes, long resyncDone, long resyncTotal) {
         jdbc.sql("""
                 UPDATE mirrored_volume SET observed_state = ?, observed_dirty_bytes = ?, observed_resync_done = ?,

@@ -86,7 +86,7 @@ class MirrorsView extends VerticalLayout {
         grid.addColumn(m -> m.attachedTo() == null ? "Not exported" : m.attachedTo()).setHeader("Exported by")
                 .setAutoWidth(true);
         if (operator) {
-            grid.addComponentColumn(this::deleteButton).setHeader("").setAutoWidth(true);
+            grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true);
         }
         grid.setAllRowsVisible(true);
     }
@@ -117,6 +117,37 @@ class MirrorsView extends VerticalLayout {
         }
         return mirror.lastFailoverAt() + (mirror.lastFailoverMillis() == null ? ""
                 : " (served again after " + mirror.lastFailoverMillis() + " ms)");
+    }
+
+    private Component actions(MirroredVolumeInfo mirror) {
+        boolean inSync = mirror.legs().stream().allMatch(LegInfo::current);
+        Button handOver = new Button("Hand over", click -> act(() -> mirrors.handOver(mirror.id()),
+                done -> "The other node serves " + mirror.name() + " now; hosts waited " + pause(done.lastFailoverMillis())
+                        + "."));
+        Button drill = new Button("Failover drill", click -> act(() -> mirrors.drill(mirror.id()),
+                done -> "Drill of " + mirror.name() + ": over in " + pause(done.overPauseMillis()) + ", back in "
+                        + pause(done.backPauseMillis()) + "."));
+        for (Button button : java.util.List.of(handOver, drill)) {
+            button.addThemeVariants(ButtonVariant.TERTIARY);
+            if (!inSync) {
+                button.setEnabled(false);
+                button.setTooltipText("A leg is out of sync: wait until the resync is done.");
+            }
+        }
+        return new HorizontalLayout(handOver, drill, deleteButton(mirror));
+    }
+
+    private static String pause(@org.jspecify.annotations.Nullable Long millis) {
+        return millis == null ? "(not measured: the other node did not report in time)" : millis + " ms";
+    }
+
+    private <T> void act(java.util.function.Supplier<T> action, java.util.function.Function<T, String> said) {
+        try {
+            Notices.success(said.apply(action.get()));
+        } catch (ConflictException | NotFoundException | InvalidInputException | NodeUnavailableException e) {
+            Notices.error(e.getMessage());
+        }
+        refresh();
     }
 
     private Component deleteButton(MirroredVolumeInfo mirror) {
