@@ -198,6 +198,10 @@ test('a new administrator goes from the first visit to a connected Linux host wi
     await page.goto('/');
     await waitForVaadin(page);
     await expect(page).not.toHaveURL(/\/welcome$/);
+    // The name typed in step 1 is the console's: under the app's name, in the tab title, on the dashboard.
+    await expect(page.locator('#cluster-name')).toHaveText(`Cluster E2E lab ${suffix}`);
+    await expect(page).toHaveTitle(`Dashboard · E2E lab ${suffix}`);
+    await expect(page.locator('#cluster-heading')).toHaveText(`Cluster E2E lab ${suffix}`);
   });
 
   await context.close();

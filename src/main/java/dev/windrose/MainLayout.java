@@ -21,6 +21,8 @@ import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
 import com.vaadin.flow.router.AfterNavigationEvent;
 import com.vaadin.flow.router.AfterNavigationObserver;
+import com.vaadin.flow.router.HasDynamicTitle;
+import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.server.menu.MenuConfiguration;
 import com.vaadin.flow.server.menu.MenuEntry;
 import com.vaadin.flow.spring.security.AuthenticationContext;
@@ -28,6 +30,8 @@ import com.vaadin.flow.theme.lumo.Lumo;
 import com.vaadin.flow.theme.lumo.LumoUtility;
 import jakarta.annotation.security.PermitAll;
 import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
@@ -61,9 +65,22 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
 
     private final List<HeaderItem> headerItems;
 
-    MainLayout(AuthenticationContext authentication, ObjectProvider<HeaderItem> headerItems) {
+    /**
+     * The cluster's name as the guided setup or an administrator gave it (onboarding provides it): shown
+     * under the app's name and after every tab title, so tabs of two clusters' consoles can be told apart.
+     */
+    public interface ClusterName {
+        Optional<String> current();
+    }
+
+    private final ObjectProvider<ClusterName> clusterName;
+    private final Span clusterLabel = new Span();
+
+    MainLayout(AuthenticationContext authentication, ObjectProvider<HeaderItem> headerItems,
+            ObjectProvider<ClusterName> clusterName) {
         this.authentication = authentication;
         this.headerItems = headerItems.orderedStream().toList();
+        this.clusterName = clusterName;
         setPrimarySection(Section.DRAWER);
         addToDrawer(appName(), new Scroller(navigation()));
         addToNavbar(navbar());
@@ -74,7 +91,12 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         logo.addClassNames(LumoUtility.TextColor.PRIMARY, LumoUtility.IconSize.MEDIUM);
         Span name = new Span(APP_NAME);
         name.addClassNames(LumoUtility.FontWeight.SEMIBOLD, LumoUtility.FontSize.LARGE);
-        HorizontalLayout header = new HorizontalLayout(logo, name);
+        clusterLabel.setId("cluster-name");
+        clusterLabel.addClassNames(LumoUtility.FontSize.SMALL, LumoUtility.TextColor.SECONDARY,
+                LumoUtility.Overflow.HIDDEN, LumoUtility.TextOverflow.ELLIPSIS, LumoUtility.Whitespace.NOWRAP);
+        Div names = new Div(name, clusterLabel);
+        names.addClassNames(LumoUtility.Display.FLEX, LumoUtility.FlexDirection.COLUMN, LumoUtility.Overflow.HIDDEN);
+        HorizontalLayout header = new HorizontalLayout(logo, names);
         header.setAlignItems(FlexComponent.Alignment.CENTER);
         header.addClassNames(LumoUtility.Padding.MEDIUM, LumoUtility.Gap.SMALL);
         return header;
@@ -138,5 +160,22 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     @Override
     public void afterNavigation(AfterNavigationEvent event) {
         viewTitle.setText(MenuConfiguration.getPageHeader(getContent()).orElse(""));
+        Optional<String> cluster = Optional.ofNullable(clusterName.getIfAvailable()).flatMap(ClusterName::current);
+        clusterLabel.setText(cluster.map(name -> "Cluster " + name).orElse(""));
+        clusterLabel.setTitle(cluster.map(name -> "Cluster " + name).orElse(""));
+        clusterLabel.setVisible(cluster.isPresent());
+        cluster.ifPresent(name -> getUI().ifPresent(ui -> ui.beforeClientResponse(ui,
+                response -> ui.getPage().setTitle(tabTitle(getContent(), name)))));
+    }
+
+    /**
+     * The view's own tab title and the cluster's name. Set just before the answer leaves, after the router
+     * has set the view's title, which it does once navigation has finished.
+     */
+    static String tabTitle(@Nullable Component view, String cluster) {
+        String own = view instanceof HasDynamicTitle dynamic ? dynamic.getPageTitle()
+                : view != null && view.getClass().isAnnotationPresent(PageTitle.class)
+                        ? view.getClass().getAnnotation(PageTitle.class).value() : APP_NAME;
+        return own + " · " + cluster;
     }
 }

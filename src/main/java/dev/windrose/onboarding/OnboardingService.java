@@ -150,6 +150,23 @@ public class OnboardingService {
         return save(WizardStep.CLUSTER, typed, WizardStep.DISKS);
     }
 
+    /**
+     * Renames the cluster outside the guided setup (from the dashboard), where it is shown in the console's
+     * header and tab titles; audited when the name changes. The guided setup's progress is left as it is.
+     */
+    @Transactional
+    @PreAuthorize(Role.Expressions.ADMIN)
+    public String renameCluster(String name) {
+        String valid = validClusterName(name);
+        ProgressEntity entity = entity();
+        if (!valid.equals(entity.clusterName())) {
+            String before = entity.clusterName();
+            entity.nameCluster(valid, clock.instant(), actor());
+            auditLog.record(AuditAction.CLUSTER_NAMED, valid, before == null ? null : "renamed from " + before);
+        }
+        return valid;
+    }
+
     /** Step 2, for a host without a spare disk: a file-backed lab disk (for trials). */
     @Transactional
     @PreAuthorize(Role.Expressions.ADMIN)

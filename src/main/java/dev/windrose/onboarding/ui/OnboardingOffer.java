@@ -52,6 +52,8 @@ class OnboardingOffer implements VaadinServiceInitListener {
     }
 
     private static boolean openedByTheConsole(NavigationTrigger trigger) {
-        return trigger == NavigationTrigger.PROGRAMMATIC || trigger == NavigationTrigger.UI_NAVIGATE;
+        // REFRESH_ROUTE: the console redrawing the page it shows (after the dashboard renamed the cluster).
+        return trigger == NavigationTrigger.PROGRAMMATIC || trigger == NavigationTrigger.UI_NAVIGATE
+                || trigger == NavigationTrigger.REFRESH_ROUTE;
     }
 }

@@ -6,12 +6,17 @@ import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.component.card.Card;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.DescriptionList;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.Text;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
+import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.Menu;
@@ -38,6 +43,9 @@ import dev.windrose.telemetry.ui.ClusterActivity;
 import dev.windrose.telemetry.ui.NodesActivity;
 import dev.windrose.telemetry.NodeStatistics;
 import dev.windrose.cluster.ClusterService;
+import dev.windrose.common.InvalidInputException;
+import dev.windrose.common.ui.Notices;
+import dev.windrose.onboarding.OnboardingService;
 import java.time.Clock;
 import dev.windrose.security.UserService;
 import dev.windrose.security.UserSummary;
@@ -70,17 +78,20 @@ class DashboardView extends VerticalLayout {
     private @Nullable Subscription following;
 
     DashboardView(UserService users, Dataplane dataplane, EmbeddedTarget target, HealthWatch healthWatch,
-            TelemetryService telemetry, ClusterService cluster, NodeStatistics nodeStatistics, Clock clock) {
+            TelemetryService telemetry, ClusterService cluster, NodeStatistics nodeStatistics, Clock clock,
+            OnboardingService onboarding) {
         this.healthWatch = healthWatch;
         setPadding(true);
         setMaxWidth("90rem");
+        UserSummary me = users.currentUser();
+        add(clusterHeading(onboarding, me.roles().contains(Role.ADMIN)));
         shownHealth = healthWatch.read();
         healthRow = row(healthCard(shownHealth), capacityCard(shownHealth));
         add(healthRow);
         add(sectionHeading("Nodes"), new NodesActivity(cluster, nodeStatistics, clock));
         add(sectionHeading("Activity"), new ClusterActivity(telemetry));
         add(sectionHeading("This node"));
-        add(row(accountCard(users.currentUser()), dataplaneCard(dataplane), targetCard(target), whereToGoCard(shownHealth)));
+        add(row(accountCard(me), dataplaneCard(dataplane), targetCard(target), whereToGoCard(shownHealth)));
     }
 
     @Override
@@ -111,6 +122,48 @@ class DashboardView extends VerticalLayout {
         shownHealth = health;
         healthRow.removeAll();
         healthRow.add(healthCard(health), capacityCard(health));
+    }
+
+    /** The cluster's name (from the guided setup), which administrators may change here. */
+    private static Component clusterHeading(OnboardingService onboarding, boolean admin) {
+        H2 heading = new H2(onboarding.clusterName().map(name -> "Cluster " + name).orElse("This cluster has no name yet"));
+        heading.setId("cluster-heading");
+        heading.addClassNames(LumoUtility.FontSize.XLARGE, LumoUtility.Margin.NONE);
+        HorizontalLayout line = new HorizontalLayout(heading);
+        line.setAlignItems(FlexComponent.Alignment.BASELINE);
+        if (admin) {
+            Button rename = new Button(onboarding.clusterName().isPresent() ? "Rename" : "Name it",
+                    click -> renameDialog(onboarding).open());
+            rename.addThemeVariants(ButtonVariant.TERTIARY);
+            rename.setAriaLabel("Rename the cluster");
+            line.add(rename);
+        }
+        return line;
+    }
+
+    private static Dialog renameDialog(OnboardingService onboarding) {
+        Dialog dialog = new Dialog();
+        dialog.setHeaderTitle("Rename the cluster");
+        TextField name = new TextField("Cluster name");
+        name.setValue(onboarding.clusterName().orElse(""));
+        name.setHelperText("Shown in the header and every tab title. 1 to 64 letters, digits, spaces, '.', '_' or '-'.");
+        name.setWidthFull();
+        dialog.add(name);
+        Button save = new Button("Rename", click -> {
+            try {
+                String renamed = onboarding.renameCluster(name.getValue());
+                dialog.close();
+                Notices.success("The cluster is now called " + renamed + ".");
+                UI.getCurrent().refreshCurrentRoute(false);
+            } catch (InvalidInputException refused) {
+                name.setErrorMessage(refused.getMessage());
+                name.setInvalid(true);
+            }
+        });
+        save.addThemeVariants(ButtonVariant.PRIMARY);
+        dialog.getFooter().add(new Button("Cancel", click -> dialog.close()), save);
+        dialog.setWidth("min(30rem, 95vw)");
+        return dialog;
     }
 
     private static FlexLayout row(Component... cards) {

@@ -3,7 +3,13 @@ package dev.windrose.overview.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vaadin.browserless.SpringBrowserlessTest;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.textfield.TextField;
+import dev.windrose.onboarding.OnboardingService;
 import com.vaadin.flow.component.html.DescriptionList;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy;
@@ -51,6 +57,8 @@ class DashboardViewTest extends SpringBrowserlessTest {
     PoolService pools;
     @Autowired
     HealthWatch healthWatch;
+    @Autowired
+    OnboardingService onboarding;
 
     @BeforeEach
     void the_signed_in_administrator_exists() {
@@ -177,6 +185,24 @@ class DashboardViewTest extends SpringBrowserlessTest {
         assertThat(descendants(activity).filter(c -> c instanceof com.vaadin.flow.component.html.H3)
                 .map(h -> h.getElement().getText()).toList())
                 .contains("Top namespaces by IOPS, last second", "Top namespaces by p99 latency, last second");
+    }
+
+    @Test
+    void an_administrator_renames_the_cluster_and_the_header_the_tab_title_and_the_heading_show_the_new_name() {
+        test(find(Button.class).withText(onboarding.clusterName().isPresent() ? "Rename" : "Name it").single()).click();
+        TextField name = find(TextField.class).withCaption("Cluster name").single();
+        name.setValue("has/slash");
+        test(find(Button.class).withText("Rename").last()).click();
+        assertThat(name.isInvalid()).as("a refused name stays in the dialog, at its field").isTrue();
+
+        name.setValue("Branch office 7");
+        test(find(Button.class).withText("Rename").last()).click();
+        roundTrip();
+
+        assertThat(find(H2.class).id("cluster-heading").getText()).isEqualTo("Cluster Branch office 7");
+        assertThat(find(Span.class).id("cluster-name").getText()).isEqualTo("Cluster Branch office 7");
+        assertThat(UI.getCurrent().getInternals().getTitle()).isEqualTo("Dashboard · Branch office 7");
+        assertThat(onboarding.clusterName()).contains("Branch office 7");
     }
 
     private static java.util.stream.Stream<com.vaadin.flow.component.Component> descendants(
