@@ -42,11 +42,14 @@ test('at 820 px the navigation opens over the page from the toggle; at 1280 px i
   });
 });
 
-test('at 1024 px beside the navigation the Pools and Volumes grids keep every action button on screen', async ({ page, admin, adminToken, request }) => {
+test('at 1024 px beside the navigation the Pools and Volumes grids keep every action button on screen and cut long names', async ({ page, admin, adminToken, request }) => {
   const suffix = randomUUID().slice(0, 8);
   const headers = bearer(adminToken);
   const pool = await (await request.post('/api/v1/pools', { headers, data: { name: `wide-${suffix}`, type: 'MEMORY', capacityBytes: 64 * 1024 * 1024 } })).json();
   const volume = await (await request.post('/api/v1/volumes', { headers, data: { name: `wide-${suffix}`, poolId: pool.id, sizeBytes: 8 * 1024 * 1024 } })).json();
+  // The longest name there may be, without a space to wrap at.
+  const longName = `long-${suffix}-`.padEnd(64, 'x');
+  const long = await (await request.post('/api/v1/volumes', { headers, data: { name: longName, poolId: pool.id, sizeBytes: 8 * 1024 * 1024 } })).json();
   try {
     await page.setViewportSize({ width: 1024, height: 768 });
     const login = new LoginPage(page);
@@ -57,6 +60,7 @@ test('at 1024 px beside the navigation the Pools and Volumes grids keep every ac
       ['/pools', `Delete pool wide-${suffix}`],
       ['/volumes', `Grow volume wide-${suffix}`],
       ['/volumes', `Delete volume wide-${suffix}`],
+      ['/volumes', `Delete volume ${longName}`],
     ]) {
       await openView(page, path);
       const button = page.getByRole('button', { name, exact: true });
@@ -64,7 +68,21 @@ test('at 1024 px beside the navigation the Pools and Volumes grids keep every ac
       const box = await button.boundingBox();
       expect((box?.x ?? 9999) + (box?.width ?? 0), `${name} ends inside the 1024 px window`).toBeLessThanOrEqual(1024);
     }
+    await test.step('a 64-character volume name keeps to one line, cut with an ellipsis, whole in its tooltip', async () => {
+      const name = page.locator('vaadin-grid-cell-content span.truncated', { hasText: longName });
+      await expect(name).toBeVisible();
+      const fits = await name.evaluate((span) => ({
+        cut: span.scrollWidth > span.clientWidth,
+        lines: Math.round(span.getBoundingClientRect().height
+          / (parseFloat(getComputedStyle(span).lineHeight) || parseFloat(getComputedStyle(span).fontSize) * 1.625)),
+        overflow: getComputedStyle(span).textOverflow,
+      }));
+      expect(fits).toEqual({ cut: true, lines: 1, overflow: 'ellipsis' });
+      await name.hover();
+      await expect(page.getByRole('tooltip')).toContainText(longName);
+    });
   } finally {
+    await request.delete(`/api/v1/volumes/${long.id}`, { headers });
     await request.delete(`/api/v1/volumes/${volume.id}`, { headers });
     await request.delete(`/api/v1/pools/${pool.id}`, { headers });
   }

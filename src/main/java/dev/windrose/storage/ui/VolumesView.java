@@ -101,9 +101,12 @@ class VolumesView extends VerticalLayout implements BeforeEnterObserver {
         // Every column in view at 1024 px beside the navigation: names and NQNs wrap (an NQN at its dots and
         // colons) instead of pushing "Attached to" and the actions off-screen.
         grid.addThemeVariants(GridVariant.ROW_STRIPES, GridVariant.WRAP_CELL_CONTENT);
-        grid.addColumn(VolumeInfo::name).setHeader("Name").setWidth("6rem").setFlexGrow(1);
+        // A name (up to 64 characters without a space) cannot wrap: it keeps to one line, cut with "…", whole
+        // in the tooltip.
+        grid.addComponentColumn(VolumesView::name).setHeader("Name").setWidth("6rem").setFlexGrow(1)
+                .setTooltipGenerator(VolumeInfo::name);
         grid.addComponentColumn(VolumesView::pool)
-                .setHeader("Pool").setWidth("6rem").setFlexGrow(1);
+                .setHeader("Pool").setWidth("6rem").setFlexGrow(1).setTooltipGenerator(VolumeInfo::poolName);
         // Shown once there is more than one node (refresh): on one node it says nothing and costs a column.
         grid.addColumn(volume -> nodeNames.name(volume.hostId())).setHeader("Node").setKey("node").setWidth("6rem")
                 .setFlexGrow(0).setVisible(false);
@@ -120,10 +123,18 @@ class VolumesView extends VerticalLayout implements BeforeEnterObserver {
         grid.setEmptyStateText("No volumes yet: create a pool, then a volume in it.");
     }
 
-    /** The pool, linked to its row on the Pools page. */
+    private static Component name(VolumeInfo volume) {
+        Span name = new Span(volume.name());
+        name.addClassName("truncated");
+        return name;
+    }
+
+    /** The pool, linked to its row on the Pools page; a long name cut like the volume's. */
     private static Component pool(VolumeInfo volume) {
         RouterLink link = StorageNavigation.pool(volume.poolName());
-        return volume.poolType() == PoolType.MEMORY ? new Span(link, new Span(" (RAM)")) : link;
+        Span pool = volume.poolType() == PoolType.MEMORY ? new Span(link, new Span(" (RAM)")) : new Span(link);
+        pool.addClassName("truncated");
+        return pool;
     }
 
     /** {@code ?volume=<name>} (from {@link StorageNavigation#volume}) searches for that volume. */
