@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Sends event changes through the enabled channels, on one thread of its own, so a slow SMTP server or
- * webhook never holds up alert evaluation. Raised, escalated and cleared events at or above a channel's
+ * webhook never holds up alert evaluation. An event's mail is text with an HTML alternative. Raised, escalated and cleared events at or above a channel's
  * minimum severity are sent; acknowledgements and message updates are not. Each channel's outcome is
  * kept as its last outcome; failures are logged too.
  */
@@ -67,7 +67,7 @@ class AlertDispatcher {
             case EMAIL -> mail(settings, "[Windrose] Test message",
                     "This is a test of Windrose's alert delivery, sent by " + sentBy + ".\n\n"
                             + "Events of severity " + settings.email().minimumSeverity() + " and above will arrive "
-                            + "at this address when they are raised, escalated or cleared.\n");
+                            + "at this address when they are raised, escalated or cleared.\n", null);
             case WEBHOOK -> post(settings, testDocument(sentBy));
         };
         store.recordOutcome(channel, outcome);
@@ -80,7 +80,7 @@ class AlertDispatcher {
             EventInfo event = change.event();
             AlertDelivery.Email mail = settings.email();
             if (mail.enabled() && event.severity().compareTo(mail.minimumSeverity()) >= 0) {
-                keep(DeliveryChannel.EMAIL, event, mail(settings, subject(change), text(change)));
+                keep(DeliveryChannel.EMAIL, event, mail(settings, subject(change), text(change), AlertMailHtml.of(change)));
             }
             AlertDelivery.Webhook hook = settings.webhook();
             if (hook.enabled() && event.severity().compareTo(hook.minimumSeverity()) >= 0) {
@@ -92,14 +92,15 @@ class AlertDispatcher {
     }
 
     /** Mails through the stored settings; a password this node cannot open is a failed delivery that says so. */
-    private AlertDelivery.Outcome mail(AlertDeliveryStore.Stored settings, String subject, String text) {
+    private AlertDelivery.Outcome mail(AlertDeliveryStore.Stored settings, String subject, String text,
+            @Nullable String html) {
         String password;
         try {
             password = store.smtpPassword(settings);
         } catch (SecretBox.UnreadableSecretException e) {
             return new AlertDelivery.Outcome(clock.instant(), false, "not sent: " + e.getMessage());
         }
-        return email.send(settings.email(), password, subject, text);
+        return email.send(settings.email(), password, subject, text, html);
     }
 
     /** Posts to the stored webhook, signed when it has a secret; a secret this node cannot open sends nothing. */

@@ -1,18 +1,20 @@
 package dev.windrose.telemetry.internal;
 
 import dev.windrose.telemetry.AlertDelivery;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 import org.springframework.mail.MailException;
-import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
+import org.springframework.mail.javamail.MimeMessageHelper;
 
 /**
- * Sends one plain-text e-mail through the SMTP server of the stored settings. With STARTTLS on, the
- * connection must be upgraded before anything (the password included) is sent: a server that does not
- * offer it is refused, not used in clear. Connecting, reading and writing are each bounded by a timeout.
+ * Sends one e-mail (plain text, or text with an HTML alternative) through the SMTP server of the stored
+ * settings. With STARTTLS on, the connection must be upgraded before anything (the password included) is
+ * sent: a server that does not offer it is refused, not used in clear. Connecting, reading and writing are each bounded by a timeout.
  */
 final class EmailSender {
 
@@ -24,7 +26,9 @@ final class EmailSender {
         this.clock = clock;
     }
 
-    AlertDelivery.Outcome send(AlertDelivery.Email settings, @Nullable String password, String subject, String body) {
+    /** Sends {@code text} as the message, with {@code html} as its alternative when there is one. */
+    AlertDelivery.Outcome send(AlertDelivery.Email settings, @Nullable String password, String subject, String text,
+            @Nullable String html) {
         JavaMailSenderImpl mailer = new JavaMailSenderImpl();
         mailer.setHost(settings.smtpHost());
         mailer.setPort(settings.smtpPort());
@@ -42,18 +46,26 @@ final class EmailSender {
             properties.setProperty("mail.smtp.auth", "true");
         }
         mailer.setJavaMailProperties(properties);
-        SimpleMailMessage message = new SimpleMailMessage();
-        message.setFrom(settings.from());
-        message.setTo(settings.to().toArray(String[]::new));
-        message.setSubject(subject);
-        message.setText(body);
         try {
+            MimeMessage message = mailer.createMimeMessage();
+            // multipart/alternative: a mail client shows the HTML part, a plain one (or a pager) the text.
+            MimeMessageHelper helper = new MimeMessageHelper(message, html != null, "UTF-8");
+            helper.setFrom(settings.from());
+            helper.setTo(settings.to().toArray(String[]::new));
+            helper.setSubject(subject);
+            if (html != null) {
+                helper.setText(text, html);
+            } else {
+                helper.setText(text);
+            }
             mailer.send(message);
             return new AlertDelivery.Outcome(clock.instant(), true, "sent to " + String.join(", ", settings.to()) + " through "
                     + settings.smtpHost() + ":" + settings.smtpPort());
         } catch (MailException e) {
             return new AlertDelivery.Outcome(clock.instant(), false, settings.smtpHost() + ":" + settings.smtpPort()
                     + " refused or failed: " + deepest(e));
+        } catch (MessagingException e) {
+            return new AlertDelivery.Outcome(clock.instant(), false, "the message could not be written: " + deepest(e));
         }
     }
 

@@ -116,7 +116,10 @@ class AlertDeliveryTest {
                 "[Windrose] CRITICAL raised: delivery-host – delivery-host stopped sending heartbeats 20 s ago.");
         assertThat(Arrays.toString(raised.getAllRecipients())).isEqualTo("[oncall@example.com, storage@example.com]");
         assertThat(raised.getFrom()[0].toString()).isEqualTo("windrose@example.com");
-        assertThat(GreenMailUtil.getBody(raised)).contains("Rule:       HOST_HEARTBEAT", "(" + key + ")");
+        assertThat(raised.getContentType()).startsWith("multipart/");
+        assertThat(part(raised, "text/plain")).contains("Rule:       HOST_HEARTBEAT", "(" + key + ")");
+        assertThat(part(raised, "text/html")).contains("<!DOCTYPE html>", "CRITICAL raised</span> on <strong>delivery-host</strong>",
+                "delivery-host stopped sending heartbeats 20 s ago.", "<td>HOST_HEARTBEAT</td>", "<td>OPEN</td>");
         String posted = postAbout(key);
         assertThat(JsonPath.<String>read(posted, "$.kind")).isEqualTo("RAISED");
         assertThat(JsonPath.<String>read(posted, "$.event.severity")).isEqualTo("CRITICAL");
@@ -244,6 +247,38 @@ class AlertDeliveryTest {
         as(post("/api/v1/alert-delivery/email/test")).andExpect(status().isOk())
                 .andExpect(jsonPath("$.delivered").value(false))
                 .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("sealed with another key")));
+    }
+
+    @Test
+    void an_events_html_mail_escapes_what_hosts_and_users_named() throws Exception {
+        as(put("/api/v1/alert-delivery").contentType(MediaType.APPLICATION_JSON)
+                .content(settings(true, false, "\"" + SMTP_PASSWORD + "\"", "WARNING"))).andExpect(status().isOk());
+
+        evaluator.apply(AlertRule.HOST_HEARTBEAT, List.of(new AlertEvaluator.Condition("host:markup", "markup<b>host</b>",
+                Severity.WARNING, "markup<b>host</b> is late & <script>alert(1)</script>.")));
+
+        String html = part(mailAbout("markup<b>host</b>", "raised"), "text/html");
+        assertThat(html).contains("<strong>markup&lt;b&gt;host&lt;/b&gt;</strong>",
+                "is late &amp; &lt;script&gt;alert(1)&lt;/script&gt;.").doesNotContain("<script>", "<b>host");
+        evaluator.apply(AlertRule.HOST_HEARTBEAT, List.of());
+        mailAbout("markup<b>host</b>", "cleared");
+    }
+
+    /** The decoded content of the message's first part of this type, however deep the multipart nests it. */
+    private static String part(jakarta.mail.Part part, String type) throws Exception {
+        if (part.isMimeType(type)) {
+            return (String) part.getContent();
+        }
+        if (part.getContent() instanceof jakarta.mail.Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                try {
+                    return part(multipart.getBodyPart(i), type);
+                } catch (AssertionError notThere) {
+                    // the next part, then
+                }
+            }
+        }
+        throw new AssertionError("no " + type + " part");
     }
 
     private String storedPassword() {
