@@ -182,6 +182,50 @@ public class MirrorService {
                 SERVED_WAIT.toSeconds());
     }
 
+    /**
+     * What taking a node down for maintenance would cause, in words: the mirrors whose active role moves to
+     * their partner, the mirrors that lose redundancy while it is away, and those whose active role cannot move
+     * (the other leg is out of sync: their hosts would lose the volume).
+     */
+    public record MaintenancePlan(long nodeId, String nodeName, List<String> handOver, List<String> loseRedundancy,
+            List<String> cannotMove) {
+    }
+
+    @PreAuthorize(Role.Expressions.VIEWER)
+    public MaintenancePlan maintenancePlan(long node) {
+        List<MirrorRow> touched = witness.withLegOn(node);
+        List<String> handOver = new java.util.ArrayList<>();
+        List<String> cannotMove = new java.util.ArrayList<>();
+        for (MirrorRow row : touched) {
+            if (row.node(row.active()) != node) {
+                continue;
+            }
+            (row.current(row.active().other()) ? handOver : cannotMove).add(row.name());
+        }
+        return new MaintenancePlan(node, nodeName(new HostId(node)), handOver,
+                touched.stream().map(MirrorRow::name).toList(), cannotMove);
+    }
+
+    /**
+     * Node maintenance: hands every active role the node holds to the partner (each as {@link #handOver}),
+     * refusing at once, with nothing moved, when one of them cannot move. Answers with the plan carried out.
+     */
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public MaintenancePlan handOverAllFrom(long node) {
+        MaintenancePlan plan = maintenancePlan(node);
+        if (!plan.cannotMove().isEmpty()) {
+            throw new ConflictException("Node " + plan.nodeName() + " is the only current leg of "
+                    + String.join(", ", plan.cannotMove()) + ": its hosts would lose them. Wait until their resync is "
+                    + "done, then try again.");
+        }
+        for (MirrorRow row : witness.withLegOn(node)) {
+            if (row.node(row.active()) == node) {
+                handOver(row.id());
+            }
+        }
+        return plan;
+    }
+
     /** Deletes the mirror and both leg volumes; refused while it is exported. */
     @PreAuthorize(Role.Expressions.OPERATOR)
     public void delete(long id) {

@@ -75,6 +75,19 @@ class MirroredVolumeController {
         return mirrors.drill(id);
     }
 
+    @GetMapping("/maintenance/{nodeId}")
+    @Operation(summary = "What node maintenance would cause: mirrors whose active role moves, lose redundancy, cannot move")
+    MirrorService.MaintenancePlan maintenancePlan(@PathVariable long nodeId) {
+        return mirrors.maintenancePlan(nodeId);
+    }
+
+    @PostMapping("/maintenance/{nodeId}")
+    @Operation(summary = "Node maintenance (operators): every active role of the node handed to its partner",
+            description = "409, with nothing moved, when a mirror active there has its other leg out of sync.")
+    MirrorService.MaintenancePlan handOverAllFrom(@PathVariable long nodeId) {
+        return mirrors.handOverAllFrom(nodeId);
+    }
+
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Delete a mirrored volume and both legs (operators); 409 while exported")
