@@ -1,7 +1,6 @@
 package dev.windrose.cluster;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -146,22 +145,11 @@ public class PostgresNotifications implements SmartLifecycle {
     }
 
     private Connection open() throws SQLException {
-        Properties info = new Properties();
-        String user = environment.getProperty("spring.datasource.username");
-        String password = environment.getProperty("spring.datasource.password");
-        if (user != null) {
-            info.setProperty("user", user);
-        }
-        if (password != null) {
-            info.setProperty("password", password);
-        }
-        info.setProperty("ApplicationName", "windrose notifications");
-        info.setProperty("tcpKeepAlive", "true");
-        return DriverManager.getConnection(environment.getProperty("spring.datasource.url", ""), info);
+        return DedicatedConnections.open(environment, "windrose notifications", new Properties());
     }
 
     private boolean postgres() {
-        return environment.getProperty("spring.datasource.url", "").startsWith("jdbc:postgresql:");
+        return DedicatedConnections.postgres(environment);
     }
 
     private static void sleep(Duration duration) {

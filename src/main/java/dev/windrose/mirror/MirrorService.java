@@ -242,7 +242,7 @@ public class MirrorService {
     }
 
     private void requireWitness() {
-        if (!environment.getProperty("spring.datasource.url", "").startsWith("jdbc:postgresql:")) {
+        if (!dev.windrose.cluster.DedicatedConnections.postgres(environment)) {
             throw new ConflictException("Mirrored volumes need the cluster's PostgreSQL: it is the witness that decides "
                     + "which node is active. This node runs on its embedded database; see the README's cluster section.");
         }

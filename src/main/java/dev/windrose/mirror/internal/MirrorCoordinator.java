@@ -437,7 +437,7 @@ public class MirrorCoordinator implements SmartLifecycle {
     }
 
     private boolean postgres() {
-        return environment.getProperty("spring.datasource.url", "").startsWith("jdbc:postgresql:");
+        return dev.windrose.cluster.DedicatedConnections.postgres(environment);
     }
 
     /** Nothing before the application is ready: this node's host record exists only then. */

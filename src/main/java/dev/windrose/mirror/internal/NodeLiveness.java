@@ -1,9 +1,9 @@
 package dev.windrose.mirror.internal;
 
+import dev.windrose.cluster.DedicatedConnections;
 import dev.windrose.inventory.HostService;
 import dev.windrose.security.SystemViewer;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -123,20 +123,10 @@ public class NodeLiveness implements SmartLifecycle {
     }
 
     private Connection open() throws SQLException {
-        Properties info = new Properties();
-        String user = environment.getProperty("spring.datasource.username");
-        String password = environment.getProperty("spring.datasource.password");
-        if (user != null) {
-            info.setProperty("user", user);
-        }
-        if (password != null) {
-            info.setProperty("password", password);
-        }
-        info.setProperty("ApplicationName", "windrose liveness");
-        info.setProperty("tcpKeepAlive", "true");
-        info.setProperty("connectTimeout", "3");
-        info.setProperty("socketTimeout", "5");
-        return DriverManager.getConnection(environment.getProperty("spring.datasource.url", ""), info);
+        Properties timeouts = new Properties();
+        timeouts.setProperty("connectTimeout", "3");
+        timeouts.setProperty("socketTimeout", "5");
+        return DedicatedConnections.open(environment, "windrose liveness", timeouts);
     }
 
     private void closeQuietly() {
@@ -151,7 +141,7 @@ public class NodeLiveness implements SmartLifecycle {
     }
 
     private boolean postgres() {
-        return environment.getProperty("spring.datasource.url", "").startsWith("jdbc:postgresql:");
+        return DedicatedConnections.postgres(environment);
     }
 
     private static void sleep(Duration duration) {
