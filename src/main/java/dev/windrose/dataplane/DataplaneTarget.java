@@ -27,6 +27,29 @@ public interface DataplaneTarget extends AutoCloseable {
     /** Also disconnects that host's controllers on the subsystem. */
     void disallowHost(String nqn, String hostNqn);
 
+    /**
+     * DH-HMAC-CHAP (issue 17): the allowed host {@code hostNqn} must authenticate with {@code hostSecret} on
+     * every queue it connects ({@code DHHC-1:hh:...:} as {@code nvme gen-dhchap-key} prints it);
+     * {@code previousHostSecret} is also accepted (a rotation's grace period, ended by calling again without
+     * it); {@code ctrlSecret} lets the host authenticate the target too. A null {@code hostSecret} turns
+     * authentication off for that host. Connected queues stay connected. Errors: ENOENT (host not allowed),
+     * EINVAL (malformed, or the controller secret equals the host's), EMSGSIZE (wrong length), EBADMSG (the
+     * CRC does not match: mistyped). Implementations without a dataplane throw UnsupportedOperationException.
+     */
+    default void setHostDhchap(String nqn, String hostNqn, @Nullable String hostSecret,
+            @Nullable String previousHostSecret, @Nullable String ctrlSecret) {
+        throw new UnsupportedOperationException("this target cannot authenticate hosts");
+    }
+
+    /**
+     * The hash functions and DH groups the subsystem accepts: bit {@code 1 << id} with the specification's ids
+     * (hashes SHA-256 = 1, SHA-384 = 2, SHA-512 = 3; groups null = 0, ffdhe2048 = 1 ... ffdhe8192 = 5).
+     * EINVAL for an empty mask or an unknown bit.
+     */
+    default void setDhchapPolicy(String nqn, int hashMask, int dhGroupMask) {
+        throw new UnsupportedOperationException("this target cannot authenticate hosts");
+    }
+
     void addNamespace(String nqn, NamespaceSpec namespace);
 
     /**

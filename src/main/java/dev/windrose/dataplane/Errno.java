@@ -5,6 +5,8 @@ final class Errno {
 
     static final int ENOENT = 2;
     static final int EINVAL = 22;
+    static final int EMSGSIZE = 90;
+    static final int EBADMSG = 74;
 
     private Errno() {
     }
@@ -20,6 +22,8 @@ final class Errno {
             case 17 -> "EEXIST (already exists)";
             case EINVAL -> "EINVAL (invalid argument)";
             case 28 -> "ENOSPC (no space left)";
+            case EBADMSG -> "EBADMSG (bad message: a secret's CRC does not match)";
+            case EMSGSIZE -> "EMSGSIZE (wrong length)";
             case 95 -> "EOPNOTSUPP (not supported)";
             case 98 -> "EADDRINUSE (address in use)";
             case 110 -> "ETIMEDOUT (timed out)";

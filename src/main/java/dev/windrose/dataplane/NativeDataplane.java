@@ -49,6 +49,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
     private final MethodHandle wrSubsystemDelete;
     private final MethodHandle wrSubsystemSetAllowAnyHost;
     private final MethodHandle wrHostAllow;
+    private final MethodHandle wrHostSetDhchap;
+    private final MethodHandle wrSubsystemSetDhchapPolicy;
     private final MethodHandle wrHostDisallow;
     private final MethodHandle wrNsAdd;
     private final MethodHandle wrNsAddExtent;
@@ -93,6 +95,10 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
         wrHostAllow = downcall(linker, library, "wr_host_allow",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+        wrHostSetDhchap = downcall(linker, library, "wr_host_set_dhchap",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        wrSubsystemSetDhchapPolicy = downcall(linker, library, "wr_subsystem_set_dhchap_policy",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
         wrHostDisallow = downcall(linker, library, "wr_host_disallow",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
         wrNsAdd = downcall(linker, library, "wr_ns_add", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT,
@@ -307,6 +313,40 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
                     "wr_host_allow(" + nqn + ", " + hostNqn + ")");
         } catch (Throwable t) {
             throw rethrow("wr_host_allow", t);
+        }
+    }
+
+    /** The secrets go to C in memory of this call that is zeroed before it is freed; errors never show them. */
+    void hostSetDhchap(MemorySegment target, String nqn, String hostNqn, @Nullable String hostSecret,
+            @Nullable String previousHostSecret, @Nullable String ctrlSecret) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment name = name(call, nqn);
+            MemorySegment host = name(call, hostNqn);
+            MemorySegment secret = text(call, hostSecret);
+            MemorySegment previous = text(call, previousHostSecret);
+            MemorySegment ctrl = text(call, ctrlSecret);
+            try {
+                checked((int) wrHostSetDhchap.invokeExact(target, name, length(name), host, length(host), secret,
+                        previous, ctrl), "wr_host_set_dhchap(" + nqn + ", " + hostNqn + ")");
+            } finally {
+                for (MemorySegment s : new MemorySegment[] {secret, previous, ctrl}) {
+                    if (!s.equals(MemorySegment.NULL)) {
+                        s.fill((byte) 0);
+                    }
+                }
+            }
+        } catch (Throwable t) {
+            throw rethrow("wr_host_set_dhchap", t);
+        }
+    }
+
+    void subsystemSetDhchapPolicy(MemorySegment target, String nqn, int hashMask, int dhGroupMask) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment name = name(call, nqn);
+            checked((int) wrSubsystemSetDhchapPolicy.invokeExact(target, name, length(name), hashMask, dhGroupMask),
+                    "wr_subsystem_set_dhchap_policy(" + nqn + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_subsystem_set_dhchap_policy", t);
         }
     }
 

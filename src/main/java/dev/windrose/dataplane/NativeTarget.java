@@ -66,6 +66,17 @@ final class NativeTarget implements DataplaneTarget {
     }
 
     @Override
+    public void setHostDhchap(String nqn, String hostNqn, @Nullable String hostSecret,
+            @Nullable String previousHostSecret, @Nullable String ctrlSecret) {
+        run(target -> dataplane.hostSetDhchap(target, nqn, hostNqn, hostSecret, previousHostSecret, ctrlSecret));
+    }
+
+    @Override
+    public void setDhchapPolicy(String nqn, int hashMask, int dhGroupMask) {
+        run(target -> dataplane.subsystemSetDhchapPolicy(target, nqn, hashMask, dhGroupMask));
+    }
+
+    @Override
     public void addNamespace(String nqn, NamespaceSpec namespace) {
         run(target -> dataplane.nsAdd(target, nqn, namespace));
     }

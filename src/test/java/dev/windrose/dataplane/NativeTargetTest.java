@@ -90,6 +90,34 @@ class NativeTargetTest {
         assertThat(target.controllers()).as("a TCP connection is not yet an NVMe controller").isEmpty();
     }
 
+    /** DH-HMAC-CHAP secrets through the binding: checked by the library, each error with its own errno. */
+    @Test
+    void dhchap_secrets_and_policy_are_set_and_bad_ones_refused_with_their_errno() {
+        String host = "nqn.2014-08.org.nvmexpress:uuid:11111111-2222-3333-4444-555555555555";
+        // nvme gen-dhchap-key --secret=000102...1f --hmac=0, and the 48-byte one of 404142...6f
+        String secret = "DHHC-1:00:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:";
+        String ctrl = "DHHC-1:00:QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl9gYWJjZGVmZ2hpamtsbW5voBXMjQ==:";
+        target.createSubsystem(NQN, null, null, false);
+        assertThatThrownBy(() -> target.setHostDhchap(NQN, host, secret, null, null))
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.ENOENT));
+        target.allowHost(NQN, host);
+        target.setHostDhchap(NQN, host, secret, null, ctrl);
+        target.setHostDhchap(NQN, host, ctrl, secret, null);
+        target.setDhchapPolicy(NQN, 1 << 3, 1 << 1);
+        target.setHostDhchap(NQN, host, null, null, null);
+
+        String mistyped = secret.replace("Hh+K", "Hh6K");
+        assertThatThrownBy(() -> target.setHostDhchap(NQN, host, mistyped, null, null))
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EBADMSG))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("AAECAwQF"));
+        assertThatThrownBy(() -> target.setHostDhchap(NQN, host, "DHHC-1:00:AAECAwQFBgcICQoLDA0OD2rHwC8=:", null, null))
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EMSGSIZE));
+        assertThatThrownBy(() -> target.setHostDhchap(NQN, host, secret, null, secret))
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EINVAL));
+        assertThatThrownBy(() -> target.setDhchapPolicy(NQN, 1 << 4, 1))
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EINVAL));
+    }
+
     @Test
     void a_taken_nqn_is_refused_with_eexist() {
         target.createSubsystem(NQN, null, null, false);
