@@ -200,8 +200,10 @@ static int setup(void **state)
 	assert_int_equal(wr_target_create(2, WR_MODE_ADAPTIVE, NULL, &fx.active), 0);
 	assert_int_equal(wr_subsystem_create(fx.active, WR_NAME(ACTIVE_NQN), NULL, NULL,
 					     WR_SUBSYS_ALLOW_ANY_HOST), 0);
-	/* 4 MiB/s: the six dirty regions of the resync test take at least 1.25 s, writes go on meanwhile */
-	struct wr_mirror_opts mo = { .port = fx.partner_port, .nsid = 1, .timeout_ms = 1000,
+	/* 4 MiB/s: the six dirty regions of the resync test take at least 1.25 s, writes go on meanwhile.
+	 * A 5 s remote timeout: no test of this fixture waits for it, and at load 8-25 a 1 s one fired during
+	 * the resync now and then (-ETIMEDOUT); the stalled-partner test has its own 500 ms. */
+	struct wr_mirror_opts mo = { .port = fx.partner_port, .nsid = 1, .timeout_ms = 5000,
 				     .region_bytes = MIB, .resync_mib_s = 4 };
 	strcpy(mo.addr, "127.0.0.1");
 	strcpy(mo.subnqn, PARTNER_NQN);
