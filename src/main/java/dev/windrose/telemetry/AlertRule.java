@@ -21,5 +21,10 @@ public enum AlertRule {
      * At start-up, a volume file, a disk pool's map entry or a volume's file disagreed with the database
      * (what a crash can leave); raised once per finding, with what was done about it.
      */
-    STORAGE_DISCREPANCY
+    STORAGE_DISCREPANCY,
+    /**
+     * A mirrored volume runs on one leg: its partner's leg failed, or a node took over; cleared once the
+     * partner is current again.
+     */
+    MIRROR
 }

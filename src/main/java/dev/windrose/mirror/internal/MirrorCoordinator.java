@@ -9,6 +9,7 @@ import dev.windrose.dataplane.EmbeddedTarget;
 import dev.windrose.dataplane.MirrorStatus;
 import dev.windrose.inventory.HostService;
 import dev.windrose.mirror.Leg;
+import dev.windrose.mirror.MirrorIncident;
 import dev.windrose.mirror.MirrorProperties;
 import dev.windrose.mirror.MirrorTopology;
 import dev.windrose.mirror.ReplicationEndpoint;
@@ -428,6 +429,20 @@ public class MirrorCoordinator implements SmartLifecycle {
             witness.event(row.id(), kind, selfName == null ? "?" : selfName, detail);
         } catch (RuntimeException e) {
             log.warn("Mirror {}: could not record the event {} ({})", row.name(), kind, e.toString());
+        }
+        MirrorIncident.Kind incident = switch (kind) {
+            case "DEGRADED" -> MirrorIncident.Kind.LEG_LOST;
+            case "FAILOVER" -> MirrorIncident.Kind.FAILOVER;
+            case "RESYNCED" -> MirrorIncident.Kind.BACK_IN_SYNC;
+            default -> null;
+        };
+        if (incident != null) {
+            try {
+                publisher.publishEvent(new MirrorIncident(row.id(), row.name(), incident,
+                        "Mirrored volume " + row.name() + " on " + selfName + ": " + detail));
+            } catch (RuntimeException e) {
+                log.warn("Mirror {}: the console's event for {} failed ({})", row.name(), kind, e.toString());
+            }
         }
     }
 

@@ -204,6 +204,7 @@ class EventsView extends VerticalLayout {
             case RECONCILIATION_ERROR -> "Reconciliation";
             case QUEUE_PAIR_ERRORS -> "Queue-pair errors";
             case STORAGE_DISCREPANCY -> "Storage at start-up";
+            case MIRROR -> "Mirrored volume";
         };
     }
 
