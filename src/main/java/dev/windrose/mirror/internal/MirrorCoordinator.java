@@ -103,7 +103,7 @@ public class MirrorCoordinator implements SmartLifecycle {
             try {
                 tick();
             } catch (RuntimeException e) {
-                log.warn("Mirror coordination tick failed (next tick retries)", e);
+                warnAtMostEvery30s("Mirror coordination tick failed (the next one retries): " + e);
             }
             try {
                 Thread.sleep(properties.tick());
@@ -137,10 +137,23 @@ public class MirrorCoordinator implements SmartLifecycle {
             try {
                 coordinate(row, witnessReached, target);
             } catch (RuntimeException e) {
-                log.warn("Mirror {}: coordination failed this tick: {}", row.name(), e.toString());
+                warnAtMostEvery30s("Mirror " + row.name() + ": coordination failed this tick (the next one retries): " + e);
             }
         }
     }
+
+    /** A database that is away fails every tick, four times a second: say so, not that often. */
+    private void warnAtMostEvery30s(String message) {
+        long now = System.nanoTime();
+        if (lastWarnNanos == 0 || now - lastWarnNanos > Duration.ofSeconds(30).toNanos()) {
+            lastWarnNanos = now;
+            log.warn(message);
+        } else {
+            log.debug(message);
+        }
+    }
+
+    private long lastWarnNanos;
 
     private void saveEndpointOnce() {
         if (endpointSaved) {
