@@ -1,5 +1,6 @@
 package dev.windrose.mirror.ui;
 
+import com.vaadin.flow.component.HasValidation;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -59,25 +60,24 @@ class NewMirrorDialog extends Dialog {
             created.run();
             close();
         } catch (InvalidInputException e) {
-            (switch (e.field()) {
-                case "poolA" -> (com.vaadin.flow.component.HasValidation) poolA;
-                case "poolB" -> poolB;
-                case "sizeBytes" -> sizeMib;
-                default -> name;
-            }).setErrorMessage(e.getMessage());
-            markInvalid(e.field());
+            showError(fieldNamed(e.field()), e.getMessage());
         } catch (ConflictException | NodeUnavailableException e) {
-            name.setErrorMessage(e.getMessage());
-            name.setInvalid(true);
+            showError(name, e.getMessage());
         }
     }
 
-    private void markInvalid(String field) {
-        switch (field) {
-            case "poolA" -> poolA.setInvalid(true);
-            case "poolB" -> poolB.setInvalid(true);
-            case "sizeBytes" -> sizeMib.setInvalid(true);
-            default -> name.setInvalid(true);
-        }
+    /** The field the server named; the name field for anything else (it heads the form). */
+    private HasValidation fieldNamed(String field) {
+        return switch (field) {
+            case "poolA" -> poolA;
+            case "poolB" -> poolB;
+            case "sizeBytes" -> sizeMib;
+            default -> name;
+        };
+    }
+
+    private static void showError(HasValidation field, String message) {
+        field.setErrorMessage(message);
+        field.setInvalid(true);
     }
 }
