@@ -13,7 +13,8 @@
 # --note TEXT (recorded in the history line), --nice N (run target and wr-bench at this nice
 # level, e.g. -19, so other work on a shared machine disturbs the measurement less; with the
 # kernel's autogroups on, kernel.sched_autogroup_enabled=1, a nice level counts only against
-# processes of the same session, not against other sessions' work), --mode
+# processes of the same session, so both are started in a session of their own (setsid) whose
+# autogroup gets the same nice level: other sessions' work then yields to them, needs root), --mode
 # busy|adaptive (the target's mode for the matrix, busy by default; in busy mode the target burns
 # its core whatever the load, so its CPU per I/O is just 1/IOPS; adaptive shows what I/O costs),
 # --epoll-interval N (wr-target's busy-mode epoll cadence, default 16; 1 = epoll_wait every loop
@@ -97,6 +98,8 @@ fi
 TARGET_OPTS=()
 [[ -n $EPOLL_INTERVAL ]] && TARGET_OPTS+=(--epoll-interval "$EPOLL_INTERVAL")
 
+SETSID=""
+((NICE != 0)) && command -v setsid >/dev/null && SETSID=setsid
 WR_TARGET=${WR_TARGET:-$BUILD_DIR/wr-target}
 [[ -x $WR_TARGET ]] || WR_TARGET=$(find "$BUILD_DIR" -name wr-target -type f -perm -u+x 2>/dev/null | head -1)
 WR_BENCH=${WR_BENCH:-$BUILD_DIR/initiator/wr-bench}
@@ -143,6 +146,42 @@ trap 'exit 130' INT TERM
 cpu_ticks() {  # utime + stime of pid, in clock ticks (fields 14 and 15 of /proc/PID/stat)
   awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
+page_faults() {  # minor + major page faults of pid (fields 10 and 12 of /proc/PID/stat)
+  awk '{ sub(/^.*\) /, ""); print $8 + $10 }' "/proc/$1/stat"
+}
+# Involuntary context switches of the target's reactor threads: how often the scheduler took the
+# busy-polling reactor off its CPU for other work.
+reactor_nvcsw() {
+  local t n=0 v
+  for t in /proc/"$1"/task/*; do
+    grep -q '^wr-reactor' "$t/comm" 2>/dev/null || continue
+    v=$(awk '/^nonvoluntary_ctxt_switches/ { print $2 }' "$t/status" 2>/dev/null) || continue
+    n=$((n + ${v:-0}))
+  done
+  echo "$n"
+}
+# With the kernel's autogroups on (kernel.sched_autogroup_enabled=1), CPU time is shared between
+# sessions first and a nice level counts only inside its own session, so --nice alone does not
+# make other sessions' builds yield. The target and wr-bench are started in a session of their own
+# (setsid) and that session's autogroup gets the nice level too (/proc/PID/autogroup).
+AUTOGROUP=0
+[[ $(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null) == 1 ]] && AUTOGROUP=1
+set_autogroup_nice() {  # pid (started through setsid)
+  ((NICE != 0 && AUTOGROUP)) || return 0
+  # /proc/PID/autogroup sets the nice level of the autogroup the process is in at that moment:
+  # until setsid() has run in the child that is this script's own, so wait for the new session
+  local sid=""
+  for _ in $(seq 1 100); do
+    sid=$(awk '{ sub(/^.*\) /, ""); print $4 }' "/proc/$1/stat" 2>/dev/null) || return 0
+    [[ $sid == "$1" ]] && break
+    sleep 0.01
+  done
+  if [[ $sid != "$1" ]]; then
+    log "pid $1 did not get a session of its own: autogroup nice level not set"
+  elif ! echo "$NICE" >"/proc/$1/autogroup" 2>/dev/null; then
+    log "could not set the autogroup nice level of pid $1 to $NICE (needs CAP_SYS_NICE for < 0)"
+  fi
+}
 # Nanoseconds the target's reactor threads ran and waited runnable on a run queue (the first two
 # fields of /proc/PID/task/TID/schedstat, summed): the wait is the time others took their CPU.
 reactor_sched() {
@@ -164,9 +203,10 @@ subsystem $NQN
   namespace 1 ram 1G
   listener 127.0.0.1 $PORT
 CONF
-  nice -n "$NICE" taskset -c "$TARGET_CPU" "$WR_TARGET" -c "$WORK/target.conf" -m "$1" --cpu "$TARGET_CPU" \
+  $SETSID nice -n "$NICE" taskset -c "$TARGET_CPU" "$WR_TARGET" -c "$WORK/target.conf" -m "$1" --cpu "$TARGET_CPU" \
     "${TARGET_OPTS[@]}" >"$WORK/target.$1.log" 2>&1 &
   TARGET_PID=$!
+  set_autogroup_nice "$TARGET_PID"
   # the RAM namespace is populated at start (1-3 s per GiB in huge pages on a VM whose host backs
   # fresh memory on first touch; longer on a loaded machine)
   for _ in $(seq 1 1200); do
@@ -179,9 +219,12 @@ CONF
 }
 
 run_bench() {  # json-out workload io qd duration
-  nice -n "$NICE" taskset -c "$BENCH_CPU" "$WR_BENCH" --addr 127.0.0.1 --port "$PORT" --nqn "$NQN" --workload "$2" \
+  $SETSID nice -n "$NICE" taskset -c "$BENCH_CPU" "$WR_BENCH" --addr 127.0.0.1 --port "$PORT" --nqn "$NQN" --workload "$2" \
     --io-size "$3" --qd "$4" --queues 1 --duration "$5" --cpu "$BENCH_CPU" "${DIGESTS[@]}" \
-    --json "$1" >"$1.log" 2>&1
+    --json "$1" >"$1.log" 2>&1 &
+  local pid=$!
+  set_autogroup_nice "$pid"
+  wait "$pid"
 }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -210,7 +253,8 @@ if ((!SMOKE)); then
   # shared zero page and first-touch faults, ~20 % of a 4K random-write run on a fresh namespace)
   if ! taskset -c "$BENCH_CPU" timeout 300 "$WR_BENCH" --addr 127.0.0.1 --port "$PORT" --nqn "$NQN" \
       --fill --io-size 128k --qd 16 >"$WORK/prefill.log" 2>&1; then
-    log "prefill failed: $(tail -3 "$WORK/prefill.log")"
+    # measuring a namespace that was never written would measure the populate's zeros, not data
+    die "prefill failed, nothing measured: $(tail -3 "$WORK/prefill.log")"
   else
     log "prefill: namespace written once at $(grep -o '[0-9.]* MiB/s' "$WORK/prefill.log" | head -1)"
   fi
@@ -224,11 +268,13 @@ for entry in "${MATRIX[@]}"; do
     json=$WORK/$name.$rep.json
     t0=$(cpu_ticks "$TARGET_PID")
     read -r r0 w0 <<<"$(reactor_sched "$TARGET_PID")"
+    f0=$(page_faults "$TARGET_PID") c0=$(reactor_nvcsw "$TARGET_PID")
     load=$(cut -d' ' -f1 /proc/loadavg)
     if run_bench "$json" "$wl" "$io" "$qd" "$DURATION"; then status=ok; else status=failed; fi
     t1=$(cpu_ticks "$TARGET_PID")
     read -r r1 w1 <<<"$(reactor_sched "$TARGET_PID")"
-    echo "$name $rep $status $((t1 - t0)) $json $((r1 - r0)) $((w1 - w0)) $load" >>"$WORK/runs.txt"
+    f1=$(page_faults "$TARGET_PID") c1=$(reactor_nvcsw "$TARGET_PID")
+    echo "$name $rep $status $((t1 - t0)) $json $((r1 - r0)) $((w1 - w0)) $load $((f1 - f0)) $((c1 - c0))" >>"$WORK/runs.txt"
     [[ $status == ok ]] || { log "$name rep $rep failed:"; tail -5 "$json.log" >&2; }
     kill -0 "$TARGET_PID" 2>/dev/null || die "wr-target died during $name (log: $(tail -5 "$WORK/target.$MODE.log"))"
   done
@@ -274,7 +320,7 @@ clk = int(clk)
 runs = {}
 order = []
 for line in open(runs_file):
-    name, rep, status, ticks, path, reactor_run_ns, reactor_wait_ns, load1 = line.split()
+    name, rep, status, ticks, path, reactor_run_ns, reactor_wait_ns, load1, faults, nvcsw = line.split()
     if name not in runs:
         runs[name] = []
         order.append(name)
@@ -282,7 +328,10 @@ for line in open(runs_file):
          "loadavg_1min": float(load1),
          # the reactor thread: time on its CPU, and time runnable but waiting while others ran
          "target_reactor_run_s": int(reactor_run_ns) / 1e9,
-         "target_reactor_wait_s": int(reactor_wait_ns) / 1e9}
+         "target_reactor_wait_s": int(reactor_wait_ns) / 1e9,
+         # page faults of the whole target process (0 when every block is real, written memory),
+         # and how often the scheduler preempted the reactor for other work
+         "target_page_faults": int(faults), "target_reactor_preempted": int(nvcsw)}
     if status != "ok" and os.path.exists(path + ".log"):
         r["error"] = open(path + ".log").read().strip().splitlines()[-3:]
     if status == "ok" and os.path.exists(path):
@@ -292,6 +341,7 @@ for line in open(runs_file):
         el = r.get("duration_s") or float(duration)
         # share of the run the reactor (busy mode: always runnable) and wr-bench waited for a CPU
         r["target_wait_pct"] = min(100.0, r["target_reactor_wait_s"] / el * 100)
+        r["target_reactor_preempted_per_s"] = r["target_reactor_preempted"] / el
         if r.get("initiator_wait_s") is not None:
             r["initiator_wait_pct"] = min(100.0, r["initiator_wait_s"] / el * 100)
     runs[name].append(r)
@@ -405,6 +455,16 @@ if busy:
     print("the machine was not quiet: in %d of %d repetitions the target or wr-bench waited more than"
           % (len(busy), sum(len(runs[n]) for n in order)))
     print("5 % of the run for its CPU; those figures measure the other work as much as the target")
+okruns = [r for n in order for r in runs[n] if r["status"] == "ok"]
+if okruns:
+    ios = sum(r.get("ops", 0) for r in okruns)
+    faults = sum(r["target_page_faults"] for r in okruns)
+    secs = sum(r.get("duration_s") or float(duration) for r in okruns)
+    print("target page faults while measuring: %d in %d I/Os (the RAM namespace is populated when"
+          % (faults, ios))
+    print("added%s); the scheduler preempted the reactor %.0f times a second"
+          % ("" if smoke == "1" else " and written whole before measuring",
+             sum(r["target_reactor_preempted"] for r in okruns) / secs))
 print("data verify through the target (4K with digests on 2 queues, 128K over R2T): " + result["verify"])
 failed = sum(s["reps"] - s["reps_ok"] for s in summary.values())
 sys.exit(1 if failed or result["verify"] != "ok" else 0)
