@@ -270,6 +270,51 @@ WR_API int32_t wr_subsystem_set_dhchap_policy(struct wr_target *target, const ch
 					      uint32_t nqn_len, uint32_t hash_mask,
 					      uint32_t dhgroup_mask);
 
+/* ---------------------------------------------------------------------------------------------
+ * Secure channel: TLS 1.3 with pre-shared keys (NVMe TCP transport specification, 3.6.1; issue 17).
+ *
+ * A port (address and port, shared by every subsystem listening there, as Linux nvmet's port
+ * addr_treq) takes TLS or not: WR_TLS_NONE (plain NVMe/TCP only, the default), WR_TLS_REQUIRED
+ * (TLS only: a connection whose first bytes are not a TLS record is closed without an ICResp, as
+ * Linux nvmet does) or WR_TLS_NOT_REQUIRED (both). The discovery log reports it (TREQ secure
+ * channel required / not required, TSAS TLS 1.3).
+ *
+ * A host allowed on a subsystem gets a PSK in the interchange format `nvme gen-tls-key` prints
+ * and `nvme check-tls-key` reads: "NVMeTLSkey-1:hh:<base64 of the PSK and its CRC-32>:" with hh 01
+ * (a 32-byte PSK, SHA-256) or 02 (48 bytes, SHA-384), or 00 (used untransformed). The target keeps
+ * only the retained PSK derived from it over the host's NQN, and accepts the PSK identities the
+ * Linux host offers (through tlshd): "NVMe0R0h <hostnqn> <subnqn>" and "NVMe1R0h <hostnqn>
+ * <subnqn> <digest>", the TLS PSK derived from the retained one as the specification says. The
+ * handshake is TLS 1.3 only, TLS_AES_128_GCM_SHA256 or TLS_AES_256_GCM_SHA384 as the PSK's hash
+ * says (OpenSSL 3, in user space). A connection through TLS may Connect only as the host (and
+ * to the subsystem) its PSK identity names. A failed handshake is counted (WR_NET_TLS_FAILURES)
+ * and logged (rate-limited) with the host and the reason; the PSK never appears in a log.
+ * ------------------------------------------------------------------------------------------- */
+#define WR_TLS_NONE 0u
+#define WR_TLS_REQUIRED 1u
+#define WR_TLS_NOT_REQUIRED 2u
+#define WR_TLS_PSK_MAX_LEN 128u
+/* Sets the TLS mode of an existing port (wr_listener_add made it): -ENOENT when no listener uses
+ * addr:port, -EINVAL for an unknown mode or address, -ENOMEM when TLS cannot be set up. Connections
+ * already open keep what they were opened with. */
+WR_API int32_t wr_port_set_tls(struct wr_target *target, const char *addr, uint16_t port,
+			       uint32_t mode);
+/* The TLS mode of a port, or -ENOENT. */
+WR_API int32_t wr_port_get_tls(struct wr_target *target, const char *addr, uint16_t port);
+/* 0 when psk is a well-formed interchange PSK; -EINVAL malformed (prefix, hash field, base64, no
+ * final ':'); -EMSGSIZE longer than WR_TLS_PSK_MAX_LEN or a key length the hash does not take;
+ * -EBADMSG the CRC-32 does not match (a mistyped or truncated key). NULL is -EINVAL. */
+WR_API int32_t wr_tls_psk_check(const char *psk);
+/* A new random PSK in the interchange format (hash 1: 32 bytes, SHA-256; 2: 48 bytes, SHA-384)
+ * into out (NUL-terminated; 128 bytes are enough). Returns its length, -EINVAL for another hash,
+ * -EMSGSIZE when cap is too small. */
+WR_API int32_t wr_tls_psk_generate(uint32_t hash, char *out, uint32_t cap);
+/* Sets the TLS PSK of an allowed host on a subsystem (wr_host_allow first: else -ENOENT); NULL
+ * removes it (the host can no longer open a TLS channel to this subsystem). Checked as
+ * wr_tls_psk_check does and that error returned. Channels already open stay open. */
+WR_API int32_t wr_host_set_tls_psk(struct wr_target *target, const char *nqn, uint32_t nqn_len,
+				   const char *hostnqn, uint32_t hostnqn_len, const char *psk);
+
 enum wr_bdev_kind {
 	WR_BDEV_KIND_NULL = 0,  /* size_bytes: reads zeroes, drops writes */
 	WR_BDEV_KIND_RAM = 1,   /* size_bytes of memory */
@@ -425,7 +470,10 @@ enum wr_net_counter {
 	                                       a wrong response, a Failure2 from the host, or a
 	                                       negotiation the policy could not meet */
 	WR_NET_AUTH_SUCCESSES = 9,          /* queues that authenticated */
-	WR_NET_COUNTERS = 10,
+	WR_NET_TLS_CHANNELS = 10,           /* TLS handshakes that completed */
+	WR_NET_TLS_FAILURES = 11,           /* TLS handshakes refused: unknown identity, wrong PSK,
+	                                       no common suite */
+	WR_NET_COUNTERS = 12,
 };
 /* Copies up to max counters (indexed by enum wr_net_counter); returns WR_NET_COUNTERS. */
 WR_API int64_t wr_target_net_counters(struct wr_target *target, uint64_t *out, uint32_t max);

@@ -277,6 +277,12 @@ static void connect_exec(struct wr_req *req)
 		why = "host not allowed";
 		status = NVME_SC_CONNECT_INVALID_HOST;
 		ipo = offsetof(struct nvmf_connect_data, hostnqn);
+	} else if (c->secure && !wr_tls_conn_identity_is(c, d->hostnqn, (size_t)hostlen, d->subsysnqn,
+							 (size_t)sublen, s->discovery)) {
+		/* the channel's PSK belongs to one (host, subsystem): no other may use it */
+		why = "not the host and subsystem of the TLS PSK identity";
+		status = NVME_SC_CONNECT_INVALID_HOST;
+		ipo = offsetof(struct nvmf_connect_data, hostnqn);
 	} else if (host && host->key.len && !(auth = wr_auth_new(host, s))) {
 		/* A host with a secret authenticates every queue, admin and I/O alike (Linux's
 		 * host runs a transaction per queue when Connect asks for one). */
@@ -1011,14 +1017,17 @@ uint8_t *wr_discovery_log_alloc(struct wr_target *t, const char *hostnqn, int lo
 			e->trtype = NVMF_TRTYPE_TCP;
 			e->adrfam = l->port->family == AF_INET6 ? NVMF_ADRFAM_IPV6 : NVMF_ADRFAM_IPV4;
 			e->subtype = NVMF_SUBTYPE_NVME;
-			e->treq = NVMF_TREQ_NOT_REQUIRED | NVMF_TREQ_DISABLE_SQFLOW;
+			uint8_t tls = atomic_load(&l->port->tls);
+			e->treq = (tls == WR_TLS_REQUIRED ? NVMF_TREQ_REQUIRED : NVMF_TREQ_NOT_REQUIRED) |
+				  NVMF_TREQ_DISABLE_SQFLOW;
 			e->portid = l->port->slot;
 			e->cntlid = NVMF_CNTLID_DYNAMIC;
 			e->asqsz = 32;
 			snprintf(e->trsvcid, sizeof(e->trsvcid), "%u", l->port->port);
 			snprintf(e->subnqn, sizeof(e->subnqn), "%s", s->nqn);
 			entry_traddr(l->port, local_fd, e->traddr, sizeof(e->traddr));
-			e->tsas.tcp.sectype = 0;
+			e->tsas.tcp.sectype = tls == WR_TLS_NONE ? NVMF_TCP_SECTYPE_NONE
+								 : NVMF_TCP_SECTYPE_TLS13;
 		}
 	}
 	*len = size;

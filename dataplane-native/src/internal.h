@@ -102,8 +102,16 @@ struct wr_dhchap_key {
 	uint8_t bytes[64];
 };
 
+/* A TLS PSK (tls.c): the retained PSK derived from the configured one. len 0: none. */
+struct wr_tls_key {
+	uint8_t cipher;                  /* 1: SHA-256 / TLS_AES_128_GCM_SHA256, 2: SHA-384 / ..._256_... */
+	uint8_t len;                     /* 32 or 48 */
+	uint8_t retained[48];
+};
+
 struct wr_host {
 	char nqn[WR_NQN_SIZE];
+	struct wr_tls_key tls;           /* the host's TLS PSK for this subsystem */
 	struct wr_dhchap_key key;        /* the host's secret: set = the host must authenticate */
 	struct wr_dhchap_key prev_key;   /* a rotation's previous host secret, also accepted */
 	struct wr_dhchap_key ctrl_key;   /* the controller's secret (bidirectional) */
@@ -120,6 +128,7 @@ struct wr_port {
 	uint32_t refs;                   /* subsystem listeners + discovery listener */
 	bool discovery;                  /* an explicit discovery listener uses it */
 	bool polled;                     /* registered in reactor 0's epoll */
+	_Atomic uint8_t tls;             /* WR_TLS_*: read by reactor 0 at accept */
 	/* accept() back-off (reactor 0 only): out of descriptors or memory, the port is disarmed in
 	 * epoll until rearm_at_ns instead of failing the same accept() every loop iteration */
 	bool disarmed;
@@ -332,6 +341,9 @@ struct wr_conn {
 	 * auth_pending is the one flag the I/O path reads: commands wait for authentication. */
 	struct wr_auth *auth;
 	bool auth_pending;
+	/* TLS (tls.c): secure is the one flag the read and send paths test; tls the channel. */
+	bool secure;
+	struct wr_tls_conn *tls;
 	struct wr_req *reqs;
 	uint32_t nreqs;
 	struct wr_req *free_reqs;
@@ -437,6 +449,7 @@ struct wr_target {
 	uint64_t epoch;
 	uint64_t epoch_started_ms;
 	struct wr_admission admission;
+	void *tls_ctx;                   /* SSL_CTX, made with the first port that takes TLS */
 };
 
 /* names.c: 0 when name[0..len) is well-formed UTF-8 with no NUL, control character, line
@@ -541,6 +554,40 @@ enum wr_auth_outcome { WR_AUTH_ONGOING, WR_AUTH_SUCCEEDED, WR_AUTH_FAILED };
  * until the next one), with a reason for a failure. */
 enum wr_auth_outcome wr_auth_take_outcome(struct wr_auth *a, const char **why);
 bool wr_auth_authenticated(const struct wr_auth *a);
+
+/* tls.c: the NVMe/TCP secure channel (TLS 1.3, PSK). */
+struct wr_tls_conn;
+struct wr_tls_identity {
+	uint8_t version;                 /* 0 or 1 (with a digest) */
+	uint8_t cipher;                  /* 1 or 2 */
+	const char *hostnqn, *subnqn, *digest;
+	size_t hostnqn_len, subnqn_len, digest_len;
+};
+int wr_tls_psk_parse(const char *psk, uint8_t *hmac, uint8_t *key, uint8_t *key_len);
+uint8_t wr_tls_key_cipher(uint8_t hmac, uint8_t len);
+int wr_tls_retained(uint8_t hmac, const uint8_t *configured, uint8_t len, const char *hostnqn,
+		    size_t hostnqn_len, uint8_t *out);
+int wr_tls_digest(uint8_t cipher, const uint8_t *retained, uint8_t len, const char *hostnqn,
+		  size_t hostnqn_len, const char *subnqn, size_t subnqn_len, char *out, size_t cap);
+int wr_tls_derive_psk(uint8_t cipher, const uint8_t *retained, uint8_t len, const char *context,
+		      size_t context_len, uint8_t *out);
+int wr_tls_identity_parse(const char *id, size_t len, struct wr_tls_identity *out);
+int wr_tls_key_set(struct wr_tls_key *k, const char *psk, const char *hostnqn, size_t hostnqn_len);
+int wr_tls_psk_for_identity(const struct wr_tls_key *k, const char *id, size_t id_len,
+			    const struct wr_tls_identity *ident, uint8_t *out, const char **why);
+int wr_tls_target_init(struct wr_target *t);
+void wr_tls_target_fini(struct wr_target *t);
+int wr_tls_conn_new(struct wr_conn *c, bool required);
+void wr_tls_conn_free(struct wr_tls_conn *tc);
+bool wr_tls_conn_open(const struct wr_conn *c);
+/* A TLS connection's Connect must name the host (and, but for discovery, the subsystem) of the
+ * PSK identity that opened the channel; true for a plain connection. */
+bool wr_tls_conn_identity_is(const struct wr_conn *c, const char *hostnqn, size_t hostnqn_len,
+			     const char *subnqn, size_t subnqn_len, bool discovery);
+int wr_tls_on_readable(struct wr_conn *c, uint8_t *staging, size_t staging_len, uint32_t budget);
+ssize_t wr_tls_send(struct wr_conn *c, const struct iovec *iov, int n);
+int wr_tls_flush(struct wr_conn *c);
+bool wr_tls_tx_pending(const struct wr_conn *c);
 
 /* io.c */
 void wr_io_exec(struct wr_req *req);

@@ -558,7 +558,10 @@ enum nvme_status {
 enum nvmf_trtype { NVMF_TRTYPE_TCP = 3 };
 enum nvmf_adrfam { NVMF_ADRFAM_IPV4 = 1, NVMF_ADRFAM_IPV6 = 2 };
 enum nvmf_subtype { NVMF_SUBTYPE_DISCOVERY = 1, NVMF_SUBTYPE_NVME = 2, NVMF_SUBTYPE_CUR_DISCOVERY = 3 };
+#define NVMF_TREQ_REQUIRED 0x1u           /* secure channel required */
 #define NVMF_TREQ_NOT_REQUIRED 0x2u       /* secure channel not required */
+#define NVMF_TCP_SECTYPE_NONE 0u
+#define NVMF_TCP_SECTYPE_TLS13 2u         /* TSAS SECTYPE: TLS 1.3 (Linux NVMF_TCP_SECTYPE_TLS13) */
 #define NVMF_TREQ_DISABLE_SQFLOW 0x4u     /* SQ flow control disable supported */
 
 struct nvmf_disc_log_entry {

@@ -450,6 +450,12 @@ static int accept_on(struct wr_reactor *r, struct wr_port *port)
 		}
 		c->admitted = true;
 		c->src = src;
+		uint8_t tls = atomic_load(&port->tls);
+		if (tls != WR_TLS_NONE && wr_tls_conn_new(c, tls == WR_TLS_REQUIRED) < 0) {
+			wr_log(WR_LOG_ERROR, "no memory for a TLS connection from %s", peer);
+			wr_conn_destroy(c);
+			continue;
+		}
 		uint32_t target = atomic_fetch_add(&t->next_reactor, 1) % t->nreactors;
 		wr_reactor_post(&t->reactors[target], adopt_conn, c);
 	}

@@ -19,6 +19,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "internal.h"
 
 #define WR_MAX_REACTORS 64u
@@ -66,6 +68,7 @@ static void host_free(struct wr_host *h)
 	wr_dhchap_key_clear(&h->key);
 	wr_dhchap_key_clear(&h->prev_key);
 	wr_dhchap_key_clear(&h->ctrl_key);
+	OPENSSL_cleanse(&h->tls, sizeof(h->tls));
 	free(h);
 }
 
@@ -337,6 +340,7 @@ void wr_target_destroy(struct wr_target *t)
 		subsys_free(s);     /* controllers died with their connections */
 	}
 	free(t->reactors);
+	wr_tls_target_fini(t);
 	wr_admission_fini(t);
 	pthread_mutex_destroy(&t->lock);
 	pthread_mutex_destroy(&t->ctl_lock);
@@ -1183,6 +1187,68 @@ out:
 	if (fresh)
 		wr_reactor_call(&t->reactors[0], port_poll_on_reactor, p);
 	pthread_mutex_unlock(&t->ctl_lock);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * TLS (tls.c runs the channel)
+ * ------------------------------------------------------------------------------------------- */
+int32_t wr_port_set_tls(struct wr_target *t, const char *addr, uint16_t port, uint32_t mode)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	if (!t || mode > WR_TLS_NOT_REQUIRED || !port || parse_addr(addr, port, &ss, &sl) < 0)
+		return -EINVAL;
+	pthread_mutex_lock(&t->ctl_lock);
+	pthread_mutex_lock(&t->lock);
+	struct wr_port *p = port_find(t, &ss, port);
+	int rc = !p ? -ENOENT : mode != WR_TLS_NONE ? wr_tls_target_init(t) : 0;
+	if (rc == 0 && atomic_exchange(&p->tls, (uint8_t)mode) != mode) {
+		wr_target_discovery_changed(t);
+		wr_log(WR_LOG_INFO, "port %s:%u: TLS %s", p->addr, p->port,
+		       mode == WR_TLS_REQUIRED ? "required" : mode == WR_TLS_NOT_REQUIRED ? "not required"
+										  : "off");
+	}
+	pthread_mutex_unlock(&t->lock);
+	pthread_mutex_unlock(&t->ctl_lock);
+	return rc;
+}
+
+int32_t wr_port_get_tls(struct wr_target *t, const char *addr, uint16_t port)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	if (!t || !port || parse_addr(addr, port, &ss, &sl) < 0)
+		return -EINVAL;
+	pthread_mutex_lock(&t->lock);
+	struct wr_port *p = port_find(t, &ss, port);
+	int rc = p ? (int)atomic_load(&p->tls) : -ENOENT;
+	pthread_mutex_unlock(&t->lock);
+	return rc;
+}
+
+int32_t wr_host_set_tls_psk(struct wr_target *t, const char *nqn, uint32_t nqn_len,
+			    const char *hostnqn, uint32_t hostnqn_len, const char *psk)
+{
+	if (!t || !valid_nqn(nqn, nqn_len) || !valid_nqn(hostnqn, hostnqn_len))
+		return -EINVAL;
+	struct wr_tls_key key;
+	memset(&key, 0, sizeof(key));
+	int rc = psk ? wr_tls_key_set(&key, psk, hostnqn, hostnqn_len) : 0;
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&t->lock);
+	struct wr_subsys *s = wr_subsys_find(t, nqn, nqn_len);
+	struct wr_host *h = s && !s->discovery ? wr_subsys_host_find(s, hostnqn, hostnqn_len) : NULL;
+	if (!h)
+		rc = -ENOENT;
+	else
+		h->tls = key;
+	pthread_mutex_unlock(&t->lock);
+	OPENSSL_cleanse(&key, sizeof(key));
+	if (rc == 0)
+		wr_log(WR_LOG_INFO, "subsystem %.*s host %.*s: TLS PSK %s", (int)nqn_len, nqn,
+		       (int)hostnqn_len, hostnqn, psk ? "set" : "removed");
 	return rc;
 }
 

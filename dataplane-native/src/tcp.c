@@ -174,6 +174,7 @@ void wr_conn_destroy(struct wr_conn *c)
 			wr_io_release_ns(&c->reqs[i]);
 	wr_conn_release_ctrlr(c);
 	wr_auth_free(c->auth);
+	wr_tls_conn_free(c->tls);
 	if (c->fd >= 0)
 		close(c->fd);
 	if (c->admitted)
@@ -451,13 +452,26 @@ int wr_conn_tx_flush(struct wr_conn *c)
 	if (c->dead || c->tx_state == TX_DONE)
 		return 0;
 	int total = 0;
+	/* TLS (tls.c): the handshake, or bytes a record write left, go before anything new. */
+	if (__builtin_expect(c->secure, 0) && c->tls && wr_tls_flush(c) < 0) {
+		if (!c->dead) {
+			tx_set_state(c, TX_BLOCKED);
+			set_epollout(c, true);
+		}
+		return 0;
+	}
 	for (int round = 0; round < TX_MAX_SENDS_PER_FLUSH; round++) {
 		struct iovec iov[TX_MAX_IOV];
 		int n = tx_gather(c, iov, TX_MAX_IOV);
 		if (n == 0)
 			break;
-		struct msghdr msg = { .msg_iov = iov, .msg_iovlen = (size_t)n };
-		ssize_t sent = sendmsg(c->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+		ssize_t sent;
+		if (__builtin_expect(c->secure, 0)) {
+			sent = wr_tls_send(c, iov, n);
+		} else {
+			struct msghdr msg = { .msg_iov = iov, .msg_iovlen = (size_t)n };
+			sent = sendmsg(c->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+		}
 		if (sent < 0) {
 			if (errno == EINTR)
 				continue;
@@ -471,6 +485,14 @@ int wr_conn_tx_flush(struct wr_conn *c)
 		}
 		total += (int)sent;
 		tx_advance(c, (size_t)sent);
+	}
+	if (__builtin_expect(c->secure, 0) && wr_tls_tx_pending(c)) {
+		/* a record write is half done: the rest goes when the socket has room */
+		if (!c->dead) {
+			tx_set_state(c, TX_BLOCKED);
+			set_epollout(c, true);
+		}
+		return total;
 	}
 	if (c->ctl_is_term && c->ctl_off >= c->ctl_len) {
 		tx_set_state(c, TX_DONE);
@@ -1041,6 +1063,8 @@ int wr_conn_rx_feed(struct wr_conn *c, const uint8_t *buf, size_t len)
  * recvmsg(): no second copy of write data. */
 int wr_conn_on_readable(struct wr_conn *c, uint8_t *staging, size_t staging_len, uint32_t budget)
 {
+	if (__builtin_expect(c->secure, 0))     /* TLS: the records go through tls.c */
+		return wr_tls_on_readable(c, staging, staging_len, budget);
 	int work = 0;
 	for (uint32_t i = 0; i < budget && !c->dead; i++) {
 		struct iovec iov[2];

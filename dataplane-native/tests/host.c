@@ -17,6 +17,7 @@
 #include <openssl/hmac.h>
 #include <openssl/param_build.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 
 #include "host.h"
 #include "internal.h"
@@ -43,8 +44,56 @@ int th_open(struct th *h, uint16_t port)
 	return 0;
 }
 
+static struct {
+	const char *identity;
+	const uint8_t *psk;
+	size_t len;
+	uint8_t cipher;
+} tls_offer;
+
+static int use_session(SSL *ssl, const EVP_MD *md, const unsigned char **id, size_t *idlen,
+		       SSL_SESSION **sess)
+{
+	static const unsigned char aes128[] = { 0x13, 0x01 }, aes256[] = { 0x13, 0x02 };
+	const SSL_CIPHER *cipher = SSL_CIPHER_find(ssl, tls_offer.cipher == 1 ? aes128 : aes256);
+	SSL_SESSION *s = SSL_SESSION_new();
+	if (!cipher || !s || !SSL_SESSION_set1_master_key(s, tls_offer.psk, tls_offer.len) ||
+	    !SSL_SESSION_set_cipher(s, cipher) || !SSL_SESSION_set_protocol_version(s, TLS1_3_VERSION)) {
+		SSL_SESSION_free(s);
+		return 0;
+	}
+	*sess = s;
+	*id = (const unsigned char *)tls_offer.identity;
+	*idlen = strlen(tls_offer.identity);
+	return 1;
+}
+
+int th_tls(struct th *h, const char *identity, const uint8_t *psk, size_t len, uint8_t cipher)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	if (!ctx)
+		return TH_CLOSED;
+	SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
+	SSL_CTX_set_ciphersuites(ctx, cipher == 1 ? "TLS_AES_128_GCM_SHA256" : "TLS_AES_256_GCM_SHA384");
+	SSL_CTX_set_psk_use_session_callback(ctx, use_session);
+	SSL *ssl = SSL_new(ctx);
+	SSL_CTX_free(ctx);                /* the SSL holds its own reference */
+	tls_offer.identity = identity;
+	tls_offer.psk = psk;
+	tls_offer.len = len;
+	tls_offer.cipher = cipher;
+	if (!ssl || !SSL_set_fd(ssl, h->fd) || SSL_connect(ssl) != 1) {
+		SSL_free(ssl);
+		return TH_CLOSED;
+	}
+	h->ssl = ssl;
+	return 0;
+}
+
 void th_close(struct th *h)
 {
+	SSL_free(h->ssl);
+	h->ssl = NULL;
 	if (h->fd >= 0)
 		close(h->fd);
 	h->fd = -1;
@@ -54,7 +103,7 @@ int th_send(struct th *h, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 	while (len) {
-		ssize_t n = send(h->fd, p, len, MSG_NOSIGNAL);
+		ssize_t n = h->ssl ? SSL_write(h->ssl, p, (int)len) : send(h->fd, p, len, MSG_NOSIGNAL);
 		if (n <= 0)
 			return TH_CLOSED;
 		p += n;
@@ -67,7 +116,7 @@ static int recv_all(struct th *h, void *buf, size_t len)
 {
 	uint8_t *p = buf;
 	while (len) {
-		ssize_t n = recv(h->fd, p, len, 0);
+		ssize_t n = h->ssl ? SSL_read(h->ssl, p, (int)len) : recv(h->fd, p, len, 0);
 		if (n <= 0)
 			return TH_CLOSED;
 		p += n;
@@ -80,7 +129,15 @@ int th_wait_closed(struct th *h)
 {
 	uint8_t buf[512];
 	for (int i = 0; i < 1000; i++) {
-		ssize_t n = recv(h->fd, buf, sizeof(buf), 0);
+		errno = 0;
+		ssize_t n = h->ssl ? SSL_read(h->ssl, buf, sizeof(buf)) : recv(h->fd, buf, sizeof(buf), 0);
+		if (h->ssl && n <= 0) {
+			int err = SSL_get_error(h->ssl, (int)n);
+			if (err == SSL_ERROR_ZERO_RETURN || (err == SSL_ERROR_SYSCALL && errno != EAGAIN) ||
+			    err == SSL_ERROR_SSL)
+				return 1;
+			return 0;
+		}
 		if (n == 0 || (n < 0 && errno == ECONNRESET))
 			return 1;
 		if (n < 0)

@@ -20,6 +20,7 @@ struct th {
 	uint16_t last_fes;           /* from a C2HTermReq */
 	uint32_t last_fei;
 	uint32_t c2h_success_seen;   /* C2HData PDUs that carried the SUCCESS flag */
+	void *ssl;                   /* after th_tls: every byte goes through this TLS 1.3 channel */
 };
 
 #define TH_CLOSED (-1)
@@ -30,6 +31,10 @@ struct th {
 
 int th_open(struct th *h, uint16_t port);            /* TCP to 127.0.0.1:port, 5 s timeouts */
 void th_close(struct th *h);
+/* TLS 1.3 client handshake with an external PSK (identity, key of len bytes, cipher 1:
+ * TLS_AES_128_GCM_SHA256, 2: TLS_AES_256_GCM_SHA384), as tlshd does for the Linux host.
+ * 0 when the channel is open, TH_CLOSED when the target refused it. */
+int th_tls(struct th *h, const char *identity, const uint8_t *psk, size_t len, uint8_t cipher);
 int th_icreq(struct th *h, bool hdgst, bool ddgst);   /* 0 once ICResp matched */
 int th_send(struct th *h, const void *buf, size_t len);
 /* Receives one PDU into buf (header digest checked); returns its PLEN or TH_*. */
