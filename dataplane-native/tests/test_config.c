@@ -324,6 +324,69 @@ static void ana_states_cntlid_range_and_anatt_parse_and_name_bad_values(void **s
 		     "line 2: ana-state needs ADDR PORT GROUP STATE");
 }
 
+#define TLS_PSK "NVMeTLSkey-1:01:VRLbtnN9AQb2WXW3c9+wEf/DRLz0QuLdbYvEhwtdWwNf9LrZ:"
+
+static void tls_listeners_and_psks_parse_apply_and_name_bad_values(void **state)
+{
+	(void)state;
+	const char *text =
+		"subsystem nqn.2026-11.dev.windrose:tls\n"
+		"  allow-host " HOST_1 "\n"
+		"  tls-psk " HOST_1 " " TLS_PSK "\n"
+		"  listener 127.0.0.1 0 tls=required\n"
+		"  listener 127.0.0.1 0 tls=not-required\n"
+		"  listener 127.0.0.1 0\n";
+	struct wr_config cfg;
+	char err[256] = "";
+	assert_int_equal(wr_config_parse(text, &cfg, err, sizeof(err)), 0);
+	const struct wr_cfg_subsys *s = &cfg.subsys[0];
+	assert_int_equal(s->ntls_psks, 1);
+	assert_string_equal(s->tls_psks[0].psk, TLS_PSK);
+	assert_int_equal(s->listeners[0].tls, WR_TLS_REQUIRED);
+	assert_int_equal(s->listeners[1].tls, WR_TLS_NOT_REQUIRED);
+	assert_int_equal(s->listeners[2].tls, -1);
+	struct wr_target *t;
+	assert_int_equal(wr_target_create(1, WR_MODE_ADAPTIVE, NULL, &t), 0);
+	assert_int_equal(wr_config_apply(&cfg, t, err, sizeof(err)), 0);
+	const struct wr_subsys *ts = wr_subsys_find(t, WR_NAME("nqn.2026-11.dev.windrose:tls"));
+	const struct wr_host *h = wr_subsys_host_find(ts, WR_NAME(HOST_1));
+	assert_non_null(h);
+	assert_int_equal(h->tls.len, 32);
+	assert_int_equal(h->tls.cipher, 1);
+	int modes[3] = { -1, -1, -1 }, i = 0;
+	for (const struct wr_listener *l = ts->listeners; l && i < 3; l = l->next, i++)
+		modes[i] = wr_port_get_tls(t, "127.0.0.1", l->port->port);
+	/* listeners are listed newest first */
+	assert_int_equal(modes[0], WR_TLS_NONE);
+	assert_int_equal(modes[1], WR_TLS_NOT_REQUIRED);
+	assert_int_equal(modes[2], WR_TLS_REQUIRED);
+	wr_target_destroy(t);
+	wr_config_free(&cfg);
+
+	const char *sub = "subsystem nqn.2026-11.dev.windrose:tls\n";
+	char text2[1024];
+	snprintf(text2, sizeof(text2), "%s listener 127.0.0.1 4420 tls=yes\n", sub);
+	expect_error(text2, "line 2: listener: 'tls=yes' is not tls=required");
+	snprintf(text2, sizeof(text2), "%s tls-psk " HOST_1 "\n", sub);
+	expect_error(text2, "line 2: tls-psk needs HOSTNQN PSK");
+	snprintf(text2, sizeof(text2), "%s tls-psk " HOST_1 " NVMeTLSkey-1:01:VRLbtnN9AQb2WXW3c9+wEf/DRLz0QuLdbYvEhwtdWwNf9Lra:\n", sub);
+	expect_error(text2, "line 2: tls-psk: the PSK is not in the interchange format");
+	expect_error(text2, "its CRC does not match");
+	struct wr_config c2;
+	assert_int_equal(wr_config_parse(text2, &c2, err, sizeof(err)), -EINVAL);
+	assert_null(strstr(err, "VRLbtn"));
+	snprintf(text2, sizeof(text2), "%s tls-psk " HOST_1 " " TLS_PSK "\n tls-psk " HOST_1 " " TLS_PSK "\n", sub);
+	expect_error(text2, "line 3: tls-psk: host " HOST_1 " already has one on line 2");
+	/* a PSK for a host that is not allowed is an error of that line */
+	assert_int_equal(wr_config_parse("subsystem nqn.2026-11.dev.windrose:tls\n"
+					 "  tls-psk " HOST_1 " " TLS_PSK "\n", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(wr_target_create(1, WR_MODE_ADAPTIVE, NULL, &t), 0);
+	assert_int_equal(wr_config_apply(&cfg, t, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "line 2: tls-psk " HOST_1 ": the host is not allowed"));
+	wr_target_destroy(t);
+	wr_config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,6 +398,7 @@ int main(void)
 		cmocka_unit_test(ana_states_cntlid_range_and_anatt_parse_and_name_bad_values),
 		cmocka_unit_test(mirror_lines_parse_and_name_bad_values),
 		cmocka_unit_test(dhchap_secrets_and_policy_parse_apply_and_name_bad_values),
+		cmocka_unit_test(tls_listeners_and_psks_parse_apply_and_name_bad_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,7 +6,7 @@
  *   max-connections-per-source N | max-connections N | anatt-s S | cntlid-range MIN MAX
  *   subsystem NQN, then within it: serial S | model M | allow-any-host | allow-host NQN |
  *   namespace NSID (ram SIZE | null SIZE | file PATH [SIZE]) [bs=512|1024|2048|4096] |
- *   listener ADDR PORT | ana-state ADDR PORT GROUP
+ *   listener ADDR PORT [tls=required|not-required] | tls-psk HOSTNQN PSK | ana-state ADDR PORT GROUP
  *     (optimized|non-optimized|inaccessible|persistent-loss|change) |
  *   dhchap-secret HOSTNQN SECRET [ctrl=SECRET] [previous=SECRET] |
  *   dhchap-policy [hashes=sha256,sha384,sha512] [dhgroups=null,ffdhe2048,...,ffdhe8192]
@@ -118,6 +118,20 @@ static int parse_listener(char **tok, int n, uint32_t line, struct wr_cfg_listen
 			  size_t errlen)
 {
 	uint32_t port;
+	l->tls = -1;
+	if (n == 4 && strcmp(tok[0], "listener") == 0) {
+		/* TLS belongs to the address and port, whichever subsystem names it (as nvmet's port) */
+		if (strcmp(tok[3], "tls=required") == 0)
+			l->tls = WR_TLS_REQUIRED;
+		else if (strcmp(tok[3], "tls=not-required") == 0)
+			l->tls = WR_TLS_NOT_REQUIRED;
+		else if (strcmp(tok[3], "tls=none") == 0)
+			l->tls = WR_TLS_NONE;
+		else
+			return fail(err, errlen, line, "listener: '%s' is not tls=required, tls=not-required "
+				    "or tls=none", tok[3]);
+		n = 3;
+	}
 	if (n != 3)
 		return fail(err, errlen, line, "'%s' needs ADDR PORT", tok[0]);
 	if (strlen(tok[1]) >= sizeof(l->addr))
@@ -266,6 +280,35 @@ static int parse_dhchap_secret(struct wr_cfg_subsys *s, char **tok, int n, uint3
 	return 0;
 }
 
+/* tls-psk HOSTNQN PSK: checked here so that a bad one names its line, never echoed. */
+static int parse_tls_psk(struct wr_cfg_subsys *s, char **tok, int n, uint32_t line, char *err,
+			 size_t errlen)
+{
+	if (n != 3)
+		return fail(err, errlen, line, "tls-psk needs HOSTNQN PSK");
+	if (!nqn_ok(tok[1]))
+		return fail(err, errlen, line, "tls-psk: %s", NQN_RULES);
+	for (uint32_t i = 0; i < s->ntls_psks; i++)
+		if (strcmp(s->tls_psks[i].host, tok[1]) == 0)
+			return fail(err, errlen, line, "tls-psk: host %s already has one on line %u",
+				    tok[1], s->tls_psks[i].line);
+	int rc = wr_tls_psk_check(tok[2]);
+	if (rc)
+		return fail(err, errlen, line, "tls-psk: the PSK is not in the interchange format "
+			    "`nvme gen-tls-key` prints (%s)",
+			    rc == -EBADMSG ? "its CRC does not match: mistyped or cut short"
+			    : rc == -EMSGSIZE ? "wrong length for its hash" : "malformed");
+	void *p = grow(s->tls_psks, s->ntls_psks, sizeof(*s->tls_psks));
+	if (!p)
+		return -ENOMEM;
+	s->tls_psks = p;
+	struct wr_cfg_tls_psk *k = &s->tls_psks[s->ntls_psks++];
+	snprintf(k->host, sizeof(k->host), "%s", tok[1]);
+	k->line = line;
+	k->psk = strdup(tok[2]);
+	return k->psk ? 0 : -ENOMEM;
+}
+
 /* "a,b,c" of names[i] to a mask of (1 << i); 0 for an unknown or empty name. */
 static uint32_t name_mask(char *list, const char *const *names, uint32_t count)
 {
@@ -334,6 +377,8 @@ static int parse_subsys_line(struct wr_cfg_subsys *s, char **tok, int n, uint32_
 		return parse_dhchap_secret(s, tok, n, line, err, errlen);
 	if (strcmp(kw, "dhchap-policy") == 0)
 		return parse_dhchap_policy(s, tok, n, line, err, errlen);
+	if (strcmp(kw, "tls-psk") == 0)
+		return parse_tls_psk(s, tok, n, line, err, errlen);
 	if (strcmp(kw, "serial") == 0 || strcmp(kw, "model") == 0) {
 		bool serial = kw[0] == 's';
 		size_t max = serial ? 20 : 40;
@@ -591,6 +636,11 @@ void wr_config_free(struct wr_config *cfg)
 			}
 		}
 		free(s->dhchap);
+		for (uint32_t j = 0; j < s->ntls_psks; j++) {
+			explicit_bzero(s->tls_psks[j].psk, strlen(s->tls_psks[j].psk));
+			free(s->tls_psks[j].psk);
+		}
+		free(s->tls_psks);
 		free(s->hosts);
 		free(s->listeners);
 		free(s->ana);
@@ -628,6 +678,14 @@ static int apply_subsys(const struct wr_cfg_subsys *s, struct wr_target *t, char
 				    : rc == -EINVAL ? "the controller secret must differ from the host's"
 						    : strerror(-rc)), rc;
 	}
+	for (uint32_t i = 0; i < s->ntls_psks; i++) {
+		const struct wr_cfg_tls_psk *k = &s->tls_psks[i];
+		rc = wr_host_set_tls_psk(t, WR_NAME(s->nqn), WR_NAME(k->host), k->psk);
+		if (rc < 0)
+			return fail(err, errlen, k->line, "tls-psk %s: %s", k->host,
+				    rc == -ENOENT ? "the host is not allowed (allow-host it first)"
+						  : strerror(-rc)), rc;
+	}
 	for (uint32_t i = 0; i < s->nmirrors; i++) {
 		bool found = false;
 		for (uint32_t j = 0; j < s->nns; j++)
@@ -657,7 +715,16 @@ static int apply_subsys(const struct wr_cfg_subsys *s, struct wr_target *t, char
 		if (rc < 0)
 			return fail(err, errlen, l->line, "listener %s %u: %s", l->addr, l->port,
 				    strerror(-rc)), rc;
-		fprintf(stderr, "wr-target: %s listening on %s port %d\n", s->nqn, l->addr, rc);
+		int bound = rc;
+		if (l->tls >= 0) {
+			rc = wr_port_set_tls(t, l->addr, (uint16_t)bound, (uint32_t)l->tls);
+			if (rc < 0)
+				return fail(err, errlen, l->line, "listener %s %u tls: %s", l->addr, l->port,
+					    strerror(-rc)), rc;
+		}
+		fprintf(stderr, "wr-target: %s listening on %s port %d%s\n", s->nqn, l->addr, bound,
+			l->tls == WR_TLS_REQUIRED ? " (TLS required)"
+			: l->tls == WR_TLS_NOT_REQUIRED ? " (TLS not required)" : "");
 	}
 	return 0;
 }

@@ -22,6 +22,7 @@ struct wr_cfg_ns {
 struct wr_cfg_listener {
 	char addr[WR_ADDR_SIZE];
 	uint16_t port;
+	int tls;                    /* tls=required|not-required: WR_TLS_*; -1 = not given */
 	uint32_t line;
 };
 
@@ -47,6 +48,12 @@ struct wr_cfg_dhchap {            /* dhchap-secret HOSTNQN SECRET [ctrl=SECRET] 
 	uint32_t line;
 };
 
+struct wr_cfg_tls_psk {           /* tls-psk HOSTNQN PSK */
+	char host[WR_NQN_SIZE];
+	char *psk;
+	uint32_t line;
+};
+
 struct wr_cfg_subsys {
 	char nqn[WR_NQN_SIZE];
 	char serial[21];
@@ -64,6 +71,8 @@ struct wr_cfg_subsys {
 	uint32_t nmirrors;
 	struct wr_cfg_dhchap *dhchap;
 	uint32_t ndhchap;
+	struct wr_cfg_tls_psk *tls_psks;
+	uint32_t ntls_psks;
 	uint32_t dhchap_hashes;     /* dhchap-policy: WR_DHCHAP_HASH_* / WR_DHCHAP_DH_*; 0 = not given */
 	uint32_t dhchap_dhgroups;
 	uint32_t dhchap_policy_line;
