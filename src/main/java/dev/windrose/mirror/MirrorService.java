@@ -8,10 +8,15 @@ import dev.windrose.common.InvalidInputException;
 import dev.windrose.common.NotFoundException;
 import dev.windrose.inventory.HostId;
 import dev.windrose.inventory.HostService;
+import dev.windrose.inventory.HostInfo;
+import dev.windrose.inventory.HostState;
+import dev.windrose.mirror.MirroredVolumeInfo.HostPaths;
 import dev.windrose.mirror.MirroredVolumeInfo.LegInfo;
+import dev.windrose.mirror.MirroredVolumeInfo.PathInfo;
 import dev.windrose.mirror.internal.MirrorCoordinator;
 import dev.windrose.mirror.internal.MirrorRow;
 import dev.windrose.mirror.internal.MirrorWitness;
+import dev.windrose.mirror.internal.MirrorWitness.ReportedPath;
 import dev.windrose.security.AuditAction;
 import dev.windrose.security.AuditLog;
 import dev.windrose.security.Role;
@@ -24,7 +29,12 @@ import dev.windrose.storage.VolumeId;
 import dev.windrose.storage.VolumeInfo;
 import dev.windrose.storage.VolumeService;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
@@ -52,11 +62,13 @@ public class MirrorService {
     private final Clock clock;
     private final Environment environment;
     private final MirrorCoordinator coordinator;
+    private final MirrorProperties properties;
 
     MirrorService(MirrorWitness witness, PoolService pools, VolumeService volumes, HostService hosts,
             NodeRequests nodes, AuditLog auditLog, Clock clock, Environment environment,
-            MirrorCoordinator coordinator) {
+            MirrorCoordinator coordinator, MirrorProperties properties) {
         this.coordinator = coordinator;
+        this.properties = properties;
         this.witness = witness;
         this.pools = pools;
         this.volumes = volumes;
@@ -102,7 +114,8 @@ public class MirrorService {
             deleteLeg(legA, a.hostId());
             throw e;
         }
-        long id = witness.insert(name, volumes.get(new VolumeId(legA)).sizeBytes(), legA, legB, clock.instant());
+        long id = witness.insert(name, volumes.get(new VolumeId(legA)).sizeBytes(), legA, legB, clock.instant(),
+                properties.lease());
         auditLog.record(AuditAction.MIRROR_CREATED, name, "legs on " + nodeName(a.hostId()) + " (pool " + a.name()
                 + ") and " + nodeName(b.hostId()) + " (pool " + b.name() + ")");
         return get(id);
@@ -185,10 +198,19 @@ public class MirrorService {
     /**
      * What taking a node down for maintenance would cause, in words: the mirrors whose active role moves to
      * their partner, the mirrors that lose redundancy while it is away, and those whose active role cannot move
-     * (the other leg is out of sync: their hosts would lose the volume).
+     * (the other leg is out of sync: their hosts would lose the volume); and those whose role an earlier
+     * maintenance of the node moved away, which ending it hands back.
      */
     public record MaintenancePlan(long nodeId, String nodeName, List<String> handOver, List<String> loseRedundancy,
-            List<String> cannotMove) {
+            List<String> cannotMove, List<String> movedAway) {
+    }
+
+    /**
+     * The end of a node's maintenance: the mirrors whose active role came back to it, and those that stay with
+     * the partner for now because the node's leg is still being resynchronised (end the maintenance again once
+     * they are in sync).
+     */
+    public record MaintenanceEnd(long nodeId, String nodeName, List<String> handedBack, List<String> waiting) {
     }
 
     @PreAuthorize(Role.Expressions.VIEWER)
@@ -202,8 +224,10 @@ public class MirrorService {
             }
             (row.current(row.active().other()) ? handOver : cannotMove).add(row.name());
         }
+        List<Long> movedAway = witness.movedAwayForMaintenance(node);
         return new MaintenancePlan(node, nodeName(new HostId(node)), handOver,
-                touched.stream().map(MirrorRow::name).toList(), cannotMove);
+                touched.stream().map(MirrorRow::name).toList(), cannotMove,
+                touched.stream().filter(row -> movedAway.contains(row.id())).map(MirrorRow::name).toList());
     }
 
     /**
@@ -221,9 +245,44 @@ public class MirrorService {
         for (MirrorRow row : witness.withLegOn(node)) {
             if (row.node(row.active()) == node) {
                 handOver(row.id());
+                witness.recordMovedForMaintenance(row.id(), node);
             }
         }
-        return plan;
+        auditLog.record(AuditAction.NODE_MAINTENANCE_STARTED, plan.nodeName(), plan.handOver().isEmpty()
+                ? "no active role to move" : "active roles moved away: " + String.join(", ", plan.handOver()));
+        return maintenancePlan(node);
+    }
+
+    /**
+     * Ends a node's maintenance: every mirror whose active role its maintenance moved away is handed back (each
+     * as {@link #handOver}) once the node's leg is current again; one whose leg is still being resynchronised
+     * stays with the partner and is named, so the operator can end the maintenance again once it is in sync.
+     */
+    @PreAuthorize(Role.Expressions.OPERATOR)
+    public MaintenanceEnd endMaintenance(long node) {
+        List<String> handedBack = new java.util.ArrayList<>();
+        List<String> waiting = new java.util.ArrayList<>();
+        List<Long> movedAway = witness.movedAwayForMaintenance(node);
+        for (MirrorRow row : witness.withLegOn(node)) {
+            Leg leg = row.legOn(node);
+            if (leg == null || !movedAway.contains(row.id())) {
+                continue;
+            }
+            if (row.active() == leg) {
+                witness.forgetMaintenance(row.id()); // back already (its partner failed meanwhile, say)
+            } else if (!row.current(leg)) {
+                waiting.add(row.name());
+            } else {
+                handOver(row.id());
+                witness.forgetMaintenance(row.id());
+                handedBack.add(row.name());
+            }
+        }
+        String nodeName = nodeName(new HostId(node));
+        auditLog.record(AuditAction.NODE_MAINTENANCE_ENDED, nodeName, (handedBack.isEmpty() ? "no active role handed back"
+                : "active roles handed back: " + String.join(", ", handedBack))
+                + (waiting.isEmpty() ? "" : "; still resynchronising: " + String.join(", ", waiting)));
+        return new MaintenanceEnd(node, nodeName, handedBack, waiting);
     }
 
     /** Deletes the mirror and both leg volumes; refused while it is exported. */
@@ -306,7 +365,36 @@ public class MirrorService {
         String attached = volumes.get(new VolumeId(row.legAVolume())).attachedSubsystem();
         return new MirroredVolumeInfo(row.id(), row.name(), row.sizeBytes(), row.active(), row.generation(), legs,
                 row.observedState(), row.observedDirtyBytes(), progress, row.observedAt(), row.lastFailoverAt(),
-                row.lastFailoverMillis(), row.lastFailoverReason(), attached, witness.recentEvents(row.id(), RECENT_EVENTS));
+                row.lastFailoverMillis(), row.lastFailoverReason(), attached, hostPaths(row.id()),
+                witness.recentEvents(row.id(), RECENT_EVENTS));
+    }
+
+    /** Per host, the nodes' last reports of its controllers; a node whose heartbeat stopped has no live path. */
+    private List<HostPaths> hostPaths(long mirrorId) {
+        Map<Long, Optional<HostInfo>> nodes = new HashMap<>();
+        Map<String, List<PathInfo>> byHost = new TreeMap<>();
+        for (ReportedPath reported : witness.reportedPaths(mirrorId)) {
+            Optional<HostInfo> node = nodes.computeIfAbsent(reported.node(), id -> node(new HostId(id)));
+            boolean online = node.map(n -> n.state() == HostState.ONLINE).orElse(false);
+            byHost.computeIfAbsent(reported.hostNqn(), host -> new ArrayList<>()).add(new PathInfo(
+                    node.map(HostInfo::name).orElse("#" + reported.node()), reported.controllers(), reported.anaState(),
+                    online, reported.reportedAt()));
+        }
+        List<HostPaths> hostPaths = new ArrayList<>();
+        byHost.forEach((host, paths) -> hostPaths.add(new HostPaths(host,
+                paths.stream().filter(PathInfo::nodeOnline).mapToInt(PathInfo::controllers).sum(),
+                paths.stream().filter(p -> p.nodeOnline() && "OPTIMIZED".equals(p.anaState()))
+                        .mapToInt(PathInfo::controllers).sum(),
+                paths)));
+        return hostPaths;
+    }
+
+    private Optional<HostInfo> node(HostId id) {
+        try {
+            return Optional.of(hosts.get(id));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
     }
 
     private LegInfo leg(MirrorRow row, Leg leg) {

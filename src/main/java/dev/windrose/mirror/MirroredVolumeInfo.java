@@ -13,11 +13,13 @@ import org.jspecify.annotations.Nullable;
  *        it first did)
  * @param resyncProgress 0..1 while resynchronising, else null
  * @param attachedTo the subsystem that exports it, null while not exported
+ * @param hosts each host connected to it, with its paths through each node
  */
 public record MirroredVolumeInfo(long id, String name, long sizeBytes, Leg activeLeg, long generation,
         List<LegInfo> legs, @Nullable String state, @Nullable Long dirtyBytes, @Nullable Double resyncProgress,
         @Nullable Instant observedAt, @Nullable Instant lastFailoverAt, @Nullable Long lastFailoverMillis,
-        @Nullable String lastFailoverReason, @Nullable String attachedTo, List<MirrorEventInfo> recentEvents) {
+        @Nullable String lastFailoverReason, @Nullable String attachedTo, List<HostPaths> hosts,
+        List<MirrorEventInfo> recentEvents) {
 
     /**
      * One leg: an ordinary volume on a directory pool of its node.
@@ -27,6 +29,24 @@ public record MirroredVolumeInfo(long id, String name, long sizeBytes, Leg activ
      */
     public record LegInfo(Leg leg, long volumeId, String volumeName, long poolId, String poolName, long nodeId,
             String nodeName, long generation, boolean current, boolean active) {
+    }
+
+    /**
+     * One host's paths to the mirrored volume.
+     *
+     * @param livePaths controllers connected on nodes that are up
+     * @param optimizedPaths those of them on the node that serves (ANA optimized): 0 means the host cannot do I/O
+     */
+    public record HostPaths(String hostNqn, int livePaths, int optimizedPaths, List<PathInfo> paths) {
+    }
+
+    /**
+     * The host's controllers on one node, as that node last reported them.
+     *
+     * @param anaState OPTIMIZED where the node serves, INACCESSIBLE elsewhere
+     * @param nodeOnline false when the node's heartbeat stopped: its report is stale and its paths are counted dead
+     */
+    public record PathInfo(String nodeName, int controllers, String anaState, boolean nodeOnline, Instant reportedAt) {
     }
 
     public record MirrorEventInfo(Instant at, String kind, String node, String detail) {

@@ -30,6 +30,8 @@ public enum AuditAction {
     MIRROR_CREATED,
     MIRROR_DELETED,
     MIRROR_HANDED_OVER,
+    NODE_MAINTENANCE_STARTED,
+    NODE_MAINTENANCE_ENDED,
     // Fabric (issue 6): subsystems, namespaces, listeners, allowed hosts.
     SUBSYSTEM_CREATED,
     SUBSYSTEM_CHANGED,

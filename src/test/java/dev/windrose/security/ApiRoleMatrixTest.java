@@ -90,6 +90,7 @@ class ApiRoleMatrixTest {
             "POST /api/v1/mirrored-volumes/{id}/drill", Minimum.OPERATOR,
             "GET /api/v1/mirrored-volumes/maintenance/{nodeId}", Minimum.VIEWER,
             "POST /api/v1/mirrored-volumes/maintenance/{nodeId}", Minimum.OPERATOR,
+            "DELETE /api/v1/mirrored-volumes/maintenance/{nodeId}", Minimum.OPERATOR,
             "GET /api/v1/subsystems", Minimum.VIEWER,
             "GET /api/v1/subsystems/{id}", Minimum.VIEWER,
             "POST /api/v1/subsystems", Minimum.OPERATOR,

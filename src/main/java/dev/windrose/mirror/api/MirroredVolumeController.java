@@ -88,6 +88,14 @@ class MirroredVolumeController {
         return mirrors.handOverAllFrom(nodeId);
     }
 
+    @DeleteMapping("/maintenance/{nodeId}")
+    @Operation(summary = "End node maintenance (operators): the active roles its maintenance moved away come back",
+            description = "Each comes back as a planned hand-over once the node's leg is current; those still being "
+                    + "resynchronised are listed in waiting and stay with the partner: end the maintenance again later.")
+    MirrorService.MaintenanceEnd endMaintenance(@PathVariable long nodeId) {
+        return mirrors.endMaintenance(nodeId);
+    }
+
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Delete a mirrored volume and both legs (operators); 409 while exported")

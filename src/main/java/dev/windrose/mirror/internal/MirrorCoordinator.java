@@ -2,7 +2,9 @@ package dev.windrose.mirror.internal;
 
 import dev.windrose.cluster.ClusterSignalled;
 import dev.windrose.cluster.ClusterSignals;
+import dev.windrose.cluster.DedicatedConnections;
 import dev.windrose.dataplane.AnaState;
+import dev.windrose.dataplane.ControllerInfo;
 import dev.windrose.dataplane.DataplaneException;
 import dev.windrose.dataplane.DataplaneTarget;
 import dev.windrose.dataplane.EmbeddedTarget;
@@ -20,11 +22,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
@@ -53,6 +58,8 @@ public class MirrorCoordinator implements SmartLifecycle {
     private static final int ENOENT = 2;
     private static final Duration RESYNC_RETRY = Duration.ofSeconds(3);
     private static final int OBSERVE_EVERY_TICKS = 4;
+    /** Where a mirror is exported changes only when an admin attaches it or adds a listener: read it this often. */
+    private static final int READ_EXPORT_EVERY_TICKS = 8;
 
     private final MirrorWitness witness;
     private final NodeLiveness liveness;
@@ -72,15 +79,19 @@ public class MirrorCoordinator implements SmartLifecycle {
     private @Nullable String selfName;
     private boolean endpointSaved;
     private long ticks;
+    private long lastWarnNanos;
 
     /** What this node remembers of one mirror between ticks. */
     private static final class LegState {
         long lastRenewNanos;
+        long exportReadAtTick = -READ_EXPORT_EVERY_TICKS;
         long partnerGoneSinceNanos;
         boolean serving;
         @Nullable Export export;
         @Nullable Thread resync;
         long nextResyncNanos;
+        @Nullable Map<String, Integer> reportedPaths;
+        boolean reportedServing;
     }
 
     MirrorCoordinator(MirrorWitness witness, NodeLiveness liveness, ExportedNamespaces exports,
@@ -153,8 +164,6 @@ public class MirrorCoordinator implements SmartLifecycle {
         }
     }
 
-    private long lastWarnNanos;
-
     private void saveEndpointOnce() {
         if (endpointSaved) {
             return;
@@ -175,8 +184,9 @@ public class MirrorCoordinator implements SmartLifecycle {
             return;
         }
         LegState state = states.computeIfAbsent(row.id(), id -> new LegState());
-        if (witnessReached) {
+        if (witnessReached && (state.export == null || ticks - state.exportReadAtTick >= READ_EXPORT_EVERY_TICKS)) {
             state.export = exports.of(row, self).orElse(null);
+            state.exportReadAtTick = ticks;
         }
         Export export = state.export;
         boolean serving = row.active() == mine ? actAsActive(row, mine, witnessReached, target, export, state)
@@ -184,12 +194,32 @@ public class MirrorCoordinator implements SmartLifecycle {
         if (export != null) {
             applyAna(target, export, serving);
         }
+        if (export != null && witnessReached && ticks % OBSERVE_EVERY_TICKS == 0) {
+            reportPathsWhenChanged(row, target, export, serving, state);
+        }
         if (serving && !state.serving && witnessReached && row.active() == mine) {
             // Serving since this tick (a hand-over, a takeover, a start): how long hosts waited since the witness
             // recorded the change (kept when the takeover already measured it from the old node's loss).
             witness.recordPauseSinceChange(row.id());
         }
         state.serving = serving;
+    }
+
+    /** Which hosts have controllers on this node's listeners of the mirror's subsystem: written only on a change. */
+    private void reportPathsWhenChanged(MirrorRow row, DataplaneTarget target, Export export, boolean serving,
+            LegState state) {
+        Map<String, Integer> paths = new TreeMap<>();
+        for (ControllerInfo controller : target.controllers()) {
+            if (!controller.discovery() && controller.subsystemNqn().equals(export.nqn())) {
+                paths.merge(controller.hostNqn(), 1, Integer::sum);
+            }
+        }
+        if (paths.equals(state.reportedPaths) && serving == state.reportedServing) {
+            return;
+        }
+        witness.reportPaths(row.id(), self, paths, (serving ? AnaState.OPTIMIZED : AnaState.INACCESSIBLE).name());
+        state.reportedPaths = paths;
+        state.reportedServing = serving;
     }
 
     /**
@@ -242,7 +272,9 @@ public class MirrorCoordinator implements SmartLifecycle {
 
     private boolean actAsActive(MirrorRow row, Leg mine, boolean witnessReached, DataplaneTarget target,
             @Nullable Export export, LegState state) {
-        if (witnessReached) {
+        Optional<MirrorStatus> status = export == null ? Optional.empty() : status(target, export);
+        boolean partnerInSync = status.map(s -> s.state() == MirrorStatus.State.IN_SYNC && !s.holding()).orElse(true);
+        if (witnessReached && renewDue(state, partnerInSync)) {
             long asked = System.nanoTime();
             if (witness.renewLease(row.id(), mine, row.generation(), properties.lease())) {
                 state.lastRenewNanos = asked;
@@ -252,7 +284,6 @@ public class MirrorCoordinator implements SmartLifecycle {
                 return false;
             }
         }
-        Optional<MirrorStatus> status = export == null ? Optional.empty() : status(target, export);
         boolean partnerLost = status.map(s -> s.state() != MirrorStatus.State.IN_SYNC || s.holding()).orElse(false);
         if (partnerLost && row.current(mine.other())) {
             if (!witnessReached) {
@@ -275,12 +306,22 @@ public class MirrorCoordinator implements SmartLifecycle {
         if (witnessReached && !row.current(mine.other()) && export != null) {
             resyncWhenPartnerIsBack(row, mine, target, export, state);
         }
-        if (witnessReached && ticks % OBSERVE_EVERY_TICKS == 0) {
+        boolean resyncing = status.map(s -> s.state() == MirrorStatus.State.RESYNCING).orElse(false);
+        if (witnessReached && (ticks % OBSERVE_EVERY_TICKS == 0 || resyncing)) {
             status.ifPresent(s -> witness.observe(row.id(), s.state().name(), s.dirtyRegions() * s.regionBytes(),
                     s.resyncDone() * s.regionBytes(), s.resyncTotal() * s.regionBytes()));
         }
-        boolean partnerInSync = status.map(s -> s.state() == MirrorStatus.State.IN_SYNC && !s.holding()).orElse(true);
         return partnerInSync || withinLease(state);
+    }
+
+    /**
+     * The lease is renewed a quarter of its length after the last renewal, not on every tick: the partner still
+     * sees at least three quarters of it left, and each mirror costs the database one UPDATE every 2 s instead of
+     * four a second. A node that has lost its partner renews on every tick, so that it serves as long as it can.
+     */
+    private boolean renewDue(LegState state, boolean partnerInSync) {
+        return !partnerInSync || !state.serving || state.lastRenewNanos == 0
+                || System.nanoTime() - state.lastRenewNanos >= properties.lease().toNanos() / 4;
     }
 
     /** An active node that has lost its partner serves only while its lease surely has not run out. */
@@ -465,7 +506,7 @@ public class MirrorCoordinator implements SmartLifecycle {
     }
 
     private boolean postgres() {
-        return dev.windrose.cluster.DedicatedConnections.postgres(environment);
+        return DedicatedConnections.postgres(environment);
     }
 
     /** Nothing before the application is ready: this node's host record exists only then. */
@@ -473,7 +514,7 @@ public class MirrorCoordinator implements SmartLifecycle {
     public void start() {
     }
 
-    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+    @EventListener(ApplicationReadyEvent.class)
     synchronized void startWhenReady() {
         if (postgres() && !running) {
             running = true;

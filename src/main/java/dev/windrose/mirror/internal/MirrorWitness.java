@@ -9,6 +9,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -60,18 +61,64 @@ public class MirrorWitness {
                 .param(volumeId).query(MirrorWitness::row).optional();
     }
 
-    /** A new mirror: leg A active, both legs current at generation 1 (both are new, identical volumes). */
-    public long insert(String name, long sizeBytes, long legAVolume, long legBVolume, Instant now) {
+    /**
+     * A new mirror: leg A active, both legs current at generation 1 (both are new, identical volumes). Leg A's
+     * node gets a first lease: until its coordinator renews it, there is no replication connection yet (nothing
+     * is exported), and without a lease leg B's node would take the new mirror over at its next tick. Null: no
+     * lease (tests that start from a run-out lease).
+     */
+    public long insert(String name, long sizeBytes, long legAVolume, long legBVolume, Instant now,
+            @Nullable Duration firstLease) {
         jdbc.sql("""
                 INSERT INTO mirrored_volume (name, size_bytes, leg_a_volume_id, leg_b_volume_id, active_leg,
-                    generation, leg_a_generation, leg_b_generation, created_at)
-                VALUES (?, ?, ?, ?, 'A', 1, 1, 1, ?)""")
-                .params(name, sizeBytes, legAVolume, legBVolume, Timestamp.from(now)).update();
+                    generation, leg_a_generation, leg_b_generation, created_at, lease_expires_at)
+                VALUES (?, ?, ?, ?, 'A', 1, 1, 1, ?,
+                    CASE WHEN ? THEN CURRENT_TIMESTAMP + make_interval(secs => ?) END)""")
+                .params(name, sizeBytes, legAVolume, legBVolume, Timestamp.from(now), firstLease != null,
+                        firstLease == null ? 0.0 : firstLease.toMillis() / 1000.0).update();
         return jdbc.sql("SELECT id FROM mirrored_volume WHERE name = ?").param(name).query(Long.class).single();
     }
 
     public void delete(long id) {
         jdbc.sql("DELETE FROM mirrored_volume WHERE id = ?").param(id).update();
+    }
+
+    /** The mirrors whose active role was handed away from node for its maintenance (by id). */
+    public List<Long> movedAwayForMaintenance(long node) {
+        return jdbc.sql("SELECT mirror_id FROM mirror_maintenance WHERE node_id = ? ORDER BY mirror_id").param(node)
+                .query(Long.class).list();
+    }
+
+    /** Remembers that the mirror's active role left node for its maintenance: ending it hands the role back. */
+    public void recordMovedForMaintenance(long mirrorId, long node) {
+        jdbc.sql("DELETE FROM mirror_maintenance WHERE mirror_id = ?").param(mirrorId).update();
+        jdbc.sql("INSERT INTO mirror_maintenance (mirror_id, node_id, since) VALUES (?, ?, CURRENT_TIMESTAMP)")
+                .params(mirrorId, node).update();
+    }
+
+    /** A path report: host NQN to connected controllers, all given the same ANA state by node. */
+    public void reportPaths(long mirrorId, long node, Map<String, Integer> controllersByHost, String anaState) {
+        jdbc.sql("DELETE FROM mirror_host_path WHERE mirror_id = ? AND node_id = ?").params(mirrorId, node).update();
+        controllersByHost.forEach((host, controllers) -> jdbc.sql("""
+                INSERT INTO mirror_host_path (mirror_id, node_id, host_nqn, controllers, ana_state, reported_at)
+                VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP)""")
+                .params(mirrorId, node, truncate(host, 223), controllers, anaState).update());
+    }
+
+    /** One node's last report of one host's paths to a mirror. */
+    public record ReportedPath(long node, String hostNqn, int controllers, String anaState, Instant reportedAt) {
+    }
+
+    public List<ReportedPath> reportedPaths(long mirrorId) {
+        return jdbc.sql("SELECT node_id, host_nqn, controllers, ana_state, reported_at FROM mirror_host_path "
+                + "WHERE mirror_id = ? ORDER BY host_nqn, node_id").param(mirrorId)
+                .query((rs, n) -> new ReportedPath(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4),
+                        rs.getTimestamp(5).toInstant()))
+                .list();
+    }
+
+    public void forgetMaintenance(long mirrorId) {
+        jdbc.sql("DELETE FROM mirror_maintenance WHERE mirror_id = ?").param(mirrorId).update();
     }
 
     /** The active node extends its lease; false when it is not the active one at that generation any more. */

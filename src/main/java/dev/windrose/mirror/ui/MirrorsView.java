@@ -46,11 +46,13 @@ class MirrorsView extends VerticalLayout {
     private final Grid<MirroredVolumeInfo> grid = new Grid<>();
     private final Grid<MirroredVolumeInfo.MirrorEventInfo> events = new Grid<>();
     private final boolean operator;
+    private final NodeMaintenancePanel maintenance;
 
     MirrorsView(MirrorService mirrors, PoolService pools, AuthenticationContext authentication) {
         this.mirrors = mirrors;
         this.pools = pools;
         this.operator = authentication.hasAnyRole(Role.Names.ADMIN, Role.Names.OPERATOR);
+        this.maintenance = new NodeMaintenancePanel(mirrors, this::refresh);
         setSizeFull();
         Paragraph about = new Paragraph("A mirrored volume keeps every write on two nodes. Hosts reach it through "
                 + "listeners on both nodes (NVMe multipath); one node is active, and when it fails the other takes "
@@ -62,6 +64,9 @@ class MirrorsView extends VerticalLayout {
         create.addThemeVariants(ButtonVariant.PRIMARY);
         create.setVisible(operator);
         add(new HorizontalLayout(create), about, grid, new Span("Recent events of the selected mirrored volume"), events);
+        if (operator) {
+            add(maintenance);
+        }
         configureGrid();
         events.addColumn(e -> e.at().toString()).setHeader("When").setAutoWidth(true);
         events.addColumn(MirroredVolumeInfo.MirrorEventInfo::node).setHeader("Node").setAutoWidth(true);
@@ -85,6 +90,7 @@ class MirrorsView extends VerticalLayout {
         grid.addColumn(MirrorsView::lastFailover).setHeader("Last failover").setAutoWidth(true);
         grid.addColumn(m -> m.attachedTo() == null ? "Not exported" : m.attachedTo()).setHeader("Exported by")
                 .setAutoWidth(true);
+        grid.addColumn(MirrorsView::hostPaths).setHeader("Hosts and their paths").setFlexGrow(1);
         if (operator) {
             grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true);
         }
@@ -109,6 +115,19 @@ class MirrorsView extends VerticalLayout {
         badge.addThemeVariants("in sync".equals(state) ? BadgeVariant.SUCCESS
                 : state.startsWith("degraded") ? BadgeVariant.ERROR : BadgeVariant.CONTRAST);
         return badge;
+    }
+
+    /** Per host: live paths, how many of them optimized, and through which node, so a lost path shows. */
+    private static String hostPaths(MirroredVolumeInfo mirror) {
+        if (mirror.hosts().isEmpty()) {
+            return "no host connected";
+        }
+        return mirror.hosts().stream().map(host -> host.hostNqn() + ": " + host.livePaths() + " live path(s), "
+                + host.optimizedPaths() + " optimized (" + host.paths().stream()
+                        .map(p -> p.nodeName() + " " + (p.nodeOnline() ? p.anaState().toLowerCase(java.util.Locale.ROOT)
+                                : "down"))
+                        .collect(Collectors.joining(", ")) + ")")
+                .collect(Collectors.joining("; "));
     }
 
     private static String lastFailover(MirroredVolumeInfo mirror) {
@@ -177,6 +196,8 @@ class MirrorsView extends VerticalLayout {
     }
 
     void refresh() {
-        grid.setItems(mirrors.list());
+        var all = mirrors.list();
+        grid.setItems(all);
+        maintenance.showNodesOf(all);
     }
 }

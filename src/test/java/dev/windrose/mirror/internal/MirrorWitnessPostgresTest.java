@@ -57,7 +57,7 @@ class MirrorWitnessPostgresTest {
         jdbc.sql("DELETE FROM mirror_event").update();
         jdbc.sql("DELETE FROM mirrored_volume").update();
         long a = node("a"), b = node("b");
-        mirror = witness.insert("m" + System.nanoTime(), 1 << 26, volume(a), volume(b), Instant.now());
+        mirror = witness.insert("m" + System.nanoTime(), 1 << 26, volume(a), volume(b), Instant.now(), null);
     }
 
     @Test
@@ -67,6 +67,15 @@ class MirrorWitnessPostgresTest {
         assertThat(row.current(Leg.A)).isTrue();
         assertThat(row.current(Leg.B)).isTrue();
         assertThat(row.leaseRunOut()).isTrue();
+    }
+
+    @Test
+    void a_new_mirrors_first_lease_keeps_leg_b_out_before_leg_a_renews() {
+        long a = node("a2"), b = node("b2");
+        long fresh = witness.insert("fresh" + System.nanoTime(), 1 << 26, volume(a), volume(b), Instant.now(), LEASE);
+        assertThat(witness.find(fresh).orElseThrow().leaseLeftMillis()).isBetween(5_000L, 8_000L);
+        assertThat(witness.takeOver(fresh, Leg.B, 1, false, LEASE, "nothing exported yet")).isFalse();
+        assertThat(witness.find(fresh).orElseThrow().active()).isEqualTo(Leg.A);
     }
 
     @Test
