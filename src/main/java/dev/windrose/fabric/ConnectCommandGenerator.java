@@ -15,9 +15,38 @@ import org.jspecify.annotations.Nullable;
 record ConnectCommandGenerator(SubsystemInfo subsystem, @Nullable String discoveryAddress, int discoveryPort,
         List<String> hostAddresses) {
 
+    /** What the Linux connect command holds for a DH-HMAC-CHAP secret that is set but not in hand. */
+    static final String HOST_SECRET_PLACEHOLDER = "<paste the host secret DHHC-1:...>";
+    static final String CONTROLLER_SECRET_PLACEHOLDER = "<paste the controller secret DHHC-1:...>";
+
     /** All four commands; hostNqn null means the initiator's own (read from /etc/nvme/hostnqn). */
     ConnectCommands commands(@Nullable String hostNqn) {
-        return new ConnectCommands(linuxDiscover(hostNqn), linuxConnect(hostNqn), esxiDiscover(), esxiConnect());
+        return commands(hostNqn, ShownSecrets.NONE);
+    }
+
+    /** With the DH-HMAC-CHAP secrets just shown, where the host has them (issue 17). */
+    ConnectCommands commands(@Nullable String hostNqn, ShownSecrets shown) {
+        return new ConnectCommands(linuxDiscover(hostNqn), linuxConnect(hostNqn) + dhchapOptions(hostNqn, shown),
+                esxiDiscover(), esxiConnect());
+    }
+
+    /**
+     * nvme-cli's --dhchap-secret and --dhchap-ctrl-secret for a host that must authenticate: the secret when it
+     * was just shown, a placeholder asking for it otherwise; nothing for a host without secrets.
+     */
+    String dhchapOptions(@Nullable String hostNqn, ShownSecrets shown) {
+        SubsystemInfo.Dhchap dhchap = hostNqn == null ? null : subsystem.allowedHosts().stream()
+                .filter(h -> h.hostNqn().equals(hostNqn)).map(SubsystemInfo.AllowedHost::dhchap)
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        if (dhchap == null) {
+            return "";
+        }
+        String options = " --dhchap-secret " + quote(shown.hostSecret() != null ? shown.hostSecret() : HOST_SECRET_PLACEHOLDER);
+        if (dhchap.controllerSecretSetAt() != null) {
+            options += " --dhchap-ctrl-secret " + quote(shown.controllerSecret() != null ? shown.controllerSecret()
+                    : CONTROLLER_SECRET_PLACEHOLDER);
+        }
+        return options;
     }
 
     /** The listener an initiator should use, when there is one. */

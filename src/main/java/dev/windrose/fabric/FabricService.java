@@ -396,9 +396,20 @@ public class FabricService {
     @Transactional(readOnly = true)
     @PreAuthorize(Role.Expressions.VIEWER)
     public ConnectCommands connectCommands(SubsystemId id, @Nullable String hostNqn) {
+        return connectCommands(id, hostNqn, ShownSecrets.NONE);
+    }
+
+    /**
+     * As {@link #connectCommands(SubsystemId, String)}, with the DH-HMAC-CHAP secrets that were just shown to
+     * the user (issue 17): a host with secrets gets them in its connect command only when they are given
+     * here, a placeholder telling the user to paste theirs otherwise.
+     */
+    @Transactional(readOnly = true)
+    @PreAuthorize(Role.Expressions.VIEWER)
+    public ConnectCommands connectCommands(SubsystemId id, @Nullable String hostNqn, ShownSecrets shown) {
         EmbeddedTarget.Status status = embeddedTarget.status();
         return new ConnectCommandGenerator(toInfo(find(id)), status.running() ? status.listenAddress() : null,
-                status.listenPort(), inventoryHosts.local().addresses()).commands(hostNqn);
+                status.listenPort(), inventoryHosts.local().addresses()).commands(hostNqn, shown);
     }
 
     private void changed(SubsystemEntity subsystem) {
@@ -535,7 +546,7 @@ public class FabricService {
                         LISTENER_ANA_STATE, reachable(nodes, l.hostId(), l.state()), l.lastError()))
                 .toList();
         List<AllowedHost> hostList = hosts.findBySubsystemIdOrderByHostNqn(id).stream()
-                .map(h -> new AllowedHost(h.id(), h.hostNqn(), h.state(), h.lastError())).toList();
+                .map(h -> new AllowedHost(h.id(), h.hostNqn(), h.state(), h.lastError(), dhchap(h))).toList();
         List<SubsystemInfo.NodeState> perNode = nodeStates.of(id).stream()
                 .map(row -> new SubsystemInfo.NodeState(row.hostId(), nodeName(nodes, row.hostId()),
                         reachable(nodes, row.hostId(), row.state()), row.lastError(), row.observedAt()))
@@ -546,7 +557,18 @@ public class FabricService {
                 .map(node -> node.nodeName() + ": " + node.lastError()).reduce((a, b) -> a + "; " + b).orElse(null);
         return new SubsystemInfo(new SubsystemId(id), subsystem.nqn(), subsystem.serial(), subsystem.model(),
                 subsystem.allowAnyHost(), subsystem.createdAt(), state, lastError, nsList,
-                listenerList, hostList, subsystem.lastDrift(), subsystem.driftAt(), perNode);
+                listenerList, hostList, subsystem.lastDrift(), subsystem.driftAt(), perNode,
+                DhchapPolicy.fromMasks(subsystem.dhchapHashes(), subsystem.dhchapDhGroups()));
+    }
+
+    /** When and which DH-HMAC-CHAP secrets are set; a previous secret only while it is still accepted. */
+    private SubsystemInfo.@Nullable Dhchap dhchap(AllowedHostEntity host) {
+        if (host.dhchapSecret() == null || host.dhchapSecretSetAt() == null) {
+            return null;
+        }
+        return new SubsystemInfo.Dhchap(host.dhchapSecretSetAt(),
+                host.previousAcceptedAt(clock.instant()) ? host.dhchapPreviousUntil() : null,
+                host.dhchapCtrlSecretSetAt());
     }
 
     /**

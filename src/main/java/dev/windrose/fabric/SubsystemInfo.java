@@ -19,7 +19,16 @@ import org.jspecify.annotations.Nullable;
 public record SubsystemInfo(SubsystemId id, String nqn, String serial, String model, boolean allowAnyHost,
         Instant createdAt, ObservedState state, @Nullable String lastError, List<NamespaceInfo> namespaces,
         List<ListenerInfo> listeners, List<AllowedHost> allowedHosts, @Nullable String lastDrift,
-        @Nullable Instant driftAt, List<NodeState> nodes) {
+        @Nullable Instant driftAt, List<NodeState> nodes, DhchapPolicy dhchapPolicy) {
+
+    /** As before DH-HMAC-CHAP (issue 17): every hash function and DH group allowed. */
+    public SubsystemInfo(SubsystemId id, String nqn, String serial, String model, boolean allowAnyHost,
+            Instant createdAt, ObservedState state, @Nullable String lastError, List<NamespaceInfo> namespaces,
+            List<ListenerInfo> listeners, List<AllowedHost> allowedHosts, @Nullable String lastDrift,
+            @Nullable Instant driftAt, List<NodeState> nodes) {
+        this(id, nqn, serial, model, allowAnyHost, createdAt, state, lastError, namespaces, listeners, allowedHosts,
+                lastDrift, driftAt, nodes, DhchapPolicy.ALL);
+    }
 
     /** One node's observation of the subsystem. */
     public record NodeState(long hostId, String nodeName, ObservedState state, @Nullable String lastError,
@@ -45,6 +54,25 @@ public record SubsystemInfo(SubsystemId id, String nqn, String serial, String mo
             AnaState anaState, ObservedState state, @Nullable String lastError) {
     }
 
-    public record AllowedHost(long id, String hostNqn, ObservedState state, @Nullable String lastError) {
+    /** @param dhchap its DH-HMAC-CHAP secrets, when and which are set (never the secrets); null when it has none */
+    public record AllowedHost(long id, String hostNqn, ObservedState state, @Nullable String lastError,
+            @Nullable Dhchap dhchap) {
+
+        public AllowedHost(long id, String hostNqn, ObservedState state, @Nullable String lastError) {
+            this(id, hostNqn, state, lastError, null);
+        }
+    }
+
+    /**
+     * What is known of an allowed host's DH-HMAC-CHAP secrets: never the secrets themselves.
+     *
+     * @param hostSecretSetAt when the host secret it must authenticate with was set
+     * @param previousAcceptedUntil until when the host secret before the last rotation is accepted too; null
+     *     when none is
+     * @param controllerSecretSetAt when the controller secret (bidirectional authentication) was set; null
+     *     when there is none
+     */
+    public record Dhchap(Instant hostSecretSetAt, @Nullable Instant previousAcceptedUntil,
+            @Nullable Instant controllerSecretSetAt) {
     }
 }

@@ -42,6 +42,11 @@ public enum AuditAction {
     LISTENER_REMOVED,
     HOST_ALLOWED,
     HOST_DISALLOWED,
+    // DH-HMAC-CHAP (issue 17): allowed hosts' secrets (never recorded themselves) and subsystems' policies.
+    DHCHAP_SECRET_SET,
+    DHCHAP_SECRET_ROTATED,
+    DHCHAP_SECRET_CLEARED,
+    DHCHAP_POLICY_CHANGED,
     INITIATOR_ADDED,
     INITIATOR_REMOVED,
     // Telemetry (issue 7): events and alert thresholds.

@@ -9,6 +9,11 @@ import org.springframework.http.ResponseEntity;
 
 import dev.windrose.fabric.ConnectCommands;
 import dev.windrose.fabric.ConnectionInfo;
+import dev.windrose.fabric.DhchapPolicy;
+import dev.windrose.fabric.DhchapService;
+import java.time.Duration;
+import java.time.Instant;
+import org.springframework.web.bind.annotation.PutMapping;
 import dev.windrose.fabric.Nqn;
 import dev.windrose.fabric.FabricService;
 import dev.windrose.fabric.NewSubsystem;
@@ -45,8 +50,10 @@ class SubsystemController {
 
     private final FabricService fabric;
     private final NodeRequests nodes;
+    private final DhchapService dhchap;
 
-    SubsystemController(FabricService fabric, NodeRequests nodes) {
+    SubsystemController(FabricService fabric, NodeRequests nodes, DhchapService dhchap) {
+        this.dhchap = dhchap;
         this.nodes = nodes;
         this.fabric = fabric;
     }
@@ -71,6 +78,41 @@ class SubsystemController {
 
 
     record NewAllowedHostRequest(@NotBlank String hostNqn) {
+    }
+
+    /**
+     * DH-HMAC-CHAP secrets of an allowed host (issue 17). Never echoed: toString names only what is present.
+     */
+    @Schema(description = "Sets or rotates an allowed host's DH-HMAC-CHAP secrets. hostSecret: a pasted secret "
+            + "(DHHC-1:hh:<base64>:, as nvme gen-dhchap-key prints it); leave it out to have one generated with "
+            + "keyLength bytes (32, 48 or 64; 32 by default). gracePeriodMinutes (0 to 1440, 10 by default): how long "
+            + "the secret it replaces is still accepted. controller: KEEP (default), NONE or GENERATE the controller "
+            + "secret for bidirectional authentication; controllerSecret pastes one instead.")
+    record DhchapSecretsRequest(@Nullable String hostSecret, @Nullable Integer keyLength,
+            @Nullable Integer gracePeriodMinutes, DhchapService.@Nullable ControllerSecret controller,
+            @Nullable String controllerSecret) {
+
+        @Override
+        public String toString() {
+            return "DhchapSecretsRequest[" + (hostSecret == null ? "generate" : "pasted") + "]";
+        }
+    }
+
+    /**
+     * The answer to setting secrets: generated ones are in it this once (pasted ones are not echoed); the
+     * Linux connect command carries the secrets of this change.
+     */
+    record DhchapSecretsResponse(long allowedHostId, String hostNqn, @Nullable String hostSecret,
+            @Nullable String controllerSecret, @Nullable Instant previousAcceptedUntil, String linuxConnect,
+            SubsystemInfo subsystem) {
+
+        @Override
+        public String toString() {
+            return "DhchapSecretsResponse[" + hostNqn + "]";
+        }
+    }
+
+    record DhchapPolicyRequest(@NotNull List<DhchapPolicy.Hash> hashes, @NotNull List<DhchapPolicy.DhGroup> dhGroups) {
     }
 
     @GetMapping
@@ -160,6 +202,41 @@ class SubsystemController {
     @Operation(summary = "Disallow a host (operators): its connections close and it cannot connect again")
     SubsystemInfo disallowHost(@PathVariable long id, @PathVariable long hostId) {
         fabric.disallowHost(new SubsystemId(id), hostId);
+        return fabric.get(new SubsystemId(id));
+    }
+
+    @PutMapping("/{id}/hosts/{hostId}/dhchap")
+    @Operation(summary = "Set or rotate an allowed host's DH-HMAC-CHAP secrets (operators)",
+            description = "A generated secret is answered this once and never again (GET says only when it was set). "
+                    + "Replacing a secret keeps the old one accepted for gracePeriodMinutes, so connected hosts can be "
+                    + "moved over; a pasted secret is checked as the dataplane checks it: 400 with what is wrong "
+                    + "(prefix, hash field, base64, key length 32/48/64, checksum), or when the controller secret "
+                    + "equals the host secret.")
+    DhchapSecretsResponse setDhchap(@PathVariable long id, @PathVariable long hostId,
+            @RequestBody DhchapSecretsRequest request) {
+        DhchapService.SecretsIssued issued = dhchap.setSecrets(new SubsystemId(id), hostId, new DhchapService.SecretChange(
+                request.hostSecret(), request.keyLength(),
+                request.gracePeriodMinutes() == null ? null : Duration.ofMinutes(request.gracePeriodMinutes()),
+                request.controller(), request.controllerSecret()));
+        return new DhchapSecretsResponse(issued.allowedHostId(), issued.hostNqn(), issued.hostSecret(),
+                issued.controllerSecret(), issued.previousAcceptedUntil(), issued.commands().linuxConnect(),
+                fabric.get(new SubsystemId(id)));
+    }
+
+    @DeleteMapping("/{id}/hosts/{hostId}/dhchap")
+    @Operation(summary = "Remove an allowed host's DH-HMAC-CHAP secrets (operators): it connects without authentication")
+    SubsystemInfo clearDhchap(@PathVariable long id, @PathVariable long hostId) {
+        dhchap.clearSecrets(new SubsystemId(id), hostId);
+        return fabric.get(new SubsystemId(id));
+    }
+
+    @PutMapping("/{id}/dhchap-policy")
+    @Operation(summary = "Which DH-HMAC-CHAP hash functions and DH groups hosts may use (operators)",
+            description = "hashes: SHA256, SHA384, SHA512; dhGroups: NULL (no Diffie-Hellman), FFDHE2048, FFDHE3072, "
+                    + "FFDHE4096, FFDHE6144, FFDHE8192. All by default; 400 when a list is empty.")
+    SubsystemInfo setDhchapPolicy(@PathVariable long id, @Valid @RequestBody DhchapPolicyRequest request) {
+        dhchap.setPolicy(new SubsystemId(id), java.util.Set.copyOf(request.hashes()),
+                java.util.Set.copyOf(request.dhGroups()));
         return fabric.get(new SubsystemId(id));
     }
 

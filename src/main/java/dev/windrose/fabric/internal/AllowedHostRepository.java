@@ -7,5 +7,8 @@ public interface AllowedHostRepository extends JpaRepository<AllowedHostEntity, 
 
     List<AllowedHostEntity> findBySubsystemIdOrderByHostNqn(long subsystemId);
 
+    /** Hosts whose previous DH-HMAC-CHAP secret's grace period ended at or before now. */
+    List<AllowedHostEntity> findByDhchapPreviousUntilLessThanEqual(java.time.Instant now);
+
     boolean existsBySubsystemIdAndHostNqn(long subsystemId, String hostNqn);
 }

@@ -23,13 +23,24 @@ public final class Desired {
      */
     public record Subsystem(long id, String nqn, String serial, String model, boolean allowAnyHost,
             List<Namespace> namespaces, List<Listener> listeners, List<Host> hosts,
-            Map<Integer, AnaState> newListenerAnaStates) {
+            Map<Integer, AnaState> newListenerAnaStates, int dhchapHashMask, int dhchapGroupMask) {
+
+        /** The dataplane's default DH-HMAC-CHAP policy: every hash, every DH group. */
+        public static final int ALL_HASHES = 0x0e;
+        public static final int ALL_GROUPS = 0x3f;
 
         public Subsystem {
             namespaces = List.copyOf(namespaces);
             listeners = List.copyOf(listeners);
             hosts = List.copyOf(hosts);
             newListenerAnaStates = Map.copyOf(newListenerAnaStates);
+        }
+
+        public Subsystem(long id, String nqn, String serial, String model, boolean allowAnyHost,
+                List<Namespace> namespaces, List<Listener> listeners, List<Host> hosts,
+                Map<Integer, AnaState> newListenerAnaStates) {
+            this(id, nqn, serial, model, allowAnyHost, namespaces, listeners, hosts, newListenerAnaStates, ALL_HASHES,
+                    ALL_GROUPS);
         }
 
         public Subsystem(long id, String nqn, String serial, String model, boolean allowAnyHost,
@@ -104,6 +115,43 @@ public final class Desired {
         }
     }
 
-    public record Host(long id, String hostNqn) {
+    /**
+     * An allowed host. dhchap: the DH-HMAC-CHAP secrets it must authenticate with, null for none; refusal:
+     * why it must not be allowed on the dataplane at all for now (its secret cannot be read on this node), in
+     * words, null normally. A host that should authenticate is never let in without.
+     */
+    public record Host(long id, String hostNqn, @Nullable Dhchap dhchap, @Nullable String refusal) {
+
+        public Host(long id, String hostNqn) {
+            this(id, hostNqn, null, null);
+        }
+    }
+
+    /**
+     * The DH-HMAC-CHAP secrets of a host in clear, as the dataplane takes them: the host secret, the previous
+     * one while a rotation's grace period lasts, the controller secret for bidirectional authentication.
+     * Never printed: toString names only which are set.
+     */
+    public record Dhchap(String hostSecret, @Nullable String previousHostSecret, @Nullable String ctrlSecret) {
+
+        /** A digest to tell one set of secrets from another without keeping them in clear. */
+        String fingerprint() {
+            try {
+                java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+                for (String part : new String[] {hostSecret, previousHostSecret, ctrlSecret}) {
+                    sha.update((part == null ? "-" : "+" + part).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    sha.update((byte) 0);
+                }
+                return HexFormat.of().formatHex(sha.digest());
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is not available in this JDK", e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Dhchap[host secret" + (previousHostSecret == null ? "" : ", previous host secret")
+                    + (ctrlSecret == null ? "" : ", controller secret") + "]";
+        }
     }
 }

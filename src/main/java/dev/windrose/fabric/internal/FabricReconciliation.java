@@ -1,6 +1,7 @@
 package dev.windrose.fabric.internal;
 
 import dev.windrose.cluster.ClusterService;
+import dev.windrose.common.SecretBox;
 import dev.windrose.cluster.ClusterSignalled;
 import dev.windrose.cluster.ClusterSignals;
 import dev.windrose.dataplane.EmbeddedTarget;
@@ -62,6 +63,7 @@ public class FabricReconciliation {
     private final ClusterSignals signals;
     private final SubsystemNodeStates nodeStates;
     private final MirrorTopology mirrors;
+    private final SecretBox secrets;
 
     /** More volumes than any one node of a small shop has; the slice is read in one page. */
     private static final int MAX_LOCAL_VOLUMES = 100_000;
@@ -69,8 +71,9 @@ public class FabricReconciliation {
     FabricReconciliation(EmbeddedTarget embeddedTarget, SubsystemRepository subsystems, NamespaceRepository namespaces,
             ListenerRepository listeners, AllowedHostRepository hosts, PlatformTransactionManager transactions,
             Clock clock, ClusterService cluster, HostService nodes, VolumeService volumes, ClusterSignals signals,
-            SubsystemNodeStates nodeStates, MirrorTopology mirrors) {
+            SubsystemNodeStates nodeStates, MirrorTopology mirrors, SecretBox secrets) {
         this.mirrors = mirrors;
+        this.secrets = secrets;
         this.signals = signals;
         this.nodeStates = nodeStates;
         this.cluster = cluster;
@@ -226,9 +229,36 @@ public class FabricReconciliation {
         return Optional.of(new Desired.Subsystem(id, subsystem.nqn(), subsystem.serial(), subsystem.model(),
                 subsystem.allowAnyHost(), served,
                 ourListeners.stream().map(l -> new Desired.Listener(l.id(), l.address(), l.port())).toList(),
-                hosts.findBySubsystemIdOrderByHostNqn(id).stream()
-                        .map(h -> new Desired.Host(h.id(), h.hostNqn())).toList(),
-                anaStates));
+                hosts.findBySubsystemIdOrderByHostNqn(id).stream().map(this::desiredHost).toList(),
+                anaStates, subsystem.dhchapHashes(), subsystem.dhchapDhGroups()));
+    }
+
+    /**
+     * An allowed host with its DH-HMAC-CHAP secrets opened (issue 17): the previous host secret only while its
+     * grace period lasts, so a pass after it ends drops it even before {@code DhchapService} clears the column.
+     * A secret sealed with another key (this node's {@code secret.key} differs) refuses the host.
+     */
+    Desired.Host desiredHost(AllowedHostEntity host) {
+        return desiredHost(host, secrets, clock.instant());
+    }
+
+    static Desired.Host desiredHost(AllowedHostEntity host, SecretBox secrets, java.time.Instant now) {
+        String sealed = host.dhchapSecret();
+        if (sealed == null) {
+            return new Desired.Host(host.id(), host.hostNqn());
+        }
+        try {
+            String previous = host.previousAcceptedAt(now) && host.dhchapPreviousSecret() != null
+                    ? secrets.open(host.hostSecretPurpose(), host.dhchapPreviousSecret()) : null;
+            String ctrl = host.dhchapCtrlSecret() == null ? null
+                    : secrets.open(host.ctrlSecretPurpose(), host.dhchapCtrlSecret());
+            return new Desired.Host(host.id(), host.hostNqn(), new Desired.Dhchap(
+                    secrets.open(host.hostSecretPurpose(), sealed), previous, ctrl), null);
+        } catch (SecretBox.UnreadableSecretException e) {
+            return new Desired.Host(host.id(), host.hostNqn(), null, "Refused: its DH-HMAC-CHAP secret cannot be "
+                    + "read on this node (" + e.getMessage() + "). Set the secret again, or give this node the "
+                    + "cluster's " + SecretBox.KEY_FILE_NAME + ".");
+        }
     }
 
     /**

@@ -49,6 +49,11 @@ public final class Reconciler {
         final Set<Endpoint> listeners = new HashSet<>();
         final Set<String> hosts = new HashSet<>();
         final Map<Integer, AnaState> newListenerAnaStates = new HashMap<>();
+        /** Which DH-HMAC-CHAP secrets each host has on the target, as fingerprints; absent: none. */
+        final Map<String, String> hostAuth = new HashMap<>();
+        /** The DH-HMAC-CHAP policy on the target; a new subsystem has the dataplane's default, everything. */
+        int dhchapHashMask = Desired.Subsystem.ALL_HASHES;
+        int dhchapGroupMask = Desired.Subsystem.ALL_GROUPS;
 
         Applied(Desired.Subsystem identity) {
             this.identity = identity;
@@ -121,6 +126,8 @@ public final class Reconciler {
         }
         for (String hostNqn : List.copyOf(state.hosts)) {
             if (addedQuietly(() -> target.allowHost(subsystem.nqn(), hostNqn), subsystem.nqn())) {
+                // Its DH-HMAC-CHAP secrets went with it: the host pass below sets them again at once.
+                state.hostAuth.remove(hostNqn);
                 drift.add("host " + hostNqn + " was not allowed any more (allowed again)");
             }
         }
@@ -220,7 +227,9 @@ public final class Reconciler {
             state = new Applied(subsystem);
             applied.put(subsystem.nqn(), state);
         }
-        seen.add(applyAllowAnyHost(subsystem, state, target));
+        Observation settings = applyAllowAnyHost(subsystem, state, target);
+        seen.add(settings.state() == dev.windrose.fabric.ObservedState.APPLIED
+                ? applyDhchapPolicy(subsystem, state, target) : settings);
         reconcileHosts(subsystem, state, target, seen);
         applyNewListenerAnaStates(subsystem, state, target);
         reconcileNamespaces(subsystem, state, target, seen);
@@ -253,27 +262,88 @@ public final class Reconciler {
         return Observation.applied(Kind.SUBSYSTEM, subsystem.id());
     }
 
+    /** Which hash functions and DH groups the subsystem accepts (issue 17). */
+    private static Observation applyDhchapPolicy(Desired.Subsystem subsystem, Applied state, DataplaneTarget target) {
+        if (state.dhchapHashMask != subsystem.dhchapHashMask() || state.dhchapGroupMask != subsystem.dhchapGroupMask()) {
+            try {
+                target.setDhchapPolicy(subsystem.nqn(), subsystem.dhchapHashMask(), subsystem.dhchapGroupMask());
+                state.dhchapHashMask = subsystem.dhchapHashMask();
+                state.dhchapGroupMask = subsystem.dhchapGroupMask();
+            } catch (DataplaneException | UnsupportedOperationException e) {
+                return Observation.failed(Kind.SUBSYSTEM, subsystem.id(),
+                        "Could not set which DH-HMAC-CHAP hash functions and DH groups are allowed: " + e.getMessage());
+            }
+        }
+        return Observation.applied(Kind.SUBSYSTEM, subsystem.id());
+    }
+
     private static void reconcileHosts(Desired.Subsystem subsystem, Applied state, DataplaneTarget target,
             List<Observation> seen) {
-        Set<String> wanted = subsystem.hosts().stream().map(Desired.Host::hostNqn).collect(Collectors.toSet());
+        // A host refused for now (its secret cannot be read here) is not let in at all, rather than without it.
+        Set<String> wanted = subsystem.hosts().stream().filter(host -> host.refusal() == null)
+                .map(Desired.Host::hostNqn).collect(Collectors.toSet());
         for (String hostNqn : List.copyOf(state.hosts)) {
             if (!wanted.contains(hostNqn)) {
                 removeQuietly(() -> target.disallowHost(subsystem.nqn(), hostNqn), "host " + hostNqn, subsystem.nqn(),
-                        () -> state.hosts.remove(hostNqn));
+                        () -> forgetHost(state, hostNqn));
             }
         }
         for (Desired.Host host : subsystem.hosts()) {
-            if (state.hosts.contains(host.hostNqn())) {
-                seen.add(Observation.applied(Kind.HOST, host.id()));
+            if (host.refusal() != null) {
+                seen.add(Observation.failed(Kind.HOST, host.id(), host.refusal()));
                 continue;
             }
-            try {
-                addTolerantOfExisting(() -> target.allowHost(subsystem.nqn(), host.hostNqn()));
-                state.hosts.add(host.hostNqn());
-                seen.add(Observation.applied(Kind.HOST, host.id()));
-            } catch (DataplaneException e) {
-                seen.add(Observation.failed(Kind.HOST, host.id(), "Could not allow the host: " + e.getMessage()));
+            if (!state.hosts.contains(host.hostNqn())) {
+                try {
+                    addTolerantOfExisting(() -> target.allowHost(subsystem.nqn(), host.hostNqn()));
+                    state.hosts.add(host.hostNqn());
+                } catch (DataplaneException e) {
+                    seen.add(Observation.failed(Kind.HOST, host.id(), "Could not allow the host: " + e.getMessage()));
+                    continue;
+                }
             }
+            seen.add(applyDhchap(subsystem, host, state, target));
+        }
+    }
+
+    private static void forgetHost(Applied state, String hostNqn) {
+        state.hosts.remove(hostNqn);
+        state.hostAuth.remove(hostNqn);
+    }
+
+    /**
+     * Gives an allowed host the DH-HMAC-CHAP secrets it should have (issue 17): set, rotated (the previous one
+     * passed on while its grace period lasts, dropped after), or cleared. A host that should authenticate but
+     * whose secrets the target did not take while it had none is disallowed again: it is refused, never let in
+     * without authentication. The error never holds a secret (the dataplane's names only the NQNs).
+     */
+    private static Observation applyDhchap(Desired.Subsystem subsystem, Desired.Host host, Applied state,
+            DataplaneTarget target) {
+        Desired.Dhchap wanted = host.dhchap();
+        String want = wanted == null ? null : wanted.fingerprint();
+        String have = state.hostAuth.get(host.hostNqn());
+        if (java.util.Objects.equals(want, have)) {
+            return Observation.applied(Kind.HOST, host.id());
+        }
+        try {
+            if (wanted == null) {
+                target.setHostDhchap(subsystem.nqn(), host.hostNqn(), null, null, null);
+                state.hostAuth.remove(host.hostNqn());
+            } else {
+                target.setHostDhchap(subsystem.nqn(), host.hostNqn(), wanted.hostSecret(), wanted.previousHostSecret(),
+                        wanted.ctrlSecret());
+                state.hostAuth.put(host.hostNqn(), want);
+            }
+            return Observation.applied(Kind.HOST, host.id());
+        } catch (DataplaneException | UnsupportedOperationException e) {
+            boolean closed = false;
+            if (wanted != null && have == null) {
+                removeQuietly(() -> target.disallowHost(subsystem.nqn(), host.hostNqn()), "host " + host.hostNqn(),
+                        subsystem.nqn(), () -> forgetHost(state, host.hostNqn()));
+                closed = !state.hosts.contains(host.hostNqn());
+            }
+            return Observation.failed(Kind.HOST, host.id(), "Could not set the host's DH-HMAC-CHAP secrets"
+                    + (closed ? " (it is refused until they are set)" : "") + ": " + e.getMessage());
         }
     }
 

@@ -32,6 +32,13 @@ public class SubsystemEntity extends ReconciledEntity {
     @Column(name = "drift_at")
     private @Nullable Instant driftAt;
 
+    /** DH-HMAC-CHAP policy (issue 17) as the dataplane's masks: bit 1 << id of each allowed hash and DH group. */
+    @Column(name = "dhchap_hashes", nullable = false)
+    private int dhchapHashes = 0x0e;
+
+    @Column(name = "dhchap_dh_groups", nullable = false)
+    private int dhchapDhGroups = 0x3f;
+
     protected SubsystemEntity() {
         this.nqn = "";
         this.serial = "";
@@ -82,5 +89,18 @@ public class SubsystemEntity extends ReconciledEntity {
     public void noteDrift(String words, Instant now) {
         this.lastDrift = words.length() > MAX_ERROR ? words.substring(0, MAX_ERROR - 1) + "…" : words;
         this.driftAt = now;
+    }
+
+    public int dhchapHashes() {
+        return dhchapHashes;
+    }
+
+    public int dhchapDhGroups() {
+        return dhchapDhGroups;
+    }
+
+    public void dhchapPolicy(int hashMask, int dhGroupMask) {
+        this.dhchapHashes = hashMask;
+        this.dhchapDhGroups = dhGroupMask;
     }
 }

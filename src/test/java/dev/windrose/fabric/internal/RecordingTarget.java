@@ -86,6 +86,8 @@ final class RecordingTarget implements DataplaneTarget {
         call("deleteSubsystem " + nqn);
         existing(nqn);
         subsystems.remove(nqn);
+        dhchap.keySet().removeIf(key -> key.startsWith(nqn + " "));
+        dhchapPolicies.remove(nqn);
     }
 
     @Override
@@ -110,6 +112,44 @@ final class RecordingTarget implements DataplaneTarget {
         if (!existing(nqn).hosts().remove(hostNqn)) {
             throw new DataplaneException("wr_host_disallow", ENOENT);
         }
+        dhchap.remove(nqn + " " + hostNqn);
+    }
+
+    /** DH-HMAC-CHAP secrets by "nqn host": host, previous, controller secret, as the C target keeps them. */
+    record Secrets(String host, @Nullable String previous, @Nullable String ctrl) {
+    }
+
+    final Map<String, Secrets> dhchap = new HashMap<>();
+    /** "nqn" -> {hash mask, group mask}. */
+    final Map<String, int[]> dhchapPolicies = new HashMap<>();
+
+    /** As the C target: ENOENT for a host not allowed, EINVAL for the same host and controller secret. */
+    @Override
+    public void setHostDhchap(String nqn, String hostNqn, @Nullable String hostSecret, @Nullable String previousHostSecret,
+            @Nullable String ctrlSecret) {
+        call("setHostDhchap " + nqn + " " + hostNqn + " host=" + hostSecret + " prev=" + previousHostSecret + " ctrl="
+                + ctrlSecret);
+        if (!existing(nqn).hosts().contains(hostNqn)) {
+            throw new DataplaneException("wr_host_set_dhchap", ENOENT);
+        }
+        if (hostSecret != null && hostSecret.equals(ctrlSecret)) {
+            throw new DataplaneException("wr_host_set_dhchap", EINVAL);
+        }
+        if (hostSecret == null) {
+            dhchap.remove(nqn + " " + hostNqn);
+        } else {
+            dhchap.put(nqn + " " + hostNqn, new Secrets(hostSecret, previousHostSecret, ctrlSecret));
+        }
+    }
+
+    @Override
+    public void setDhchapPolicy(String nqn, int hashMask, int dhGroupMask) {
+        call("setDhchapPolicy " + nqn + " " + hashMask + " " + dhGroupMask);
+        existing(nqn);
+        if (hashMask == 0 || dhGroupMask == 0 || (hashMask & ~0x0e) != 0 || (dhGroupMask & ~0x3f) != 0) {
+            throw new DataplaneException("wr_subsystem_set_dhchap_policy", EINVAL);
+        }
+        dhchapPolicies.put(nqn, new int[] {hashMask, dhGroupMask});
     }
 
     @Override
