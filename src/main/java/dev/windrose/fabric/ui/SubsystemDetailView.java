@@ -39,6 +39,10 @@ import dev.windrose.common.ui.Refresh;
 import dev.windrose.dataplane.AnaState;
 import dev.windrose.fabric.ConnectCommands;
 import dev.windrose.fabric.ConnectionInfo;
+import dev.windrose.fabric.DhchapPolicy;
+import dev.windrose.fabric.DhchapService;
+import dev.windrose.fabric.ShownSecrets;
+import com.vaadin.flow.component.checkbox.CheckboxGroup;
 import dev.windrose.fabric.FabricService;
 import dev.windrose.fabric.SubsystemId;
 import dev.windrose.fabric.SubsystemInfo;
@@ -64,12 +68,13 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver,
 
     static final String ID = "id";
     private static final int POLL_MILLIS = 3_000;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
 
     /** More nodes than a small shop's cluster has. */
     private static final int MAX_NODES = 500;
     private final FabricService fabric;
+    private final DhchapService dhchap;
     private final VolumeService volumes;
     private final ClusterService cluster;
     private final HostService hosts;
@@ -94,9 +99,18 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver,
     private final CopyableCommand esxiConnect = new CopyableCommand("ESXi: connect");
     private @Nullable SubsystemInfo subsystem;
     private List<ConnectionInfo> shownConnections = List.of();
+    /**
+     * DH-HMAC-CHAP secrets set on this page since it was opened, by host NQN: the Connect panel carries them
+     * (and only them) until the page is left; never read back from the server.
+     */
+    private final Map<String, ShownSecrets> shownSecrets = new java.util.HashMap<>();
+    private final CheckboxGroup<DhchapPolicy.Hash> dhchapHashes = new CheckboxGroup<>("Hash functions");
+    private final CheckboxGroup<DhchapPolicy.DhGroup> dhchapGroups = new CheckboxGroup<>("DH groups");
+    private final Paragraph connectNote = new Paragraph();
 
-    SubsystemDetailView(FabricService fabric, VolumeService volumes, ClusterService cluster, HostService hosts,
-            AuthenticationContext authentication) {
+    SubsystemDetailView(FabricService fabric, DhchapService dhchap, VolumeService volumes, ClusterService cluster,
+            HostService hosts, AuthenticationContext authentication) {
+        this.dhchap = dhchap;
         this.cluster = cluster;
         this.hosts = hosts;
         this.fabric = fabric;
@@ -125,7 +139,7 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver,
                         click -> ListenerDialog.open(fabric, cluster, hosts.local().id(), id(), this::showAfterChange)) : null),
                 section("Allowed hosts", allowedHosts, operator ? new Button("Allow host", VaadinIcon.PLUS.create(),
                         click -> HostDialog.open(fabric, id(), this::showAfterChange)) : null),
-                section("Connections", connections, null), connectPanel());
+                dhchapPolicy(), section("Connections", connections, null), connectPanel());
     }
 
     @Override
@@ -213,6 +227,8 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver,
                 .setHeader("State").setKey("state").setFlexGrow(1);
         listeners.setEmptyStateText("No listener: initiators cannot reach this subsystem yet.");
         allowedHosts.addColumn(AllowedHost::hostNqn).setHeader("Host NQN").setKey("hostNqn").setAutoWidth(true).setFlexGrow(1);
+        allowedHosts.addColumn(SubsystemDetailView::authenticationWords).setHeader("Authentication").setKey("dhchap")
+                .setAutoWidth(true);
         allowedHosts.addComponentColumn(h -> StateBadge.withReason(h.state(), h.lastError()))
                 .setHeader("State").setKey("state").setFlexGrow(1);
         allowedHosts.setEmptyStateText("No allowed host.");
@@ -226,9 +242,76 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver,
                     () -> fabric.removeNamespace(id(), ns.nsid()), "Namespace " + ns.nsid() + " detached.")).setFlexGrow(0);
             listeners.addComponentColumn(l -> removeButton("Remove listener " + l.address() + ":" + l.port(),
                     () -> fabric.removeListener(id(), l.id()), "Listener removed.")).setFlexGrow(0);
+            allowedHosts.addComponentColumn(this::dhchapButton).setKey("dhchapAction").setFlexGrow(0);
             allowedHosts.addComponentColumn(h -> removeButton("Disallow host " + h.hostNqn(),
                     () -> fabric.disallowHost(id(), h.id()), "Host disallowed: its connections are closed.")).setFlexGrow(0);
         }
+    }
+
+    /** Whether the host must authenticate, since when, with what; never a secret (the console cannot tell one). */
+    static String authenticationWords(AllowedHost host) {
+        SubsystemInfo.Dhchap dhchap = host.dhchap();
+        if (dhchap == null) {
+            return "none";
+        }
+        return "DH-HMAC-CHAP, set " + TIME.format(dhchap.hostSecretSetAt())
+                + (dhchap.controllerSecretSetAt() != null ? "; bidirectional" : "")
+                + (dhchap.previousAcceptedUntil() != null
+                        ? "; previous secret accepted until " + TIME.format(dhchap.previousAcceptedUntil()) : "");
+    }
+
+    private Button dhchapButton(AllowedHost host) {
+        String label = (host.dhchap() == null ? "Set DH-HMAC-CHAP secret of " : "Rotate DH-HMAC-CHAP secret of ")
+                + host.hostNqn();
+        Button button = new Button(VaadinIcon.KEY.create(), click -> DhchapDialog.open(dhchap, id(), host,
+                this::rememberShown, this::showAfterChange));
+        button.addThemeVariants(ButtonVariant.TERTIARY, ButtonVariant.LUMO_ICON);
+        button.setAriaLabel(label);
+        button.setTooltipText(label);
+        return button;
+    }
+
+    /** The Connect panel shows the host whose secrets were just set, with them. */
+    private void rememberShown(String hostNqn, ShownSecrets secrets) {
+        if (secrets.hostSecret() == null && secrets.controllerSecret() == null) {
+            shownSecrets.remove(hostNqn);
+        } else {
+            shownSecrets.put(hostNqn, secrets);
+        }
+        connectAs.setValue(hostNqn);
+        showCommands();
+    }
+
+    /** Which hash functions and DH groups hosts of this subsystem may use (all by default). */
+    private Component dhchapPolicy() {
+        dhchapHashes.setItems(DhchapPolicy.Hash.values());
+        dhchapHashes.setItemLabelGenerator(hash -> switch (hash) {
+            case SHA256 -> "SHA-256";
+            case SHA384 -> "SHA-384";
+            case SHA512 -> "SHA-512";
+        });
+        dhchapGroups.setItems(DhchapPolicy.DhGroup.values());
+        dhchapGroups.setItemLabelGenerator(group -> group == DhchapPolicy.DhGroup.NULL ? "null (no Diffie-Hellman)"
+                : group.name().toLowerCase(java.util.Locale.ROOT));
+        dhchapHashes.setReadOnly(!operator);
+        dhchapGroups.setReadOnly(!operator);
+        Button save = new Button("Save policy", click -> {
+            if (dhchapHashes.getValue().isEmpty() || dhchapGroups.getValue().isEmpty()) {
+                Notices.error("Allow at least one hash function and one DH group: no host could authenticate otherwise.");
+                return;
+            }
+            change(() -> dhchap.setPolicy(id(), dhchapHashes.getValue(), dhchapGroups.getValue()),
+                    "DH-HMAC-CHAP policy saved.");
+        });
+        save.setVisible(operator);
+        Paragraph about = new Paragraph("Hosts with a secret (the key button of an allowed host) must authenticate "
+                + "with DH-HMAC-CHAP; the target takes the strongest hash function and DH group a host offers of those "
+                + "allowed here.");
+        about.getStyle().set("color", "var(--lumo-secondary-text-color)").set("margin", "0");
+        VerticalLayout section = new VerticalLayout(new H3("DH-HMAC-CHAP"), about, dhchapHashes, dhchapGroups, save);
+        section.setPadding(false);
+        section.addClassName("dhchap-policy");
+        return section;
     }
 
     /** ANA states as the NVMe base specification (8.1.3) names them. */
@@ -253,8 +336,10 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver,
     private Component connectPanel() {
         Paragraph esxiNote = new Paragraph("ESXi connects with its own host NQN (esxcli nvme info get): allow it above. "
                 + "Replace " + ConnectCommands.ESXI_ADAPTER + " with your NVMe/TCP adapter (esxcli nvme adapter list).");
-        VerticalLayout panel = new VerticalLayout(new H3("Connect"), connectAs, linuxDiscover, linuxConnect, esxiDiscover,
-                esxiConnect, esxiNote);
+        connectNote.addClassName("connect-dhchap-note");
+        connectNote.getStyle().set("margin", "0");
+        VerticalLayout panel = new VerticalLayout(new H3("Connect"), connectAs, linuxDiscover, linuxConnect, connectNote,
+                esxiDiscover, esxiConnect, esxiNote);
         panel.setPadding(false);
         panel.addClassName("connect-panel");
         return panel;
@@ -357,6 +442,8 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver,
         namespaces.setItems(shown.namespaces());
         listeners.setItems(shown.listeners());
         allowedHosts.setItems(shown.allowedHosts());
+        dhchapHashes.setValue(java.util.Set.copyOf(shown.dhchapPolicy().hashes()));
+        dhchapGroups.setValue(java.util.Set.copyOf(shown.dhchapPolicy().dhGroups()));
         showHostChoices(shown);
         showCommands();
         showConnections(fabric.connections(shown.id()));
@@ -416,8 +503,15 @@ class SubsystemDetailView extends VerticalLayout implements BeforeEnterObserver,
         }
         String host = connectAs.getValue() == null || connectAs.getValue().equals(ConnectCommands.LINUX_HOSTNQN) ? null
                 : connectAs.getValue();
-        // The same method answers REST and the onboarding wizard: every place shows the same commands.
-        ConnectCommands commands = fabric.connectCommands(subsystem.id(), host);
+        // The same method answers REST and the onboarding wizard: every place shows the same commands. Secrets
+        // only where they were set on this page just now; a placeholder asks for them otherwise.
+        ShownSecrets secrets = host == null ? ShownSecrets.NONE : shownSecrets.getOrDefault(host, ShownSecrets.NONE);
+        ConnectCommands commands = fabric.connectCommands(subsystem.id(), host, secrets);
+        boolean placeholder = commands.linuxConnect().contains("<paste the");
+        connectNote.setVisible(placeholder || secrets != ShownSecrets.NONE);
+        connectNote.setText(placeholder ? "This host must authenticate: replace the placeholder with its DH-HMAC-CHAP "
+                + "secret (shown once when it was set; rotate it with the key button if it is lost)."
+                : "The command carries the secret set just now: keep it private.");
         linuxDiscover.setCommand(commands.linuxDiscover());
         linuxConnect.setCommand(commands.linuxConnect());
         esxiDiscover.setCommand(commands.esxiDiscover());

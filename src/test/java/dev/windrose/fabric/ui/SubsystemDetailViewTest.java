@@ -14,6 +14,8 @@ import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.component.textfield.PasswordField;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategy;
 import dev.windrose.dataplane.EmbeddedTarget;
 import dev.windrose.fabric.FabricService;
@@ -328,6 +330,58 @@ class SubsystemDetailViewTest extends SpringBrowserlessTest {
         assertThat(test(grid("Allowed hosts")).size()).isEqualTo(1);
         assertThat(find(TextField.class).withCaption("Linux: connect").single().getValue())
                 .contains("-n " + subsystem.nqn() + " -q " + HOST);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void a_generated_secret_is_shown_once_and_the_connect_panel_carries_it_only_until_the_page_is_left() {
+        fabric.allowHost(subsystem.id(), HOST);
+        openSubsystem();
+        assertThat(text(test(grid("Allowed hosts")).getCellComponent(0, "state"))).isEqualTo("applied");
+        test((Button) test(grid("Allowed hosts")).getCellComponent(0, "dhchapAction")).click();
+
+        // A mistyped pasted secret is refused at its field, in words, and nothing is set.
+        ((RadioButtonGroup<String>) find(RadioButtonGroup.class).withCaption("Host secret").single()).setValue("Paste");
+        PasswordField pasted = find(PasswordField.class).withCaption("Host secret (DHHC-1:…)").single();
+        test(pasted).setValue("DHHC-1:00:AAEDAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:");
+        test(button("Set secret")).click();
+        assertThat(pasted.isInvalid()).isTrue();
+        assertThat(pasted.getErrorMessage()).contains("checksum does not match");
+        assertThat(fabric.get(subsystem.id()).allowedHosts().getFirst().dhchap()).isNull();
+
+        ((RadioButtonGroup<String>) find(RadioButtonGroup.class).withCaption("Host secret").single()).setValue("Generate");
+        ((RadioButtonGroup<String>) find(RadioButtonGroup.class).withCaption("Controller secret").single())
+                .setValue(DhchapDialog.GENERATE_CTRL);
+        test(button("Set secret")).click();
+
+        String secret = find(TextField.class).withCaption("Host secret").single().getValue();
+        String ctrl = find(TextField.class).withCaption("Controller secret").single().getValue();
+        assertThat(secret).startsWith("DHHC-1:00:").isNotEqualTo(ctrl);
+        assertThat(ctrl).startsWith("DHHC-1:00:");
+        assertThat(find(TextField.class).withCaption("Linux: connect with the secret").single().getValue())
+                .endsWith(" -q " + HOST + " --dhchap-secret " + secret + " --dhchap-ctrl-secret " + ctrl);
+        assertThat(find(TextField.class).withCaption("Linux: connect").single().getValue())
+                .endsWith(" --dhchap-secret " + secret + " --dhchap-ctrl-secret " + ctrl);
+        assertThat(text(test(grid("Allowed hosts")).getCellComponent(0, "state"))).isEqualTo("applied");
+        test(button("Done")).click();
+        assertThat(find(Dialog.class).all()).isEmpty();
+
+        // Shown once: the page opened again has only a placeholder, and the host's row says since when.
+        openSubsystem();
+        String connect = find(TextField.class).withCaption("Linux: connect").single().getValue();
+        assertThat(connect).doesNotContain(secret).doesNotContain(ctrl)
+                .endsWith(" --dhchap-secret '<paste the host secret DHHC-1:...>' "
+                        + "--dhchap-ctrl-secret '<paste the controller secret DHHC-1:...>'");
+        assertThat(SubsystemDetailView.authenticationWords(fabric.get(subsystem.id()).allowedHosts().getFirst()))
+                .startsWith("DH-HMAC-CHAP, set ").contains("bidirectional");
+
+        // Rotating asks for the grace period; removing asks first and returns the host to no authentication.
+        test((Button) test(grid("Allowed hosts")).getCellComponent(0, "dhchapAction")).click();
+        assertThat(find(IntegerField.class).withCaption("Grace period (minutes)").single().getValue()).isEqualTo(10);
+        test(button("Remove secrets")).click();
+        test(find(com.vaadin.flow.component.confirmdialog.ConfirmDialog.class).single()).confirm();
+        assertThat(fabric.get(subsystem.id()).allowedHosts().getFirst().dhchap()).isNull();
+        assertThat(find(TextField.class).withCaption("Linux: connect").single().getValue()).doesNotContain("dhchap");
     }
 
     private void openSubsystem() {
