@@ -105,6 +105,8 @@ WR_TARGET=${WR_TARGET:-$BUILD_DIR/wr-target}
 WR_BENCH=${WR_BENCH:-$BUILD_DIR/initiator/wr-bench}
 [[ -x ${WR_TARGET:-} ]] || die "wr-target not found under $BUILD_DIR (build dataplane-native first: cmake -S dataplane-native -B $BUILD_DIR && cmake --build $BUILD_DIR)"
 [[ -x $WR_BENCH ]] || die "wr-bench not found at $WR_BENCH (build dataplane-native first)"
+WR_C2C=${WR_C2C:-$BUILD_DIR/wr-c2c}
+[[ -x $WR_C2C ]] || log "wr-c2c not found at $WR_C2C: the CPUs' distance is not recorded (rebuild dataplane-native)"
 command -v python3 >/dev/null || die "python3 is needed for the statistics"
 if ((IPERF)) && ! command -v iperf3 >/dev/null; then
   log "iperf3 not installed (apt-get install iperf3): loopback bandwidth skipped"
@@ -159,6 +161,24 @@ reactor_nvcsw() {
     n=$((n + ${v:-0}))
   done
   echo "$n"
+}
+# Per CPU (target's, wr-bench's): ticks ksoftirqd/N ran, and the softirq and steal ticks of
+# /proc/stat. Loopback TCP's receive work runs as a softirq, inline on the sending CPU or, once the
+# kernel defers it, in ksoftirqd/N: a thread that competes with the busy-polling reactor for its CPU.
+ksoftirqd_ticks() {  # cpu
+  local p
+  p=$(pgrep -x "ksoftirqd/$1" | head -1)
+  [[ -n $p ]] && cpu_ticks "$p" || echo 0
+}
+cpu_soft_steal() {  # cpu -> "softirq steal" ticks
+  awk -v c="cpu$1" '$1 == c { print $8, $9 }' /proc/stat
+}
+cpu_counters() {  # one line of ksoftirqd/softirq/steal ticks for the target's and wr-bench's CPUs
+  local a b
+  read -r a b <<<"$(cpu_soft_steal "$TARGET_CPU")"
+  local c d
+  read -r c d <<<"$(cpu_soft_steal "$BENCH_CPU")"
+  echo "$(ksoftirqd_ticks "$TARGET_CPU") $a $b $(ksoftirqd_ticks "$BENCH_CPU") $c $d"
 }
 # With the kernel's autogroups on (kernel.sched_autogroup_enabled=1), CPU time is shared between
 # sessions first and a nice level counts only inside its own session, so --nice alone does not
@@ -218,6 +238,23 @@ CONF
   die "wr-target ($1 mode) did not print 'wr-target: ready' within 120 s"
 }
 
+# How far apart the target's and wr-bench's CPUs are right now: a cache line's round trip between
+# them (wr-c2c, best batch, ns). On a VM the host places the vCPUs and may move them: two vCPUs on
+# different L3 caches of the host make the loopback benchmark about half as fast (issue 18).
+c2c_ns() {
+  [[ -x $WR_C2C ]] || { echo -1; return; }
+  local out pid
+  $SETSID "$WR_C2C" --seconds 0.3 "$TARGET_CPU" "$BENCH_CPU" >"$WORK/c2c.txt" 2>&1 &
+  pid=$!
+  set_autogroup_nice "$pid"
+  # a best batch over 10 us means no batch ran with both threads on their CPUs: not measured
+  if wait "$pid" && out=$(awk '/^c2c best/ && $3 < 10000 { print $3 }' "$WORK/c2c.txt") && [[ -n $out ]]; then
+    echo "$out"
+  else
+    echo -1
+  fi
+}
+
 run_bench() {  # json-out workload io qd duration
   $SETSID nice -n "$NICE" taskset -c "$BENCH_CPU" "$WR_BENCH" --addr 127.0.0.1 --port "$PORT" --nqn "$NQN" --workload "$2" \
     --io-size "$3" --qd "$4" --queues 1 --duration "$5" --cpu "$BENCH_CPU" "${DIGESTS[@]}" \
@@ -269,12 +306,17 @@ for entry in "${MATRIX[@]}"; do
     t0=$(cpu_ticks "$TARGET_PID")
     read -r r0 w0 <<<"$(reactor_sched "$TARGET_PID")"
     f0=$(page_faults "$TARGET_PID") c0=$(reactor_nvcsw "$TARGET_PID")
+    read -r -a k0 <<<"$(cpu_counters)"
+    c2c=$(c2c_ns)
     load=$(cut -d' ' -f1 /proc/loadavg)
     if run_bench "$json" "$wl" "$io" "$qd" "$DURATION"; then status=ok; else status=failed; fi
     t1=$(cpu_ticks "$TARGET_PID")
     read -r r1 w1 <<<"$(reactor_sched "$TARGET_PID")"
     f1=$(page_faults "$TARGET_PID") c1=$(reactor_nvcsw "$TARGET_PID")
-    echo "$name $rep $status $((t1 - t0)) $json $((r1 - r0)) $((w1 - w0)) $load $((f1 - f0)) $((c1 - c0))" >>"$WORK/runs.txt"
+    read -r -a k1 <<<"$(cpu_counters)"
+    kd=""
+    for i in 0 1 2 3 4 5; do kd+=" $((k1[i] - k0[i]))"; done
+    echo "$name $rep $status $((t1 - t0)) $json $((r1 - r0)) $((w1 - w0)) $load $((f1 - f0)) $((c1 - c0))$kd $c2c" >>"$WORK/runs.txt"
     [[ $status == ok ]] || { log "$name rep $rep failed:"; tail -5 "$json.log" >&2; }
     kill -0 "$TARGET_PID" 2>/dev/null || die "wr-target died during $name (log: $(tail -5 "$WORK/target.$MODE.log"))"
   done
@@ -320,7 +362,8 @@ clk = int(clk)
 runs = {}
 order = []
 for line in open(runs_file):
-    name, rep, status, ticks, path, reactor_run_ns, reactor_wait_ns, load1, faults, nvcsw = line.split()
+    (name, rep, status, ticks, path, reactor_run_ns, reactor_wait_ns, load1, faults, nvcsw,
+     kt, st, tt, kb, sb, tb, c2c) = line.split()
     if name not in runs:
         runs[name] = []
         order.append(name)
@@ -331,7 +374,13 @@ for line in open(runs_file):
          "target_reactor_wait_s": int(reactor_wait_ns) / 1e9,
          # page faults of the whole target process (0 when every block is real, written memory),
          # and how often the scheduler preempted the reactor for other work
-         "target_page_faults": int(faults), "target_reactor_preempted": int(nvcsw)}
+         "target_page_faults": int(faults), "target_reactor_preempted": int(nvcsw),
+         # seconds ksoftirqd ran, softirq and steal time, on the target's and wr-bench's CPUs
+         "target_cpu_ksoftirqd_s": int(kt) / clk, "target_cpu_softirq_s": int(st) / clk,
+         "target_cpu_steal_s": int(tt) / clk, "bench_cpu_ksoftirqd_s": int(kb) / clk,
+         "bench_cpu_softirq_s": int(sb) / clk, "bench_cpu_steal_s": int(tb) / clk,
+         # a cache line's round trip between the two CPUs just before (wr-c2c; None: not measured)
+         "c2c_ns": None if int(c2c) < 0 else int(c2c)}
     if status != "ok" and os.path.exists(path + ".log"):
         r["error"] = open(path + ".log").read().strip().splitlines()[-3:]
     if status == "ok" and os.path.exists(path):
@@ -434,9 +483,18 @@ print("load average before/after: {} / {} on {} CPUs (other work on the machine 
 print("IOPS and latencies are medians over the repetitions; spread = half the min-max range relative")
 print("to the median; best = the best repetition. Results: " + out)
 print()
+# The CPUs count as far apart in a repetition whose c2c round trip is over twice the run's lowest
+# (on the issue 18 machine: 49-65 ns near, 300-335 ns far, nothing in between).
+c2cs = [r["c2c_ns"] for n in order for r in runs[n] if r["status"] == "ok" and r["c2c_ns"] is not None]
+c2c_min = min(c2cs) if c2cs else None
+def far(r):
+    return c2c_min is not None and r["c2c_ns"] is not None and r["c2c_ns"] > 2 * c2c_min
+result["c2c_min_ns"] = c2c_min
+json.dump(result, open(out, "w"), indent=1)
 print("every repetition: IOPS (share of the run the target's reactor / wr-bench waited for its CPU")
-print("while others ran on it; 1-minute load average at its start); cases whose repetitions differ by")
-print("more than 5 % are flagged")
+print("while others ran on it; 1-minute load average at its start; c2c = a cache line's round trip")
+print("between the two CPUs just before, FAR when over twice the run's lowest); cases whose")
+print("repetitions differ by more than 5 % are flagged")
 for n in order:
     ok = [r for r in runs[n] if r["status"] == "ok"]
     if not ok:
@@ -447,8 +505,17 @@ for n in order:
     def one(r):
         w = "%.0f%%/%s" % (r["target_wait_pct"], "%.0f%%" % r["initiator_wait_pct"] if "initiator_wait_pct" in r else "-")
         k = r["iops"] / 1000
-        return "{}K ({} @{:.1f})".format("%.0f" % k if k >= 100 else "%.1f" % k, w, r["loadavg_1min"])
+        c = "" if r["c2c_ns"] is None else ", c2c %d ns%s" % (r["c2c_ns"], " FAR" if far(r) else "")
+        return "{}K ({} @{:.1f}{})".format("%.0f" % k if k >= 100 else "%.1f" % k, w, r["loadavg_1min"], c)
     print("{:<20} {}{}".format(n, ", ".join(one(r) for r in ok), flag))
+if c2c_min is not None and any(far(r) for n in order for r in runs[n] if r["status"] == "ok"):
+    print("the CPUs were far apart in some repetitions (the host moved the vCPUs): median IOPS near / far")
+    for n in order:
+        ok = [r for r in runs[n] if r["status"] == "ok" and r["c2c_ns"] is not None]
+        near_i = [r["iops"] for r in ok if not far(r)]
+        far_i = [r["iops"] for r in ok if far(r)]
+        fmt = lambda v: "%.0f (%d reps)" % (statistics.median(v), len(v)) if v else "-"
+        print("  {:<20} near {}  far {}".format(n, fmt(near_i), fmt(far_i)))
 busy = [r for n in order for r in runs[n] if r["status"] == "ok" and
         max(r["target_wait_pct"], r.get("initiator_wait_pct", 0)) > 5]
 if busy:
