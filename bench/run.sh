@@ -502,6 +502,10 @@ for n in order:
     iops = [r["iops"] for r in ok]
     med = statistics.median(iops)
     flag = "  SPREAD %.0f %% > 5 %%" % ((max(iops) - min(iops)) / med * 100) if med and (max(iops) - min(iops)) / med > 0.05 else ""
+    near = [r["iops"] for r in ok if not far(r)]
+    if flag and len(near) > 1 and len(near) < len(ok):
+        nmed = statistics.median(near)
+        flag += " (near repetitions only: %.0f %%)" % ((max(near) - min(near)) / nmed * 100 if nmed else 0)
     def one(r):
         w = "%.0f%%/%s" % (r["target_wait_pct"], "%.0f%%" % r["initiator_wait_pct"] if "initiator_wait_pct" in r else "-")
         k = r["iops"] / 1000
