@@ -514,7 +514,7 @@ struct wr_mirror_opts {
 	                              and admin commands may take the larger of this and 5000) */
 	uint32_t region_bytes;     /* dirty-region size: a power of two >= 4096; 0 = 1 MiB */
 	uint32_t resync_mib_s;     /* a resync copies at most this many MiB per second; 0 = no limit */
-	uint32_t flags;            /* WR_MIRROR_HOLD_ON_DEGRADE, WR_MIRROR_FULL_SYNC */
+	uint32_t flags;            /* WR_MIRROR_HOLD_ON_DEGRADE, WR_MIRROR_FULL_SYNC, WR_MIRROR_START_ALONE */
 	char bitmap_path[WR_MIRROR_PATH_SIZE]; /* "" = the dirty-region bitmap lives in memory only;
 	                              else in this file (created when missing): a region's mark is on
 	                              stable storage before the write that made it is acknowledged
@@ -537,6 +537,13 @@ struct wr_mirror_opts {
  * once: a bitmap file keeps the marks of a copy that did not finish, so the node's next start
  * without the flag still copies what is left. */
 #define WR_MIRROR_FULL_SYNC 0x2u
+/* A partner that cannot be reached (any failure to connect but a remote leg that does not fit,
+ * -EINVAL / -ENOSPC) does not refuse the namespace: it starts DEGRADED, alone, with last_error the
+ * failure and, with WR_MIRROR_HOLD_ON_DEGRADE, holding writes as after a degrade, so that the
+ * caller records the partner out of sync before a write is acknowledged. For a node that starts
+ * while its partner is down (a blackout, one node back): its witness says whether it may serve.
+ * The remote leg is connected, and its size checked, by the first wr_ns_mirror_resync. */
+#define WR_MIRROR_START_ALONE 0x4u
 
 struct wr_mirror_status {
 	uint32_t state;            /* enum wr_mirror_state */
@@ -554,8 +561,9 @@ struct wr_mirror_status {
 
 /* As wr_ns_add (kind, path, size_bytes...) or, with offset_bytes > 0, as wr_ns_add_extent for the
  * local leg, plus the remote leg described by mirror. Connects to the partner first (blocking, at
- * most max(timeout_ms, 5 s) per step): a remote leg that cannot be reached, or whose size or block size
- * differs from the local leg's, is refused (-errno, -EINVAL for a mismatch) and nothing is added.
+ * most max(timeout_ms, 5 s) per step): a remote leg that cannot be reached (unless
+ * WR_MIRROR_START_ALONE), or whose size or block size differs from the local leg's, is refused
+ * (-errno, -EINVAL for a mismatch) and nothing is added.
  * The new namespace starts IN_SYNC: the caller guarantees the legs hold the same bytes (new legs,
  * or legs that were in sync when last used); with WR_MIRROR_FULL_SYNC it starts DEGRADED instead,
  * every region dirty, for a leg that does not; with a bitmap file holding dirty regions, DEGRADED too. Mirrored namespaces do not grow (wr_ns_resize answers

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -598,6 +599,80 @@ static void removing_a_holding_mirror_releases_its_writes_instead_of_waiting_for
 	wri_disconnect(host);
 }
 
+/* ---- WR_MIRROR_START_ALONE: a node that starts while its partner is down ---- */
+
+#define ALONE_NQN "nqn.2026-12.dev.windrose:mirror-alone"
+
+/* A port nothing listens on: bound, never listened, closed again. */
+static uint16_t unused_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+/* Without the flag an unreachable partner refuses the namespace; with it, the namespace starts
+ * degraded and holding, acknowledges no write before the release, marks what it wrote, and the
+ * first resync once the partner is up copies just that. */
+static void a_mirror_started_alone_holds_then_serves_and_resyncs_when_the_partner_comes(void **state)
+{
+	struct wr_mirror_opts mo = { .port = unused_port(), .nsid = 1, .timeout_ms = 1000,
+				     .flags = WR_MIRROR_HOLD_ON_DEGRADE };
+	strcpy(mo.addr, "127.0.0.1");
+	strcpy(mo.subnqn, ALONE_NQN);
+	assert_true(wr_ns_add_mirror(fx.active, WR_NAME(ACTIVE_NQN), 6, WR_BDEV_KIND_RAM, NULL, 0, SIZE, BS,
+				     NULL, NULL, 0, &mo) < 0);
+	mo.flags |= WR_MIRROR_START_ALONE;
+	assert_int_equal(wr_ns_add_mirror(fx.active, WR_NAME(ACTIVE_NQN), 6, WR_BDEV_KIND_RAM, NULL, 0,
+					  SIZE, BS, NULL, NULL, 0, &mo), 0);
+	struct wr_mirror_status st;
+	assert_int_equal(wr_ns_mirror_status(fx.active, WR_NAME(ACTIVE_NQN), 6, &st), 0);
+	assert_int_equal(st.state, WR_MIRROR_DEGRADED);
+	assert_int_equal(st.holding, 1);
+	assert_true(st.last_error < 0);
+
+	struct wri_ctrl *host = connect_ns(fx.active_port, ACTIVE_NQN, 6, 1);
+	struct wri_queue *q = wri_ctrl_io_queue(host, 0);
+	memset(fx.bufs, 0x5a, IO_BLOCKS * BS);
+	struct done w = { .left = 1 };
+	assert_int_equal(wri_write(q, 0, IO_BLOCKS, fx.bufs, false, on_done, &w), 0);
+	uint64_t until = now_ms() + 300;
+	while (now_ms() < until)
+		assert_true(wri_queue_poll(q, 64) >= 0);
+	assert_int_equal(w.left, 1);                /* held until the partner is recorded out of sync */
+	assert_int_equal(wr_ns_mirror_release(fx.active, WR_NAME(ACTIVE_NQN), 6), 0);
+	wait_all(q, &w);
+	assert_int_equal(w.errors, 0);
+	assert_int_equal(wr_ns_mirror_status(fx.active, WR_NAME(ACTIVE_NQN), 6, &st), 0);
+	assert_int_equal(st.dirty_regions, 1);
+
+	/* the partner comes up where it was expected: the resync connects and copies the one region */
+	struct wr_target *p;
+	assert_int_equal(wr_target_create(1, WR_MODE_ADAPTIVE, NULL, &p), 0);
+	assert_int_equal(wr_subsystem_create(p, WR_NAME(ALONE_NQN), NULL, NULL, WR_SUBSYS_ALLOW_ANY_HOST), 0);
+	assert_int_equal(wr_ns_add(p, WR_NAME(ALONE_NQN), 1, WR_BDEV_KIND_RAM, NULL, SIZE, BS, NULL, NULL, 0), 0);
+	assert_int_equal(wr_listener_add(p, WR_NAME(ALONE_NQN), "127.0.0.1", (uint16_t)mo.port), (int)mo.port);
+	assert_int_equal(wr_ns_mirror_resync(fx.active, WR_NAME(ACTIVE_NQN), 6), 0);
+	assert_int_equal(wr_ns_mirror_status(fx.active, WR_NAME(ACTIVE_NQN), 6, &st), 0);
+	assert_int_equal(st.state, WR_MIRROR_IN_SYNC);
+	assert_int_equal(st.resync_done, 1);
+	/* and from now on a write reaches both legs */
+	struct done w2 = { .left = 1 };
+	assert_int_equal(wri_write(q, 8192, IO_BLOCKS, fx.bufs, false, on_done, &w2), 0);
+	wait_all(q, &w2);
+	assert_int_equal(w2.errors, 0);
+	assert_int_equal(wr_ns_mirror_status(fx.active, WR_NAME(ACTIVE_NQN), 6, &st), 0);
+	assert_int_equal(st.state, WR_MIRROR_IN_SYNC);
+	assert_true(st.remote_ios >= 1);
+	wri_disconnect(host);
+	assert_int_equal(wr_ns_remove(fx.active, WR_NAME(ACTIVE_NQN), 6), 0);
+	wr_target_destroy(p);
+}
+
 /* Starts a partner target with one empty RAM namespace under nqn; returns its port. */
 static uint16_t start_empty_partner(struct wr_target **p, const char *nqn)
 {
@@ -742,6 +817,7 @@ int main(void)
 		cmocka_unit_test(a_holding_mirror_acknowledges_no_write_until_released),
 		cmocka_unit_test(removing_a_holding_mirror_releases_its_writes_instead_of_waiting_for_them),
 		cmocka_unit_test(a_full_sync_copies_a_whole_existing_leg_to_a_new_partner),
+		cmocka_unit_test(a_mirror_started_alone_holds_then_serves_and_resyncs_when_the_partner_comes),
 		cmocka_unit_test(a_failed_remote_flush_leaves_the_writes_since_the_last_good_flush_dirty),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

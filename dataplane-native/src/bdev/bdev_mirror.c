@@ -373,6 +373,17 @@ static bool overlaps_in_flight(const struct mirror_slot *s, const struct wr_bdev
 	return false;
 }
 
+/* A write that overlaps one already deferred must wait behind it, or it would overtake it: the
+ * later write would land first on both legs and the earlier one would win. */
+static bool overlaps_deferred(const struct mirror_slot *s, const struct wr_bdev_io *io)
+{
+	uint64_t first = io->offset_blocks, end = io->offset_blocks + io->num_blocks;
+	for (const struct wr_bdev_io *d = s->defer_head; d; d = d->next)
+		if (has_range(d->op) && d->offset_blocks < end && first < d->offset_blocks + d->num_blocks)
+			return true;
+	return false;
+}
+
 /* 0 when the request is on its way (or deferred), -EAGAIN when nothing is free, else -errno. */
 static int mirror_start(struct mirror_slot *s, struct wr_io_ctx *ctx, struct wr_bdev_io *io)
 {
@@ -381,7 +392,7 @@ static int mirror_start(struct mirror_slot *s, struct wr_io_ctx *ctx, struct wr_
 	if (!mio)
 		return -EAGAIN;
 	uint64_t first = NO_REGION, last = NO_REGION;
-	if (has_range(io->op) && overlaps_in_flight(s, io)) {
+	if (has_range(io->op) && (overlaps_in_flight(s, io) || overlaps_deferred(s, io))) {
 		defer(s, io);
 		return 0;
 	}
@@ -595,7 +606,8 @@ static int mirror_connect(struct wr_mirror *m, struct wri_ctrl **out)
 	if (rc)
 		return rc;
 	const struct wri_ctrl_info *info = wri_ctrl_get_info(ctrl);
-	if (info->num_io_queues < o.num_io_queues || info->queue_depth < 2) {
+	if (info->num_io_queues < o.num_io_queues || info->queue_depth < 2 ||
+	    (m->depth && info->queue_depth < m->depth)) {
 		rc = -ENOSPC;
 		goto err_ctrl;
 	}
@@ -958,8 +970,17 @@ int wr_bdev_mirror_open(struct wr_bdev *local, const struct wr_mirror_opts *opts
 	memset(m->slots, 0, sizeof(*m->slots) * queues);
 	/* the partner first: a leg refused (size, reachability) leaves no bitmap file behind */
 	rc = mirror_connect(m, &m->ctrl);
-	if (rc)
+	bool alone = false;
+	int unreachable = rc;
+	if (rc && (opts->flags & WR_MIRROR_START_ALONE) && rc != -EINVAL && rc != -ENOSPC) {
+		/* unreachable, not unfit: serve alone, degraded, until a resync connects (and checks) */
+		fprintf(stderr, "windrose: mirror to %s:%u %s nsid %u: partner unreachable (%d): starting "
+			"alone, degraded\n", m->opts.addr, m->opts.port, opts->subnqn, opts->nsid, rc);
+		m->ctrl = NULL;
+		alone = true;
+	} else if (rc) {
 		goto err_mirror;
+	}
 	rc = opts->bitmap_path[0]
 		? wr_mirror_map_init_file(&m->map, m->size_bytes, m->opts.region_bytes, opts->bitmap_path)
 		: wr_mirror_map_init(&m->map, m->size_bytes, m->opts.region_bytes);
@@ -974,6 +995,14 @@ int wr_bdev_mirror_open(struct wr_bdev *local, const struct wr_mirror_opts *opts
 		fprintf(stderr, "windrose: mirror to %s %s nsid %u: full copy asked, %llu regions dirty: "
 			"degraded until a resync\n", opts->addr, opts->subnqn, opts->nsid,
 			(unsigned long long)wr_mirror_map_dirty(&m->map));
+	} else if (alone) {
+		/* the partner lacks what the bitmap says and, from now on, every write: as after a degrade,
+		 * writes are held (WR_MIRROR_HOLD_ON_DEGRADE) until the caller has recorded that */
+		if (opts->flags & WR_MIRROR_HOLD_ON_DEGRADE)
+			atomic_store(&m->hold, true);
+		atomic_store(&m->last_error, unreachable);
+		atomic_store(&m->degraded_count, 1);
+		atomic_store(&m->state, WR_MIRROR_DEGRADED);
 	} else if (wr_mirror_map_dirty(&m->map)) {
 		/* a previous life of this node marked writes its partner lacks */
 		atomic_store(&m->state, WR_MIRROR_DEGRADED);
@@ -988,7 +1017,9 @@ int wr_bdev_mirror_open(struct wr_bdev *local, const struct wr_mirror_opts *opts
 		rc = -ENOMEM;
 		goto err_ctrl;
 	}
-	m->depth = wri_ctrl_get_info(m->ctrl)->queue_depth;
+	/* Alone, the depth a partner of our kind grants for MIRROR_QUEUE_DEPTH (a queue keeps one entry
+	 * empty); a later connection (a resync's) that grants less than the slots use is refused. */
+	m->depth = m->ctrl ? wri_ctrl_get_info(m->ctrl)->queue_depth : MIRROR_QUEUE_DEPTH - 1;
 	for (uint16_t i = 0; i < queues; i++) {
 		struct mirror_slot *s = &m->slots[i];
 		s->m = m;
@@ -1031,7 +1062,8 @@ int wr_bdev_mirror_open(struct wr_bdev *local, const struct wr_mirror_opts *opts
 err_bdev:
 	free(bdev);
 err_ctrl:
-	wri_disconnect(m->ctrl);
+	if (m->ctrl)
+		wri_disconnect(m->ctrl);
 err_mirror:
 	mirror_free(m);
 	return rc;

@@ -18,7 +18,10 @@ import org.jspecify.annotations.Nullable;
  * @param resyncMibPerSecond the most a resync copies per second, so hosts keep their latency; 0 for no limit
  * @param holdOnDegrade when the mirror degrades, hold every write (and the completion of the write whose remote
  *        leg failed) until {@link DataplaneTarget#releaseMirror}: the node records "partner out of sync" where its
- *        witness keeps it before it acknowledges a write the partner lacks. Reads go on.
+ *        witness keeps it before it acknowledges a write the partner lacks. Reads go on. Such a caller also gets a
+ *        namespace whose partner cannot be reached when it is added (a node started during its partner's outage):
+ *        it starts degraded and holding instead of being refused ({@code WR_MIRROR_START_ALONE}), and the witness
+ *        decides whether it may serve.
  * @param bitmapPath a file that keeps the dirty-region bitmap across restarts of this node (created when missing,
  *        made for one size and region size; a mark is on stable storage before its write is acknowledged; a
  *        mirror added on a file with dirty regions starts DEGRADED), or null to keep it in memory only

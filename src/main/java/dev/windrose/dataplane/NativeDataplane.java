@@ -37,6 +37,8 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
 
     /** WR_MIRROR_HOLD_ON_DEGRADE. */
     private static final int HOLD_ON_DEGRADE = 0x1;
+    /** WR_MIRROR_START_ALONE. */
+    private static final int START_ALONE = 0x4;
 
     private final Arena libraryArena;
     private final MethodHandle wrVersion;
@@ -406,7 +408,7 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
             opts.set(JAVA_INT, l.byteOffset(MemoryLayout.PathElement.groupElement("resync_mib_s")),
                     remote.resyncMibPerSecond());
             opts.set(JAVA_INT, l.byteOffset(MemoryLayout.PathElement.groupElement("flags")),
-                    remote.holdOnDegrade() ? HOLD_ON_DEGRADE : 0);
+                    remote.holdOnDegrade() ? HOLD_ON_DEGRADE | START_ALONE : 0);
             if (remote.bitmapPath() != null) {
                 putText(opts, l, "bitmap_path", remote.bitmapPath());
             }
