@@ -22,12 +22,30 @@ test('a single-node console explains mirrors and refuses one without the Postgre
     await expect(page.getByRole('button', { name: 'New mirrored volume' })).toBeVisible();
   });
 
+  await test.step('node maintenance waits for a node to be chosen before it can start or end', async () => {
+    await expect(page.getByRole('heading', { name: 'Node maintenance' })).toBeVisible();
+    await expect(page.getByText('Choose a node to see what its maintenance would cause.')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Start maintenance' })).toBeDisabled();
+    await expect(page.getByRole('button', { name: 'End maintenance' })).toBeDisabled();
+  });
+
   await test.step('asking for one says why it cannot be made here', async () => {
     await page.getByRole('button', { name: 'New mirrored volume' }).click();
     const dialog = page.getByRole('dialog', { name: 'New mirrored volume' });
     await dialog.getByLabel('Name').fill(`mirror-${suffix}`);
     await dialog.getByRole('button', { name: 'Create' }).click();
     await expect(page.getByText('Choose a pool for each leg and a size.')).toBeVisible();
+  });
+
+  await test.step('REST previews and ends a maintenance that moves nothing on a node without mirrors', async () => {
+    const nodes = await request.get('/api/v1/cluster/nodes', { headers });
+    const local = (await nodes.json()).find((n: { local: boolean }) => n.local);
+    const plan = await request.get(`/api/v1/mirrored-volumes/maintenance/${local.id}`, { headers });
+    expect(plan.status()).toBe(200);
+    expect(await plan.json()).toMatchObject({ handOver: [], loseRedundancy: [], cannotMove: [], movedAway: [] });
+    const end = await request.delete(`/api/v1/mirrored-volumes/maintenance/${local.id}`, { headers });
+    expect(end.status()).toBe(200);
+    expect(await end.json()).toMatchObject({ handedBack: [], waiting: [] });
   });
 
   await test.step('REST refuses it with 409 and the same words', async () => {
