@@ -284,7 +284,12 @@ WR_API int32_t wr_subsystem_set_dhchap_policy(struct wr_target *target, const ch
  * (a 32-byte PSK, SHA-256) or 02 (48 bytes, SHA-384), or 00 (used untransformed). The target keeps
  * only the retained PSK derived from it over the host's NQN, and accepts the PSK identities the
  * Linux host offers (through tlshd): "NVMe0R0h <hostnqn> <subnqn>" and "NVMe1R0h <hostnqn>
- * <subnqn> <digest>", the TLS PSK derived from the retained one as the specification says. The
+ * <subnqn> <digest>", the TLS PSK derived from the retained one as the specification says. Two
+ * forms of that derivation are in use: WR_TLS_FORM_LIBNVME, what nvme-cli 2.x (Debian trixie's
+ * 2.13, the distributions' hosts) puts into the host's keyring, and WR_TLS_FORM_RFC8446, what the
+ * specification's RFC 8446 HKDF-Expand-Label gives (SPDK, libnvme since its 2025 fix, whose nvme-cli
+ * offers the older one as --compat). A version-1 identity's digest tells which one the host used;
+ * for a version-0 identity the form given with the PSK decides. The
  * handshake is TLS 1.3 only, TLS_AES_128_GCM_SHA256 or TLS_AES_256_GCM_SHA384 as the PSK's hash
  * says (OpenSSL 3, in user space). A connection through TLS may Connect only as the host (and
  * to the subsystem) its PSK identity names. A failed handshake is counted (WR_NET_TLS_FAILURES)
@@ -294,6 +299,8 @@ WR_API int32_t wr_subsystem_set_dhchap_policy(struct wr_target *target, const ch
 #define WR_TLS_REQUIRED 1u
 #define WR_TLS_NOT_REQUIRED 2u
 #define WR_TLS_PSK_MAX_LEN 128u
+#define WR_TLS_FORM_LIBNVME 0u
+#define WR_TLS_FORM_RFC8446 1u
 /* Sets the TLS mode of an existing port (wr_listener_add made it): -ENOENT when no listener uses
  * addr:port, -EINVAL for an unknown mode or address, -ENOMEM when TLS cannot be set up. Connections
  * already open keep what they were opened with. */
@@ -310,10 +317,12 @@ WR_API int32_t wr_tls_psk_check(const char *psk);
  * -EMSGSIZE when cap is too small. */
 WR_API int32_t wr_tls_psk_generate(uint32_t hash, char *out, uint32_t cap);
 /* Sets the TLS PSK of an allowed host on a subsystem (wr_host_allow first: else -ENOENT); NULL
- * removes it (the host can no longer open a TLS channel to this subsystem). Checked as
- * wr_tls_psk_check does and that error returned. Channels already open stay open. */
+ * removes it (the host can no longer open a TLS channel to this subsystem). v0_form
+ * (WR_TLS_FORM_*, else -EINVAL) is the derivation a version-0 identity of this host uses. Checked
+ * as wr_tls_psk_check does and that error returned. Channels already open stay open. */
 WR_API int32_t wr_host_set_tls_psk(struct wr_target *target, const char *nqn, uint32_t nqn_len,
-				   const char *hostnqn, uint32_t hostnqn_len, const char *psk);
+				   const char *hostnqn, uint32_t hostnqn_len, const char *psk,
+				   uint32_t v0_form);
 
 enum wr_bdev_kind {
 	WR_BDEV_KIND_NULL = 0,  /* size_bytes: reads zeroes, drops writes */

@@ -102,11 +102,13 @@ struct wr_dhchap_key {
 	uint8_t bytes[64];
 };
 
-/* A TLS PSK (tls.c): the retained PSK derived from the configured one. len 0: none. */
+/* A TLS PSK (tls.c): the retained PSK derived from the configured one, in both forms of
+ * HKDF-Expand-Label in use (WR_TLS_FORM_*). len 0: none. */
 struct wr_tls_key {
 	uint8_t cipher;                  /* 1: SHA-256 / TLS_AES_128_GCM_SHA256, 2: SHA-384 / ..._256_... */
 	uint8_t len;                     /* 32 or 48 */
-	uint8_t retained[48];
+	uint8_t v0_form;                 /* the form a version-0 identity's TLS PSK is derived in */
+	uint8_t retained[2][48];         /* by form */
 };
 
 struct wr_host {
@@ -565,14 +567,15 @@ struct wr_tls_identity {
 };
 int wr_tls_psk_parse(const char *psk, uint8_t *hmac, uint8_t *key, uint8_t *key_len);
 uint8_t wr_tls_key_cipher(uint8_t hmac, uint8_t len);
-int wr_tls_retained(uint8_t hmac, const uint8_t *configured, uint8_t len, const char *hostnqn,
-		    size_t hostnqn_len, uint8_t *out);
+int wr_tls_retained(int form, uint8_t hmac, const uint8_t *configured, uint8_t len,
+		    const char *hostnqn, size_t hostnqn_len, uint8_t *out);
 int wr_tls_digest(uint8_t cipher, const uint8_t *retained, uint8_t len, const char *hostnqn,
 		  size_t hostnqn_len, const char *subnqn, size_t subnqn_len, char *out, size_t cap);
-int wr_tls_derive_psk(uint8_t cipher, const uint8_t *retained, uint8_t len, const char *context,
-		      size_t context_len, uint8_t *out);
+int wr_tls_derive_psk(int form, uint8_t cipher, const uint8_t *retained, uint8_t len,
+		      const char *context, size_t context_len, uint8_t *out);
 int wr_tls_identity_parse(const char *id, size_t len, struct wr_tls_identity *out);
-int wr_tls_key_set(struct wr_tls_key *k, const char *psk, const char *hostnqn, size_t hostnqn_len);
+int wr_tls_key_set(struct wr_tls_key *k, const char *psk, const char *hostnqn, size_t hostnqn_len,
+		   int v0_form);
 int wr_tls_psk_for_identity(const struct wr_tls_key *k, const char *id, size_t id_len,
 			    const struct wr_tls_identity *ident, uint8_t *out, const char **why);
 int wr_tls_target_init(struct wr_target *t);

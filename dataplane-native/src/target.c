@@ -1228,13 +1228,15 @@ int32_t wr_port_get_tls(struct wr_target *t, const char *addr, uint16_t port)
 }
 
 int32_t wr_host_set_tls_psk(struct wr_target *t, const char *nqn, uint32_t nqn_len,
-			    const char *hostnqn, uint32_t hostnqn_len, const char *psk)
+			    const char *hostnqn, uint32_t hostnqn_len, const char *psk, uint32_t v0_form)
 {
 	if (!t || !valid_nqn(nqn, nqn_len) || !valid_nqn(hostnqn, hostnqn_len))
 		return -EINVAL;
 	struct wr_tls_key key;
 	memset(&key, 0, sizeof(key));
-	int rc = psk ? wr_tls_key_set(&key, psk, hostnqn, hostnqn_len) : 0;
+	if (v0_form > WR_TLS_FORM_RFC8446)
+		return -EINVAL;
+	int rc = psk ? wr_tls_key_set(&key, psk, hostnqn, hostnqn_len, (int)v0_form) : 0;
 	if (rc < 0)
 		return rc;
 	pthread_mutex_lock(&t->lock);
@@ -1248,7 +1250,8 @@ int32_t wr_host_set_tls_psk(struct wr_target *t, const char *nqn, uint32_t nqn_l
 	OPENSSL_cleanse(&key, sizeof(key));
 	if (rc == 0)
 		wr_log(WR_LOG_INFO, "subsystem %.*s host %.*s: TLS PSK %s", (int)nqn_len, nqn,
-		       (int)hostnqn_len, hostnqn, psk ? "set" : "removed");
+		       (int)hostnqn_len, hostnqn, !psk ? "removed" : v0_form == WR_TLS_FORM_RFC8446
+			       ? "set (RFC 8446 derivation for version-0 identities)" : "set");
 	return rc;
 }
 

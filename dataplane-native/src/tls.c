@@ -8,14 +8,22 @@
  *    little-endian)>:" (`nvme gen-tls-key` / `nvme check-tls-key`); hh is the hash that turns it
  *    into the retained PSK: 00 none (used as it is), 01 SHA-256 (32-byte PSK), 02 SHA-384 (48);
  *  - retained PSK = HKDF-Expand-Label(HKDF-Extract(0, configured), "HostNQN", host NQN, L);
- *    only the retained PSK is kept (the specification asks the configured one be destroyed);
+ *    only retained PSKs are kept (the specification asks the configured one be destroyed);
  *  - PSK identity "NVMe0R0c <hostnqn> <subnqn>" or "NVMe1R0c <hostnqn> <subnqn> <digest>", c the
  *    cipher suite's hash (01 TLS_AES_128_GCM_SHA256, 02 TLS_AES_256_GCM_SHA384); digest =
  *    base64(HMAC(retained, "<hostnqn> <subnqn> NVMe-over-Fabrics")) with that hash;
  *  - TLS PSK = HKDF-Expand-Label(HKDF-Extract(0, retained), "nvme-tls-psk", context, L), context
  *    the whole identity (version 0) or "0c <digest>" (version 1).
- * HKDF-Expand-Label is RFC 8446's (length, "tls13 "-prefixed label and context each
- * length-prefixed), as libnvme does since it kept the earlier unprefixed form only as "compat".
+ * HKDF-Expand-Label comes in two forms, both in use (libnvme PR 1051, Aug 2025, and PR 1068):
+ *  - WR_TLS_FORM_LIBNVME, what nvme-cli 2.x (libnvme up to its 2025 fix; Debian trixie's 2.13)
+ *    inserts into the host's keyring and what arrays tested against it use: the info is the
+ *    length (little-endian), "tls13 ", the label and the context, with no length bytes. nvme-cli
+ *    2.13's own identity digest for our test key confirms it (tests/test_tls.c);
+ *  - WR_TLS_FORM_RFC8446, as the specification says and SPDK and newer libnvme do: the length
+ *    big-endian, then the "tls13 "-prefixed label and the context, each with its length byte.
+ * A version-1 identity carries a digest of the retained PSK, which tells the form: both are
+ * tried. A version-0 identity does not: the form configured for the host decides (default
+ * libnvme's, what Linux hosts derive today).
  *
  * Records: after the handshake the connection's bytes go through SSL_read/SSL_write; the send
  * machine hands its gathered iovecs to wr_tls_send, which copies them into the connection's one
@@ -144,23 +152,32 @@ int32_t wr_tls_psk_generate(uint32_t hmac, char *out, uint32_t cap)
 /* ---------------------------------------------------------------------------------------------
  * Derivations
  * ------------------------------------------------------------------------------------------- */
-/* out[0..L) = HKDF-Expand-Label(HKDF-Extract(0, ikm), label, context, L) (RFC 8446, 7.1). */
-static int hkdf_expand_label(const EVP_MD *md, const uint8_t *ikm, size_t ikm_len, const char *label,
-			     const char *ctx, size_t ctx_len, uint8_t *out, size_t L)
+/* out[0..L) = HKDF-Expand-Label(HKDF-Extract(0, ikm), label, context, L) in the given form (RFC
+ * 8446, 7.1, or libnvme's unprefixed one: see the top of this file). The info goes to OpenSSL in
+ * one piece: OpenSSL 3.0/3.1's EVP_PKEY_CTX_add1_hkdf_info replaces instead of appending (libnvme
+ * PR 1068). */
+static int hkdf_expand_label(const EVP_MD *md, int form, const uint8_t *ikm, size_t ikm_len,
+			     const char *label, const char *ctx, size_t ctx_len, uint8_t *out, size_t L)
 {
 	size_t label_len = strlen(label);
 	if (ctx_len > 255 || 6 + label_len > 255)
 		return -EINVAL;
 	uint8_t info[2 + 1 + 255 + 1 + 255];
 	size_t n = 0;
-	info[n++] = (uint8_t)(L >> 8);
-	info[n++] = (uint8_t)L;
-	info[n++] = (uint8_t)(6 + label_len);
+	if (form == WR_TLS_FORM_RFC8446) {
+		info[n++] = (uint8_t)(L >> 8);
+		info[n++] = (uint8_t)L;
+		info[n++] = (uint8_t)(6 + label_len);
+	} else {
+		info[n++] = (uint8_t)L;
+		info[n++] = (uint8_t)(L >> 8);
+	}
 	memcpy(info + n, "tls13 ", 6);
 	n += 6;
 	memcpy(info + n, label, label_len);
 	n += label_len;
-	info[n++] = (uint8_t)ctx_len;
+	if (form == WR_TLS_FORM_RFC8446)
+		info[n++] = (uint8_t)ctx_len;
 	memcpy(info + n, ctx, ctx_len);
 	n += ctx_len;
 	int rc = -EIO;
@@ -173,6 +190,7 @@ static int hkdf_expand_label(const EVP_MD *md, const uint8_t *ikm, size_t ikm_le
 			rc = 0;
 	}
 	EVP_PKEY_CTX_free(pctx);
+	OPENSSL_cleanse(info, sizeof(info));
 	return rc;
 }
 
@@ -183,8 +201,8 @@ uint8_t wr_tls_key_cipher(uint8_t hmac, uint8_t len)
 	return len == 48 ? 2 : 1;            /* libnvme's default_hmac for an untransformed PSK */
 }
 
-int wr_tls_retained(uint8_t hmac, const uint8_t *configured, uint8_t len, const char *hostnqn,
-		    size_t hostnqn_len, uint8_t *out)
+int wr_tls_retained(int form, uint8_t hmac, const uint8_t *configured, uint8_t len,
+		    const char *hostnqn, size_t hostnqn_len, uint8_t *out)
 {
 	if (len != 32 && len != 48)
 		return -EINVAL;
@@ -195,7 +213,7 @@ int wr_tls_retained(uint8_t hmac, const uint8_t *configured, uint8_t len, const 
 	const EVP_MD *md = cipher_md(hmac);
 	if (!md)
 		return -EINVAL;
-	return hkdf_expand_label(md, configured, len, "HostNQN", hostnqn, hostnqn_len, out, len);
+	return hkdf_expand_label(md, form, configured, len, "HostNQN", hostnqn, hostnqn_len, out, len);
 }
 
 int wr_tls_digest(uint8_t cipher, const uint8_t *retained, uint8_t len, const char *hostnqn,
@@ -234,13 +252,13 @@ int wr_tls_digest(uint8_t cipher, const uint8_t *retained, uint8_t len, const ch
 	return rc;
 }
 
-int wr_tls_derive_psk(uint8_t cipher, const uint8_t *retained, uint8_t len, const char *context,
-		      size_t context_len, uint8_t *out)
+int wr_tls_derive_psk(int form, uint8_t cipher, const uint8_t *retained, uint8_t len,
+		      const char *context, size_t context_len, uint8_t *out)
 {
 	const EVP_MD *md = cipher_md(cipher);
 	if (!md)
 		return -EINVAL;
-	return hkdf_expand_label(md, retained, len, "nvme-tls-psk", context, context_len, out, len);
+	return hkdf_expand_label(md, form, retained, len, "nvme-tls-psk", context, context_len, out, len);
 }
 
 /* "NVMe<v>R0<c> <hostnqn> <subnqn>[ <digest>]": R (retained; G, generated by DH-HMAC-CHAP, is
@@ -281,17 +299,21 @@ int wr_tls_identity_parse(const char *id, size_t len, struct wr_tls_identity *ou
 	return 0;
 }
 
-int wr_tls_key_set(struct wr_tls_key *k, const char *psk, const char *hostnqn, size_t hostnqn_len)
+int wr_tls_key_set(struct wr_tls_key *k, const char *psk, const char *hostnqn, size_t hostnqn_len,
+		   int v0_form)
 {
 	uint8_t configured[48], hmac = 0, len = 0;
 	memset(k, 0, sizeof(*k));
+	if (v0_form != WR_TLS_FORM_LIBNVME && v0_form != WR_TLS_FORM_RFC8446)
+		return -EINVAL;
 	int rc = wr_tls_psk_parse(psk, &hmac, configured, &len);
-	if (rc == 0)
-		rc = wr_tls_retained(hmac, configured, len, hostnqn, hostnqn_len, k->retained);
+	for (int form = 0; rc == 0 && form < 2; form++)
+		rc = wr_tls_retained(form, hmac, configured, len, hostnqn, hostnqn_len, k->retained[form]);
 	OPENSSL_cleanse(configured, sizeof(configured));
 	if (rc == 0) {
 		k->len = len;
 		k->cipher = wr_tls_key_cipher(hmac, len);
+		k->v0_form = (uint8_t)v0_form;
 	} else {
 		OPENSSL_cleanse(k, sizeof(*k));
 	}
@@ -307,24 +329,34 @@ int wr_tls_psk_for_identity(const struct wr_tls_key *k, const char *id, size_t i
 		*why = "the PSK identity's hash is not the configured PSK's";
 		return -EKEYREJECTED;
 	}
-	if (ident->version == 0)
-		return wr_tls_derive_psk(k->cipher, k->retained, k->len, id, id_len, out) == 0
-			       ? 0 : (*why = "TLS PSK derivation failed", -EKEYREJECTED);
-	char digest[72];
-	if (wr_tls_digest(k->cipher, k->retained, k->len, ident->hostnqn, ident->hostnqn_len,
-			  ident->subnqn, ident->subnqn_len, digest, sizeof(digest)) != 0) {
-		*why = "PSK digest failed";
+	if (ident->version == 0) {
+		if (wr_tls_derive_psk(k->v0_form, k->cipher, k->retained[k->v0_form], k->len, id, id_len,
+				      out) == 0)
+			return 0;
+		*why = "TLS PSK derivation failed";
 		return -EKEYREJECTED;
 	}
-	size_t dl = strlen(digest);
-	if (dl != ident->digest_len || CRYPTO_memcmp(digest, ident->digest, dl) != 0) {
-		*why = "the PSK identity's digest is not the configured PSK's (another key)";
+	/* the digest names the form the host derived with; it matches neither for another key */
+	for (int form = 0; form < 2; form++) {
+		char digest[72];
+		if (wr_tls_digest(k->cipher, k->retained[form], k->len, ident->hostnqn,
+				  ident->hostnqn_len, ident->subnqn, ident->subnqn_len, digest,
+				  sizeof(digest)) != 0) {
+			*why = "PSK digest failed";
+			return -EKEYREJECTED;
+		}
+		size_t dl = strlen(digest);
+		if (dl != ident->digest_len || CRYPTO_memcmp(digest, ident->digest, dl) != 0)
+			continue;
+		char ctx[3 + sizeof(digest)];
+		int n = snprintf(ctx, sizeof(ctx), "0%u %s", k->cipher, digest);
+		if (wr_tls_derive_psk(form, k->cipher, k->retained[form], k->len, ctx, (size_t)n, out) == 0)
+			return 0;
+		*why = "TLS PSK derivation failed";
 		return -EKEYREJECTED;
 	}
-	char ctx[3 + sizeof(digest)];
-	int n = snprintf(ctx, sizeof(ctx), "0%u %s", k->cipher, digest);
-	return wr_tls_derive_psk(k->cipher, k->retained, k->len, ctx, (size_t)n, out) == 0
-		       ? 0 : (*why = "TLS PSK derivation failed", -EKEYREJECTED);
+	*why = "the PSK identity's digest is not the configured PSK's (another key)";
+	return -EKEYREJECTED;
 }
 
 /* ---------------------------------------------------------------------------------------------

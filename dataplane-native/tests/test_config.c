@@ -332,7 +332,7 @@ static void tls_listeners_and_psks_parse_apply_and_name_bad_values(void **state)
 	const char *text =
 		"subsystem nqn.2026-11.dev.windrose:tls\n"
 		"  allow-host " HOST_1 "\n"
-		"  tls-psk " HOST_1 " " TLS_PSK "\n"
+		"  tls-psk " HOST_1 " " TLS_PSK " derive=rfc8446\n"
 		"  listener 127.0.0.1 0 tls=required\n"
 		"  listener 127.0.0.1 0 tls=not-required\n"
 		"  listener 127.0.0.1 0\n";
@@ -342,6 +342,7 @@ static void tls_listeners_and_psks_parse_apply_and_name_bad_values(void **state)
 	const struct wr_cfg_subsys *s = &cfg.subsys[0];
 	assert_int_equal(s->ntls_psks, 1);
 	assert_string_equal(s->tls_psks[0].psk, TLS_PSK);
+	assert_int_equal(s->tls_psks[0].form, WR_TLS_FORM_RFC8446);
 	assert_int_equal(s->listeners[0].tls, WR_TLS_REQUIRED);
 	assert_int_equal(s->listeners[1].tls, WR_TLS_NOT_REQUIRED);
 	assert_int_equal(s->listeners[2].tls, -1);
@@ -353,6 +354,7 @@ static void tls_listeners_and_psks_parse_apply_and_name_bad_values(void **state)
 	assert_non_null(h);
 	assert_int_equal(h->tls.len, 32);
 	assert_int_equal(h->tls.cipher, 1);
+	assert_int_equal(h->tls.v0_form, WR_TLS_FORM_RFC8446);
 	int modes[3] = { -1, -1, -1 }, i = 0;
 	for (const struct wr_listener *l = ts->listeners; l && i < 3; l = l->next, i++)
 		modes[i] = wr_port_get_tls(t, "127.0.0.1", l->port->port);
@@ -369,6 +371,8 @@ static void tls_listeners_and_psks_parse_apply_and_name_bad_values(void **state)
 	expect_error(text2, "line 2: listener: 'tls=yes' is not tls=required");
 	snprintf(text2, sizeof(text2), "%s tls-psk " HOST_1 "\n", sub);
 	expect_error(text2, "line 2: tls-psk needs HOSTNQN PSK");
+	snprintf(text2, sizeof(text2), "%s tls-psk " HOST_1 " " TLS_PSK " derive=spdk\n", sub);
+	expect_error(text2, "line 2: tls-psk: 'derive' is not derive=libnvme or derive=rfc8446");
 	snprintf(text2, sizeof(text2), "%s tls-psk " HOST_1 " NVMeTLSkey-1:01:VRLbtnN9AQb2WXW3c9+wEf/DRLz0QuLdbYvEhwtdWwNf9Lra:\n", sub);
 	expect_error(text2, "line 2: tls-psk: the PSK is not in the interchange format");
 	expect_error(text2, "its CRC does not match");

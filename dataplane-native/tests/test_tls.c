@@ -22,6 +22,15 @@
  *   digest = base64.b64encode(hmac.new(retained, host + b" " + sub + b" NVMe-over-Fabrics", h).digest())
  *   tls_v0 = expand(h, extract(h, retained), label(L, b"nvme-tls-psk", b"NVMe0R01 " + host + b" " + sub), L)
  *   tls_v1 = expand(h, extract(h, retained), label(L, b"nvme-tls-psk", b"01 " + digest), L)
+ *
+ * and for libnvme's form (WR_TLS_FORM_LIBNVME) the same with
+ *
+ *   def label(L, lab, ctx): return struct.pack("<H", L) + b"tls13 " + lab + ctx
+ *
+ * The libnvme-form digests (LIB_DIG256, LIB_DIG384) are also what Debian trixie's nvme-cli 2.13
+ * prints for these keys: `nvme check-tls-key -d PSK_01 -n HOST -c SUB -I 1` answers
+ * "NVMe1R01 HOST SUB 6VY8CnVQRZSFGcAvN4E40Sq7TP23YCEo2eNZtzPibLA=" (and PSK_02 with -I 1
+ * "NVMe1R02 ... r7a6h3Dd...1X/"): the form Linux hosts derive today.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -57,6 +66,15 @@
 #define TLS384_V0 "aa0cdaceaf1aafaba026b50620e6c77ec42bd2a6c4f1ee9b9357badf8f22f1468885c05044741d11a927986228ea478a"
 #define DIG384 "YuzKLjjEuMyDb2kYCoc9qHjegsUbOjIwR+i6pGfjtuYs9l6yWF6pja03ebXRSJZP"
 #define TLS384_V1 "738d15e7a4cd3ccd5e21d251834feae30cc56a467bdd79e07783d665885d599e002ddc8614f876d55ab89495faa5907a"
+
+#define LIB_RET256 "c8304c516f121bc4cd37c9d434635c70ed18c8809004448c3d7ff17b8265ac5e"
+#define LIB_DIG256 "6VY8CnVQRZSFGcAvN4E40Sq7TP23YCEo2eNZtzPibLA="
+#define LIB_TLS256_V0 "723088a5e5b41517bbd9bf4e505594e7ea4bf00b383c6899cce7164f9797a9e4"
+#define LIB_TLS256_V1 "d1ff9dd7ffcb82a12f32e2361277a69f3f2e3646fb9ef14d3cb49be2b45bfee2"
+#define LIB_RET384 "09f7fc62e97110b0e54749daac3c7a7923623bb7c9ad5f4dcb3ba5a5f541dd80c95f42eb3240601b3db14121761b5f34"
+#define LIB_DIG384 "r7a6h3DdBKeQAmasOSFXWWCumkzv8Sc6QaNy5w30Y4v8duNCU0q0yw9wro4aJ1X/"
+#define LIB_TLS384_V0 "994f4cf35d6415eeee2f7ffa310e0e99d0db4b324f9fb2ceeebbdf46cac58db3ad727ade159f811a4fd106a8d05d789f"
+#define LIB_TLS384_V1 "bd9f0d0989870db5a0b9c8357276a012c10484f4d2c25b245d138c5daeb1ef3683f9b541e03d819368002842092c889d"
 
 static void hex(const char *s, uint8_t *out, size_t n)
 {
@@ -124,48 +142,43 @@ static void generated_psks_are_valid_and_differ(void **state)
 	assert_int_equal(wr_tls_psk_generate(1, a, 40), -EMSGSIZE);
 }
 
+/* One form, one hash: retained PSK, digest, the TLS PSKs of both identity versions. */
+static void check_form(int form, uint8_t cipher, const uint8_t *cfg, uint8_t len, const char *ret_hex,
+		       const char *dig, const char *v0_hex, const char *v1_hex)
+{
+	uint8_t retained[48], got[48], want[48];
+	char digest[80], id0[300], ctx1[90];
+	snprintf(id0, sizeof(id0), "NVMe0R0%u " HOST " " SUB, cipher);
+	snprintf(ctx1, sizeof(ctx1), "0%u %s", cipher, dig);
+	assert_int_equal(wr_tls_retained(form, cipher, cfg, len, WR_NAME(HOST), retained), 0);
+	hex(ret_hex, want, len);
+	assert_memory_equal(retained, want, len);
+	assert_int_equal(wr_tls_digest(cipher, retained, len, WR_NAME(HOST), WR_NAME(SUB), digest, sizeof(digest)), 0);
+	assert_string_equal(digest, dig);
+	assert_int_equal(wr_tls_derive_psk(form, cipher, retained, len, id0, strlen(id0), got), 0);
+	hex(v0_hex, want, len);
+	assert_memory_equal(got, want, len);
+	assert_int_equal(wr_tls_derive_psk(form, cipher, retained, len, ctx1, strlen(ctx1), got), 0);
+	hex(v1_hex, want, len);
+	assert_memory_equal(got, want, len);
+}
+
 static void derivations_match_the_independent_computation(void **state)
 {
 	(void)state;
 	uint8_t cfg[48], want[48], got[48];
-	char digest[80];
 	hex(CFG48_HEX, cfg, 48);
-	static const char id0[] = "NVMe0R01 " HOST " " SUB;
-
-	/* SHA-256 */
-	assert_int_equal(wr_tls_retained(1, cfg, 32, WR_NAME(HOST), got), 0);
-	hex(RET256, want, 32);
-	assert_memory_equal(got, want, 32);
-	uint8_t retained[48];
-	memcpy(retained, got, 32);
-	assert_int_equal(wr_tls_derive_psk(1, retained, 32, id0, strlen(id0), got), 0);
-	hex(TLS256_V0, want, 32);
-	assert_memory_equal(got, want, 32);
-	assert_int_equal(wr_tls_digest(1, retained, 32, WR_NAME(HOST), WR_NAME(SUB), digest, sizeof(digest)), 0);
-	assert_string_equal(digest, DIG256);
-	assert_int_equal(wr_tls_derive_psk(1, retained, 32, WR_NAME("01 " DIG256), got), 0);
-	hex(TLS256_V1, want, 32);
-	assert_memory_equal(got, want, 32);
+	check_form(WR_TLS_FORM_RFC8446, 1, cfg, 32, RET256, DIG256, TLS256_V0, TLS256_V1);
+	check_form(WR_TLS_FORM_RFC8446, 2, cfg, 48, RET384, DIG384, TLS384_V0, TLS384_V1);
+	check_form(WR_TLS_FORM_LIBNVME, 1, cfg, 32, LIB_RET256, LIB_DIG256, LIB_TLS256_V0, LIB_TLS256_V1);
+	check_form(WR_TLS_FORM_LIBNVME, 2, cfg, 48, LIB_RET384, LIB_DIG384, LIB_TLS384_V0, LIB_TLS384_V1);
 	/* hash 00: the configured PSK is the retained one */
-	assert_int_equal(wr_tls_retained(0, cfg, 32, WR_NAME(HOST), got), 0);
+	static const char id0[] = "NVMe0R01 " HOST " " SUB;
+	assert_int_equal(wr_tls_retained(WR_TLS_FORM_RFC8446, 0, cfg, 32, WR_NAME(HOST), got), 0);
 	assert_memory_equal(got, cfg, 32);
-	assert_int_equal(wr_tls_derive_psk(1, cfg, 32, id0, strlen(id0), got), 0);
+	assert_int_equal(wr_tls_derive_psk(WR_TLS_FORM_RFC8446, 1, cfg, 32, id0, strlen(id0), got), 0);
 	hex(TLS256_UNTRANSFORMED_V0, want, 32);
 	assert_memory_equal(got, want, 32);
-
-	/* SHA-384 */
-	static const char id0_384[] = "NVMe0R02 " HOST " " SUB;
-	assert_int_equal(wr_tls_retained(2, cfg, 48, WR_NAME(HOST), retained), 0);
-	hex(RET384, want, 48);
-	assert_memory_equal(retained, want, 48);
-	assert_int_equal(wr_tls_derive_psk(2, retained, 48, id0_384, strlen(id0_384), got), 0);
-	hex(TLS384_V0, want, 48);
-	assert_memory_equal(got, want, 48);
-	assert_int_equal(wr_tls_digest(2, retained, 48, WR_NAME(HOST), WR_NAME(SUB), digest, sizeof(digest)), 0);
-	assert_string_equal(digest, DIG384);
-	assert_int_equal(wr_tls_derive_psk(2, retained, 48, WR_NAME("02 " DIG384), got), 0);
-	hex(TLS384_V1, want, 48);
-	assert_memory_equal(got, want, 48);
 }
 
 static void identities_the_linux_host_offers_are_parsed_and_others_refused(void **state)
@@ -198,14 +211,14 @@ static void identities_the_linux_host_offers_are_parsed_and_others_refused(void 
 		assert_int_equal(wr_tls_identity_parse(bad[i], strlen(bad[i]), &id), -EINVAL);
 }
 
-static void a_wrong_hash_or_digest_in_the_identity_is_refused(void **state)
+static void the_digest_picks_the_form_and_a_wrong_hash_or_digest_is_refused(void **state)
 {
 	(void)state;
 	struct wr_tls_key k;
-	assert_int_equal(wr_tls_key_set(&k, PSK_01, WR_NAME(HOST)), 0);
 	struct wr_tls_identity id;
-	uint8_t out[48];
+	uint8_t out[48], want[48];
 	const char *why = NULL;
+	assert_int_equal(wr_tls_key_set(&k, PSK_01, WR_NAME(HOST), WR_TLS_FORM_LIBNVME), 0);
 	static const char i2[] = "NVMe0R02 " HOST " " SUB;
 	assert_int_equal(wr_tls_identity_parse(WR_NAME(i2), &id), 0);
 	assert_int_equal(wr_tls_psk_for_identity(&k, WR_NAME(i2), &id, out, &why), -EKEYREJECTED);
@@ -213,12 +226,28 @@ static void a_wrong_hash_or_digest_in_the_identity_is_refused(void **state)
 	static const char bad_digest[] = "NVMe1R01 " HOST " " SUB " " DIG384;
 	assert_int_equal(wr_tls_identity_parse(WR_NAME(bad_digest), &id), 0);
 	assert_int_equal(wr_tls_psk_for_identity(&k, WR_NAME(bad_digest), &id, out, &why), -EKEYREJECTED);
-	static const char good[] = "NVMe1R01 " HOST " " SUB " " DIG256;
-	assert_int_equal(wr_tls_identity_parse(WR_NAME(good), &id), 0);
-	assert_int_equal(wr_tls_psk_for_identity(&k, WR_NAME(good), &id, out, &why), 0);
-	uint8_t want[32];
+	/* version 1: either form, whatever the host's v0 form is */
+	static const char rfc[] = "NVMe1R01 " HOST " " SUB " " DIG256;
+	assert_int_equal(wr_tls_identity_parse(WR_NAME(rfc), &id), 0);
+	assert_int_equal(wr_tls_psk_for_identity(&k, WR_NAME(rfc), &id, out, &why), 0);
 	hex(TLS256_V1, want, 32);
 	assert_memory_equal(out, want, 32);
+	static const char lib[] = "NVMe1R01 " HOST " " SUB " " LIB_DIG256;
+	assert_int_equal(wr_tls_identity_parse(WR_NAME(lib), &id), 0);
+	assert_int_equal(wr_tls_psk_for_identity(&k, WR_NAME(lib), &id, out, &why), 0);
+	hex(LIB_TLS256_V1, want, 32);
+	assert_memory_equal(out, want, 32);
+	/* version 0: the configured form */
+	static const char v0[] = "NVMe0R01 " HOST " " SUB;
+	assert_int_equal(wr_tls_identity_parse(WR_NAME(v0), &id), 0);
+	assert_int_equal(wr_tls_psk_for_identity(&k, WR_NAME(v0), &id, out, &why), 0);
+	hex(LIB_TLS256_V0, want, 32);
+	assert_memory_equal(out, want, 32);
+	assert_int_equal(wr_tls_key_set(&k, PSK_01, WR_NAME(HOST), WR_TLS_FORM_RFC8446), 0);
+	assert_int_equal(wr_tls_psk_for_identity(&k, WR_NAME(v0), &id, out, &why), 0);
+	hex(TLS256_V0, want, 32);
+	assert_memory_equal(out, want, 32);
+	assert_int_equal(wr_tls_key_set(&k, PSK_01, WR_NAME(HOST), 2), -EINVAL);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -236,7 +265,7 @@ static int setup(void **state)
 	if (wr_subsystem_create(target, WR_NAME(SUB), NULL, NULL, 0) ||
 	    wr_host_allow(target, WR_NAME(SUB), WR_NAME(HOST)) ||
 	    wr_host_allow(target, WR_NAME(SUB), WR_NAME(OTHER_HOST)) ||
-	    wr_host_set_tls_psk(target, WR_NAME(SUB), WR_NAME(HOST), PSK_01) ||
+	    wr_host_set_tls_psk(target, WR_NAME(SUB), WR_NAME(HOST), PSK_01, WR_TLS_FORM_LIBNVME) ||
 	    wr_ns_add(target, WR_NAME(SUB), 1, WR_BDEV_KIND_RAM, NULL, 1 << 20, 0, NULL, NULL, 0))
 		return -1;
 	int p = wr_listener_add(target, WR_NAME(SUB), "127.0.0.1", 0);
@@ -314,9 +343,10 @@ static void session(uint16_t port, const char *identity, const uint8_t *psk, con
 	th_close(&admin);
 }
 
+/* What nvme-cli 2.13 puts into the host's keyring for identity "NVMe0R01 HOST SUB". */
 static void tls_psk(uint8_t *psk)
 {
-	hex(TLS256_V0, psk, 32);
+	hex(LIB_TLS256_V0, psk, 32);
 }
 
 static void the_host_with_its_psk_opens_a_channel_and_does_io(void **state)
@@ -326,10 +356,19 @@ static void the_host_with_its_psk_opens_a_channel_and_does_io(void **state)
 	uint8_t psk[48];
 	tls_psk(psk);
 	session(tls_port, "NVMe0R01 " HOST " " SUB, psk, HOST);
-	/* the identity with its digest (what nvme-cli 2.x inserts with --identity 1) */
+	/* the identity with its digest (nvme-cli --identity 1), in either form */
+	hex(LIB_TLS256_V1, psk, 32);
+	session(tls_port, "NVMe1R01 " HOST " " SUB " " LIB_DIG256, psk, HOST);
 	hex(TLS256_V1, psk, 32);
 	session(tls_port, "NVMe1R01 " HOST " " SUB " " DIG256, psk, HOST);
-	expect_counter(WR_NET_TLS_CHANNELS, before + 4);
+	/* the RFC 8446 form for version 0 once the host is configured so */
+	assert_int_equal(wr_host_set_tls_psk(target, WR_NAME(SUB), WR_NAME(HOST), PSK_01,
+					     WR_TLS_FORM_RFC8446), 0);
+	hex(TLS256_V0, psk, 32);
+	session(tls_port, "NVMe0R01 " HOST " " SUB, psk, HOST);
+	assert_int_equal(wr_host_set_tls_psk(target, WR_NAME(SUB), WR_NAME(HOST), PSK_01,
+					     WR_TLS_FORM_LIBNVME), 0);
+	expect_counter(WR_NET_TLS_CHANNELS, before + 8);
 }
 
 static void a_wrong_psk_or_unknown_identity_is_refused(void **state)
@@ -398,17 +437,18 @@ static void configuration_calls_check_what_they_are_given(void **state)
 	assert_int_equal(wr_port_set_tls(target, "127.0.0.1", 1, WR_TLS_REQUIRED), -ENOENT);
 	assert_int_equal(wr_port_set_tls(target, "127.0.0.1", tls_port, 3), -EINVAL);
 	assert_int_equal(wr_port_set_tls(target, "not an address", tls_port, 1), -EINVAL);
-	assert_int_equal(wr_host_set_tls_psk(target, WR_NAME(SUB), WR_NAME("nqn.2014-08.org.nvmexpress:uuid:00000000-0000-0000-0000-000000000000"), PSK_01), -ENOENT);
-	assert_int_equal(wr_host_set_tls_psk(target, WR_NAME(SUB), WR_NAME(HOST), "NVMeTLSkey-1:01:x:"), -EINVAL);
+	assert_int_equal(wr_host_set_tls_psk(target, WR_NAME(SUB), WR_NAME("nqn.2014-08.org.nvmexpress:uuid:00000000-0000-0000-0000-000000000000"), PSK_01, 0), -ENOENT);
+	assert_int_equal(wr_host_set_tls_psk(target, WR_NAME(SUB), WR_NAME(HOST), "NVMeTLSkey-1:01:x:", 0), -EINVAL);
+	assert_int_equal(wr_host_set_tls_psk(target, WR_NAME(SUB), WR_NAME(HOST), PSK_01, 2), -EINVAL);
 	/* removing the PSK closes the door to new channels */
-	assert_int_equal(wr_host_set_tls_psk(target, WR_NAME(SUB), WR_NAME(HOST), NULL), 0);
+	assert_int_equal(wr_host_set_tls_psk(target, WR_NAME(SUB), WR_NAME(HOST), NULL, 0), 0);
 	uint8_t psk[48];
 	struct th h;
 	tls_psk(psk);
 	assert_int_equal(th_open(&h, tls_port), 0);
 	assert_int_equal(th_tls(&h, "NVMe0R01 " HOST " " SUB, psk, 32, 1), TH_CLOSED);
 	th_close(&h);
-	assert_int_equal(wr_host_set_tls_psk(target, WR_NAME(SUB), WR_NAME(HOST), PSK_01), 0);
+	assert_int_equal(wr_host_set_tls_psk(target, WR_NAME(SUB), WR_NAME(HOST), PSK_01, 0), 0);
 }
 
 int main(void)
@@ -419,7 +459,7 @@ int main(void)
 		cmocka_unit_test(generated_psks_are_valid_and_differ),
 		cmocka_unit_test(derivations_match_the_independent_computation),
 		cmocka_unit_test(identities_the_linux_host_offers_are_parsed_and_others_refused),
-		cmocka_unit_test(a_wrong_hash_or_digest_in_the_identity_is_refused),
+		cmocka_unit_test(the_digest_picks_the_form_and_a_wrong_hash_or_digest_is_refused),
 	};
 	const struct CMUnitTest live[] = {
 		cmocka_unit_test(the_host_with_its_psk_opens_a_channel_and_does_io),

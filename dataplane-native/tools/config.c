@@ -6,7 +6,7 @@
  *   max-connections-per-source N | max-connections N | anatt-s S | cntlid-range MIN MAX
  *   subsystem NQN, then within it: serial S | model M | allow-any-host | allow-host NQN |
  *   namespace NSID (ram SIZE | null SIZE | file PATH [SIZE]) [bs=512|1024|2048|4096] |
- *   listener ADDR PORT [tls=required|not-required] | tls-psk HOSTNQN PSK | ana-state ADDR PORT GROUP
+ *   listener ADDR PORT [tls=required|not-required] | tls-psk HOSTNQN PSK [derive=libnvme|rfc8446] | ana-state ADDR PORT GROUP
  *     (optimized|non-optimized|inaccessible|persistent-loss|change) |
  *   dhchap-secret HOSTNQN SECRET [ctrl=SECRET] [previous=SECRET] |
  *   dhchap-policy [hashes=sha256,sha384,sha512] [dhgroups=null,ffdhe2048,...,ffdhe8192]
@@ -284,8 +284,14 @@ static int parse_dhchap_secret(struct wr_cfg_subsys *s, char **tok, int n, uint3
 static int parse_tls_psk(struct wr_cfg_subsys *s, char **tok, int n, uint32_t line, char *err,
 			 size_t errlen)
 {
-	if (n != 3)
-		return fail(err, errlen, line, "tls-psk needs HOSTNQN PSK");
+	uint32_t form = WR_TLS_FORM_LIBNVME;
+	if (n == 4 && strcmp(tok[3], "derive=rfc8446") == 0)
+		form = WR_TLS_FORM_RFC8446;
+	else if (n == 4 && strcmp(tok[3], "derive=libnvme") != 0)
+		return fail(err, errlen, line, "tls-psk: '%.*s' is not derive=libnvme or derive=rfc8446",
+			    (int)strcspn(tok[3], "="), tok[3]);
+	if (n != 3 && n != 4)
+		return fail(err, errlen, line, "tls-psk needs HOSTNQN PSK [derive=libnvme|rfc8446]");
 	if (!nqn_ok(tok[1]))
 		return fail(err, errlen, line, "tls-psk: %s", NQN_RULES);
 	for (uint32_t i = 0; i < s->ntls_psks; i++)
@@ -305,6 +311,7 @@ static int parse_tls_psk(struct wr_cfg_subsys *s, char **tok, int n, uint32_t li
 	struct wr_cfg_tls_psk *k = &s->tls_psks[s->ntls_psks++];
 	snprintf(k->host, sizeof(k->host), "%s", tok[1]);
 	k->line = line;
+	k->form = form;
 	k->psk = strdup(tok[2]);
 	return k->psk ? 0 : -ENOMEM;
 }
@@ -680,7 +687,7 @@ static int apply_subsys(const struct wr_cfg_subsys *s, struct wr_target *t, char
 	}
 	for (uint32_t i = 0; i < s->ntls_psks; i++) {
 		const struct wr_cfg_tls_psk *k = &s->tls_psks[i];
-		rc = wr_host_set_tls_psk(t, WR_NAME(s->nqn), WR_NAME(k->host), k->psk);
+		rc = wr_host_set_tls_psk(t, WR_NAME(s->nqn), WR_NAME(k->host), k->psk, k->form);
 		if (rc < 0)
 			return fail(err, errlen, k->line, "tls-psk %s: %s", k->host,
 				    rc == -ENOENT ? "the host is not allowed (allow-host it first)"

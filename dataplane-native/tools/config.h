@@ -48,9 +48,10 @@ struct wr_cfg_dhchap {            /* dhchap-secret HOSTNQN SECRET [ctrl=SECRET] 
 	uint32_t line;
 };
 
-struct wr_cfg_tls_psk {           /* tls-psk HOSTNQN PSK */
+struct wr_cfg_tls_psk {           /* tls-psk HOSTNQN PSK [derive=libnvme|rfc8446] */
 	char host[WR_NQN_SIZE];
 	char *psk;
+	uint32_t form;              /* WR_TLS_FORM_*: how a version-0 identity's TLS PSK is derived */
 	uint32_t line;
 };
 

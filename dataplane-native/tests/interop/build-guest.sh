@@ -29,6 +29,12 @@ GUEST_MODULES=(virtio_pci virtio_net crc32c_generic crc32c-intel nvme-tcp nvmet-
 OPTIONAL_MODULES=(crc32c-intel)
 REFERENCE_MODULES=(null_blk)
 GUEST_BINARIES=(/usr/sbin/nvme /usr/bin/fio)
+# TLS (another RELEASE only): that release's nvme-cli and tlshd (ktls-utils) with their libraries and
+# loader, under /release in the guest (the host's nvme-cli may predate TLS, and ktls-utils is not in
+# bookworm); the kernel's tls module for the record layer (kTLS) after tlshd's handshake.
+RELEASE_PACKAGES=(nvme-cli ktls-utils)
+RELEASE_BINARIES=(/usr/sbin/nvme /usr/sbin/tlshd)
+RELEASE_MODULES=(tls nvme-keyring)
 
 log() { echo "build-guest: $*" >&2; }
 die() { echo "build-guest: ERROR: $*" >&2; exit 1; }
@@ -89,6 +95,9 @@ cache_key() {
         echo "kernel $kpkg $(apt-cache "${APT_OPTS[@]}" policy "$kpkg" | awk '/Candidate:/{print $2}')"
         for p in busybox-static nvme-cli fio; do echo "$p $(package_version "$p")"; done
         echo "release ${RELEASE:-host} modules ${GUEST_MODULES[*]}"
+        [[ -z $RELEASE ]] || for p in "${RELEASE_PACKAGES[@]}"; do
+            echo "$p $(apt-cache "${APT_OPTS[@]}" policy "$p" | awk '/Candidate:/{print $2}')"
+        done
         sha256sum "$HERE/build-guest.sh" "$HERE/guest-init.sh" | awk '{print $1}'
     } | sha256sum | awk '{print $1}'
 }
@@ -143,7 +152,9 @@ copy_modules() {
     local root=$1 kver=$2 tree=$CACHE_DIR/kernel-tree mod line path order=()
     # Debian ships no modules.dep; build it for the extracted tree so modprobe can resolve.
     depmod -b "$tree" "$kver"
-    for mod in "${GUEST_MODULES[@]}"; do
+    local modules=("${GUEST_MODULES[@]}")
+    [[ -z $RELEASE ]] || modules+=("${RELEASE_MODULES[@]}")
+    for mod in "${modules[@]}"; do
         if ! out=$(modprobe -d "$tree" -S "$kver" --show-depends "$mod" 2>&1); then
             if [[ " ${OPTIONAL_MODULES[*]} " == *" $mod "* ]]; then continue; fi
             die "module $mod not found in the kernel package: $out"
@@ -186,6 +197,48 @@ copy_with_libraries() {
     done
 }
 
+# --- another release's user space (TLS) -------------------------------------------------------------
+# The packages and every library package they depend on (recursively), downloaded into the private
+# apt state and unpacked into one tree; the binaries are then copied with the libraries that
+# release's own loader lists (run on this host: it is the same architecture).
+fetch_release_userspace() {
+    local debdir=$CACHE_DIR/debs/userspace tree=$CACHE_DIR/userspace-tree pkgs deb
+    mkdir -p "$debdir"
+    chmod 0777 "$debdir"
+    mapfile -t pkgs < <(apt-cache "${APT_OPTS[@]}" depends --recurse --no-recommends --no-suggests \
+        --no-conflicts --no-breaks --no-replaces --no-enhances "${RELEASE_PACKAGES[@]}" 2>/dev/null |
+        grep -v '^ ' | grep -v '^<' | grep -E '^(lib|zlib|nvme-cli$|ktls-utils$)' | sort -u)
+    ((${#pkgs[@]})) || die "apt-cache resolves no dependencies of ${RELEASE_PACKAGES[*]} in $RELEASE"
+    log "downloading ${#pkgs[@]} $RELEASE packages for TLS (${RELEASE_PACKAGES[*]} and libraries)"
+    (cd "$debdir" && apt-get "${APT_OPTS[@]}" download -q "${pkgs[@]}") >&2 ||
+        die "apt-get download of the $RELEASE user space failed"
+    rm -rf "$tree"
+    mkdir -p "$tree"
+    for deb in "$debdir"/*.deb; do dpkg-deb -x "$deb" "$tree"; done
+}
+
+copy_release_userspace() {
+    local root=$1 tree=$CACHE_DIR/userspace-tree bin lib loader libdirs
+    loader=$tree/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+    [[ -x $loader ]] || die "no loader in the $RELEASE user space"
+    libdirs=$tree/usr/lib/x86_64-linux-gnu:$tree/lib/x86_64-linux-gnu
+    mkdir -p "$root/release/bin" "$root/release/lib"
+    cp -L "$loader" "$root/release/lib/ld-linux-x86-64.so.2"
+    for bin in "${RELEASE_BINARIES[@]}"; do
+        [[ -x $tree$bin ]] || die "$RELEASE package lacks $bin"
+        install -m 0755 "$tree$bin" "$root/release/bin/$(basename "$bin")"
+        while read -r lib; do
+            [[ -n $lib && -e $lib ]] || continue
+            cp -L "$lib" "$root/release/lib/$(basename "$lib")"
+        done < <("$loader" --library-path "$libdirs" --list "$tree$bin" | awk '/=> \//{print $3}')
+        # Called by its name in the guest: that release's loader and libraries, nothing of the host's.
+        printf '#!/bin/sh\nexec /release/lib/ld-linux-x86-64.so.2 --library-path /release/lib /release/bin/%s "$@"\n' \
+            "$(basename "$bin")" >"$root/usr/sbin/$(basename "$bin")-$RELEASE"
+        chmod 0755 "$root/usr/sbin/$(basename "$bin")-$RELEASE"
+    done
+    log "$RELEASE user space: $(ls "$root/release/lib" | wc -l) libraries for ${RELEASE_BINARIES[*]}"
+}
+
 build_initramfs() {
     local kver=$1 root=$CACHE_DIR/initramfs-root
     rm -rf "$root"
@@ -201,6 +254,7 @@ build_initramfs() {
     copy_with_libraries "$root" "${GUEST_BINARIES[@]}"
     mkdir -p "$root/usr/sbin" "$root/usr/bin"
     copy_modules "$root" "$kver"
+    [[ -z $RELEASE ]] || copy_release_userspace "$root"
     install -m 0755 "$HERE/guest-init.sh" "$root/init"
     echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
     echo "root:x:0:" >"$root/etc/group"
@@ -224,11 +278,12 @@ main() {
         log "building guest from $kpkg"
         rm -f "$CACHE_DIR/guest.key"
         fetch_kernel "$kpkg"
+        [[ -z $RELEASE ]] || fetch_release_userspace
         local kver
         kver=$(kernel_release)
         cp "$CACHE_DIR/kernel-tree/boot/vmlinuz-$kver" "$CACHE_DIR/vmlinuz"
         build_initramfs "$kver"
-        rm -rf "$CACHE_DIR/kernel-tree"
+        rm -rf "$CACHE_DIR/kernel-tree" "$CACHE_DIR/userspace-tree"
         echo "$key" >"$CACHE_DIR/guest.key"
         log "initramfs $(du -h "$CACHE_DIR/initramfs.cpio.gz" | cut -f1), kernel $kver"
     fi
