@@ -39,6 +39,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: wr-target -c CONFIG [-r REACTORS] [-m busy|adaptive] [--cpu LIST]\n"
 		"                 [--limit NAME=VALUE]... [-v]\n"
+		"       wr-target --gen-tls-psk 1|2   print a new TLS PSK in the interchange format\n"
 		"  -c, --config FILE   configuration (subsystems, namespaces, listeners, hosts)\n"
 		"  -r, --reactors N    reactor threads (overrides the file; default 1)\n"
 		"  -m, --mode MODE     busy (100%% polling) or adaptive (default; sleeps when idle)\n"
@@ -83,6 +84,7 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },      { "help", no_argument, NULL, 'h' },
 		{ "epoll-interval", required_argument, NULL, 'E' },
 		{ "limit", required_argument, NULL, 'L' },
+		{ "gen-tls-psk", required_argument, NULL, 'G' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = NULL, *cpus = NULL;
@@ -130,6 +132,18 @@ int main(int argc, char **argv)
 			}
 			limits[nlimits++] = optarg;
 			break;
+		case 'G': {
+			/* as `nvme gen-tls-key --hmac=1|2` prints it: 1 = 32 bytes (SHA-256), 2 = 48 */
+			char psk[WR_TLS_PSK_MAX_LEN];
+			int n = strcmp(optarg, "1") == 0 || strcmp(optarg, "2") == 0
+					? wr_tls_psk_generate((uint32_t)(optarg[0] - '0'), psk, sizeof(psk)) : -EINVAL;
+			if (n < 0) {
+				fprintf(stderr, "wr-target: --gen-tls-psk needs 1 (SHA-256) or 2 (SHA-384)\n");
+				return 2;
+			}
+			printf("%s\n", psk);
+			return 0;
+		}
 		case 'v': verbose++; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

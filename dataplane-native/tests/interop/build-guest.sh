@@ -34,7 +34,9 @@ GUEST_BINARIES=(/usr/sbin/nvme /usr/bin/fio)
 # bookworm); the kernel's tls module for the record layer (kTLS) after tlshd's handshake.
 RELEASE_PACKAGES=(nvme-cli ktls-utils)
 RELEASE_BINARIES=(/usr/sbin/nvme /usr/sbin/tlshd)
-RELEASE_MODULES=(tls nvme-keyring)
+# kTLS encrypts with the kernel crypto API's gcm(aes): gcm and ghash are modules in Debian's kernel (aes and
+# ctr are built in); without them tlshd says "The kernel does not support the requested algorithm".
+RELEASE_MODULES=(tls nvme-keyring gcm ghash-generic)
 
 log() { echo "build-guest: $*" >&2; }
 die() { echo "build-guest: ERROR: $*" >&2; exit 1; }

@@ -9,7 +9,9 @@
 PLAN="auth-kernel-support auth-connect auth-secret-in-sysfs auth-fio-verify auth-disconnect
 auth-bidirectional-connect auth-bidirectional-fio-verify auth-bidirectional-disconnect
 auth-refuse-wrong-secret auth-refuse-no-secret auth-refuse-wrong-ctrl-secret"
-echo "INTEROP PLAN" $PLAN
+# TLS 1.3 PSK steps follow in the same boot (guest-tls.sh, sourced at the end)
+. /interop/tls-steps
+echo "INTEROP PLAN" $PLAN $TLS_STEPS
 
 pass() { echo "INTEROP PASS $1"; }
 fail() { echo "INTEROP FAIL $1: $2"; }
@@ -149,3 +151,6 @@ expect_auth_refused auth-refuse-wrong-ctrl-secret 'auth.*fail|fail.*auth|control
     --dhchap-secret="$AUTH_SECRET" --dhchap-ctrl-secret="$WRONG_SECRET"
 
 echo "INTEROP OUTPUT dmesg"; dmesg | grep -i -E 'nvme|auth' | tail -60; echo "INTEROP END dmesg rc=0"
+
+# --- TLS 1.3 with a PSK (guest-tls.sh) ---------------------------------------------------------------
+. /interop/tls.sh

@@ -43,6 +43,12 @@ FORBIDDEN_NQN=nqn.2026-11.dev.windrose:forbidden
 # without CONFIG_NVME_AUTH, so these steps run in a second guest with Debian trixie's kernel.
 AUTH_SUBNQN=nqn.2026-11.dev.windrose:interop-auth
 AUTH_GUEST_RELEASE=trixie
+# TLS 1.3 PSK: this subsystem listens on a port that requires TLS; the same trixie guest (6.12 has
+# NVMe/TCP TLS, 6.1 not) runs those steps after DH-HMAC-CHAP's.
+TLS_SUBNQN=nqn.2026-11.dev.windrose:interop-tls
+TLS_PORT=${INTEROP_TLS_PORT:-}
+TLS_PSK=
+WRONG_TLS_PSK=
 
 STARTED_AT=$(date +%s)
 DEADLINE=$((STARTED_AT + INTEROP_TIMEOUT))
@@ -123,6 +129,11 @@ choose_ports() {
         IO_PORT2=$(free_port 4421 34421) || die "no free TCP port from 34421 on"
         [[ $IO_PORT2 != "$IO_PORT" ]] || IO_PORT2=$(free_port $((IO_PORT + 1)) $((IO_PORT + 1))) ||
             die "no free second I/O port"
+    fi
+    if [[ -n $TLS_PORT ]]; then
+        ! port_in_use "$TLS_PORT" || die "INTEROP_TLS_PORT=$TLS_PORT is already in use on this host"
+    else
+        TLS_PORT=$(free_port 4430 34430) || die "no free TCP port from 34430 on"
     fi
     [[ $IO_PORT == 4420 && $DISCOVERY_PORT == 8009 ]] ||
         log "ports 4420/8009 are taken on this host: using I/O port $IO_PORT, discovery port $DISCOVERY_PORT"
@@ -211,6 +222,11 @@ subsystem $AUTH_SUBNQN
   dhchap-policy hashes=sha256,sha384,sha512 dhgroups=null,ffdhe2048
   namespace 1 ram 64M
   listener 127.0.0.1 $IO_PORT
+subsystem $TLS_SUBNQN
+  allow-host $HOSTNQN
+  tls-psk $HOSTNQN $TLS_PSK
+  namespace 1 ram 64M
+  listener 127.0.0.1 $TLS_PORT tls=required
 EOF
     chmod 600 "$WORK/target.conf"    # it holds secrets
 }
@@ -313,6 +329,9 @@ make_guest_initrd() {
     rm -rf "$extra"
     mkdir -p "$extra/interop"
     install -m 0755 "$script" "$extra/interop/test.sh"
+    install -m 0644 "$HERE/guest-tls.sh" "$extra/interop/tls.sh"
+    # the TLS steps' names, for the plan the guest prints first
+    sed -n '/^TLS_STEPS=/,/"$/p' "$HERE/guest-tls.sh" >"$extra/interop/tls-steps"
     cat >"$extra/interop/env" <<EOF
 TARGET_ADDR=10.0.2.2
 IO_PORT=$IO_PORT
@@ -330,6 +349,10 @@ AUTH_CTRL_SECRET=$AUTH_CTRL_SECRET
 WRONG_SECRET=$WRONG_SECRET
 CNTLID_MIN=$CNTLID_MIN
 CNTLID_MAX=$CNTLID_MAX
+TLS_SUBNQN=$TLS_SUBNQN
+TLS_PORT=$TLS_PORT
+TLS_PSK=$TLS_PSK
+WRONG_TLS_PSK=$WRONG_TLS_PSK
 EOF
     (cd "$extra" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) >"$WORK/extra.cpio.gz"
     cat "$INITRAMFS" "$WORK/extra.cpio.gz" >"$out"
@@ -428,6 +451,18 @@ run_auth_guest() {
     wait "$AUTH_GUEST_PID"
     GUEST_STATUS=$?
     show_new_console_lines "$shown" >/dev/null
+}
+
+# The target names why it refused the wrong PSK and the plain connection on the TLS port.
+judge_tls_log() {
+    if grep -q "TLS from .* handshake failed: binder does not verify" "$TARGET_LOG" &&
+            grep -q "the listener requires TLS and the host sent plain NVMe/TCP" "$TARGET_LOG" &&
+            grep -q "TLS from .* channel open: TLS_AES_128_GCM_SHA256, host $HOSTNQN" "$TARGET_LOG"; then
+        harness_pass tls-logged
+    else
+        harness_fail tls-logged "the target log lacks the channel, the wrong-PSK or the plain-connection line:"
+        grep "TLS" "$TARGET_LOG" | tail -8 | sed 's/^/    /'
+    fi
 }
 
 # The target names the refused host and the reason in its log (rate-limited, escaped).
@@ -624,6 +659,9 @@ main() {
         start_linux_nvmet start || KEEP_WORK_DIR=1
     else
         build_wr_target
+        # The PSK in the interchange format, as the console makes it; trixie's nvme-cli checks it.
+        TLS_PSK=$("$WR_TARGET" --gen-tls-psk 1) && WRONG_TLS_PSK=$("$WR_TARGET" --gen-tls-psk 1) ||
+            die "wr-target --gen-tls-psk failed"
         write_target_config
         truncate -s 256M "$WORK/ns2.img"
         start_wr_target start || KEEP_WORK_DIR=1
@@ -636,6 +674,7 @@ main() {
         run_auth_guest
         judge_guest_steps auth-guest
         judge_auth_log
+        judge_tls_log
         auth_passed=$GUEST_PASSED auth_failed=$GUEST_FAILED
         CONSOLE=$WORK/console.log
     fi
