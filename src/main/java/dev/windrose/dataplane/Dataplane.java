@@ -14,4 +14,20 @@ public interface Dataplane {
 
     /** Starts an NVMe/TCP target: reactor threads, no subsystems yet. Close it to stop it. */
     DataplaneTarget createTarget(TargetOptions options);
+
+    /**
+     * A new random TLS PSK in the interchange format {@code nvme gen-tls-key} prints: {@code sha384} false gives
+     * 32 bytes for SHA-256 ({@code NVMeTLSkey-1:01:...:}), true 48 bytes for SHA-384 ({@code :02:}).
+     */
+    default String generateTlsPsk(boolean sha384) {
+        throw new UnsupportedOperationException("this dataplane has no TLS");
+    }
+
+    /**
+     * Checks a TLS PSK in the interchange format: a {@link DataplaneException} with EINVAL (malformed), EMSGSIZE
+     * (a length its hash does not take) or EBADMSG (the CRC does not match); the message never shows the PSK.
+     */
+    default void checkTlsPsk(String psk) {
+        throw new UnsupportedOperationException("this dataplane has no TLS");
+    }
 }

@@ -50,6 +50,32 @@ public interface DataplaneTarget extends AutoCloseable {
         throw new UnsupportedOperationException("this target cannot authenticate hosts");
     }
 
+    /**
+     * TLS 1.3 with a PSK (issue 17) on the port {@code address:port}, which a listener must have opened; the
+     * mode belongs to the port, whichever subsystem listens there (as Linux nvmet's port). Connections already
+     * open keep theirs. ENOENT when no listener uses that port, EINVAL for a bad address.
+     */
+    default void setPortTls(String address, int port, TlsMode mode) {
+        throw new UnsupportedOperationException("this target has no TLS");
+    }
+
+    /** The TLS mode of a port; ENOENT when no listener uses it. */
+    default TlsMode portTls(String address, int port) {
+        throw new UnsupportedOperationException("this target has no TLS");
+    }
+
+    /**
+     * The TLS PSK of the allowed host {@code hostNqn} on the subsystem, in the interchange format
+     * {@code nvme gen-tls-key} prints ({@code NVMeTLSkey-1:01:...:} or {@code :02:} or {@code :00:}); the
+     * target keeps only the retained PSKs derived from it. {@code v0Derivation} is how a version-0 identity's
+     * TLS PSK is derived (see {@link TlsPskDerivation}). A null {@code psk} removes it. Channels already open
+     * stay open. Errors: ENOENT (host not allowed), EINVAL (malformed), EMSGSIZE (a length its hash does not
+     * take), EBADMSG (the CRC does not match: mistyped).
+     */
+    default void setHostTlsPsk(String nqn, String hostNqn, @Nullable String psk, TlsPskDerivation v0Derivation) {
+        throw new UnsupportedOperationException("this target has no TLS");
+    }
+
     void addNamespace(String nqn, NamespaceSpec namespace);
 
     /**

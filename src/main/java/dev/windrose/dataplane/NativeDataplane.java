@@ -53,6 +53,11 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
     private final MethodHandle wrHostAllow;
     private final MethodHandle wrHostSetDhchap;
     private final MethodHandle wrSubsystemSetDhchapPolicy;
+    private final MethodHandle wrPortSetTls;
+    private final MethodHandle wrPortGetTls;
+    private final MethodHandle wrHostSetTlsPsk;
+    private final MethodHandle wrTlsPskCheck;
+    private final MethodHandle wrTlsPskGenerate;
     private final MethodHandle wrHostDisallow;
     private final MethodHandle wrNsAdd;
     private final MethodHandle wrNsAddExtent;
@@ -101,6 +106,15 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         wrSubsystemSetDhchapPolicy = downcall(linker, library, "wr_subsystem_set_dhchap_policy",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
+        wrPortSetTls = downcall(linker, library, "wr_port_set_tls",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_SHORT, JAVA_INT));
+        wrPortGetTls = downcall(linker, library, "wr_port_get_tls",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_SHORT));
+        wrHostSetTlsPsk = downcall(linker, library, "wr_host_set_tls_psk",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+        wrTlsPskCheck = downcall(linker, library, "wr_tls_psk_check", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        wrTlsPskGenerate = downcall(linker, library, "wr_tls_psk_generate",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
         wrHostDisallow = downcall(linker, library, "wr_host_disallow",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
         wrNsAdd = downcall(linker, library, "wr_ns_add", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT,
@@ -237,6 +251,9 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
     private static final int LIMIT_CONNS_PER_SOURCE = 4;
     private static final int LIMIT_CONNS_TOTAL = 5;
     private static final int LIMIT_ANATT_S = 6;
+    /** WR_TLS_PSK_MAX_LEN */
+    private static final int WR_TLS_PSK_MAX_LEN = 128;
+
     /** WR_NET_COUNTERS */
     private static final int NET_COUNTERS = 8;
 
@@ -349,6 +366,73 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
                     "wr_subsystem_set_dhchap_policy(" + nqn + ")");
         } catch (Throwable t) {
             throw rethrow("wr_subsystem_set_dhchap_policy", t);
+        }
+    }
+
+    void portSetTls(MemorySegment target, String address, int port, int mode) {
+        try (Arena call = Arena.ofConfined()) {
+            checked((int) wrPortSetTls.invokeExact(target, text(call, address), port16(port), mode),
+                    "wr_port_set_tls(" + address + ", " + port + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_port_set_tls", t);
+        }
+    }
+
+    int portGetTls(MemorySegment target, String address, int port) {
+        try (Arena call = Arena.ofConfined()) {
+            return (int) checked((int) wrPortGetTls.invokeExact(target, text(call, address), port16(port)),
+                    "wr_port_get_tls(" + address + ", " + port + ")");
+        } catch (Throwable t) {
+            throw rethrow("wr_port_get_tls", t);
+        }
+    }
+
+    /** The PSK goes to C in memory of this call that is zeroed before it is freed; errors never show it. */
+    void hostSetTlsPsk(MemorySegment target, String nqn, String hostNqn, @Nullable String psk, int v0Form) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment name = name(call, nqn);
+            MemorySegment host = name(call, hostNqn);
+            MemorySegment key = text(call, psk);
+            try {
+                checked((int) wrHostSetTlsPsk.invokeExact(target, name, length(name), host, length(host), key, v0Form),
+                        "wr_host_set_tls_psk(" + nqn + ", " + hostNqn + ")");
+            } finally {
+                if (!key.equals(MemorySegment.NULL)) {
+                    key.fill((byte) 0);
+                }
+            }
+        } catch (Throwable t) {
+            throw rethrow("wr_host_set_tls_psk", t);
+        }
+    }
+
+    @Override
+    public void checkTlsPsk(String psk) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment key = text(call, psk);
+            try {
+                checked((int) wrTlsPskCheck.invokeExact(key), "wr_tls_psk_check");
+            } finally {
+                key.fill((byte) 0);
+            }
+        } catch (Throwable t) {
+            throw rethrow("wr_tls_psk_check", t);
+        }
+    }
+
+    @Override
+    public String generateTlsPsk(boolean sha384) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment out = call.allocate(WR_TLS_PSK_MAX_LEN);
+            try {
+                checked((int) wrTlsPskGenerate.invokeExact(sha384 ? 2 : 1, out, WR_TLS_PSK_MAX_LEN),
+                        "wr_tls_psk_generate");
+                return out.getString(0);
+            } finally {
+                out.fill((byte) 0);
+            }
+        } catch (Throwable t) {
+            throw rethrow("wr_tls_psk_generate", t);
         }
     }
 

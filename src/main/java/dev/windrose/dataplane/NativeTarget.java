@@ -77,6 +77,21 @@ final class NativeTarget implements DataplaneTarget {
     }
 
     @Override
+    public void setPortTls(String address, int port, TlsMode mode) {
+        run(target -> dataplane.portSetTls(target, address, port, mode.code));
+    }
+
+    @Override
+    public TlsMode portTls(String address, int port) {
+        return TlsMode.of(call(target -> dataplane.portGetTls(target, address, port)));
+    }
+
+    @Override
+    public void setHostTlsPsk(String nqn, String hostNqn, @Nullable String psk, TlsPskDerivation v0Derivation) {
+        run(target -> dataplane.hostSetTlsPsk(target, nqn, hostNqn, psk, v0Derivation.code));
+    }
+
+    @Override
     public void addNamespace(String nqn, NamespaceSpec namespace) {
         run(target -> dataplane.nsAdd(target, nqn, namespace));
     }

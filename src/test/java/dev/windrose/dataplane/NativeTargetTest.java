@@ -118,6 +118,45 @@ class NativeTargetTest {
                 .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EINVAL));
     }
 
+    /** TLS through the binding: PSKs checked by the library with their errno, port modes set and read back. */
+    @Test
+    void tls_psks_and_port_modes_are_set_and_bad_ones_refused_with_their_errno() {
+        String host = "nqn.2014-08.org.nvmexpress:uuid:11111111-2222-3333-4444-555555555555";
+        // libnvme's published vector (test/psk.c): the NVMe TCP specification's example PSK
+        String psk = "NVMeTLSkey-1:01:VRLbtnN9AQb2WXW3c9+wEf/DRLz0QuLdbYvEhwtdWwNf9LrZ:";
+        dataplane.checkTlsPsk(psk);
+        String generated = dataplane.generateTlsPsk(false);
+        assertThat(generated).startsWith("NVMeTLSkey-1:01:").endsWith(":").hasSize(16 + 48 + 1);
+        dataplane.checkTlsPsk(generated);
+        assertThat(dataplane.generateTlsPsk(true)).startsWith("NVMeTLSkey-1:02:").hasSize(16 + 72 + 1);
+        assertThat(dataplane.generateTlsPsk(false)).isNotEqualTo(generated);
+
+        target.createSubsystem(NQN, null, null, false);
+        assertThatThrownBy(() -> target.setHostTlsPsk(NQN, host, psk, TlsPskDerivation.LIBNVME))
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.ENOENT));
+        target.allowHost(NQN, host);
+        target.setHostTlsPsk(NQN, host, psk, TlsPskDerivation.LIBNVME);
+        target.setHostTlsPsk(NQN, host, generated, TlsPskDerivation.RFC8446);
+        target.setHostTlsPsk(NQN, host, null, TlsPskDerivation.LIBNVME);
+        String mistyped = psk.replace("9LrZ", "9Lra");
+        assertThatThrownBy(() -> target.setHostTlsPsk(NQN, host, mistyped, TlsPskDerivation.LIBNVME))
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EBADMSG))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("VRLbtn"));
+        assertThatThrownBy(() -> dataplane.checkTlsPsk(psk.replace(":01:", ":02:")))
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EMSGSIZE));
+        assertThatThrownBy(() -> dataplane.checkTlsPsk("NVMeTLSkey-1:01:x:"))
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EINVAL));
+
+        assertThatThrownBy(() -> target.setPortTls("127.0.0.1", 1, TlsMode.REQUIRED))
+                .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.ENOENT));
+        int port = target.addListener(NQN, "127.0.0.1", 0);
+        assertThat(target.portTls("127.0.0.1", port)).isEqualTo(TlsMode.NONE);
+        target.setPortTls("127.0.0.1", port, TlsMode.REQUIRED);
+        assertThat(target.portTls("127.0.0.1", port)).isEqualTo(TlsMode.REQUIRED);
+        target.setPortTls("127.0.0.1", port, TlsMode.NOT_REQUIRED);
+        assertThat(target.portTls("127.0.0.1", port)).isEqualTo(TlsMode.NOT_REQUIRED);
+    }
+
     @Test
     void a_taken_nqn_is_refused_with_eexist() {
         target.createSubsystem(NQN, null, null, false);
