@@ -23,7 +23,8 @@
 # scheduling makes of it. Instructions per I/O (callgrind, counted inside wr_reactor_poll only),
 # syscalls per I/O (tracepoints switched on inside it only) and, for information, the CPU time
 # per I/O (that one moves with load). Prints a table and, with --record NOTE, appends it to
-# bench/results/history.jsonl as a "kind": "costbench" line.
+# bench/results/history.jsonl as a "kind": "costbench" line. --tls: the I/O queue runs over TLS 1.3
+# (wr-costbench --tls): what the target's side of the channel costs per I/O.
 #
 # Method (the end-to-end modes). callgrind: the target starts under valgrind, the counters are zeroed once it is ready
 # (start-up excluded), wr-bench runs for --duration, the counters are dumped; Ir / I/Os completed
@@ -50,6 +51,7 @@ TOP=25
 OUTDIR=""
 TARGET_ARGS=""
 COSTBENCH=0
+CB_TLS=()
 RECORD=""
 NQN=nqn.2026-11.dev.windrose:profile
 
@@ -72,6 +74,7 @@ while (($#)); do
     --out) OUTDIR=$2; shift ;;
     --target-args) TARGET_ARGS=$2; shift ;;
     --costbench) COSTBENCH=1 ;;
+    --tls) CB_TLS=(--tls) ;;
     --record) RECORD=$2; shift ;;
     -h|--help) sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
@@ -156,6 +159,7 @@ if ((COSTBENCH)); then
   command -v valgrind >/dev/null || die "valgrind is needed (apt-get install valgrind)"
   for b in 1 8 32 idle; do
     if [[ $b == idle ]]; then args=(--idle 5000); else args=(--batch "$b" --rounds $((4000 / b + 100))); fi
+    args+=("${CB_TLS[@]}")
     taskset -c "$TARGET_CPU" "$CB" "${args[@]}" --json >"$WORK/cb.$b.json" 2>"$WORK/cb.$b.err" \
       || { cat "$WORK/cb.$b.err" >&2; die "wr-costbench ${args[*]} failed"; }
     valgrind --tool=callgrind --callgrind-out-file="$WORK/cb.$b.cg" --toggle-collect=wr_reactor_poll \

@@ -20,9 +20,13 @@
  * less often (the ctest case; skipped with a message when the tracepoints cannot be read); with
  * --quiet-queues N (more I/O queues that were just active, so hot, but get no more commands) it
  * expects epoll_wait plus one recv instead of a recv per hot queue.
+ * --tls: the I/O queue runs over TLS 1.3 (TLS_AES_128_GCM_SHA256, a PSK as nvme-cli 2.x derives it)
+ * on a port that takes both, so the figures are what the target's side of the channel costs; the
+ * host's side (OpenSSL in this thread) runs outside wr_reactor_poll and is not counted.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <linux/perf_event.h>
@@ -40,6 +44,13 @@
 #include "host.h"
 #include "internal.h"
 #include "pdu_build.h"
+
+#include <openssl/ssl.h>
+
+/* --tls: the interchange PSK of libnvme's test vectors (test/psk.c) and the TLS PSK nvme-cli 2.13
+ * derives from it for identity "NVMe0R01 TH_HOSTNQN SUBNQN" (computed by tls.c itself here). */
+#define TLS_PSK "NVMeTLSkey-1:01:VRLbtnN9AQb2WXW3c9+wEf/DRLz0QuLdbYvEhwtdWwNf9LrZ:"
+static bool use_tls;
 
 #define SUBNQN "nqn.2026-11.dev.windrose:costbench"
 #define IO_SIZE 4096u
@@ -165,7 +176,17 @@ static int bring_up(uint16_t port, struct th *admin, struct th *io, uint32_t spa
 	int rc = -1;
 	struct nvme_cqe cqe;
 	int cntlid = th_bringup_admin(admin, port, SUBNQN, TH_HOSTNQN, false, false);
-	if (cntlid <= 0 || th_open(io, port) || th_icreq(io, false, false) ||
+	char identity[300];
+	uint8_t psk[48], configured[48], retained[48], hmac, klen;
+	snprintf(identity, sizeof(identity), "NVMe0R01 %s %s", TH_HOSTNQN, SUBNQN);
+	if (use_tls && (wr_tls_psk_parse(TLS_PSK, &hmac, configured, &klen) ||
+			wr_tls_retained(WR_TLS_FORM_LIBNVME, hmac, configured, klen, WR_NAME(TH_HOSTNQN), retained) ||
+			wr_tls_derive_psk(WR_TLS_FORM_LIBNVME, 1, retained, klen, identity, strlen(identity), psk))) {
+		fprintf(stderr, "wr-costbench: TLS PSK derivation failed\n");
+		goto out;
+	}
+	if (cntlid <= 0 || th_open(io, port) || (use_tls && th_tls(io, identity, psk, 32, 1)) ||
+	    th_icreq(io, false, false) ||
 	    th_connect(io, SUBNQN, TH_HOSTNQN, 1, (uint16_t)cntlid, 0,
 		       NVMF_CONNECT_CATTR_DISABLE_SQFLOW, &cqe) || th_status(&cqe)) {
 		fprintf(stderr, "wr-costbench: bring-up failed\n");
@@ -275,7 +296,9 @@ static int run_rounds(struct th *io, uint32_t rounds, uint32_t batch, uint32_t s
 			}
 			measured_poll();
 			for (;;) {
-				ssize_t n = recv(io->fd, rx + rx_len, sizeof(rx) - rx_len, MSG_DONTWAIT);
+				/* with --tls the socket is non-blocking after the bring-up */
+				ssize_t n = io->ssl ? SSL_read(io->ssl, rx + rx_len, (int)(sizeof(rx) - rx_len))
+						    : recv(io->fd, rx + rx_len, sizeof(rx) - rx_len, MSG_DONTWAIT);
 				if (n <= 0)
 					break;
 				rx_len += (size_t)n;
@@ -348,6 +371,8 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: wr-costbench [--batch N (32)] [--rounds N (2000)] [--idle N] [--span-mib M (16)]\n"
 		     "                    [--no-syscalls] [--single-pass] [--check] [--quiet-queues N] [--json]\n"
+		     "                    [--tls]\n"
+		     "--tls: the I/O queue over TLS 1.3 (the target's side of the channel is counted)\n"
 		     "--single-pass: only the counted pass (no CPU time), for callgrind's instruction counts\n");
 }
 
@@ -359,6 +384,7 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },        { "help", no_argument, NULL, 'h' },
 		{ "no-syscalls", no_argument, NULL, 'S' }, { "single-pass", no_argument, NULL, '1' },
 		{ "check", no_argument, NULL, 'c' },        { "quiet-queues", required_argument, NULL, 'q' },
+		{ "tls", no_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint32_t batch = 32, rounds = 2000, idle = 0, span_mib = 16;
@@ -375,12 +401,15 @@ int main(int argc, char **argv)
 		case '1': single_pass = true; break;
 		case 'c': check = true; break;
 		case 'q': nquiet = (uint32_t)strtoul(optarg, NULL, 10); break;
+		case 'T': use_tls = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (batch < 1 || batch > MAX_BATCH || span_mib < 1 || span_mib > 1024 || nquiet > MAX_QUIET) {
-		fprintf(stderr, "wr-costbench: --batch 1..%u, --span-mib 1..1024, --quiet-queues 0..%u\n",
+	if (batch < 1 || batch > MAX_BATCH || span_mib < 1 || span_mib > 1024 || nquiet > MAX_QUIET ||
+	    (use_tls && (nquiet || check))) {
+		fprintf(stderr, "wr-costbench: --batch 1..%u, --span-mib 1..1024, --quiet-queues 0..%u "
+			"(not with --tls, nor --check)\n",
 			MAX_BATCH, MAX_QUIET);
 		return 2;
 	}
@@ -396,7 +425,10 @@ int main(int argc, char **argv)
 	int port = -1;
 	if (wr_subsystem_create(t, WR_NAME(SUBNQN), NULL, NULL, WR_SUBSYS_ALLOW_ANY_HOST) ||
 	    wr_ns_add(t, WR_NAME(SUBNQN), 1, WR_BDEV_KIND_RAM, NULL, (uint64_t)span_mib << 20, 0, NULL, NULL, 0) ||
-	    (port = wr_listener_add(t, WR_NAME(SUBNQN), "127.0.0.1", 0)) <= 0) {
+	    (port = wr_listener_add(t, WR_NAME(SUBNQN), "127.0.0.1", 0)) <= 0 ||
+	    (use_tls && (wr_host_allow(t, WR_NAME(SUBNQN), WR_NAME(TH_HOSTNQN)) ||
+			 wr_host_set_tls_psk(t, WR_NAME(SUBNQN), WR_NAME(TH_HOSTNQN), TLS_PSK, WR_TLS_FORM_LIBNVME) ||
+			 wr_port_set_tls(t, "127.0.0.1", (uint16_t)port, WR_TLS_NOT_REQUIRED)))) {
 		fprintf(stderr, "wr-costbench: cannot configure the target\n");
 		wr_target_destroy(t);
 		return 1;
@@ -404,6 +436,8 @@ int main(int argc, char **argv)
 	struct th admin = { .fd = -1 }, io = { .fd = -1 };
 	uint32_t span_blocks = (span_mib << 20) / BLOCK;
 	int rc = bring_up((uint16_t)port, &admin, &io, span_blocks);
+	if (rc == 0 && use_tls)
+		fcntl(io.fd, F_SETFL, fcntl(io.fd, F_GETFL) | O_NONBLOCK);
 	if (rc == 0) {
 		if (count_syscalls)
 			counters_open();
