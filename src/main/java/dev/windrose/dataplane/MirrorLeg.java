@@ -18,16 +18,19 @@ import org.jspecify.annotations.Nullable;
  * @param resyncMibPerSecond the most a resync copies per second, so hosts keep their latency; 0 for no limit
  * @param holdOnDegrade when the mirror degrades, hold every write (and the completion of the write whose remote
  *        leg failed) until {@link DataplaneTarget#releaseMirror}: the node records "partner out of sync" where its
- *        witness keeps it before it acknowledges a write the partner lacks. Reads go on. Such a caller also gets a
- *        namespace whose partner cannot be reached when it is added (a node started during its partner's outage):
- *        it starts degraded and holding instead of being refused ({@code WR_MIRROR_START_ALONE}), and the witness
- *        decides whether it may serve.
+ *        witness keeps it before it acknowledges a write the partner lacks. Reads go on.
+ * @param startAlone a partner that cannot be reached when the namespace is added does not refuse it: it starts
+ *        degraded (and holding, with holdOnDegrade) instead ({@code WR_MIRROR_START_ALONE}). For a leg the witness
+ *        says is current, on a node that starts during its partner's outage (a blackout, one node back): the
+ *        witness then decides whether it may serve. Not part of what makes two legs the same device
+ *        ({@link #sameLeg}): it follows the witness and must not make a reconciler re-add a served namespace.
  * @param bitmapPath a file that keeps the dirty-region bitmap across restarts of this node (created when missing,
  *        made for one size and region size; a mark is on stable storage before its write is acknowledged; a
  *        mirror added on a file with dirty regions starts DEGRADED), or null to keep it in memory only
  */
 public record MirrorLeg(String address, int port, String subsystemNqn, int nsid, @Nullable String hostNqn,
-        Duration timeout, int regionBytes, int resyncMibPerSecond, boolean holdOnDegrade, @Nullable String bitmapPath) {
+        Duration timeout, int regionBytes, int resyncMibPerSecond, boolean holdOnDegrade, boolean startAlone,
+        @Nullable String bitmapPath) {
 
     public MirrorLeg {
         if (address.isBlank() || address.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= StatsLayouts.ADDR_SIZE) {
@@ -51,8 +54,18 @@ public record MirrorLeg(String address, int port, String subsystemNqn, int nsid,
         }
     }
 
-    /** The defaults: 5 s timeout, 1 MiB regions, no resync rate limit, no hold, a bitmap in memory only. */
+    /** The defaults: 5 s timeout, 1 MiB regions, no resync rate limit, no hold, refused when unreachable, a bitmap in memory only. */
     public static MirrorLeg of(String address, int port, String subsystemNqn, int nsid, @Nullable String hostNqn) {
-        return new MirrorLeg(address, port, subsystemNqn, nsid, hostNqn, Duration.ZERO, 0, 0, false, null);
+        return new MirrorLeg(address, port, subsystemNqn, nsid, hostNqn, Duration.ZERO, 0, 0, false, false, null);
+    }
+
+    /** The same remote leg, however it may start: what a served namespace's identity depends on. */
+    public static boolean sameLeg(@Nullable MirrorLeg a, @Nullable MirrorLeg b) {
+        return a == null ? b == null : b != null && a.withStartAlone(false).equals(b.withStartAlone(false));
+    }
+
+    private MirrorLeg withStartAlone(boolean alone) {
+        return new MirrorLeg(address, port, subsystemNqn, nsid, hostNqn, timeout, regionBytes, resyncMibPerSecond,
+                holdOnDegrade, alone, bitmapPath);
     }
 }

@@ -492,7 +492,7 @@ final class NativeDataplane implements Dataplane, AutoCloseable {
             opts.set(JAVA_INT, l.byteOffset(MemoryLayout.PathElement.groupElement("resync_mib_s")),
                     remote.resyncMibPerSecond());
             opts.set(JAVA_INT, l.byteOffset(MemoryLayout.PathElement.groupElement("flags")),
-                    remote.holdOnDegrade() ? HOLD_ON_DEGRADE | START_ALONE : 0);
+                    (remote.holdOnDegrade() ? HOLD_ON_DEGRADE : 0) | (remote.startAlone() ? START_ALONE : 0));
             if (remote.bitmapPath() != null) {
                 putText(opts, l, "bitmap_path", remote.bitmapPath());
             }

@@ -122,7 +122,7 @@ public class MirrorTopology {
         MirrorLeg remote = witness.endpoint(row.node(partner))
                 .map(endpoint -> new MirrorLeg(endpoint.address(), endpoint.port(), replicaNqn(row.id(), partner), 1,
                         nodeNqn(self), properties.remoteTimeout(), 0, properties.resyncMibPerSecond(), true,
-                        bitmapPath(row.id(), leg).toString()))
+                        row.current(leg), bitmapPath(row.id(), leg).toString()))
                 .orElse(null);
         return Optional.of(new LocalLeg(row.id(), row.name(), leg, row.sizeBytes(), path, row.legAVolume(),
                 row.legBVolume(), replicaNqn(row.id(), leg), nodeNqn(row.node(partner)), row.current(partner), remote));

@@ -320,7 +320,7 @@ class NativeTargetTest {
             int partnerPort = partner.addListener(partnerNqn, "127.0.0.1", 0);
             target.createSubsystem(NQN, null, null, true);
             MirrorLeg leg = new MirrorLeg("127.0.0.1", partnerPort, partnerNqn, 1, hostNqn, Duration.ofSeconds(1), 1 << 20,
-                    64, true, libraryDir.resolve("mirror-1.bitmap").toString());
+                    64, true, false, libraryDir.resolve("mirror-1.bitmap").toString());
 
             assertThatThrownBy(() -> target.addMirroredNamespace(NQN, NamespaceSpec.ram(1, 4L << 20), leg))
                     .satisfies(e -> assertThat(((DataplaneException) e).errno()).isEqualTo(Errno.EINVAL));

@@ -72,7 +72,7 @@ public final class Desired {
             return nsid == other.nsid && kind == other.kind && java.util.Objects.equals(path, other.path)
                     && sizeBytes == other.sizeBytes && offsetBytes == other.offsetBytes && nguid.equals(other.nguid)
                     && uuid.equals(other.uuid) && anaGroup == other.anaGroup
-                    && java.util.Objects.equals(remote, other.remote);
+                    && MirrorLeg.sameLeg(remote, other.remote);
         }
 
         /** The same device made larger (its volume grew in place): resized on the live target, not re-added. */

@@ -341,5 +341,19 @@ class ReconcilerTest {
         reconciler.reconcile(List.of(withMirror), target);
         assertThat(target.calls).as("a second pass re-applies nothing").noneMatch(
                 call -> call.startsWith("setNewListenerAnaState") || call.startsWith("addMirroredNamespace"));
+
+        // The leg turns current in the witness (startAlone follows it): the served namespace stays as it is.
+        var current = new dev.windrose.dataplane.MirrorLeg(remote.address(), remote.port(), remote.subsystemNqn(),
+                remote.nsid(), remote.hostNqn(), remote.timeout(), remote.regionBytes(), remote.resyncMibPerSecond(),
+                remote.holdOnDegrade(), true, remote.bitmapPath());
+        Desired.Subsystem nowCurrent = new Desired.Subsystem(1, NQN, "SER1", "Windrose", true, List.of(
+                new Desired.Namespace(10, 1, BlockDeviceKind.FILE, "/srv/leg-a.img", 1 << 20, NGUID, UUID_TEXT, 0, 2,
+                        current)),
+                List.of(listener), List.of(), java.util.Map.of(2, dev.windrose.dataplane.AnaState.INACCESSIBLE));
+        target.calls.clear();
+        assertThat(reconciler.reconcile(List.of(nowCurrent), target)).extracting(Observation::state)
+                .containsOnly(ObservedState.APPLIED);
+        assertThat(target.calls).as("no remove and re-add when only startAlone changed").noneMatch(
+                call -> call.startsWith("removeNamespace") || call.startsWith("addMirroredNamespace"));
     }
 }
