@@ -379,6 +379,7 @@ public class MirrorCoordinator implements SmartLifecycle {
         String partnerNqn = MirrorTopology.nodeNqn(partner);
         if (connected(target, replica, partnerNqn)) {
             state.partnerGoneSinceNanos = 0;
+            reconnectOwnMirror(row, target, export, state);
             return false;
         }
         if (state.partnerGoneSinceNanos == 0) {
@@ -409,6 +410,35 @@ public class MirrorCoordinator implements SmartLifecycle {
         state.partnerGoneSinceNanos = 0;
         catchUpEverywhere();
         return true;
+    }
+
+    /**
+     * A passive node's own mirror (to the active node's replica) may have lost its connection: the link was cut,
+     * or this node started before the partner's replica answered. Nothing writes through it while passive, but a
+     * hand-over would make this node active with a degraded mirror, and cost a degrade and a resync there. With
+     * no dirty region (nothing of this leg's own to copy: the active leg is the one that counts) the resync call
+     * is only a reconnect.
+     */
+    private void reconnectOwnMirror(MirrorRow row, DataplaneTarget target, @Nullable Export export, LegState state) {
+        if (export == null || (state.resync != null && state.resync.isAlive())
+                || System.nanoTime() - state.nextResyncNanos < 0) {
+            return;
+        }
+        Optional<MirrorStatus> status = status(target, export);
+        if (status.isEmpty() || status.get().state() != MirrorStatus.State.DEGRADED || status.get().dirtyRegions() != 0) {
+            return;
+        }
+        state.nextResyncNanos = System.nanoTime() + RESYNC_RETRY.toNanos();
+        state.resync = Thread.ofVirtual().name("mirror-reconnect-" + row.id()).start(() -> {
+            try {
+                target.resyncMirror(export.nqn(), export.nsid());
+                release(target, export);
+                log.info("Mirror {}: this passive node's own mirror to the active node is connected again", row.name());
+            } catch (DataplaneException e) {
+                log.debug("Mirror {}: reconnecting the passive mirror failed ({}); retried in {} s", row.name(),
+                        e.getMessage(), RESYNC_RETRY.toSeconds());
+            }
+        });
     }
 
     private static boolean connected(DataplaneTarget target, String subsystemNqn, String hostNqn) {
