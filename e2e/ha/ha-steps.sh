@@ -4,11 +4,16 @@
 #   SUBNQN         the subsystem, with a listener on each node
 #   PORT1 PORT2    those listeners' ports on the host ($HOST_ADDR)
 #   CYCLES         kill/restart cycles (each kills whichever node is active)
+#   ROUGH          rounds of rougher trouble: the replication link cut while both nodes live, the node being
+#                  resynchronised killed mid-resync, the node copying killed mid-resync, a blackout (both
+#                  nodes killed, one back alone, then the other)
 # The writer runs fio passes (write 16 MiB, read back, verify crc32c) one after another until told to stop;
 # every pass must end without an I/O error and without a verify failure. Each pass's longest write latency
 # is printed: a pass that spans a failover shows the pause the host saw.
 plan connect-both-paths one-multipath-device two-paths-live writer-started $(i=1; while [ "$i" -le "$CYCLES" ]; do
-    echo "failover-$i paths-back-$i"; i=$((i + 1)); done) drill database-away writer-clean
+    echo "failover-$i paths-back-$i"; i=$((i + 1)); done) $(i=1; while [ "$i" -le "$ROUGH" ]; do
+    echo "cut-link-$i partner-killed-in-resync-$i active-killed-in-resync-$i blackout-$i"; i=$((i + 1)); done) \
+    drill maintenance database-away writer-clean
 
 CONNECT="nvme connect -t tcp -a $HOST_ADDR -n $SUBNQN --reconnect-delay=1 --ctrl-loss-tmo=-1"
 
@@ -46,14 +51,20 @@ else
 fi
 if paths_live 2; then pass two-paths-live; else fail two-paths-live "$(ana_states)"; fi
 
+# The guest's clock (seconds since boot): the host's answers are printed on the same clock ("host answered … at
+# T s"), so a slow pass can be matched to what the host was doing then.
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
 # --- the writer ------------------------------------------------------------------------------------
 writer() {
     local n=0
+    local started
     while [ ! -e /tmp/stop ]; do
         n=$((n + 1))
+        started=$(uptime_s)
         fio --name=ha --filename="$DEV" --rw=write --bs=64k --size=16M --ioengine=libaio --iodepth=4 --direct=1 \
             --verify=crc32c --verify_fatal=1 --do_verify=1 --randrepeat=1 >/tmp/pass-$n 2>&1
-        echo "$n $?" >>/tmp/passes
+        echo "$n $? $started $(uptime_s)" >>/tmp/passes
     done
 }
 : >/tmp/passes
@@ -98,12 +109,39 @@ while [ "$i" -le "$CYCLES" ]; do
     i=$((i + 1))
 done
 
+# Rougher trouble: each must leave I/O going (a pass completes after it) and both paths serving.
+i=1
+while [ "$i" -le "$ROUGH" ]; do
+    for trouble in cut-link partner-killed-in-resync active-killed-in-resync blackout; do
+        before=$(passes_done)
+        case $trouble in
+        cut-link) ask=cut-link ;;
+        partner-killed-in-resync) ask=kill-partner-in-resync ;;
+        active-killed-in-resync) ask=kill-active-in-resync ;;
+        blackout) ask=blackout ;;
+        esac
+        if ask_host "$ask" && wait_passes_after "$before" && wait_for 240 paths_live 2 && wait_for 240 both_paths_serve; then
+            pass "$trouble-$i"
+        else
+            fail "$trouble-$i" "paths: $(ana_states)"
+        fi
+    done
+    i=$((i + 1))
+done
+
 # The failover drill: a planned hand-over to the other node and back while the writer runs.
 before=$(passes_done)
 if ask_host drill && wait_passes_after "$before" && wait_for 120 both_paths_serve; then
     pass drill
 else
     fail drill "paths: $(ana_states)"
+fi
+
+before=$(passes_done)
+if ask_host maintenance && wait_passes_after "$before" && wait_for 120 both_paths_serve; then
+    pass maintenance
+else
+    fail maintenance "paths: $(ana_states)"
 fi
 
 before=$(passes_done)
@@ -116,13 +154,13 @@ fi
 touch /tmp/stop
 [ -n "${WRITER:-}" ] && wait "$WRITER"
 bad=0
-while read -r n status; do
+while read -r n status started ended; do
     ms=$(pass_max_ms "$n")
     if [ "$status" != 0 ] || ! grep -q 'err= 0' "/tmp/pass-$n" || grep -qi 'verify: bad\|bad magic\|verify failed' "/tmp/pass-$n"; then
         bad=$((bad + 1))
         echo "GUEST OUTPUT writer pass $n failed:"; tail -20 "/tmp/pass-$n"
     fi
-    info "pass $n: exit $status, longest write ${ms:-?} ms"
+    info "pass $n (${started}-${ended} s): exit $status, longest write ${ms:-?} ms"
 done </tmp/passes
 info "writer: $(passes_done) passes of 16 MiB written and verified, $bad failed"
 if [ "$bad" = 0 ] && [ "$(passes_done)" -gt 0 ]; then pass writer-clean; else fail writer-clean "$bad pass(es) failed"; fi
