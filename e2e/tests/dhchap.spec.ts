@@ -3,7 +3,9 @@ import type { APIRequestContext } from '@playwright/test';
 import { LoginPage } from '../pages/login-page.js';
 import { SubsystemDetailPage } from '../pages/subsystem-detail-page.js';
 import { bearer } from '../support/api.js';
+import { readFileSync } from 'node:fs';
 import { expect, strongPassword, test, uniqueUsername } from '../support/fixtures.js';
+import { SERVER_LOG } from '../support/server.js';
 
 async function created(request: APIRequestContext, token: string, path: string, data: object): Promise<{ id: number; allowedHosts: Array<{ id: number }> }> {
   const response = await request.post(path, { headers: bearer(token), data });
@@ -83,6 +85,13 @@ test('an operator sets a DH-HMAC-CHAP secret in the console: shown once, then on
       expect(text).not.toContain(secret);
       expect(text).not.toContain('DHHC-1');
       expect(JSON.parse(text).allowedHosts[0].dhchap.hostSecretSetAt).toBeTruthy();
+    });
+
+    await test.step('the server\'s log never held the secret', async () => {
+      const log = readFileSync(SERVER_LOG, 'utf8');
+      expect(log).toContain('0190 - allowed host dhchap');
+      expect(log).not.toContain(secret);
+      expect(log).not.toContain('DHHC-1:');
     });
   } finally {
     if (subsystemId) await request.delete(`/api/v1/subsystems/${subsystemId}`, { headers: bearer(adminToken) });
