@@ -603,24 +603,12 @@ static void removing_a_holding_mirror_releases_its_writes_instead_of_waiting_for
 
 #define ALONE_NQN "nqn.2026-12.dev.windrose:mirror-alone"
 
-/* A port nothing listens on: bound, never listened, closed again. */
-static uint16_t unused_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(a);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	close(fd);
-	return ntohs(a.sin_port);
-}
-
 /* Without the flag an unreachable partner refuses the namespace; with it, the namespace starts
  * degraded and holding, acknowledges no write before the release, marks what it wrote, and the
  * first resync once the partner is up copies just that. */
 static void a_mirror_started_alone_holds_then_serves_and_resyncs_when_the_partner_comes(void **state)
 {
-	struct wr_mirror_opts mo = { .port = unused_port(), .nsid = 1, .timeout_ms = 1000,
+	struct wr_mirror_opts mo = { .port = free_port(), .nsid = 1, .timeout_ms = 1000,
 				     .flags = WR_MIRROR_HOLD_ON_DEGRADE };
 	strcpy(mo.addr, "127.0.0.1");
 	strcpy(mo.subnqn, ALONE_NQN);
