@@ -363,8 +363,10 @@ public class MirrorService {
                 : row.observedResyncTotal() == 0 ? 1.0
                 : Math.min(1.0, (double) row.observedResyncDone() / row.observedResyncTotal());
         String attached = volumes.get(new VolumeId(row.legAVolume())).attachedSubsystem();
+        java.time.Duration left = row.resyncTimeLeft();
+        Long secondsLeft = left == null ? null : Math.max(1, left.toSeconds());
         return new MirroredVolumeInfo(row.id(), row.name(), row.sizeBytes(), row.active(), row.generation(), legs,
-                row.observedState(), row.observedDirtyBytes(), progress, row.observedAt(), row.lastFailoverAt(),
+                row.observedState(), row.observedDirtyBytes(), progress, secondsLeft, row.observedAt(), row.lastFailoverAt(),
                 row.lastFailoverMillis(), row.lastFailoverReason(), attached, hostPaths(row.id()),
                 witness.recentEvents(row.id(), RECENT_EVENTS));
     }

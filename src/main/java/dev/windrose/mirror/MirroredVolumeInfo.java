@@ -12,11 +12,14 @@ import org.jspecify.annotations.Nullable;
  * @param state what the active node last reported of its mirror: IN_SYNC, DEGRADED, RESYNCING (null before
  *        it first did)
  * @param resyncProgress 0..1 while resynchronising, else null
+ * @param resyncSecondsLeft how long the resync still needs at the pace it has kept so far (null: none runs, or
+ *        nothing copied yet)
  * @param attachedTo the subsystem that exports it, null while not exported
  * @param hosts each host connected to it, with its paths through each node
  */
 public record MirroredVolumeInfo(long id, String name, long sizeBytes, Leg activeLeg, long generation,
         List<LegInfo> legs, @Nullable String state, @Nullable Long dirtyBytes, @Nullable Double resyncProgress,
+        @Nullable Long resyncSecondsLeft,
         @Nullable Instant observedAt, @Nullable Instant lastFailoverAt, @Nullable Long lastFailoverMillis,
         @Nullable String lastFailoverReason, @Nullable String attachedTo, List<HostPaths> hosts,
         List<MirrorEventInfo> recentEvents) {

@@ -30,7 +30,7 @@ public class MirrorWitness {
                    va.backing_path AS a_path, vb.backing_path AS b_path,
                    m.lease_expires_at, CURRENT_TIMESTAMP AS db_now,
                    m.observed_state, m.observed_dirty_bytes, m.observed_resync_done, m.observed_resync_total,
-                   m.observed_at, m.last_failover_at, m.last_failover_ms, m.last_failover_reason
+                   m.observed_at, m.observed_resync_started_at, m.last_failover_at, m.last_failover_ms, m.last_failover_reason
             FROM mirrored_volume m
             JOIN volume va ON va.id = m.leg_a_volume_id
             JOIN volume vb ON vb.id = m.leg_b_volume_id
@@ -195,8 +195,12 @@ public class MirrorWitness {
     public void observe(long id, String state, long dirtyBytes, long resyncDone, long resyncTotal) {
         jdbc.sql("""
                 UPDATE mirrored_volume SET observed_state = ?, observed_dirty_bytes = ?, observed_resync_done = ?,
-                    observed_resync_total = ?, observed_at = CURRENT_TIMESTAMP WHERE id = ?""")
-                .params(state, dirtyBytes, resyncDone, resyncTotal, id).update();
+                    observed_resync_total = ?, observed_at = CURRENT_TIMESTAMP,
+                    observed_resync_started_at = CASE WHEN ? THEN COALESCE(
+                        CASE WHEN observed_state = 'RESYNCING' THEN observed_resync_started_at END, CURRENT_TIMESTAMP)
+                    END
+                WHERE id = ?""")
+                .params(state, dirtyBytes, resyncDone, resyncTotal, "RESYNCING".equals(state), id).update();
     }
 
     public void event(long id, String kind, String node, String detail) {
@@ -242,8 +246,8 @@ public class MirrorWitness {
                 rs.getLong("a_node"), rs.getLong("b_node"), rs.getString("a_path"), rs.getString("b_path"),
                 leaseLeft(rs), rs.getString("observed_state"), nullableLong(rs, "observed_dirty_bytes"),
                 nullableLong(rs, "observed_resync_done"), nullableLong(rs, "observed_resync_total"),
-                instant(rs, "observed_at"), instant(rs, "last_failover_at"), nullableLong(rs, "last_failover_ms"),
-                rs.getString("last_failover_reason"));
+                instant(rs, "observed_at"), instant(rs, "observed_resync_started_at"), instant(rs, "last_failover_at"),
+                nullableLong(rs, "last_failover_ms"), rs.getString("last_failover_reason"));
     }
 
     /** By the database's clock alone: the nodes' clocks never enter into who may take over. */

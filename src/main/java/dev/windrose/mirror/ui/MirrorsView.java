@@ -105,7 +105,8 @@ class MirrorsView extends VerticalLayout {
     private static Component stateBadge(MirroredVolumeInfo mirror) {
         String state = mirror.state() == null ? "not exported yet" : mirror.state();
         if ("RESYNCING".equals(state) && mirror.resyncProgress() != null) {
-            state = "resynchronising " + Math.round(mirror.resyncProgress() * 100) + " %";
+            state = "resynchronising " + Math.round(mirror.resyncProgress() * 100) + " %"
+                    + (mirror.resyncSecondsLeft() == null ? "" : ", about " + mirror.resyncSecondsLeft() + " s left");
         } else if ("DEGRADED".equals(state) && mirror.dirtyBytes() != null) {
             state = "degraded: " + Sizes.bytes(mirror.dirtyBytes()) + " to copy back";
         } else if ("IN_SYNC".equals(state)) {

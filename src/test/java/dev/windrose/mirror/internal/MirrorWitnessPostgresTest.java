@@ -79,6 +79,20 @@ class MirrorWitnessPostgresTest {
     }
 
     @Test
+    void a_resync_keeps_the_time_it_began_until_it_ends() throws InterruptedException {
+        witness.observe(mirror, "RESYNCING", 1 << 24, 0, 1 << 24);
+        Instant began = row().observedResyncStartedAt();
+        assertThat(began).isNotNull();
+        Thread.sleep(20);
+        witness.observe(mirror, "RESYNCING", 1 << 23, 1 << 23, 1 << 24);
+        assertThat(row().observedResyncStartedAt()).as("the same resync").isEqualTo(began);
+        assertThat(row().resyncTimeLeft()).isNotNull();
+        witness.observe(mirror, "IN_SYNC", 0, 1 << 24, 1 << 24);
+        assertThat(row().observedResyncStartedAt()).isNull();
+        assertThat(row().resyncTimeLeft()).isNull();
+    }
+
+    @Test
     void a_live_lease_keeps_the_partner_out_unless_the_active_session_is_gone() {
         assertThat(witness.renewLease(mirror, Leg.A, 1, LEASE)).isTrue();
         assertThat(row().leaseLeftMillis()).isBetween(5_000L, 8_000L);
