@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,13 +97,29 @@ public class MirrorWitness {
                 .params(mirrorId, node).update();
     }
 
-    /** A path report: host NQN to connected controllers, all given the same ANA state by node. */
+    /**
+     * A path report: host NQN to connected controllers, all given the same ANA state by node. The new rows go in
+     * (PostgreSQL's upsert: mirrors run there) before the hosts no longer connected go out, so a console never
+     * reads the node with no path at all while the report changes.
+     */
     public void reportPaths(long mirrorId, long node, Map<String, Integer> controllersByHost, String anaState) {
-        jdbc.sql("DELETE FROM mirror_host_path WHERE mirror_id = ? AND node_id = ?").params(mirrorId, node).update();
-        controllersByHost.forEach((host, controllers) -> jdbc.sql("""
-                INSERT INTO mirror_host_path (mirror_id, node_id, host_nqn, controllers, ana_state, reported_at)
-                VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP)""")
-                .params(mirrorId, node, truncate(host, 223), controllers, anaState).update());
+        List<Object> kept = new ArrayList<>(List.of(mirrorId, node));
+        if (!controllersByHost.isEmpty()) {
+            List<Object> params = new ArrayList<>();
+            StringBuilder values = new StringBuilder();
+            controllersByHost.forEach((host, controllers) -> {
+                values.append(values.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, CURRENT_TIMESTAMP)");
+                params.addAll(List.of(mirrorId, node, truncate(host, 223), controllers, anaState));
+                kept.add(truncate(host, 223));
+            });
+            jdbc.sql("INSERT INTO mirror_host_path (mirror_id, node_id, host_nqn, controllers, ana_state, reported_at) "
+                    + "VALUES " + values + " ON CONFLICT (mirror_id, node_id, host_nqn) DO UPDATE SET "
+                    + "controllers = EXCLUDED.controllers, ana_state = EXCLUDED.ana_state, reported_at = EXCLUDED.reported_at")
+                    .params(params).update();
+        }
+        String notKept = controllersByHost.isEmpty() ? ""
+                : " AND host_nqn NOT IN (" + String.join(", ", java.util.Collections.nCopies(controllersByHost.size(), "?")) + ")";
+        jdbc.sql("DELETE FROM mirror_host_path WHERE mirror_id = ? AND node_id = ?" + notKept).params(kept).update();
     }
 
     /** One node's last report of one host's paths to a mirror. */

@@ -93,6 +93,23 @@ class MirrorWitnessPostgresTest {
     }
 
     @Test
+    void a_path_report_replaces_the_nodes_previous_one() {
+        long node = row().legANode();
+        witness.reportPaths(mirror, node, java.util.Map.of("nqn.2014-08.org.nvmexpress:uuid:h1", 2,
+                "nqn.2014-08.org.nvmexpress:uuid:h2", 1), "OPTIMIZED");
+        assertThat(witness.reportedPaths(mirror)).extracting(MirrorWitness.ReportedPath::hostNqn,
+                MirrorWitness.ReportedPath::controllers).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("nqn.2014-08.org.nvmexpress:uuid:h1", 2),
+                        org.assertj.core.groups.Tuple.tuple("nqn.2014-08.org.nvmexpress:uuid:h2", 1));
+        witness.reportPaths(mirror, node, java.util.Map.of("nqn.2014-08.org.nvmexpress:uuid:h2", 1), "INACCESSIBLE");
+        assertThat(witness.reportedPaths(mirror)).extracting(MirrorWitness.ReportedPath::hostNqn,
+                MirrorWitness.ReportedPath::anaState).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("nqn.2014-08.org.nvmexpress:uuid:h2", "INACCESSIBLE"));
+        witness.reportPaths(mirror, node, java.util.Map.of(), "INACCESSIBLE");
+        assertThat(witness.reportedPaths(mirror)).isEmpty();
+    }
+
+    @Test
     void a_live_lease_keeps_the_partner_out_unless_the_active_session_is_gone() {
         assertThat(witness.renewLease(mirror, Leg.A, 1, LEASE)).isTrue();
         assertThat(row().leaseLeftMillis()).isBetween(5_000L, 8_000L);
